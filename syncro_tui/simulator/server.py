@@ -1,0 +1,83 @@
+"""Serving the simulator over real loopback HTTP: standalone, or in a background thread."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from typing import Any
+
+import uvicorn
+
+from .app import API_PREFIX, Simulator
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+class BackgroundSimulator:
+    """The simulator on a loopback port, served by uvicorn in a daemon thread.
+
+    Used by ``syncro-tui --demo`` and by the end-to-end tests.
+    """
+
+    def __init__(self, simulator: Simulator, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.simulator = simulator
+        self.sock = _bind(host, port)
+        self.host, self.port = self.sock.getsockname()[:2]
+        config = uvicorn.Config(simulator, log_level="critical", access_log=False, lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self._run, name="syncro-simulator", daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}{API_PREFIX}"
+
+    def _run(self) -> None:
+        asyncio.run(self.server.serve(sockets=[self.sock]))
+
+    def start(self, timeout: float = 10.0) -> "BackgroundSimulator":
+        self.thread.start()
+        deadline = threading.Event()
+        for _ in range(int(timeout / 0.01)):
+            if self.server.started:
+                return self
+            deadline.wait(0.01)
+        raise RuntimeError("the simulator did not start")
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=5)
+        self.sock.close()
+
+    def __enter__(self) -> "BackgroundSimulator":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+
+def serve_forever(simulator: Simulator, host: str, port: int, announce: Any = print) -> None:
+    """Run in the foreground until interrupted (``syncro-tui simulator``)."""
+    sock = _bind(host, port)
+    actual = sock.getsockname()[1]
+    announce(f"Syncro simulator: http://{host}:{actual}{API_PREFIX}")
+    announce("Demo API key: demo-key (owner: Dana Whitfield, user 1843)")
+    announce("Other keys: demo-key-marcus, demo-key-priya, demo-key-tom; demo-key-frontdesk lacks ticket permissions")
+    if simulator.state_file:
+        announce(f"State file: {simulator.state_file}")
+    announce("Press Ctrl+C to stop.")
+    config = uvicorn.Config(simulator, log_level="warning", access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    try:
+        asyncio.run(server.serve(sockets=[sock]))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
