@@ -188,9 +188,10 @@ def generate(seed: int = 1, today: date | None = None) -> dict[str, Any]:
             "id": uid, "email": f"{short}@harborline-it.example", "full_name": name, "created_at": epoch,
             "updated_at": epoch, "group": "Admin" if admin else "Technician", "admin": admin, "color": color,
         }
-    keys[DEMO_KEY] = {"user_id": TECHS[0][0], "permissions": ALL_PERMISSIONS}
-    for uid, _name, short, _c, _a in TECHS:
-        keys[f"demo-key-{short}"] = {"user_id": uid, "permissions": ALL_PERMISSIONS}
+    admin_permissions = {**ALL_PERMISSIONS, "ticket": {"read": True, "write": True, "delete": True}}
+    keys[DEMO_KEY] = {"user_id": TECHS[0][0], "permissions": admin_permissions}
+    for uid, _name, short, _c, admin in TECHS:
+        keys[f"demo-key-{short}"] = {"user_id": uid, "permissions": admin_permissions if admin else ALL_PERMISSIONS}
     no_tickets = {**ALL_PERMISSIONS, "ticket": {"read": False, "write": False, "delete": False}}
     keys["demo-key-frontdesk"] = {"user_id": FRONT_DESK[0], "permissions": no_tickets}
 

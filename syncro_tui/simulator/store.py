@@ -20,7 +20,9 @@ from typing import Any
 JSON = dict[str, Any]
 
 PERMISSION_MESSAGE = "Not authorized. Please ask account admin to update your group permissions."
-NOT_CLOSED_EXCLUDES = ("Resolved", "Closed")
+#: Statuses the "Not Closed" list filter leaves out. Whether real Syncro counts
+#: Invoiced as closed is unverified; the app filters on its own open-status list too.
+NOT_CLOSED_EXCLUDES = ("Resolved", "Invoiced", "Closed")
 
 
 class SimError(Exception):

@@ -1,0 +1,37 @@
+"""Shared fixtures: a simulator with a fixed clock and seed, and raw HTTP clients on it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+
+import httpx
+import pytest
+
+from syncro_tui.simulator import API_PREFIX, DEMO_KEY, Simulator
+
+#: Friday 2026-11-20, 10:00 in the demo account's time zone (America/Chicago).
+FIXED_NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
+FIXED_DAY = date(2026, 11, 20)
+SEED = 1
+
+
+def make_simulator(**kwargs) -> Simulator:
+    kwargs.setdefault("rate_limit", None)
+    return Simulator(seed=SEED, today=FIXED_DAY, clock=lambda: FIXED_NOW, **kwargs)
+
+
+@pytest.fixture
+def sim() -> Simulator:
+    return make_simulator()
+
+
+@pytest.fixture
+async def raw(sim: Simulator) -> AsyncIterator[httpx.AsyncClient]:
+    """An httpx client straight onto the simulator, with the demo key, no app code in between."""
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(sim),
+        base_url="http://simulator" + API_PREFIX,
+        headers={"Authorization": f"Bearer {DEMO_KEY}"},
+    ) as client:
+        yield client
