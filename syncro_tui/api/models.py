@@ -1,0 +1,291 @@
+"""Pydantic models of every Syncro response shape the app reads.
+
+Money and quantities are Decimal (Syncro sends them as strings or numbers),
+timestamps are timezone-aware, unknown extra fields are ignored. A required
+field that is missing fails validation, and the client turns that into an
+error naming the call.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
+Timestamp = Annotated[datetime, AfterValidator(_aware)]
+OptTimestamp = Annotated[Timestamp | None, BeforeValidator(_blank_to_none)]
+OptDecimal = Annotated[Decimal | None, BeforeValidator(_blank_to_none)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class UserRef(Model):
+    id: int
+    full_name: str | None = None
+    email: str | None = None
+
+
+class User(Model):
+    id: int
+    name: str
+
+
+class Me(Model):
+    user_id: int
+    user_name: str
+    user_email: str | None = None
+    subdomain: str | None = None
+    admin: bool = False
+    permissions: dict[str, dict[str, bool]] = Field(default_factory=dict)
+
+
+class Contact(Model):
+    id: int
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    mobile: str | None = None
+    customer_id: int | None = None
+    properties: dict[str, Any] = Field(default_factory=dict)
+
+
+class Customer(Model):
+    id: int
+    firstname: str | None = None
+    lastname: str | None = None
+    fullname: str | None = None
+    business_name: str | None = None
+    business_then_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    mobile: str | None = None
+    address: str | None = None
+    address_2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+    #: Prepaid block in hours; absent, null or "0.0" means no block.
+    prepay_hours: OptDecimal = None
+    contacts: list[Contact] = Field(default_factory=list)
+
+    @property
+    def display_name(self) -> str:
+        return self.business_then_name or self.business_name or self.fullname or f"Customer {self.id}"
+
+    @property
+    def has_prepaid_block(self) -> bool:
+        return self.prepay_hours is not None and self.prepay_hours > 0
+
+
+class Asset(Model):
+    id: int
+    name: str
+    customer_id: int | None = None
+    asset_type: str | None = None
+    asset_serial: str | None = None
+
+
+class CommentKind(StrEnum):
+    EMAIL = "email"
+    PUBLIC = "public"
+    PRIVATE = "private"
+
+
+class Comment(Model):
+    id: int
+    ticket_id: int | None = None
+    created_at: Timestamp
+    subject: str | None = None
+    body: str | None = None
+    tech: str | None = None
+    hidden: bool = False
+    user_id: int | None = None
+    destination_emails: str | None = None
+
+    @property
+    def kind(self) -> CommentKind:
+        if self.hidden:
+            return CommentKind.PRIVATE
+        return CommentKind.EMAIL if self.destination_emails else CommentKind.PUBLIC
+
+
+class Timer(Model):
+    id: int
+    ticket_id: int
+    user_id: int | None = None
+    start_time: Timestamp
+    end_time: OptTimestamp = None
+    recorded: bool = False
+    billable: bool | None = None
+    notes: str | None = None
+    product_id: int | None = None
+    ticket_line_item_id: int | None = None
+    #: Seconds.
+    active_duration: int = 0
+
+
+class LineItem(Model):
+    id: int
+    ticket_id: int | None = None
+    product_id: int | None = None
+    name: str | None = None
+    description: str | None = None
+    quantity: Decimal
+    price_retail: Decimal = Decimal("0")
+    price_cost: Decimal = Decimal("0")
+    taxable: bool = False
+    converted: bool = False
+
+    @property
+    def total(self) -> Decimal:
+        return self.quantity * self.price_retail
+
+
+class Appointment(Model):
+    id: int
+    summary: str | None = None
+    description: str | None = None
+    customer_id: int | None = None
+    ticket_id: int | None = None
+    user_id: int | None = None
+    appointment_type_id: int | None = None
+    start_at: Timestamp
+    end_at: OptTimestamp = None
+    location: str | None = None
+
+
+class AppointmentType(Model):
+    id: int
+    name: str
+    location_type: str | None = None
+
+
+class TicketSummary(Model):
+    """A ticket as ``GET /tickets`` lists it."""
+
+    id: int
+    number: int
+    subject: str = ""
+    status: str = ""
+    priority: str | None = None
+    problem_type: str | None = None
+    customer_id: int | None = None
+    customer_business_then_name: str | None = None
+    contact_id: int | None = None
+    contact_fullname: str | None = None
+    user_id: int | None = None
+    user: UserRef | None = None
+    created_at: Timestamp
+    updated_at: Timestamp
+    due_date: OptTimestamp = None
+    resolved_at: OptTimestamp = None
+    customer_reply: bool = False
+
+
+class Ticket(TicketSummary):
+    """A ticket as ``GET /tickets/{id}`` returns it, with what hangs off it."""
+
+    customer: Customer | None = None
+    contact: Contact | None = None
+    comments: list[Comment] = Field(default_factory=list)
+    line_items: list[LineItem] = Field(default_factory=list)
+    ticket_timers: list[Timer] = Field(default_factory=list)
+    appointments: list[Appointment] = Field(default_factory=list)
+    assets: list[Asset] = Field(default_factory=list)
+
+
+class Product(Model):
+    id: int
+    name: str
+    description: str | None = None
+    price_retail: Decimal = Decimal("0")
+    price_cost: OptDecimal = None
+    taxable: bool | None = None
+    disabled: bool = False
+    product_category: str | None = None
+
+
+class InvoiceLine(Model):
+    id: int
+    item: str | None = None
+    name: str | None = None
+    price: Decimal
+    quantity: Decimal
+    product_id: int | None = None
+    taxable: bool | None = None
+    prepay_hours_applied: OptDecimal = None
+
+
+class Invoice(Model):
+    id: int
+    number: str
+    customer_id: int
+    ticket_id: int | None = None
+    subtotal: Decimal
+    total: Decimal
+    tax: Decimal = Decimal("0")
+    date: OptTimestamp = None
+    is_paid: bool = False
+    #: Absent on the POST response, present on GET /invoices/{id}.
+    line_items: list[InvoiceLine] | None = None
+
+
+class SavedSearch(Model):
+    id: int
+    name: str
+
+
+class TicketSettings(Model):
+    ticket_status_list: list[str]
+    default_labor_product_id: int | None = None
+    users: list[User] = Field(default_factory=list)
+    appointment_types: list[AppointmentType] = Field(default_factory=list)
+    saved_searches: list[SavedSearch] = Field(default_factory=list)
+
+
+class BusinessHours(Model):
+    day: str
+    start: str | None = None
+    end: str | None = None
+    closed: bool = False
+
+
+class AccountSettings(Model):
+    time_zone: str | None = None
+    problem_types: list[str] = Field(default_factory=list)
+    priorities: list[str] = Field(default_factory=list)
+    business_hours: list[BusinessHours] = Field(default_factory=list)
+
+
+class Meta(Model):
+    total_pages: int = 1
+    page: int = 1
+
+
+T = TypeVar("T")
+
+
+class Page(Model, Generic[T]):
+    items: list[T]
+    meta: Meta
+
+
+class Deleted(Model):
+    """The answer to a delete/remove call."""
+
+    success: bool = True
+    message: str | None = None

@@ -1,0 +1,327 @@
+"""Every Syncro call the app makes, as a value: method, path, query, JSON body, and its response shape.
+
+A request is built here, shown to the tech (the confirm screen renders
+``body_json()``), and then sent by the client as those very bytes: what is
+previewed is what is sent. Each builder names the shape its response comes
+in (SYNCRO.md section 2), so no other code ever reads raw JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from . import models as m
+from .errors import SentRequest
+
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+
+class ShapeProblem(Exception):
+    """The body did not have the shape the call returns."""
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("timestamps sent to Syncro must be timezone-aware")
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def clean_body(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON body: blank fields omitted (never sent as null), Decimal and datetimes as strings."""
+    return {k: _jsonable(v) for k, v in fields.items() if v is not None and v != ""}
+
+
+@dataclass(frozen=True)
+class ApiRequest(Generic[T]):
+    call: str
+    method: str
+    path: str
+    parse: Callable[[Any], T] = field(repr=False, compare=False)
+    params: Mapping[str, Any] = field(default_factory=dict)
+    body: Mapping[str, Any] | None = None
+    #: The Syncro permission the call needs (from the spec), for error messages.
+    permission: str | None = None
+
+    @property
+    def is_write(self) -> bool:
+        return self.method in ("POST", "PUT", "PATCH", "DELETE")
+
+    def body_json(self) -> str:
+        """The exact body that is sent (and shown before sending)."""
+        return json.dumps(self.body, indent=2, ensure_ascii=False, sort_keys=False) if self.body is not None else ""
+
+    def sent(self) -> SentRequest:
+        return SentRequest(self.call, self.method, self.path, dict(self.params), dict(self.body) if self.body is not None else None)
+
+
+# ----------------------------------------------------------------- parsers
+def _obj(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ShapeProblem(f"expected a JSON object, got {type(data).__name__}")
+    return data
+
+
+def wrapped(key: str, model: type[M]) -> Callable[[Any], M]:
+    def parse(data: Any) -> M:
+        inner = _obj(data).get(key)
+        if not isinstance(inner, dict):
+            raise ShapeProblem(f"expected {{{key!r}: {{...}}}}")
+        return model.model_validate(inner)
+    return parse
+
+
+def flat(model: type[M]) -> Callable[[Any], M]:
+    return lambda data: model.model_validate(_obj(data))
+
+
+def listed(key: str, model: type[M], item_key: str | None = None) -> Callable[[Any], m.Page[M]]:
+    """A page of ``{key: [...], "meta": {...}}``; items may be flat or wrapped in ``item_key``."""
+    def parse(data: Any) -> m.Page[M]:
+        body = _obj(data)
+        items = body.get(key)
+        if not isinstance(items, list):
+            raise ShapeProblem(f"expected {{{key!r}: [...]}}")
+        if item_key:
+            items = [i[item_key] if isinstance(i, dict) and isinstance(i.get(item_key), dict) else i for i in items]
+        meta = m.Meta.model_validate(body.get("meta") or {"total_pages": 1, "page": 1})
+        return m.Page[M](items=[model.model_validate(i) for i in items], meta=meta)
+    return parse
+
+
+def _users(data: Any) -> list[m.User]:
+    pairs = _obj(data).get("users")
+    if not isinstance(pairs, list):
+        raise ShapeProblem("expected {'users': [[id, name], ...]}")
+    return [m.User(id=p[0], name=p[1]) for p in pairs]
+
+
+def _account_settings(data: Any) -> m.AccountSettings:
+    body = _obj(data)
+    ticket = body.get("ticket") or {}
+    return m.AccountSettings(
+        time_zone=(body.get("locale") or {}).get("time_zone"),
+        problem_types=ticket.get("problem_types") or [],
+        priorities=[p for p in ticket.get("priorities") or [] if p],
+        business_hours=body.get("business_hours") or [],
+    )
+
+
+def _deleted(data: Any) -> m.Deleted:
+    body = _obj(data)
+    return m.Deleted(success=bool(body.get("success", True)), message=body.get("message"))
+
+
+def _params(**values: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in values.items():
+        if v is None or v == "":
+            continue
+        out[k] = ("true" if v else "false") if isinstance(v, bool) else _jsonable(v)
+    return out
+
+
+VIEW_TICKET = "Tickets - View Details"
+EDIT_TICKET = "Tickets - Edit"
+TIMERS = "Ticket Timers - Overview"
+
+
+# ----------------------------------------------------------------- account
+def me() -> ApiRequest[m.Me]:
+    return ApiRequest("me", "GET", "/me", flat(m.Me))
+
+
+def users() -> ApiRequest[list[m.User]]:
+    return ApiRequest("users", "GET", "/users", _users)
+
+
+def ticket_settings() -> ApiRequest[m.TicketSettings]:
+    return ApiRequest("ticket_settings", "GET", "/tickets/settings", flat(m.TicketSettings))
+
+
+def account_settings() -> ApiRequest[m.AccountSettings]:
+    return ApiRequest("settings", "GET", "/settings", _account_settings)
+
+
+# ----------------------------------------------------------------- tickets
+def list_tickets(*, status: str | None = None, since_updated_at: datetime | None = None, number: int | None = None,
+                 query: str | None = None, customer_id: int | None = None, user_id: int | None = None,
+                 mine: bool | None = None, ticket_search_id: int | None = None, page: int = 1,
+                 per_page: int | None = None) -> ApiRequest[m.Page[m.TicketSummary]]:
+    params = _params(status=status, since_updated_at=since_updated_at, number=number, query=query,
+                     customer_id=customer_id, user_id=user_id, mine=mine or None, ticket_search_id=ticket_search_id,
+                     page=page, per_page=min(per_page, 100) if per_page else None)
+    return ApiRequest("list_tickets", "GET", "/tickets", listed("tickets", m.TicketSummary), params, permission="Tickets - List/Search")
+
+
+def get_ticket(ticket_id: int) -> ApiRequest[m.Ticket]:
+    return ApiRequest("get_ticket", "GET", f"/tickets/{int(ticket_id)}", wrapped("ticket", m.Ticket), permission=VIEW_TICKET)
+
+
+def create_ticket(fields: Mapping[str, Any]) -> ApiRequest[m.Ticket]:
+    return ApiRequest("create_ticket", "POST", "/tickets", wrapped("ticket", m.Ticket), body=clean_body(fields), permission="Tickets - Create")
+
+
+def update_ticket(ticket_id: int, fields: Mapping[str, Any]) -> ApiRequest[m.Ticket]:
+    return ApiRequest("update_ticket", "PUT", f"/tickets/{int(ticket_id)}", wrapped("ticket", m.Ticket), body=clean_body(fields), permission=EDIT_TICKET)
+
+
+def delete_ticket(ticket_id: int) -> ApiRequest[m.Deleted]:
+    return ApiRequest("delete_ticket", "DELETE", f"/tickets/{int(ticket_id)}", _deleted, permission="Tickets - Delete")
+
+
+def list_comments(ticket_id: int, *, page: int = 1, per_page: int | None = None, newest_first: bool = False) -> ApiRequest[m.Page[m.Comment]]:
+    params = _params(page=page, per_page=per_page, sort_direction="DESC" if newest_first else None)
+    return ApiRequest("list_comments", "GET", f"/tickets/{int(ticket_id)}/comments", listed("comments", m.Comment), params, permission=VIEW_TICKET)
+
+
+def add_comment(ticket_id: int, *, subject: str, body: str, hidden: bool, do_not_email: bool, tech: str | None = None) -> ApiRequest[m.Comment]:
+    # Posted flat: wrapping as {"comment": {...}} gets 422 "Body can't be blank".
+    fields = clean_body({"subject": subject, "body": body, "hidden": hidden, "do_not_email": do_not_email, "tech": tech})
+    return ApiRequest("add_comment", "POST", f"/tickets/{int(ticket_id)}/comment", wrapped("comment", m.Comment), body=fields, permission=EDIT_TICKET)
+
+
+# ------------------------------------------------------------------ timers
+def add_timer(ticket_id: int, *, start_at: datetime, end_at: datetime, notes: str, product_id: int,
+              billable: bool = True, user_id: int | None = None) -> ApiRequest[m.Timer]:
+    fields = clean_body({"start_at": start_at, "end_at": end_at, "notes": notes, "product_id": product_id,
+                         "billable": billable, "user_id": user_id})
+    return ApiRequest("add_timer", "POST", f"/tickets/{int(ticket_id)}/timer_entry", flat(m.Timer), body=fields, permission=TIMERS)
+
+
+def update_timer(ticket_id: int, timer_id: int, **fields: Any) -> ApiRequest[m.Timer]:
+    body = clean_body({"timer_entry_id": timer_id, **fields})
+    return ApiRequest("update_timer", "PUT", f"/tickets/{int(ticket_id)}/update_timer_entry", flat(m.Timer), body=body, permission=TIMERS)
+
+
+def delete_timer(ticket_id: int, timer_id: int) -> ApiRequest[m.Deleted]:
+    return ApiRequest("delete_timer", "POST", f"/tickets/{int(ticket_id)}/delete_timer_entry", _deleted,
+                      body={"timer_entry_id": int(timer_id)}, permission=TIMERS)
+
+
+def charge_timer(ticket_id: int, timer_id: int) -> ApiRequest[m.Timer]:
+    return ApiRequest("charge_timer", "POST", f"/tickets/{int(ticket_id)}/charge_timer_entry", flat(m.Timer),
+                      body={"timer_entry_id": int(timer_id)}, permission=TIMERS)
+
+
+# -------------------------------------------------------------- line items
+def add_line_item(ticket_id: int, *, name: str, description: str, quantity: Decimal, price_retail: Decimal,
+                  taxable: bool, product_id: int | None = None, price_cost: Decimal | None = None) -> ApiRequest[m.LineItem]:
+    # name, description, price_retail and taxable are always explicit (SYNCRO.md section 7, rule 6).
+    fields = clean_body({"product_id": product_id, "name": name, "description": description, "quantity": quantity,
+                         "price_retail": price_retail, "price_cost": price_cost})
+    fields["taxable"] = bool(taxable)
+    return ApiRequest("add_line_item", "POST", f"/tickets/{int(ticket_id)}/add_line_item", flat(m.LineItem), body=fields, permission=EDIT_TICKET)
+
+
+def update_line_item(ticket_id: int, line_item_id: int, **fields: Any) -> ApiRequest[m.LineItem]:
+    body = clean_body({"ticket_line_item_id": line_item_id, **fields})
+    return ApiRequest("update_line_item", "PUT", f"/tickets/{int(ticket_id)}/update_line_item",
+                      wrapped("ticket_line_item", m.LineItem), body=body, permission=EDIT_TICKET)
+
+
+def remove_line_item(ticket_id: int, line_item_id: int) -> ApiRequest[m.Deleted]:
+    return ApiRequest("remove_line_item", "POST", f"/tickets/{int(ticket_id)}/remove_line_item", _deleted,
+                      body={"ticket_line_item_id": int(line_item_id)}, permission=EDIT_TICKET)
+
+
+# --------------------------------------------------------------- customers
+def list_customers(*, query: str | None = None, page: int = 1, per_page: int | None = None) -> ApiRequest[m.Page[m.Customer]]:
+    return ApiRequest("list_customers", "GET", "/customers", listed("customers", m.Customer),
+                      _params(query=query, page=page, per_page=per_page), permission="Customers - List/Search")
+
+
+def autocomplete_customers(query: str) -> ApiRequest[m.Page[m.Customer]]:
+    return ApiRequest("autocomplete_customers", "GET", "/customers/autocomplete", listed("customers", m.Customer),
+                      _params(query=query), permission="Customers - List/Search")
+
+
+def get_customer(customer_id: int) -> ApiRequest[m.Customer]:
+    return ApiRequest("get_customer", "GET", f"/customers/{int(customer_id)}", wrapped("customer", m.Customer), permission="Customers - View Detail")
+
+
+def list_contacts(customer_id: int, *, page: int = 1) -> ApiRequest[m.Page[m.Contact]]:
+    return ApiRequest("list_contacts", "GET", "/contacts", listed("contacts", m.Contact),
+                      _params(customer_id=customer_id, page=page), permission="Customers - View Detail")
+
+
+def get_contact(contact_id: int) -> ApiRequest[m.Contact]:
+    return ApiRequest("get_contact", "GET", f"/contacts/{int(contact_id)}", flat(m.Contact), permission="Customers - View Detail")
+
+
+def list_assets(customer_id: int, *, query: str | None = None, page: int = 1) -> ApiRequest[m.Page[m.Asset]]:
+    return ApiRequest("list_assets", "GET", "/customer_assets", listed("assets", m.Asset),
+                      _params(customer_id=customer_id, query=query, page=page), permission="Assets - List/Search")
+
+
+# ---------------------------------------------------------------- products
+def list_products(*, query: str | None = None, page: int = 1, per_page: int | None = None) -> ApiRequest[m.Page[m.Product]]:
+    return ApiRequest("list_products", "GET", "/products", listed("products", m.Product),
+                      _params(query=query, page=page, per_page=per_page), permission="Products - List/Search")
+
+
+def get_product(product_id: int) -> ApiRequest[m.Product]:
+    return ApiRequest("get_product", "GET", f"/products/{int(product_id)}", wrapped("product", m.Product), permission="Products - List/Search")
+
+
+# ------------------------------------------------------------ appointments
+def list_appointments(*, date_from: date | None = None, date_to: date | None = None, mine: bool | None = None,
+                      page: int = 1) -> ApiRequest[m.Page[m.Appointment]]:
+    # customer_id is ignored by Syncro: filter client-side (SYNCRO.md section 4).
+    return ApiRequest("list_appointments", "GET", "/appointments", listed("appointments", m.Appointment, item_key="appointment"),
+                      _params(date_from=date_from, date_to=date_to, mine=mine or None, page=page),
+                      permission="Appointments - View All")
+
+
+def get_appointment(appointment_id: int) -> ApiRequest[m.Appointment]:
+    return ApiRequest("get_appointment", "GET", f"/appointments/{int(appointment_id)}", wrapped("appointment", m.Appointment))
+
+
+def create_appointment(fields: Mapping[str, Any]) -> ApiRequest[m.Appointment]:
+    return ApiRequest("create_appointment", "POST", "/appointments", wrapped("appointment", m.Appointment), body=clean_body(fields))
+
+
+def update_appointment(appointment_id: int, fields: Mapping[str, Any]) -> ApiRequest[m.Appointment]:
+    return ApiRequest("update_appointment", "PUT", f"/appointments/{int(appointment_id)}", wrapped("appointment", m.Appointment),
+                      body=clean_body(fields))
+
+
+def delete_appointment(appointment_id: int) -> ApiRequest[m.Deleted]:
+    return ApiRequest("delete_appointment", "DELETE", f"/appointments/{int(appointment_id)}", _deleted)
+
+
+def appointment_types() -> ApiRequest[m.Page[m.AppointmentType]]:
+    return ApiRequest("appointment_types", "GET", "/appointment_types", listed("appointment_types", m.AppointmentType), permission="Global Admin")
+
+
+# ---------------------------------------------------------------- invoices
+def create_invoice(*, ticket_id: int, customer_id: int, category: str = "Standard") -> ApiRequest[m.Invoice]:
+    return ApiRequest("create_invoice", "POST", "/invoices", wrapped("invoice", m.Invoice),
+                      body={"ticket_id": int(ticket_id), "customer_id": int(customer_id), "category": category},
+                      permission="Invoices - Create")
+
+
+def get_invoice(invoice_id: int) -> ApiRequest[m.Invoice]:
+    return ApiRequest("get_invoice", "GET", f"/invoices/{int(invoice_id)}", wrapped("invoice", m.Invoice), permission="Invoices - View Details")
+
+
+def list_invoices(*, ticket_id: int | None = None, page: int = 1) -> ApiRequest[m.Page[m.Invoice]]:
+    return ApiRequest("list_invoices", "GET", "/invoices", listed("invoices", m.Invoice), _params(ticket_id=ticket_id, page=page),
+                      permission="Invoices - List/Search")
