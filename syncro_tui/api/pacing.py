@@ -78,6 +78,13 @@ class Pacer:
 _shared: Pacer | None = None
 
 
+def configure_shared_pacer(per_minute: int = SYNCRO_LIMIT_PER_MINUTE, headroom: int = 15) -> Pacer:
+    """Replace the process-wide pacer (from the config, at start-up)."""
+    global _shared
+    _shared = Pacer(per_minute, headroom=headroom)
+    return _shared
+
+
 def shared_pacer() -> Pacer:
     """The process-wide pacer."""
     global _shared

@@ -1,0 +1,236 @@
+"""The ``syncro-tui`` command.
+
+``--version``, ``--help``, ``config`` and ``auth`` never import Textual, so they
+answer at once; only opening the app does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from typing import Any
+
+from . import __version__
+from .config import ConfigError, config_path, dump_config, load_config
+
+EXIT_USAGE = 2
+EXIT_AUTH = 3
+EXIT_NETWORK = 4
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="syncro-tui",
+        description="A keyboard-first terminal dashboard for Syncro PSA.",
+        epilog="Try it without an account: syncro-tui --demo",
+    )
+    parser.add_argument("--version", action="version", version=f"syncro-tui {__version__}")
+    parser.add_argument("--profile", help="the tech profile to use (from the config file)")
+    parser.add_argument("--base-url", help="the Syncro API base URL (overrides the profile's)")
+    parser.add_argument("--demo", action="store_true", help="run on the built-in Syncro simulator: no account needed")
+    parser.add_argument("--seed", type=int, default=1, help="with --demo: the demo data's seed (default 1)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sim = sub.add_parser("simulator", help="serve the built-in Syncro simulator on loopback")
+    sim.add_argument("--host", default="127.0.0.1")
+    sim.add_argument("--port", type=int, default=8765)
+    sim.add_argument("--seed", type=int, default=1, help="the demo data's seed (default 1)")
+    sim.add_argument("--state", help="a file that keeps the sandbox's changes across restarts")
+    sim.add_argument("--reset", action="store_true", help="start from fresh demo data, discarding the state file's")
+    sim.add_argument("--rate-limit", type=int, default=180, help="requests a minute before 429 (0: off; default 180)")
+    sim.add_argument("--zero-price-rate", type=float, default=0.1,
+                     help="share of charged timers whose line arrives at 0.00, as Syncro sometimes does (default 0.1)")
+
+    cfg = sub.add_parser("config", help="where the config file is, and what is in effect")
+    cfg_sub = cfg.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    cfg_sub.add_parser("path", help="print the config file's path")
+    cfg_sub.add_parser("show", help="print the effective config (keys are never shown)")
+
+    auth = sub.add_parser("auth", help="store, check or remove a tech's API key (kept in the OS keyring)")
+    auth_sub = auth.add_subparsers(dest="auth_command", metavar="ACTION", required=True)
+    for name, text in (("set", "store a key for a profile (read without echo)"),
+                       ("status", "which profiles have a key, and whose key it is"),
+                       ("remove", "remove a profile's stored key")):
+        p = auth_sub.add_parser(name, help=text)
+        p.add_argument("--profile", required=name != "status", help="the profile")
+        if name == "status":
+            p.add_argument("--offline", action="store_true", help="do not ask Syncro whose key it is")
+    return parser
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> int:
+    print(f"syncro-tui: {message}", file=sys.stderr)
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "simulator":
+            return run_simulator(args)
+        if args.command == "config":
+            return run_config(args)
+        if args.command == "auth":
+            return run_auth(args)
+        return run_app(args)
+    except ConfigError as exc:
+        return fail(str(exc))
+    except KeyboardInterrupt:
+        return 130
+
+
+# --------------------------------------------------------------------- commands
+def run_simulator(args: argparse.Namespace) -> int:
+    from .simulator import Simulator
+    from .simulator.server import serve_forever
+
+    simulator = Simulator(seed=args.seed, state_file=args.state, reset=args.reset,
+                          rate_limit=args.rate_limit or None, zero_price_rate=args.zero_price_rate)
+    try:
+        serve_forever(simulator, args.host, args.port, announce=lambda line: print(line, flush=True))
+    except OSError as exc:
+        return fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror}")
+    return 0
+
+
+def run_config(args: argparse.Namespace) -> int:
+    if args.config_command == "path":
+        print(config_path())
+        return 0
+    config = load_config()
+    print(f"# {config_path()}{'' if config_path().exists() else ' (not created yet: these are the defaults)'}")
+    print(dump_config(config), end="")
+    return 0
+
+
+def run_auth(args: argparse.Namespace) -> int:
+    from . import keys
+
+    config = load_config()
+    try:
+        if args.auth_command == "set":
+            if args.profile not in config.profiles:
+                print(f"Note: no profile named {args.profile!r} in {config_path()} yet; add it there to use this key.",
+                      file=sys.stderr)
+            if sys.stdin.isatty():
+                key = getpass.getpass(f"Syncro API key for {args.profile} (input hidden): ")
+            else:
+                key = sys.stdin.readline()
+            keys.store_key(args.profile, key)
+            print(f"Stored the key for {args.profile} in the OS keyring.")
+            profile = config.profiles.get(args.profile)
+            if profile and profile.api_base_url():
+                return _report_owner(args.profile, profile, key.strip())
+            return 0
+        if args.auth_command == "remove":
+            removed = keys.remove_key(args.profile)
+            print(f"Removed the key for {args.profile}." if removed else f"No key was stored for {args.profile}.")
+            return 0
+        names = [args.profile] if args.profile else sorted(config.profiles)
+        if not names:
+            print(f"No profiles are configured in {config_path()}.")
+        if not keys.backend_available():
+            print(keys.NO_BACKEND)
+        code = 0
+        for name in names:
+            found = keys.find_key(name)
+            if found is None:
+                print(f"{name}: no key stored (run `syncro-tui auth set --profile {name}`)")
+                code = EXIT_AUTH
+                continue
+            where = "from $SYNCRO_API_KEY" if found.source == "env" else "in the OS keyring"
+            print(f"{name}: key {where}")
+            profile = config.profiles.get(name)
+            if not args.offline and profile and profile.api_base_url():
+                code = max(code, _report_owner(name, profile, found.key))
+        return code
+    except keys.KeyStoreError as exc:
+        return fail(str(exc), EXIT_AUTH)
+
+
+def _report_owner(name: str, profile: Any, key: str) -> int:
+    """Ask Syncro whose key it is (GET /me) and say so."""
+    from .api import AuthError, NetworkError, SyncroClient, SyncroError
+
+    async def ask() -> Any:
+        async with SyncroClient(profile.api_base_url(), key, auth_mode=profile.auth_mode, timeout=8, read_retries=0) as client:
+            return await client.me()
+
+    try:
+        me = asyncio.run(ask())
+    except AuthError as exc:
+        print(f"  {name}: {exc}")
+        return EXIT_AUTH
+    except NetworkError as exc:
+        print(f"  {name}: could not check whose key it is ({exc})")
+        return 0
+    except SyncroError as exc:
+        print(f"  {name}: could not check whose key it is ({exc})")
+        return 0
+    print(f"  {name}: the key belongs to {me.user_name} (user {me.user_id})")
+    if profile.user_id is not None and profile.user_id != me.user_id:
+        print(f"  WARNING: profile {name} is for user {profile.user_id}, but this key is {me.user_name}'s. "
+              "Writes will be refused: Syncro would record them under the key owner's name.")
+        return EXIT_AUTH
+    return 0
+
+
+def run_app(args: argparse.Namespace) -> int:
+    from . import keys
+    from .api import SyncroClient
+    from .api.pacing import configure_shared_pacer
+    from .config import Config, Profile
+    from .session import Session
+
+    server = None
+    if args.demo:
+        from .simulator import DEMO_KEY, Simulator
+        from .simulator.server import BackgroundSimulator
+
+        server = BackgroundSimulator(Simulator(seed=args.seed, zero_price_rate=0.1)).start()
+        config = Config()
+        profile_name = "demo"
+        profile = Profile(tech_name="Dana Whitfield", user_id=1843, base_url=server.base_url)
+        key = DEMO_KEY
+        label = "DEMO"
+    else:
+        config = load_config()
+        profile_name, profile = config.profile(args.profile)
+        if args.base_url:
+            profile = profile.model_copy(update={"base_url": args.base_url})
+        elif _env_base_url():
+            profile = profile.model_copy(update={"base_url": _env_base_url()})
+        if not profile.api_base_url():
+            return fail(f"Profile {profile_name!r} has neither a subdomain nor a base_url; set one in {config_path()}.")
+        try:
+            found = keys.find_key(profile_name)
+        except keys.KeyStoreError as exc:
+            return fail(str(exc), EXIT_AUTH)
+        if found is None:
+            hint = "" if keys.backend_available() else f" ({keys.NO_BACKEND})"
+            return fail(f"No API key for profile {profile_name!r}. Store one with "
+                        f"`syncro-tui auth set --profile {profile_name}` or set SYNCRO_API_KEY.{hint}", EXIT_AUTH)
+        key = found.key
+        label = profile.subdomain or (profile.api_base_url() or "").split("//")[-1].split("/")[0]
+
+    configure_shared_pacer(config.pacing.per_minute, headroom=config.pacing.headroom)
+    client = SyncroClient(profile.api_base_url() or "", key, auth_mode=profile.auth_mode)
+    session = Session(client=client, profile_name=profile_name, profile=profile, config=config,
+                      account_label=label, demo=args.demo)
+    from .ui.app import SyncroApp
+
+    app = SyncroApp(session)
+    try:
+        app.run()
+    finally:
+        if server is not None:
+            server.stop()
+    return app.return_code or 0
+
+
+def _env_base_url() -> str | None:
+    import os
+
+    return os.environ.get("SYNCRO_BASE_URL") or None

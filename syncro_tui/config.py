@@ -1,0 +1,180 @@
+"""Configuration: a TOML file in the platform's config directory, with environment overrides.
+
+The file (``syncro-tui config path`` says where) holds profiles, one per tech,
+and may override the shop's rate table, appointment types and ticket
+defaults. Keys are never in this file: they live in the OS keyring (keys.py).
+
+Environment: ``SYNCRO_TUI_CONFIG`` (the file), ``SYNCRO_TUI_PROFILE`` (the
+profile to use), ``SYNCRO_BASE_URL`` (the API base URL), ``SYNCRO_API_KEY``
+(the key, see keys.py), ``SYNCRO_TUI_DATA_DIR`` (journal and logs).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .domain.rates import DEFAULT_RATES, LaborType, Rate, RateTable, Unit
+
+APP_NAME = "syncro-tui"
+MIN_REFRESH_SECONDS = 15
+
+
+class ConfigError(Exception):
+    """The config file cannot be used; the message says where and why."""
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Profile(Section):
+    """One tech's connection to Syncro."""
+
+    #: The tech's name as Syncro knows it (shown in the status bar).
+    tech_name: str | None = None
+    #: The tech's Syncro user id: writes are refused when the key belongs to someone else.
+    user_id: int | None = None
+    #: The shop's Syncro subdomain (``acme`` for acme.syncromsp.com) ...
+    subdomain: str | None = None
+    #: ... or a full API base URL (the simulator, a proxy).
+    base_url: str | None = None
+    #: How the key is sent: the Authorization header (default) or the ``?api_key=`` query form.
+    auth_mode: Literal["header", "query"] = "header"
+
+    def api_base_url(self) -> str | None:
+        if self.base_url:
+            return self.base_url.rstrip("/")
+        if self.subdomain:
+            return f"https://{self.subdomain}.syncromsp.com/api/v1"
+        return None
+
+
+class RateSetting(Section):
+    product_id: int
+    name: str
+    price_retail: Decimal
+    unit: Unit = Unit.HOUR
+    debits_prepaid: bool = True
+    explicit_only: bool = False
+
+
+class TicketDefaults(Section):
+    priority: str = "2 Normal"
+    emergency_priority: str = "4 Urgent"
+    status: str = "New"
+    problem_type: str = "Not determined"
+    #: Statuses that count as open in the queue, whatever Syncro's "Not Closed" returns.
+    closed_statuses: list[str] = Field(default_factory=lambda: ["Resolved", "Invoiced", "Closed"])
+    resolved_status: str = "Resolved"
+
+
+class QueueSettings(Section):
+    refresh_seconds: int = 60
+    page_size: int = 100
+
+    @field_validator("refresh_seconds")
+    @classmethod
+    def _floor(cls, value: int) -> int:
+        return max(value, MIN_REFRESH_SECONDS)
+
+
+class PacingSettings(Section):
+    per_minute: int = 180
+    headroom: int = 15
+
+
+DEFAULT_APPOINTMENT_TYPES = {"In Shop": 4321, "Onsite": 4322, "Phone Call": 4323, "Reminder": 193053, "Remote": 59289}
+
+
+class Config(Section):
+    default_profile: str | None = None
+    profiles: dict[str, Profile] = Field(default_factory=dict)
+    #: Overrides of the shipped rate table, by labor type.
+    rates: dict[LaborType, RateSetting] = Field(default_factory=dict)
+    appointment_types: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_APPOINTMENT_TYPES))
+    tickets: TicketDefaults = Field(default_factory=TicketDefaults)
+    queue: QueueSettings = Field(default_factory=QueueSettings)
+    pacing: PacingSettings = Field(default_factory=PacingSettings)
+    #: Binding id -> keys, e.g. {"queue.refresh" = "f5"}.
+    keymap: dict[str, str] = Field(default_factory=dict)
+    #: Where session logs are written on close (clients/<customer>/session-logs/ below it).
+    session_log_root: str | None = None
+
+    def rate_table(self) -> RateTable:
+        rates: list[Rate] = []
+        for default in DEFAULT_RATES:
+            override = self.rates.get(default.labor_type)
+            rates.append(default if override is None else Rate(default.labor_type, **override.model_dump()))
+        return RateTable(tuple(rates))
+
+    def profile(self, name: str | None = None) -> tuple[str, Profile]:
+        """The profile to use: the one named, else $SYNCRO_TUI_PROFILE, else the default, else the only one."""
+        wanted = name or os.environ.get("SYNCRO_TUI_PROFILE") or self.default_profile
+        if wanted:
+            if wanted not in self.profiles:
+                known = ", ".join(sorted(self.profiles)) or "none configured"
+                raise ConfigError(f"No profile named {wanted!r} (profiles: {known}).")
+            return wanted, self.profiles[wanted]
+        if len(self.profiles) == 1:
+            return next(iter(self.profiles.items()))
+        if not self.profiles:
+            raise ConfigError(
+                f"No profile is configured. Add one to {config_path()} (see the README), "
+                "or try the built-in simulator with `syncro-tui --demo`.")
+        raise ConfigError(f"Several profiles are configured ({', '.join(sorted(self.profiles))}); choose one with --profile.")
+
+
+def config_path() -> Path:
+    override = os.environ.get("SYNCRO_TUI_CONFIG")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False) / "config.toml"
+
+
+def data_dir() -> Path:
+    override = os.environ.get("SYNCRO_TUI_DATA_DIR")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def _readable(error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item["loc"])
+        lines.append(f"  {where}: {item['msg']}")
+    return "\n".join(lines)
+
+
+def load_config(path: Path | None = None) -> Config:
+    path = path or config_path()
+    if not path.exists():
+        return Config()
+    try:
+        raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"Cannot read {path}: {exc.strerror}") from None
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{path} has settings that cannot be used:\n{_readable(exc)}") from None
+
+
+def dump_config(config: Config) -> str:
+    """The effective config as TOML (no key is ever part of it)."""
+    import tomli_w
+
+    data = config.model_dump(mode="json", exclude_none=True)
+    return tomli_w.dumps(data)

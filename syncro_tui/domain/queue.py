@@ -1,0 +1,85 @@
+"""The open-ticket queue as data: merging refreshes, ordering, ages. No I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from ..api.models import TicketSummary
+
+#: Most urgent first; unknown priorities after the known ones.
+PRIORITY_ORDER = {"4 Urgent": 0, "0 Urgent": 0, "1 High": 1, "2 Normal": 2, "3 Low": 3}
+
+
+def priority_rank(priority: str | None) -> int:
+    return PRIORITY_ORDER.get(priority or "", 5)
+
+
+def sort_key(ticket: TicketSummary) -> tuple[int, float]:
+    return (priority_rank(ticket.priority), -ticket.updated_at.timestamp())
+
+
+def age(since: datetime, now: datetime) -> str:
+    """A compact age: 45m, 5h, 3d, 6w."""
+    delta = max(now - since, timedelta(0))
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes}m"
+    hours = minutes // 60
+    if hours < 24:
+        return f"{hours}h"
+    days = hours // 24
+    return f"{days}d" if days < 14 else f"{days // 7}w"
+
+
+@dataclass
+class Changes:
+    added: list[TicketSummary] = field(default_factory=list)
+    updated: list[TicketSummary] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+@dataclass
+class Queue:
+    """The open tickets the tech sees, keyed by ticket id."""
+
+    closed_statuses: frozenset[str] = frozenset({"Resolved", "Invoiced", "Closed"})
+    tickets: dict[int, TicketSummary] = field(default_factory=dict)
+    #: Newest updated_at seen, in Syncro's clock: the next delta fetch asks from here.
+    watermark: datetime | None = None
+
+    def is_open(self, ticket: TicketSummary) -> bool:
+        return ticket.status not in self.closed_statuses
+
+    def replace(self, tickets: Iterable[TicketSummary]) -> None:
+        """A full load."""
+        self.tickets = {t.id: t for t in tickets if self.is_open(t)}
+        self.watermark = max((t.updated_at for t in self.tickets.values()), default=self.watermark)
+
+    def merge(self, delta: Iterable[TicketSummary]) -> Changes:
+        """Apply tickets changed since the watermark (any status): closed ones leave the queue."""
+        changes = Changes()
+        for ticket in delta:
+            if self.watermark is None or ticket.updated_at > self.watermark:
+                self.watermark = ticket.updated_at
+            known = self.tickets.get(ticket.id)
+            if not self.is_open(ticket):
+                if known is not None:
+                    del self.tickets[ticket.id]
+                    changes.removed.append(ticket.id)
+                continue
+            if known is None:
+                changes.added.append(ticket)
+            elif known != ticket:
+                changes.updated.append(ticket)
+            else:
+                continue
+            self.tickets[ticket.id] = ticket
+        return changes
+
+    def ordered(self) -> list[TicketSummary]:
+        return sorted(self.tickets.values(), key=sort_key)

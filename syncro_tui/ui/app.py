@@ -1,0 +1,119 @@
+"""The Textual application: paints at once, then checks whose key it is and loads the queue."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from ..api import AuthError, NetworkError, SyncroError
+from ..api.models import Me
+from ..api.redact import redact
+from ..session import Session
+from .queue import QueueScreen
+
+log = logging.getLogger("syncro_tui.ui")
+
+EXIT_AUTH = 3
+EXIT_NETWORK = 4
+
+
+def styles_dir() -> Path:
+    """TCSS ships inside the wheel as syncro_tui/styles; in a checkout it is the top-level styles/."""
+    packaged = Path(__file__).resolve().parent.parent / "styles"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "styles"
+
+
+class SyncroApp(App[None]):
+    TITLE = "syncro-tui"
+    CSS_PATH = str(styles_dir() / "app.tcss")
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "toggle_help", "Keys", key_display="?", id="app.help"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.me: Me | None = None
+        self.owner_label = "checking key…"
+        self.time_zone: ZoneInfo = ZoneInfo("UTC")
+
+    def get_default_screen(self) -> Screen[None]:
+        return QueueScreen()
+
+    def on_mount(self) -> None:
+        if self.session.config.keymap:
+            self.set_keymap(self.session.config.keymap)
+        self.startup()
+
+    @property
+    def queue_screen(self) -> QueueScreen:
+        return self.screen_stack[0]  # type: ignore[return-value]
+
+    @work(exclusive=True, group="startup", exit_on_error=False)
+    async def startup(self) -> None:
+        client = self.session.client
+        try:
+            me = await client.me()
+        except AuthError as exc:
+            self.exit(return_code=EXIT_AUTH, message=f"syncro-tui: {exc}")
+            return
+        except NetworkError as exc:
+            self.exit(return_code=EXIT_NETWORK, message=f"syncro-tui: {exc}")
+            return
+        except SyncroError as exc:
+            self.exit(return_code=1, message=f"syncro-tui: Syncro did not answer as expected: {exc}")
+            return
+        self.me = me
+        self.owner_label = f"{me.user_name} (#{me.user_id})"
+        problem = self.attribution_problem()
+        if problem:
+            self.queue_screen.query_one("#attribution").warn(problem)  # type: ignore[attr-defined]
+            self.notify(problem, title="Whose key is this?", severity="error", timeout=30)
+        try:
+            settings = await client.account_settings()
+            if settings.time_zone:
+                self.time_zone = ZoneInfo(settings.time_zone)
+        except (SyncroError, ZoneInfoNotFoundError):
+            pass  # times stay in UTC; the queue still works
+        self.queue_screen.load()
+
+    def attribution_problem(self) -> str | None:
+        """Why writes must be refused under this key, or None when the key is the profile tech's."""
+        profile = self.session.profile
+        if self.me is None:
+            return "Whose key this is has not been checked yet."
+        if profile.user_id is None:
+            return (f"Profile '{self.session.profile_name}' has no user_id: set it to the tech's Syncro user id "
+                    f"(this key belongs to {self.me.user_name}, user {self.me.user_id}). Writes are refused until then.")
+        if profile.user_id != self.me.user_id:
+            return (f"This key belongs to {self.me.user_name} (user {self.me.user_id}), not to the profile's tech "
+                    f"{profile.tech_name or ''} (user {profile.user_id}). Writes are refused: Syncro would record "
+                    f"them under {self.me.user_name}'s name.")
+        return None
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A bug in a background task is reported in place, never silently lost."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            log.error("background task %s failed", event.worker.name, exc_info=event.worker.error)
+            self.notify(f"{event.worker.name} failed: {redact(event.worker.error)}", title="Something went wrong",
+                        severity="error", timeout=15)
+
+    def fatal(self, message: str, code: int = EXIT_AUTH) -> None:
+        self.exit(return_code=code, message=f"syncro-tui: {message}")
+
+    def action_toggle_help(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    async def on_unmount(self) -> None:
+        await self.session.client.aclose()

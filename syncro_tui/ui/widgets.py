@@ -1,0 +1,39 @@
+"""Small widgets shared by the screens."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from .text import clean
+
+
+class StatusBar(Static):
+    """Whose key, which account, the API budget, the last refresh, the connection."""
+
+    DEFAULT_CLASSES = "status-bar"
+
+    def show(self, *, owner: str, account: str, used: int, limit: int, refreshed: str | None, connection: str,
+             ok: bool) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(" Key: ", style="dim")
+        text.append(clean(owner), style="bold")
+        text.append("  Account: ", style="dim")
+        text.append(clean(account), style="bold reverse" if account == "DEMO" else "bold")
+        text.append("  API: ", style="dim")
+        text.append(f"{used}/{limit} a min")
+        text.append("  Refreshed: ", style="dim")
+        text.append(refreshed or "never")
+        text.append("  ")
+        text.append("● " + connection, style="green" if ok else "bold red")
+        self.update(text)
+
+
+class AttributionBanner(Static):
+    """A bar nobody can miss when the key is not the profile tech's."""
+
+    DEFAULT_CLASSES = "attribution-banner"
+
+    def warn(self, message: str) -> None:
+        self.update(Text(" ⚠ " + clean(message), style="bold"))
+        self.display = True
