@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import httpx
 import pytest
 
+from syncro_tui.api import Pacer, SyncroClient
 from syncro_tui.simulator import API_PREFIX, DEMO_KEY, Simulator
 
 #: Friday 2026-11-20, 10:00 in the demo account's time zone (America/Chicago).
@@ -35,3 +36,17 @@ async def raw(sim: Simulator) -> AsyncIterator[httpx.AsyncClient]:
         headers={"Authorization": f"Bearer {DEMO_KEY}"},
     ) as client:
         yield client
+
+
+def make_client(sim: Simulator, key: str = DEMO_KEY, **kwargs) -> SyncroClient:
+    """The app's client on the in-process simulator: no pacing waits, tiny backoffs."""
+    kwargs.setdefault("pacer", Pacer(100_000, headroom=0, burst=10_000))
+    kwargs.setdefault("retry_backoff", 0.01)
+    kwargs.setdefault("rate_limit_wait", 0.01)
+    return SyncroClient("http://simulator" + API_PREFIX, key, transport=httpx.ASGITransport(sim), **kwargs)
+
+
+@pytest.fixture
+async def client(sim: Simulator) -> AsyncIterator[SyncroClient]:
+    async with make_client(sim) as c:
+        yield c

@@ -51,28 +51,44 @@ def redact_data(value: Any) -> Any:
 
 
 class RedactingFilter(logging.Filter):
-    """Rewrites a record's message with every secret masked."""
+    """Rewrites a record's message (and traceback text) with every secret masked."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a bad format string must not hide the record
-            message = str(record.msg)
-        record.msg = redact(message)
-        record.args = None
-        if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
-            record.exc_info = None
+        _scrub(record)
         return True
 
 
-_FILTER = RedactingFilter()
-LOGGERS = ("syncro_tui", "httpx", "httpcore", "uvicorn", "uvicorn.error", "uvicorn.access")
+def _scrub(record: logging.LogRecord) -> None:
+    try:
+        message = record.getMessage()
+    except Exception:  # noqa: BLE001 - a bad format string must not hide the record
+        message = str(record.msg)
+    record.msg = redact(message)
+    record.args = None
+    if record.exc_info and record.exc_info[1] is not None:
+        record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+        record.exc_info = None
+
+
+_installed = False
 
 
 def install_log_redaction() -> None:
-    """Attach the filter to every logger that may see a URL or a header."""
-    for name in LOGGERS:
-        logger = logging.getLogger(name)
-        if _FILTER not in logger.filters:
-            logger.addFilter(_FILTER)
+    """Redact every log record of the process as it is created.
+
+    A filter on a logger does not see records of its child loggers, so the
+    redaction sits in the record factory, where no logger can bypass it.
+    """
+    global _installed
+    with _lock:
+        if _installed:
+            return
+        previous = logging.getLogRecordFactory()
+
+        def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+            record = previous(*args, **kwargs)
+            _scrub(record)
+            return record
+
+        logging.setLogRecordFactory(factory)
+        _installed = True
