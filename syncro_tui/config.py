@@ -177,4 +177,11 @@ def dump_config(config: Config) -> str:
     import tomli_w
 
     data = config.model_dump(mode="json", exclude_none=True)
+    # The rate table in force, shipped defaults included, not only the overrides.
+    data["rates"] = {
+        rate.labor_type.value: {"product_id": rate.product_id, "name": rate.name, "price_retail": str(rate.price_retail),
+                                "unit": rate.unit.value, "debits_prepaid": rate.debits_prepaid,
+                                "explicit_only": rate.explicit_only}
+        for rate in config.rate_table().rates
+    }
     return tomli_w.dumps(data)

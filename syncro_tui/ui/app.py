@@ -44,6 +44,7 @@ class SyncroApp(App[None]):
         self.me: Me | None = None
         self.owner_label = "checking key…"
         self.time_zone: ZoneInfo = ZoneInfo("UTC")
+        self.exit_message: str | None = None
 
     def get_default_screen(self) -> Screen[None]:
         return QueueScreen()
@@ -63,13 +64,13 @@ class SyncroApp(App[None]):
         try:
             me = await client.me()
         except AuthError as exc:
-            self.exit(return_code=EXIT_AUTH, message=f"syncro-tui: {exc}")
+            self.fatal(str(exc), EXIT_AUTH)
             return
         except NetworkError as exc:
-            self.exit(return_code=EXIT_NETWORK, message=f"syncro-tui: {exc}")
+            self.fatal(str(exc), EXIT_NETWORK)
             return
         except SyncroError as exc:
-            self.exit(return_code=1, message=f"syncro-tui: Syncro did not answer as expected: {exc}")
+            self.fatal(f"Syncro did not answer as expected: {exc}", 1)
             return
         self.me = me
         self.owner_label = f"{me.user_name} (#{me.user_id})"
@@ -107,7 +108,9 @@ class SyncroApp(App[None]):
                         severity="error", timeout=15)
 
     def fatal(self, message: str, code: int = EXIT_AUTH) -> None:
-        self.exit(return_code=code, message=f"syncro-tui: {message}")
+        """Leave the app with a short message (printed after the screen is restored) and an exit code."""
+        self.exit_message = f"syncro-tui: {redact(message)}"
+        self.exit(return_code=code, message=self.exit_message)
 
     def action_toggle_help(self) -> None:
         if self.screen.query("HelpPanel"):

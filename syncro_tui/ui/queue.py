@@ -48,13 +48,11 @@ class QueueScreen(Screen[None]):
         table: DataTable[Text] = DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
         for key, label, width in COLUMNS:
             table.add_column(label, key=key, width=width)
-        table.loading = True
         yield table
         yield StatusBar(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(AttributionBanner).display = False
         self.update_status()
         self.set_interval(2, self.update_status)
 
@@ -66,6 +64,7 @@ class QueueScreen(Screen[None]):
     async def load(self) -> None:
         """Full load of the open tickets."""
         client = self.session.client
+        self.query_one(DataTable).loading = not self.queue.tickets
         try:
             tickets = await client.all_tickets(status="Not Closed", per_page=self.session.config.queue.page_size)
         except AuthError as exc:  # e.g. a key without the ticket permissions

@@ -40,7 +40,7 @@ def literal(value: object, style: str = "", *, single_line: bool = True) -> Text
     return Text(clean(value, single_line=single_line), style=style, no_wrap=single_line, end="")
 
 
-_BREAK = re.compile(r"<\s*br\s*/?\s*>|</\s*(p|div|li)\s*>", re.IGNORECASE)
+_BREAK = re.compile(r"<\s*br\s*/?\s*>|</\s*(p|div|li)\s*>|<\s*/?\s*(ul|ol)[^>]*>", re.IGNORECASE)
 _ITEM = re.compile(r"<\s*li[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -53,4 +53,4 @@ def html_to_text(body: str | None) -> str:
     text = _ITEM.sub("• ", text)
     text = _TAG.sub("", text)
     text = html.unescape(text)
-    return "\n".join(line.rstrip() for line in text.splitlines()).strip()
+    return "\n".join(line.rstrip() for line in text.splitlines() if line.strip()).strip()

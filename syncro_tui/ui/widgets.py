@@ -36,4 +36,8 @@ class AttributionBanner(Static):
 
     def warn(self, message: str) -> None:
         self.update(Text(" ⚠ " + clean(message), style="bold"))
-        self.display = True
+        self.add_class("-shown")
+
+    @property
+    def shown(self) -> bool:
+        return self.has_class("-shown")

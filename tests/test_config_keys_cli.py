@@ -1,0 +1,246 @@
+"""Config, per-tech keys and the syncro-tui command (without the TUI)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+
+import httpx
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError
+
+from syncro_tui import cli, keys
+from syncro_tui.config import ConfigError, load_config
+from syncro_tui.domain.rates import LaborType
+
+
+class MemoryKeyring(KeyringBackend):
+    """An in-memory keyring backend for tests."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if (service, username) not in self.store:
+            raise PasswordDeleteError("not found")
+        del self.store[(service, username)]
+
+
+@pytest.fixture
+def memory_keyring(monkeypatch):
+    backend = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    monkeypatch.delenv("SYNCRO_API_KEY", raising=False)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_keyring(monkeypatch):
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    monkeypatch.delenv("SYNCRO_API_KEY", raising=False)
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def config_file(tmp_path, monkeypatch):
+    path = tmp_path / "config.toml"
+    monkeypatch.setenv("SYNCRO_TUI_CONFIG", str(path))
+    monkeypatch.delenv("SYNCRO_TUI_PROFILE", raising=False)
+    return path
+
+
+PROFILES = """
+default_profile = "dana"
+
+[profiles.dana]
+tech_name = "Dana Whitfield"
+user_id = 1843
+subdomain = "acme"
+
+[profiles.tom]
+tech_name = "Tom Okafor"
+user_id = 2231
+base_url = "http://127.0.0.1:8765/api/v1"
+auth_mode = "query"
+"""
+
+
+# --------------------------------------------------------------------- config
+def test_missing_config_gives_the_shipped_defaults(config_file) -> None:
+    config = load_config()
+    assert config.profiles == {}
+    table = config.rate_table()
+    assert table.for_type(LaborType.EMERGENCY).product_id == 26184
+    assert table.for_type("onsite").price_retail == Decimal("175.00")
+    assert config.appointment_types["Remote"] == 59289
+    assert config.tickets.priority == "2 Normal"
+
+
+def test_profiles_and_overrides_load(config_file, monkeypatch) -> None:
+    config_file.write_text(PROFILES + '\n[rates.remote]\nproduct_id = 555\nname = "Remote labor"\nprice_retail = "165.00"\n'
+                           "\n[queue]\nrefresh_seconds = 5\n")
+    config = load_config()
+    name, profile = config.profile()
+    assert name == "dana" and profile.api_base_url() == "https://acme.syncromsp.com/api/v1"
+    assert config.profile("tom")[1].auth_mode == "query"
+    monkeypatch.setenv("SYNCRO_TUI_PROFILE", "tom")
+    assert config.profile()[0] == "tom"
+    remote = config.rate_table().for_type("remote")
+    assert (remote.product_id, remote.price_retail) == (555, Decimal("165.00"))
+    assert config.queue.refresh_seconds == 15  # never faster than 15 s
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("default_profile = [", "is not valid TOML"),
+        ("[profiles.dana]\nuser_id = 'not a number'\n", "profiles.dana.user_id"),
+        ("[profiles.dana]\nsubdomian = 'typo'\n", "profiles.dana.subdomian"),
+    ],
+)
+def test_a_bad_config_says_where_and_why(config_file, text, message) -> None:
+    config_file.write_text(text)
+    with pytest.raises(ConfigError, match=message.replace(".", r"\.")):
+        load_config()
+
+
+def test_profile_selection_errors(config_file) -> None:
+    config = load_config()
+    with pytest.raises(ConfigError, match="No profile is configured"):
+        config.profile()
+    config_file.write_text(PROFILES)
+    with pytest.raises(ConfigError, match="No profile named 'bob'"):
+        load_config().profile("bob")
+
+
+# ----------------------------------------------------------------------- keys
+def test_keys_live_in_the_keyring(memory_keyring) -> None:
+    keys.store_key("dana", "  demo-key \n")
+    found = keys.find_key("dana")
+    assert found is not None and (found.key, found.source) == ("demo-key", "keyring")
+    assert "demo-key" not in repr(found)
+    assert keys.remove_key("dana") is True and keys.find_key("dana") is None
+    assert keys.remove_key("dana") is False
+
+
+def test_env_key_overrides_the_keyring(memory_keyring, monkeypatch) -> None:
+    keys.store_key("dana", "from-keyring")
+    monkeypatch.setenv("SYNCRO_API_KEY", "from-env")
+    assert keys.find_key("dana").source == "env"  # type: ignore[union-attr]
+
+
+def test_without_a_keyring_backend_the_message_points_to_the_env_var(no_keyring) -> None:
+    assert keys.backend_available() is False
+    assert keys.find_key("dana") is None
+    with pytest.raises(keys.KeyStoreError, match="SYNCRO_API_KEY"):
+        keys.store_key("dana", "k")
+
+
+# ------------------------------------------------------------------------ cli
+def run_cli(*args: str, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess[str]:
+    import os
+
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "syncro_tui", *args], capture_output=True, text=True, input=stdin,
+                          env=full_env, timeout=60)
+
+
+IMPORT_CHECK = """
+import sys
+from syncro_tui import cli
+try:
+    cli.main({args!r})
+except SystemExit:
+    pass
+print("TEXTUAL" if any(m == "textual" or m.startswith("textual.") for m in sys.modules) else "NO-TEXTUAL", file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["config", "path"], ["auth", "status", "--offline"]])
+def test_cli_commands_do_not_import_textual(args, config_file) -> None:
+    result = subprocess.run([sys.executable, "-c", IMPORT_CHECK.format(args=args)], capture_output=True, text=True, timeout=60)
+    assert result.stderr.strip().endswith("NO-TEXTUAL"), result.stderr
+
+
+def test_version_and_config_commands(config_file) -> None:
+    assert run_cli("--version").stdout.startswith("syncro-tui ")
+    assert run_cli("config", "path").stdout.strip() == str(config_file)
+    config_file.write_text(PROFILES)
+    shown = run_cli("config", "show").stdout
+    assert "[profiles.dana]" in shown and "26184" in shown
+
+
+def test_bad_config_is_a_short_message_and_exit_2(config_file) -> None:
+    config_file.write_text("this is = = not toml")
+    result = run_cli("config", "show")
+    assert result.returncode == 2
+    assert "not valid TOML" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_no_profile_and_no_key_are_short_messages(config_file, monkeypatch) -> None:
+    result = run_cli(env={"SYNCRO_API_KEY": ""})
+    assert result.returncode == 2 and "No profile is configured" in result.stderr and "--demo" in result.stderr
+    config_file.write_text(PROFILES)
+    result = run_cli("--profile", "tom", env={"SYNCRO_API_KEY": "", "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+    assert result.returncode == 3
+    assert "No API key for profile 'tom'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_auth_set_status_remove_through_main(memory_keyring, config_file, capsys, monkeypatch) -> None:
+    from syncro_tui.simulator.server import BackgroundSimulator
+
+    from .conftest import make_simulator
+
+    with BackgroundSimulator(make_simulator()) as server:
+        config_file.write_text(PROFILES.replace("http://127.0.0.1:8765/api/v1", server.base_url))
+        monkeypatch.setattr("sys.stdin", __import__("io").StringIO("demo-key-tom\n"))
+        assert cli.main(["auth", "set", "--profile", "tom"]) == 0
+        out = capsys.readouterr().out
+        assert "Stored the key" in out and "belongs to Tom Okafor (user 2231)" in out
+        assert memory_keyring.store[("syncro-tui", "tom")] == "demo-key-tom"
+        assert "demo-key-tom" not in out
+
+        memory_keyring.store[("syncro-tui", "tom")] = "demo-key-marcus"
+        assert cli.main(["auth", "status", "--profile", "tom"]) == cli.EXIT_AUTH
+        out = capsys.readouterr().out
+        assert "belongs to Marcus Bell" in out and "WARNING" in out
+
+    assert cli.main(["auth", "remove", "--profile", "tom"]) == 0
+    assert "Removed the key for tom" in capsys.readouterr().out
+    assert cli.main(["auth", "status", "--offline"]) == cli.EXIT_AUTH
+    assert "no key stored" in capsys.readouterr().out
+
+
+def test_simulator_command_answers_on_loopback() -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "syncro_tui", "simulator", "--port", "0", "--rate-limit", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = proc.stdout.readline().strip()  # type: ignore[union-attr]
+        assert first.startswith("Syncro simulator: http://127.0.0.1:")
+        base = first.split(": ", 1)[1]
+        assert "demo-key" in proc.stdout.readline()  # type: ignore[union-attr]
+        r = httpx.get(base + "/me", headers={"Authorization": "demo-key"}, timeout=10)
+        assert r.json()["user_name"] == "Dana Whitfield"
+        r = httpx.get(base + "/tickets", params={"api_key": "demo-key", "status": "Not Closed"}, timeout=10)
+        assert r.json()["tickets"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
