@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from syncro_tui.api import Pacer, SyncroClient
+from syncro_tui.demo import in_process_client
 from syncro_tui.simulator import API_PREFIX, DEMO_KEY, Simulator
 
 #: Friday 2026-11-20, 10:00 in the demo account's time zone (America/Chicago).
@@ -43,7 +44,7 @@ def make_client(sim: Simulator, key: str = DEMO_KEY, **kwargs) -> SyncroClient:
     kwargs.setdefault("pacer", Pacer(100_000, headroom=0, burst=10_000))
     kwargs.setdefault("retry_backoff", 0.01)
     kwargs.setdefault("rate_limit_wait", 0.01)
-    return SyncroClient("http://simulator" + API_PREFIX, key, transport=httpx.ASGITransport(sim), **kwargs)
+    return in_process_client(sim, key, **kwargs)
 
 
 @pytest.fixture

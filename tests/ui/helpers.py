@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from syncro_tui.api import Pacer
-from syncro_tui.config import Config, Profile
-from syncro_tui.session import Session
-from syncro_tui.simulator import API_PREFIX, DEMO_KEY, Simulator
+from syncro_tui.config import Config
+from syncro_tui.demo import in_process_session
+from syncro_tui.simulator import DEMO_KEY, Simulator
 from syncro_tui.ui.app import SyncroApp
 
-from ..conftest import FIXED_NOW, make_client
+from ..conftest import FIXED_NOW
 
 SIZE = (150, 40)
 
 
 def make_app(sim: Simulator, *, key: str = DEMO_KEY, user_id: int | None = 1843, config: Config | None = None) -> SyncroApp:
-    client = make_client(sim, key=key, pacer=Pacer(180, headroom=0, burst=179))
-    profile = Profile(tech_name="Dana Whitfield", user_id=user_id, base_url="http://simulator" + API_PREFIX)
-    session = Session(client=client, profile_name="dana", profile=profile, config=config or Config(),
-                      account_label="DEMO", demo=True, clock=lambda: FIXED_NOW)
-    return SyncroApp(session)
+    return SyncroApp(in_process_session(sim, key=key, user_id=user_id, config=config, clock=lambda: FIXED_NOW,
+                                        retry_backoff=0.01, rate_limit_wait=0.01))
 
 
 async def settle(pilot) -> None:

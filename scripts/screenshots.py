@@ -1,0 +1,50 @@
+"""Make the README's screenshots (SVG) from the real app on the seeded simulator.
+
+    .venv/bin/python scripts/screenshots.py
+
+Fixed clock, seed and size, so the pictures only change when the screens do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from syncro_tui.demo import in_process_session
+from syncro_tui.simulator import Simulator
+from syncro_tui.ui.app import SyncroApp
+
+OUT = Path(__file__).resolve().parent.parent / "screenshots"
+NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
+SIZE = (150, 40)
+
+
+async def settle(pilot) -> None:
+    for _ in range(100):
+        await pilot.pause()
+        if not any(w.is_running for w in pilot.app.workers):
+            return
+        await pilot.app.workers.wait_for_complete()
+
+
+async def shoot(name: str, keys: list[str], **session_kwargs) -> None:
+    sim = Simulator(seed=1, today=date(2026, 11, 20), clock=lambda: NOW, rate_limit=None)
+    app = SyncroApp(in_process_session(sim, clock=lambda: NOW, **session_kwargs))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+        path = OUT / f"{name}.svg"
+        app.save_screenshot(filename=path.name, path=str(path.parent))
+        print(f"wrote {path}")
+
+
+async def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    await shoot("queue", [])
+    await shoot("wrong-key-banner", [], key="demo-key-marcus")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

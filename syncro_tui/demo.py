@@ -1,0 +1,31 @@
+"""An app session on an in-process simulator: for screenshots, benchmarks and tests.
+
+No socket is opened: the client talks to the simulator through httpx's ASGI
+transport. (``syncro-tui --demo`` serves the simulator on real loopback instead.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import httpx
+
+from .api import Pacer, SyncroClient
+from .config import Config, Profile
+from .session import Session
+from .simulator import API_PREFIX, DEMO_KEY, Simulator
+
+BASE_URL = "http://simulator" + API_PREFIX
+
+
+def in_process_client(sim: Simulator, key: str = DEMO_KEY, **kwargs) -> SyncroClient:
+    return SyncroClient(BASE_URL, key, transport=httpx.ASGITransport(sim), **kwargs)
+
+
+def in_process_session(sim: Simulator, *, key: str = DEMO_KEY, user_id: int | None = 1843, config: Config | None = None,
+                       clock: Callable[[], datetime] | None = None, pacer: Pacer | None = None, **client_kwargs) -> Session:
+    client = in_process_client(sim, key, pacer=pacer or Pacer(180, headroom=0, burst=179), **client_kwargs)
+    profile = Profile(tech_name="Dana Whitfield", user_id=user_id, base_url=BASE_URL)
+    return Session(client=client, profile_name="dana", profile=profile, config=config or Config(),
+                   account_label="DEMO", demo=True, clock=clock)
