@@ -11,21 +11,13 @@ import asyncio
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from syncro_tui.demo import in_process_session
+from syncro_tui.demo import in_process_session, settle
 from syncro_tui.simulator import Simulator
 from syncro_tui.ui.app import SyncroApp
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 SIZE = (150, 40)
-
-
-async def settle(pilot) -> None:
-    for _ in range(100):
-        await pilot.pause()
-        if not any(w.is_running for w in pilot.app.workers):
-            return
-        await pilot.app.workers.wait_for_complete()
 
 
 async def shoot(name: str, keys: list[str], **session_kwargs) -> None:

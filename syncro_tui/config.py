@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import os
 import tomllib
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .domain.rates import DEFAULT_RATES, LaborType, Rate, RateTable, Unit
+from .domain.rates import DEFAULT_RATES, LaborType, RateTable, Unit
 
 APP_NAME = "syncro-tui"
 MIN_REFRESH_SECONDS = 15
@@ -55,13 +56,15 @@ class Profile(Section):
         return None
 
 
-class RateSetting(Section):
-    product_id: int
-    name: str
-    price_retail: Decimal
-    unit: Unit = Unit.HOUR
-    debits_prepaid: bool = True
-    explicit_only: bool = False
+class RateOverride(Section):
+    """Any part of a labor type's product; what is left out keeps the shipped default."""
+
+    product_id: int | None = None
+    name: str | None = None
+    price_retail: Decimal | None = None
+    unit: Unit | None = None
+    debits_prepaid: bool | None = None
+    explicit_only: bool | None = None
 
 
 class TicketDefaults(Section):
@@ -96,7 +99,7 @@ class Config(Section):
     default_profile: str | None = None
     profiles: dict[str, Profile] = Field(default_factory=dict)
     #: Overrides of the shipped rate table, by labor type.
-    rates: dict[LaborType, RateSetting] = Field(default_factory=dict)
+    rates: dict[LaborType, RateOverride] = Field(default_factory=dict)
     appointment_types: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_APPOINTMENT_TYPES))
     tickets: TicketDefaults = Field(default_factory=TicketDefaults)
     queue: QueueSettings = Field(default_factory=QueueSettings)
@@ -107,11 +110,11 @@ class Config(Section):
     session_log_root: str | None = None
 
     def rate_table(self) -> RateTable:
-        rates: list[Rate] = []
-        for default in DEFAULT_RATES:
-            override = self.rates.get(default.labor_type)
-            rates.append(default if override is None else Rate(default.labor_type, **override.model_dump()))
-        return RateTable(tuple(rates))
+        return RateTable(tuple(
+            replace(default, **self.rates[default.labor_type].model_dump(exclude_none=True))
+            if default.labor_type in self.rates else default
+            for default in DEFAULT_RATES
+        ))
 
     def profile(self, name: str | None = None) -> tuple[str, Profile]:
         """The profile to use: the one named, else $SYNCRO_TUI_PROFILE, else the default, else the only one."""

@@ -29,3 +29,16 @@ def in_process_session(sim: Simulator, *, key: str = DEMO_KEY, user_id: int | No
     profile = Profile(tech_name="Dana Whitfield", user_id=user_id, base_url=BASE_URL)
     return Session(client=client, profile_name="dana", profile=profile, config=config or Config(),
                    account_label="DEMO", demo=True, clock=clock)
+
+
+async def settle(pilot) -> None:
+    """With Textual's Pilot: wait until every background task (and what it started) has finished."""
+    app = pilot.app
+    for _ in range(100):
+        await pilot.pause()
+        if not any(w.is_running for w in app.workers):
+            await pilot.pause()
+            if not any(w.is_running for w in app.workers):
+                return
+        await app.workers.wait_for_complete()
+    raise RuntimeError("the app never settled")

@@ -95,7 +95,7 @@ def test_missing_config_gives_the_shipped_defaults(config_file) -> None:
 
 
 def test_profiles_and_overrides_load(config_file, monkeypatch) -> None:
-    config_file.write_text(PROFILES + '\n[rates.remote]\nproduct_id = 555\nname = "Remote labor"\nprice_retail = "165.00"\n'
+    config_file.write_text(PROFILES + '\n[rates.remote]\nproduct_id = 555\nprice_retail = "165.00"\n'
                            "\n[queue]\nrefresh_seconds = 5\n")
     config = load_config()
     name, profile = config.profile()
@@ -105,6 +105,7 @@ def test_profiles_and_overrides_load(config_file, monkeypatch) -> None:
     assert config.profile()[0] == "tom"
     remote = config.rate_table().for_type("remote")
     assert (remote.product_id, remote.price_retail) == (555, Decimal("165.00"))
+    assert remote.name == "Labor - Remote Business"  # what the override leaves out keeps its default
     assert config.queue.refresh_seconds == 15  # never faster than 15 s
 
 
@@ -244,3 +245,12 @@ def test_simulator_command_answers_on_loopback() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_lower_layers_import_without_the_ui() -> None:
+    code = ("import sys, syncro_tui.api, syncro_tui.domain.queue, syncro_tui.domain.rates, syncro_tui.simulator, "
+            "syncro_tui.config, syncro_tui.keys\n"
+            "print(sorted(m for m in sys.modules if m == 'textual' or m.startswith(('textual.', 'syncro_tui.ui'))))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
