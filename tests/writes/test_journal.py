@@ -1,0 +1,65 @@
+"""The write-ahead journal: groups of steps recorded before sending, outcomes after, nothing secret."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from syncro_tui.api import requests as rq
+from syncro_tui.api.redact import register_secret
+from syncro_tui.writes.journal import GroupState, Journal, StepState
+
+NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
+
+
+def test_a_group_is_recorded_before_sending_and_survives_a_reopen(tmp_path) -> None:
+    path = tmp_path / "journal.sqlite"
+    journal = Journal(path, clock=lambda: NOW)
+    steps = [rq.add_comment(108_000_001, subject="Resolution", body="Fixed", hidden=False, do_not_email=True),
+             rq.charge_timer(108_000_001, 0)]
+    gid = journal.begin(kind="billing", title="Bill #31990", steps=steps, profile="dana", user_id=1843, ticket_id=108_000_001)
+    journal.mark(gid, 0, StepState.SENDING)
+    journal.close()
+
+    reopened = Journal(path, clock=lambda: NOW)
+    [group] = reopened.open_groups("dana")
+    assert group.id == gid and group.state is GroupState.OPEN and group.user_id == 1843
+    assert [s.state for s in group.steps] == [StepState.SENDING, StepState.PLANNED]
+    assert group.steps[0].body == {"subject": "Resolution", "body": "Fixed", "hidden": False, "do_not_email": True}
+    assert group.steps[0].sent_at == NOW
+    assert group.next_step is not None and group.next_step.seq == 0
+
+    reopened.mark(gid, 0, StepState.DONE, result={"id": 5})
+    reopened.replace_step(gid, 1, rq.charge_timer(108_000_001, 7_300_001))
+    reopened.mark(gid, 1, StepState.DONE)
+    reopened.finish(gid)
+    assert reopened.open_groups() == []
+    done = reopened.group(gid)
+    assert done.state is GroupState.DONE and done.steps[1].body == {"timer_entry_id": 7_300_001}
+    assert done.steps[0].result == {"id": 5}
+
+
+def test_activity_by_date_and_profile(tmp_path) -> None:
+    clock = [NOW]
+    journal = Journal(tmp_path / "j.sqlite", clock=lambda: clock[0])
+    journal.begin(kind="status", title="yesterday", steps=[rq.update_ticket(1, {"status": "Resolved"})], profile="dana")
+    clock[0] = NOW + timedelta(days=1)
+    journal.begin(kind="status", title="today", steps=[rq.update_ticket(1, {"status": "Resolved"})], profile="dana")
+    journal.begin(kind="status", title="someone else", steps=[rq.update_ticket(1, {"status": "New"})], profile="tom")
+    day = NOW + timedelta(days=1)
+    titles = [g.title for g in journal.groups_between(day - timedelta(hours=1), day + timedelta(hours=1), profile="dana")]
+    assert titles == ["today"]
+
+
+def test_nothing_secret_reaches_the_journal_file(tmp_path) -> None:
+    secret = "journal-secret-key-0123456789"
+    register_secret(secret)
+    path = tmp_path / "j.sqlite"
+    journal = Journal(path, clock=lambda: NOW)
+    req = rq.add_comment(1, subject="Update", body=f"token is {secret}", hidden=True, do_not_email=True)
+    gid = journal.begin(kind="comment", title=f"with {secret}", steps=[req], profile="dana")
+    journal.mark(gid, 0, StepState.UNKNOWN, error=f"GET /me?api_key={secret} timed out", result={"api_key": secret})
+    journal.finish(gid, GroupState.ABANDONED, note=f"left {secret}")
+    journal.close()
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir())
+    assert secret.encode() not in raw
+    assert b"timed out" in raw  # the record is there, only the key is masked
