@@ -149,6 +149,7 @@ class LineItem(Model):
     price_cost: Decimal = Decimal("0")
     taxable: bool = False
     converted: bool = False
+    created_at: OptTimestamp = None
 
     @property
     def total(self) -> Decimal:
@@ -239,6 +240,7 @@ class Invoice(Model):
     total: Decimal
     tax: Decimal = Decimal("0")
     date: OptTimestamp = None
+    created_at: OptTimestamp = None
     is_paid: bool = False
     #: Absent on the POST response, present on GET /invoices/{id}.
     line_items: list[InvoiceLine] | None = None

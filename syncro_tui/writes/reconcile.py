@@ -1,0 +1,198 @@
+"""Reading back a write whose outcome is unknown, to decide whether it landed (SYNCRO.md section 3).
+
+Syncro has no idempotency, so an ambiguous write is never resent blindly:
+the record is looked for first. Each kind of write has its own read-back:
+
+- comment: all of the ticket's comments (every page), by subject and body;
+- timer: the ticket's unrecorded timers, by start, end, notes and product;
+- charge: the timer is recorded and linked to a line item;
+- line item: the ticket's line items, by name, description, quantity and price;
+- invoice: the ticket's invoices made since the write was sent;
+- ticket: the customer's tickets with that subject made since then; an update by its fields;
+- appointment: that day's appointments by summary and start; a move by its start.
+
+``duplicates`` lists every match, oldest first, so that a duplicate that did
+land (two identical timers) can be found and its removal offered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from ..api.client import SyncroClient
+from ..api.errors import NotFound
+from ..api.requests import ApiRequest
+
+#: Records made this long before the write was sent still count (clock skew between us and Syncro).
+SKEW = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    present: bool
+    detail: str
+    #: Every matching record, oldest first (more than one: a duplicate landed).
+    matches: tuple[Any, ...] = field(default_factory=tuple)
+
+    @property
+    def record(self) -> Any:
+        return self.matches[-1] if self.matches else None
+
+    @property
+    def duplicates(self) -> tuple[Any, ...]:
+        """The older matches, when more than one landed."""
+        return self.matches[:-1]
+
+
+def _ticket_id(req: ApiRequest[Any]) -> int:
+    match = re.match(r"^/tickets/(\d+)", req.path)
+    if not match:
+        raise ValueError(f"{req.call} has no ticket in its path")
+    return int(match.group(1))
+
+
+def _recent(moment: datetime | None, sent_at: datetime) -> bool:
+    return moment is None or moment >= sent_at - SKEW
+
+
+def _same_time(value: datetime | None, sent: Any) -> bool:
+    return value is not None and isinstance(sent, str) and value == datetime.fromisoformat(sent.replace("Z", "+00:00"))
+
+
+def _dec(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _verdict(matches: Sequence[Any], what: str) -> Verdict:
+    if matches:
+        extra = f" ({len(matches)} copies)" if len(matches) > 1 else ""
+        return Verdict(True, f"The {what} is in Syncro{extra}.", tuple(matches))
+    return Verdict(False, f"The {what} is not in Syncro: it did not land.")
+
+
+async def _comment(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime) -> Verdict:
+    body = req.body or {}
+    comments = await client.all_comments(_ticket_id(req))
+    matches = [c for c in comments if c.subject == body.get("subject") and c.body == body.get("body")
+               and bool(c.hidden) == bool(body.get("hidden")) and _recent(c.created_at, sent_at)]
+    return _verdict(sorted(matches, key=lambda c: (c.created_at, c.id)), "comment")
+
+
+async def _timer(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime) -> Verdict:
+    body = req.body or {}
+    ticket = await client.get_ticket(_ticket_id(req))
+    matches = [t for t in ticket.ticket_timers if not t.recorded and _same_time(t.start_time, body.get("start_at"))
+               and _same_time(t.end_time, body.get("end_at")) and (t.notes or "") == (body.get("notes") or "")
+               and t.product_id == body.get("product_id")]
+    return _verdict(sorted(matches, key=lambda t: t.id), "timer")
+
+
+async def _charge(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime) -> Verdict:
+    timer_id = (req.body or {}).get("timer_entry_id")
+    ticket = await client.get_ticket(_ticket_id(req))
+    timer = next((t for t in ticket.ticket_timers if t.id == timer_id), None)
+    if timer is None:
+        return Verdict(False, "The timer is no longer on the ticket.")
+    if timer.recorded and timer.ticket_line_item_id:
+        return Verdict(True, "The timer is charged.", (timer,))
+    return Verdict(False, "The timer is not charged: the charge did not land.")
+
+
+async def _line_item(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime) -> Verdict:
+    body = req.body or {}
+    ticket = await client.get_ticket(_ticket_id(req))
+    matches = [li for li in ticket.line_items if li.name == body.get("name") and li.description == body.get("description")
+               and li.quantity == _dec(body.get("quantity", "1")) and li.price_retail == _dec(body.get("price_retail", "0"))
+               and _recent(li.created_at, sent_at)]
+    return _verdict(sorted(matches, key=lambda li: li.id), "line item")
+
+
+async def _line_update(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime) -> Verdict:
+    body = req.body or {}
+    ticket = await client.get_ticket(_ticket_id(req))
+    line = next((li for li in ticket.line_items if li.id == body.get("ticket_line_item_id")), None)
+    if line is None:
+        return Verdict(False, "The line item is no longer on the ticket.")
+    wanted = {k: v for k, v in body.items() if k in ("price_retail", "quantity", "name", "description")}
+    same = all((_dec(v) == getattr(line, k)) if k in ("price_retail", "quantity") else v == getattr(line, k) for k, v in wanted.items())
+    return Verdict(same, "The line item has the new values." if same else "The line item still has its old values.", (line,) if same else ())
+
+
+async def _removed(kind: str, client: SyncroClient, req: ApiRequest[Any], sent_at: datetime) -> Verdict:
+    body = req.body or {}
+    ticket = await client.get_ticket(_ticket_id(req))
+    if kind == "timer":
+        still = any(t.id == body.get("timer_entry_id") for t in ticket.ticket_timers)
+    else:
+        still = any(li.id == body.get("ticket_line_item_id") for li in ticket.line_items)
+    return Verdict(not still, f"The {kind} is {'still' if still else 'no longer'} on the ticket.")
+
+
+async def _invoice(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime) -> Verdict:
+    ticket_id = (req.body or {}).get("ticket_id")
+    invoices = await client.list_invoices(ticket_id=ticket_id)
+    matches = [i for i in invoices if i.ticket_id == ticket_id and i.created_at is not None and _recent(i.created_at, sent_at)]
+    return _verdict(sorted(matches, key=lambda i: i.id), "invoice")
+
+
+async def _ticket_create(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime) -> Verdict:
+    body = req.body or {}
+    candidates = await client.all_tickets(customer_id=body.get("customer_id"), since_updated_at=sent_at - SKEW)
+    matches = [t for t in candidates if t.subject == body.get("subject") and _recent(t.created_at, sent_at)]
+    return _verdict(sorted(matches, key=lambda t: t.id), "ticket")
+
+
+async def _ticket_update(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime) -> Verdict:
+    ticket = await client.get_ticket(_ticket_id(req))
+    body = req.body or {}
+    same = all(getattr(ticket, k, None) == v for k, v in body.items() if k in ("status", "priority", "user_id", "subject", "problem_type"))
+    return Verdict(same, "The ticket has the new values." if same else "The ticket still has its old values.", (ticket,) if same else ())
+
+
+async def _appointment_create(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime) -> Verdict:
+    body = req.body or {}
+    start = datetime.fromisoformat(str(body.get("start_at")).replace("Z", "+00:00"))
+    listed = await client.list_appointments(date_from=start.date() - timedelta(days=1), date_to=start.date() + timedelta(days=1))
+    matches = [a for a in listed if a.summary == body.get("summary") and a.start_at == start]
+    return _verdict(sorted(matches, key=lambda a: a.id), "appointment")
+
+
+async def _appointment_update(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime) -> Verdict:
+    appointment_id = int(req.path.rsplit("/", 1)[1])
+    try:
+        appt = await client.get_appointment(appointment_id)
+    except NotFound:
+        return Verdict(False, "The appointment is gone.")
+    same = _same_time(appt.start_at, (req.body or {}).get("start_at"))
+    return Verdict(same, "The appointment is at the new time." if same else "The appointment is still at its old time.", (appt,) if same else ())
+
+
+Reader = Callable[[SyncroClient, ApiRequest[Any], datetime], Awaitable[Verdict]]
+
+READERS: dict[str, Reader] = {
+    "add_comment": _comment,
+    "add_timer": _timer,
+    "charge_timer": _charge,
+    "add_line_item": _line_item,
+    "update_line_item": _line_update,
+    "delete_timer": lambda c, r, s: _removed("timer", c, r, s),
+    "remove_line_item": lambda c, r, s: _removed("line item", c, r, s),
+    "create_invoice": _invoice,
+    "create_ticket": _ticket_create,
+    "update_ticket": _ticket_update,
+    "create_appointment": _appointment_create,
+    "update_appointment": _appointment_update,
+}
+
+
+async def reconcile(client: SyncroClient, req: ApiRequest[Any], *, sent_at: datetime) -> Verdict:
+    """Whether the write ``req`` (sent at ``sent_at``) is in Syncro now."""
+    reader = READERS.get(req.call)
+    if reader is None:
+        raise ValueError(f"no read-back is known for {req.call}: it must not be sent through the write path")
+    return await reader(client, req, sent_at)

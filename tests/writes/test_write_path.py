@@ -1,0 +1,121 @@
+"""Every write through the write path under every fault: exactly one record, or none and the tech told."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from syncro_tui.api import requests as rq
+from syncro_tui.simulator import Simulator
+from syncro_tui.writes.journal import GroupState, Journal, StepState
+from syncro_tui.writes.path import AttributionRefused, WritePath
+
+from ..conftest import FIXED_NOW, make_client, make_simulator
+from ..simulator.helpers import open_ticket
+
+START = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
+END = datetime(2026, 11, 20, 14, 45, tzinfo=UTC)
+
+
+def count(sim: Simulator, table: str, pred: Callable[[dict], bool]) -> int:
+    return sum(1 for r in sim.store.t(table).values() if pred(r))
+
+
+def cases(sim: Simulator) -> dict[str, tuple[rq.ApiRequest[Any], Callable[[], int]]]:
+    t = open_ticket(sim)
+    tid, cid = t["id"], t["customer_id"]
+    timer = sim.store.add_timer(tid, {"start_at": "2026-11-20T10:00:00Z", "duration_minutes": 30, "product_id": 1190473}, key="demo-key")
+    invoiced = next(x for x in sim.store.t("tickets").values() if x["status"] in ("In Progress",) and x["id"] != tid)
+    sim.store.charge_timer(invoiced["id"], {"timer_entry_id": sim.store.add_timer(
+        invoiced["id"], {"start_at": "2026-11-20T09:00:00Z", "duration_minutes": 60, "product_id": 26118}, key="demo-key")["id"]}, key="demo-key")
+    return {
+        "comment": (rq.add_comment(tid, subject="Update", body="Replaced the switch", hidden=False, do_not_email=True),
+                    lambda: count(sim, "comments", lambda c: c["body"] == "Replaced the switch")),
+        "timer": (rq.add_timer(tid, start_at=START, end_at=END, notes="Switch swap", product_id=26118),
+                  lambda: count(sim, "timers", lambda x: x["notes"] == "Switch swap")),
+        "charge": (rq.charge_timer(tid, timer["id"]),
+                   lambda: count(sim, "line_items", lambda li: li["ticket_id"] == tid and li["product_id"] == 1190473 and li["quantity"] == "0.5")),
+        "line item": (rq.add_line_item(tid, name="SSD", description="Samsung 1TB SSD", quantity=Decimal("1"),
+                                       price_retail=Decimal("129.00"), taxable=True, product_id=880103),
+                      lambda: count(sim, "line_items", lambda li: li["description"] == "Samsung 1TB SSD")),
+        "invoice": (rq.create_invoice(ticket_id=invoiced["id"], customer_id=invoiced["customer_id"]),
+                    lambda: count(sim, "invoices", lambda i: i["ticket_id"] == invoiced["id"])),
+        "ticket": (rq.create_ticket({"customer_id": cid, "subject": "Projector in boardroom", "status": "New"}),
+                   lambda: count(sim, "tickets", lambda x: x["subject"] == "Projector in boardroom")),
+        "appointment": (rq.create_appointment({"summary": "Onsite: switch", "ticket_id": tid, "start_at": START, "end_at": END}),
+                        lambda: count(sim, "appointments", lambda a: a["summary"] == "Onsite: switch")),
+    }
+
+
+FAULTS = [("timeout", "before", 0), ("timeout", "after", 1), ("drop", "after", 1), ("500", "after", 1),
+          ("garbage", "after", 1), ("429", "before", 1)]
+ROUTES = {"comment": "add_comment", "timer": "add_timer", "charge": "charge_timer", "line item": "add_line_item",
+          "invoice": "create_invoice", "ticket": "create_ticket", "appointment": "create_appointment"}
+
+
+def write_path(sim: Simulator, tmp_path, key: str = "demo-key", user_id: int | None = 1843) -> WritePath:
+    client = make_client(sim, key=key, timeout=0.3)
+    return WritePath(client, Journal(tmp_path / "journal.sqlite", clock=lambda: FIXED_NOW), profile_name="dana",
+                     user_id=user_id, clock=lambda: FIXED_NOW)
+
+
+@pytest.mark.parametrize(("kind", "when", "expected"), FAULTS)
+@pytest.mark.parametrize("write", list(ROUTES))
+async def test_every_write_under_every_fault_ends_with_one_record_or_none_and_says_so(tmp_path, write, kind, when, expected) -> None:
+    sim = make_simulator()
+    req, landed = cases(sim)[write]
+    before = landed()
+    wp = write_path(sim, tmp_path)
+    sim.add_fault(kind=kind, route=ROUTES[write], when=when, delay=2)
+    outcome = await wp.send(req, kind=write, title=f"test {write}")
+    assert landed() - before == expected, "never two records"
+    assert [c for c in sim.calls if c[1] == ROUTES[write]] == [(req.method, ROUTES[write])] * (2 if kind == "429" else 1)
+    if expected:
+        assert outcome.landed, outcome.message
+    else:
+        assert outcome.state is StepState.ABSENT and "Confirm again" in outcome.message
+    group = wp.journal.group(outcome.group_id)
+    assert group.steps[0].state is outcome.state
+    assert group.state is (GroupState.DONE if outcome.landed else GroupState.OPEN)
+
+
+async def test_a_write_under_another_techs_key_is_refused_and_nothing_is_sent(tmp_path) -> None:
+    sim = make_simulator()
+    req, landed = cases(sim)["comment"]
+    wp = write_path(sim, tmp_path, key="demo-key-marcus")
+    with pytest.raises(AttributionRefused, match="Marcus Bell"):
+        await wp.send(req, kind="comment", title="x")
+    assert landed() == 0 and ("POST", "add_comment") not in sim.calls
+    assert wp.journal.open_groups() == []
+
+
+async def test_a_profile_without_user_id_cannot_write(tmp_path) -> None:
+    sim = make_simulator()
+    req, _ = cases(sim)["comment"]
+    with pytest.raises(AttributionRefused, match="no user_id"):
+        await write_path(sim, tmp_path, user_id=None).send(req, kind="comment", title="x")
+
+
+async def test_a_refused_write_is_failed_and_closed(tmp_path) -> None:
+    sim = make_simulator()
+    wp = write_path(sim, tmp_path)
+    outcome = await wp.send(rq.add_comment(open_ticket(sim)["id"], subject="", body="", hidden=True, do_not_email=True),
+                            kind="comment", title="empty")
+    assert outcome.state is StepState.FAILED and "can't be blank" in outcome.message
+    assert wp.journal.group(outcome.group_id).state is GroupState.ABANDONED
+
+
+async def test_a_duplicate_timer_that_landed_is_found(tmp_path) -> None:
+    sim = make_simulator()
+    req, landed = cases(sim)["timer"]
+    wp = write_path(sim, tmp_path)
+    await wp.client.execute(req)  # an earlier attempt that did land
+    sim.add_fault(kind="drop", route="add_timer", when="after")
+    outcome = await wp.send(req, kind="timer", title="again")
+    assert landed() == 2
+    assert outcome.state is StepState.PRESENT and len(outcome.verdict.matches) == 2
+    assert outcome.verdict.duplicates[0].id < outcome.verdict.record.id  # the older one is offered for removal
