@@ -1,0 +1,59 @@
+"""The confirm screen: the exact payloads, in order, before anything is sent (SYNCRO.md section 9).
+
+It renders each request's ``body_json()``, the very bytes the client sends.
+Sending takes the deliberate key ``s``; Enter does nothing here, and Escape
+cancels without sending (whatever the tech typed stays in the form behind).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from ..api.requests import ApiRequest
+from .text import literal
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Dismisses with True only when the tech presses ``s``."""
+
+    BINDINGS = [
+        Binding("s", "send", "Send to Syncro", id="confirm.send"),
+        Binding("escape", "cancel", "Cancel (nothing is sent)", id="confirm.cancel"),
+    ]
+
+    def __init__(self, summary: str, requests: Sequence[ApiRequest[Any]], *, notes: Sequence[str] = ()) -> None:
+        super().__init__()
+        self.summary = summary
+        self.requests = tuple(requests)
+        self.notes = tuple(notes)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="confirm-box"):
+            yield Static(literal(self.summary, "bold", single_line=False), id="confirm-summary")
+            for note in self.notes:
+                yield Static(literal("• " + note, single_line=False), classes="confirm-note")
+            total = len(self.requests)
+            for number, req in enumerate(self.requests, start=1):
+                head = Text(f"{number}/{total}  ", style="dim")
+                head.append(f"{req.method} ", style="bold")
+                head.append_text(literal(req.path))
+                yield Static(head, classes="confirm-call")
+                if req.body is not None:
+                    yield Static(literal(req.body_json(), single_line=False), classes="confirm-body")
+            yield Static(Text("Press s to send, Escape to cancel. Nothing has been sent yet.", style="italic"),
+                         id="confirm-help")
+        yield Footer()
+
+    def action_send(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

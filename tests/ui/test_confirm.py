@@ -1,0 +1,58 @@
+"""The confirm screen: shows the exact bytes that will be sent; only a deliberate key sends."""
+
+from __future__ import annotations
+
+from textual.app import App
+
+from syncro_tui.api import requests as rq
+from syncro_tui.ui.app import styles_dir
+from syncro_tui.ui.confirm import ConfirmScreen
+
+REQUESTS = [
+    rq.add_comment(108412345, subject="Resolution", body="Replaced the switch.<br>All ports up. [bold]ok[/bold]",
+                   hidden=False, do_not_email=False),
+    rq.update_ticket(108412345, {"status": "Resolved"}),
+]
+
+
+class Host(App[None]):
+    CSS_PATH = str(styles_dir() / "app.tcss")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answers: list[bool | None] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(ConfirmScreen("Ticket #31990 for Brightline Dental: post the resolution (emailed to the contact), then resolve.",
+                                       REQUESTS, notes=["Jordan Alvarez <jordan.alvarez@brightlinedental.example> gets an email."]),
+                         self.answers.append)
+
+
+async def test_enter_does_not_send_and_s_does() -> None:
+    app = Host()
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.press("enter", "space", "y")
+        assert app.answers == [] and isinstance(app.screen, ConfirmScreen)
+        await pilot.press("s")
+        assert app.answers == [True]
+
+
+async def test_escape_cancels_without_sending() -> None:
+    app = Host()
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.press("escape")
+        assert app.answers == [False]
+
+
+async def test_the_preview_is_the_sent_body_verbatim() -> None:
+    app = Host()
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.pause()
+        bodies = [str(w.render()) for w in app.screen.query(".confirm-body")]
+        assert bodies == [r.body_json() for r in REQUESTS]
+        calls = [str(w.render()) for w in app.screen.query(".confirm-call")]
+        assert calls == ["1/2  POST /tickets/108412345/comment", "2/2  PUT /tickets/108412345"]
+
+
+def test_confirm_snapshot(snap_compare) -> None:
+    assert snap_compare(Host(), terminal_size=(110, 40))
