@@ -9,15 +9,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import os
 import sys
 from typing import Any
 
 from . import __version__
+from .exit_codes import AUTH as EXIT_AUTH
+from .exit_codes import USAGE as EXIT_USAGE
 from .config import ConfigError, config_path, dump_config, load_config
-
-EXIT_USAGE = 2
-EXIT_AUTH = 3
-EXIT_NETWORK = 4
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -231,6 +230,4 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def _env_base_url() -> str | None:
-    import os
-
     return os.environ.get("SYNCRO_BASE_URL") or None

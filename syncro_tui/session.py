@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from .api.client import SyncroClient
 from .config import Config, Profile
@@ -23,6 +23,4 @@ class Session:
     clock: Callable[[], datetime] | None = None
 
     def now(self) -> datetime:
-        from datetime import UTC
-
         return self.clock() if self.clock else datetime.now(UTC)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+import time
 from typing import Any
 
 import uvicorn
@@ -44,12 +45,12 @@ class BackgroundSimulator:
 
     def start(self, timeout: float = 10.0) -> "BackgroundSimulator":
         self.thread.start()
-        deadline = threading.Event()
-        for _ in range(int(timeout / 0.01)):
-            if self.server.started:
-                return self
-            deadline.wait(0.01)
-        raise RuntimeError("the simulator did not start")
+        deadline = time.monotonic() + timeout
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the simulator did not start")
+            time.sleep(0.01)
+        return self
 
     def stop(self) -> None:
         self.server.should_exit = True

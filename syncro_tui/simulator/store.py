@@ -416,7 +416,7 @@ class Store:
         "start_at", "end_at", "location_id", "customer_reply", "tag_list", "properties",
     )
 
-    def _validate_ticket_fields(self, body: JSON, ticket: JSON | None) -> None:
+    def _validate_ticket_fields(self, body: JSON) -> None:
         if "status" in body and body["status"] not in self.account["ticket_statuses"]:
             # [quirk] a bare Rails errors hash
             raise SimError(422, {"status": ["is not included in the list"]})
@@ -431,7 +431,7 @@ class Store:
             raise SimError(422, {"error": "Customer required field"})
         if not str(body.get("subject") or "").strip():
             raise SimError(422, {"success": False, "message": ["Subject can't be blank"]})
-        self._validate_ticket_fields(body, None)
+        self._validate_ticket_fields(body)
         now = self.now()
         tid = self.next_id("ticket_id")
         ticket: JSON = {
@@ -467,7 +467,7 @@ class Store:
 
     def update_ticket(self, ticket_id: Any, body: JSON) -> JSON:
         ticket = self.find_ticket(ticket_id)
-        self._validate_ticket_fields(body, ticket)
+        self._validate_ticket_fields(body)
         for field in self.TICKET_FIELDS:
             if field in body:
                 value = body[field]

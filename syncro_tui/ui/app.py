@@ -15,13 +15,13 @@ from textual.worker import Worker, WorkerState
 from ..api import AuthError, NetworkError, SyncroError
 from ..api.models import Me
 from ..api.redact import redact
+from ..exit_codes import AUTH as EXIT_AUTH
+from ..exit_codes import NETWORK as EXIT_NETWORK
 from ..session import Session
 from .queue import QueueScreen
 
 log = logging.getLogger("syncro_tui.ui")
 
-EXIT_AUTH = 3
-EXIT_NETWORK = 4
 
 
 def styles_dir() -> Path:

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from ..api import AuthError, SyncroError
 from ..api.models import TicketSummary
-from ..domain.queue import Queue, age
+from ..domain.queue import Changes, Queue, age
 from .text import literal
 from .widgets import AttributionBanner, StatusBar
 
@@ -151,7 +151,7 @@ class QueueScreen(Screen[None]):
         self.restore_cursor(selected)
         self.update_title()
 
-    def apply(self, changes) -> None:
+    def apply(self, changes: Changes) -> None:
         """Update rows in place: the table is never cleared, the cursor stays on its ticket."""
         table = self.query_one(DataTable)
         selected = self.selected_key()
