@@ -105,6 +105,8 @@ class SyncroClient:
 
     # --------------------------------------------------------------- sending
     async def execute(self, req: rq.ApiRequest[T]) -> T:
+        if req.refs:
+            raise ValueError(f"{req.call} still waits for {', '.join(r.label for r in req.refs)}: resolve it first")
         attempt = 0
         limited = 0
         while True:

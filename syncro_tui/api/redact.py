@@ -28,25 +28,33 @@ def register_secret(secret: str | None) -> None:
             _secrets.add(secret)
 
 
-def redact(text: Any) -> str:
+def redact(text: Any, *, patterns: bool = True) -> str:
+    """``text`` with every registered key masked, and (``patterns``) any ``api_key=`` or Authorization value.
+
+    ``patterns=False`` masks only the registered keys: for a write's body, which
+    is kept to be sent again on resume and must stay as the tech confirmed it.
+    """
     value = str(text)
     with _lock:
         secrets = sorted(_secrets, key=len, reverse=True)
     for secret in secrets:
         if secret in value:
             value = value.replace(secret, MASK)
+    if not patterns:
+        return value
     value = _QUERY_KEY.sub(r"\1" + MASK, value)
     return _AUTH_HEADER.sub(r"\1" + MASK, value)
 
 
-def redact_data(value: Any) -> Any:
+def redact_data(value: Any, *, patterns: bool = True) -> Any:
     """Redact every string inside a JSON-like structure (for journals and exports)."""
     if isinstance(value, str):
-        return redact(value)
+        return redact(value, patterns=patterns)
     if isinstance(value, dict):
-        return {k: (MASK if str(k).lower() in ("api_key", "authorization") else redact_data(v)) for k, v in value.items()}
+        return {k: (MASK if str(k).lower() in ("api_key", "authorization") else redact_data(v, patterns=patterns))
+                for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [redact_data(v) for v in value]
+        return [redact_data(v, patterns=patterns) for v in value]
     return value
 
 

@@ -9,11 +9,12 @@ in (SYNCRO.md section 2), so no other code ever reads raw JSON.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel
 
@@ -28,7 +29,49 @@ class ShapeProblem(Exception):
     """The body did not have the shape the call returns."""
 
 
+@dataclass(frozen=True)
+class Ref:
+    """An id that an earlier call of the same group will return: ``Ref(0)`` is the id of call 1's record.
+
+    A multi-call operation is planned (and confirmed) before its first call is
+    sent, so later calls name the ids they need this way. ``resolve`` puts the
+    real values in once they are known. In the journal a Ref is the token
+    ``$ref:STEP.FIELD``; on the confirm screen it reads ``<id from call N>``.
+    """
+
+    step: int
+    field: str = "id"
+
+    PREFIX: ClassVar[str] = "$ref:"
+
+    def __str__(self) -> str:
+        return f"{self.PREFIX}{self.step}.{self.field}"
+
+    @property
+    def label(self) -> str:
+        return f"<{self.field} from call {self.step + 1}>"
+
+    @classmethod
+    def parse(cls, text: str) -> Ref | None:
+        match = _REF.fullmatch(text)
+        return cls(int(match.group(1)), match.group(2)) if match else None
+
+
+_REF = re.compile(r"\$ref:(\d+)\.(\w+)")
+_REF_IN_TEXT = re.compile(r"\$ref:\d+\.\w+")
+
+
+Id = int | Ref
+
+
+def _id(value: Id) -> Id:
+    """A record id for a path or body: an int (never text that could change the path), or a Ref."""
+    return value if isinstance(value, Ref) else int(value)
+
+
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, Ref):
+        return value
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, datetime):
@@ -65,11 +108,75 @@ class ApiRequest(Generic[T]):
         return self.method in ("POST", "PUT", "PATCH", "DELETE")
 
     def body_json(self) -> str:
-        """The exact body that is sent (and shown before sending)."""
-        return json.dumps(self.body, indent=2, ensure_ascii=False, sort_keys=False) if self.body is not None else ""
+        """The exact body that is sent (and shown before sending); a Ref shows as ``<id from call N>``."""
+        if self.body is None:
+            return ""
+        return json.dumps(self.body, indent=2, ensure_ascii=False, sort_keys=False, default=_ref_label)
+
+    @property
+    def display_path(self) -> str:
+        return _REF_IN_TEXT.sub(lambda m: Ref.parse(m.group(0)).label, self.path)  # type: ignore[union-attr]
+
+    @property
+    def refs(self) -> tuple[Ref, ...]:
+        """The ids from earlier calls this request still waits for."""
+        found = [Ref.parse(m.group(0)) for m in _REF_IN_TEXT.finditer(self.path)]
+        found += _refs_in(self.body)
+        return tuple(r for r in found if r is not None)
+
+    def resolve(self, results: Sequence[Mapping[str, Any] | None]) -> ApiRequest[T]:
+        """This request with every Ref replaced by the value the earlier call returned (``results[step]``)."""
+        if not self.refs:
+            return self
+
+        def value(ref: Ref) -> Any:
+            record = results[ref.step] if ref.step < len(results) else None
+            if not record or record.get(ref.field) is None:
+                raise ValueError(f"{self.call} needs the {ref.field} from call {ref.step + 1}, which has not returned it")
+            return record[ref.field]
+
+        path = _REF_IN_TEXT.sub(lambda m: str(int(value(Ref.parse(m.group(0))))), self.path)  # type: ignore[arg-type]
+        return replace(self, path=path, body=_swap(self.body, value))
 
     def sent(self) -> SentRequest:
         return SentRequest(self.call, self.method, self.path, dict(self.params), dict(self.body) if self.body is not None else None)
+
+
+def _ref_label(value: Any) -> Any:
+    if isinstance(value, Ref):
+        return value.label
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _refs_in(value: Any) -> list[Ref]:
+    if isinstance(value, Ref):
+        return [value]
+    if isinstance(value, Mapping):
+        return [r for v in value.values() for r in _refs_in(v)]
+    if isinstance(value, list | tuple):
+        return [r for v in value for r in _refs_in(v)]
+    return []
+
+
+def _swap(value: Any, resolve: Callable[[Ref], Any]) -> Any:
+    if isinstance(value, Ref):
+        return resolve(value)
+    if isinstance(value, Mapping):
+        return {k: _swap(v, resolve) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_swap(v, resolve) for v in value]
+    return value
+
+
+def _unswap(value: Any) -> Any:
+    """Journal JSON back to a body: ``$ref:`` tokens become Refs again."""
+    if isinstance(value, str):
+        return Ref.parse(value) or value
+    if isinstance(value, dict):
+        return {k: _unswap(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unswap(v) for v in value]
+    return value
 
 
 # ----------------------------------------------------------------- parsers
@@ -138,6 +245,35 @@ def _params(**values: Any) -> dict[str, Any]:
     return out
 
 
+# ------------------------------------------------------------------ writes
+#: How each write's answer is read, by call name. A journaled step is rebuilt
+#: with it after a restart (``rebuild``), so a resumed group parses the same way.
+SHAPES: dict[str, Callable[[Any], Any]] = {
+    "create_ticket": wrapped("ticket", m.Ticket),
+    "update_ticket": wrapped("ticket", m.Ticket),
+    "delete_ticket": _deleted,
+    "add_comment": wrapped("comment", m.Comment),
+    "add_timer": flat(m.Timer),
+    "update_timer": flat(m.Timer),
+    "delete_timer": _deleted,
+    "charge_timer": flat(m.Timer),
+    "add_line_item": flat(m.LineItem),
+    "update_line_item": wrapped("ticket_line_item", m.LineItem),
+    "remove_line_item": _deleted,
+    "create_appointment": wrapped("appointment", m.Appointment),
+    "update_appointment": wrapped("appointment", m.Appointment),
+    "delete_appointment": _deleted,
+    "create_invoice": wrapped("invoice", m.Invoice),
+}
+
+
+def rebuild(call: str, method: str, path: str, body: Mapping[str, Any] | None) -> ApiRequest[Any]:
+    """A journaled write as a request again (``$ref:`` tokens become Refs)."""
+    if call not in SHAPES:
+        raise ValueError(f"{call} is not a write this app makes")
+    return ApiRequest(call, method, path, SHAPES[call], body=_unswap(body) if body is not None else None)
+
+
 VIEW_TICKET = "Tickets - View Details"
 EDIT_TICKET = "Tickets - Edit"
 TIMERS = "Ticket Timers - Overview"
@@ -172,74 +308,73 @@ def list_tickets(*, status: str | None = None, since_updated_at: datetime | None
 
 
 def get_ticket(ticket_id: int) -> ApiRequest[m.Ticket]:
-    return ApiRequest("get_ticket", "GET", f"/tickets/{int(ticket_id)}", wrapped("ticket", m.Ticket), permission=VIEW_TICKET)
+    return ApiRequest("get_ticket", "GET", f"/tickets/{_id(ticket_id)}", wrapped("ticket", m.Ticket), permission=VIEW_TICKET)
 
 
 def create_ticket(fields: Mapping[str, Any]) -> ApiRequest[m.Ticket]:
-    return ApiRequest("create_ticket", "POST", "/tickets", wrapped("ticket", m.Ticket), body=clean_body(fields), permission="Tickets - Create")
+    return ApiRequest("create_ticket", "POST", "/tickets", SHAPES["create_ticket"], body=clean_body(fields), permission="Tickets - Create")
 
 
-def update_ticket(ticket_id: int, fields: Mapping[str, Any]) -> ApiRequest[m.Ticket]:
-    return ApiRequest("update_ticket", "PUT", f"/tickets/{int(ticket_id)}", wrapped("ticket", m.Ticket), body=clean_body(fields), permission=EDIT_TICKET)
+def update_ticket(ticket_id: Id, fields: Mapping[str, Any]) -> ApiRequest[m.Ticket]:
+    return ApiRequest("update_ticket", "PUT", f"/tickets/{_id(ticket_id)}", SHAPES["update_ticket"], body=clean_body(fields), permission=EDIT_TICKET)
 
 
-def delete_ticket(ticket_id: int) -> ApiRequest[m.Deleted]:
-    return ApiRequest("delete_ticket", "DELETE", f"/tickets/{int(ticket_id)}", _deleted, permission="Tickets - Delete")
+def delete_ticket(ticket_id: Id) -> ApiRequest[m.Deleted]:
+    return ApiRequest("delete_ticket", "DELETE", f"/tickets/{_id(ticket_id)}", SHAPES["delete_ticket"], permission="Tickets - Delete")
 
 
 def list_comments(ticket_id: int, *, page: int = 1, per_page: int | None = None, newest_first: bool = False) -> ApiRequest[m.Page[m.Comment]]:
     params = _params(page=page, per_page=per_page, sort_direction="DESC" if newest_first else None)
-    return ApiRequest("list_comments", "GET", f"/tickets/{int(ticket_id)}/comments", listed("comments", m.Comment), params, permission=VIEW_TICKET)
+    return ApiRequest("list_comments", "GET", f"/tickets/{_id(ticket_id)}/comments", listed("comments", m.Comment), params, permission=VIEW_TICKET)
 
 
-def add_comment(ticket_id: int, *, subject: str, body: str, hidden: bool, do_not_email: bool, tech: str | None = None) -> ApiRequest[m.Comment]:
+def add_comment(ticket_id: Id, *, subject: str, body: str, hidden: bool, do_not_email: bool, tech: str | None = None) -> ApiRequest[m.Comment]:
     # Posted flat: wrapping as {"comment": {...}} gets 422 "Body can't be blank".
     fields = clean_body({"subject": subject, "body": body, "hidden": hidden, "do_not_email": do_not_email, "tech": tech})
-    return ApiRequest("add_comment", "POST", f"/tickets/{int(ticket_id)}/comment", wrapped("comment", m.Comment), body=fields, permission=EDIT_TICKET)
+    return ApiRequest("add_comment", "POST", f"/tickets/{_id(ticket_id)}/comment", SHAPES["add_comment"], body=fields, permission=EDIT_TICKET)
 
 
 # ------------------------------------------------------------------ timers
-def add_timer(ticket_id: int, *, start_at: datetime, end_at: datetime, notes: str, product_id: int,
-              billable: bool = True, user_id: int | None = None) -> ApiRequest[m.Timer]:
+def add_timer(ticket_id: Id, *, start_at: datetime, end_at: datetime, notes: str, product_id: Id,
+              billable: bool = True, user_id: Id | None = None) -> ApiRequest[m.Timer]:
     fields = clean_body({"start_at": start_at, "end_at": end_at, "notes": notes, "product_id": product_id,
                          "billable": billable, "user_id": user_id})
-    return ApiRequest("add_timer", "POST", f"/tickets/{int(ticket_id)}/timer_entry", flat(m.Timer), body=fields, permission=TIMERS)
+    return ApiRequest("add_timer", "POST", f"/tickets/{_id(ticket_id)}/timer_entry", SHAPES["add_timer"], body=fields, permission=TIMERS)
 
 
-def update_timer(ticket_id: int, timer_id: int, **fields: Any) -> ApiRequest[m.Timer]:
+def update_timer(ticket_id: Id, timer_id: Id, **fields: Any) -> ApiRequest[m.Timer]:
     body = clean_body({"timer_entry_id": timer_id, **fields})
-    return ApiRequest("update_timer", "PUT", f"/tickets/{int(ticket_id)}/update_timer_entry", flat(m.Timer), body=body, permission=TIMERS)
+    return ApiRequest("update_timer", "PUT", f"/tickets/{_id(ticket_id)}/update_timer_entry", SHAPES["update_timer"], body=body, permission=TIMERS)
 
 
-def delete_timer(ticket_id: int, timer_id: int) -> ApiRequest[m.Deleted]:
-    return ApiRequest("delete_timer", "POST", f"/tickets/{int(ticket_id)}/delete_timer_entry", _deleted,
-                      body={"timer_entry_id": int(timer_id)}, permission=TIMERS)
+def delete_timer(ticket_id: Id, timer_id: Id) -> ApiRequest[m.Deleted]:
+    return ApiRequest("delete_timer", "POST", f"/tickets/{_id(ticket_id)}/delete_timer_entry", SHAPES["delete_timer"],
+                      body={"timer_entry_id": _id(timer_id)}, permission=TIMERS)
 
 
-def charge_timer(ticket_id: int, timer_id: int) -> ApiRequest[m.Timer]:
-    return ApiRequest("charge_timer", "POST", f"/tickets/{int(ticket_id)}/charge_timer_entry", flat(m.Timer),
-                      body={"timer_entry_id": int(timer_id)}, permission=TIMERS)
+def charge_timer(ticket_id: Id, timer_id: Id) -> ApiRequest[m.Timer]:
+    return ApiRequest("charge_timer", "POST", f"/tickets/{_id(ticket_id)}/charge_timer_entry", SHAPES["charge_timer"],
+                      body={"timer_entry_id": _id(timer_id)}, permission=TIMERS)
 
 
 # -------------------------------------------------------------- line items
-def add_line_item(ticket_id: int, *, name: str, description: str, quantity: Decimal, price_retail: Decimal,
-                  taxable: bool, product_id: int | None = None, price_cost: Decimal | None = None) -> ApiRequest[m.LineItem]:
+def add_line_item(ticket_id: Id, *, name: str, description: str, quantity: Decimal, price_retail: Decimal,
+                  taxable: bool, product_id: Id | None = None, price_cost: Decimal | None = None) -> ApiRequest[m.LineItem]:
     # name, description, price_retail and taxable are always explicit (SYNCRO.md section 7, rule 6).
     fields = clean_body({"product_id": product_id, "name": name, "description": description, "quantity": quantity,
                          "price_retail": price_retail, "price_cost": price_cost})
     fields["taxable"] = bool(taxable)
-    return ApiRequest("add_line_item", "POST", f"/tickets/{int(ticket_id)}/add_line_item", flat(m.LineItem), body=fields, permission=EDIT_TICKET)
+    return ApiRequest("add_line_item", "POST", f"/tickets/{_id(ticket_id)}/add_line_item", SHAPES["add_line_item"], body=fields, permission=EDIT_TICKET)
 
 
-def update_line_item(ticket_id: int, line_item_id: int, **fields: Any) -> ApiRequest[m.LineItem]:
+def update_line_item(ticket_id: Id, line_item_id: Id, **fields: Any) -> ApiRequest[m.LineItem]:
     body = clean_body({"ticket_line_item_id": line_item_id, **fields})
-    return ApiRequest("update_line_item", "PUT", f"/tickets/{int(ticket_id)}/update_line_item",
-                      wrapped("ticket_line_item", m.LineItem), body=body, permission=EDIT_TICKET)
+    return ApiRequest("update_line_item", "PUT", f"/tickets/{_id(ticket_id)}/update_line_item", SHAPES["update_line_item"], body=body, permission=EDIT_TICKET)
 
 
-def remove_line_item(ticket_id: int, line_item_id: int) -> ApiRequest[m.Deleted]:
-    return ApiRequest("remove_line_item", "POST", f"/tickets/{int(ticket_id)}/remove_line_item", _deleted,
-                      body={"ticket_line_item_id": int(line_item_id)}, permission=EDIT_TICKET)
+def remove_line_item(ticket_id: Id, line_item_id: Id) -> ApiRequest[m.Deleted]:
+    return ApiRequest("remove_line_item", "POST", f"/tickets/{_id(ticket_id)}/remove_line_item", SHAPES["remove_line_item"],
+                      body={"ticket_line_item_id": _id(line_item_id)}, permission=EDIT_TICKET)
 
 
 # --------------------------------------------------------------- customers
@@ -254,7 +389,7 @@ def autocomplete_customers(query: str) -> ApiRequest[m.Page[m.Customer]]:
 
 
 def get_customer(customer_id: int) -> ApiRequest[m.Customer]:
-    return ApiRequest("get_customer", "GET", f"/customers/{int(customer_id)}", wrapped("customer", m.Customer), permission="Customers - View Detail")
+    return ApiRequest("get_customer", "GET", f"/customers/{_id(customer_id)}", wrapped("customer", m.Customer), permission="Customers - View Detail")
 
 
 def list_contacts(customer_id: int, *, page: int = 1) -> ApiRequest[m.Page[m.Contact]]:
@@ -263,7 +398,7 @@ def list_contacts(customer_id: int, *, page: int = 1) -> ApiRequest[m.Page[m.Con
 
 
 def get_contact(contact_id: int) -> ApiRequest[m.Contact]:
-    return ApiRequest("get_contact", "GET", f"/contacts/{int(contact_id)}", flat(m.Contact), permission="Customers - View Detail")
+    return ApiRequest("get_contact", "GET", f"/contacts/{_id(contact_id)}", flat(m.Contact), permission="Customers - View Detail")
 
 
 def list_assets(customer_id: int, *, query: str | None = None, page: int = 1) -> ApiRequest[m.Page[m.Asset]]:
@@ -278,7 +413,7 @@ def list_products(*, query: str | None = None, page: int = 1, per_page: int | No
 
 
 def get_product(product_id: int) -> ApiRequest[m.Product]:
-    return ApiRequest("get_product", "GET", f"/products/{int(product_id)}", wrapped("product", m.Product), permission="Products - List/Search")
+    return ApiRequest("get_product", "GET", f"/products/{_id(product_id)}", wrapped("product", m.Product), permission="Products - List/Search")
 
 
 # ------------------------------------------------------------ appointments
@@ -291,20 +426,20 @@ def list_appointments(*, date_from: date | None = None, date_to: date | None = N
 
 
 def get_appointment(appointment_id: int) -> ApiRequest[m.Appointment]:
-    return ApiRequest("get_appointment", "GET", f"/appointments/{int(appointment_id)}", wrapped("appointment", m.Appointment))
+    return ApiRequest("get_appointment", "GET", f"/appointments/{_id(appointment_id)}", wrapped("appointment", m.Appointment))
 
 
 def create_appointment(fields: Mapping[str, Any]) -> ApiRequest[m.Appointment]:
-    return ApiRequest("create_appointment", "POST", "/appointments", wrapped("appointment", m.Appointment), body=clean_body(fields))
+    return ApiRequest("create_appointment", "POST", "/appointments", SHAPES["create_appointment"], body=clean_body(fields))
 
 
-def update_appointment(appointment_id: int, fields: Mapping[str, Any]) -> ApiRequest[m.Appointment]:
-    return ApiRequest("update_appointment", "PUT", f"/appointments/{int(appointment_id)}", wrapped("appointment", m.Appointment),
+def update_appointment(appointment_id: Id, fields: Mapping[str, Any]) -> ApiRequest[m.Appointment]:
+    return ApiRequest("update_appointment", "PUT", f"/appointments/{_id(appointment_id)}", SHAPES["update_appointment"],
                       body=clean_body(fields))
 
 
-def delete_appointment(appointment_id: int) -> ApiRequest[m.Deleted]:
-    return ApiRequest("delete_appointment", "DELETE", f"/appointments/{int(appointment_id)}", _deleted)
+def delete_appointment(appointment_id: Id) -> ApiRequest[m.Deleted]:
+    return ApiRequest("delete_appointment", "DELETE", f"/appointments/{_id(appointment_id)}", SHAPES["delete_appointment"])
 
 
 def appointment_types() -> ApiRequest[m.Page[m.AppointmentType]]:
@@ -312,14 +447,14 @@ def appointment_types() -> ApiRequest[m.Page[m.AppointmentType]]:
 
 
 # ---------------------------------------------------------------- invoices
-def create_invoice(*, ticket_id: int, customer_id: int, category: str = "Standard") -> ApiRequest[m.Invoice]:
-    return ApiRequest("create_invoice", "POST", "/invoices", wrapped("invoice", m.Invoice),
-                      body={"ticket_id": int(ticket_id), "customer_id": int(customer_id), "category": category},
+def create_invoice(*, ticket_id: Id, customer_id: Id, category: str = "Standard") -> ApiRequest[m.Invoice]:
+    return ApiRequest("create_invoice", "POST", "/invoices", SHAPES["create_invoice"],
+                      body={"ticket_id": _id(ticket_id), "customer_id": _id(customer_id), "category": category},
                       permission="Invoices - Create")
 
 
 def get_invoice(invoice_id: int) -> ApiRequest[m.Invoice]:
-    return ApiRequest("get_invoice", "GET", f"/invoices/{int(invoice_id)}", wrapped("invoice", m.Invoice), permission="Invoices - View Details")
+    return ApiRequest("get_invoice", "GET", f"/invoices/{_id(invoice_id)}", wrapped("invoice", m.Invoice), permission="Invoices - View Details")
 
 
 def list_invoices(*, ticket_id: int | None = None, page: int = 1) -> ApiRequest[m.Page[m.Invoice]]:

@@ -149,7 +149,7 @@ class Journal:
                        (group_id, kind, redact(title), ticket_id, profile, user_id, GroupState.OPEN, None, now, now))
             for seq, req in enumerate(steps):
                 db.execute("INSERT INTO steps VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                           (group_id, seq, req.call, req.method, redact(req.path), _dump(req.body), StepState.PLANNED,
+                           (group_id, seq, req.call, req.method, redact(req.path), _dump(req.body, body=True), StepState.PLANNED,
                             None, None, None, now))
         return group_id
 
@@ -157,7 +157,7 @@ class Journal:
         """A later step's request, once the ids it needed are known (before it is sent)."""
         with self._tx() as db:
             db.execute("UPDATE steps SET call=?, method=?, path=?, body=?, updated_at=? WHERE group_id=? AND seq=?",
-                       (req.call, req.method, redact(req.path), _dump(req.body), _ts(self.clock()), group_id, seq))
+                       (req.call, req.method, redact(req.path), _dump(req.body, body=True), _ts(self.clock()), group_id, seq))
 
     def mark(self, group_id: str, seq: int, state: StepState, *, result: Any = None, error: str | None = None) -> None:
         now = _ts(self.clock())
@@ -203,12 +203,13 @@ class Journal:
                      created_at=datetime.fromisoformat(row["created_at"]), steps=steps)
 
 
-def _dump(value: Any) -> str | None:
+def _dump(value: Any, *, body: bool = False) -> str | None:
+    """JSON for the journal, keys masked. A request body keeps its order and text (it may be sent on resume)."""
     if value is None:
         return None
     if hasattr(value, "model_dump"):
         value = value.model_dump(mode="json")
-    return json.dumps(redact_data(value), default=str, sort_keys=True)
+    return json.dumps(redact_data(value, patterns=not body), default=str)
 
 
 def _load(text: str | None) -> Any:

@@ -1,21 +1,35 @@
-"""Sending one write the safe way: attribution checked, journaled first, never resent blindly.
+"""Sending writes the safe way: attribution checked, journaled first, never resent blindly.
 
-The UI confirms the exact ``ApiRequest`` and hands that same object here.
+Every write is part of a *group* (a single write is a group of one). The UI
+shows the tech the group's exact requests (``Plan.steps``, with ``Ref``
+placeholders for ids that earlier calls will return), and on the deliberate
+key hands the same plan here:
+
+- ``start`` checks attribution and records the whole group before anything is sent;
+- ``run`` sends the steps in order, filling each Ref from the journaled result
+  of the call it names, and stops at the first step that did not surely land;
+- ``prepare`` (on resume, after a crash) reads Syncro back for the step in
+  doubt, without sending anything; the tech then confirms the rest again.
+
+A step whose outcome is unknown is reconciled by reading Syncro back. Only a
+step found absent is sent again, and only by a later ``run``, which the UI
+calls after the tech has confirmed again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from ..api.client import SyncroClient
 from ..api.errors import SyncroError, WriteOutcomeUnknown
 from ..api.models import Me
-from ..api.requests import ApiRequest
-from .journal import GroupState, Journal, StepState
-from .reconcile import Verdict, reconcile
+from ..api.requests import ApiRequest, rebuild
+from ..domain.plan import Plan
+from .journal import Group, GroupState, Journal, Step, StepState
+from .reconcile import READERS, Verdict, reconcile
 
 
 class AttributionRefused(Exception):
@@ -29,10 +43,46 @@ class Outcome:
     result: Any = None
     verdict: Verdict | None = None
     group_id: str | None = None
+    seq: int = 0
 
     @property
     def landed(self) -> bool:
         return self.state in (StepState.DONE, StepState.PRESENT)
+
+    @property
+    def duplicates(self) -> tuple[Any, ...]:
+        """Older copies of a record that landed more than once (offered for removal before going on)."""
+        return self.verdict.duplicates if self.verdict else ()
+
+
+@dataclass(frozen=True)
+class GroupOutcome:
+    group_id: str
+    state: GroupState
+    #: What happened to each step this run touched, in order.
+    steps: tuple[Outcome, ...] = field(default_factory=tuple)
+
+    @property
+    def done(self) -> bool:
+        return self.state is GroupState.DONE
+
+    @property
+    def stopped(self) -> Outcome | None:
+        """The step the run stopped at (did not land, is in doubt, or landed twice), if it stopped."""
+        return None if self.done or not self.steps else self.steps[-1]
+
+    @property
+    def message(self) -> str:
+        if self.done:
+            return "Saved in Syncro." if len(self.steps) <= 1 else f"All {len(self.steps)} calls saved in Syncro."
+        stop = self.stopped
+        return stop.message if stop else "Nothing was sent."
+
+
+Progress = Callable[[int, StepState, str], None]
+
+_SETTLED = (StepState.DONE, StepState.PRESENT)
+_IN_DOUBT = (StepState.SENDING, StepState.UNKNOWN)
 
 
 class WritePath:
@@ -63,19 +113,70 @@ class WritePath:
                 f"(user {self.user_id}). Syncro would record the change under {me.user_name}'s name.")
         return me
 
+    # ------------------------------------------------------------ sending
     async def send(self, req: ApiRequest[Any], *, kind: str, title: str, ticket_id: int | None = None) -> Outcome:
-        """Send one confirmed write as a one-step group."""
-        if not req.is_write:
-            raise ValueError(f"{req.call} is not a write")
+        """Send one confirmed write as a group of one."""
+        outcome = await self.execute(Plan(kind=kind, title=title, steps=(req,), ticket_id=ticket_id))
+        return outcome.steps[-1]
+
+    async def execute(self, plan: Plan, progress: Progress | None = None) -> GroupOutcome:
+        """Journal a confirmed plan, then send it (the very request objects the tech saw)."""
+        return await self.run(await self.start(plan), dict(enumerate(plan.steps)), progress)
+
+    async def start(self, plan: Plan) -> str:
+        unsafe = [req.call for req in plan.steps if req.call not in READERS]
+        if unsafe:
+            raise ValueError(f"{unsafe[0]} has no read-back, so it cannot be made safe to send")
         me = await self.ensure_attribution()
-        group_id = self.journal.begin(kind=kind, title=title, steps=[req], profile=self.profile_name,
-                                      user_id=me.user_id, ticket_id=ticket_id)
-        outcome = await self.run_step(group_id, 0, req)
-        if outcome.landed:
+        return self.journal.begin(kind=plan.kind, title=plan.title, steps=plan.steps, profile=self.profile_name,
+                                  user_id=me.user_id, ticket_id=plan.ticket_id)
+
+    async def run(self, group_id: str, confirmed: Mapping[int, ApiRequest[Any]] | None = None,
+                  progress: Progress | None = None) -> GroupOutcome:
+        """Send a journaled group's unsent steps in order; stop at the first that did not surely land.
+
+        Call only after the tech has confirmed (again, for a resumed group); ``confirmed`` holds
+        the request objects the confirm screen showed, by step (``remaining`` gives them on resume).
+        A step not among them is rebuilt from the journal.
+        """
+        confirmed = confirmed or {}
+        await self.ensure_attribution()
+        group = self.journal.group(group_id)
+        if group.state is not GroupState.OPEN:
+            raise ValueError(f"group {group_id} is {group.state}, not open")
+        results = [s.result for s in group.steps]
+        done: list[Outcome] = []
+        for step in group.steps:
+            if step.state in _SETTLED:
+                continue
+            template = confirmed.get(step.seq) or self.request(step)
+            req = template.resolve(results)
+            if step.state in _IN_DOUBT:  # a crash left it in flight: read back, never resend here
+                outcome = await self.settle(group_id, step.seq, req, step.sent_at or self.clock(), "It was in flight when the app stopped.")
+                if outcome.state is StepState.ABSENT:  # the tech confirms again before it is sent
+                    done.append(outcome)
+                    break
+            else:
+                if req is not template:
+                    self.journal.replace_step(group_id, step.seq, req)
+                if progress:
+                    progress(step.seq, StepState.SENDING, f"Sending {req.method} {req.path}")
+                outcome = await self.run_step(group_id, step.seq, req)
+            done.append(outcome)
+            if progress:
+                progress(step.seq, outcome.state, outcome.message)
+            if not outcome.landed or outcome.duplicates:
+                break
+            results[step.seq] = _as_json(outcome.result)
+        else:
             self.journal.finish(group_id)
-        elif outcome.state is StepState.FAILED:
-            self.journal.finish(group_id, GroupState.ABANDONED, note=outcome.message)
-        return outcome
+            return GroupOutcome(group_id, GroupState.DONE, tuple(done))
+        stop = done[-1]
+        if stop.state is StepState.FAILED and not any(r is not None for r in results):
+            # Syncro refused the first write and nothing of the group is in Syncro: nothing to resume.
+            self.journal.finish(group_id, GroupState.ABANDONED, note=stop.message)
+            return GroupOutcome(group_id, GroupState.ABANDONED, tuple(done))
+        return GroupOutcome(group_id, GroupState.OPEN, tuple(done))
 
     async def run_step(self, group_id: str, seq: int, req: ApiRequest[Any]) -> Outcome:
         self.journal.mark(group_id, seq, StepState.SENDING)
@@ -87,9 +188,9 @@ class WritePath:
             return await self.settle(group_id, seq, req, sent_at, str(exc))
         except SyncroError as exc:  # refused by Syncro, or never sent: nothing was written
             self.journal.mark(group_id, seq, StepState.FAILED, error=str(exc))
-            return Outcome(StepState.FAILED, str(exc), group_id=group_id)
+            return Outcome(StepState.FAILED, str(exc), group_id=group_id, seq=seq)
         self.journal.mark(group_id, seq, StepState.DONE, result=result)
-        return Outcome(StepState.DONE, "Saved in Syncro.", result=result, group_id=group_id)
+        return Outcome(StepState.DONE, "Saved in Syncro.", result=result, group_id=group_id, seq=seq)
 
     async def settle(self, group_id: str, seq: int, req: ApiRequest[Any], sent_at: datetime, why: str) -> Outcome:
         """Decide an ambiguous step by reading Syncro back; never by sending again."""
@@ -97,11 +198,60 @@ class WritePath:
             verdict = await reconcile(self.client, req, sent_at=sent_at)
         except SyncroError as exc:
             return Outcome(StepState.UNKNOWN, f"{why} Checking Syncro failed too ({exc}); nothing will be sent again "
-                           "until it can be checked.", group_id=group_id)
+                           "until it can be checked.", group_id=group_id, seq=seq)
         state = StepState.PRESENT if verdict.present else StepState.ABSENT
         self.journal.mark(group_id, seq, state, result=verdict.record, error=None if verdict.present else why)
-        if verdict.present:
+        if verdict.duplicates:
+            message = (f"{verdict.detail} It landed more than once: remove the older "
+                       f"{'copy' if len(verdict.duplicates) == 1 else 'copies'} before going on.")
+        elif verdict.present:
             message = f"{verdict.detail} (the answer was lost, but the change was saved)."
         else:
             message = f"{verdict.detail} Confirm again to send it."
-        return Outcome(state, message, result=verdict.record, verdict=verdict, group_id=group_id)
+        return Outcome(state, message, result=verdict.record, verdict=verdict, group_id=group_id, seq=seq)
+
+    # ------------------------------------------------------------ resuming
+    def open_groups(self) -> list[Group]:
+        """This profile's groups cut short (crash, kill, lost network), oldest first."""
+        return self.journal.open_groups(self.profile_name)
+
+    async def prepare(self, group_id: str) -> tuple[Group, Outcome | None]:
+        """Before a resume: settle the step in doubt by reading Syncro back (nothing is sent).
+
+        Returns the group as it now stands and the verdict on the step in doubt, if there was one.
+        """
+        group = self.journal.group(group_id)
+        step = group.next_step
+        outcome = None
+        if step is not None and step.state in _IN_DOUBT:
+            results = [s.result for s in group.steps]
+            outcome = await self.settle(group_id, step.seq, self.request(step).resolve(results),
+                                        step.sent_at or self.clock(), "It was in flight when the app stopped.")
+            if outcome.landed and not outcome.duplicates and step.seq == len(group.steps) - 1:
+                self.journal.finish(group_id)
+            group = self.journal.group(group_id)
+        return group, outcome
+
+    def remaining(self, group: Group) -> dict[int, ApiRequest[Any]]:
+        """The requests still to send, by step, with every id already known filled in (for the confirm screen)."""
+        results = [s.result for s in group.steps]
+        return {s.seq: _partly_resolved(self.request(s), results) for s in group.steps if s.state not in _SETTLED}
+
+    def abandon(self, group_id: str, note: str) -> None:
+        """The tech gives up on a group (nothing more is sent); the note says why."""
+        self.journal.finish(group_id, GroupState.ABANDONED, note=note or "Abandoned by the tech.")
+
+    @staticmethod
+    def request(step: Step) -> ApiRequest[Any]:
+        return rebuild(step.call, step.method, step.path, step.body)
+
+
+def _as_json(result: Any) -> Any:
+    return result.model_dump(mode="json") if hasattr(result, "model_dump") else result
+
+
+def _partly_resolved(req: ApiRequest[Any], results: Sequence[Any]) -> ApiRequest[Any]:
+    try:
+        return req.resolve(results)
+    except ValueError:  # some ids are still to come: they stay placeholders
+        return req
