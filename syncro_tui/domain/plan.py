@@ -7,10 +7,12 @@ order. A later call that needs an id an earlier one returns names it with a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..api.requests import ApiRequest
+from ..api import requests as rq
+from ..api.requests import ApiRequest, Ref
 
 
 @dataclass(frozen=True)
@@ -32,3 +34,16 @@ class Plan:
             late = [r for r in req.refs if r.step >= seq]
             if late:
                 raise ValueError(f"call {seq + 1} ({req.call}) needs {late[0].label}, which is not an earlier call")
+
+
+def new_ticket(ticket: Mapping[str, Any], *, comment: Mapping[str, Any] | None = None,
+               appointment: Mapping[str, Any] | None = None) -> Plan:
+    """A ticket, then its first comment and its appointment, which both need the new ticket's id (SYNCRO.md section 5)."""
+    steps: list[ApiRequest[Any]] = [rq.create_ticket(ticket)]
+    if comment:
+        steps.append(rq.add_comment(Ref(0), subject=comment["subject"], body=comment["body"],
+                                    hidden=comment["hidden"], do_not_email=comment["do_not_email"]))
+    if appointment:
+        steps.append(rq.create_appointment({**appointment, "ticket_id": Ref(0), "customer_id": ticket.get("customer_id")}))
+    return Plan(kind="new ticket", title=f"New ticket for customer {ticket.get('customer_id')}: {ticket.get('subject', '')}",
+                steps=tuple(steps))

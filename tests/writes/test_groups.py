@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from syncro_tui.api import requests as rq
@@ -14,31 +12,15 @@ from syncro_tui.writes.journal import GroupState, StepState
 
 from ..conftest import make_simulator
 from ..simulator.helpers import open_ticket
+from .plans import END, START, created, projector_ticket
 from .test_write_path import write_path
 
-START = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
-END = datetime(2026, 11, 23, 16, 30, tzinfo=UTC)
-SUBJECT = "Boardroom projector will not power on"
-
-
 def new_ticket_plan(sim: Simulator) -> Plan:
-    """A ticket with its first comment and an appointment: calls 2 and 3 need call 1's id."""
-    customer_id = open_ticket(sim)["customer_id"]
-    return Plan(kind="new ticket", title=f"New ticket: {SUBJECT}", steps=(
-        rq.create_ticket({"customer_id": customer_id, "subject": SUBJECT, "problem_type": "Hardware", "status": "New"}),
-        rq.add_comment(Ref(0), subject="Initial Issue", body="Projector shows no light.", hidden=True, do_not_email=True),
-        rq.create_appointment({"summary": "Onsite: projector", "ticket_id": Ref(0), "customer_id": customer_id,
-                               "start_at": START, "end_at": END}),
-    ))
+    return projector_ticket(open_ticket(sim)["customer_id"])
 
 
 def server_state(sim: Simulator) -> tuple[int, int, int]:
-    tickets = [t for t in sim.store.t("tickets").values() if t["subject"] == SUBJECT]
-    ids = {t["id"] for t in tickets}
-    comments = [c for c in sim.store.t("comments").values() if c["body"] == "Projector shows no light."]
-    appts = [a for a in sim.store.t("appointments").values() if a["summary"] == "Onsite: projector"]
-    assert all(c["ticket_id"] in ids for c in comments) and all(a["ticket_id"] in ids for a in appts)
-    return len(tickets), len(comments), len(appts)
+    return created({name: sim.store.t(name) for name in ("tickets", "comments", "appointments")})
 
 
 def test_the_confirm_preview_shows_placeholders_for_ids_to_come() -> None:

@@ -1,0 +1,32 @@
+"""The group the write-path tests send: a ticket, its first comment and an appointment (calls 2 and 3 need call 1's id)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from syncro_tui.domain import plan
+from syncro_tui.domain.plan import Plan
+
+START = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+END = datetime(2026, 11, 23, 16, 30, tzinfo=UTC)
+SUBJECT = "Boardroom projector will not power on"
+BODY = "Projector shows no light."
+SUMMARY = "Onsite: projector"
+
+
+def projector_ticket(customer_id: int) -> Plan:
+    return plan.new_ticket(
+        {"customer_id": customer_id, "subject": SUBJECT, "problem_type": "Hardware", "status": "New"},
+        comment={"subject": "Initial Issue", "body": BODY, "hidden": True, "do_not_email": True},
+        appointment={"summary": SUMMARY, "start_at": START, "end_at": END})
+
+
+def created(tables: dict[str, Any]) -> tuple[int, int, int]:
+    """How many projector tickets, comments and appointments exist (checking that they are linked)."""
+    tickets = [t for t in tables["tickets"].values() if t["subject"] == SUBJECT]
+    ids = {t["id"] for t in tickets}
+    comments = [c for c in tables["comments"].values() if c["body"] == BODY]
+    appts = [a for a in tables["appointments"].values() if a["summary"] == SUMMARY]
+    assert all(c["ticket_id"] in ids for c in comments) and all(a["ticket_id"] in ids for a in appts)
+    return len(tickets), len(comments), len(appts)
