@@ -11,6 +11,7 @@ import asyncio
 import getpass
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from . import __version__
@@ -184,7 +185,10 @@ def run_app(args: argparse.Namespace) -> int:
     from .session import Session
 
     server = None
+    journal_path = None
     if args.demo:
+        import tempfile
+
         from .simulator import DEMO_KEY, Simulator
         from .simulator.server import BackgroundSimulator
 
@@ -194,6 +198,8 @@ def run_app(args: argparse.Namespace) -> int:
         profile = Profile(tech_name="Dana Whitfield", user_id=1843, base_url=server.base_url)
         key = DEMO_KEY
         label = "DEMO"
+        # The demo's Syncro starts fresh each run, so its journal does too.
+        journal_path = Path(tempfile.mkdtemp(prefix="syncro-tui-demo-")) / "journal.sqlite"
     else:
         config = load_config()
         profile_name, profile = config.profile(args.profile)
@@ -217,7 +223,7 @@ def run_app(args: argparse.Namespace) -> int:
     configure_shared_pacer(config.pacing.per_minute, headroom=config.pacing.headroom)
     client = SyncroClient(profile.api_base_url() or "", key, auth_mode=profile.auth_mode)
     session = Session(client=client, profile_name=profile_name, profile=profile, config=config,
-                      account_label=label, demo=args.demo)
+                      account_label=label, demo=args.demo, journal_path=journal_path)
     from .ui.app import SyncroApp
 
     app = SyncroApp(session)

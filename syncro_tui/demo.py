@@ -6,8 +6,10 @@ transport. (``syncro-tui --demo`` serves the simulator on real loopback instead.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 import httpx
 
@@ -24,11 +26,14 @@ def in_process_client(sim: Simulator, key: str = DEMO_KEY, **kwargs) -> SyncroCl
 
 
 def in_process_session(sim: Simulator, *, key: str = DEMO_KEY, user_id: int | None = 1843, config: Config | None = None,
-                       clock: Callable[[], datetime] | None = None, pacer: Pacer | None = None, **client_kwargs) -> Session:
+                       clock: Callable[[], datetime] | None = None, pacer: Pacer | None = None,
+                       journal_path: Path | None = None, **client_kwargs) -> Session:
+    """A session on the in-process simulator; without ``journal_path`` the journal goes to a new temporary directory."""
     client = in_process_client(sim, key, pacer=pacer or Pacer(180, headroom=0, burst=179), **client_kwargs)
     profile = Profile(tech_name="Dana Whitfield", user_id=user_id, base_url=BASE_URL)
+    journal = journal_path or Path(tempfile.mkdtemp(prefix="syncro-tui-demo-")) / "journal.sqlite"
     return Session(client=client, profile_name="dana", profile=profile, config=config or Config(),
-                   account_label="DEMO", demo=True, clock=clock)
+                   account_label="DEMO", demo=True, clock=clock, journal_path=journal)
 
 
 async def settle(pilot) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from .api.client import SyncroClient
-from .config import Config, Profile
+from .config import Config, Profile, data_dir
 
 
 @dataclass
@@ -21,6 +22,11 @@ class Session:
     demo: bool = False
     #: The clock the UI uses for ages and times (fixed in tests and snapshots).
     clock: Callable[[], datetime] | None = None
+    #: The write-ahead journal; by default in the user data directory (the demo uses a throwaway one).
+    journal_path: Path | None = None
+
+    def journal_file(self) -> Path:
+        return self.journal_path or data_dir() / "journal.sqlite"
 
     def now(self) -> datetime:
         return self.clock() if self.clock else datetime.now(UTC)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..api import requests as rq
+from ..api.models import TicketSummary
 from ..api.requests import ApiRequest, Ref
 
 
@@ -36,7 +37,7 @@ class Plan:
                 raise ValueError(f"call {seq + 1} ({req.call}) needs {late[0].label}, which is not an earlier call")
 
 
-def new_ticket(ticket: Mapping[str, Any], *, comment: Mapping[str, Any] | None = None,
+def new_ticket(ticket: Mapping[str, Any], *, customer_name: str, comment: Mapping[str, Any] | None = None,
                appointment: Mapping[str, Any] | None = None) -> Plan:
     """A ticket, then its first comment and its appointment, which both need the new ticket's id (SYNCRO.md section 5)."""
     steps: list[ApiRequest[Any]] = [rq.create_ticket(ticket)]
@@ -45,5 +46,12 @@ def new_ticket(ticket: Mapping[str, Any], *, comment: Mapping[str, Any] | None =
                                     hidden=comment["hidden"], do_not_email=comment["do_not_email"]))
     if appointment:
         steps.append(rq.create_appointment({**appointment, "ticket_id": Ref(0), "customer_id": ticket.get("customer_id")}))
-    return Plan(kind="new ticket", title=f"New ticket for customer {ticket.get('customer_id')}: {ticket.get('subject', '')}",
+    return Plan(kind="new ticket", title=f"New ticket for {customer_name}: {ticket.get('subject', '')}",
                 steps=tuple(steps))
+
+
+def change_ticket(ticket: TicketSummary, fields: Mapping[str, Any], *, kind: str, words: str) -> Plan:
+    """One triage change (status, priority, assignee, close) as a plan: ``words`` says what changes."""
+    who = ticket.customer_business_then_name or f"customer {ticket.customer_id}"
+    return Plan(kind=kind, title=f"Ticket #{ticket.number} ({who}): {words}",
+                steps=(rq.update_ticket(ticket.id, fields),), ticket_id=ticket.id)

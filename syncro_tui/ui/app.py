@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -13,12 +14,15 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from ..api import AuthError, NetworkError, SyncroError
-from ..api.models import Me
+from ..api.models import Me, TicketSettings
 from ..api.redact import redact
 from ..exit_codes import AUTH as EXIT_AUTH
 from ..exit_codes import NETWORK as EXIT_NETWORK
 from ..session import Session
+from ..writes.journal import Journal
+from ..writes.path import WritePath
 from .queue import QueueScreen
+from .unfinished import UnfinishedScreen
 
 log = logging.getLogger("syncro_tui.ui")
 
@@ -45,6 +49,12 @@ class SyncroApp(App[None]):
         self.owner_label = "checking key…"
         self.time_zone: ZoneInfo = ZoneInfo("UTC")
         self.exit_message: str | None = None
+        #: The account's ticket statuses, techs and saved searches (None until read, or when it cannot be).
+        self.ticket_settings: TicketSettings | None = None
+        self.priorities: list[str] = []
+        self.writes: WritePath | None = None
+        #: Why writes are off, when the journal cannot be opened.
+        self.writes_off: str | None = None
 
     def get_default_screen(self) -> Screen[None]:
         return QueueScreen()
@@ -52,7 +62,20 @@ class SyncroApp(App[None]):
     def on_mount(self) -> None:
         if self.session.config.keymap:
             self.set_keymap(self.session.config.keymap)
+        self.open_journal()
         self.startup()
+
+    def open_journal(self) -> None:
+        """No journal, no writes: a write that cannot be recorded first is never sent."""
+        path = self.session.journal_file()
+        try:
+            journal = Journal(path, clock=self.session.now)
+        except (OSError, sqlite3.Error) as exc:
+            self.writes_off = f"Writes are off: the journal at {path} cannot be opened ({exc})."
+            self.notify(self.writes_off, title="Journal", severity="error", timeout=30)
+            return
+        self.writes = WritePath(self.session.client, journal, profile_name=self.session.profile_name,
+                                user_id=self.session.profile.user_id, clock=self.session.now)
 
     @property
     def queue_screen(self) -> QueueScreen:
@@ -73,6 +96,8 @@ class SyncroApp(App[None]):
             self.fatal(f"Syncro did not answer as expected: {exc}", 1)
             return
         self.me = me
+        if self.writes is not None:
+            self.writes.remember_owner(me)
         self.owner_label = f"{me.user_name} (#{me.user_id})"
         problem = self.attribution_problem()
         if problem:
@@ -80,11 +105,18 @@ class SyncroApp(App[None]):
             self.notify(problem, title="Whose key is this?", severity="error", timeout=30)
         try:
             settings = await client.account_settings()
+            self.priorities = settings.priorities
             if settings.time_zone:
                 self.time_zone = ZoneInfo(settings.time_zone)
         except (SyncroError, ZoneInfoNotFoundError):
             pass  # times stay in UTC; the queue still works
         self.queue_screen.load()
+        if self.writes is not None and self.writes.open_groups():
+            await self.push_screen(UnfinishedScreen())
+        try:
+            self.ticket_settings = await client.ticket_settings()
+        except SyncroError as exc:
+            log.warning("ticket settings unavailable: %s", exc)  # the status and tech pickers say so when used
 
     def attribution_problem(self) -> str | None:
         """Why writes must be refused under this key, or None when the key is the profile tech's."""
@@ -119,4 +151,6 @@ class SyncroApp(App[None]):
             self.action_show_help_panel()
 
     async def on_unmount(self) -> None:
+        if self.writes is not None:
+            self.writes.journal.close()
         await self.session.client.aclose()

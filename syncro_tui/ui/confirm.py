@@ -1,6 +1,7 @@
 """The confirm screen: the exact payloads, in order, before anything is sent (SYNCRO.md section 9).
 
-It renders each request's ``body_json()``, the very bytes the client sends.
+It renders each request's ``body_json()``, the very bytes the client sends
+(ids that earlier calls will return read ``<id from call N>``).
 Sending takes the deliberate key ``s``; Enter does nothing here, and Escape
 cancels without sending (whatever the tech typed stays in the form behind).
 """
@@ -18,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from ..api.requests import ApiRequest
+from ..domain.plan import Plan
 from .text import literal
 
 
@@ -29,22 +31,29 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("escape", "cancel", "Cancel (nothing is sent)", id="confirm.cancel"),
     ]
 
-    def __init__(self, summary: str, requests: Sequence[ApiRequest[Any]], *, notes: Sequence[str] = ()) -> None:
+    def __init__(self, summary: str, requests: Sequence[ApiRequest[Any]], *, notes: Sequence[str] = (),
+                 first: int = 1, total: int | None = None) -> None:
+        """``first`` and ``total`` number the calls when only the rest of a group is confirmed (on resume)."""
         super().__init__()
         self.summary = summary
         self.requests = tuple(requests)
         self.notes = tuple(notes)
+        self.first = first
+        self.total = total or first - 1 + len(self.requests)
+
+    @classmethod
+    def for_plan(cls, plan: Plan, *, notes: Sequence[str] = ()) -> ConfirmScreen:
+        return cls(plan.title, plan.steps, notes=(*plan.notes, *notes))
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="confirm-box"):
             yield Static(literal(self.summary, "bold", single_line=False), id="confirm-summary")
             for note in self.notes:
                 yield Static(literal("• " + note, single_line=False), classes="confirm-note")
-            total = len(self.requests)
-            for number, req in enumerate(self.requests, start=1):
-                head = Text(f"{number}/{total}  ", style="dim")
+            for number, req in enumerate(self.requests, start=self.first):
+                head = Text(f"{number}/{self.total}  ", style="dim")
                 head.append(f"{req.method} ", style="bold")
-                head.append_text(literal(req.path))
+                head.append_text(literal(req.display_path))
                 yield Static(head, classes="confirm-call")
                 if req.body is not None:
                     yield Static(literal(req.body_json(), single_line=False), classes="confirm-body")

@@ -14,9 +14,14 @@ from textual.widgets import DataTable, Footer, Static
 
 from ..api import AuthError, SyncroError
 from ..api.models import TicketSummary
+from ..domain.plan import change_ticket
 from ..domain.queue import Changes, Queue, age
-from .text import literal
+from .activity import ActivityScreen
+from .dialogs import ChoiceScreen
+from .text import clean, literal
+from .unfinished import UnfinishedScreen
 from .widgets import AttributionBanner, StatusBar
+from .writing import confirm_and_send
 
 COLUMNS = (("number", "#", 7), ("status", "Status", 19), ("priority", "Priority", 9), ("customer", "Customer", 26),
            ("subject", "Subject", 40), ("tech", "Tech", 16), ("age", "Age", 4), ("updated", "Updated", 11))
@@ -29,6 +34,12 @@ class QueueScreen(Screen[None]):
         Binding("r", "refresh_now", "Refresh", id="queue.refresh"),
         Binding("j", "cursor_down", "Down", show=False, id="queue.down"),
         Binding("k", "cursor_up", "Up", show=False, id="queue.up"),
+        Binding("s", "status", "Status", id="queue.status"),
+        Binding("a", "assign", "Assign", id="queue.assign"),
+        Binding("p", "priority", "Priority", id="queue.priority"),
+        Binding("c", "close_ticket", "Close", id="queue.close"),
+        Binding("u", "unfinished", "Unfinished writes", id="queue.unfinished"),
+        Binding("A", "activity", "Activity", key_display="A", id="queue.activity"),
     ]
 
     def __init__(self) -> None:
@@ -204,6 +215,87 @@ class QueueScreen(Screen[None]):
             connection=self.connection_note,
             ok=self.connected,
         )
+
+    # --------------------------------------------------------------- triage
+    def selected_ticket(self) -> TicketSummary | None:
+        key = self.selected_key()
+        return self.queue.tickets.get(int(key)) if key else None
+
+    @work(exclusive=True, group="triage", exit_on_error=False)
+    async def action_status(self) -> None:
+        ticket = self.selected_ticket()
+        settings = self.app.ticket_settings  # type: ignore[attr-defined]
+        if ticket is None:
+            return
+        if settings is None or not settings.ticket_status_list:
+            self.notify("The account's ticket statuses could not be read, so the status cannot be changed here.",
+                        severity="error")
+            return
+        value = await self.app.push_screen_wait(ChoiceScreen(
+            f"Status of ticket #{ticket.number}: {clean(ticket.subject)}",
+            [(name, name) for name in settings.ticket_status_list], current=ticket.status))
+        if value and value != ticket.status:
+            await self.change(ticket, {"status": value}, kind="status", words=f"status {ticket.status} → {value}")
+
+    @work(exclusive=True, group="triage", exit_on_error=False)
+    async def action_assign(self) -> None:
+        ticket = self.selected_ticket()
+        if ticket is None:
+            return
+        settings = self.app.ticket_settings  # type: ignore[attr-defined]
+        users = settings.users if settings and settings.users else None
+        if users is None:
+            try:
+                users = await self.session.client.users()
+            except SyncroError as exc:
+                self.notify(f"The list of techs could not be read: {exc}", severity="error")
+                return
+        value = await self.app.push_screen_wait(ChoiceScreen(
+            f"Assign ticket #{ticket.number} to:", [(str(u.id), u.name) for u in users],
+            current=str(ticket.user_id) if ticket.user_id else None))
+        if value and value != str(ticket.user_id):
+            name = next(u.name for u in users if str(u.id) == value)
+            await self.change(ticket, {"user_id": int(value)}, kind="assign", words=f"assign to {name}")
+
+    @work(exclusive=True, group="triage", exit_on_error=False)
+    async def action_priority(self) -> None:
+        ticket = self.selected_ticket()
+        priorities = self.app.priorities  # type: ignore[attr-defined]
+        if ticket is None:
+            return
+        if not priorities:
+            self.notify("The account's priorities could not be read, so the priority cannot be changed here.",
+                        severity="error")
+            return
+        value = await self.app.push_screen_wait(ChoiceScreen(
+            f"Priority of ticket #{ticket.number}: {clean(ticket.subject)}", [(p, p) for p in priorities],
+            current=ticket.priority))
+        if value and value != ticket.priority:
+            await self.change(ticket, {"priority": value}, kind="priority",
+                              words=f"priority {ticket.priority or 'none'} → {value}")
+
+    @work(exclusive=True, group="triage", exit_on_error=False)
+    async def action_close_ticket(self) -> None:
+        ticket = self.selected_ticket()
+        if ticket is None:
+            return
+        resolved = self.session.config.tickets.resolved_status
+        await self.change(ticket, {"status": resolved}, kind="close", words=f"close (status {ticket.status} → {resolved})")
+
+    async def change(self, ticket: TicketSummary, fields: dict[str, object], *, kind: str, words: str) -> None:
+        outcome = await confirm_and_send(self.app, change_ticket(ticket, fields, kind=kind, words=words))  # type: ignore[arg-type]
+        if outcome is not None:
+            self.refresh_delta()  # the row updates in place
+
+    def action_unfinished(self) -> None:
+        writes = self.app.writes  # type: ignore[attr-defined]
+        if writes is None or not writes.open_groups():
+            self.notify("No unfinished writes.", timeout=4)
+            return
+        self.app.push_screen(UnfinishedScreen())
+
+    def action_activity(self) -> None:
+        self.app.push_screen(ActivityScreen())
 
     def action_cursor_down(self) -> None:
         self.query_one(DataTable).action_cursor_down()

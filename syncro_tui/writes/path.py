@@ -95,6 +95,10 @@ class WritePath:
         self.clock = clock
         self._me: Me | None = None
 
+    def remember_owner(self, me: Me) -> None:
+        """The app asked GET /me at start: no need to ask again."""
+        self._me = me
+
     async def owner(self) -> Me:
         """Whose key this is (GET /me), asked once per run."""
         if self._me is None:

@@ -151,7 +151,7 @@ async def _ticket_update(client: SyncroClient, req: ApiRequest[Any], sent_at: da
     ticket = await client.get_ticket(_ticket_id(req))
     body = req.body or {}
     same = all(getattr(ticket, k, None) == v for k, v in body.items() if k in ("status", "priority", "user_id", "subject", "problem_type"))
-    return Verdict(same, "The ticket has the new values." if same else "The ticket still has its old values.", (ticket,) if same else ())
+    return Verdict(same, "The ticket has the new values." if same else "The ticket still has its old values: the change did not land.", (ticket,) if same else ())
 
 
 async def _appointment_create(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime) -> Verdict:
@@ -169,7 +169,7 @@ async def _appointment_update(client: SyncroClient, req: ApiRequest[Any], sent_a
     except NotFound:
         return Verdict(False, "The appointment is gone.")
     same = _same_time(appt.start_at, (req.body or {}).get("start_at"))
-    return Verdict(same, "The appointment is at the new time." if same else "The appointment is still at its old time.", (appt,) if same else ())
+    return Verdict(same, "The appointment is at the new time." if same else "The appointment is still at its old time: the move did not land.", (appt,) if same else ())
 
 
 Reader = Callable[[SyncroClient, ApiRequest[Any], datetime], Awaitable[Verdict]]

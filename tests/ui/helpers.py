@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TypeVar
+
 from syncro_tui.config import Config
 from syncro_tui.demo import in_process_session, settle  # noqa: F401 - settle is re-exported for the tests
 from syncro_tui.simulator import DEMO_KEY, Simulator
@@ -10,8 +13,35 @@ from syncro_tui.ui.app import SyncroApp
 from ..conftest import FIXED_NOW
 
 SIZE = (150, 40)
+S = TypeVar("S")
 
 
-def make_app(sim: Simulator, *, key: str = DEMO_KEY, user_id: int | None = 1843, config: Config | None = None) -> SyncroApp:
-    return SyncroApp(in_process_session(sim, key=key, user_id=user_id, config=config, clock=lambda: FIXED_NOW,
-                                        retry_backoff=0.01, rate_limit_wait=0.01))
+def make_app(sim: Simulator, *, key: str = DEMO_KEY, user_id: int | None = 1843, config: Config | None = None,
+             journal_path: Path | None = None, timeout: float = 20.0) -> SyncroApp:
+    app = SyncroApp(in_process_session(sim, key=key, user_id=user_id, config=config, clock=lambda: FIXED_NOW,
+                                       journal_path=journal_path, retry_backoff=0.01, rate_limit_wait=0.01,
+                                       timeout=timeout))
+    shown: list[str] = []
+    notify = app.notify
+
+    def recording_notify(message: str, *, title: str = "", **kwargs) -> None:
+        shown.append(f"{title}: {message}")
+        notify(message, title=title, **kwargs)
+
+    app.notify = recording_notify  # type: ignore[method-assign]
+    app.shown = shown  # type: ignore[attr-defined]
+    return app
+
+
+async def wait_for_screen(pilot, kind: type[S]) -> S:
+    """Pause until the screen on top is a ``kind`` (a worker waiting on a modal never settles)."""
+    for _ in range(300):
+        await pilot.pause()
+        if isinstance(pilot.app.screen, kind):
+            return pilot.app.screen
+    raise AssertionError(f"{kind.__name__} never came up; the screen is {type(pilot.app.screen).__name__}")
+
+
+def notices(app: SyncroApp) -> str:
+    """Every notification shown so far, as one text."""
+    return "\n".join(app.shown)  # type: ignore[attr-defined]

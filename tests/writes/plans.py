@@ -18,6 +18,7 @@ SUMMARY = "Onsite: projector"
 def projector_ticket(customer_id: int) -> Plan:
     return plan.new_ticket(
         {"customer_id": customer_id, "subject": SUBJECT, "problem_type": "Hardware", "status": "New"},
+        customer_name="Brightline Dental",
         comment={"subject": "Initial Issue", "body": BODY, "hidden": True, "do_not_email": True},
         appointment={"summary": SUMMARY, "start_at": START, "end_at": END})
 

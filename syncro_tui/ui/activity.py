@@ -1,0 +1,90 @@
+"""The activity screen: what this tech wrote to Syncro, by day, with outcomes; exported as CSV and JSON."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from ..writes.activity import export, groups_on, rows
+from .text import literal
+
+STATE_STYLE = {"done": "green", "abandoned": "dim", "open": "bold yellow"}
+
+
+class ActivityScreen(Screen[None]):
+    BINDINGS = [
+        Binding("left_square_bracket", "day(-1)", "Day before", key_display="[", id="activity.previous"),
+        Binding("right_square_bracket", "day(1)", "Day after", key_display="]", id="activity.next"),
+        Binding("t", "today", "Today", id="activity.today"),
+        Binding("e", "export", "Export CSV+JSON", id="activity.export"),
+        Binding("escape", "app.pop_screen", "Back", id="activity.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.day: date = self.today()
+
+    def today(self) -> date:
+        return self.app.session.now().astimezone(self.app.time_zone).date()  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="activity-title")
+        table: DataTable[Text] = DataTable(id="activity-table", cursor_type="row", zebra_stripes=True)
+        table.add_column("Time", key="at", width=6)
+        table.add_column("Kind", key="kind", width=14)
+        table.add_column("What", key="title", width=52)
+        table.add_column("Calls", key="calls", width=6)
+        table.add_column("Outcome", key="outcome", width=60)
+        yield table
+        yield Static(id="activity-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show()
+
+    def groups(self):
+        writes = self.app.writes  # type: ignore[attr-defined]
+        if writes is None:
+            return []
+        return groups_on(writes.journal, self.day, self.app.time_zone, writes.profile_name)  # type: ignore[attr-defined]
+
+    def show(self) -> None:
+        app = self.app
+        tz = app.time_zone  # type: ignore[attr-defined]
+        found = rows(self.groups())
+        title = Text(" Activity: ", style="bold")
+        title.append(literal(app.owner_label))  # type: ignore[attr-defined]
+        title.append(f"  {self.day:%A %d %B %Y}", style="bold")
+        title.append(f"  ({len(found)} write{'s' if len(found) != 1 else ''}, times in {tz.key})", style="dim")
+        self.query_one("#activity-title", Static).update(title)
+        table = self.query_one(DataTable)
+        table.clear()
+        for row in found:
+            table.add_row(literal(row.at.astimezone(tz).strftime("%H:%M")), literal(row.kind), literal(row.title),
+                          literal(f"{row.calls_done}/{row.calls}"), literal(row.outcome, STATE_STYLE.get(row.state, "")),
+                          key=row.group_id)
+        empty = self.query_one("#activity-empty", Static)
+        empty.update(Text("Nothing written to Syncro this day." if not found else "", style="italic dim"))
+        empty.display = not found
+
+    def action_day(self, step: int) -> None:
+        self.day += timedelta(days=step)
+        self.show()
+
+    def action_today(self) -> None:
+        self.day = self.today()
+        self.show()
+
+    def action_export(self) -> None:
+        directory = self.app.session.journal_file().parent / "exports"  # type: ignore[attr-defined]
+        try:
+            csv_path, json_path = export(self.groups(), directory, self.day, self.app.time_zone)  # type: ignore[attr-defined]
+        except OSError as exc:
+            self.notify(f"Could not write the export: {exc}", title="Export", severity="error", timeout=15)
+            return
+        self.notify(f"{csv_path}\n{json_path}", title="Exported", timeout=15)

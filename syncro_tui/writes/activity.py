@@ -1,0 +1,94 @@
+"""What this tech wrote, from the journal: the audit trail Syncro's API does not offer.
+
+One row per group (a comment, a status change, a billing run), with its
+outcome in words, and exports as CSV (a row per group) and JSON (every call,
+its body and its result). Nothing here reads Syncro.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from pathlib import Path
+
+from .journal import Group, GroupState, Journal, StepState
+
+_SETTLED = (StepState.DONE, StepState.PRESENT)
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    at: datetime
+    kind: str
+    title: str
+    ticket_id: int | None
+    calls_done: int
+    calls: int
+    state: str
+    outcome: str
+    group_id: str
+
+
+def outcome_text(group: Group) -> str:
+    """The group's outcome in words."""
+    settled = sum(s.state in _SETTLED for s in group.steps)
+    if group.state is GroupState.DONE:
+        found = any(s.state is StepState.PRESENT for s in group.steps)
+        return "Saved" + (" (an answer was lost; found in Syncro by reading back)" if found else "")
+    if group.state is GroupState.ABANDONED:
+        return f"Abandoned after {settled} of {len(group.steps)} calls: {group.note or 'no note'}"
+    step = group.next_step
+    if step is None:
+        return "Unfinished"
+    what = {StepState.PLANNED: "not sent yet", StepState.SENDING: "in flight when the app stopped",
+            StepState.UNKNOWN: "outcome unknown", StepState.ABSENT: "did not land",
+            StepState.FAILED: f"refused: {step.error or ''}"}.get(step.state, str(step.state))
+    return f"Unfinished: call {step.seq + 1} ({step.call}): {what}"
+
+
+def rows(groups: list[Group]) -> list[ActivityRow]:
+    return [ActivityRow(at=g.created_at, kind=g.kind, title=g.title, ticket_id=g.ticket_id,
+                        calls_done=sum(s.state in _SETTLED for s in g.steps), calls=len(g.steps), state=str(g.state),
+                        outcome=outcome_text(g), group_id=g.id) for g in groups]
+
+
+def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    return start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+
+
+def groups_on(journal: Journal, day: date, zone: tzinfo, profile: str) -> list[Group]:
+    """The profile's groups begun on ``day`` in the account's time zone, oldest first."""
+    return journal.groups_between(*day_bounds(day, zone), profile=profile)
+
+
+def to_csv(groups: list[Group], zone: tzinfo) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["time", "kind", "what", "ticket_id", "calls_in_syncro", "calls", "state", "outcome", "group_id"])
+    for row in rows(groups):
+        writer.writerow([row.at.astimezone(zone).isoformat(), row.kind, row.title, row.ticket_id or "",
+                         row.calls_done, row.calls, row.state, row.outcome, row.group_id])
+    return out.getvalue()
+
+
+def to_json(groups: list[Group]) -> str:
+    def group_data(group: Group) -> dict[str, object]:
+        data = asdict(group)
+        data["outcome"] = outcome_text(group)
+        return data
+
+    return json.dumps([group_data(g) for g in groups], indent=2, default=str, ensure_ascii=False)
+
+
+def export(groups: list[Group], directory: Path, day: date, zone: tzinfo) -> tuple[Path, Path]:
+    """Write ``activity-DAY.csv`` and ``activity-DAY.json``; returns their paths."""
+    directory.mkdir(parents=True, exist_ok=True)
+    csv_path = directory / f"activity-{day.isoformat()}.csv"
+    json_path = directory / f"activity-{day.isoformat()}.json"
+    csv_path.write_text(to_csv(groups, zone), encoding="utf-8", newline="")
+    json_path.write_text(to_json(groups), encoding="utf-8")
+    return csv_path, json_path
