@@ -8,6 +8,8 @@ from syncro_tui.api import requests as rq
 from syncro_tui.ui.app import styles_dir
 from syncro_tui.ui.confirm import ConfirmScreen
 
+from ..writes.plans import projector_ticket
+
 REQUESTS = [
     rq.add_comment(108412345, subject="Resolution", body="Replaced the switch.<br>All ports up. [bold]ok[/bold]",
                    hidden=False, do_not_email=False),
@@ -18,14 +20,15 @@ REQUESTS = [
 class Host(App[None]):
     CSS_PATH = str(styles_dir() / "app.tcss")
 
-    def __init__(self) -> None:
+    def __init__(self, screen: ConfirmScreen | None = None) -> None:
         super().__init__()
         self.answers: list[bool | None] = []
+        self.confirm = screen or ConfirmScreen(
+            "Ticket #31990 for Brightline Dental: post the resolution (emailed to the contact), then resolve.",
+            REQUESTS, notes=["Jordan Alvarez <jordan.alvarez@brightlinedental.example> gets an email."])
 
     def on_mount(self) -> None:
-        self.push_screen(ConfirmScreen("Ticket #31990 for Brightline Dental: post the resolution (emailed to the contact), then resolve.",
-                                       REQUESTS, notes=["Jordan Alvarez <jordan.alvarez@brightlinedental.example> gets an email."]),
-                         self.answers.append)
+        self.push_screen(self.confirm, self.answers.append)
 
 
 async def test_enter_does_not_send_and_s_does() -> None:
@@ -56,3 +59,9 @@ async def test_the_preview_is_the_sent_body_verbatim() -> None:
 
 def test_confirm_snapshot(snap_compare) -> None:
     assert snap_compare(Host(), terminal_size=(110, 40))
+
+
+def test_a_group_shows_placeholders_for_the_ids_earlier_calls_return(snap_compare) -> None:
+    plan = projector_ticket(30010051)
+    app = Host(ConfirmScreen.for_plan(plan))
+    assert snap_compare(app, terminal_size=(110, 50))

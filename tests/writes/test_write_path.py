@@ -46,6 +46,8 @@ def cases(sim: Simulator) -> dict[str, tuple[rq.ApiRequest[Any], Callable[[], in
                     lambda: count(sim, "invoices", lambda i: i["ticket_id"] == invoiced["id"])),
         "ticket": (rq.create_ticket({"customer_id": cid, "subject": "Projector in boardroom", "status": "New"}),
                    lambda: count(sim, "tickets", lambda x: x["subject"] == "Projector in boardroom")),
+        "status": (rq.update_ticket(tid, {"status": "Waiting on Vendor"}),
+                   lambda: count(sim, "tickets", lambda x: x["id"] == tid and x["status"] == "Waiting on Vendor")),
         "appointment": (rq.create_appointment({"summary": "Onsite: switch", "ticket_id": tid, "start_at": START, "end_at": END}),
                         lambda: count(sim, "appointments", lambda a: a["summary"] == "Onsite: switch")),
     }
@@ -54,7 +56,8 @@ def cases(sim: Simulator) -> dict[str, tuple[rq.ApiRequest[Any], Callable[[], in
 FAULTS = [("timeout", "before", 0), ("timeout", "after", 1), ("drop", "after", 1), ("500", "after", 1),
           ("garbage", "after", 1), ("429", "before", 1)]
 ROUTES = {"comment": "add_comment", "timer": "add_timer", "charge": "charge_timer", "line item": "add_line_item",
-          "invoice": "create_invoice", "ticket": "create_ticket", "appointment": "create_appointment"}
+          "invoice": "create_invoice", "ticket": "create_ticket", "status": "update_ticket",
+          "appointment": "create_appointment"}
 
 
 def write_path(sim: Simulator, tmp_path, key: str = "demo-key", user_id: int | None = 1843) -> WritePath:
