@@ -11,11 +11,11 @@ from syncro_tui.ui.activity import ActivityScreen
 from syncro_tui.ui.confirm import ConfirmScreen
 from syncro_tui.ui.dialogs import ChoiceScreen, NoteScreen
 from syncro_tui.ui.unfinished import UnfinishedScreen
-from syncro_tui.writes.journal import GroupState, Journal, StepState
+from syncro_tui.writes.journal import GroupState, Journal
 from syncro_tui.writes.path import WritePath
 
 from ..conftest import FIXED_NOW, make_client, make_simulator
-from ..writes.plans import created, projector_ticket
+from ..writes.plans import created, cut_short_at_the_comment, projector_ticket
 from .helpers import SIZE, make_app, notices, settle, wait_for_screen
 
 
@@ -155,14 +155,7 @@ async def leave_a_group_in_flight(sim: Simulator, journal_path, *, landed: bool)
     client = make_client(sim)
     wp = WritePath(client, Journal(journal_path, clock=lambda: FIXED_NOW), profile_name="dana", user_id=1843,
                    clock=lambda: FIXED_NOW)
-    plan = projector_ticket(next(iter(sim.store.t("customers"))))
-    group_id = await wp.start(plan)
-    first = await wp.run_step(group_id, 0, plan.steps[0])
-    comment = plan.steps[1].resolve([first.result.model_dump(mode="json")])
-    wp.journal.replace_step(group_id, 1, comment)
-    wp.journal.mark(group_id, 1, StepState.SENDING)
-    if landed:
-        await client.execute(comment)
+    group_id = await cut_short_at_the_comment(wp, projector_ticket(next(iter(sim.store.t("customers")))), landed=landed)
     await client.aclose()
     wp.journal.close()
     return group_id

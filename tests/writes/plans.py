@@ -7,6 +7,8 @@ from typing import Any
 
 from syncro_tui.domain import plan
 from syncro_tui.domain.plan import Plan
+from syncro_tui.writes.journal import StepState
+from syncro_tui.writes.path import WritePath
 
 START = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 END = datetime(2026, 11, 23, 16, 30, tzinfo=UTC)
@@ -31,3 +33,15 @@ def created(tables: dict[str, Any]) -> tuple[int, int, int]:
     appts = [a for a in tables["appointments"].values() if a["summary"] == SUMMARY]
     assert all(c["ticket_id"] in ids for c in comments) and all(a["ticket_id"] in ids for a in appts)
     return len(tickets), len(comments), len(appts)
+
+
+async def cut_short_at_the_comment(path: WritePath, plan: Plan, *, landed: bool) -> str:
+    """What a killed app leaves: call 1 done, call 2 marked sending (and, if ``landed``, in Syncro)."""
+    group_id = await path.start(plan)
+    first = await path.run_step(group_id, 0, plan.steps[0])
+    comment = plan.steps[1].resolve([first.result.model_dump(mode="json")])
+    path.journal.replace_step(group_id, 1, comment)
+    path.journal.mark(group_id, 1, StepState.SENDING)
+    if landed:
+        await path.client.execute(comment)
+    return group_id

@@ -12,7 +12,7 @@ from syncro_tui.writes.journal import GroupState, StepState
 
 from ..conftest import make_simulator
 from ..simulator.helpers import open_ticket
-from .plans import END, START, created, projector_ticket
+from .plans import END, START, created, cut_short_at_the_comment, projector_ticket
 from .test_write_path import write_path
 
 def new_ticket_plan(sim: Simulator) -> Plan:
@@ -110,14 +110,7 @@ async def test_a_group_cut_short_in_flight_is_read_back_before_anything_is_sent(
     for landed in (True, False):
         sim = make_simulator()
         wp = write_path(sim, tmp_path / str(landed))
-        plan = new_ticket_plan(sim)
-        group_id = await wp.start(plan)
-        first = await wp.run_step(group_id, 0, plan.steps[0])
-        comment = plan.steps[1].resolve([first.result.model_dump(mode="json")])
-        wp.journal.replace_step(group_id, 1, comment)
-        wp.journal.mark(group_id, 1, StepState.SENDING)
-        if landed:
-            await wp.client.execute(comment)
+        group_id = await cut_short_at_the_comment(wp, new_ticket_plan(sim), landed=landed)
         calls = len(sim.calls)
         group, verdict = await wp.prepare(group_id)
         assert verdict is not None and verdict.state is (StepState.PRESENT if landed else StepState.ABSENT)
