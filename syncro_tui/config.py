@@ -77,9 +77,23 @@ class TicketDefaults(Section):
     resolved_status: str = "Resolved"
 
 
+class SavedFilter(Section):
+    """A queue section of your own: every condition given must hold (``[[queue.filters]]``)."""
+
+    name: str
+    statuses: list[str] = Field(default_factory=list)
+    priorities: list[str] = Field(default_factory=list)
+    user_ids: list[int] = Field(default_factory=list)
+    customer_ids: list[int] = Field(default_factory=list)
+    unassigned: bool = False
+    #: Words that must all appear in the number, customer, subject or tech.
+    text: str = ""
+
+
 class QueueSettings(Section):
     refresh_seconds: int = 60
     page_size: int = 100
+    filters: list[SavedFilter] = Field(default_factory=list)
 
     @field_validator("refresh_seconds")
     @classmethod

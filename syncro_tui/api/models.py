@@ -167,6 +167,7 @@ class Appointment(Model):
     start_at: Timestamp
     end_at: OptTimestamp = None
     location: str | None = None
+    customer: Customer | None = None
 
 
 class AppointmentType(Model):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 import sqlite3
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -117,6 +118,8 @@ class SyncroApp(App[None]):
             self.ticket_settings = await client.ticket_settings()
         except SyncroError as exc:
             log.warning("ticket settings unavailable: %s", exc)  # the status and tech pickers say so when used
+        else:
+            self.queue_screen.set_sections()  # the account's saved searches join the sections
 
     def attribution_problem(self) -> str | None:
         """Why writes must be refused under this key, or None when the key is the profile tech's."""
@@ -143,6 +146,13 @@ class SyncroApp(App[None]):
         """Leave the app with a short message (printed after the screen is restored) and an exit code."""
         self.exit_message = f"syncro-tui: {redact(message)}"
         self.exit(return_code=code, message=self.exit_message)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette (ctrl+p) offers the screen's actions, named for the selected ticket."""
+        yield from super().get_system_commands(screen)
+        commands = getattr(screen, "palette_commands", None)
+        if commands is not None:
+            yield from commands()
 
     def action_toggle_help(self) -> None:
         if self.screen.query("HelpPanel"):

@@ -62,7 +62,9 @@ class ConfirmScreen(ModalScreen[bool]):
         yield Footer()
 
     def action_send(self) -> None:
-        self.dismiss(True)
+        if self.is_active:  # a key typed twice before the dialog closed answers once
+            self.dismiss(True)
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        if self.is_active:
+            self.dismiss(False)

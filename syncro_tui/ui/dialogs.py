@@ -1,11 +1,12 @@
-"""Small modal questions: pick one of a list, or type a short note."""
+"""Small modal questions: pick one of a list, type a short note, find a customer."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..api import SyncroError
 from .text import literal
 
 
@@ -48,7 +50,8 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     @on(OptionList.OptionSelected)
     def picked(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        if self.is_active:  # a second Enter, typed before the dialog closed, picks nothing more
+            self.dismiss(event.option.id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -72,11 +75,74 @@ class NoteScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
+        if not self.is_active:
+            return
         note = event.value.strip()
         if not note:
             self.notify("Write a few words: the note is what a colleague reads later.", severity="warning")
             return
         self.dismiss(note)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CustomerSearchScreen(ModalScreen[tuple[int, str] | None]):
+    """Type part of a customer's name; Syncro's autocomplete answers; Enter on a name picks it."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="customer_search.cancel"),
+        Binding("down", "to_list", "Results", show=False, id="customer_search.down"),
+    ]
+    #: Wait this long after the last keystroke before asking Syncro (one request per pause, not per key).
+    DEBOUNCE = 0.3
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text("Open a customer's tickets", style="bold"), classes="dialog-title")
+            yield Input(placeholder="customer name, at least 2 letters", id="customer-query")
+            yield OptionList(id="customers")
+            yield Static(Text("Type, then ↓ and Enter to pick; Escape cancels.", style="italic"), id="customer-help",
+                         classes="dialog-help")
+
+    @on(Input.Changed, "#customer-query")
+    def typed(self, event: Input.Changed) -> None:
+        self.lookup(event.value.strip())
+
+    @work(exclusive=True, group="customer-search")
+    async def lookup(self, query: str) -> None:
+        options = self.query_one(OptionList)
+        if len(query) < 2:
+            options.clear_options()
+            return
+        await asyncio.sleep(self.DEBOUNCE)  # a newer keystroke cancels this worker first
+        help_line = self.query_one("#customer-help", Static)
+        try:
+            found = await self.app.session.client.autocomplete_customers(query)  # type: ignore[attr-defined]
+        except SyncroError as exc:
+            help_line.update(Text(f"Syncro did not answer the search: {exc}", style="bold red"))
+            return
+        options.clear_options()
+        options.add_options([Option(literal(c.display_name), id=f"{c.id}:{c.display_name}") for c in found])
+        help_line.update(Text(f"{len(found)} found. ↓ and Enter to pick; Escape cancels." if found
+                              else "No customer matches.", style="italic"))
+
+    @on(Input.Submitted, "#customer-query")
+    def first(self) -> None:
+        options = self.query_one(OptionList)
+        if options.option_count:
+            options.focus()
+            options.highlighted = 0
+
+    def action_to_list(self) -> None:
+        self.first()
+
+    @on(OptionList.OptionSelected, "#customers")
+    def picked(self, event: OptionList.OptionSelected) -> None:
+        if not self.is_active:
+            return
+        customer_id, _, name = (event.option.id or "").partition(":")
+        self.dismiss((int(customer_id), name))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

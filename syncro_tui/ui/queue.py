@@ -1,45 +1,59 @@
-"""The queue screen: the open tickets, refreshed in place."""
+"""The queue screen: sections of the open tickets, filtered as you type, refreshed in place."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from rich.text import Text
-from textual import work
-from textual.app import ComposeResult
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 
 from ..api import AuthError, SyncroError
-from ..api.models import TicketSummary
-from ..domain.plan import change_ticket
+from ..api.models import Appointment, TicketSummary
 from ..domain.queue import Changes, Queue, age
+from ..domain.sections import (Needle, Section, Source, builtin_sections, customer_section, haystack, query_section,
+                               saved_filter, saved_search)
 from .activity import ActivityScreen
-from .dialogs import ChoiceScreen
+from .dialogs import CustomerSearchScreen, NoteScreen
 from .text import clean, literal
+from .triage import ACTIONS, triage
 from .unfinished import UnfinishedScreen
 from .widgets import AttributionBanner, StatusBar
-from .writing import confirm_and_send
 
-COLUMNS = (("number", "#", 7), ("status", "Status", 19), ("priority", "Priority", 9), ("customer", "Customer", 26),
-           ("subject", "Subject", 40), ("tech", "Tech", 16), ("age", "Age", 4), ("updated", "Updated", 11))
+COLUMNS = (("seen", " ", 1), ("number", "#", 7), ("status", "Status", 19), ("priority", "Priority", 9),
+           ("customer", "Customer", 26), ("subject", "Subject", 40), ("tech", "Tech", 16), ("age", "Age", 4),
+           ("updated", "Updated", 11))
+APPOINTMENT_COLUMNS = (("time", "Time", 13), ("summary", "Summary", 40), ("customer", "Customer", 26),
+                       ("tech", "Tech", 16), ("ticket", "Ticket", 8), ("location", "Location", 20))
 
 PRIORITY_STYLE = {"4 Urgent": "bold red", "0 Urgent": "bold red", "1 High": "yellow", "3 Low": "dim"}
+CHANGED = Text("●", style="bold dodger_blue1")
+NOT_CHANGED = Text(" ")
+#: Remote lists are capped: a search that matches thousands of tickets shows the first pages only.
+REMOTE_PAGES = 5
 
 
 class QueueScreen(Screen[None]):
+    AUTO_FOCUS = "#queue-table"
     BINDINGS = [
         Binding("r", "refresh_now", "Refresh", id="queue.refresh"),
         Binding("j", "cursor_down", "Down", show=False, id="queue.down"),
         Binding("k", "cursor_up", "Up", show=False, id="queue.up"),
-        Binding("s", "status", "Status", id="queue.status"),
-        Binding("a", "assign", "Assign", id="queue.assign"),
-        Binding("p", "priority", "Priority", id="queue.priority"),
-        Binding("c", "close_ticket", "Close", id="queue.close"),
-        Binding("u", "unfinished", "Unfinished writes", id="queue.unfinished"),
+        Binding("slash", "filter", "Filter", key_display="/", id="queue.filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="queue.clear_filter"),
+        Binding("f", "find", "Find in Syncro", id="queue.find"),
+        Binding("C", "customer", "Customer", key_display="C", id="queue.customer"),
+        Binding("s", "triage('status')", "Status", id="queue.status"),
+        Binding("a", "triage('assign')", "Assign", id="queue.assign"),
+        Binding("p", "triage('priority')", "Priority", id="queue.priority"),
+        Binding("c", "triage('close')", "Close", id="queue.close"),
+        Binding("u", "unfinished", "Unfinished", id="queue.unfinished"),
         Binding("A", "activity", "Activity", key_display="A", id="queue.activity"),
+        *(Binding(str(n), f"section({n - 1})", f"Section {n}", show=False, id=f"queue.section_{n}") for n in range(1, 10)),
     ]
 
     def __init__(self) -> None:
@@ -48,6 +62,16 @@ class QueueScreen(Screen[None]):
         self.refreshed_at: datetime | None = None
         self.connected = True
         self.connection_note = "connecting"
+        self.sections: list[Section] = []
+        self.section: Section | None = None
+        self.needle = Needle()
+        #: Tickets of the section on screen when it is a list Syncro sends (saved search, search, customer).
+        self.remote: list[TicketSummary] = []
+        self.appointments: list[Appointment] = []
+        #: Tickets that changed since the tech last had the cursor on them.
+        self.unseen: set[int] = set()
+        self._cells: dict[int, tuple[TicketSummary, list[Text]]] = {}
+        self._hay: dict[int, tuple[TicketSummary, str]] = {}
 
     @property
     def session(self):  # the app's Session
@@ -55,17 +79,104 @@ class QueueScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield AttributionBanner(id="attribution")
-        yield Static("Open tickets", id="queue-title")
-        table: DataTable[Text] = DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
-        for key, label, width in COLUMNS:
-            table.add_column(label, key=key, width=width)
-        yield table
+        yield Static(id="sections")
+        yield Input(placeholder="/ filters: words in the number, customer, subject or tech (Escape clears)", id="filter",
+                    compact=True)
+        with ContentSwitcher(initial="queue-table", id="views"):
+            table: DataTable[Text] = DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+            for key, label, width in COLUMNS:
+                table.add_column(label, key=key, width=width)
+            yield table
+            appts: DataTable[Text] = DataTable(id="appointments-table", cursor_type="row", zebra_stripes=True)
+            for key, label, width in APPOINTMENT_COLUMNS:
+                appts.add_column(label, key=key, width=width)
+            yield appts
         yield StatusBar(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.set_sections()
         self.update_status()
         self.set_interval(2, self.update_status)
+
+    # ------------------------------------------------------------ sections
+    def set_sections(self) -> None:
+        """The built-in sections, then the config's filters, then the account's saved searches."""
+        app = self.app
+        config = self.session.config
+        sections = builtin_sections(self.session.profile.user_id)
+        sections += [saved_filter(f.name, statuses=f.statuses, priorities=f.priorities, user_ids=f.user_ids,
+                                  customer_ids=f.customer_ids, unassigned=f.unassigned, text=f.text)
+                     for f in config.queue.filters]
+        settings = app.ticket_settings  # type: ignore[attr-defined]
+        if settings is not None:
+            sections += [saved_search(s.id, s.name) for s in settings.saved_searches]
+        if self.section is not None and self.section.source in (Source.QUERY, Source.CUSTOMER):
+            sections.append(self.section)  # a search stays reachable until another replaces it
+        self.sections = sections
+        if self.section is None or self.section.id not in {s.id for s in sections}:
+            self.section = next(s for s in sections if s.id == "all")
+        self.show_sections()
+
+    def show_sections(self) -> None:
+        bar = Text(no_wrap=True, overflow="ellipsis")
+        for number, section in enumerate(self.sections, start=1):
+            current = section.id == (self.section.id if self.section else None)
+            key = str(number) if number <= 9 else " "
+            bar.append(f" {key} ", style="bold reverse" if current else "bold")
+            label = clean(section.label)
+            if section.source is Source.QUEUE and self.queue.tickets:
+                label += f" {len(section.pick(self.queue.tickets.values()))}"
+            bar.append(f" {label} ", style="bold" if current else "dim")
+        if self.needle:
+            bar.append("  filter: ", style="dim")
+            bar.append(clean(self.needle.text), style="bold")
+        self.query_one("#sections", Static).update(bar)
+
+    def action_section(self, index: int) -> None:
+        if index < len(self.sections):
+            self.enter(self.sections[index])
+
+    def enter(self, section: Section) -> None:
+        self.section = section
+        if section.source is Source.QUEUE:
+            self.remote = []
+        self.show_sections()
+        self.query_one(ContentSwitcher).current = (
+            "appointments-table" if section.source is Source.APPOINTMENTS else "queue-table")
+        if section.source is Source.QUEUE:
+            self.rebuild()
+        else:
+            self.query_one("#queue-table", DataTable).clear()
+            self.load_remote(section)
+
+    @work(exclusive=True, group="queue-remote", exit_on_error=False)
+    async def load_remote(self, section: Section) -> None:
+        client = self.session.client
+        view = self.query_one("#appointments-table" if section.source is Source.APPOINTMENTS else "#queue-table",
+                              DataTable)
+        view.loading = True
+        try:
+            if section.source is Source.APPOINTMENTS:
+                today = self.session.now().astimezone(self.app.time_zone).date()  # type: ignore[attr-defined]
+                appointments = await client.list_appointments(date_from=today, date_to=today)
+            else:
+                filters = {Source.SAVED_SEARCH: "ticket_search_id", Source.QUERY: "query",
+                           Source.CUSTOMER: "customer_id"}[section.source]
+                tickets = await client.all_tickets(max_pages=REMOTE_PAGES, **{filters: section.param})
+        except SyncroError as exc:
+            self.notify(f"{section.label}: {exc}", title="Syncro", severity="error")
+            return
+        finally:
+            view.loading = False
+        if self.section != section:
+            return  # the tech moved on meanwhile
+        if section.source is Source.APPOINTMENTS:
+            self.appointments = sorted(appointments, key=lambda a: a.start_at)
+            self.show_appointments()
+        else:
+            self.remote = tickets
+            self.rebuild()
 
     # ------------------------------------------------------------- loading
     def closed_statuses(self) -> frozenset[str]:
@@ -75,7 +186,8 @@ class QueueScreen(Screen[None]):
     async def load(self) -> None:
         """Full load of the open tickets."""
         client = self.session.client
-        self.query_one(DataTable).loading = not self.queue.tickets
+        table = self.query_one("#queue-table", DataTable)
+        table.loading = not self.queue.tickets
         try:
             tickets = await client.all_tickets(status="Not Closed", per_page=self.session.config.queue.page_size)
         except AuthError as exc:  # e.g. a key without the ticket permissions
@@ -86,10 +198,12 @@ class QueueScreen(Screen[None]):
             self.schedule_refresh()
             return
         finally:
-            self.query_one(DataTable).loading = False
+            table.loading = False
         self.queue = Queue(closed_statuses=self.closed_statuses())
         self.queue.replace(tickets)
-        self.rebuild()
+        self.show_sections()
+        if self.on_queue():
+            self.rebuild()
         self.mark_refreshed()
         self.schedule_refresh()
 
@@ -123,6 +237,8 @@ class QueueScreen(Screen[None]):
 
     def action_refresh_now(self) -> None:
         self.refresh_delta()
+        if self.section is not None and self.section.source is not Source.QUEUE:
+            self.load_remote(self.section)
 
     def mark_refreshed(self) -> None:
         self.refreshed_at = self.session.now()
@@ -136,13 +252,36 @@ class QueueScreen(Screen[None]):
         self.update_status()
 
     # ------------------------------------------------------------ rendering
+    def on_queue(self) -> bool:
+        return self.section is None or self.section.source is Source.QUEUE
+
+    def visible(self, ticket: TicketSummary) -> bool:
+        if self.section is not None and self.section.match is not None and not self.section.match(ticket):
+            return False
+        return not self.needle or self.needle.matches(self.hay(ticket))
+
+    def hay(self, ticket: TicketSummary) -> str:
+        cached = self._hay.get(ticket.id)
+        if cached is None or cached[0] is not ticket:
+            cached = (ticket, haystack(ticket))
+            self._hay[ticket.id] = cached
+        return cached[1]
+
+    def rows(self) -> list[TicketSummary]:
+        source = self.queue.ordered() if self.on_queue() else self.remote
+        return [t for t in source if self.visible(t)]
+
     def cells(self, ticket: TicketSummary) -> list[Text]:
+        """The row's cells, made once per version of the ticket (a filter keystroke only re-adds rows)."""
+        cached = self._cells.get(ticket.id)
+        if cached is not None and cached[0] is ticket:
+            return [CHANGED if ticket.id in self.unseen else NOT_CHANGED, *cached[1]]
         now = self.session.now()
         tz = self.app.time_zone  # type: ignore[attr-defined]
         updated = ticket.updated_at.astimezone(tz)
         updated_text = updated.strftime("%H:%M") if updated.date() == now.astimezone(tz).date() else updated.strftime("%b %d")
         tech = ticket.user.full_name if ticket.user and ticket.user.full_name else ("—" if ticket.user_id is None else f"#{ticket.user_id}")
-        return [
+        cells = [
             literal(f"#{ticket.number}"),
             literal(ticket.status, "bold" if ticket.status in ("New", "Customer Reply") else ""),
             literal(ticket.priority or "", PRIORITY_STYLE.get(ticket.priority or "", "")),
@@ -152,36 +291,75 @@ class QueueScreen(Screen[None]):
             literal(age(ticket.created_at, now)),
             literal(updated_text),
         ]
+        self._cells[ticket.id] = (ticket, cells)
+        return [CHANGED if ticket.id in self.unseen else NOT_CHANGED, *cells]
 
     def rebuild(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one("#queue-table", DataTable)
         selected = self.selected_key()
         table.clear()
-        for ticket in self.queue.ordered():
+        for ticket in self.rows():
             table.add_row(*self.cells(ticket), key=str(ticket.id))
         self.restore_cursor(selected)
-        self.update_title()
+        self.show_sections()
 
     def apply(self, changes: Changes) -> None:
         """Update rows in place: the table is never cleared, the cursor stays on its ticket."""
-        table = self.query_one(DataTable)
         selected = self.selected_key()
+        for ticket in (*changes.updated, *changes.added):
+            if str(ticket.id) != selected:
+                self.unseen.add(ticket.id)
         for ticket_id in changes.removed:
-            table.remove_row(str(ticket_id))
-        for ticket in changes.updated:
-            for (key, _label, _w), cell in zip(COLUMNS, self.cells(ticket)):
-                table.update_cell(str(ticket.id), key, cell)
-        for ticket in changes.added:
-            table.add_row(*self.cells(ticket), key=str(ticket.id))
-        if changes.added:
-            # New tickets take their place in the queue's order; existing rows keep theirs.
+            self.unseen.discard(ticket_id)
+        if not self.on_queue():
+            self.show_sections()
+            return
+        table = self.query_one("#queue-table", DataTable)
+        shown = {key.value for key in table.rows}
+        for ticket_id in changes.removed:
+            if str(ticket_id) in shown:
+                table.remove_row(str(ticket_id))
+        added = False
+        for ticket in (*changes.updated, *changes.added):
+            key = str(ticket.id)
+            if not self.visible(ticket):
+                if key in shown:
+                    table.remove_row(key)
+            elif key in shown:
+                for (column, _label, _w), cell in zip(COLUMNS, self.cells(ticket)):
+                    table.update_cell(key, column, cell)
+            else:
+                table.add_row(*self.cells(ticket), key=key)
+                added = True
+        if added:
+            # New rows take their place in the queue's order; existing rows keep theirs.
             position = {f"#{t.number}": i for i, t in enumerate(self.queue.ordered())}
             table.sort("number", key=lambda cell: position.get(cell.plain, len(position)))
         self.restore_cursor(selected)
-        self.update_title()
+        self.show_sections()
+
+    def show_appointments(self) -> None:
+        table = self.query_one("#appointments-table", DataTable)
+        table.clear()
+        tz = self.app.time_zone  # type: ignore[attr-defined]
+        names = self.tech_names()
+        numbers = {t.id: t.number for t in self.queue.tickets.values()}
+        for appt in self.appointments:
+            start = appt.start_at.astimezone(tz)
+            end = appt.end_at.astimezone(tz) if appt.end_at else start + timedelta(hours=1)
+            customer = (appt.customer.display_name if appt.customer else None) or (
+                f"#{appt.customer_id}" if appt.customer_id else "")
+            ticket = f"#{numbers[appt.ticket_id]}" if appt.ticket_id in numbers else ("open" if appt.ticket_id else "")
+            table.add_row(literal(f"{start:%H:%M}–{end:%H:%M}"), literal(appt.summary or ""), literal(customer),
+                          literal(names.get(appt.user_id or -1, "")), literal(ticket), literal(appt.location or ""),
+                          key=str(appt.id))
+
+    def tech_names(self) -> dict[int, str]:
+        settings = self.app.ticket_settings  # type: ignore[attr-defined]
+        return {u.id: u.name for u in settings.users} if settings else {}
 
     def selected_key(self) -> str | None:
-        table = self.query_one(DataTable)
+        table = self.query_one("#queue-table", DataTable)
         if table.row_count == 0:
             return None
         try:
@@ -190,16 +368,21 @@ class QueueScreen(Screen[None]):
             return None
 
     def restore_cursor(self, key: str | None) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one("#queue-table", DataTable)
         if key is None:
             return
         try:
             table.move_cursor(row=table.get_row_index(key), scroll=False)
-        except Exception:  # noqa: BLE001 - the ticket left the queue
+        except Exception:  # noqa: BLE001 - the ticket left the view
             pass
 
-    def update_title(self) -> None:
-        self.query_one("#queue-title", Static).update(Text(f" Open tickets ({len(self.queue.tickets)})", style="bold"))
+    @on(DataTable.RowHighlighted, "#queue-table")
+    def looked_at(self, event: DataTable.RowHighlighted) -> None:
+        """The cursor on a changed row: the tech has seen it."""
+        key = event.row_key.value
+        if key is not None and int(key) in self.unseen:
+            self.unseen.discard(int(key))
+            event.data_table.update_cell(key, "seen", NOT_CHANGED)
 
     def update_status(self) -> None:
         app = self.app
@@ -216,76 +399,97 @@ class QueueScreen(Screen[None]):
             ok=self.connected,
         )
 
-    # --------------------------------------------------------------- triage
+    # --------------------------------------------------------------- filter
+    def action_filter(self) -> None:
+        # Focus at once (not after the next refresh), so that keys typed right after / land in the box.
+        self.set_focus(self.query_one("#filter", Input))
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.needle = Needle(event.value)
+        self.rebuild()
+
+    @on(Input.Submitted, "#filter")
+    def filter_done(self) -> None:
+        self.set_focus(self.query_one("#queue-table"))
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        table = self.query_one("#queue-table")
+        if not self.needle and not box.has_focus:
+            return
+        box.value = ""
+        self.needle = Needle()
+        self.rebuild()
+        self.set_focus(table)
+
+    # --------------------------------------------------------------- search
+    @work(exclusive=True, group="queue-search", exit_on_error=False)
+    async def action_find(self) -> None:
+        text = await self.app.push_screen_wait(NoteScreen(
+            "Search Syncro's tickets (all statuses) for:", placeholder="words, a name, a ticket number"))
+        if text:
+            self.enter(query_section(text))
+            self.set_sections()
+
+    @work(exclusive=True, group="queue-search", exit_on_error=False)
+    async def action_customer(self) -> None:
+        picked = await self.app.push_screen_wait(CustomerSearchScreen())
+        if picked:
+            customer_id, name = picked
+            self.enter(customer_section(customer_id, name))
+            self.set_sections()
+
+    # -------------------------------------------------------- ticket actions
     def selected_ticket(self) -> TicketSummary | None:
         key = self.selected_key()
-        return self.queue.tickets.get(int(key)) if key else None
+        if key is None or self.query_one(ContentSwitcher).current != "queue-table":
+            return None
+        ticket_id = int(key)
+        return self.queue.tickets.get(ticket_id) or next((t for t in self.remote if t.id == ticket_id), None)
+
+    @on(DataTable.RowSelected, "#queue-table")
+    def open_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.open_ticket(int(event.row_key.value))
+
+    @on(DataTable.RowSelected, "#appointments-table")
+    def open_appointment(self, event: DataTable.RowSelected) -> None:
+        appt = next((a for a in self.appointments if str(a.id) == event.row_key.value), None)
+        if appt is None or appt.ticket_id is None:
+            self.notify("This appointment is not on a ticket.", timeout=4)
+            return
+        self.open_ticket(appt.ticket_id)
+
+    def open_ticket(self, ticket_id: int) -> None:
+        from .ticket import TicketScreen
+
+        self.app.push_screen(TicketScreen(ticket_id))
 
     @work(exclusive=True, group="triage", exit_on_error=False)
-    async def action_status(self) -> None:
-        ticket = self.selected_ticket()
-        settings = self.app.ticket_settings  # type: ignore[attr-defined]
-        if ticket is None:
-            return
-        if settings is None or not settings.ticket_status_list:
-            self.notify("The account's ticket statuses could not be read, so the status cannot be changed here.",
-                        severity="error")
-            return
-        value = await self.app.push_screen_wait(ChoiceScreen(
-            f"Status of ticket #{ticket.number}: {clean(ticket.subject)}",
-            [(name, name) for name in settings.ticket_status_list], current=ticket.status))
-        if value and value != ticket.status:
-            await self.change(ticket, {"status": value}, kind="status", words=f"status {ticket.status} → {value}")
-
-    @work(exclusive=True, group="triage", exit_on_error=False)
-    async def action_assign(self) -> None:
+    async def action_triage(self, action: str) -> None:
         ticket = self.selected_ticket()
         if ticket is None:
+            self.notify(f"{ACTIONS[action]}: select a ticket first.", timeout=4)
             return
-        settings = self.app.ticket_settings  # type: ignore[attr-defined]
-        users = settings.users if settings and settings.users else None
-        if users is None:
-            try:
-                users = await self.session.client.users()
-            except SyncroError as exc:
-                self.notify(f"The list of techs could not be read: {exc}", severity="error")
-                return
-        value = await self.app.push_screen_wait(ChoiceScreen(
-            f"Assign ticket #{ticket.number} to:", [(str(u.id), u.name) for u in users],
-            current=str(ticket.user_id) if ticket.user_id else None))
-        if value and value != str(ticket.user_id):
-            name = next(u.name for u in users if str(u.id) == value)
-            await self.change(ticket, {"user_id": int(value)}, kind="assign", words=f"assign to {name}")
-
-    @work(exclusive=True, group="triage", exit_on_error=False)
-    async def action_priority(self) -> None:
-        ticket = self.selected_ticket()
-        priorities = self.app.priorities  # type: ignore[attr-defined]
-        if ticket is None:
-            return
-        if not priorities:
-            self.notify("The account's priorities could not be read, so the priority cannot be changed here.",
-                        severity="error")
-            return
-        value = await self.app.push_screen_wait(ChoiceScreen(
-            f"Priority of ticket #{ticket.number}: {clean(ticket.subject)}", [(p, p) for p in priorities],
-            current=ticket.priority))
-        if value and value != ticket.priority:
-            await self.change(ticket, {"priority": value}, kind="priority",
-                              words=f"priority {ticket.priority or 'none'} → {value}")
-
-    @work(exclusive=True, group="triage", exit_on_error=False)
-    async def action_close_ticket(self) -> None:
-        ticket = self.selected_ticket()
-        if ticket is None:
-            return
-        resolved = self.session.config.tickets.resolved_status
-        await self.change(ticket, {"status": resolved}, kind="close", words=f"close (status {ticket.status} → {resolved})")
-
-    async def change(self, ticket: TicketSummary, fields: dict[str, object], *, kind: str, words: str) -> None:
-        outcome = await confirm_and_send(self.app, change_ticket(ticket, fields, kind=kind, words=words))  # type: ignore[arg-type]
-        if outcome is not None:
+        if await triage(self.app, ticket, action) is not None:  # type: ignore[arg-type]
             self.refresh_delta()  # the row updates in place
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        ticket = self.selected_ticket()
+        if ticket is not None:
+            label = f"#{ticket.number} {clean(ticket.subject)}"
+            yield SystemCommand(f"Open {label}", "Show the whole ticket", lambda: self.open_ticket(ticket.id))
+            for action, words in ACTIONS.items():
+                yield SystemCommand(f"{words}: {label}", "Through the confirm; nothing is sent before it",
+                                    lambda action=action: self.action_triage(action))
+        for number, section in enumerate(self.sections, start=1):
+            yield SystemCommand(f"Section: {clean(section.label)}", f"Key {number}" if number <= 9 else "",
+                                lambda section=section: self.enter(section))
+        yield SystemCommand("Find tickets in Syncro", "Server-side search, all statuses", self.action_find)
+        yield SystemCommand("Open a customer's tickets", "Search customers by name", self.action_customer)
+        yield SystemCommand("Activity", "What you wrote to Syncro, by day", self.action_activity)
+        yield SystemCommand("Unfinished writes", "Resume or abandon writes cut short", self.action_unfinished)
 
     def action_unfinished(self) -> None:
         writes = self.app.writes  # type: ignore[attr-defined]
@@ -298,7 +502,7 @@ class QueueScreen(Screen[None]):
         self.app.push_screen(ActivityScreen())
 
     def action_cursor_down(self) -> None:
-        self.query_one(DataTable).action_cursor_down()
+        self.query_one(ContentSwitcher).visible_content.action_cursor_down()  # type: ignore[union-attr]
 
     def action_cursor_up(self) -> None:
-        self.query_one(DataTable).action_cursor_up()
+        self.query_one(ContentSwitcher).visible_content.action_cursor_up()  # type: ignore[union-attr]

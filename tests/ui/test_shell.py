@@ -25,7 +25,7 @@ async def test_queue_shows_the_open_tickets_most_urgent_first() -> None:
         customers = {cell_text(table, r, "customer") for r in range(table.row_count)}
         assert any("[bold red]&[/]" in c for c in customers), "markup must be shown literally"
         assert app.owner_label == "Dana Whitfield (#1843)"
-        assert "Open tickets (" in str(app.screen.query_one("#queue-title").render())
+        assert " 4  All open " in app.screen.query_one("#sections").content.plain
 
 
 async def test_j_and_k_move_the_cursor() -> None:

@@ -1,0 +1,102 @@
+"""The queue's sections and the as-you-type filter, as data (no I/O).
+
+A section either picks from the open tickets already loaded (My open, New /
+unassigned, Customer Reply, All open, the config's saved filters), or names a
+list Syncro has to send (a Syncro saved search, a server-side search, one
+customer's tickets, today's appointments).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ..api.models import TicketSummary
+
+Match = Callable[[TicketSummary], bool]
+
+
+class Source(StrEnum):
+    QUEUE = "queue"  # a pick from the open tickets already loaded
+    SAVED_SEARCH = "saved_search"  # GET /tickets?ticket_search_id=
+    QUERY = "query"  # GET /tickets?query=
+    CUSTOMER = "customer"  # GET /tickets?customer_id=
+    APPOINTMENTS = "appointments"  # GET /appointments for today
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    label: str
+    source: Source = Source.QUEUE
+    match: Match | None = field(default=None, compare=False)
+    #: The id or text sent to Syncro for a remote source.
+    param: int | str | None = None
+
+    def pick(self, tickets: Iterable[TicketSummary]) -> list[TicketSummary]:
+        match = self.match
+        return [t for t in tickets if match is None or match(t)]
+
+
+def builtin_sections(user_id: int | None, *, new_status: str = "New", reply_status: str = "Customer Reply") -> list[Section]:
+    """My open, New / unassigned, Customer Reply, All open, Today's appointments."""
+    return [
+        Section("mine", "My open", match=lambda t: user_id is not None and t.user_id == user_id),
+        Section("new", "New / unassigned", match=lambda t: t.status == new_status or t.user_id is None),
+        Section("reply", "Customer Reply", match=lambda t: t.status == reply_status),
+        Section("all", "All open"),
+        Section("appointments", "Today's appointments", Source.APPOINTMENTS),
+    ]
+
+
+def saved_filter(name: str, *, statuses: Sequence[str] = (), priorities: Sequence[str] = (),
+                 user_ids: Sequence[int] = (), customer_ids: Sequence[int] = (), unassigned: bool = False,
+                 text: str = "") -> Section:
+    """A filter from the config: every condition given must hold."""
+    needle = Needle(text)
+
+    def match(t: TicketSummary) -> bool:
+        return ((not statuses or t.status in statuses)
+                and (not priorities or t.priority in priorities)
+                and (not user_ids or t.user_id in user_ids)
+                and (not customer_ids or t.customer_id in customer_ids)
+                and (not unassigned or t.user_id is None)
+                and needle.matches(haystack(t)))
+
+    return Section(f"filter:{name}", name, match=match)
+
+
+def saved_search(search_id: int, name: str) -> Section:
+    return Section(f"search:{search_id}", name, Source.SAVED_SEARCH, param=search_id)
+
+
+def query_section(text: str) -> Section:
+    return Section(f"query:{text}", f"Search: {text}", Source.QUERY, param=text)
+
+
+def customer_section(customer_id: int, name: str) -> Section:
+    return Section(f"customer:{customer_id}", f"Customer: {name}", Source.CUSTOMER, param=customer_id)
+
+
+def haystack(ticket: TicketSummary) -> str:
+    """What the filter looks in: number, customer, subject and tech, lower-cased."""
+    tech = ticket.user.full_name if ticket.user and ticket.user.full_name else ""
+    return f"#{ticket.number} {ticket.customer_business_then_name or ''} {ticket.subject} {tech}".lower()
+
+
+@dataclass(frozen=True)
+class Needle:
+    """The filter text: every word must appear (in any order) in the ticket's haystack."""
+
+    text: str = ""
+    words: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "words", tuple(self.text.lower().split()))
+
+    def matches(self, hay: str) -> bool:
+        return all(word in hay for word in self.words)
+
+    def __bool__(self) -> bool:
+        return bool(self.words)

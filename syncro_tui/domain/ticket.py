@@ -1,0 +1,49 @@
+"""What a ticket's detail shows, worked out without I/O: billing status, timer states."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..api.models import Invoice, Ticket, Timer
+
+
+@dataclass(frozen=True)
+class BillingStatus:
+    line_total: Decimal
+    uninvoiced_lines: int
+    uncharged_timers: int
+    invoices: tuple[Invoice, ...]
+
+    @property
+    def words(self) -> str:
+        parts = []
+        if self.invoices:
+            parts.append("Invoiced: " + ", ".join(f"#{i.number} (${i.total:,.2f})" for i in self.invoices))
+        if self.uninvoiced_lines:
+            parts.append(f"{self.uninvoiced_lines} line item{'s' if self.uninvoiced_lines != 1 else ''} not invoiced yet")
+        if self.uncharged_timers:
+            parts.append(f"{self.uncharged_timers} timer{'s' if self.uncharged_timers != 1 else ''} not charged yet")
+        return "; ".join(parts) or "Nothing billed yet"
+
+
+def billing_status(ticket: Ticket, invoices: list[Invoice]) -> BillingStatus:
+    """``converted`` marks a line that is on an invoice; ``recorded`` a timer that was charged."""
+    return BillingStatus(
+        line_total=sum((li.total for li in ticket.line_items), Decimal("0")),
+        uninvoiced_lines=sum(not li.converted for li in ticket.line_items),
+        uncharged_timers=sum(not t.recorded for t in ticket.ticket_timers),
+        invoices=tuple(sorted(invoices, key=lambda i: i.id)),
+    )
+
+
+def timer_state(timer: Timer) -> str:
+    if not timer.recorded:
+        return "uncharged"
+    return f"charged → line {timer.ticket_line_item_id}" if timer.ticket_line_item_id else "charged"
+
+
+def timer_minutes(timer: Timer) -> int:
+    if timer.end_time is not None:
+        return int((timer.end_time - timer.start_time).total_seconds() // 60)
+    return timer.active_duration // 60

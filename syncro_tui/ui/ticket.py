@@ -1,0 +1,222 @@
+"""The ticket screen: everything about one ticket, read-only except through its actions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from rich.console import Group as RichGroup
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ..api import NotFound, SyncroError
+from ..api.models import CommentKind, Invoice, Ticket
+from ..domain.ticket import billing_status, timer_minutes, timer_state
+from .text import clean, html_to_text, literal
+from .triage import ACTIONS, triage
+from .widgets import AttributionBanner
+
+#: Comments shown before "more" (SYNCRO.md section 11).
+RECENT_COMMENTS = 5
+KIND_STYLE = {CommentKind.EMAIL: ("EMAIL", "bold black on yellow"), CommentKind.PUBLIC: ("PUBLIC", "bold black on cyan"),
+              CommentKind.PRIVATE: ("PRIVATE", "bold white on grey35")}
+
+
+class TicketScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="ticket.back"),
+        Binding("r", "reload", "Reload", id="ticket.reload"),
+        Binding("m", "more", "All comments", id="ticket.more"),
+        Binding("j", "scroll(1)", "Down", show=False, id="ticket.down"),
+        Binding("k", "scroll(-1)", "Up", show=False, id="ticket.up"),
+        Binding("s", "triage('status')", "Status", id="ticket.status"),
+        Binding("a", "triage('assign')", "Assign", id="ticket.assign"),
+        Binding("p", "triage('priority')", "Priority", id="ticket.priority"),
+        Binding("c", "triage('close')", "Close", id="ticket.close"),
+    ]
+
+    def __init__(self, ticket_id: int) -> None:
+        super().__init__()
+        self.ticket_id = ticket_id
+        self.ticket: Ticket | None = None
+        self.invoices: list[Invoice] = []
+        self.all_comments = False
+
+    def compose(self) -> ComposeResult:
+        yield AttributionBanner(id="attribution")
+        with VerticalScroll(id="ticket-body"):
+            yield Static(Text("Loading the ticket…", style="italic"), id="ticket-head")
+            yield Static(id="ticket-comments", classes="ticket-part")
+            yield Static(id="ticket-billing", classes="ticket-part")
+            yield Static(id="ticket-appointments", classes="ticket-part")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        problem = self.app.attribution_problem()  # type: ignore[attr-defined]
+        if problem and self.app.me is not None:  # type: ignore[attr-defined]
+            self.query_one(AttributionBanner).warn(problem)
+        self.load()
+
+    @work(exclusive=True, group="ticket-load", exit_on_error=False)
+    async def load(self) -> None:
+        client = self.app.session.client  # type: ignore[attr-defined]
+        head = self.query_one("#ticket-head", Static)
+        try:
+            ticket = await client.get_ticket(self.ticket_id)
+            invoices = await client.list_invoices(ticket_id=self.ticket_id)
+        except NotFound:
+            head.update(Text(f"Ticket {self.ticket_id} is not in Syncro (deleted, or not visible to this key). "
+                             "Escape goes back.", style="bold red"))
+            return
+        except SyncroError as exc:
+            head.update(Text(f"The ticket could not be read: {exc}\nPress r to try again, Escape to go back.",
+                             style="bold red"))
+            return
+        self.ticket = ticket
+        self.invoices = [i for i in invoices if i.ticket_id == ticket.id]  # the filter is not trusted (SYNCRO.md §4)
+        self.show()
+
+    # ------------------------------------------------------------ rendering
+    def when(self, moment: datetime | None) -> str:
+        if moment is None:
+            return "—"
+        return moment.astimezone(self.app.time_zone).strftime("%a %b %d %Y, %H:%M")  # type: ignore[attr-defined]
+
+    def show(self) -> None:
+        ticket = self.ticket
+        assert ticket is not None
+        self.query_one("#ticket-head", Static).update(self.head(ticket))
+        self.query_one("#ticket-comments", Static).update(self.comments(ticket))
+        self.query_one("#ticket-billing", Static).update(self.billing(ticket))
+        self.query_one("#ticket-appointments", Static).update(self.appointments(ticket))
+
+    def head(self, ticket: Ticket) -> RichGroup:
+        title = Text(f"#{ticket.number}  ", style="bold")
+        title.append_text(literal(ticket.subject, "bold"))
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column()
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column()
+        customer = ticket.customer.display_name if ticket.customer else (ticket.customer_business_then_name or "")
+        contact = Text()
+        if ticket.contact:
+            contact = literal(ticket.contact.name or "")
+            details = " · ".join(x for x in (ticket.contact.email, ticket.contact.phone or ticket.contact.mobile) if x)
+            if details:
+                contact.append("  ")
+                contact.append_text(literal(details, "dim"))
+        tech = ticket.user.full_name if ticket.user and ticket.user.full_name else (
+            "unassigned" if ticket.user_id is None else f"user {ticket.user_id}")
+        grid.add_row("Status", literal(ticket.status, "bold"), "Created", self.when(ticket.created_at))
+        grid.add_row("Priority", literal(ticket.priority or "—"), "Due", self.when(ticket.due_date))
+        grid.add_row("Problem type", literal(ticket.problem_type or "—"), "Updated", self.when(ticket.updated_at))
+        grid.add_row("Customer", literal(customer), "Tech", literal(tech))
+        grid.add_row("Contact", contact or Text("—"), "", "")
+        return RichGroup(title, Text(), grid)
+
+    def comments(self, ticket: Ticket) -> RichGroup:
+        newest = sorted(ticket.comments, key=lambda c: (c.created_at, c.id), reverse=True)
+        shown = newest if self.all_comments else newest[:RECENT_COMMENTS]
+        title = Text(f"Comments ({len(newest)}), newest first", style="bold underline")
+        if len(shown) < len(newest):
+            title.append(f"   showing {len(shown)}; m shows all", style="dim")
+        parts: list[Text] = [title]
+        for comment in shown:
+            label, style = KIND_STYLE[comment.kind]
+            line = Text()
+            line.append(f" {label} ", style=style)
+            line.append(f"  {self.when(comment.created_at)}  ", style="dim")
+            line.append_text(literal(comment.tech or "", "bold"))
+            if comment.subject:
+                line.append("  ")
+                line.append_text(literal(comment.subject, "italic"))
+            if comment.kind is CommentKind.EMAIL and comment.destination_emails:
+                line.append("  to ", style="dim")
+                line.append_text(literal(comment.destination_emails, "dim"))
+            body = literal(html_to_text(comment.body), single_line=False)
+            body.pad_left(4)
+            body.end = "\n"
+            parts += [Text(), line, body]
+        if not newest:
+            parts.append(Text("No comments.", style="dim"))
+        return RichGroup(*parts)
+
+    def billing(self, ticket: Ticket) -> RichGroup:
+        status = billing_status(ticket, self.invoices)
+        parts: list[object] = [Text("Billing", style="bold underline"), Text(status.words, style="bold")]
+        if ticket.line_items:
+            lines = Table(box=None, padding=(0, 1), show_edge=False, header_style="dim")
+            lines.add_column("Line item")
+            lines.add_column("Qty", justify="right")
+            lines.add_column("Price", justify="right")
+            lines.add_column("Total", justify="right")
+            lines.add_column("")
+            for li in ticket.line_items:
+                lines.add_row(literal(li.name or li.description or ""), f"{li.quantity.normalize():f}",
+                              f"${li.price_retail:,.2f}", f"${li.total:,.2f}", "invoiced" if li.converted else "")
+            lines.add_row(Text("Total", style="bold"), "", "", Text(f"${status.line_total:,.2f}", style="bold"), "")
+            parts.append(lines)
+        if ticket.ticket_timers:
+            timers = Table(box=None, padding=(0, 1), show_edge=False, header_style="dim")
+            timers.add_column("Timer")
+            timers.add_column("Minutes", justify="right")
+            timers.add_column("Product", justify="right")
+            timers.add_column("State")
+            timers.add_column("Notes")
+            for timer in sorted(ticket.ticket_timers, key=lambda t: t.start_time):
+                state = timer_state(timer)
+                timers.add_row(self.when(timer.start_time), str(timer_minutes(timer)), str(timer.product_id or "—"),
+                               Text(state, style="yellow" if state == "uncharged" else "green"),
+                               literal(timer.notes or ""))
+            parts.append(timers)
+        return RichGroup(*parts)  # type: ignore[arg-type]
+
+    def appointments(self, ticket: Ticket) -> RichGroup:
+        parts: list[Text] = [Text("Appointments", style="bold underline")]
+        for appt in sorted(ticket.appointments, key=lambda a: a.start_at):
+            line = Text(self.when(appt.start_at) + "  ", style="")
+            line.append_text(literal(appt.summary or ""))
+            if appt.location:
+                line.append("  at ", style="dim")
+                line.append_text(literal(appt.location))
+            parts.append(line)
+        if not ticket.appointments:
+            parts.append(Text("None.", style="dim"))
+        return RichGroup(*parts)
+
+    # -------------------------------------------------------------- actions
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_more(self) -> None:
+        if self.ticket is not None:
+            self.all_comments = not self.all_comments
+            self.query_one("#ticket-comments", Static).update(self.comments(self.ticket))
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one("#ticket-body", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        if self.ticket is None:
+            return
+        label = f"#{self.ticket.number} {clean(self.ticket.subject)}"
+        for action, words in ACTIONS.items():
+            yield SystemCommand(f"{words}: {label}", "Through the confirm; nothing is sent before it",
+                                lambda action=action: self.action_triage(action))
+        yield SystemCommand(f"All comments: {label}", "Show every comment, not only the last five", self.action_more)
+
+    @work(exclusive=True, group="ticket-triage", exit_on_error=False)
+    async def action_triage(self, action: str) -> None:
+        if self.ticket is None:
+            self.notify(f"{ACTIONS[action]}: the ticket is not loaded yet.", timeout=4)
+            return
+        if await triage(self.app, self.ticket, action) is not None:  # type: ignore[arg-type]
+            self.load()
+            self.app.queue_screen.refresh_delta()  # type: ignore[attr-defined]

@@ -1,0 +1,243 @@
+"""The queue driven by keys: sections, the filter, server and customer search, changed rows, palette, remapping."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.command import CommandPalette
+
+from syncro_tui.config import Config, QueueSettings, SavedFilter
+from syncro_tui.simulator import Simulator
+from syncro_tui.ui.dialogs import CustomerSearchScreen, NoteScreen
+from syncro_tui.ui.ticket import TicketScreen
+
+from ..conftest import FIXED_DAY, make_simulator
+from .helpers import SIZE, make_app, settle, wait_for_screen
+
+OPEN = ("Resolved", "Invoiced", "Closed")
+
+
+def shown_ids(app) -> list[int]:
+    table = app.screen.query_one("#queue-table")
+    return [int(table.coordinate_to_cell_key((r, 0)).row_key.value) for r in range(table.row_count)]
+
+
+def open_tickets(sim: Simulator) -> list[dict]:
+    return [t for t in sim.store.t("tickets").values() if t["status"] not in OPEN]
+
+
+async def test_each_section_shows_its_tickets(tmp_path) -> None:
+    sim = make_simulator()
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        everything = {t["id"]: t for t in open_tickets(sim)}
+        await pilot.press("1")
+        mine = shown_ids(app)
+        assert mine and all(everything[i]["user_id"] == 1843 for i in mine)
+        assert len(mine) == sum(t["user_id"] == 1843 for t in everything.values())
+        await pilot.press("2")
+        assert set(shown_ids(app)) == {i for i, t in everything.items() if t["status"] == "New" or t["user_id"] is None}
+        await pilot.press("3")
+        assert set(shown_ids(app)) == {i for i, t in everything.items() if t["status"] == "Customer Reply"}
+        await pilot.press("4")
+        assert set(shown_ids(app)) == set(everything)
+        bar = app.screen.query_one("#sections").content.plain
+        assert f"All open {len(everything)}" in bar and "Waiting on vendor" in bar
+
+
+async def test_todays_appointments_section_lists_them_and_enter_opens_the_ticket() -> None:
+    sim = make_simulator()
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        table = app.screen.query_one("#appointments-table")
+        today = [a for a in sim.store.t("appointments").values() if a["start_at"][:10] == FIXED_DAY.isoformat()]
+        assert table.row_count == len(today) > 0
+        assert app.screen.query_one("#views").current == "appointments-table"
+        first = table.get_row_at(0)
+        assert first[0].plain.count(":") == 2  # "08:00–09:30" in the account's time zone
+        await pilot.press("enter")
+        screen = await wait_for_screen(pilot, TicketScreen)
+        earliest = min(today, key=lambda a: a["start_at"])
+        assert screen.ticket_id == earliest["ticket_id"]
+
+
+async def test_a_syncro_saved_search_is_a_section() -> None:
+    sim = make_simulator()
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        sim.calls.clear()
+        await pilot.press("6")
+        await settle(pilot)
+        assert sim.calls[0] == ("GET", "list_tickets")
+        statuses = {sim.store.t("tickets")[i]["status"] for i in shown_ids(app)}
+        assert statuses == {"Waiting on Vendor"}
+
+
+async def test_saved_filters_from_the_config_are_sections() -> None:
+    sim = make_simulator()
+    config = Config(queue=QueueSettings(filters=[SavedFilter(name="Urgent and high", priorities=["4 Urgent", "1 High"])]))
+    app = make_app(sim, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("6")  # after the five built-in ones
+        priorities = {sim.store.t("tickets")[i]["priority"] for i in shown_ids(app)}
+        assert priorities == {"4 Urgent", "1 High"}
+
+
+async def test_slash_filters_as_you_type_and_escape_clears() -> None:
+    sim = make_simulator()
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        everything = len(shown_ids(app))
+        await pilot.press("slash", *"PRINTER 2nd")
+        ids = shown_ids(app)
+        assert ids and all("printer" in sim.store.t("tickets")[i]["subject"].lower() for i in ids)
+        assert all("2nd" in sim.store.t("tickets")[i]["subject"] for i in ids)
+        assert "filter: PRINTER 2nd" in app.screen.query_one("#sections").content.plain
+        await pilot.press("enter", "j")  # back to the table; j moves, the filter stays
+        assert len(shown_ids(app)) == len(ids)
+        await pilot.press("escape")
+        assert len(shown_ids(app)) == everything
+        number = sim.store.t("tickets")[ids[0]]["number"]
+        await pilot.press("slash", *str(number))  # digits go to the filter, not to the sections
+        assert shown_ids(app) == [ids[0]]
+
+
+async def test_find_searches_syncro_and_shows_the_results_as_a_section() -> None:
+    sim = make_simulator()
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await wait_for_screen(pilot, NoteScreen)
+        await pilot.press(*"firewall", "enter")
+        await settle(pilot)
+        ids = shown_ids(app)
+        assert ids and all("firewall" in sim.store.t("tickets")[i]["subject"].lower() for i in ids)
+        assert "Search: firewall" in app.screen.query_one("#sections").content.plain
+
+
+async def test_customer_search_opens_a_customers_tickets() -> None:
+    sim = make_simulator()
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        screen = await wait_for_screen(pilot, CustomerSearchScreen)
+        screen.DEBOUNCE = 0
+        await pilot.press(*"otis")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if screen.query_one("#customers").option_count:
+                break
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        otis = next(c for c in sim.store.t("customers").values() if "Otis" in (c.get("fullname") or ""))
+        ids = shown_ids(app)
+        assert ids and {sim.store.t("tickets")[i]["customer_id"] for i in ids} == {otis["id"]}
+        assert "Customer: Otis Ramirez" in app.screen.query_one("#sections").content.plain
+
+
+async def test_rows_changed_by_someone_else_are_marked_until_looked_at() -> None:
+    sim = make_simulator()
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#queue-table")
+        other = shown_ids(app)[3]
+        record = sim.store.t("tickets")[other]
+        record["subject"] = "Changed by Marcus"
+        record["updated_at"] = "2026-11-20T16:00:05.000Z"
+        await pilot.press("r")
+        await settle(pilot)
+        assert table.get_cell(str(other), "seen").plain == "●"
+        assert table.get_cell(str(shown_ids(app)[0]), "seen").plain == " "
+        await pilot.press("j", "j", "j")
+        assert table.get_cell(str(other), "seen").plain == " "
+
+
+async def test_enter_opens_the_ticket_and_escape_comes_back_to_the_same_row() -> None:
+    sim = make_simulator()
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        third = shown_ids(app)[2]
+        await pilot.press("j", "j", "enter")
+        screen = await wait_for_screen(pilot, TicketScreen)
+        assert screen.ticket_id == third
+        await settle(pilot)
+        await pilot.press("escape")
+        assert app.screen.query_one("#queue-table").cursor_row == 2
+
+
+async def test_the_command_palette_offers_the_selected_tickets_actions() -> None:
+    sim = make_simulator()
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first = shown_ids(app)[0]
+        number = sim.store.t("tickets")[first]["number"]
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert f"Close: #{number}" in " ".join(titles) and any(t.startswith(f"Open #{number}") for t in titles)
+        await pilot.press("ctrl+p")
+        await wait_for_screen(pilot, CommandPalette)
+        await pilot.press(*"open #", *str(number))
+        await asyncio.sleep(0.3)
+        await pilot.press("enter")
+        screen = await wait_for_screen(pilot, TicketScreen)
+        assert screen.ticket_id == first
+
+
+async def test_bindings_can_be_remapped_in_the_config() -> None:
+    sim = make_simulator()
+    app = make_app(sim, config=Config(keymap={"queue.refresh": "f5", "queue.filter": "ctrl+f"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        sim.calls.clear()
+        await pilot.press("f5")
+        await settle(pilot)
+        assert list(sim.calls) == [("GET", "list_tickets")]
+        await pilot.press("ctrl+f", *"vpn")
+        assert all("vpn" in sim.store.t("tickets")[i]["subject"].lower() for i in shown_ids(app))
+
+
+def test_queue_sections_snapshot(snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("1")
+        await pilot.pause()
+
+    assert snap_compare(make_app(make_simulator()), terminal_size=SIZE, run_before=run_before)
+
+
+def test_filter_snapshot(snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("slash", *"outlook")
+        await pilot.pause()
+
+    assert snap_compare(make_app(make_simulator()), terminal_size=SIZE, run_before=run_before)
+
+
+def test_appointments_snapshot(snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+
+    assert snap_compare(make_app(make_simulator()), terminal_size=SIZE, run_before=run_before)
+
+
+def test_help_snapshot(snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(make_app(make_simulator()), terminal_size=SIZE, run_before=run_before)
