@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 
 from ..api import AuthError, SyncroError
@@ -72,6 +73,7 @@ class QueueScreen(Screen[None]):
         self.unseen: set[int] = set()
         self._cells: dict[int, tuple[TicketSummary, list[Text]]] = {}
         self._hay: dict[int, tuple[TicketSummary, str]] = {}
+        self._refresh_timer: Timer | None = None
 
     @property
     def session(self):  # the app's Session
@@ -226,8 +228,11 @@ class QueueScreen(Screen[None]):
         self.schedule_refresh()
 
     def schedule_refresh(self) -> None:
-        """Arm the next refresh once this one has finished (never overlapping)."""
-        self.set_timer(self.session.config.queue.refresh_seconds, self.auto_refresh, name="queue-auto-refresh")
+        """Arm the next refresh once this one has finished: one timer at a time, whatever started the refresh."""
+        if self._refresh_timer is not None:
+            self._refresh_timer.stop()
+        self._refresh_timer = self.set_timer(self.session.config.queue.refresh_seconds, self.auto_refresh,
+                                             name="queue-auto-refresh")
 
     def auto_refresh(self) -> None:
         if self.app.screen is not self:  # paused while a form, wizard or confirm is open

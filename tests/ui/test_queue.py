@@ -241,3 +241,19 @@ def test_help_snapshot(snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(make_simulator()), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_refreshing_by_hand_never_adds_a_second_automatic_cycle() -> None:
+    """Each refresh re-arms the one timer; pressing r must not start parallel refresh loops."""
+    sim = make_simulator()
+    fast = QueueSettings.model_construct(refresh_seconds=0.25, page_size=100, filters=[])  # below the 15 s floor, for the test
+    app = make_app(sim, config=Config(queue=fast))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r", "r", "r")
+        await settle(pilot)
+        sim.calls.clear()
+        await asyncio.sleep(1.3)
+        await settle(pilot)
+        refreshes = sum(1 for call in sim.calls if call == ("GET", "list_tickets"))
+        assert 3 <= refreshes <= 6, refreshes  # one cycle: about 1.3 / 0.25; three parallel ones would be 15
