@@ -1,0 +1,231 @@
+"""Benchmark the queue (issue 5): cold start, requests per hour, filter and refresh at 5,000 rows, memory.
+
+    .venv/bin/python scripts/bench_queue.py            # prints a Markdown table
+    .venv/bin/python scripts/bench_queue.py --write    # and writes it to benchmarks/queue.md
+
+Everything runs headless on the in-process simulator (no network), at 150x40.
+Times are wall-clock on this machine; the targets are for a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import copy
+import gc
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
+SIZE = (150, 40)
+ROWS = 5000
+
+COLD_START = """
+import time
+t0 = time.perf_counter()
+import asyncio
+from datetime import UTC, date, datetime
+from syncro_tui.demo import in_process_session
+from syncro_tui.simulator import Simulator
+from syncro_tui.ui.app import SyncroApp
+
+async def main():
+    now = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
+    sim = Simulator(seed=1, today=date(2026, 11, 20), clock=lambda: now, rate_limit=None)
+    app = SyncroApp(in_process_session(sim, clock=lambda: now))
+    async with app.run_test(size=(150, 40)) as pilot:
+        painted = time.perf_counter() - t0
+        table = app.screen.query_one("#queue-table")
+        while table.row_count == 0:
+            await pilot.pause(0.005)
+        rows = time.perf_counter() - t0
+        print(f"{painted:.3f} {rows:.3f}")
+
+asyncio.run(main())
+"""
+
+
+def cold_start(runs: int = 5) -> tuple[list[float], list[float]]:
+    painted, rows = [], []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", COLD_START], cwd=ROOT, capture_output=True, text=True, check=True)
+        a, b = out.stdout.split()
+        painted.append(float(a))
+        rows.append(float(b))
+    return painted, rows
+
+
+def grow(sim, total: int) -> None:
+    """Copy open tickets until the queue holds ``total`` open tickets (new ids and numbers)."""
+    tickets = sim.store.t("tickets")
+    open_ones = [t for t in tickets.values() if t["status"] not in ("Resolved", "Invoiced", "Closed")]
+    next_id = max(tickets) + 1
+    next_number = max(t["number"] for t in tickets.values()) + 1
+    i = 0
+    while len(open_ones) + i < total:
+        clone = copy.deepcopy(open_ones[i % len(open_ones)])
+        clone["id"], clone["number"] = next_id, next_number
+        clone["subject"] = f"{clone['subject']} ({i})"
+        tickets[next_id] = clone
+        next_id += 1
+        next_number += 1
+        i += 1
+
+
+def touch(sim, ticket_ids: list[int], moment: datetime) -> None:
+    for n, ticket_id in enumerate(ticket_ids):
+        record = sim.store.t("tickets")[ticket_id]
+        record["subject"] = f"Changed {moment:%H%M%S} {n}"
+        record["updated_at"] = moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+async def in_app() -> dict[str, object]:
+    from syncro_tui.api import Pacer
+    from syncro_tui.config import Config, QueueSettings
+    from syncro_tui.demo import in_process_session, settle
+    from syncro_tui.simulator import Simulator
+    from syncro_tui.ui.app import SyncroApp
+
+    results: dict[str, object] = {}
+    sim = Simulator(seed=1, today=date(2026, 11, 20), clock=lambda: NOW, rate_limit=None)
+    grow(sim, ROWS)
+    # Pacing off: this measures the app's own work; requests are counted, not throttled.
+    app = SyncroApp(in_process_session(sim, clock=lambda: NOW, config=Config(queue=QueueSettings(refresh_seconds=60)),
+                                       pacer=Pacer(1_000_000, headroom=0, burst=100_000)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.queue_screen
+        table = screen.query_one("#queue-table")
+        results["rows"] = table.row_count
+
+        # Requests per refresh with nothing changed.
+        sim.calls.clear()
+        for _ in range(10):
+            await screen.refresh_delta().wait()
+        per_refresh = len(sim.calls) / 10
+        results["requests_per_refresh"] = per_refresh
+        results["requests_per_hour"] = per_refresh * 3600 / app.session.config.queue.refresh_seconds
+
+        # A filter keystroke: the work done on the keystroke, then the next frame.
+        box = screen.query_one("#filter")
+        work_ms, frame_ms = [], []
+        for text in ("o", "ou", "out", "outl", "outlook", "outloo", "out", "o", "", "p", "pr", "printer 2nd", ""):
+            t0 = time.perf_counter()
+            box.value = text  # what a keystroke does: Input.Changed -> filter_changed -> rebuild
+            await pilot.pause()
+            frame_ms.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            screen.filter_changed(type("E", (), {"value": text})())  # the handler alone
+            work_ms.append((time.perf_counter() - t0) * 1000)
+        results["filter_work_ms"] = work_ms
+        results["filter_frame_ms"] = frame_ms
+
+        # A refresh that changed 20 tickets.
+        ids = [int(k.value) for k in list(table.rows)[:4000:200]]
+        full_ms, apply_ms = [], []
+        for round_ in range(5):
+            touch(sim, ids, NOW + timedelta(seconds=10 + round_))
+            t0 = time.perf_counter()
+            await screen.refresh_delta().wait()
+            full_ms.append((time.perf_counter() - t0) * 1000)
+            assert table.get_cell(str(ids[0]), "subject").plain.startswith("Changed")
+            # apply() alone, on a fresh set of changes
+            touch(sim, ids, NOW + timedelta(seconds=20 + round_))
+            delta = await app.session.client.all_tickets(since_updated_at=screen.queue.watermark, per_page=100)
+            changes = screen.queue.merge(delta)
+            t0 = time.perf_counter()
+            screen.apply(changes)
+            apply_ms.append((time.perf_counter() - t0) * 1000)
+        results["refresh20_full_ms"] = full_ms
+        results["refresh20_apply_ms"] = apply_ms
+
+        # Memory over 500 refresh cycles, 20 tickets changing every tenth cycle.
+        gc.collect()
+        tracemalloc.start()
+        samples = []
+        for cycle in range(1, 501):
+            if cycle % 10 == 0:
+                touch(sim, ids, NOW + timedelta(minutes=1, seconds=cycle))
+            await screen.refresh_delta().wait()
+            if cycle in (50, 100, 200, 300, 400, 500):
+                gc.collect()
+                samples.append((cycle, tracemalloc.get_traced_memory()[0] / 1024))
+        tracemalloc.stop()
+        results["memory_kib"] = samples
+        results["rss_mib"] = _rss_mib()
+    return results
+
+
+def _rss_mib() -> float | None:
+    try:
+        with open(f"/proc/{os.getpid()}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def report(painted: list[float], rows: list[float], r: dict[str, object]) -> str:
+    def med(values) -> float:
+        return statistics.median(values)
+
+    mem = r["memory_kib"]
+    growth = mem[-1][1] - mem[0][1]  # type: ignore[index]
+    lines = [
+        "# Queue benchmark",
+        "",
+        f"Made by `scripts/bench_queue.py` on {datetime.now(UTC):%Y-%m-%d}: Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs, {platform.machine()}. Headless, in-process simulator, {SIZE[0]}x{SIZE[1]}.",
+        "",
+        "| measure | result | target |",
+        "| --- | --- | --- |",
+        f"| cold start to first paint (process start, imports included; median of {len(painted)}) | "
+        f"{med(painted) * 1000:.0f} ms | < 500 ms |",
+        f"| cold start to the queue's rows on screen | {med(rows) * 1000:.0f} ms | |",
+        f"| requests per refresh, nothing changed | {r['requests_per_refresh']:.0f} | 1 |",
+        f"| requests per hour with the queue open, nothing changed (60 s refresh) | {r['requests_per_hour']:.0f} | |",
+        f"| rows loaded | {r['rows']} | 5,000 |",
+        f"| filter keystroke at 5,000 rows: handler (median / max) | {med(r['filter_work_ms']):.1f} / "
+        f"{max(r['filter_work_ms']):.1f} ms | < 50 ms |",  # type: ignore[arg-type]
+        f"| filter keystroke to the next frame (median / max) | {med(r['filter_frame_ms']):.1f} / "
+        f"{max(r['filter_frame_ms']):.1f} ms | |",  # type: ignore[arg-type]
+        f"| refresh with 20 tickets changed, applying it to the table (median) | {med(r['refresh20_apply_ms']):.1f} ms"
+        " | < 100 ms |",  # type: ignore[arg-type]
+        f"| the same refresh including the request and parsing (median) | {med(r['refresh20_full_ms']):.1f} ms | |",  # type: ignore[arg-type]
+        f"| traced Python memory after 50 → 500 refresh cycles | {mem[0][1]:.0f} → {mem[-1][1]:.0f} KiB "  # type: ignore[index]
+        f"({growth:+.0f} KiB) | flat |",
+        f"| resident memory at the end | {r['rss_mib']:.0f} MiB | |" if r["rss_mib"] else "",
+        "",
+        "Memory samples (cycle, KiB): " + ", ".join(f"{c}: {k:.0f}" for c, k in mem),  # type: ignore[union-attr]
+        "",
+    ]
+    return "\n".join(line for line in lines if line is not None)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="write the table to benchmarks/queue.md")
+    args = parser.parse_args()
+    painted, rows = cold_start()
+    results = asyncio.run(in_app())
+    text = report(painted, rows, results)
+    print(text)
+    if args.write:
+        out = ROOT / "benchmarks" / "queue.md"
+        out.parent.mkdir(exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
