@@ -51,6 +51,7 @@ class Queue:
     tickets: dict[int, TicketSummary] = field(default_factory=dict)
     #: Newest updated_at seen, in Syncro's clock: the next delta fetch asks from here.
     watermark: datetime | None = None
+    _ordered: list[TicketSummary] | None = field(default=None, init=False, repr=False, compare=False)
 
     def is_open(self, ticket: TicketSummary) -> bool:
         return ticket.status not in self.closed_statuses
@@ -58,11 +59,13 @@ class Queue:
     def replace(self, tickets: Iterable[TicketSummary]) -> None:
         """A full load."""
         self.tickets = {t.id: t for t in tickets if self.is_open(t)}
+        self._ordered = None
         self.watermark = max((t.updated_at for t in self.tickets.values()), default=self.watermark)
 
     def merge(self, delta: Iterable[TicketSummary]) -> Changes:
         """Apply tickets changed since the watermark (any status): closed ones leave the queue."""
         changes = Changes()
+        self._ordered = None
         for ticket in delta:
             if self.watermark is None or ticket.updated_at > self.watermark:
                 self.watermark = ticket.updated_at
@@ -82,4 +85,7 @@ class Queue:
         return changes
 
     def ordered(self) -> list[TicketSummary]:
-        return sorted(self.tickets.values(), key=sort_key)
+        """Most urgent first, then most recently updated (kept until the tickets change)."""
+        if self._ordered is None:
+            self._ordered = sorted(self.tickets.values(), key=sort_key)
+        return self._ordered

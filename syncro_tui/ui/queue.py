@@ -15,12 +15,13 @@ from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 
 from ..api import AuthError, SyncroError
 from ..api.models import Appointment, TicketSummary
-from ..domain.queue import Changes, Queue, age
+from ..domain.queue import Changes, Queue, age, sort_key
 from ..domain.sections import (Needle, Section, Source, builtin_sections, customer_section, haystack, query_section,
                                saved_filter, saved_search)
 from .activity import ActivityScreen
 from .dialogs import CustomerSearchScreen, NoteScreen
 from .text import clean, literal
+from .ticket_table import TicketTable
 from .triage import ACTIONS, triage
 from .unfinished import UnfinishedScreen
 from .widgets import AttributionBanner, StatusBar
@@ -85,10 +86,7 @@ class QueueScreen(Screen[None]):
         yield Input(placeholder="/ filters: words in the number, customer, subject or tech (Escape clears)", id="filter",
                     compact=True)
         with ContentSwitcher(initial="queue-table", id="views"):
-            table: DataTable[Text] = DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
-            for key, label, width in COLUMNS:
-                table.add_column(label, key=key, width=width)
-            yield table
+            yield TicketTable(COLUMNS, id="queue-table")
             appts: DataTable[Text] = DataTable(id="appointments-table", cursor_type="row", zebra_stripes=True)
             for key, label, width in APPOINTMENT_COLUMNS:
                 appts.add_column(label, key=key, width=width)
@@ -149,14 +147,13 @@ class QueueScreen(Screen[None]):
         if section.source is Source.QUEUE:
             self.rebuild()
         else:
-            self.query_one("#queue-table", DataTable).clear()
+            self.query_one(TicketTable).clear()
             self.load_remote(section)
 
     @work(exclusive=True, group="queue-remote", exit_on_error=False)
     async def load_remote(self, section: Section) -> None:
         client = self.session.client
-        view = self.query_one("#appointments-table" if section.source is Source.APPOINTMENTS else "#queue-table",
-                              DataTable)
+        view = self.query_one("#appointments-table" if section.source is Source.APPOINTMENTS else "#queue-table")
         view.loading = True
         try:
             if section.source is Source.APPOINTMENTS:
@@ -188,7 +185,7 @@ class QueueScreen(Screen[None]):
     async def load(self) -> None:
         """Full load of the open tickets."""
         client = self.session.client
-        table = self.query_one("#queue-table", DataTable)
+        table = self.query_one(TicketTable)
         table.loading = not self.queue.tickets
         try:
             tickets = await client.all_tickets(status="Not Closed", per_page=self.session.config.queue.page_size)
@@ -278,15 +275,17 @@ class QueueScreen(Screen[None]):
 
     def cells(self, ticket: TicketSummary) -> list[Text]:
         """The row's cells, made once per version of the ticket (a filter keystroke only re-adds rows)."""
+        changed = ticket.id in self.unseen
         cached = self._cells.get(ticket.id)
-        if cached is not None and cached[0] is ticket:
-            return [CHANGED if ticket.id in self.unseen else NOT_CHANGED, *cached[1]]
+        if cached is not None and cached[0] is ticket and (cached[1][0] is CHANGED) == changed:
+            return cached[1]
         now = self.session.now()
         tz = self.app.time_zone  # type: ignore[attr-defined]
         updated = ticket.updated_at.astimezone(tz)
         updated_text = updated.strftime("%H:%M") if updated.date() == now.astimezone(tz).date() else updated.strftime("%b %d")
         tech = ticket.user.full_name if ticket.user and ticket.user.full_name else ("—" if ticket.user_id is None else f"#{ticket.user_id}")
         cells = [
+            CHANGED if changed else NOT_CHANGED,
             literal(f"#{ticket.number}"),
             literal(ticket.status, "bold" if ticket.status in ("New", "Customer Reply") else ""),
             literal(ticket.priority or "", PRIORITY_STYLE.get(ticket.priority or "", "")),
@@ -297,50 +296,43 @@ class QueueScreen(Screen[None]):
             literal(updated_text),
         ]
         self._cells[ticket.id] = (ticket, cells)
-        return [CHANGED if ticket.id in self.unseen else NOT_CHANGED, *cells]
+        return cells
 
     def rebuild(self) -> None:
-        table = self.query_one("#queue-table", DataTable)
-        selected = self.selected_key()
-        table.clear()
-        for ticket in self.rows():
-            table.add_row(*self.cells(ticket), key=str(ticket.id))
-        self.restore_cursor(selected)
+        """The section or the filter changed: all rows at once (only the visible lines are drawn)."""
+        self.query_one(TicketTable).set_rows([(str(t.id), self.cells(t)) for t in self.rows()])
         self.show_sections()
 
     def apply(self, changes: Changes) -> None:
         """Update rows in place: the table is never cleared, the cursor stays on its ticket."""
         selected = self.selected_key()
         for ticket in (*changes.updated, *changes.added):
-            if str(ticket.id) != selected:
+            if str(ticket.id) != selected:  # the row under the cursor is being looked at
                 self.unseen.add(ticket.id)
         for ticket_id in changes.removed:
             self.unseen.discard(ticket_id)
         if not self.on_queue():
             self.show_sections()
             return
-        table = self.query_one("#queue-table", DataTable)
-        shown = {key.value for key in table.rows}
+        table = self.query_one(TicketTable)
         for ticket_id in changes.removed:
-            if str(ticket_id) in shown:
-                table.remove_row(str(ticket_id))
-        added = False
+            table.remove_row(str(ticket_id))
+        arrivals = []
         for ticket in (*changes.updated, *changes.added):
             key = str(ticket.id)
+            shown = table.index_of(key) is not None
             if not self.visible(ticket):
-                if key in shown:
-                    table.remove_row(key)
-            elif key in shown:
-                for (column, _label, _w), cell in zip(COLUMNS, self.cells(ticket)):
-                    table.update_cell(key, column, cell)
+                table.remove_row(key)
+            elif shown:
+                table.update_row(key, self.cells(ticket))
             else:
-                table.add_row(*self.cells(ticket), key=key)
-                added = True
-        if added:
-            # New rows take their place in the queue's order; existing rows keep theirs.
-            position = {f"#{t.number}": i for i, t in enumerate(self.queue.ordered())}
-            table.sort("number", key=lambda cell: position.get(cell.plain, len(position)))
-        self.restore_cursor(selected)
+                arrivals.append(ticket)
+        for ticket in sorted(arrivals, key=sort_key):
+            # A new row takes its place in the queue's order; existing rows keep theirs.
+            place = next((i for i, key in enumerate(table.keys)
+                          if (other := self.queue.tickets.get(int(key))) is not None and sort_key(other) > sort_key(ticket)),
+                         table.row_count)
+            table.insert_row(place, str(ticket.id), self.cells(ticket))
         self.show_sections()
 
     def show_appointments(self) -> None:
@@ -364,30 +356,17 @@ class QueueScreen(Screen[None]):
         return {u.id: u.name for u in settings.users} if settings else {}
 
     def selected_key(self) -> str | None:
-        table = self.query_one("#queue-table", DataTable)
-        if table.row_count == 0:
-            return None
-        try:
-            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except Exception:  # noqa: BLE001 - an empty or shrinking table has no cursor cell
-            return None
+        return self.query_one(TicketTable).cursor_key
 
-    def restore_cursor(self, key: str | None) -> None:
-        table = self.query_one("#queue-table", DataTable)
-        if key is None:
-            return
-        try:
-            table.move_cursor(row=table.get_row_index(key), scroll=False)
-        except Exception:  # noqa: BLE001 - the ticket left the view
-            pass
-
-    @on(DataTable.RowHighlighted, "#queue-table")
-    def looked_at(self, event: DataTable.RowHighlighted) -> None:
+    @on(TicketTable.Highlighted)
+    def looked_at(self, event: TicketTable.Highlighted) -> None:
         """The cursor on a changed row: the tech has seen it."""
-        key = event.row_key.value
-        if key is not None and int(key) in self.unseen:
-            self.unseen.discard(int(key))
-            event.data_table.update_cell(key, "seen", NOT_CHANGED)
+        ticket_id = int(event.key)
+        if ticket_id in self.unseen:
+            self.unseen.discard(ticket_id)
+            ticket = self.queue.tickets.get(ticket_id)
+            if ticket is not None:
+                event.table.update_row(event.key, self.cells(ticket))
 
     def update_status(self) -> None:
         app = self.app
@@ -453,10 +432,9 @@ class QueueScreen(Screen[None]):
         ticket_id = int(key)
         return self.queue.tickets.get(ticket_id) or next((t for t in self.remote if t.id == ticket_id), None)
 
-    @on(DataTable.RowSelected, "#queue-table")
-    def open_selected(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is not None:
-            self.open_ticket(int(event.row_key.value))
+    @on(TicketTable.Selected)
+    def open_selected(self, event: TicketTable.Selected) -> None:
+        self.open_ticket(int(event.key))
 
     @on(DataTable.RowSelected, "#appointments-table")
     def open_appointment(self, event: DataTable.RowSelected) -> None:

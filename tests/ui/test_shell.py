@@ -9,7 +9,7 @@ from .helpers import SIZE, make_app, settle
 
 
 def cell_text(table, row: int, column: str) -> str:
-    return table.get_cell(table.coordinate_to_cell_key((row, 0)).row_key, column).plain
+    return table.cell(table.keys[row], column).plain
 
 
 async def test_queue_shows_the_open_tickets_most_urgent_first() -> None:
@@ -46,7 +46,7 @@ async def test_refresh_costs_one_request_when_nothing_changed_and_updates_in_pla
         await settle(pilot)
         table = app.screen.query_one("#queue-table")
         await pilot.press("j", "j", "j")
-        selected = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        selected = table.cursor_key
         sim.calls.clear()
         await pilot.press("r")
         await settle(pilot)
@@ -56,7 +56,7 @@ async def test_refresh_costs_one_request_when_nothing_changed_and_updates_in_pla
         changed = sim.store.t("tickets")[int(selected)]
         changed["status"] = "Waiting on Vendor"
         changed["updated_at"] = "2026-11-20T16:00:01.000Z"
-        gone_id = int(table.coordinate_to_cell_key((10, 0)).row_key.value)
+        gone_id = int(table.keys[10])
         gone = sim.store.t("tickets")[gone_id]
         gone["status"] = "Resolved"
         gone["updated_at"] = "2026-11-20T16:00:01.000Z"
@@ -66,10 +66,10 @@ async def test_refresh_costs_one_request_when_nothing_changed_and_updates_in_pla
         await pilot.press("r")
         await settle(pilot)
         assert table.row_count == before  # one left, one arrived
-        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == selected
-        assert table.get_cell(selected, "status").plain == "Waiting on Vendor"
-        assert str(new["id"]) in {k.value for k in table.rows}
-        assert str(gone_id) not in {k.value for k in table.rows}
+        assert table.cursor_key == selected
+        assert table.cell(selected, "status").plain == "Waiting on Vendor"
+        assert str(new["id"]) in set(table.keys)
+        assert str(gone_id) not in set(table.keys)
 
 
 async def test_question_mark_toggles_the_key_help() -> None:

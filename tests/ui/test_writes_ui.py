@@ -21,7 +21,7 @@ from .helpers import SIZE, make_app, notices, settle, wait_for_screen
 
 def selected_ticket(app) -> dict:
     table = app.screen.query_one("#queue-table")
-    key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    key = table.cursor_key
     return app.queue_screen.queue.tickets[int(key)]
 
 
@@ -63,7 +63,7 @@ async def test_status_change_goes_through_the_confirm_and_updates_the_row(tmp_pa
         assert server_ticket(sim, ticket.id)["status"] == "Waiting on Vendor"
         assert puts(sim) == [("PUT", "update_ticket")]
         table = app.screen.query_one("#queue-table")
-        assert table.get_cell(str(ticket.id), "status").plain == "Waiting on Vendor"
+        assert table.cell(str(ticket.id), "status").plain == "Waiting on Vendor"
         assert selected_ticket(app).id == ticket.id, "the cursor stays on the ticket"
         assert "Saved" in notices(app)
     group = Journal(tmp_path / "j.sqlite").groups_between(FIXED_NOW.replace(hour=0), FIXED_NOW.replace(hour=23))[0]
@@ -111,7 +111,7 @@ async def test_assign_priority_and_close_each_reach_syncro(tmp_path) -> None:
         await pilot.press("s")
         await settle(pilot)
         assert server_ticket(sim, ticket.id)["status"] == "Resolved"
-        assert str(ticket.id) not in {k.value for k in app.screen.query_one("#queue-table").rows}, "closed leaves the queue"
+        assert str(ticket.id) not in set(app.screen.query_one("#queue-table").keys), "closed leaves the queue"
 
 
 async def test_a_key_of_another_tech_cannot_triage(tmp_path) -> None:

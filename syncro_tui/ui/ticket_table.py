@@ -1,0 +1,262 @@
+"""A table that draws only the rows on screen, so 5,000 tickets filter as fast as 50.
+
+Textual's DataTable measures every cell of every row it is given (about
+0.2 ms a row here), so re-adding 5,000 rows on each filter keystroke took a
+second. This widget keeps its rows as a Python list of keys with their cells
+(Rich ``Text``, made once per ticket version by the screen) and renders only
+the visible lines (Textual's Line API). Columns have fixed widths; the header
+stays put while the rows scroll; the cursor stays on its row's key whenever
+rows are replaced, inserted or removed.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+Row = tuple[str, Sequence[Text]]
+#: Drawn rows kept (least recently drawn dropped first): a few screens' worth.
+STRIP_CACHE = 400
+
+
+class TicketTable(ScrollView, can_focus=True):
+    COMPONENT_CLASSES = {"ticket-table--header", "ticket-table--cursor", "ticket-table--odd"}
+    DEFAULT_CSS = """
+    TicketTable {
+        background: $surface;
+        & > .ticket-table--header { text-style: bold; background: $panel; color: $foreground; }
+        & > .ticket-table--cursor { background: $block-cursor-blurred-background; }
+        &:focus > .ticket-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
+        & > .ticket-table--odd { background: $surface-lighten-1 20%; }
+    }
+    """
+    BINDINGS = [
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+        Binding("enter", "select", "Open", show=False),
+    ]
+
+    cursor_row: reactive[int] = reactive(0, always_update=True)
+
+    class Highlighted(Message):
+        def __init__(self, table: TicketTable, key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> TicketTable:
+            return self.table
+
+    class Selected(Highlighted):
+        pass
+
+    def __init__(self, columns: Sequence[tuple[str, str, int]], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.columns = tuple(columns)
+        self.keys: list[str] = []
+        self.cells: dict[str, Sequence[Text]] = {}
+        self._index: dict[str, int] | None = {}
+        self._width = sum(width for _, _, width in self.columns) + len(self.columns)
+        self._header = [Text(label) for _, label, _ in self.columns]
+        #: Drawn rows by (cells, style): scrolling and refiltering redraw without re-rendering text.
+        self._strips: OrderedDict[tuple[str, Style], tuple[Sequence[Text], Strip]] = OrderedDict()
+
+    # ---------------------------------------------------------------- data
+    @property
+    def row_count(self) -> int:
+        return len(self.keys)
+
+    @property
+    def cursor_key(self) -> str | None:
+        return self.keys[self.cursor_row] if 0 <= self.cursor_row < len(self.keys) else None
+
+    def index_of(self, key: str) -> int | None:
+        if self._index is None:
+            self._index = {k: i for i, k in enumerate(self.keys)}
+        return self._index.get(key)
+
+    def cell(self, key: str, column: str) -> Text:
+        return self.cells[key][self._column(column)]
+
+    def row(self, index: int) -> Sequence[Text]:
+        return self.cells[self.keys[index]]
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        """Replace every row; the cursor stays on its key when that key is still there."""
+        keep = self.cursor_key
+        self.keys = [key for key, _ in rows]
+        self.cells = dict(rows)
+        self._changed(keep)
+
+    def update_row(self, key: str, cells: Sequence[Text]) -> None:
+        self.cells[key] = cells
+        index = self.index_of(key)
+        if index is not None:
+            self.refresh_row(index)
+
+    def update_cell(self, key: str, column: str, cell: Text) -> None:
+        cells = list(self.cells[key])
+        cells[self._column(column)] = cell
+        self.update_row(key, cells)
+
+    def insert_row(self, index: int, key: str, cells: Sequence[Text]) -> None:
+        keep = self.cursor_key
+        self.keys.insert(index, key)
+        self.cells[key] = cells
+        self._changed(keep)
+
+    def remove_row(self, key: str) -> None:
+        index = self.index_of(key)
+        if index is None:
+            return
+        keep = self.cursor_key
+        del self.keys[index]
+        del self.cells[key]
+        self._changed(keep if keep != key else None, fallback=index)
+
+    def clear(self) -> None:
+        self.set_rows([])
+
+    def move_to(self, key: str) -> bool:
+        index = self.index_of(key)
+        if index is None:
+            return False
+        self.cursor_row = index
+        return True
+
+    def _changed(self, keep: str | None, fallback: int | None = None) -> None:
+        self._index = None
+        self.virtual_size = Size(self._width, len(self.keys) + 1)
+        target = self.index_of(keep) if keep is not None else None
+        if target is None:
+            target = min(fallback if fallback is not None else self.cursor_row, max(len(self.keys) - 1, 0))
+        self.set_reactive(TicketTable.cursor_row, target)
+        self._announce()
+        self.refresh()
+
+    def _column(self, column: str) -> int:
+        return next(i for i, (key, _, _) in enumerate(self.columns) if key == column)
+
+    # -------------------------------------------------------------- cursor
+    def validate_cursor_row(self, row: int) -> int:
+        return max(0, min(row, len(self.keys) - 1))
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        if old != new:
+            self.refresh_row(old)
+        self.refresh_row(new)
+        self._scroll_to_cursor()
+        self._announce()
+
+    def _announce(self) -> None:
+        key = self.cursor_key
+        if key is not None:
+            self.post_message(self.Highlighted(self, key))
+
+    def _scroll_to_cursor(self) -> None:
+        height = self.scrollable_content_region.height - 1  # the header takes a line
+        if height <= 0:
+            return
+        if self.cursor_row < self.scroll_y:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif self.cursor_row >= self.scroll_y + height:
+            self.scroll_to(y=self.cursor_row - height + 1, animate=False, immediate=True)
+
+    def refresh_row(self, index: int) -> None:
+        line = index - int(self.scroll_y) + 1
+        if 0 < line < self.size.height:
+            self.refresh(Region(0, line, self.size.width, 1))
+
+    def action_cursor_up(self) -> None:
+        self.cursor_row -= 1
+
+    def action_cursor_down(self) -> None:
+        self.cursor_row += 1
+
+    def action_page_up(self) -> None:
+        self.cursor_row -= max(self.size.height - 2, 1)
+
+    def action_page_down(self) -> None:
+        self.cursor_row += max(self.size.height - 2, 1)
+
+    def action_first(self) -> None:
+        self.cursor_row = 0
+
+    def action_last(self) -> None:
+        self.cursor_row = len(self.keys) - 1
+
+    def action_select(self) -> None:
+        key = self.cursor_key
+        if key is not None:
+            self.post_message(self.Selected(self, key))
+
+    def on_click(self, event: events.Click) -> None:
+        """A click moves the cursor; a click on the row under the cursor (or a double click) opens it."""
+        if event.y == 0:
+            return
+        index = int(self.scroll_y) + event.y - 1
+        if not 0 <= index < len(self.keys):
+            return
+        if index == self.cursor_row or event.chain > 1:
+            self.cursor_row = index
+            self.action_select()
+        else:
+            self.cursor_row = index
+
+    # ------------------------------------------------------------- drawing
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        scroll_x = int(self.scroll_x)
+        if y == 0:
+            key = "\0header"
+            style = self.get_component_rich_style("ticket-table--header")
+            cells: Sequence[Text] = self._header
+        else:
+            index = int(self.scroll_y) + y - 1
+            if index >= len(self.keys):
+                return Strip.blank(width, self.rich_style)
+            key = self.keys[index]
+            cells = self.cells[key]
+            style = self.rich_style
+            if index % 2:
+                style += self.get_component_rich_style("ticket-table--odd")
+            if index == self.cursor_row:
+                style += self.get_component_rich_style("ticket-table--cursor")
+        # One entry per row and look: a row whose cells changed replaces its entry instead of adding one.
+        cache_key = (key, style)
+        strip = self._strips.get(cache_key)
+        if strip is None or strip[0] is not cells:
+            strip = (cells, Strip(self._segments(cells, style)))
+            self._strips[cache_key] = strip
+            if len(self._strips) > STRIP_CACHE:
+                self._strips.popitem(last=False)
+        else:
+            self._strips.move_to_end(cache_key)
+        return strip[1].crop_extend(scroll_x, scroll_x + width, style)
+
+    def _segments(self, cells: Sequence[Text], style: Style) -> list[Segment]:
+        console = self.app.console
+        out: list[Segment] = []
+        for (_, _, width), cell in zip(self.columns, cells):
+            text = cell.copy()
+            text.truncate(width, overflow="ellipsis", pad=True)
+            out.append(Segment(" ", style))
+            out.extend(Segment(seg.text, style + seg.style if seg.style else style)
+                       for seg in text.render(console) if seg.text)
+        return out
