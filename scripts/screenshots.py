@@ -14,19 +14,27 @@ from pathlib import Path
 from syncro_tui.demo import in_process_session, settle
 from syncro_tui.simulator import Simulator
 from syncro_tui.ui.app import SyncroApp
+from syncro_tui.ui.confirm import ConfirmScreen
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 SIZE = (150, 40)
 
 
-async def shoot(name: str, keys: list[str], **session_kwargs) -> None:
+async def shoot(name: str, keys: list[str], *, until: type | None = None, size: tuple[int, int] = SIZE,
+                **session_kwargs) -> None:
+    """Press ``keys`` on the demo, then wait until everything settled (or until a ``until`` screen is up)."""
     sim = Simulator(seed=1, today=date(2026, 11, 20), clock=lambda: NOW, rate_limit=None)
     app = SyncroApp(in_process_session(sim, clock=lambda: NOW, **session_kwargs))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         await pilot.press(*keys)
-        await settle(pilot)
+        if until is None:
+            await settle(pilot)
+        else:
+            while not isinstance(app.screen, until):
+                await pilot.pause(0.01)
+            await pilot.pause()
         path = OUT / f"{name}.svg"
         app.save_screenshot(filename=path.name, path=str(path.parent))
         print(f"wrote {path}")
@@ -35,6 +43,10 @@ async def shoot(name: str, keys: list[str], **session_kwargs) -> None:
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
     await shoot("queue", [])
+    await shoot("my-open", ["1"])
+    await shoot("appointments", ["5"])
+    await shoot("ticket", ["1", "j", "j", "enter"], size=(150, 50))
+    await shoot("confirm-status", ["j", "c"], until=ConfirmScreen)
     await shoot("wrong-key-banner", [], key="demo-key-marcus")
 
 

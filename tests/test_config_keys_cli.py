@@ -94,6 +94,15 @@ def test_missing_config_gives_the_shipped_defaults(config_file) -> None:
     assert config.tickets.priority == "2 Normal"
 
 
+def test_the_readmes_keymap_and_queue_filters_load(config_file) -> None:
+    config_file.write_text('[keymap]\n"queue.refresh" = "f5"\n\n[[queue.filters]]\nname = "Urgent and high"\n'
+                           'priorities = ["4 Urgent", "1 High"]\n\n[[queue.filters]]\nname = "Printers"\ntext = "printer"\n')
+    config = load_config()
+    assert config.keymap == {"queue.refresh": "f5"}
+    assert [(f.name, f.priorities, f.text) for f in config.queue.filters] == [
+        ("Urgent and high", ["4 Urgent", "1 High"], ""), ("Printers", [], "printer")]
+
+
 def test_profiles_and_overrides_load(config_file, monkeypatch) -> None:
     config_file.write_text(PROFILES + '\n[rates.remote]\nproduct_id = 555\nprice_retail = "165.00"\n'
                            "\n[queue]\nrefresh_seconds = 5\n")

@@ -22,6 +22,7 @@ from ..exit_codes import NETWORK as EXIT_NETWORK
 from ..session import Session
 from ..writes.journal import Journal
 from ..writes.path import WritePath
+from .dialogs import ErrorDialog
 from .queue import QueueScreen
 from .unfinished import UnfinishedScreen
 
@@ -72,8 +73,10 @@ class SyncroApp(App[None]):
         try:
             journal = Journal(path, clock=self.session.now)
         except (OSError, sqlite3.Error) as exc:
-            self.writes_off = f"Writes are off: the journal at {path} cannot be opened ({exc})."
-            self.notify(self.writes_off, title="Journal", severity="error", timeout=30)
+            self.writes_off = (f"Writes are off: the journal at {path} cannot be opened ({exc}). Every write is "
+                               "recorded there before it is sent, so nothing can be sent until it opens. Check that "
+                               "the directory is writable (SYNCRO_TUI_DATA_DIR moves it) and restart.")
+            self.push_screen(ErrorDialog("The write journal cannot be opened", self.writes_off))
             return
         self.writes = WritePath(self.session.client, journal, profile_name=self.session.profile_name,
                                 user_id=self.session.profile.user_id, clock=self.session.now)

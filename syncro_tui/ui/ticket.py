@@ -167,12 +167,15 @@ class TicketScreen(Screen[None]):
             timers = Table(box=None, padding=(0, 1), show_edge=False, header_style="dim")
             timers.add_column("Timer")
             timers.add_column("Minutes", justify="right")
-            timers.add_column("Product", justify="right")
+            timers.add_column("Product")
             timers.add_column("State")
             timers.add_column("Notes")
+            rates = self.app.session.config.rate_table()  # type: ignore[attr-defined]
             for timer in sorted(ticket.ticket_timers, key=lambda t: t.start_time):
                 state = timer_state(timer)
-                timers.add_row(self.when(timer.start_time), str(timer_minutes(timer)), str(timer.product_id or "—"),
+                rate = rates.for_product(timer.product_id) if timer.product_id else None
+                product = rate.name if rate else str(timer.product_id or "—")
+                timers.add_row(self.when(timer.start_time), str(timer_minutes(timer)), literal(product),
                                Text(state, style="yellow" if state == "uncharged" else "green"),
                                literal(timer.notes or ""))
             parts.append(timers)

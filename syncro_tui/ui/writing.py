@@ -18,6 +18,7 @@ from ..domain.plan import Plan
 from ..writes.journal import GroupState, StepState
 from ..writes.path import AttributionRefused, GroupOutcome, Progress
 from .confirm import ConfirmScreen
+from .dialogs import ErrorDialog
 
 if TYPE_CHECKING:
     from .app import SyncroApp
@@ -135,8 +136,12 @@ async def follow_up(app: SyncroApp, outcome: GroupOutcome, title: str, progress:
             outcome = await writes.run(outcome.group_id, remaining, progress)
             continue
         else:  # refused part-way (earlier calls landed), or still in doubt because Syncro could not be read
-            app.notify(f"{title}: {stop.message} It stays in the unfinished writes (u).", title="Stopped",
-                       severity="error", timeout=20)
+            landed = sum(s.landed for s in outcome.steps[:-1])
+            await app.push_screen_wait(ErrorDialog(
+                f"Stopped at call {stop.seq + 1}: {title}",
+                f"{stop.message}\n\n{landed} earlier call{'s' if landed != 1 else ''} of this run landed and will not be "
+                "sent again. The rest stays in the unfinished writes (u): resume it once the cause is fixed, or "
+                "abandon it with a note."))
             return outcome
         outcome = await writes.run(outcome.group_id, None, progress)
 

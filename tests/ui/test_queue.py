@@ -8,11 +8,12 @@ from textual.command import CommandPalette
 
 from syncro_tui.config import Config, QueueSettings, SavedFilter
 from syncro_tui.simulator import Simulator
+from syncro_tui.ui.confirm import ConfirmScreen
 from syncro_tui.ui.dialogs import CustomerSearchScreen, NoteScreen
 from syncro_tui.ui.ticket import TicketScreen
 
 from ..conftest import FIXED_DAY, make_simulator
-from .helpers import SIZE, make_app, settle, wait_for_screen
+from .helpers import SIZE, make_app, notices, settle, wait_for_screen
 
 OPEN = ("Resolved", "Invoiced", "Closed")
 
@@ -258,3 +259,52 @@ async def test_refreshing_by_hand_never_adds_a_second_automatic_cycle() -> None:
         await settle(pilot)
         refreshes = sum(1 for call in sim.calls if call == ("GET", "list_tickets"))
         assert 3 <= refreshes <= 6, refreshes  # one cycle: about 1.3 / 0.25; three parallel ones would be 15
+
+
+async def test_the_mouse_moves_the_cursor_and_a_second_click_opens_the_ticket() -> None:
+    sim = make_simulator()
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#queue-table")
+        await pilot.click("#queue-table", offset=(10, 3))  # line 0 is the header: this is the third row
+        assert table.cursor_row == 2
+        await pilot.click("#queue-table", offset=(10, 3))
+        screen = await wait_for_screen(pilot, TicketScreen)
+        assert screen.ticket_id == int(table.keys[2])
+
+
+async def test_auto_refresh_pauses_while_a_confirm_is_open() -> None:
+    sim = make_simulator()
+    fast = QueueSettings.model_construct(refresh_seconds=0.2, page_size=100, filters=[])
+    app = make_app(sim, config=Config(queue=fast))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await wait_for_screen(pilot, ConfirmScreen)
+        sim.calls.clear()
+        await asyncio.sleep(0.8)
+        await pilot.pause()
+        assert ("GET", "list_tickets") not in sim.calls
+        await pilot.press("escape")
+        await asyncio.sleep(0.6)
+        await settle(pilot)
+        assert ("GET", "list_tickets") in sim.calls
+
+
+async def test_a_lost_connection_is_shown_and_the_queue_kept() -> None:
+    sim = make_simulator()
+    app = make_app(sim, timeout=0.3)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rows = app.screen.query_one("#queue-table").row_count
+        sim.add_fault(kind="drop", route="list_tickets", times=3)
+        await pilot.press("r")
+        await settle(pilot)
+        assert not app.queue_screen.connected
+        assert "● connected" not in app.screen.query_one("#status").content.plain
+        assert app.screen.query_one("#queue-table").row_count == rows, "nothing the tech saw is lost"
+        assert "Syncro:" in notices(app)
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.queue_screen.connected

@@ -266,3 +266,46 @@ def test_unfinished_snapshot(snap_compare, tmp_path) -> None:
         await settle(pilot)
 
     assert snap_compare(make_app(sim, journal_path=journal), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_a_group_stopped_part_way_is_explained_in_a_dialog(tmp_path) -> None:
+    from syncro_tui.api import requests as rq
+    from syncro_tui.api.requests import Ref
+    from syncro_tui.domain.plan import Plan
+    from syncro_tui.ui.dialogs import ErrorDialog
+    from syncro_tui.ui.writing import confirm_and_send
+
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    plan = projector_ticket(next(iter(sim.store.t("customers"))))
+    bad = Plan(kind=plan.kind, title=plan.title, steps=(
+        plan.steps[0], rq.add_comment(Ref(0), subject="", body="", hidden=True, do_not_email=True)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.run_worker(confirm_and_send(app, bad))
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("s")
+        dialog = await wait_for_screen(pilot, ErrorDialog)
+        message = dialog.query_one("#error-message").content.plain
+        assert "can't be blank" in message and "1 earlier call of this run landed" in message
+        await pilot.press("enter")
+        await settle(pilot)
+        assert len(app.writes.open_groups()) == 1
+
+
+async def test_no_journal_no_writes(tmp_path) -> None:
+    from syncro_tui.ui.dialogs import ErrorDialog
+
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    sim = make_simulator()
+    app = make_app(sim, journal_path=blocker / "journal.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await wait_for_screen(pilot, ErrorDialog)
+        assert "Writes are off" in dialog.query_one("#error-message").content.plain
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert "Writes are off" in notices(app) and puts(sim) == []
