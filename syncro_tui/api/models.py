@@ -30,7 +30,8 @@ OptDecimal = Annotated[Decimal | None, BeforeValidator(_blank_to_none)]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    # defer_build: schemas are built on first use (after the first paint), not at import.
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class UserRef(Model):

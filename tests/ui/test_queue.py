@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from textual.command import CommandPalette
 
 from syncro_tui.config import Config, QueueSettings, SavedFilter
@@ -208,11 +210,13 @@ async def test_bindings_can_be_remapped_in_the_config() -> None:
         assert all("vpn" in sim.store.t("tickets")[i]["subject"].lower() for i in shown_ids(app))
 
 
-def test_queue_sections_snapshot(snap_compare) -> None:
+@pytest.mark.parametrize("section", ["1", "2", "3", "6"])
+def test_queue_sections_snapshot(snap_compare, section) -> None:
+    """My open, New / unassigned, Customer Reply, and a Syncro saved search (All open is the queue snapshot)."""
     async def run_before(pilot) -> None:
         await settle(pilot)
-        await pilot.press("1")
-        await pilot.pause()
+        await pilot.press(section)
+        await settle(pilot)
 
     assert snap_compare(make_app(make_simulator()), terminal_size=SIZE, run_before=run_before)
 

@@ -133,3 +133,17 @@ def test_ticket_snapshot(snap_compare) -> None:
         await open_ticket_screen(pilot, ticket["id"])
 
     assert snap_compare(make_app(sim), terminal_size=(150, 60), run_before=run_before)
+
+
+async def test_j_and_k_scroll_a_long_ticket() -> None:
+    sim = make_simulator()
+    ticket = busiest(sim)
+    app = make_app(sim)
+    async with app.run_test(size=(100, 16)) as pilot:
+        screen = await open_ticket_screen(pilot, ticket["id"])
+        body = screen.query_one("#ticket-body")
+        assert body.max_scroll_y > 0
+        await pilot.press("j", "j", "j")
+        assert body.scroll_y == 3
+        await pilot.press("k")
+        assert body.scroll_y == 2
