@@ -21,6 +21,7 @@ from ..domain.sections import (Needle, Section, Source, builtin_sections, custom
 from .activity import ActivityScreen
 from .dialogs import CustomerSearchScreen, NoteScreen
 from .text import clean, literal
+from .ticket import TicketScreen
 from .ticket_table import TicketTable
 from .triage import ACTIONS, triage
 from .unfinished import UnfinishedScreen
@@ -445,8 +446,6 @@ class QueueScreen(Screen[None]):
         self.open_ticket(appt.ticket_id)
 
     def open_ticket(self, ticket_id: int) -> None:
-        from .ticket import TicketScreen
-
         self.app.push_screen(TicketScreen(ticket_id))
 
     @work(exclusive=True, group="triage", exit_on_error=False)
