@@ -1,0 +1,195 @@
+"""Billing time the way the shop's rules say (SYNCRO.md section 7), as pure code: no I/O, Decimal money.
+
+``plan_time`` turns what the tech states (minutes, labor type, when the work
+ended) and the customer's prepaid block into the product, quantity, price,
+total, timer interval and prepaid balance, each with a reason in plain words.
+``checklist`` runs the review checklist on a plan and its comment.
+
+Quantities are hours to two decimals (45 min is 0.75; 20 min is 0.33), and
+the timer's end minus start is exactly the billed quantity, so Syncro's time
+reports agree with the invoice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from .rates import LaborType, Rate, RateTable, Unit
+
+MAX_MINUTES = 24 * 60
+HUNDREDTH = Decimal("0.01")
+EMERGENCY_PREPAID_FACTOR = Decimal("1.5")
+
+
+class MinutesProblem(ValueError):
+    """The minutes as typed cannot be billed; the message says why."""
+
+
+class LongWork(MinutesProblem):
+    """Over 24 hours: possible (a migration weekend) but usually a typo, so the tech confirms it."""
+
+
+def parse_minutes(text: str, *, long_confirmed: bool = False) -> int:
+    value = (text or "").strip()
+    if not value:
+        raise MinutesProblem("Minutes are required: how long did the work take?")
+    if not value.isdigit():
+        if value.lstrip("-").isdigit():
+            raise MinutesProblem("Minutes cannot be negative.")
+        raise MinutesProblem(f"“{value}” is not a whole number of minutes.")
+    minutes = int(value)
+    if minutes == 0:
+        raise MinutesProblem("Zero minutes bills nothing: enter the time the work took.")
+    if minutes > MAX_MINUTES and not long_confirmed:
+        raise LongWork(f"{minutes} minutes is over 24 hours ({hours_text(minutes)}). Is that right?")
+    return minutes
+
+
+def hours(minutes: int) -> Decimal:
+    """Minutes as hours to two decimals: 45 → 0.75, 20 → 0.33, 50 → 0.83."""
+    return (Decimal(minutes) / 60).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+def hours_text(minutes: int) -> str:
+    h, m = divmod(minutes, 60)
+    return f"{h} h {m:02d} min" if h else f"{m} min"
+
+
+def money(value: Decimal) -> Decimal:
+    return value.quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class TimePlan:
+    """What a billing run will write, and why."""
+
+    labor_type: LaborType
+    minutes: int
+    rate: Rate
+    quantity: Decimal
+    price: Decimal
+    total: Decimal
+    start_at: datetime
+    end_at: datetime
+    billable: bool
+    #: Charge the timer (creating the line) and invoice: False for non-billable internal time.
+    invoice: bool
+    prepaid_before: Decimal | None
+    prepaid_after: Decimal | None
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def timer_hours(self) -> Decimal:
+        return Decimal(int((self.end_at - self.start_at).total_seconds())) / 3600
+
+
+def plan_time(minutes: int, labor_type: LaborType | str, *, ended_at: datetime, prepay_hours: Decimal | None,
+              rates: RateTable) -> TimePlan:
+    """The product, quantity, price, total and timer for ``minutes`` of ``labor_type`` work ending at ``ended_at``."""
+    if ended_at.tzinfo is None:
+        raise ValueError("the work's time must be timezone-aware")
+    labor = LaborType(labor_type)
+    prepaid = prepay_hours if prepay_hours is not None and prepay_hours > 0 else None
+    worked = hours(minutes)
+    reasons = [f"{hours_text(minutes)} is {worked} h (minutes ÷ 60, to the hundredth)."]
+    rate = rates.for_type(labor)
+    quantity = worked
+    billable, invoice = True, True
+
+    if labor is LaborType.EMERGENCY:
+        if prepaid is not None:
+            rate = rates.for_type(LaborType.ONSITE)
+            quantity = (worked * EMERGENCY_PREPAID_FACTOR).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+            reasons.append(f"Emergency for a prepaid customer: {rate.name} at 1.5 × the hours ({quantity} h), "
+                           "because prepaid blocks are debited in hours, not dollars. The timer is stretched to "
+                           "match. Never the emergency product as well: the 1.5 × would apply twice.")
+        else:
+            reasons.append(f"Emergency, no prepaid block: {rate.name}, whose rate already includes the 1.5 ×.")
+    elif labor is LaborType.WARRANTY:
+        reasons.append(f"Warranty work: {rate.name}, billable at 0.00 (a billable product with billable false "
+                       "would still be billed).")
+    elif labor is LaborType.INTERNAL:
+        billable, invoice = False, False
+        reasons.append(f"Internal time: {rate.name}, not billable: the timer records it, nothing is invoiced.")
+    elif labor is LaborType.TRAVEL or rate.unit is Unit.TRIP:
+        quantity = Decimal("1")
+        reasons.append(f"Travel is billed per trip, not per hour: 1 trip of {rate.name}. The timer covers one "
+                       "hour so that its length matches the quantity billed.")
+    elif labor is LaborType.PROJECT:
+        reasons.append(f"Prepaid project labor: {rate.name} at 0.00, chosen explicitly; the hours come off the "
+                       "project's prepaid block.")
+    else:
+        reasons.append(f"{labor.value.replace('_', ' ').capitalize()} work: {rate.name} at ${rate.price_retail}/h.")
+
+    price = rate.price_retail
+    total = money(price * quantity)
+    start_at = ended_at - timedelta(seconds=int(quantity * 3600))
+    if quantity != worked:
+        reasons.append(f"The timer runs {quantity} h, from {start_at:%H:%M} to {ended_at:%H:%M}, to match.")
+    debits = prepaid is not None and rate.debits_prepaid and billable
+    after = prepaid - quantity if debits and prepaid is not None else prepaid
+    if prepaid is not None:
+        reasons.append(f"Prepaid block: {prepaid} h before, {after} h after."
+                       if debits else f"Prepaid block of {prepaid} h is not touched by this product.")
+    reasons.append(f"Total: {quantity} × ${price} = ${total}.")
+    return TimePlan(labor_type=labor, minutes=minutes, rate=rate, quantity=quantity, price=price, total=total,
+                    start_at=start_at, end_at=ended_at, billable=billable, invoice=invoice,
+                    prepaid_before=prepaid, prepaid_after=after, reasons=tuple(reasons))
+
+
+# ------------------------------------------------------------------ checklist
+SECRET = re.compile(
+    r"(?i)\b(?:pass(?:word|wd|code)?|pwd|pin|api[ _-]?key|token|secret|credentials?)\b\s*(?:is|[:=])\s*\S+")
+LIST_TAG = re.compile(r"(?i)<\s*/?\s*(?:ul|ol|li)\b")
+INTERNAL = re.compile(r"(?i)\b(?:internal only|do not share|don't tell the customer|tech note)\b")
+
+
+def secrets_in(text: str) -> list[tuple[int, int]]:
+    """Spans of text that look like a password, key or token being handed over."""
+    return [m.span() for m in SECRET.finditer(text or "")]
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    passed: bool
+    reason: str
+
+
+def checklist(plan: TimePlan, rates: RateTable, *, comment_body: str, customer_visible: bool) -> list[Check]:
+    """SYNCRO.md section 7's review checklist, each with pass or fail and why."""
+    expected_price = rates.for_product(plan.rate.product_id)
+    worked = hours(plan.minutes)
+    factor = EMERGENCY_PREPAID_FACTOR if plan.quantity != worked and plan.labor_type is LaborType.EMERGENCY else 1
+    checks = [
+        Check("Price matches the rate table",
+              expected_price is not None and expected_price.price_retail == plan.price,
+              f"{plan.rate.name}: ${plan.price} (rate table: "
+              f"{'$' + str(expected_price.price_retail) if expected_price else 'not in the table'})."),
+        Check("Quantity arithmetic is exact",
+              plan.quantity == (Decimal("1") if plan.rate.unit is Unit.TRIP
+                                else (worked * factor).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)),
+              f"{plan.minutes} min → {plan.quantity} {'trip' if plan.rate.unit is Unit.TRIP else 'h'}."),
+        Check("Timer length equals the quantity", plan.timer_hours == plan.quantity,
+              f"Timer {plan.start_at:%H:%M}–{plan.end_at:%H:%M} is {plan.timer_hours.normalize()} h."),
+        Check("Total = price × quantity", plan.total == money(plan.price * plan.quantity),
+              f"{plan.quantity} × ${plan.price} = ${plan.total}."),
+    ]
+    if plan.labor_type is LaborType.EMERGENCY:
+        onsite, emergency = rates.for_type(LaborType.ONSITE), rates.for_type(LaborType.EMERGENCY)
+        right = onsite if plan.prepaid_before is not None else emergency
+        checks.append(Check("Emergency uses the right product", plan.rate == right,
+                            "Prepaid customer: onsite at 1.5 × the hours." if plan.prepaid_before is not None
+                            else "No prepaid block: the emergency product at the hours."))
+    checks.append(Check("Comment uses <br>, not lists", not LIST_TAG.search(comment_body or ""),
+                        "Syncro shows list tags badly in emails: line breaks only." if LIST_TAG.search(comment_body or "")
+                        else "No list tags."))
+    if customer_visible:
+        found = secrets_in(comment_body) or [m.span() for m in INTERNAL.finditer(comment_body or "")]
+        checks.append(Check("Nothing internal or secret in a customer-visible comment", not found,
+                            "Looks like it hands over: " + "; ".join(comment_body[a:b] for a, b in found)
+                            if found else "Nothing that looks like a password, key, token or internal note."))
+    return checks

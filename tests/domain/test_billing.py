@@ -1,0 +1,113 @@
+"""The billing rules over the full matrix: labor types × prepaid or not × minutes (SYNCRO.md section 7)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+
+from syncro_tui.domain.billing import (LongWork, MinutesProblem, checklist, hours, parse_minutes, plan_time,
+                                       secrets_in)
+from syncro_tui.domain.rates import LaborType, RateTable
+
+RATES = RateTable()
+END = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
+MINUTES = [1, 15, 20, 45, 50, 90, 480]
+PREPAID = [None, Decimal("10.0")]
+
+
+@pytest.mark.parametrize(("minutes", "expected"), [(1, "0.02"), (15, "0.25"), (20, "0.33"), (45, "0.75"),
+                                                   (50, "0.83"), (90, "1.50"), (480, "8.00")])
+def test_minutes_become_hours_to_the_hundredth(minutes, expected) -> None:
+    assert hours(minutes) == Decimal(expected)
+
+
+@pytest.mark.parametrize("prepaid", PREPAID)
+@pytest.mark.parametrize("minutes", MINUTES)
+@pytest.mark.parametrize("labor", list(LaborType))
+def test_every_labor_type_prepaid_or_not_at_every_length(labor, minutes, prepaid) -> None:
+    plan = plan_time(minutes, labor, ended_at=END, prepay_hours=prepaid, rates=RATES)
+    worked = hours(minutes)
+    # the product
+    if labor is LaborType.EMERGENCY:
+        assert plan.rate.product_id == (26118 if prepaid else 26184)
+    else:
+        assert plan.rate == RATES.for_type(labor)
+    # the quantity
+    if labor is LaborType.EMERGENCY and prepaid:
+        assert plan.quantity == (worked * Decimal("1.5")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    elif labor is LaborType.TRAVEL:
+        assert plan.quantity == 1
+    else:
+        assert plan.quantity == worked
+    # the timer covers exactly the billed quantity, ending when the work ended
+    assert plan.end_at == END and plan.timer_hours == plan.quantity
+    # price from the rate table, total = price × quantity, money in Decimal cents
+    # (half up, as invoices round: 0.25 h × $262.50 = $65.625 → $65.63)
+    assert plan.price == plan.rate.price_retail
+    assert plan.total == (plan.price * plan.quantity).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert plan.total.as_tuple().exponent == -2
+    # billable and invoiced, except internal time
+    assert (plan.billable, plan.invoice) == ((False, False) if labor is LaborType.INTERNAL else (True, True))
+    # prepaid balance: debited in hours by the products that debit it
+    if prepaid is None:
+        assert plan.prepaid_before is None and plan.prepaid_after is None
+    elif plan.rate.debits_prepaid and plan.billable:
+        assert plan.prepaid_after == prepaid - plan.quantity
+    else:
+        assert plan.prepaid_after == prepaid
+    assert plan.reasons and plan.reasons[-1].startswith("Total:")
+    assert all(check.passed for check in checklist(plan, RATES, comment_body="Done.<br>All good.", customer_visible=True))
+
+
+def test_emergency_examples_in_words() -> None:
+    prepaid = plan_time(60, "emergency", ended_at=END, prepay_hours=Decimal("4.0"), rates=RATES)
+    assert (prepaid.rate.name, prepaid.quantity, prepaid.total) == ("Labor - Onsite Business", Decimal("1.50"), Decimal("262.50"))
+    assert prepaid.prepaid_after == Decimal("2.50")
+    assert prepaid.start_at == datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
+    assert any("prepaid blocks are debited in hours" in r for r in prepaid.reasons)
+    plain = plan_time(60, "emergency", ended_at=END, prepay_hours=Decimal("0.0"), rates=RATES)
+    assert (plain.rate.product_id, plain.quantity, plain.total) == (26184, Decimal("1.00"), Decimal("262.50"))
+
+
+def test_warranty_is_billable_at_zero() -> None:
+    plan = plan_time(45, "warranty", ended_at=END, prepay_hours=None, rates=RATES)
+    assert plan.billable and plan.total == Decimal("0.00") and plan.rate.product_id == 1049360
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "required"), ("  ", "required"), ("0", "Zero"), ("-5", "negative"), ("abc", "not a whole number"),
+    ("1.5", "not a whole number"), ("90m", "not a whole number")])
+def test_bad_minutes_are_refused_with_a_reason(text, message) -> None:
+    with pytest.raises(MinutesProblem, match=message):
+        parse_minutes(text)
+
+
+def test_over_a_day_asks_again() -> None:
+    with pytest.raises(LongWork, match="over 24 hours"):
+        parse_minutes("1500")
+    assert parse_minutes("1500", long_confirmed=True) == 1500
+    assert parse_minutes(" 45 ") == 45
+
+
+def test_the_checklist_fails_with_reasons() -> None:
+    plan = plan_time(45, "remote", ended_at=END, prepay_hours=None, rates=RATES)
+    checks = {c.name: c for c in checklist(plan, RATES, comment_body="<ul><li>Reset password: Hunter22!</li></ul>",
+                                           customer_visible=True)}
+    assert not checks["Comment uses <br>, not lists"].passed
+    secret = checks["Nothing internal or secret in a customer-visible comment"]
+    assert not secret.passed and "password: Hunter22!" in secret.reason
+    other_shop = RateTable(tuple(r if r.product_id != 1190473 else type(r)(r.labor_type, r.product_id, r.name, Decimal("165.00"))
+                                 for r in RATES.rates))
+    assert not {c.name: c for c in checklist(plan, other_shop, comment_body="ok", customer_visible=False)}[
+        "Price matches the rate table"].passed
+    private = {c.name for c in checklist(plan, RATES, comment_body="password: x", customer_visible=False)}
+    assert "Nothing internal or secret in a customer-visible comment" not in private
+
+
+def test_secrets_are_found_where_they_are() -> None:
+    text = "Reset done. New password is Winter2026! and the API key: sk-123; ticket closed."
+    spans = secrets_in(text)
+    assert [text[a:b] for a, b in spans] == ["password is Winter2026!", "API key: sk-123;"]
+    assert secrets_in("Customer asked to reset their password tomorrow.") == []
