@@ -193,3 +193,46 @@ def checklist(plan: TimePlan, rates: RateTable, *, comment_body: str, customer_v
                             "Looks like it hands over: " + "; ".join(comment_body[a:b] for a, b in found)
                             if found else "Nothing that looks like a password, key, token or internal note."))
     return checks
+
+
+# ------------------------------------------------------------ non-time items
+class NotANonTimeItem(ValueError):
+    """Labor offered on the non-time path: it must go through a timer."""
+
+
+@dataclass(frozen=True)
+class ItemPlan:
+    """Hardware or a flat fee: one ``add_line_item`` with every field explicit (SYNCRO.md section 7, rule 6)."""
+
+    name: str
+    description: str
+    quantity: Decimal
+    price_retail: Decimal
+    taxable: bool
+    product_id: int | None
+
+    @property
+    def total(self) -> Decimal:
+        return money(self.quantity * self.price_retail)
+
+
+def plan_item(*, name: str, description: str, quantity: Decimal, price_retail: Decimal, taxable: bool | None,
+              product_id: int | None, rates: RateTable) -> ItemPlan:
+    """Refuses labor products (they bill through a timer) and anything left implicit."""
+    if product_id is not None and rates.is_labor_product(product_id):
+        rate = rates.for_product(product_id)
+        raise NotANonTimeItem(
+            f"{rate.name if rate else product_id} is labor: bill it with a timer (timer, then charge), never as a "
+            "bare line item, which skips Syncro's time tracking and can bill twice.")
+    if not name.strip() or not description.strip():
+        raise ValueError("A line item needs a name and a description (Syncro answers 422 without them).")
+    if taxable is None:
+        raise ValueError("Say whether the item is taxable: Syncro's API taxes it when this is left out.")
+    if quantity <= 0:
+        raise ValueError("The quantity must be more than zero.")
+    if price_retail < 0:
+        raise ValueError("The price cannot be negative.")
+    if price_retail == 0:
+        raise ValueError("A 0.00 price makes a 0.00 line and a 0.00 invoice: enter the price from the product.")
+    return ItemPlan(name=name.strip(), description=description.strip(), quantity=quantity,
+                    price_retail=money(price_retail), taxable=taxable, product_id=product_id)

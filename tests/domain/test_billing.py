@@ -111,3 +111,21 @@ def test_secrets_are_found_where_they_are() -> None:
     spans = secrets_in(text)
     assert [text[a:b] for a, b in spans] == ["password is Winter2026!", "API key: sk-123;"]
     assert secrets_in("Customer asked to reset their password tomorrow.") == []
+
+
+def test_a_non_time_item_is_explicit_and_never_labor() -> None:
+    from syncro_tui.domain.billing import NotANonTimeItem, plan_item
+
+    item = plan_item(name="SSD", description="Samsung 1TB SSD", quantity=Decimal("2"), price_retail=Decimal("129"),
+                     taxable=True, product_id=880103, rates=RATES)
+    assert (item.price_retail, item.total, item.taxable) == (Decimal("129.00"), Decimal("258.00"), True)
+    for labor in LaborType:
+        with pytest.raises(NotANonTimeItem, match="bill it with a timer"):
+            plan_item(name="Labor", description="x", quantity=Decimal("1"), price_retail=Decimal("150"), taxable=False,
+                      product_id=RATES.for_type(labor).product_id, rates=RATES)
+    for bad, message in [({"name": " "}, "name and a description"), ({"taxable": None}, "taxable"),
+                         ({"price_retail": Decimal("0")}, "0.00 invoice"), ({"quantity": Decimal("0")}, "more than zero")]:
+        fields = {"name": "SSD", "description": "Samsung 1TB SSD", "quantity": Decimal("1"),
+                  "price_retail": Decimal("129"), "taxable": True, "product_id": None, **bad}
+        with pytest.raises(ValueError, match=message):
+            plan_item(rates=RATES, **fields)
