@@ -256,7 +256,9 @@ class TicketTable(ScrollView, can_focus=True):
         for (_, _, width), cell in zip(self.columns, cells):
             text = cell.copy()
             text.truncate(width, overflow="ellipsis", pad=True)
+            # Text.render applies the spans but not the Text's own style: add it here.
+            cell_style = style + console.get_style(text.style) if text.style else style
             out.append(Segment(" ", style))
-            out.extend(Segment(seg.text, style + seg.style if seg.style else style)
+            out.extend(Segment(seg.text, cell_style + seg.style if seg.style else cell_style)
                        for seg in text.render(console) if seg.text)
         return out

@@ -312,3 +312,15 @@ async def test_a_lost_connection_is_shown_and_the_queue_kept() -> None:
         await pilot.press("r")
         await settle(pilot)
         assert app.queue_screen.connected
+
+
+async def test_cell_styles_survive_drawing() -> None:
+    """The table draws each cell's own style (urgent in red, New in bold), not only its text."""
+    app = make_app(make_simulator())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#queue-table")
+        strip = table.render_line(2)  # line 1 is the cursor row; line 2 is the second ticket
+        styles = {seg.text.strip(): seg.style for seg in strip if seg.text.strip()}
+        urgent = styles["4 Urgent"]
+        assert urgent.bold and urgent.color is not None and urgent.color.name == "red"
