@@ -8,14 +8,15 @@ path does; this only asks the tech and reports.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..api import SyncroError
 from ..api import requests as rq
 from ..api.models import Timer
+from ..api.requests import ApiRequest
 from ..domain.plan import Plan
-from ..writes.journal import GroupState, StepState
+from ..writes.journal import Group, GroupState, StepState
 from ..writes.path import AttributionRefused, GroupOutcome, Progress
 from .confirm import ConfirmScreen
 from .dialogs import ErrorDialog
@@ -63,9 +64,7 @@ async def resume(app: SyncroApp, group_id: str, progress: Progress | None = None
     notes.append(recorded_as(app))
     if done:
         notes.append(f"Calls 1 to {done} are already in Syncro and are not sent again.")
-    screen = ConfirmScreen(f"Resume: {group.title}", list(remaining.values()), notes=notes,
-                           first=min(remaining) + 1, total=len(group.steps))
-    if not await app.push_screen_wait(screen):
+    if not await app.push_screen_wait(rest_of(group, remaining, f"Resume: {group.title}", notes)):
         app.notify("Not resumed: it stays in the unfinished writes.", timeout=5)
         return None
     try:
@@ -74,6 +73,12 @@ async def resume(app: SyncroApp, group_id: str, progress: Progress | None = None
         app.notify(str(exc), title="Nothing was sent", severity="error", timeout=20)
         return None
     return await follow_up(app, outcome, group.title, progress)
+
+
+def rest_of(group: Group, remaining: Mapping[int, ApiRequest[Any]], summary: str, notes: Sequence[str]) -> ConfirmScreen:
+    """The confirm for a group's calls still to send, numbered as calls N..M of the whole group."""
+    return ConfirmScreen(summary, list(remaining.values()), notes=notes, first=min(remaining) + 1,
+                         total=len(group.steps))
 
 
 def recorded_as(app: SyncroApp) -> str:
@@ -124,10 +129,9 @@ async def follow_up(app: SyncroApp, outcome: GroupOutcome, title: str, progress:
         elif stop.state is StepState.ABSENT:
             group = writes.journal.group(outcome.group_id)
             remaining = writes.remaining(group)
-            if not await app.push_screen_wait(ConfirmScreen(
-                    f"Send again? {title}", list(remaining.values()), notes=[stop.message, recorded_as(app)],
-                    first=min(remaining) + 1, total=len(group.steps))):
-                if any(s.state in (StepState.DONE, StepState.PRESENT) for s in group.steps):
+            if not await app.push_screen_wait(
+                    rest_of(group, remaining, f"Send again? {title}", [stop.message, recorded_as(app)])):
+                if any(s.state.landed for s in group.steps):
                     app.notify("Not sent again: it stays in the unfinished writes (u).", severity="warning", timeout=10)
                 else:
                     writes.abandon(group.id, "Not sent again after it did not land.")

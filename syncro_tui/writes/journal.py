@@ -35,6 +35,11 @@ class StepState(StrEnum):
     PRESENT = "present"  # reconciled: it did land
     ABSENT = "absent"  # reconciled: it did not land; may be sent again after a new confirm
 
+    @property
+    def landed(self) -> bool:
+        """In Syncro for sure: sent and answered, or found by reading back."""
+        return self in (StepState.DONE, StepState.PRESENT)
+
 
 class GroupState(StrEnum):
     OPEN = "open"
@@ -103,7 +108,7 @@ class Group:
     @property
     def next_step(self) -> Step | None:
         """The first step not settled: where a resume starts."""
-        return next((s for s in self.steps if s.state not in (StepState.DONE, StepState.PRESENT)), None)
+        return next((s for s in self.steps if not s.state.landed), None)
 
 
 def _now() -> datetime:

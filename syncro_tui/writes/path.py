@@ -47,7 +47,7 @@ class Outcome:
 
     @property
     def landed(self) -> bool:
-        return self.state in (StepState.DONE, StepState.PRESENT)
+        return self.state.landed
 
     @property
     def duplicates(self) -> tuple[Any, ...]:
@@ -81,7 +81,6 @@ class GroupOutcome:
 
 Progress = Callable[[int, StepState, str], None]
 
-_SETTLED = (StepState.DONE, StepState.PRESENT)
 _IN_DOUBT = (StepState.SENDING, StepState.UNKNOWN)
 
 
@@ -151,7 +150,7 @@ class WritePath:
         results = [s.result for s in group.steps]
         done: list[Outcome] = []
         for step in group.steps:
-            if step.state in _SETTLED:
+            if step.state.landed:
                 continue
             template = confirmed.get(step.seq) or self.request(step)
             req = template.resolve(results)
@@ -239,7 +238,7 @@ class WritePath:
     def remaining(self, group: Group) -> dict[int, ApiRequest[Any]]:
         """The requests still to send, by step, with every id already known filled in (for the confirm screen)."""
         results = [s.result for s in group.steps]
-        return {s.seq: _partly_resolved(self.request(s), results) for s in group.steps if s.state not in _SETTLED}
+        return {s.seq: _partly_resolved(self.request(s), results) for s in group.steps if not s.state.landed}
 
     def abandon(self, group_id: str, note: str) -> None:
         """The tech gives up on a group (nothing more is sent); the note says why."""
