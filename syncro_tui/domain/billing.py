@@ -163,7 +163,8 @@ def checklist(plan: TimePlan, rates: RateTable, *, comment_body: str, customer_v
     """SYNCRO.md section 7's review checklist, each with pass or fail and why."""
     expected_price = rates.for_product(plan.rate.product_id)
     worked = hours(plan.minutes)
-    factor = EMERGENCY_PREPAID_FACTOR if plan.quantity != worked and plan.labor_type is LaborType.EMERGENCY else 1
+    prepaid_emergency = plan.labor_type is LaborType.EMERGENCY and plan.prepaid_before is not None
+    factor = EMERGENCY_PREPAID_FACTOR if prepaid_emergency else 1
     checks = [
         Check("Price matches the rate table",
               expected_price is not None and expected_price.price_retail == plan.price,
