@@ -102,10 +102,24 @@ class ApiRequest(Generic[T]):
     body: Mapping[str, Any] | None = None
     #: The Syncro permission the call needs (from the spec), for error messages.
     permission: str | None = None
+    #: A *check* step of a group (``check_*`` calls): what reading ``path`` back must find.
+    #: The write path reads and compares; the expectation itself is never sent.
+    expect: Mapping[str, Any] | None = None
+    #: A conditional step: sent only when this field of an earlier step's result is true.
+    only_if: Ref | None = None
 
     @property
     def is_write(self) -> bool:
         return self.method in ("POST", "PUT", "PATCH", "DELETE")
+
+    @property
+    def is_check(self) -> bool:
+        return self.expect is not None
+
+    @property
+    def read(self) -> ApiRequest[T]:
+        """A check step as the plain GET it makes."""
+        return replace(self, expect=None)
 
     def body_json(self) -> str:
         """The exact body that is sent (and shown before sending); a Ref shows as ``<id from call N>``."""
@@ -121,8 +135,13 @@ class ApiRequest(Generic[T]):
     def refs(self) -> tuple[Ref, ...]:
         """The ids from earlier calls this request still waits for."""
         found = [Ref.parse(m.group(0)) for m in _REF_IN_TEXT.finditer(self.path)]
-        found += _refs_in(self.body)
+        found += _refs_in(self.body) + _refs_in(self.expect)
         return tuple(r for r in found if r is not None)
+
+    @property
+    def depends_on(self) -> tuple[Ref, ...]:
+        """Every earlier result this step needs, its condition included."""
+        return self.refs + ((self.only_if,) if self.only_if else ())
 
     def resolve(self, results: Sequence[Mapping[str, Any] | None]) -> ApiRequest[T]:
         """This request with every Ref replaced by the value the earlier call returned (``results[step]``)."""
@@ -136,7 +155,7 @@ class ApiRequest(Generic[T]):
             return record[ref.field]
 
         path = _REF_IN_TEXT.sub(lambda m: str(int(value(Ref.parse(m.group(0))))), self.path)  # type: ignore[arg-type]
-        return replace(self, path=path, body=_swap(self.body, value))
+        return replace(self, path=path, body=_swap(self.body, value), expect=_swap(self.expect, value))
 
     def sent(self) -> SentRequest:
         return SentRequest(self.call, self.method, self.path, dict(self.params), dict(self.body) if self.body is not None else None)
@@ -264,14 +283,20 @@ SHAPES: dict[str, Callable[[Any], Any]] = {
     "update_appointment": wrapped("appointment", m.Appointment),
     "delete_appointment": _deleted,
     "create_invoice": wrapped("invoice", m.Invoice),
+    # Check steps: a read whose answer the write path compares with what the plan expects.
+    "check_line_item": wrapped("ticket", m.Ticket),
+    "check_invoice": wrapped("invoice", m.Invoice),
 }
 
 
-def rebuild(call: str, method: str, path: str, body: Mapping[str, Any] | None) -> ApiRequest[Any]:
-    """A journaled write as a request again (``$ref:`` tokens become Refs)."""
+def rebuild(call: str, method: str, path: str, body: Mapping[str, Any] | None, *,
+            expect: Mapping[str, Any] | None = None, only_if: str | None = None) -> ApiRequest[Any]:
+    """A journaled step as a request again (``$ref:`` tokens become Refs)."""
     if call not in SHAPES:
         raise ValueError(f"{call} is not a write this app makes")
-    return ApiRequest(call, method, path, SHAPES[call], body=_unswap(body) if body is not None else None)
+    return ApiRequest(call, method, path, SHAPES[call], body=_unswap(body) if body is not None else None,
+                      expect=_unswap(expect) if expect is not None else None,
+                      only_if=Ref.parse(only_if) if only_if else None)
 
 
 VIEW_TICKET = "Tickets - View Details"
@@ -451,6 +476,18 @@ def create_invoice(*, ticket_id: Id, customer_id: Id, category: str = "Standard"
     return ApiRequest("create_invoice", "POST", "/invoices", SHAPES["create_invoice"],
                       body={"ticket_id": _id(ticket_id), "customer_id": _id(customer_id), "category": category},
                       permission="Invoices - Create")
+
+
+def check_line_item(ticket_id: Id, expect: Mapping[str, Any]) -> ApiRequest[m.Ticket]:
+    """Read the ticket back after a charge: the charged line must be what the plan expects."""
+    return ApiRequest("check_line_item", "GET", f"/tickets/{_id(ticket_id)}", SHAPES["check_line_item"],
+                      expect=clean_body(expect), permission=VIEW_TICKET)
+
+
+def check_invoice(invoice_id: Id, expect: Mapping[str, Any]) -> ApiRequest[m.Invoice]:
+    """Read the new invoice back: its lines and total must be what the plan expects."""
+    return ApiRequest("check_invoice", "GET", f"/invoices/{_id(invoice_id)}", SHAPES["check_invoice"],
+                      expect=clean_body(expect), permission="Invoices - View Details")
 
 
 def get_invoice(invoice_id: int) -> ApiRequest[m.Invoice]:

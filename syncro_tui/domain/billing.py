@@ -13,10 +13,13 @@ reports agree with the invoice.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
+from ..api.models import Customer, Invoice, LineItem, Ticket, Timer
 from .rates import LaborType, Rate, RateTable, Unit
 
 MAX_MINUTES = 24 * 60
@@ -80,6 +83,13 @@ class TimePlan:
     prepaid_before: Decimal | None
     prepaid_after: Decimal | None
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    #: Hours of this line the prepaid block covers (the rest is billed in dollars).
+    prepaid_applied: Decimal = Decimal("0")
+
+    @property
+    def charged(self) -> Decimal:
+        """What this line adds to the invoice in dollars, after the prepaid block."""
+        return money((self.quantity - self.prepaid_applied) * self.price)
 
     @property
     def timer_hours(self) -> Decimal:
@@ -130,14 +140,20 @@ def plan_time(minutes: int, labor_type: LaborType | str, *, ended_at: datetime, 
     if quantity != worked:
         reasons.append(f"The timer runs {quantity} h, from {start_at:%H:%M} to {ended_at:%H:%M}, to match.")
     debits = prepaid is not None and rate.debits_prepaid and billable
-    after = prepaid - quantity if debits and prepaid is not None else prepaid
+    applied = min(prepaid, quantity) if debits and prepaid is not None else Decimal("0")
+    after = prepaid - applied if prepaid is not None else None
     if prepaid is not None:
-        reasons.append(f"Prepaid block: {prepaid} h before, {after} h after."
-                       if debits else f"Prepaid block of {prepaid} h is not touched by this product.")
+        if not debits:
+            reasons.append(f"Prepaid block of {prepaid} h is not touched by this product.")
+        elif applied < quantity:
+            reasons.append(f"Prepaid block: {prepaid} h covers {applied} h; the other {quantity - applied} h are "
+                           f"billed at ${price}/h. {after} h left after.")
+        else:
+            reasons.append(f"Prepaid block: {prepaid} h before, {after} h after (this line is paid from the block).")
     reasons.append(f"Total: {quantity} × ${price} = ${total}.")
     return TimePlan(labor_type=labor, minutes=minutes, rate=rate, quantity=quantity, price=price, total=total,
                     start_at=start_at, end_at=ended_at, billable=billable, invoice=invoice,
-                    prepaid_before=prepaid, prepaid_after=after, reasons=tuple(reasons))
+                    prepaid_before=prepaid, prepaid_after=after, reasons=tuple(reasons), prepaid_applied=applied)
 
 
 # ------------------------------------------------------------------ checklist
@@ -194,6 +210,139 @@ def checklist(plan: TimePlan, rates: RateTable, *, comment_body: str, customer_v
                             "Looks like it hands over: " + "; ".join(comment_body[a:b] for a, b in found)
                             if found else "Nothing that looks like a password, key, token or internal note."))
     return checks
+
+
+# ------------------------------------------------------ the ticket as it stands
+@dataclass(frozen=True)
+class Situation:
+    """What the billing wizard read before planning: the ticket, its customer, its invoices."""
+
+    ticket: Ticket
+    customer: Customer
+    invoices: tuple[Invoice, ...] = ()
+
+    @property
+    def prepaid(self) -> Decimal | None:
+        return self.customer.prepay_hours if self.customer.prepay_hours and self.customer.prepay_hours > 0 else None
+
+    @property
+    def pending(self) -> list[LineItem]:
+        """Lines on the ticket not invoiced yet: the next invoice pulls them too."""
+        return [li for li in self.ticket.line_items if not li.converted]
+
+    @property
+    def uncharged(self) -> list[Timer]:
+        """Timers on the ticket not charged yet (the invoice does not pull them)."""
+        return [t for t in self.ticket.ticket_timers if not t.recorded]
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the tech must see and decide on before billing more time on this ticket."""
+        out = []
+        if self.invoices or self.ticket.status == "Invoiced":
+            numbers = ", ".join(f"#{i.number} (${i.total})" for i in self.invoices) or "an invoice"
+            out.append(f"This ticket is already invoiced: {numbers}. Billing more makes another invoice.")
+        if self.uncharged:
+            mins = ", ".join(f"{int((t.end_time - t.start_time).total_seconds() // 60) if t.end_time else '?'} min"
+                             for t in self.uncharged)
+            out.append(f"The ticket has {len(self.uncharged)} uncharged timer{'s' if len(self.uncharged) != 1 else ''} "
+                       f"of its own ({mins}). This run does not charge them: charge or remove them in Syncro if they "
+                       "are this work, or they stay off the invoice.")
+        if self.pending:
+            out.append(f"{len(self.pending)} line{'s' if len(self.pending) != 1 else ''} already on the ticket will "
+                       "be invoiced with this time.")
+        return out
+
+
+# ------------------------------------------------- reading the run back (checks)
+@dataclass(frozen=True)
+class Finding:
+    """What a check step of the billing run found when it read Syncro back."""
+
+    passed: bool
+    message: str
+    #: Handed to later steps (the line's id, whether its price needs the 0.00 patch).
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def _dec(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value is not None else None
+    except InvalidOperation:
+        return None
+
+
+def line_expectation(time: TimePlan) -> dict[str, Any]:
+    """What the line that charging the timer makes must be (the line id comes from the charge)."""
+    return {"product_id": time.rate.product_id, "quantity": time.quantity, "price_retail": time.price}
+
+
+def check_charged_line(ticket: Ticket, expect: Mapping[str, Any]) -> Finding:
+    """After charging: the line is there, the right product and quantity; a 0.00 price is patched next (rule 7)."""
+    line_id = expect.get("line_item_id")
+    line = next((li for li in ticket.line_items if li.id == line_id), None)
+    quantity, price = _dec(expect.get("quantity")), _dec(expect.get("price_retail"))
+    if line is None:
+        return Finding(False, f"Charging made no line item {line_id} on the ticket. Nothing more is sent: "
+                              "look at the ticket in Syncro before resuming.")
+    if line.product_id != expect.get("product_id") or line.quantity != quantity:
+        return Finding(False, f"Line {line.id} is {line.quantity} of product {line.product_id}; the plan is {quantity} "
+                              f"of product {expect.get('product_id')}. Nothing more is sent: fix the timer in Syncro "
+                              "(or remove the line and timer and bill again) before resuming.")
+    facts = {"line_item_id": line.id, "price_retail": format(line.price_retail, "f")}
+    if line.price_retail == price:
+        return Finding(True, f"Line {line.id}: {quantity} × ${price}, as planned.", {**facts, "needs_patch": False})
+    if line.price_retail == 0 and price is not None and price > 0:
+        return Finding(True, f"Line {line.id} arrived at $0.00 (a known Syncro quirk): the next call sets its price "
+                             f"to ${price}.", {**facts, "needs_patch": True})
+    return Finding(False, f"Line {line.id} is at ${line.price_retail}, not ${price}: the wrong product was charged. "
+                          "Do not patch the price: remove the line and the timer in Syncro and bill again with the "
+                          "right product.", facts)
+
+
+def expected_invoice(time: TimePlan, pending: Sequence[LineItem], rates: RateTable) -> dict[str, Any]:
+    """What ``POST /invoices`` must produce: it pulls every line not yet invoiced, this run's last.
+
+    Prepaid hours are applied line by line, in order, to the products that debit
+    the block; the rest is billed in dollars. The total is only predicted when no
+    line is taxable (labor never is): otherwise the tax is Syncro's to work out.
+    """
+    block = time.prepaid_before or Decimal("0")
+    subtotal = Decimal("0")
+    lines = [(li.product_id, li.quantity, li.price_retail, li.taxable) for li in sorted(pending, key=lambda x: x.id)]
+    lines.append((time.rate.product_id, time.quantity, time.price, False))
+    for product_id, quantity, price, _taxable in lines:
+        rate = rates.for_product(product_id) if product_id is not None else None
+        applied = min(block, quantity) if rate is not None and rate.debits_prepaid and block > 0 else Decimal("0")
+        block -= applied
+        subtotal += (quantity - applied) * price
+    subtotal = money(subtotal)
+    taxed = any(taxable for *_, taxable in lines)
+    return {**line_expectation(time), "lines": len(lines), "subtotal": subtotal,
+            "total": None if taxed else subtotal}
+
+
+def check_invoice(invoice: Invoice, expect: Mapping[str, Any]) -> Finding:
+    """The new invoice carries the labor line at its price, and its total is the plan's (rule 8)."""
+    lines = invoice.line_items or []
+    quantity, price = _dec(expect.get("quantity")), _dec(expect.get("price_retail"))
+    ours = [li for li in lines if li.product_id == expect.get("product_id") and li.quantity == quantity]
+    subtotal, total = _dec(expect.get("subtotal")), _dec(expect.get("total"))
+    facts = {"invoice_id": invoice.id, "number": invoice.number, "total": format(money(invoice.total), "f")}
+    recovery = (f" To recover: fix the lines on the ticket (a 0.00 line: set its price), delete invoice "
+                f"#{invoice.number} in Syncro, and invoice again (never remove line items from an invoiced ticket). "
+                "The status is not set to Invoiced.")
+    if not ours:
+        return Finding(False, f"INVOICE #{invoice.number} DOES NOT CARRY THE LABOR LINE ({quantity} of product "
+                              f"{expect.get('product_id')})." + recovery, facts)
+    if price and any(li.price == 0 for li in ours):
+        return Finding(False, f"INVOICE #{invoice.number} HAS THE LABOR LINE AT $0.00 (a 0.00 invoice): the plan is "
+                              f"${price}." + recovery, facts)
+    if subtotal is not None and invoice.subtotal != subtotal or total is not None and invoice.total != total:
+        return Finding(False, f"INVOICE #{invoice.number} TOTAL IS ${money(invoice.total)} (subtotal "
+                              f"${money(invoice.subtotal)}); "
+                              f"THE PLAN IS ${total if total is not None else subtotal}." + recovery, facts)
+    return Finding(True, f"Invoice #{invoice.number}: ${money(invoice.total)}, as planned.", facts)
 
 
 # ------------------------------------------------------------ non-time items

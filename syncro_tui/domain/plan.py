@@ -7,13 +7,19 @@ order. A later call that needs an id an earlier one returns names it with a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..api import requests as rq
-from ..api.models import TicketSummary
+from ..api.models import LineItem, TicketSummary
 from ..api.requests import ApiRequest, Ref
+from .billing import TimePlan, expected_invoice, hours_text, line_expectation
+from .comment import CommentDraft
+from .rates import RateTable
+
+#: How the confirm screen words a conditional step's condition (by the field it depends on).
+CONDITIONS = {"needs_patch": "only if the line arrived at $0.00"}
 
 
 @dataclass(frozen=True)
@@ -30,9 +36,9 @@ class Plan:
         if not self.steps:
             raise ValueError("a plan needs at least one call")
         for seq, req in enumerate(self.steps):
-            if not req.is_write:
-                raise ValueError(f"{req.call} is not a write")
-            late = [r for r in req.refs if r.step >= seq]
+            if not req.is_write and not req.is_check:
+                raise ValueError(f"{req.call} is not a write (nor a check)")
+            late = [r for r in req.depends_on if r.step >= seq]
             if late:
                 raise ValueError(f"call {seq + 1} ({req.call}) needs {late[0].label}, which is not an earlier call")
 
@@ -55,3 +61,55 @@ def change_ticket(ticket: TicketSummary, fields: Mapping[str, Any], *, kind: str
     who = ticket.customer_business_then_name or f"customer {ticket.customer_id}"
     return Plan(kind=kind, title=f"Ticket #{ticket.number} ({who}): {words}",
                 steps=(rq.update_ticket(ticket.id, fields),), ticket_id=ticket.id)
+
+
+INVOICED = "Invoiced"
+
+
+def bill_time(ticket: TicketSummary, time: TimePlan, *, comment: CommentDraft | None, description: str,
+              pending: Sequence[LineItem], rates: RateTable) -> Plan:
+    """The billing run of SYNCRO.md section 7 rule 10 as one group, in order.
+
+    Comment, timer, charge (which makes the line: never ``add_line_item`` for
+    labor), the line read back with its 0.00 patch only if needed, the invoice
+    (which pulls ``pending``, the ticket's other lines not invoiced yet), the
+    invoice read back against the plan, and the status Invoiced. Internal time
+    stops after the timer: it is recorded, never charged or invoiced.
+    """
+    if not description.strip():
+        raise ValueError("The billing description is required: it is the line the customer reads on the invoice.")
+    steps: list[ApiRequest[Any]] = []
+    if comment is not None:
+        steps.append(rq.add_comment(ticket.id, subject=comment.subject, body=comment.body,
+                                    hidden=comment.visibility.hidden, do_not_email=comment.visibility.do_not_email))
+    timer = len(steps)
+    steps.append(rq.add_timer(ticket.id, start_at=time.start_at, end_at=time.end_at, notes=description.strip(),
+                              product_id=time.rate.product_id, billable=time.billable))
+    notes = [f"{hours_text(time.minutes)} of {time.labor_type.value.replace('_', ' ')} work: {time.quantity} × "
+             f"{time.rate.name} at ${time.price} = ${time.total}."]
+    if time.invoice:
+        charge = len(steps)
+        steps.append(rq.charge_timer(ticket.id, Ref(timer)))
+        check = len(steps)
+        steps.append(rq.check_line_item(ticket.id, {"line_item_id": Ref(charge, "ticket_line_item_id"),
+                                                    **line_expectation(time)}))
+        steps.append(replace(rq.update_line_item(ticket.id, Ref(check, "line_item_id"), price_retail=time.price),
+                             only_if=Ref(check, "needs_patch")))
+        invoice = len(steps)
+        if ticket.customer_id is None:
+            raise ValueError(f"Ticket #{ticket.number} has no customer to invoice.")
+        steps.append(rq.create_invoice(ticket_id=ticket.id, customer_id=ticket.customer_id))
+        expect = expected_invoice(time, pending, rates)
+        steps.append(rq.check_invoice(Ref(invoice), expect))
+        steps.append(rq.update_ticket(ticket.id, {"status": INVOICED}))
+        if pending:
+            notes.append(f"The invoice also pulls {len(pending)} other line{'s' if len(pending) != 1 else ''} already "
+                         "on the ticket: " + "; ".join(f"{li.name} {li.quantity} × ${li.price_retail}" for li in pending))
+        notes.append(f"Invoice expected: ${expect['total'] if expect['total'] is not None else expect['subtotal']}"
+                     f"{'' if expect['total'] is not None else ' before tax'}.")
+    else:
+        notes.append("Internal time: the timer records it; nothing is charged or invoiced.")
+    who = ticket.customer_business_then_name or f"customer {ticket.customer_id}"
+    return Plan(kind="billing", title=f"Bill ticket #{ticket.number} ({who}): {time.quantity} × {time.rate.name} = "
+                f"${time.total}" + (", invoiced" if time.invoice else " (not invoiced)"),
+                steps=tuple(steps), ticket_id=ticket.id, notes=tuple(notes))

@@ -32,7 +32,7 @@ class ActivityRow:
 
 def outcome_text(group: Group) -> str:
     """The group's outcome in words."""
-    settled = sum(s.state.landed for s in group.steps)
+    settled = sum(s.state.settled for s in group.steps)
     if group.state is GroupState.DONE:
         found = any(s.state is StepState.PRESENT for s in group.steps)
         return "Saved" + (" (an answer was lost; found in Syncro by reading back)" if found else "")
@@ -49,7 +49,7 @@ def outcome_text(group: Group) -> str:
 
 def rows(groups: list[Group]) -> list[ActivityRow]:
     return [ActivityRow(at=g.created_at, kind=g.kind, title=g.title, ticket_id=g.ticket_id,
-                        calls_done=sum(s.state.landed for s in g.steps), calls=len(g.steps), state=str(g.state),
+                        calls_done=sum(s.state.settled for s in g.steps), calls=len(g.steps), state=str(g.state),
                         outcome=outcome_text(g), group_id=g.id) for g in groups]
 
 

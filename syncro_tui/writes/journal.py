@@ -34,11 +34,17 @@ class StepState(StrEnum):
     UNKNOWN = "unknown"  # ambiguous: reconcile before anything else
     PRESENT = "present"  # reconciled: it did land
     ABSENT = "absent"  # reconciled: it did not land; may be sent again after a new confirm
+    SKIPPED = "skipped"  # a conditional step that was not needed (a 0.00 patch when the line had its price)
 
     @property
     def landed(self) -> bool:
-        """In Syncro for sure: sent and answered, or found by reading back."""
+        """In Syncro for sure: sent and answered, or found by reading back (a check step: it passed)."""
         return self in (StepState.DONE, StepState.PRESENT)
+
+    @property
+    def settled(self) -> bool:
+        """Nothing more to do for this step: it landed or was not needed."""
+        return self.landed or self is StepState.SKIPPED
 
 
 class GroupState(StrEnum):
@@ -72,10 +78,15 @@ CREATE TABLE IF NOT EXISTS steps (
     error TEXT,
     sent_at TEXT,
     updated_at TEXT NOT NULL,
+    expect TEXT,
+    only_if TEXT,
     PRIMARY KEY (group_id, seq)
 );
 CREATE INDEX IF NOT EXISTS groups_by_time ON groups(created_at);
 """
+
+#: Columns added after the first release, for journals made before them.
+ADDED_COLUMNS = {"expect": "TEXT", "only_if": "TEXT"}
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,10 @@ class Step:
     result: dict[str, Any] | None
     error: str | None
     sent_at: datetime | None
+    #: A check step's expectation (what reading back must find).
+    expect: dict[str, Any] | None = None
+    #: A conditional step's condition, as a ``$ref:`` token.
+    only_if: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,7 +123,7 @@ class Group:
     @property
     def next_step(self) -> Step | None:
         """The first step not settled: where a resume starts."""
-        return next((s for s in self.steps if not s.state.landed), None)
+        return next((s for s in self.steps if not s.state.settled), None)
 
 
 def _now() -> datetime:
@@ -129,6 +144,10 @@ class Journal:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")  # a recorded step must survive a crash
         self._db.executescript(SCHEMA)
+        have = {row["name"] for row in self._db.execute("PRAGMA table_info(steps)")}
+        for name, kind in ADDED_COLUMNS.items():
+            if name not in have:
+                self._db.execute(f"ALTER TABLE steps ADD COLUMN {name} {kind}")
 
     def close(self) -> None:
         self._db.close()
@@ -153,16 +172,18 @@ class Journal:
             db.execute("INSERT INTO groups VALUES (?,?,?,?,?,?,?,?,?,?)",
                        (group_id, kind, redact(title), ticket_id, profile, user_id, GroupState.OPEN, None, now, now))
             for seq, req in enumerate(steps):
-                db.execute("INSERT INTO steps VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                           (group_id, seq, req.call, req.method, redact(req.path), _dump(req.body, body=True), StepState.PLANNED,
-                            None, None, None, now))
+                db.execute("INSERT INTO steps (group_id, seq, call, method, path, body, state, updated_at, expect, only_if)"
+                           " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                           (group_id, seq, req.call, req.method, redact(req.path), _dump(req.body, body=True),
+                            StepState.PLANNED, now, _dump(req.expect, body=True), str(req.only_if) if req.only_if else None))
         return group_id
 
     def replace_step(self, group_id: str, seq: int, req: ApiRequest[Any]) -> None:
         """A later step's request, once the ids it needed are known (before it is sent)."""
         with self._tx() as db:
-            db.execute("UPDATE steps SET call=?, method=?, path=?, body=?, updated_at=? WHERE group_id=? AND seq=?",
-                       (req.call, req.method, redact(req.path), _dump(req.body, body=True), _ts(self.clock()), group_id, seq))
+            db.execute("UPDATE steps SET call=?, method=?, path=?, body=?, expect=?, updated_at=? WHERE group_id=? AND seq=?",
+                       (req.call, req.method, redact(req.path), _dump(req.body, body=True), _dump(req.expect, body=True),
+                        _ts(self.clock()), group_id, seq))
 
     def mark(self, group_id: str, seq: int, state: StepState, *, result: Any = None, error: str | None = None) -> None:
         now = _ts(self.clock())
@@ -200,7 +221,8 @@ class Journal:
         steps = tuple(
             Step(group_id=s["group_id"], seq=s["seq"], call=s["call"], method=s["method"], path=s["path"],
                  body=_load(s["body"]), state=StepState(s["state"]), result=_load(s["result"]), error=s["error"],
-                 sent_at=datetime.fromisoformat(s["sent_at"]) if s["sent_at"] else None)
+                 sent_at=datetime.fromisoformat(s["sent_at"]) if s["sent_at"] else None,
+                 expect=_load(s["expect"]), only_if=s["only_if"])
             for s in self._db.execute("SELECT * FROM steps WHERE group_id=? ORDER BY seq", (row["id"],))
         )
         return Group(id=row["id"], kind=row["kind"], title=row["title"], ticket_id=row["ticket_id"], profile=row["profile"],

@@ -14,20 +14,27 @@ key hands the same plan here:
 A step whose outcome is unknown is reconciled by reading Syncro back. Only a
 step found absent is sent again, and only by a later ``run``, which the UI
 calls after the tech has confirmed again.
+
+Two more kinds of step serve the billing run: a *check* (``ApiRequest.expect``)
+reads Syncro back and compares it with the plan (a read is safe to repeat, so
+a check in doubt is simply run again), and a *conditional* write
+(``ApiRequest.only_if``) is sent only when an earlier check asked for it and is
+otherwise journaled as skipped.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from ..api.client import SyncroClient
 from ..api.errors import SyncroError, WriteOutcomeUnknown
 from ..api.models import Me
-from ..api.requests import ApiRequest, rebuild
-from ..domain.plan import Plan
+from ..api.requests import ApiRequest, Ref, rebuild
+from ..domain.billing import Finding, check_charged_line, check_invoice
+from ..domain.plan import CONDITIONS, Plan
 from .journal import Group, GroupState, Journal, Step, StepState
 from .reconcile import READERS, Verdict, reconcile
 
@@ -48,6 +55,10 @@ class Outcome:
     @property
     def landed(self) -> bool:
         return self.state.landed
+
+    @property
+    def settled(self) -> bool:
+        return self.state.settled
 
     @property
     def duplicates(self) -> tuple[Any, ...]:
@@ -80,6 +91,12 @@ class GroupOutcome:
 
 
 Progress = Callable[[int, StepState, str], None]
+
+#: How each check step judges what it read back.
+CHECKS: dict[str, Callable[[Any, Mapping[str, Any]], Finding]] = {
+    "check_line_item": check_charged_line,
+    "check_invoice": check_invoice,
+}
 
 _IN_DOUBT = (StepState.SENDING, StepState.UNKNOWN)
 
@@ -127,7 +144,7 @@ class WritePath:
         return await self.run(await self.start(plan), dict(enumerate(plan.steps)), progress)
 
     async def start(self, plan: Plan) -> str:
-        unsafe = [req.call for req in plan.steps if req.call not in READERS]
+        unsafe = [req.call for req in plan.steps if req.call not in (CHECKS if req.is_check else READERS)]
         if unsafe:
             raise ValueError(f"{unsafe[0]} has no read-back, so it cannot be made safe to send")
         me = await self.ensure_attribution()
@@ -150,11 +167,23 @@ class WritePath:
         results = [s.result for s in group.steps]
         done: list[Outcome] = []
         for step in group.steps:
-            if step.state.landed:
+            if step.state.settled:
                 continue
             template = confirmed.get(step.seq) or self.request(step)
-            req = template.resolve(results)
-            if step.state in _IN_DOUBT:  # a crash left it in flight: read back, never resend here
+            if template.only_if is not None and not _holds(template.only_if, results):
+                self.journal.mark(group_id, step.seq, StepState.SKIPPED)
+                outcome = Outcome(StepState.SKIPPED, f"Not needed: sent {CONDITIONS.get(template.only_if.field, 'only when asked')}.",
+                                  group_id=group_id, seq=step.seq)
+                done.append(outcome)
+                if progress:
+                    progress(step.seq, outcome.state, outcome.message)
+                continue
+            req = replace(template, only_if=None).resolve(results)
+            if req.is_check:  # reading back is safe to repeat, in doubt or not
+                if progress:
+                    progress(step.seq, StepState.SENDING, f"Reading back {req.display_path}")
+                outcome = await self.run_check(group_id, step.seq, req)
+            elif step.state in _IN_DOUBT:  # a crash left it in flight: read back, never resend here
                 outcome = await self.settle(group_id, step.seq, req, step.sent_at or self.clock(), "It was in flight when the app stopped.")
                 if outcome.state is StepState.ABSENT:  # the tech confirms again before it is sent
                     done.append(outcome)
@@ -168,7 +197,7 @@ class WritePath:
             done.append(outcome)
             if progress:
                 progress(step.seq, outcome.state, outcome.message)
-            if not outcome.landed or outcome.duplicates:
+            if not outcome.settled or outcome.duplicates:
                 break
             results[step.seq] = _as_json(outcome.result)
         else:
@@ -180,6 +209,20 @@ class WritePath:
             self.journal.finish(group_id, GroupState.ABANDONED, note=stop.message)
             return GroupOutcome(group_id, GroupState.ABANDONED, tuple(done))
         return GroupOutcome(group_id, GroupState.OPEN, tuple(done))
+
+    async def run_check(self, group_id: str, seq: int, req: ApiRequest[Any]) -> Outcome:
+        """Read Syncro back and compare with the plan; a failed comparison stops the group (nothing is undone)."""
+        self.journal.mark(group_id, seq, StepState.SENDING)
+        try:
+            record = await self.client.execute(req.read)
+        except SyncroError as exc:
+            message = f"Could not read Syncro back to check ({exc}). Nothing more is sent; resume to check again."
+            self.journal.mark(group_id, seq, StepState.UNKNOWN, error=message)
+            return Outcome(StepState.UNKNOWN, message, group_id=group_id, seq=seq)
+        finding = CHECKS[req.call](record, req.expect or {})
+        state = StepState.DONE if finding.passed else StepState.FAILED
+        self.journal.mark(group_id, seq, state, result=finding.facts, error=None if finding.passed else finding.message)
+        return Outcome(state, finding.message, result=finding.facts, group_id=group_id, seq=seq)
 
     async def run_step(self, group_id: str, seq: int, req: ApiRequest[Any]) -> Outcome:
         self.journal.mark(group_id, seq, StepState.SENDING)
@@ -226,7 +269,7 @@ class WritePath:
         group = self.journal.group(group_id)
         step = group.next_step
         outcome = None
-        if step is not None and step.state in _IN_DOUBT:
+        if step is not None and step.state in _IN_DOUBT and step.expect is None:  # a check is simply run again
             results = [s.result for s in group.steps]
             outcome = await self.settle(group_id, step.seq, self.request(step).resolve(results),
                                         step.sent_at or self.clock(), "It was in flight when the app stopped.")
@@ -238,7 +281,7 @@ class WritePath:
     def remaining(self, group: Group) -> dict[int, ApiRequest[Any]]:
         """The requests still to send, by step, with every id already known filled in (for the confirm screen)."""
         results = [s.result for s in group.steps]
-        return {s.seq: _partly_resolved(self.request(s), results) for s in group.steps if not s.state.landed}
+        return {s.seq: _partly_resolved(self.request(s), results) for s in group.steps if not s.state.settled}
 
     def abandon(self, group_id: str, note: str) -> None:
         """The tech gives up on a group (nothing more is sent); the note says why."""
@@ -246,7 +289,12 @@ class WritePath:
 
     @staticmethod
     def request(step: Step) -> ApiRequest[Any]:
-        return rebuild(step.call, step.method, step.path, step.body)
+        return rebuild(step.call, step.method, step.path, step.body, expect=step.expect, only_if=step.only_if)
+
+
+def _holds(condition: Ref, results: Sequence[Any]) -> bool:
+    record = results[condition.step] if condition.step < len(results) else None
+    return bool(record and record.get(condition.field))
 
 
 def _as_json(result: Any) -> Any:

@@ -54,9 +54,11 @@ def test_every_labor_type_prepaid_or_not_at_every_length(labor, minutes, prepaid
     if prepaid is None:
         assert plan.prepaid_before is None and plan.prepaid_after is None
     elif plan.rate.debits_prepaid and plan.billable:
-        assert plan.prepaid_after == prepaid - plan.quantity
+        assert plan.prepaid_applied == min(prepaid, plan.quantity)
+        assert plan.prepaid_after == prepaid - plan.prepaid_applied >= 0
+        assert plan.charged == ((plan.quantity - plan.prepaid_applied) * plan.price).quantize(Decimal("0.01"))
     else:
-        assert plan.prepaid_after == prepaid
+        assert plan.prepaid_after == prepaid and plan.prepaid_applied == 0 and plan.charged == plan.total
     assert plan.reasons and plan.reasons[-1].startswith("Total:")
     assert all(check.passed for check in checklist(plan, RATES, comment_body="Done.<br>All good.", customer_visible=True))
 

@@ -63,3 +63,26 @@ def test_nothing_secret_reaches_the_journal_file(tmp_path) -> None:
     raw = b"".join(p.read_bytes() for p in tmp_path.iterdir())
     assert secret.encode() not in raw
     assert b"timed out" in raw  # the record is there, only the key is masked
+
+
+def test_a_journal_from_before_check_steps_gains_their_columns_and_keeps_its_groups(tmp_path) -> None:
+    import sqlite3
+
+    from syncro_tui.api.requests import Ref
+    from syncro_tui.writes.journal import SCHEMA
+
+    path = tmp_path / "old.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript(SCHEMA.replace("    expect TEXT,\n    only_if TEXT,\n", ""))
+    old.execute("INSERT INTO groups VALUES ('g1','comment','old',1,'dana',1843,'open',NULL,?,?)", (NOW.isoformat(),) * 2)
+    old.execute("INSERT INTO steps VALUES ('g1',0,'add_comment','POST','/tickets/1/comment','{}','planned',NULL,NULL,NULL,?)",
+                (NOW.isoformat(),))
+    old.commit()
+    old.close()
+    journal = Journal(path, clock=lambda: NOW)
+    assert [g.id for g in journal.open_groups("dana")] == ["g1"]
+    check = rq.check_line_item(1, {"line_item_id": Ref(0, "ticket_line_item_id"), "quantity": "0.75"})
+    gid = journal.begin(kind="billing", title="t", profile="dana",
+                        steps=[rq.charge_timer(1, 5), check])
+    step = journal.group(gid).steps[1]
+    assert step.expect == {"line_item_id": "$ref:0.ticket_line_item_id", "quantity": "0.75"} and step.body is None

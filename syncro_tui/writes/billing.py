@@ -1,0 +1,31 @@
+"""The reads a billing run starts from (the plan itself is pure: ``domain.plan.bill_time``)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from ..api.client import SyncroClient
+from ..api.errors import NotFound
+from ..domain.billing import Situation
+
+
+class UnknownTicket(LookupError):
+    """No ticket has that number."""
+
+
+async def read_situation(client: SyncroClient, *, number: int | None = None, ticket_id: int | None = None) -> Situation:
+    """The ticket (by number or id), its customer (prepay_hours) and its invoices."""
+    if ticket_id is None:
+        summary = await client.ticket_by_number(number) if number is not None else None
+        if summary is None:
+            raise UnknownTicket(f"There is no ticket #{number}.")
+        ticket_id = summary.id
+    try:
+        ticket = await client.get_ticket(ticket_id)
+    except NotFound:
+        raise UnknownTicket(f"Ticket {number or ticket_id} is not in Syncro (deleted?).") from None
+    if ticket.customer_id is None:
+        raise UnknownTicket(f"Ticket #{ticket.number} has no customer, so it cannot be billed.")
+    customer, invoices = await asyncio.gather(client.get_customer(ticket.customer_id),
+                                              client.list_invoices(ticket_id=ticket.id))
+    return Situation(ticket=ticket, customer=customer, invoices=tuple(invoices))
