@@ -18,6 +18,8 @@ from . import __version__
 from .exit_codes import AUTH as EXIT_AUTH
 from .exit_codes import USAGE as EXIT_USAGE
 from .config import ConfigError, config_path, dump_config, load_config
+from .domain.comment import Visibility
+from .domain.rates import LaborType
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,6 +44,24 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--rate-limit", type=int, default=180, help="requests a minute before 429 (0: off; default 180)")
     sim.add_argument("--zero-price-rate", type=float, default=0.1,
                      help="share of charged timers whose line arrives at 0.00, as Syncro sometimes does (default 0.1)")
+
+    bill = sub.add_parser("bill", help="plan the billing of time on a ticket and print it (writes nothing)",
+                          description="Prints the calls a billing run would make, in order, and the review "
+                                      "checklist. Nothing is sent: bill from the app, where you confirm each call.")
+    bill.add_argument("number", help="the ticket number (as techs and customers see it)")
+    bill.add_argument("--minutes", required=True, help="how long the work took, in minutes")
+    bill.add_argument("--labor", required=True, choices=[t.value for t in LaborType], help="the labor type")
+    bill.add_argument("--at", help="when the work ended (ISO 8601 with a time zone; default: now)")
+    bill.add_argument("--description", help="the billing description (default: the ticket's subject)")
+    bill.add_argument("--comment", help="the resolution comment's body (default: no comment)")
+    bill.add_argument("--subject", default="Resolution", help="the comment's subject (default: Resolution)")
+    bill.add_argument("--visibility", choices=[v.value for v in Visibility], default="public",
+                      help="who sees the comment (default: public)")
+    bill.add_argument("--long", action="store_true", help="confirm that more than 24 hours is right")
+    bill.add_argument("--plan", action="store_true", help="print the plan (required: the command line never sends)")
+    bill.add_argument("--json", action="store_true", help="print the plan as JSON")
+    bill.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
+                      help="plan against the built-in simulator")
 
     cfg = sub.add_parser("config", help="where the config file is, and what is in effect")
     cfg_sub = cfg.add_subparsers(dest="config_command", metavar="ACTION", required=True)
@@ -74,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_config(args)
         if args.command == "auth":
             return run_auth(args)
+        if args.command == "bill":
+            return run_bill(args)
         return run_app(args)
     except ConfigError as exc:
         return fail(str(exc))
@@ -177,8 +199,145 @@ def _report_owner(name: str, profile: Any, key: str) -> int:
     return 0
 
 
-def run_app(args: argparse.Namespace) -> int:
+def run_bill(args: argparse.Namespace) -> int:
+    """``bill NUMBER --minutes M --labor TYPE --plan [--json]``: the billing run's calls and checklist, nothing sent."""
+    import json
+    from datetime import UTC, datetime
+
+    from .api import SyncroError
+    from .domain import billing
+    from .domain.comment import CommentDraft
+    from .domain.plan import bill_time, condition_text
+    from .writes.billing import UnknownTicket, read_situation
+
+    if not args.plan:
+        return fail("the command line only plans a billing run (add --plan); send it from the app, where each call "
+                    "is confirmed")
+    try:
+        minutes = billing.parse_minutes(args.minutes, long_confirmed=args.long)
+        ended = datetime.fromisoformat(args.at) if args.at else datetime.now(UTC)
+    except billing.LongWork as exc:
+        return fail(f"{exc} Add --long if it is.")
+    except ValueError as exc:
+        return fail(str(exc) if isinstance(exc, billing.MinutesProblem) else f"--at: {exc}")
+    if ended.tzinfo is None:
+        return fail("--at needs a time zone (for example 2026-11-20T16:30-06:00)")
+    try:
+        number = int(args.number.lstrip("#"))
+    except ValueError:
+        return fail(f"{args.number!r} is not a ticket number")
+    connection = _connect(args)
+    if isinstance(connection, int):
+        return connection
+    client, config, close = connection
+    rates = config.rate_table()
+
+    async def read() -> billing.Situation:
+        async with client:
+            return await read_situation(client, number=number)
+
+    try:
+        situation = asyncio.run(read())
+    except UnknownTicket as exc:
+        return fail(str(exc))
+    except SyncroError as exc:
+        return fail(f"could not read the ticket and customer: {exc}", _exit_for(exc))
+    finally:
+        close()
+    time = billing.plan_time(minutes, args.labor, ended_at=ended, prepay_hours=situation.prepaid, rates=rates)
+    comment = CommentDraft(args.subject, args.comment, Visibility(args.visibility)) if args.comment else None
+    plan = bill_time(situation.ticket, time, comment=comment, description=args.description or situation.ticket.subject,
+                     pending=situation.pending, rates=rates)
+    checks = billing.checklist(time, rates, comment_body=comment.body if comment else "",
+                               customer_visible=bool(comment and comment.visibility.customer_visible))
+    out = {
+        "ticket": {"id": situation.ticket.id, "number": situation.ticket.number, "subject": situation.ticket.subject,
+                   "customer": situation.ticket.customer_business_then_name,
+                   "prepay_hours": str(situation.prepaid) if situation.prepaid is not None else None},
+        "warnings": situation.warnings,
+        "billing": {"labor_type": time.labor_type.value, "minutes": minutes, "product_id": time.rate.product_id,
+                    "product": time.rate.name, "quantity": str(time.quantity), "price_retail": str(time.price),
+                    "total": str(time.total), "start_at": time.start_at.isoformat(), "end_at": time.end_at.isoformat(),
+                    "billable": time.billable, "invoiced": time.invoice,
+                    "prepaid_before": _str(time.prepaid_before), "prepaid_after": _str(time.prepaid_after),
+                    "reasons": list(time.reasons)},
+        "title": plan.title,
+        "notes": list(plan.notes),
+        "calls": [{"step": n, **req.preview(), **({"only_if": condition_text(req.only_if)} if req.only_if else {})}
+                  for n, req in enumerate(plan.steps, start=1)],
+        "checklist": [{"check": c.name, "passed": c.passed, "reason": c.reason} for c in checks],
+        "sent": False,
+    }
+    if args.json:
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        print(plan.title)
+        for line in (*situation.warnings, *time.reasons, *plan.notes):
+            print(f"  {line}")
+        for call in out["calls"]:
+            print(f"{call['step']}. {call['method']} {call['path']}" + (f"  ({call['only_if']})" if "only_if" in call else ""))
+            for key in ("body", "expect"):
+                if key in call:
+                    print(f"   {key}: {json.dumps(call[key], ensure_ascii=False)}")
+        for c in checks:
+            print(f"[{'pass' if c.passed else 'FAIL'}] {c.name}: {c.reason}")
+        print("Nothing was sent.")
+    return 0 if all(c.passed for c in checks) else 1
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _exit_for(exc: Exception) -> int:
+    from .api import AuthError, NetworkError
+    from .exit_codes import NETWORK
+
+    return EXIT_AUTH if isinstance(exc, AuthError) else NETWORK if isinstance(exc, NetworkError) else 1
+
+
+def _connect(args: argparse.Namespace) -> tuple[Any, Any, Any] | int:
+    """A client for the configured profile's account, or for an in-process simulator with ``--demo``."""
+    from .config import Config
+
+    if args.demo:
+        from .demo import in_process_client
+        from .simulator import Simulator
+
+        return in_process_client(Simulator(seed=args.seed, zero_price_rate=0.1)), Config(), lambda: None
+    from .api import SyncroClient
+
+    account = _account(args)
+    if isinstance(account, int):
+        return account
+    config, _name, profile, key = account
+    return SyncroClient(profile.api_base_url() or "", key, auth_mode=profile.auth_mode), config, lambda: None
+
+
+def _account(args: argparse.Namespace) -> tuple[Any, str, Any, str] | int:
+    """The configured profile (with --base-url or $SYNCRO_BASE_URL applied) and its key, or an exit code."""
     from . import keys
+
+    config = load_config()
+    profile_name, profile = config.profile(args.profile)
+    if args.base_url:
+        profile = profile.model_copy(update={"base_url": args.base_url})
+    elif _env_base_url():
+        profile = profile.model_copy(update={"base_url": _env_base_url()})
+    if not profile.api_base_url():
+        return fail(f"Profile {profile_name!r} has neither a subdomain nor a base_url; set one in {config_path()}.")
+    try:
+        found = keys.find_key(profile_name)
+    except keys.KeyStoreError as exc:
+        return fail(str(exc), EXIT_AUTH)
+    if found is None:
+        hint = "" if keys.backend_available() else f" ({keys.NO_BACKEND})"
+        return fail(f"No API key for profile {profile_name!r}. Store one with "
+                    f"`syncro-tui auth set --profile {profile_name}` or set SYNCRO_API_KEY.{hint}", EXIT_AUTH)
+    return config, profile_name, profile, found.key
+
+
+def run_app(args: argparse.Namespace) -> int:
     from .api import SyncroClient
     from .api.pacing import configure_shared_pacer
     from .config import Config, Profile
@@ -201,23 +360,10 @@ def run_app(args: argparse.Namespace) -> int:
         # The demo's Syncro starts fresh each run, so its journal does too.
         journal_path = Path(tempfile.mkdtemp(prefix="syncro-tui-demo-")) / "journal.sqlite"
     else:
-        config = load_config()
-        profile_name, profile = config.profile(args.profile)
-        if args.base_url:
-            profile = profile.model_copy(update={"base_url": args.base_url})
-        elif _env_base_url():
-            profile = profile.model_copy(update={"base_url": _env_base_url()})
-        if not profile.api_base_url():
-            return fail(f"Profile {profile_name!r} has neither a subdomain nor a base_url; set one in {config_path()}.")
-        try:
-            found = keys.find_key(profile_name)
-        except keys.KeyStoreError as exc:
-            return fail(str(exc), EXIT_AUTH)
-        if found is None:
-            hint = "" if keys.backend_available() else f" ({keys.NO_BACKEND})"
-            return fail(f"No API key for profile {profile_name!r}. Store one with "
-                        f"`syncro-tui auth set --profile {profile_name}` or set SYNCRO_API_KEY.{hint}", EXIT_AUTH)
-        key = found.key
+        account = _account(args)
+        if isinstance(account, int):
+            return account
+        config, profile_name, profile, key = account
         label = profile.subdomain or (profile.api_base_url() or "").split("//")[-1].split("/")[0]
 
     configure_shared_pacer(config.pacing.per_minute, headroom=config.pacing.headroom)

@@ -263,3 +263,59 @@ def test_lower_layers_import_without_the_ui() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_bill_plan_json_prints_every_call_and_the_checklist_and_sends_nothing(config_file, capsys, monkeypatch) -> None:
+    import json as jsonlib
+
+    from syncro_tui.simulator.server import BackgroundSimulator
+
+    from .conftest import make_simulator
+    from .simulator.helpers import open_ticket, prepaid_customer, ticket_for_customer
+
+    sim = make_simulator()
+    plain, prepaid = open_ticket(sim), ticket_for_customer(sim, prepaid_customer(sim)["id"])
+    with BackgroundSimulator(sim) as server:
+        config_file.write_text(PROFILES.replace("http://127.0.0.1:8765/api/v1", server.base_url))
+        monkeypatch.setenv("SYNCRO_API_KEY", "demo-key-tom")
+        args = ["--profile", "tom", "bill", str(plain["number"]), "--minutes", "45", "--labor", "remote",
+                "--at", "2026-11-20T16:30:00-06:00", "--comment", "Replaced the switch.\n- tested", "--plan", "--json"]
+        assert cli.main(args) == 0
+        out = jsonlib.loads(capsys.readouterr().out)
+        assert [c["call"] for c in out["calls"]] == ["add_comment", "add_timer", "charge_timer", "check_line_item",
+                                                     "update_line_item", "create_invoice", "check_invoice", "update_ticket"]
+        timer = out["calls"][1]
+        assert timer["body"]["start_at"] == "2026-11-20T15:45:00-06:00" and timer["body"]["product_id"] == 1190473
+        assert out["calls"][2]["body"] == {"timer_entry_id": "<id from call 2>"}
+        assert out["calls"][4]["only_if"] == "only if the line arrived at $0.00 (call 4 decides)"
+        assert out["calls"][0]["body"]["body"] == "Replaced the switch.<br>• tested"
+        assert (out["billing"]["quantity"], out["billing"]["total"]) == ("0.75", "112.50")
+        assert all(c["passed"] for c in out["checklist"]) and out["sent"] is False
+
+        assert cli.main([*args[:3], str(prepaid["number"]), "--minutes", "60", "--labor", "emergency", "--plan", "--json"]) == 0
+        out = jsonlib.loads(capsys.readouterr().out)
+        assert (out["billing"]["product_id"], out["billing"]["quantity"]) == (26118, "1.50")
+        assert any("1.5 × the hours" in r for r in out["billing"]["reasons"])
+
+        # a secret in a customer-visible comment fails the checklist: exit 1, still nothing sent
+        assert cli.main([*args[:-4], "--comment", "The new password: Hunter2!", "--plan", "--json"]) == 1
+        checks = jsonlib.loads(capsys.readouterr().out)["checklist"]
+        assert [c["check"] for c in checks if not c["passed"]] == ["Nothing internal or secret in a customer-visible comment"]
+        assert [c for c in sim.calls if c[0] != "GET"] == []
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--minutes", "0", "--labor", "remote", "--plan"], "Zero minutes"),
+    (["--minutes", "-5", "--labor", "remote", "--plan"], "negative"),
+    (["--minutes", "1500", "--labor", "remote", "--plan"], "--long"),
+    (["--minutes", "30", "--labor", "remote"], "add --plan"),
+    (["--minutes", "30", "--labor", "remote", "--plan", "--at", "2026-11-20T10:00"], "time zone"),
+])
+def test_bill_refuses_bad_input_in_words(extra, message, capsys) -> None:
+    assert cli.main(["--demo", "bill", "31921", *extra]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_bill_on_an_unknown_ticket_says_so(capsys) -> None:
+    assert cli.main(["bill", "999999", "--demo", "--minutes", "30", "--labor", "remote", "--plan"]) == 2
+    assert "There is no ticket #999999." in capsys.readouterr().err

@@ -127,6 +127,17 @@ class ApiRequest(Generic[T]):
             return ""
         return json.dumps(self.body, indent=2, ensure_ascii=False, sort_keys=False, default=_ref_label)
 
+    def preview(self) -> dict[str, Any]:
+        """The call as the confirm screen and ``bill --plan --json`` show it (ids to come as labels)."""
+        out: dict[str, Any] = {"call": self.call, "method": self.method, "path": self.display_path}
+        if self.body is not None:
+            out["body"] = json.loads(self.body_json())
+        if self.expect is not None:
+            out["expect"] = json.loads(json.dumps(self.expect, default=_ref_label))
+        if self.only_if is not None:
+            out["only_if"] = self.only_if.label
+        return out
+
     @property
     def display_path(self) -> str:
         return _REF_IN_TEXT.sub(lambda m: Ref.parse(m.group(0)).label, self.path)  # type: ignore[union-attr]

@@ -18,8 +18,12 @@ from .billing import TimePlan, expected_invoice, hours_text, line_expectation
 from .comment import CommentDraft
 from .rates import RateTable
 
-#: How the confirm screen words a conditional step's condition (by the field it depends on).
+#: How a conditional step's condition reads (by the field of the earlier step's result it depends on).
 CONDITIONS = {"needs_patch": "only if the line arrived at $0.00"}
+
+
+def condition_text(ref: Ref) -> str:
+    return f"{CONDITIONS.get(ref.field, 'only if ' + ref.field.replace('_', ' '))} (call {ref.step + 1} decides)"
 
 
 @dataclass(frozen=True)
