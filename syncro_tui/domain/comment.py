@@ -32,6 +32,11 @@ class Visibility(StrEnum):
         return self is not Visibility.PRIVATE
 
     @property
+    def label(self) -> str:
+        return {Visibility.EMAIL: "Email reply", Visibility.PUBLIC: "Public note",
+                Visibility.PRIVATE: "Private note"}[self]
+
+    @property
     def words(self) -> str:
         return {Visibility.EMAIL: "Email reply (the contact gets it by email)",
                 Visibility.PUBLIC: "Public note (on the ticket for the customer, no email)",

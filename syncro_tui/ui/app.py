@@ -22,6 +22,7 @@ from ..exit_codes import NETWORK as EXIT_NETWORK
 from ..session import Session
 from ..writes.journal import Journal
 from ..writes.path import WritePath
+from .billing import Draft
 from .dialogs import ErrorDialog
 from .queue import QueueScreen
 from .unfinished import UnfinishedScreen
@@ -57,6 +58,8 @@ class SyncroApp(App[None]):
         self.writes: WritePath | None = None
         #: Why writes are off, when the journal cannot be opened.
         self.writes_off: str | None = None
+        #: What the tech typed in the billing wizard, per ticket, kept when the wizard is left.
+        self.billing_drafts: dict[int, Draft] = {}
 
     def get_default_screen(self) -> Screen[None]:
         return QueueScreen()

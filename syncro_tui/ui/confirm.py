@@ -8,6 +8,7 @@ cancels without sending (whatever the tech typed stays in the form behind).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from ..api.requests import ApiRequest
-from ..domain.plan import Plan
+from ..domain.plan import Plan, condition_text
 from .text import literal
 
 
@@ -52,11 +53,18 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Static(literal("• " + note, single_line=False), classes="confirm-note")
             for number, req in enumerate(self.requests, start=self.first):
                 head = Text(f"{number}/{self.total}  ", style="dim")
+                if req.is_check:
+                    head.append("CHECK ", style="bold")
                 head.append(f"{req.method} ", style="bold")
                 head.append_text(literal(req.display_path))
+                if req.only_if is not None:
+                    head.append(f"   {condition_text(req.only_if)}", style="italic")
                 yield Static(head, classes="confirm-call")
                 if req.body is not None:
                     yield Static(literal(req.body_json(), single_line=False), classes="confirm-body")
+                if req.expect is not None:
+                    yield Static(literal("reads back and expects " + json.dumps(req.preview()["expect"], ensure_ascii=False),
+                                         single_line=False), classes="confirm-body")
             yield Static(Text("Press s to send, Escape to cancel. Nothing has been sent yet.", style="italic"),
                          id="confirm-help")
         yield Footer()

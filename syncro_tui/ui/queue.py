@@ -19,6 +19,7 @@ from ..domain.queue import Changes, Queue, age, sort_key
 from ..domain.sections import (Needle, Section, Source, builtin_sections, customer_section, haystack, query_section,
                                saved_filter, saved_search)
 from .activity import ActivityScreen
+from .billing import BillingScreen
 from .dialogs import CustomerSearchScreen, NoteScreen
 from .text import clean, literal
 from .ticket import TicketScreen
@@ -54,6 +55,7 @@ class QueueScreen(Screen[None]):
         Binding("a", "triage('assign')", "Assign", id="queue.assign"),
         Binding("p", "triage('priority')", "Priority", id="queue.priority"),
         Binding("c", "triage('close')", "Close", id="queue.close"),
+        Binding("b", "bill", "Bill time", id="queue.bill"),
         Binding("u", "unfinished", "Unfinished", id="queue.unfinished"),
         Binding("A", "activity", "Activity", key_display="A", id="queue.activity"),
         *(Binding(str(n), f"section({n - 1})", f"Section {n}", show=False, id=f"queue.section_{n}") for n in range(1, 10)),
@@ -457,11 +459,20 @@ class QueueScreen(Screen[None]):
         if await triage(self.app, ticket, action) is not None:  # type: ignore[arg-type]
             self.refresh_delta()  # the row updates in place
 
+    def action_bill(self) -> None:
+        ticket = self.selected_ticket()
+        if ticket is None:
+            self.notify("Bill time: select a ticket first.", timeout=4)
+            return
+        self.app.push_screen(BillingScreen(ticket.id), callback=lambda _: self.refresh_delta())
+
     def palette_commands(self) -> Iterable[SystemCommand]:
         ticket = self.selected_ticket()
         if ticket is not None:
             label = f"#{ticket.number} {clean(ticket.subject)}"
             yield SystemCommand(f"Open {label}", "Show the whole ticket", lambda: self.open_ticket(ticket.id))
+            yield SystemCommand(f"Bill time: {label}", "The billing wizard: nothing is sent before its confirm",
+                                self.action_bill)
             for action, words in ACTIONS.items():
                 yield SystemCommand(f"{words}: {label}", "Through the confirm; nothing is sent before it",
                                     lambda action=action: self.action_triage(action))

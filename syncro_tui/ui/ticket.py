@@ -18,6 +18,7 @@ from textual.widgets import Footer, Static
 from ..api import NotFound, SyncroError
 from ..api.models import CommentKind, Invoice, Ticket
 from ..domain.ticket import billing_status, timer_minutes, timer_state
+from .billing import BillingScreen
 from .text import clean, html_to_text, literal
 from .triage import ACTIONS, triage
 from .widgets import AttributionBanner
@@ -39,6 +40,7 @@ class TicketScreen(Screen[None]):
         Binding("a", "triage('assign')", "Assign", id="ticket.assign"),
         Binding("p", "triage('priority')", "Priority", id="ticket.priority"),
         Binding("c", "triage('close')", "Close", id="ticket.close"),
+        Binding("b", "bill", "Bill time", id="ticket.bill"),
     ]
 
     def __init__(self, ticket_id: int) -> None:
@@ -213,7 +215,12 @@ class TicketScreen(Screen[None]):
         for action, words in ACTIONS.items():
             yield SystemCommand(f"{words}: {label}", "Through the confirm; nothing is sent before it",
                                 lambda action=action: self.action_triage(action))
+        yield SystemCommand(f"Bill time: {label}", "The billing wizard: nothing is sent before its confirm",
+                            self.action_bill)
         yield SystemCommand(f"All comments: {label}", "Show every comment, not only the last five", self.action_more)
+
+    def action_bill(self) -> None:
+        self.app.push_screen(BillingScreen(self.ticket_id), callback=lambda _: self.load())
 
     @work(exclusive=True, group="ticket-triage", exit_on_error=False)
     async def action_triage(self, action: str) -> None:

@@ -51,6 +51,8 @@ class Outcome:
     verdict: Verdict | None = None
     group_id: str | None = None
     seq: int = 0
+    #: A check step (Syncro read back and compared), not a write.
+    checked: bool = False
 
     @property
     def landed(self) -> bool:
@@ -85,7 +87,13 @@ class GroupOutcome:
     @property
     def message(self) -> str:
         if self.done:
-            return "Saved in Syncro." if len(self.steps) <= 1 else f"All {len(self.steps)} calls saved in Syncro."
+            if len(self.steps) <= 1:
+                return "Saved in Syncro."
+            checked = sum(s.checked for s in self.steps)
+            skipped = sum(s.state is StepState.SKIPPED for s in self.steps)
+            saved = len(self.steps) - checked - skipped
+            return (f"All done: {saved} calls saved in Syncro" + (f", {checked} read back and checked" if checked else "")
+                    + (f", {skipped} not needed" if skipped else "") + ".")
         stop = self.stopped
         return stop.message if stop else "Nothing was sent."
 
@@ -222,7 +230,7 @@ class WritePath:
         finding = CHECKS[req.call](record, req.expect or {})
         state = StepState.DONE if finding.passed else StepState.FAILED
         self.journal.mark(group_id, seq, state, result=finding.facts, error=None if finding.passed else finding.message)
-        return Outcome(state, finding.message, result=finding.facts, group_id=group_id, seq=seq)
+        return Outcome(state, finding.message, result=finding.facts, group_id=group_id, seq=seq, checked=True)
 
     async def run_step(self, group_id: str, seq: int, req: ApiRequest[Any]) -> Outcome:
         self.journal.mark(group_id, seq, StepState.SENDING)

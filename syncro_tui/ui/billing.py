@@ -1,0 +1,410 @@
+"""The billing wizard: time billed the way the shop's rules say, explained as the tech types.
+
+It reads the ticket and the customer, asks for minutes and the labor type (no
+defaults: both required), when the work ended, the billing description and the
+resolution comment. The product, quantity, rate, total and prepaid balance
+update live, each with its reason, and the review checklist runs on every
+change. Review (ctrl+s) is refused until everything is filled in and the
+checklist passes; then the write path's confirm shows every call of the run,
+and each step's progress shows here as it goes. The rules themselves live in
+``domain.billing`` and ``domain.plan``: this screen only renders and asks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from rich.console import Group as RichGroup
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
+
+from ..api import SyncroError
+from ..domain import billing
+from ..domain.billing import LongWork, MinutesProblem, Situation, TimePlan
+from ..domain.rates import LaborType, Unit
+from ..domain.comment import CommentDraft, Visibility
+from ..domain.plan import Plan, bill_time
+from ..writes.billing import UnknownTicket, read_situation
+from ..writes.journal import StepState
+from .text import clean, literal
+from .widgets import AttributionBanner
+from .writing import confirm_and_send
+
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+#: A work time this far past the clock is a typo, not a plan.
+FUTURE_SLACK = timedelta(minutes=5)
+LABOR_LABELS = {
+    LaborType.REMOTE: "Remote", LaborType.ONSITE: "Onsite", LaborType.IN_SHOP: "In shop",
+    LaborType.EMERGENCY: "Emergency / after hours", LaborType.WARRANTY: "Warranty (no charge)",
+    LaborType.PROJECT: "Prepaid project", LaborType.INTERNAL: "Internal (not billed)",
+    LaborType.TRAVEL: "Travel (per trip)", LaborType.WEBSITE: "Website",
+}
+STATE_MARKS = {StepState.SENDING: ("…", "yellow"), StepState.DONE: ("✓", "green"), StepState.PRESENT: ("✓", "green"),
+               StepState.SKIPPED: ("–", "dim"), StepState.FAILED: ("✗", "bold red"),
+               StepState.UNKNOWN: ("?", "bold red"), StepState.ABSENT: ("✗", "bold red")}
+
+
+@dataclass
+class Draft:
+    """What the tech has typed, kept per ticket for the app's run so that leaving the wizard loses nothing."""
+
+    minutes: str = ""
+    labor: str | None = None
+    ended: str = ""
+    description: str = ""
+    subject: str = "Resolution"
+    visibility: str = Visibility.PUBLIC.value
+    comment: str = ""
+    long_confirmed: bool = False
+    acknowledged: bool = False
+
+
+@dataclass
+class Review:
+    """The wizard's inputs worked out: the plan when it can be made, and what stops it, by field."""
+
+    time: TimePlan | None = None
+    problems: dict[str, str] = field(default_factory=dict)
+    checks: list[billing.Check] = field(default_factory=list)
+    long_work: bool = False
+
+
+class BillingScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "leave", "Back (draft kept)", id="bill.back"),
+        Binding("ctrl+s", "review", "Review and send", id="bill.review", priority=True),
+        Binding("ctrl+r", "reload", "Read again", id="bill.reload"),
+    ]
+
+    def __init__(self, ticket_id: int) -> None:
+        super().__init__()
+        self.ticket_id = ticket_id
+        self.situation: Situation | None = None
+        self.review = Review()
+        self.sending = False
+        self.finished = False
+        #: Required-field messages show once the tech has tried to review (not while the form is still empty).
+        self.attempted = False
+
+    # ------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        draft = self.draft
+        yield AttributionBanner(id="attribution")
+        yield Static(Text("Reading the ticket and the customer…", style="italic"), id="bill-head")
+        yield Static(id="bill-warnings")
+        with Horizontal(id="bill-main"):
+            with VerticalScroll(id="bill-form"):
+                with Horizontal(classes="bill-row"):
+                    with Vertical(classes="bill-field"):
+                        yield Label("Minutes worked")
+                        yield Input(draft.minutes, placeholder="e.g. 45", id="minutes")
+                    with Vertical(classes="bill-field"):
+                        yield Label("Labor type")
+                        yield Select([(LABOR_LABELS[t], t.value) for t in LaborType], prompt="Choose…",
+                                     value=draft.labor or Select.NULL, id="labor")
+                yield Static(id="minutes-problem", classes="bill-problem")
+                yield Checkbox("More than 24 hours is right", draft.long_confirmed, id="long")
+                yield Label("Work ended", id="ended-label")
+                yield Input(draft.ended or self.default_end(), placeholder="YYYY-MM-DD HH:MM", id="ended")
+                yield Static(id="ended-note", classes="bill-note")
+                yield Label("Billing description (the line on the invoice)")
+                yield Input(draft.description, id="description")
+                yield Label("Resolution comment")
+                with Horizontal(classes="bill-row"):
+                    yield Input(draft.subject, placeholder="Subject", id="subject")
+                    yield Select([(v.label, v.value) for v in Visibility], value=draft.visibility,
+                                 allow_blank=False, id="visibility")
+                yield Static(id="visibility-note", classes="bill-note")
+                yield TextArea(draft.comment, id="comment", soft_wrap=True, show_line_numbers=False)
+                yield Checkbox("I have read the warnings above: bill anyway", draft.acknowledged, id="ack")
+            with VerticalScroll(id="bill-preview"):
+                yield Static(id="bill-plan")
+                yield Static(id="bill-checks")
+                yield Static(id="bill-problems", classes="bill-problem")
+                yield Static(id="bill-progress")
+        yield Footer()
+
+    @property
+    def draft(self) -> Draft:
+        drafts: dict[int, Draft] = self.app.billing_drafts  # type: ignore[attr-defined]
+        return drafts.setdefault(self.ticket_id, Draft())
+
+    def default_end(self) -> str:
+        return self.now().strftime(TIME_FORMAT)
+
+    def now(self) -> datetime:
+        return self.app.session.now().astimezone(self.app.time_zone)  # type: ignore[attr-defined]
+
+    def on_mount(self) -> None:
+        problem = self.app.attribution_problem()  # type: ignore[attr-defined]
+        if problem and self.app.me is not None:  # type: ignore[attr-defined]
+            self.query_one(AttributionBanner).warn(problem)
+        self.query_one("#long", Checkbox).display = False
+        self.query_one("#ack", Checkbox).display = False
+        self.query_one("#ended-label", Label).update(f"Work ended ({self.app.time_zone.key})")  # type: ignore[attr-defined]
+        self.query_one("#minutes", Input).focus()
+        self.load()
+
+    # ------------------------------------------------------------ reading
+    @work(exclusive=True, group="bill-load", exit_on_error=False)
+    async def load(self) -> None:
+        head = self.query_one("#bill-head", Static)
+        try:
+            situation = await read_situation(self.app.session.client, ticket_id=self.ticket_id)  # type: ignore[attr-defined]
+        except UnknownTicket as exc:
+            head.update(Text(f"{exc} Escape goes back.", style="bold red"))
+            return
+        except SyncroError as exc:
+            head.update(Text(f"The ticket and customer could not be read: {exc}\nNothing was sent. Press ctrl+r to "
+                             "read again, Escape to go back (what you typed is kept).", style="bold red"))
+            return
+        self.situation = situation
+        if not self.finished and not self.draft.description:
+            self.query_one("#description", Input).value = situation.ticket.subject
+        self.show_head(situation)
+        self.update_review()
+
+    def action_reload(self) -> None:
+        if not self.sending:
+            self.load()
+
+    def show_head(self, situation: Situation) -> None:
+        ticket, customer = situation.ticket, situation.customer
+        head = Text(f"Bill ticket #{ticket.number}  ", style="bold")
+        head.append_text(literal(ticket.subject, "bold"))
+        head.append("\n")
+        head.append_text(literal(customer.display_name))
+        head.append("   Prepaid block: ", style="dim")
+        head.append(f"{situation.prepaid} h" if situation.prepaid is not None else "none")
+        head.append("   Status: ", style="dim")
+        head.append_text(literal(ticket.status))
+        self.query_one("#bill-head", Static).update(head)
+        warnings = self.query_one("#bill-warnings", Static)
+        warnings.update(Text("\n".join("⚠ " + w for w in situation.warnings), style="bold yellow"))
+        warnings.display = bool(situation.warnings)
+        self.query_one("#ack", Checkbox).display = bool(situation.warnings)
+
+    # ------------------------------------------------------------ live plan
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(TextArea.Changed)
+    @on(Checkbox.Changed)
+    def changed(self) -> None:
+        if self.finished:  # a billed run's values must never come back as a new draft
+            return
+        self.keep_draft()
+        self.update_review()
+
+    def keep_draft(self) -> None:
+        draft = self.draft
+        draft.minutes = self.query_one("#minutes", Input).value
+        labor = self.query_one("#labor", Select).value
+        draft.labor = labor if isinstance(labor, str) else None
+        draft.ended = self.query_one("#ended", Input).value
+        draft.description = self.query_one("#description", Input).value
+        draft.subject = self.query_one("#subject", Input).value
+        draft.visibility = str(self.query_one("#visibility", Select).value)
+        draft.comment = self.query_one("#comment", TextArea).text
+        draft.long_confirmed = self.query_one("#long", Checkbox).value
+        draft.acknowledged = self.query_one("#ack", Checkbox).value
+
+    def comment(self) -> CommentDraft:
+        draft = self.draft
+        return CommentDraft(draft.subject, draft.comment, Visibility(draft.visibility))
+
+    def work_out(self) -> Review:
+        """Everything the tech entered, checked by the domain rules (no I/O)."""
+        draft, review = self.draft, Review()
+        minutes = None
+        try:
+            minutes = billing.parse_minutes(draft.minutes, long_confirmed=draft.long_confirmed)
+        except LongWork as exc:
+            review.long_work = True
+            review.problems["minutes"] = f"{exc} Tick the box below if it is."
+        except MinutesProblem as exc:
+            review.problems["minutes"] = str(exc)
+        if draft.labor is None:
+            review.problems["labor"] = "Choose the labor type: it is never assumed."
+        ended = None
+        try:
+            ended = datetime.strptime(draft.ended.strip(), TIME_FORMAT).replace(tzinfo=self.app.time_zone)  # type: ignore[attr-defined]
+        except ValueError:
+            review.problems["ended"] = "When did the work end? Write it as YYYY-MM-DD HH:MM."
+        else:
+            if ended > self.now() + FUTURE_SLACK:
+                review.problems["ended"] = "That is in the future: bill work that has ended."
+        if not draft.description.strip():
+            review.problems["description"] = "The billing description is required: the customer reads it on the invoice."
+        comment = self.comment()
+        if draft.labor != LaborType.INTERNAL.value:
+            for problem in comment.problems():
+                review.problems.setdefault("comment", problem)
+        if self.situation is not None and self.situation.warnings and not draft.acknowledged:
+            review.problems["ack"] = "Read the warnings at the top, then tick the box to bill anyway."
+        if minutes is not None and draft.labor is not None and ended is not None and self.situation is not None:
+            rates = self.app.session.config.rate_table()  # type: ignore[attr-defined]
+            review.time = billing.plan_time(minutes, draft.labor, ended_at=ended, prepay_hours=self.situation.prepaid,
+                                            rates=rates)
+            review.checks = billing.checklist(review.time, rates, comment_body=comment.body,
+                                              customer_visible=comment.visibility.customer_visible)
+        return review
+
+    def update_review(self) -> None:
+        if self.sending or self.finished:
+            return
+        self.review = review = self.work_out()
+        draft = self.draft
+        self.query_one("#long", Checkbox).display = review.long_work or draft.long_confirmed
+        visibility = Visibility(draft.visibility)
+        who = visibility.words
+        if visibility is Visibility.EMAIL and self.situation is not None:
+            contact = self.situation.ticket.contact
+            email = (contact.email if contact else None) or self.situation.customer.email
+            who = f"Email reply: sent to {email}." if email else "Email reply, but the ticket has no contact email."
+        self.query_one("#visibility-note", Static).update(literal(who, "dim"))
+        shown = review.problems if self.attempted else {
+            k: v for k, v in review.problems.items() if k in ("ended", "ack") or (k == "minutes" and draft.minutes)}
+        self.query_one("#minutes-problem", Static).update(
+            Text("\n".join(shown[k] for k in ("minutes", "labor") if k in shown), style="red"))
+        ended_note = self.query_one("#ended-note", Static)
+        if "ended" in review.problems:
+            ended_note.update(Text(review.problems["ended"], style="red"))
+        elif review.time is not None:
+            start, end = (t.astimezone(self.app.time_zone) for t in (review.time.start_at, review.time.end_at))  # type: ignore[attr-defined]
+            ended_note.update(Text(f"Timer {start:%a %d %b %H:%M:%S} → {end:%H:%M} {end:%Z}", style="dim"))
+        else:
+            ended_note.update("")
+        self.query_one("#bill-plan", Static).update(self.plan_view(review))
+        self.query_one("#bill-checks", Static).update(self.checks_view(review))
+        others = [msg for key, msg in shown.items() if key not in ("minutes", "labor", "ended")]
+        self.query_one("#bill-problems", Static).update(Text("\n".join(others), style="red"))
+
+    def plan_view(self, review: Review) -> RichGroup | Text:
+        time = review.time
+        if time is None:
+            if self.situation is None:
+                return Text("Waiting for the ticket and the customer…", style="italic")
+            return Text("Enter the minutes and choose the labor type: the product, quantity, rate and total show "
+                        "here, with the reason for each.", style="italic")
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column()
+        grid.add_row("Product", f"{time.rate.name} ({time.rate.product_id})")
+        unit = "trip" if time.rate.unit is Unit.TRIP else "h"
+        grid.add_row("Quantity", f"{time.quantity} {unit}")
+        grid.add_row("Rate", f"${time.price}/{unit}")
+        grid.add_row("Total", Text(f"${time.total}", style="bold"))
+        if time.prepaid_before is not None:
+            grid.add_row("Prepaid", f"{time.prepaid_before} h → {time.prepaid_after} h")
+            grid.add_row("Invoice adds", f"${time.charged}")
+        grid.add_row("Billed", "yes, then invoiced" if time.invoice else "no: recorded only")
+        reasons = Text("\n".join("• " + r for r in time.reasons))
+        return RichGroup(Text("The plan", style="bold underline"), grid, Text(""), reasons)
+
+    @staticmethod
+    def checks_view(review: Review) -> Text:
+        if not review.checks:
+            return Text("")
+        out = Text("\nReview checklist\n", style="bold underline")
+        for check in review.checks:
+            out.append("✓ " if check.passed else "✗ ", style="green" if check.passed else "bold red")
+            out.append(check.name, style="" if check.passed else "bold red")
+            out.append(f": {clean(check.reason)}\n", style="dim")
+        return out
+
+    # ------------------------------------------------------------ sending
+    def action_review(self) -> None:
+        if self.sending:
+            return
+        if self.finished:
+            self.notify("This run is done. Escape goes back.", timeout=4)
+            return
+        self.attempted = True
+        self.keep_draft()
+        self.update_review()
+        review = self.review
+        if self.situation is None:
+            self.notify("The ticket and customer are not read yet (ctrl+r reads again).", severity="error")
+            return
+        failing = [c.name for c in review.checks if not c.passed]
+        if review.problems or review.time is None or failing:
+            message = next(iter(review.problems.values()), None) or f"The checklist fails: {', '.join(failing)}."
+            self.focus_problem(review)
+            self.notify(message, title="Not ready to send", severity="error", timeout=8)
+            return
+        try:
+            plan = bill_time(self.situation.ticket, review.time, comment=self.comment(),
+                             description=self.draft.description, pending=self.situation.pending,
+                             rates=self.app.session.config.rate_table())  # type: ignore[attr-defined]
+        except ValueError as exc:
+            self.notify(str(exc), title="Not ready to send", severity="error")
+            return
+        self.send(plan)
+
+    def focus_problem(self, review: Review) -> None:
+        order = {"minutes": "#minutes", "labor": "#labor", "ended": "#ended", "description": "#description",
+                 "comment": "#comment", "ack": "#ack"}
+        for key, selector in order.items():
+            if key in review.problems:
+                self.query_one(selector).focus()
+                return
+
+    @work(exclusive=True, group="bill-send", exit_on_error=False)
+    async def send(self, plan: Plan) -> None:
+        self.sending = True
+        self.steps = [req.preview() for req in plan.steps]
+        self.states: dict[int, tuple[StepState, str]] = {}
+        try:
+            outcome = await confirm_and_send(self.app, plan, progress=self.progress)  # type: ignore[arg-type]
+        finally:
+            self.sending = False
+        if outcome is None:  # refused or cancelled: nothing sent, the form is as it was
+            self.query_one("#bill-progress", Static).update("")
+            return
+        if outcome.done:
+            self.finished = True
+            self.query_one("#bill-form").disabled = True
+            self.app.billing_drafts.pop(self.ticket_id, None)  # type: ignore[attr-defined]
+            self.load()  # the header shows the ticket as it is now (Invoiced)
+            invoice = next((s.result for s in outcome.steps if isinstance(s.result, dict) and "number" in s.result), None)
+            done = Text("\nBilled. ", style="bold green")
+            done.append(f"Invoice #{invoice['number']}: ${invoice['total']}. " if invoice else "")
+            done.append("Escape goes back.")
+            self.show_progress(done)
+        else:
+            self.show_progress(Text(f"\nStopped: {clean(outcome.message, single_line=False)}", style="bold red"))
+
+    def progress(self, seq: int, state: StepState, message: str) -> None:
+        self.states[seq] = (state, message)
+        self.show_progress()
+
+    def show_progress(self, tail: Text | None = None) -> None:
+        out = Text("\nProgress\n", style="bold underline")
+        for seq, call in enumerate(self.steps):
+            state, message = self.states.get(seq, (StepState.PLANNED, ""))
+            mark, style = STATE_MARKS.get(state, ("·", "dim"))
+            out.append(f"{mark} ", style=style)
+            out.append(f"{seq + 1}. {call['method']} {call['path']}", style="" if seq in self.states else "dim")
+            if message:
+                out.append(f"  {clean(message)}", style=style if state in (StepState.FAILED, StepState.UNKNOWN,
+                                                                            StepState.ABSENT) else "dim")
+            out.append("\n")
+        if tail is not None:
+            out.append_text(tail)
+        self.query_one("#bill-progress", Static).update(out)
+
+    def action_leave(self) -> None:
+        if self.sending:
+            self.notify("The run is being sent: wait for it to finish.", severity="warning")
+            return
+        if not self.finished:
+            self.keep_draft()
+        self.dismiss()
+

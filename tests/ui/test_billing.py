@@ -1,0 +1,265 @@
+"""The billing wizard driven by keys on the simulator: to Invoiced, bad input in place, drafts kept, snapshots."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from textual.widgets import Checkbox, Input, Static
+
+from syncro_tui.simulator import Simulator
+from syncro_tui.ui.billing import BillingScreen
+from syncro_tui.ui.confirm import ConfirmScreen
+from syncro_tui.ui.ticket import TicketScreen
+
+from ..conftest import make_simulator
+from .helpers import SIZE, make_app, notices, settle, wait_for_screen
+from .test_writes_ui import puts, selected_ticket
+
+KEY_NAMES = {" ": "space", ".": "full_stop", ",": "comma", "-": "minus", ":": "colon", "\n": "enter", "!": "exclamation_mark"}
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*(KEY_NAMES.get(ch, ch) for ch in text))
+
+
+def clear_billing(sim: Simulator, ticket_id: int) -> None:
+    """Nothing billed on the ticket yet, so the test counts only what the wizard makes."""
+    for table in ("line_items", "timers"):
+        for rid in [r["id"] for r in sim.store.t(table).values() if r["ticket_id"] == ticket_id]:
+            del sim.store.t(table)[rid]
+
+
+def on_ticket(sim: Simulator, table: str, ticket_id: int) -> list[dict]:
+    return [r for r in sim.store.t(table).values() if r.get("ticket_id") == ticket_id]
+
+
+def text_of(screen: BillingScreen, selector: str) -> str:
+    """What a part of the wizard shows, as plain text on one line (so wrapping does not split phrases)."""
+    from rich.console import Console
+
+    console = Console(width=400, record=True, color_system=None)
+    console.print(screen.query_one(selector, Static).content)
+    return " ".join(console.export_text().split())
+
+
+async def open_wizard(pilot) -> BillingScreen:
+    await pilot.press("b")
+    screen = await wait_for_screen(pilot, BillingScreen)
+    await settle(pilot)
+    return screen
+
+
+async def choose_labor(pilot, downs: int) -> None:
+    """With the labor Select focused: open it, move ``downs`` options past "Choose…", pick."""
+    await pilot.press("enter", *["down"] * downs, "enter")
+
+
+async def fill(pilot, minutes: str, labor_downs: int, comment: str) -> None:
+    """Minutes (focused first), labor type, then Tab to the comment body (past when, description, subject, visibility)."""
+    await type_text(pilot, minutes)
+    await pilot.press("tab")
+    await choose_labor(pilot, labor_downs)
+    await pilot.press("tab", "tab", "tab", "tab", "tab")
+    await type_text(pilot, comment)
+
+
+async def test_the_wizard_bills_a_ticket_to_invoiced_by_keys(tmp_path) -> None:
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ticket = selected_ticket(app)
+        clear_billing(sim, ticket.id)
+        screen = await open_wizard(pilot)
+        await fill(pilot, "45", 1, "Replaced the switch.\n- tested every port")
+        assert "Labor - Remote Business" in text_of(screen, "#bill-plan") and "$112.50" in text_of(screen, "#bill-plan")
+        assert "✗" not in text_of(screen, "#bill-checks")
+        await pilot.press("ctrl+s")
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        assert [r.call for r in confirm.requests] == ["add_comment", "add_timer", "charge_timer", "check_line_item",
+                                                      "update_line_item", "create_invoice", "check_invoice", "update_ticket"]
+        assert puts(sim) == [], "nothing is sent before the s key"
+        await pilot.press("s")
+        await wait_for_screen(pilot, BillingScreen)
+        await settle(pilot)
+        assert "Billed. Invoice #" in text_of(screen, "#bill-progress")
+    comments = [c for c in on_ticket(sim, "comments", ticket.id) if "Replaced the switch." in c["body"]]
+    assert [c["body"] for c in comments] == ["Replaced the switch.<br>• tested every port"]
+    (timer,) = on_ticket(sim, "timers", ticket.id)
+    assert timer["recorded"] and timer["active_duration"] == 45 * 60
+    (line,) = on_ticket(sim, "line_items", ticket.id)
+    assert (line["product_id"], line["quantity"], Decimal(str(line["price_retail"]))) == (1190473, "0.75", Decimal("150"))
+    invoices = on_ticket(sim, "invoices", ticket.id)
+    assert [Decimal(i["total"]) for i in invoices if i["line_items"][-1]["quantity"] == "0.75"] == [Decimal("112.50")]
+    assert sim.store.t("tickets")[ticket.id]["status"] == "Invoiced"
+
+
+async def test_bad_input_is_said_in_place_and_nothing_is_sent(tmp_path) -> None:
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_wizard(pilot)
+        assert text_of(screen, "#minutes-problem") == ""  # nothing nags before the tech has typed
+        await pilot.press("ctrl+s")
+        assert "Minutes are required" in text_of(screen, "#minutes-problem")
+        assert "Choose the labor type" in text_of(screen, "#minutes-problem")
+        assert "The comment needs a body" in text_of(screen, "#bill-problems")
+        assert app.focused is screen.query_one("#minutes")
+        for typed, message in (("0", "Zero minutes"), ("-5", "cannot be negative"), ("abc", "not a whole number")):
+            screen.query_one("#minutes", Input).value = ""
+            await type_text(pilot, typed)
+            assert message in text_of(screen, "#minutes-problem"), typed
+        screen.query_one("#minutes", Input).value = ""
+        await type_text(pilot, "1500")
+        assert "over 24 hours" in text_of(screen, "#minutes-problem")
+        long_box = screen.query_one("#long", Checkbox)
+        assert long_box.display
+        long_box.focus()
+        await pilot.press("space")
+        assert "over 24 hours" not in text_of(screen, "#minutes-problem")
+        ended = screen.query_one("#ended", Input)
+        ended.focus()
+        ended.value = ""
+        await type_text(pilot, "yesterday")
+        assert "YYYY-MM-DD HH:MM" in text_of(screen, "#ended-note")
+        ended.value = ""
+        await type_text(pilot, "2026-12-24 10:00")
+        assert "in the future" in text_of(screen, "#ended-note")
+        await pilot.press("ctrl+s")
+        assert not isinstance(app.screen, ConfirmScreen)
+    assert puts(sim) == []
+    assert "Not ready to send" in notices(app)
+
+
+async def test_a_secret_in_a_customer_visible_comment_blocks_sending(tmp_path) -> None:
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        clear_billing(sim, selected_ticket(app).id)
+        screen = await open_wizard(pilot)
+        await fill(pilot, "30", 2, "Reset the router. The new password: Hunter22")
+        assert "✗ Nothing internal or secret" in text_of(screen, "#bill-checks")
+        assert "password: Hunter22" in text_of(screen, "#bill-checks")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, BillingScreen) and puts(sim) == []
+        assert "The checklist fails" in notices(app)
+        await pilot.press("shift+tab")  # back to the visibility: a private note is not customer-visible
+        await pilot.press("enter", "down", "enter")
+        assert "✗" not in text_of(screen, "#bill-checks")
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, ConfirmScreen)
+        assert app.screen.requests[0].body["hidden"] is True
+
+
+async def test_leaving_keeps_the_draft_and_a_billed_run_does_not_come_back(tmp_path) -> None:
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        clear_billing(sim, selected_ticket(app).id)
+        await open_wizard(pilot)
+        await fill(pilot, "50", 1, "Cleaned up the print queue.")
+        await pilot.press("escape")
+        await settle(pilot)
+        screen = await open_wizard(pilot)
+        assert screen.query_one("#minutes", Input).value == "50"
+        assert "$124.50" in text_of(screen, "#bill-plan")  # 0.83 × $150
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("s")
+        await wait_for_screen(pilot, BillingScreen)
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        screen = await open_wizard(pilot)
+        assert screen.query_one("#minutes", Input).value == ""
+
+
+async def test_warnings_are_shown_and_must_be_acknowledged(tmp_path) -> None:
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ticket = selected_ticket(app)
+        clear_billing(sim, ticket.id)
+        sim.store.add_timer(ticket.id, {"start_at": "2026-11-20T09:00:00Z", "duration_minutes": 30,
+                                        "product_id": 1190473}, key="demo-key")
+        screen = await open_wizard(pilot)
+        assert "1 uncharged timer of its own (30 min)" in text_of(screen, "#bill-warnings")
+        await fill(pilot, "20", 1, "Done.")
+        await pilot.press("ctrl+s")
+        assert "tick the box to bill anyway" in text_of(screen, "#bill-problems")
+        assert app.focused is screen.query_one("#ack") and puts(sim) == []
+        await pilot.press("space")
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, ConfirmScreen)
+
+
+async def test_a_failed_customer_read_is_shown_in_place_and_read_again(tmp_path) -> None:
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        sim.add_fault(kind="500", route="get_customer", times=10)
+        screen = await open_wizard(pilot)
+        assert "could not be read" in text_of(screen, "#bill-head") and "ctrl+r" in text_of(screen, "#bill-head")
+        await type_text(pilot, "45")  # the tech can go on typing; nothing is lost
+        await pilot.press("ctrl+s")
+        assert "not read yet" in notices(app) and puts(sim) == []
+        sim.faults.clear()
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "Prepaid block" in text_of(screen, "#bill-head")
+        assert screen.query_one("#minutes", Input).value == "45"
+
+
+async def test_the_ticket_screen_opens_the_wizard_on_b() -> None:
+    sim = make_simulator()
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ticket = selected_ticket(app)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, TicketScreen)
+        await settle(pilot)
+        screen = await open_wizard(pilot)
+        assert screen.ticket_id == ticket.id and f"#{ticket.number}" in text_of(screen, "#bill-head")
+        await pilot.press("escape")
+        await wait_for_screen(pilot, TicketScreen)
+
+
+async def prepaid_emergency(pilot, sim: Simulator) -> BillingScreen:
+    prepaid = {c["id"] for c in sim.store.t("customers").values() if c["prepay_hours"] not in (None, "", "0.0")}
+    ticket = next(t for t in sorted(sim.store.t("tickets").values(), key=lambda t: t["number"])
+                  if t["customer_id"] in prepaid and t["status"] == "In Progress")
+    clear_billing(sim, ticket["id"])
+    await settle(pilot)
+    pilot.app.push_screen(BillingScreen(ticket["id"]))
+    screen = await wait_for_screen(pilot, BillingScreen)
+    await settle(pilot)
+    await fill(pilot, "60", 4, "Restored the file server after the power cut.\n- checked backups")
+    await settle(pilot)
+    return screen
+
+
+def test_wizard_snapshot_with_its_reasons(snap_compare) -> None:
+    sim = make_simulator()
+
+    async def run_before(pilot) -> None:
+        await prepaid_emergency(pilot, sim)
+
+    assert snap_compare(make_app(sim), terminal_size=(150, 48), run_before=run_before)
+
+
+def test_wizard_confirm_snapshot(snap_compare) -> None:
+    sim = make_simulator()
+
+    async def run_before(pilot) -> None:
+        await prepaid_emergency(pilot, sim)
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.pause()  # (not settle: the send worker waits on this confirm)
+
+    assert snap_compare(make_app(sim), terminal_size=(150, 48), run_before=run_before)
