@@ -17,6 +17,7 @@ from syncro_tui.ui.app import SyncroApp
 from syncro_tui.ui.confirm import ConfirmScreen
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
+KEY_NAMES = {" ": "space", ".": "full_stop", ",": "comma", "-": "minus", "\n": "enter"}
 NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 SIZE = (150, 40)
 
@@ -40,6 +41,15 @@ async def shoot(name: str, keys: list[str], *, until: type | None = None, size: 
         print(f"wrote {path}")
 
 
+def typed(text: str) -> list[str]:
+    return [KEY_NAMES.get(ch, ch) for ch in text]
+
+
+#: The billing wizard on the first ticket: 90 minutes of emergency work, a two-line resolution comment.
+BILL = ["b", *typed("90"), "tab", "enter", *["down"] * 4, "enter", *["tab"] * 5,
+        *typed("Restored the server after the power cut.\n- checked that everyone can log in")]
+
+
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
     await shoot("queue", [])
@@ -48,6 +58,8 @@ async def main() -> None:
     await shoot("ticket", ["1", "j", "j", "enter"], size=(150, 50))
     await shoot("confirm-status", ["j", "c"], until=ConfirmScreen)
     await shoot("wrong-key-banner", [], key="demo-key-marcus")
+    await shoot("billing", BILL, size=(150, 45))
+    await shoot("billing-confirm", [*BILL, "ctrl+s"], until=ConfirmScreen, size=(150, 45))
 
 
 if __name__ == "__main__":

@@ -312,7 +312,8 @@ class BillingScreen(Screen[None]):
     def checks_view(review: Review) -> Text:
         if not review.checks:
             return Text("")
-        out = Text("\nReview checklist\n", style="bold underline")
+        out = Text()
+        out.append("\nReview checklist\n", style="bold underline")
         for check in review.checks:
             out.append("✓ " if check.passed else "✗ ", style="green" if check.passed else "bold red")
             out.append(check.name, style="" if check.passed else "bold red")
@@ -386,7 +387,8 @@ class BillingScreen(Screen[None]):
         self.show_progress()
 
     def show_progress(self, tail: Text | None = None) -> None:
-        out = Text("\nProgress\n", style="bold underline")
+        out = Text()
+        out.append("\nProgress\n", style="bold underline")
         for seq, call in enumerate(self.steps):
             state, message = self.states.get(seq, (StepState.PLANNED, ""))
             mark, style = STATE_MARKS.get(state, ("·", "dim"))
