@@ -63,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     bill.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
                       help="plan against the built-in simulator")
 
+    rates = sub.add_parser("rates", help="the rate table in effect, optionally checked against Syncro's products")
+    rates.add_argument("--check", action="store_true", help="compare with GET /products/{id} and show differences")
+    rates.add_argument("--demo", action="store_true", default=argparse.SUPPRESS, help="check against the simulator")
+
     cfg = sub.add_parser("config", help="where the config file is, and what is in effect")
     cfg_sub = cfg.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     cfg_sub.add_parser("path", help="print the config file's path")
@@ -96,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_auth(args)
         if args.command == "bill":
             return run_bill(args)
+        if args.command == "rates":
+            return run_rates(args)
         return run_app(args)
     except ConfigError as exc:
         return fail(str(exc))
@@ -283,6 +289,41 @@ def run_bill(args: argparse.Namespace) -> int:
             print(f"[{'pass' if c.passed else 'FAIL'}] {c.name}: {c.reason}")
         print("Nothing was sent.")
     return 0 if all(c.passed for c in checks) else 1
+
+
+def run_rates(args: argparse.Namespace) -> int:
+    """The rate table in effect; with ``--check``, where Syncro's products disagree with it."""
+    from .api import SyncroError
+    from .config import Config
+    from .domain.rates import differences
+    from .writes.billing import read_products
+
+    rates = (Config() if args.demo else load_config()).rate_table()
+    for rate in rates.rates:
+        unit = "trip" if rate.unit.value == "trip" else "h"
+        print(f"{rate.labor_type.value:<10} {rate.product_id:>8}  {rate.name:<45} ${rate.price_retail}/{unit}")
+    if not args.check:
+        return 0
+    connection = _connect(args)
+    if isinstance(connection, int):
+        return connection
+    client, _config, close = connection
+
+    async def read() -> dict[int, Any]:
+        async with client:
+            return await read_products(client, (r.product_id for r in rates.rates))
+
+    try:
+        found = differences(rates, asyncio.run(read()))
+    except SyncroError as exc:
+        return fail(f"could not read Syncro's products: {exc}", _exit_for(exc))
+    finally:
+        close()
+    for line in found:
+        print(f"DIFFERENT  {line}")
+    print("The rate table matches Syncro's products." if not found else
+          f"{len(found)} difference{'s' if len(found) != 1 else ''}: the rate table is what the app sends.")
+    return 1 if found else 0
 
 
 def _str(value: Any) -> str | None:

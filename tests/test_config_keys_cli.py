@@ -319,3 +319,22 @@ def test_bill_refuses_bad_input_in_words(extra, message, capsys) -> None:
 def test_bill_on_an_unknown_ticket_says_so(capsys) -> None:
     assert cli.main(["bill", "999999", "--demo", "--minutes", "30", "--labor", "remote", "--plan"]) == 2
     assert "There is no ticket #999999." in capsys.readouterr().err
+
+
+def test_rates_check_shows_where_syncro_differs(config_file, capsys, monkeypatch) -> None:
+    from syncro_tui.simulator.server import BackgroundSimulator
+
+    from .conftest import make_simulator
+
+    assert cli.main(["rates"]) == 0
+    assert "26184  Labor - Emergency or After Hours Business" in capsys.readouterr().out
+    sim = make_simulator()
+    sim.store.t("products")[26118]["price_retail"] = 185.0
+    del sim.store.t("products")[68055]
+    with BackgroundSimulator(sim) as server:
+        config_file.write_text(PROFILES.replace("http://127.0.0.1:8765/api/v1", server.base_url))
+        monkeypatch.setenv("SYNCRO_API_KEY", "demo-key-tom")
+        assert cli.main(["--profile", "tom", "rates", "--check"]) == 1
+    out = capsys.readouterr().out
+    assert "onsite: Syncro's Labor - Onsite Business (26118) is $185.00; the rate table says $175.00" in out
+    assert "website: product 68055 (Labor - Website Labor) is not in Syncro." in out and "2 differences" in out

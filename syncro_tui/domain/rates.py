@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from ..api.models import Product
+
 
 class LaborType(StrEnum):
     REMOTE = "remote"
@@ -85,3 +87,25 @@ class RateTable:
 
     def is_labor_product(self, product_id: int) -> bool:
         return self.for_product(product_id) is not None
+
+
+def differences(rates: RateTable, products: dict[int, Product | None]) -> list[str]:
+    """Where the rate table and Syncro's products (``GET /products/{id}``, None when missing) disagree.
+
+    The rate table is what the app sends (Syncro does not fill prices in through
+    the API); a difference is shown so the shop can decide which one is wrong.
+    """
+    out = []
+    for rate in rates.rates:
+        if rate.product_id not in products:
+            continue
+        product = products[rate.product_id]
+        if product is None:
+            out.append(f"{rate.labor_type.value}: product {rate.product_id} ({rate.name}) is not in Syncro.")
+            continue
+        if product.price_retail != rate.price_retail:
+            out.append(f"{rate.labor_type.value}: Syncro's {product.name} ({product.id}) is ${product.price_retail:.2f}; "
+                       f"the rate table says ${rate.price_retail}, which is what the app sends.")
+        if product.disabled:
+            out.append(f"{rate.labor_type.value}: {product.name} ({product.id}) is disabled in Syncro.")
+    return out

@@ -60,6 +60,8 @@ class SyncroApp(App[None]):
         self.writes_off: str | None = None
         #: What the tech typed in the billing wizard, per ticket, kept when the wizard is left.
         self.billing_drafts: dict[int, Draft] = {}
+        #: Where Syncro's product disagrees with the rate table, by product id (read once per run of the app).
+        self.product_differences: dict[int, list[str]] = {}
 
     def get_default_screen(self) -> Screen[None]:
         return QueueScreen()

@@ -28,13 +28,13 @@ from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, Text
 from ..api import SyncroError
 from ..domain import billing
 from ..domain.billing import LongWork, MinutesProblem, Situation, TimePlan
-from ..domain.rates import LaborType, Unit
 from ..domain.comment import CommentDraft, Visibility
 from ..domain.plan import Plan, bill_time
-from ..writes.billing import UnknownTicket, read_situation
+from ..domain.rates import LaborType, RateTable, Unit, differences
+from ..writes.billing import UnknownTicket, read_products, read_situation
 from ..writes.journal import StepState
 from .text import clean, literal
-from .widgets import AttributionBanner
+from .widgets import AttributionBanner, ReportsFailures
 from .writing import confirm_and_send
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -76,7 +76,7 @@ class Review:
     long_work: bool = False
 
 
-class BillingScreen(Screen[None]):
+class BillingScreen(ReportsFailures, Screen[None]):
     BINDINGS = [
         Binding("escape", "leave", "Back (draft kept)", id="bill.back"),
         Binding("ctrl+s", "review", "Review and send", id="bill.review", priority=True),
@@ -282,6 +282,8 @@ class BillingScreen(Screen[None]):
         else:
             ended_note.update("")
         self.query_one("#bill-plan", Static).update(self.plan_view(review))
+        if review.time is not None and review.time.rate.product_id not in self.app.product_differences:  # type: ignore[attr-defined]
+            self.check_product(review.time.rate.product_id)
         self.query_one("#bill-checks", Static).update(self.checks_view(review))
         others = [msg for key, msg in shown.items() if key not in ("minutes", "labor", "ended")]
         self.query_one("#bill-problems", Static).update(Text("\n".join(others), style="red"))
@@ -306,7 +308,27 @@ class BillingScreen(Screen[None]):
             grid.add_row("Invoice adds", f"${time.charged}")
         grid.add_row("Billed", "yes, then invoiced" if time.invoice else "no: recorded only")
         reasons = Text("\n".join("• " + r for r in time.reasons))
-        return RichGroup(Text("The plan", style="bold underline"), grid, Text(""), reasons)
+        differ = self.app.product_differences.get(time.rate.product_id) or []  # type: ignore[attr-defined]
+        parts = [Text("The plan", style="bold underline"), grid, Text(""), reasons]
+        if differ:
+            parts.append(Text("\n".join("⚠ " + d for d in differ), style="bold yellow"))
+        return RichGroup(*parts)
+
+    @work(group="bill-product", exit_on_error=False)
+    async def check_product(self, product_id: int) -> None:
+        """Compare the chosen product with Syncro's (GET /products/{id}), once per run of the app."""
+        known: dict[int, list[str]] = self.app.product_differences  # type: ignore[attr-defined]
+        known[product_id] = []  # asked: not again while this is in flight
+        rate = self.app.session.config.rate_table().for_product(product_id)  # type: ignore[attr-defined]
+        try:
+            products = await read_products(self.app.session.client, [product_id])  # type: ignore[attr-defined]
+        except SyncroError:
+            del known[product_id]  # not checked; the next change asks again
+            return
+        if rate is not None:
+            known[product_id] = differences(RateTable((rate,)), products)
+        if known[product_id]:
+            self.update_review()
 
     @staticmethod
     def checks_view(review: Review) -> Text:

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from ..api import SyncroError
 from .text import literal
+from .widgets import ReportsFailures
 
 
 class ChoiceScreen(ModalScreen[str | None]):
@@ -87,7 +88,7 @@ class NoteScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class CustomerSearchScreen(ModalScreen[tuple[int, str] | None]):
+class CustomerSearchScreen(ReportsFailures, ModalScreen[tuple[int, str] | None]):
     """Type part of a customer's name; Syncro's autocomplete answers; Enter on a name picks it."""
 
     BINDINGS = [

@@ -26,7 +26,7 @@ from .ticket import TicketScreen
 from .ticket_table import TicketTable
 from .triage import ACTIONS, triage
 from .unfinished import UnfinishedScreen
-from .widgets import AttributionBanner, StatusBar
+from .widgets import AttributionBanner, ReportsFailures, StatusBar
 
 COLUMNS = (("seen", " ", 1), ("number", "#", 7), ("status", "Status", 19), ("priority", "Priority", 9),
            ("customer", "Customer", 26), ("subject", "Subject", 40), ("tech", "Tech", 16), ("age", "Age", 4),
@@ -41,7 +41,7 @@ NOT_CHANGED = Text(" ")
 REMOTE_PAGES = 5
 
 
-class QueueScreen(Screen[None]):
+class QueueScreen(ReportsFailures, Screen[None]):
     AUTO_FOCUS = "#queue-table"
     BINDINGS = [
         Binding("r", "refresh_now", "Refresh", id="queue.refresh"),

@@ -21,7 +21,7 @@ from ..domain.ticket import billing_status, timer_minutes, timer_state
 from .billing import BillingScreen
 from .text import clean, html_to_text, literal
 from .triage import ACTIONS, triage
-from .widgets import AttributionBanner
+from .widgets import AttributionBanner, ReportsFailures
 
 #: Comments shown before "more" (SYNCRO.md section 11).
 RECENT_COMMENTS = 5
@@ -29,7 +29,7 @@ KIND_STYLE = {CommentKind.EMAIL: ("EMAIL", "bold black on yellow"), CommentKind.
               CommentKind.PRIVATE: ("PRIVATE", "bold white on grey35")}
 
 
-class TicketScreen(Screen[None]):
+class TicketScreen(ReportsFailures, Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="ticket.back"),
         Binding("r", "reload", "Reload", id="ticket.reload"),

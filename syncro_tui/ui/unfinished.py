@@ -14,9 +14,10 @@ from ..writes.activity import outcome_text
 from .dialogs import NoteScreen
 from .text import literal
 from .writing import resume
+from .widgets import ReportsFailures
 
 
-class UnfinishedScreen(ModalScreen[None]):
+class UnfinishedScreen(ReportsFailures, ModalScreen[None]):
     """Listed at start when the journal holds open groups; also on ``u`` from the queue."""
 
     BINDINGS = [

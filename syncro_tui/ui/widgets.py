@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.widgets import Static
+from textual.worker import Worker
 
 from .text import clean
 
@@ -41,3 +42,14 @@ class AttributionBanner(Static):
     @property
     def shown(self) -> bool:
         return self.has_class("-shown")
+
+
+class ReportsFailures:
+    """For screens: a background task's failure reaches the app's report.
+
+    ``Worker.StateChanged`` does not bubble, so without this a screen's worker
+    that fails (``exit_on_error=False``) would fail silently.
+    """
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.app.on_worker_state_changed(event)  # type: ignore[attr-defined]

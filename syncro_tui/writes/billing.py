@@ -1,11 +1,13 @@
-"""The reads a billing run starts from (the plan itself is pure: ``domain.plan.bill_time``)."""
+"""The reads billing starts from: the ticket and customer, and the products behind the rate table (the plan itself is pure)."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 
 from ..api.client import SyncroClient
 from ..api.errors import NotFound
+from ..api.models import Product
 from ..domain.billing import Situation
 
 
@@ -29,3 +31,15 @@ async def read_situation(client: SyncroClient, *, number: int | None = None, tic
     customer, invoices = await asyncio.gather(client.get_customer(ticket.customer_id),
                                               client.list_invoices(ticket_id=ticket.id))
     return Situation(ticket=ticket, customer=customer, invoices=tuple(invoices))
+
+
+async def read_products(client: SyncroClient, product_ids: Iterable[int]) -> dict[int, Product | None]:
+    """Syncro's products for the rate table's ids (None for a product Syncro does not have)."""
+    async def one(product_id: int) -> Product | None:
+        try:
+            return await client.get_product(product_id)
+        except NotFound:
+            return None
+
+    ids = list(dict.fromkeys(product_ids))
+    return dict(zip(ids, await asyncio.gather(*(one(i) for i in ids)), strict=True))

@@ -263,3 +263,31 @@ def test_wizard_confirm_snapshot(snap_compare) -> None:
         await pilot.pause()  # (not settle: the send worker waits on this confirm)
 
     assert snap_compare(make_app(sim), terminal_size=(150, 48), run_before=run_before)
+
+
+async def test_a_product_whose_price_differs_in_syncro_is_shown(tmp_path) -> None:
+    sim = make_simulator()
+    sim.store.t("products")[1190473]["price_retail"] = 165.0
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_wizard(pilot)
+        await fill(pilot, "45", 1, "Done.")
+        await settle(pilot)
+        assert "Syncro's Labor - Remote Business (1190473) is $165.00; the rate table says $150.00" in text_of(screen, "#bill-plan")
+        assert "$112.50" in text_of(screen, "#bill-plan")  # the rate table is what is sent
+
+
+async def test_a_bug_in_a_screens_background_task_is_reported_not_lost(tmp_path, monkeypatch) -> None:
+    """Worker.StateChanged does not bubble: screens forward it to the app's report."""
+    async def broken(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("syncro_tui.ui.billing.read_situation", broken)
+    app = make_app(make_simulator(), journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await wait_for_screen(pilot, BillingScreen)
+        await settle(pilot)
+        assert "Something went wrong: load failed: boom" in notices(app)
