@@ -32,7 +32,7 @@ from ..domain.comment import CommentDraft, Visibility
 from ..domain.plan import Plan, bill_time
 from ..domain.rates import LaborType, RateTable, Unit, differences
 from ..writes.billing import UnknownTicket, read_products, read_situation
-from ..writes.journal import StepState
+from ..writes.journal import GroupState, StepState
 from .text import clean, literal
 from .widgets import AttributionBanner, ReportsFailures
 from .writing import confirm_and_send
@@ -391,18 +391,25 @@ class BillingScreen(ReportsFailures, Screen[None]):
         if outcome is None:  # refused or cancelled: nothing sent, the form is as it was
             self.query_one("#bill-progress", Static).update("")
             return
+        if outcome.state is GroupState.ABANDONED:  # Syncro refused the first call: nothing of it is in Syncro
+            self.show_progress(Text(f"\nNothing was billed: {clean(outcome.message, single_line=False)}",
+                                    style="bold red"))
+            return
+        # Something is in Syncro now: this form must never send the same run a second time.
+        self.finished = True
+        self.query_one("#bill-form").disabled = True
+        self.app.billing_drafts.pop(self.ticket_id, None)  # type: ignore[attr-defined]
+        self.load()  # the header shows the ticket as it is now (Invoiced)
         if outcome.done:
-            self.finished = True
-            self.query_one("#bill-form").disabled = True
-            self.app.billing_drafts.pop(self.ticket_id, None)  # type: ignore[attr-defined]
-            self.load()  # the header shows the ticket as it is now (Invoiced)
             invoice = next((s.result for s in outcome.steps if isinstance(s.result, dict) and "number" in s.result), None)
             done = Text("\nBilled. ", style="bold green")
             done.append(f"Invoice #{invoice['number']}: ${invoice['total']}. " if invoice else "")
             done.append("Escape goes back.")
             self.show_progress(done)
         else:
-            self.show_progress(Text(f"\nStopped: {clean(outcome.message, single_line=False)}", style="bold red"))
+            self.show_progress(Text(f"\nStopped: {clean(outcome.message, single_line=False)}\nThe rest of this run is "
+                                    "in the unfinished writes (u on the queue): resume it there once the cause is "
+                                    "fixed. Escape goes back.", style="bold red"))
 
     def progress(self, seq: int, state: StepState, message: str) -> None:
         self.states[seq] = (state, message)

@@ -291,3 +291,35 @@ async def test_a_bug_in_a_screens_background_task_is_reported_not_lost(tmp_path,
         await wait_for_screen(pilot, BillingScreen)
         await settle(pilot)
         assert "Something went wrong: load failed: boom" in notices(app)
+
+
+async def test_a_run_stopped_part_way_cannot_be_sent_again_from_the_form(tmp_path) -> None:
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ticket = selected_ticket(app)
+        clear_billing(sim, ticket.id)
+        screen = await open_wizard(pilot)
+        await fill(pilot, "45", 1, "Replaced the switch.")
+        sim.add_fault(kind="500", route="create_invoice", when="before", times=5)
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("s")
+        for _ in range(300):  # the invoice did not land (read back): "Send again?" on the rest
+            await pilot.pause()
+            if isinstance(app.screen, ConfirmScreen) and app.screen.summary.startswith("Send again?"):
+                break
+        assert app.screen.first == 6 and [r.call for r in app.screen.requests] == [
+            "create_invoice", "check_invoice", "update_ticket"]
+        await pilot.press("escape")  # not now
+        await wait_for_screen(pilot, BillingScreen)
+        await settle(pilot)
+        assert "unfinished writes" in text_of(screen, "#bill-progress")
+        writes = len(puts(sim))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen) and len(puts(sim)) == writes
+    assert len(on_ticket(sim, "timers", ticket.id)) == 1 and on_ticket(sim, "invoices", ticket.id) == []
+    from syncro_tui.writes.journal import Journal
+    assert len(Journal(tmp_path / "j.sqlite").open_groups()) == 1
