@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from ..api.models import Customer, Invoice, LineItem, Ticket, Timer
+from .comment import not_for_customers, secrets_in  # noqa: F401 - secrets_in is part of the checklist's API
 from .rates import LaborType, Rate, RateTable, Unit
 
 MAX_MINUTES = 24 * 60
@@ -157,15 +158,7 @@ def plan_time(minutes: int, labor_type: LaborType | str, *, ended_at: datetime, 
 
 
 # ------------------------------------------------------------------ checklist
-SECRET = re.compile(
-    r"(?i)\b(?:pass(?:word|wd|code)?|pwd|pin|api[ _-]?key|token|secret|credentials?)\b\s*(?:is|[:=])\s*\S+")
 LIST_TAG = re.compile(r"(?i)<\s*/?\s*(?:ul|ol|li)\b")
-INTERNAL = re.compile(r"(?i)\b(?:internal only|do not share|don't tell the customer|tech note)\b")
-
-
-def secrets_in(text: str) -> list[tuple[int, int]]:
-    """Spans of text that look like a password, key or token being handed over."""
-    return [m.span() for m in SECRET.finditer(text or "")]
 
 
 @dataclass(frozen=True)
@@ -205,7 +198,7 @@ def checklist(plan: TimePlan, rates: RateTable, *, comment_body: str, customer_v
                         "Syncro shows list tags badly in emails: line breaks only." if LIST_TAG.search(comment_body or "")
                         else "No list tags."))
     if customer_visible:
-        found = secrets_in(comment_body) or [m.span() for m in INTERNAL.finditer(comment_body or "")]
+        found = not_for_customers(comment_body)
         checks.append(Check("Nothing internal or secret in a customer-visible comment", not found,
                             "Looks like it hands over: " + "; ".join(comment_body[a:b] for a, b in found)
                             if found else "Nothing that looks like a password, key, token or internal note."))

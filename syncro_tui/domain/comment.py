@@ -44,6 +44,19 @@ class Visibility(StrEnum):
 
 
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+SECRET = re.compile(
+    r"(?i)\b(?:pass(?:word|wd|code)?|pwd|pin|api[ _-]?key|token|secret|credentials?)\b\s*(?:is|[:=])\s*\S+")
+INTERNAL = re.compile(r"(?i)\b(?:internal only|do not share|don't tell the customer|tech note)\b")
+
+
+def secrets_in(text: str) -> list[tuple[int, int]]:
+    """Spans of text that look like a password, key or token being handed over."""
+    return [m.span() for m in SECRET.finditer(text or "")]
+
+
+def not_for_customers(text: str) -> list[tuple[int, int]]:
+    """Spans a customer must not see: secrets handed over, or words marking a note as internal."""
+    return sorted(secrets_in(text) + [m.span() for m in INTERNAL.finditer(text or "")])
 
 
 def to_html(text: str) -> str:
@@ -71,3 +84,17 @@ class CommentDraft:
         if not self.text.strip():
             out.append("The comment needs a body: say what was done.")
         return out
+
+    def hazards(self) -> list[tuple[int, int]]:
+        """Spans of the text a customer must not see, when the customer would see it (none for a private note)."""
+        return not_for_customers(self.text) if self.visibility.customer_visible else []
+
+
+def audience(visibility: Visibility, recipient: str | None) -> str:
+    """Who receives the comment, in one plain sentence (shown before confirming)."""
+    if visibility is Visibility.EMAIL:
+        return (f"Syncro emails this to {recipient} and shows it to the customer on the ticket." if recipient else
+                "An email reply, but the ticket's contact has no email address: nobody would receive it by email.")
+    if visibility is Visibility.PUBLIC:
+        return "The customer sees this on the ticket (portal and PDFs); nobody is emailed."
+    return "Only techs see this private note; the customer does not."

@@ -15,7 +15,7 @@ from ..api import requests as rq
 from ..api.models import LineItem, TicketSummary
 from ..api.requests import ApiRequest, Ref
 from .billing import TimePlan, expected_invoice, hours_text, line_expectation
-from .comment import CommentDraft
+from .comment import CommentDraft, audience
 from .rates import RateTable
 
 #: How a conditional step's condition reads (by the field of the earlier step's result it depends on).
@@ -117,3 +117,18 @@ def bill_time(ticket: TicketSummary, time: TimePlan, *, comment: CommentDraft | 
     return Plan(kind="billing", title=f"Bill ticket #{ticket.number} ({who}): {time.quantity} × {time.rate.name} = "
                 f"${time.total}" + (", invoiced" if time.invoice else " (not invoiced)"),
                 steps=tuple(steps), ticket_id=ticket.id, notes=tuple(notes))
+
+
+def comment_on(ticket: TicketSummary, draft: CommentDraft, *, recipient: str | None) -> Plan:
+    """One comment as Syncro has them: the visibility sets ``hidden`` and ``do_not_email`` (SYNCRO.md section 6)."""
+    problems = draft.problems()
+    if problems:
+        raise ValueError(problems[0])
+    if draft.hazards():
+        raise ValueError("A customer would see what looks like a password, key, token or internal note.")
+    who = ticket.customer_business_then_name or f"customer {ticket.customer_id}"
+    return Plan(kind="comment", title=f"Ticket #{ticket.number} ({who}): {draft.visibility.label.lower()} "
+                f"“{draft.subject.strip()}”",
+                steps=(rq.add_comment(ticket.id, subject=draft.subject.strip(), body=draft.body,
+                                      hidden=draft.visibility.hidden, do_not_email=draft.visibility.do_not_email),),
+                ticket_id=ticket.id, notes=(audience(draft.visibility, recipient),))

@@ -47,3 +47,10 @@ def timer_minutes(timer: Timer) -> int:
     if timer.end_time is not None:
         return int((timer.end_time - timer.start_time).total_seconds() // 60)
     return timer.active_duration // 60
+
+
+def email_recipient(ticket: Ticket) -> str | None:
+    """Where Syncro sends an email reply on this ticket: the ticket's contact, else the customer."""
+    if ticket.contact and ticket.contact.email:
+        return ticket.contact.email
+    return ticket.customer.email if ticket.customer and ticket.customer.email else None

@@ -23,6 +23,7 @@ from ..session import Session
 from ..writes.journal import Journal
 from ..writes.path import WritePath
 from .billing import Draft
+from .comment import CommentForm
 from .dialogs import ErrorDialog
 from .queue import QueueScreen
 from .unfinished import UnfinishedScreen
@@ -60,6 +61,8 @@ class SyncroApp(App[None]):
         self.writes_off: str | None = None
         #: What the tech typed in the billing wizard, per ticket, kept when the wizard is left.
         self.billing_drafts: dict[int, Draft] = {}
+        #: Comments being written, per ticket, kept when the comment screen is left.
+        self.comment_drafts: dict[int, CommentForm] = {}
         #: Where Syncro's product disagrees with the rate table, by product id (read once per run of the app).
         self.product_differences: dict[int, list[str]] = {}
 

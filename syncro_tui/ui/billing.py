@@ -28,9 +28,10 @@ from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, Text
 from ..api import SyncroError
 from ..domain import billing
 from ..domain.billing import LongWork, MinutesProblem, Situation, TimePlan
-from ..domain.comment import CommentDraft, Visibility
+from ..domain.comment import CommentDraft, Visibility, audience
 from ..domain.plan import Plan, bill_time
 from ..domain.rates import LaborType, RateTable, Unit, differences
+from ..domain.ticket import email_recipient
 from ..writes.billing import UnknownTicket, read_products, read_situation
 from ..writes.journal import GroupState, StepState
 from .text import clean, literal
@@ -262,13 +263,8 @@ class BillingScreen(ReportsFailures, Screen[None]):
         self.review = review = self.work_out()
         draft = self.draft
         self.query_one("#long", Checkbox).display = review.long_work or draft.long_confirmed
-        visibility = Visibility(draft.visibility)
-        who = visibility.words
-        if visibility is Visibility.EMAIL and self.situation is not None:
-            contact = self.situation.ticket.contact
-            email = (contact.email if contact else None) or self.situation.customer.email
-            who = f"Email reply: sent to {email}." if email else "Email reply, but the ticket has no contact email."
-        self.query_one("#visibility-note", Static).update(literal(who, "dim"))
+        recipient = email_recipient(self.situation.ticket) if self.situation is not None else None
+        self.query_one("#visibility-note", Static).update(literal(audience(Visibility(draft.visibility), recipient), "dim"))
         shown = review.problems if self.attempted else {
             k: v for k, v in review.problems.items() if k in ("ended", "ack") or (k == "minutes" and draft.minutes)}
         self.query_one("#minutes-problem", Static).update(

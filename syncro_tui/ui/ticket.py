@@ -19,6 +19,7 @@ from ..api import NotFound, SyncroError
 from ..api.models import CommentKind, Invoice, Ticket
 from ..domain.ticket import billing_status, timer_minutes, timer_state
 from .billing import BillingScreen
+from .comment import CommentScreen
 from .text import clean, html_to_text, literal
 from .triage import ACTIONS, triage
 from .widgets import AttributionBanner, ReportsFailures
@@ -41,6 +42,7 @@ class TicketScreen(ReportsFailures, Screen[None]):
         Binding("p", "triage('priority')", "Priority", id="ticket.priority"),
         Binding("c", "triage('close')", "Close", id="ticket.close"),
         Binding("b", "bill", "Bill time", id="ticket.bill"),
+        Binding("n", "comment", "Comment", id="ticket.comment"),
     ]
 
     def __init__(self, ticket_id: int) -> None:
@@ -215,9 +217,17 @@ class TicketScreen(ReportsFailures, Screen[None]):
         for action, words in ACTIONS.items():
             yield SystemCommand(f"{words}: {label}", "Through the confirm; nothing is sent before it",
                                 lambda action=action: self.action_triage(action))
+        yield SystemCommand(f"Comment: {label}", "Email reply, public or private note, through the confirm",
+                            self.action_comment)
         yield SystemCommand(f"Bill time: {label}", "The billing wizard: nothing is sent before its confirm",
                             self.action_bill)
         yield SystemCommand(f"All comments: {label}", "Show every comment, not only the last five", self.action_more)
+
+    def action_comment(self) -> None:
+        if self.ticket is None:
+            self.notify("Comment: the ticket is not loaded yet.", timeout=4)
+            return
+        self.app.push_screen(CommentScreen(self.ticket), callback=lambda sent: self.load() if sent else None)
 
     def action_bill(self) -> None:
         self.app.push_screen(BillingScreen(self.ticket_id), callback=lambda _: self.load())

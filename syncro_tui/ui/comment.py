@@ -1,0 +1,157 @@
+"""Comment on a ticket: subject, body, and visibility as Syncro really has it (SYNCRO.md section 6).
+
+A plain sentence says who receives it (the contact's address for an email
+reply). The body is sent as Syncro HTML with ``<br>`` breaks, lists as "• "
+lines. A customer-visible comment that looks like it hands over a password,
+key or token is stopped, with the offending text highlighted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+
+from ..api.models import Ticket
+from ..domain.comment import CommentDraft, Visibility, audience
+from ..domain.plan import comment_on
+from ..domain.ticket import email_recipient
+from .text import clean, literal
+from .widgets import AttributionBanner, ReportsFailures
+from .writing import confirm_and_send
+
+#: Private is the default: nothing reaches a customer unless the tech chooses so.
+DEFAULT_VISIBILITY = Visibility.PRIVATE
+
+
+@dataclass
+class CommentForm:
+    """What the tech typed, kept per ticket for the app's run."""
+
+    subject: str = ""
+    visibility: str = DEFAULT_VISIBILITY.value
+    text: str = ""
+
+
+class CommentScreen(ReportsFailures, Screen[bool]):
+    """Dismisses with True when the comment is in Syncro."""
+
+    BINDINGS = [
+        Binding("escape", "leave", "Back (draft kept)", id="comment.back"),
+        Binding("ctrl+s", "review", "Review and send", id="comment.review", priority=True),
+    ]
+
+    def __init__(self, ticket: Ticket) -> None:
+        super().__init__()
+        self.ticket = ticket
+        self.attempted = False
+        self.sending = False
+
+    @property
+    def form(self) -> CommentForm:
+        forms: dict[int, CommentForm] = self.app.comment_drafts  # type: ignore[attr-defined]
+        return forms.setdefault(self.ticket.id, CommentForm())
+
+    def compose(self) -> ComposeResult:
+        form = self.form
+        head = Text(f"Comment on ticket #{self.ticket.number}  ", style="bold")
+        head.append_text(literal(self.ticket.subject, "bold"))
+        head.append("   ")
+        head.append_text(literal(self.ticket.customer_business_then_name or "", "dim"))
+        yield AttributionBanner(id="attribution")
+        yield Static(head, id="comment-head")
+        with VerticalScroll(id="comment-form"):
+            with Horizontal(classes="bill-row"):
+                yield Input(form.subject, placeholder="Subject", id="subject")
+                yield Select([(v.label, v.value) for v in Visibility], value=form.visibility, allow_blank=False,
+                             id="visibility")
+            yield Static(id="audience", classes="bill-note")
+            yield Label("Body (plain text: line breaks and “- ” lists are kept)")
+            yield TextArea(form.text, id="body", soft_wrap=True, show_line_numbers=False)
+            yield Static(id="comment-problems", classes="bill-problem")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        problem = self.app.attribution_problem()  # type: ignore[attr-defined]
+        if problem and self.app.me is not None:  # type: ignore[attr-defined]
+            self.query_one(AttributionBanner).warn(problem)
+        self.query_one("#subject", Input).focus()
+        self.update_view()
+
+    def draft(self) -> CommentDraft:
+        form = self.form
+        return CommentDraft(form.subject, form.text, Visibility(form.visibility))
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(TextArea.Changed)
+    def changed(self) -> None:
+        form = self.form
+        form.subject = self.query_one("#subject", Input).value
+        form.visibility = str(self.query_one("#visibility", Select).value)
+        form.text = self.query_one("#body", TextArea).text
+        self.update_view()
+
+    def update_view(self) -> None:
+        draft = self.draft()
+        self.query_one("#audience", Static).update(
+            literal(audience(draft.visibility, email_recipient(self.ticket)), "italic"))
+        out = Text()
+        if self.attempted:
+            for problem in draft.problems():
+                out.append(problem + "\n", style="bold red")
+        hazards = draft.hazards()
+        if hazards:
+            out.append(f"Stopped: a customer would see what looks like a password, key, token or internal note "
+                       f"({draft.visibility.label.lower()}). Remove it, or make this a private note.\n",
+                       style="bold red")
+            out.append_text(highlighted(draft.text, hazards))
+        self.query_one("#comment-problems", Static).update(out)
+
+    def action_review(self) -> None:
+        if self.sending:
+            return
+        self.attempted = True
+        self.update_view()
+        draft = self.draft()
+        try:
+            plan = comment_on(self.ticket, draft, recipient=email_recipient(self.ticket))
+        except ValueError as exc:
+            self.notify(str(exc), title="Not ready to send", severity="error", timeout=8)
+            self.query_one("#body" if draft.subject.strip() else "#subject").focus()
+            return
+        self.send(plan)
+
+    @work(exclusive=True, group="comment-send", exit_on_error=False)
+    async def send(self, plan) -> None:  # type: ignore[no-untyped-def]
+        self.sending = True
+        try:
+            outcome = await confirm_and_send(self.app, plan)  # type: ignore[arg-type]
+        finally:
+            self.sending = False
+        if outcome is not None and outcome.steps and outcome.steps[0].landed:
+            self.app.comment_drafts.pop(self.ticket.id, None)  # type: ignore[attr-defined]
+            self.dismiss(True)
+
+    def action_leave(self) -> None:
+        if not self.sending:
+            self.dismiss(False)
+
+
+def highlighted(text: str, spans: list[tuple[int, int]]) -> Text:
+    """The text with ``spans`` marked; each piece is cleaned on its own, so the marks stay on the right words."""
+    out, at = Text(), 0
+    for start, end in spans:
+        if start < at:  # overlapping spans: mark the rest of this one only
+            start = at
+        out.append(clean(text[at:start], single_line=False), style="dim")
+        out.append(clean(text[start:end], single_line=False), style="bold white on red")
+        at = max(at, end)
+    out.append(clean(text[at:], single_line=False), style="dim")
+    return out
