@@ -144,9 +144,6 @@ class BillingScreen(ReportsFailures, Screen[None]):
         return self.app.session.now().astimezone(self.app.time_zone)  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
-        problem = self.app.attribution_problem()  # type: ignore[attr-defined]
-        if problem and self.app.me is not None:  # type: ignore[attr-defined]
-            self.query_one(AttributionBanner).warn(problem)
         self.query_one("#long", Checkbox).display = False
         self.query_one("#ack", Checkbox).display = False
         self.query_one("#ended-label", Label).update(f"Work ended ({self.app.time_zone.key})")  # type: ignore[attr-defined]

@@ -78,9 +78,6 @@ class CommentScreen(ReportsFailures, Screen[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
-        problem = self.app.attribution_problem()  # type: ignore[attr-defined]
-        if problem and self.app.me is not None:  # type: ignore[attr-defined]
-            self.query_one(AttributionBanner).warn(problem)
         self.query_one("#subject", Input).focus()
         self.update_view()
 

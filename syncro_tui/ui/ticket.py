@@ -62,9 +62,6 @@ class TicketScreen(ReportsFailures, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        problem = self.app.attribution_problem()  # type: ignore[attr-defined]
-        if problem and self.app.me is not None:  # type: ignore[attr-defined]
-            self.query_one(AttributionBanner).warn(problem)
         self.load()
 
     @work(exclusive=True, group="ticket-load", exit_on_error=False)

@@ -35,6 +35,14 @@ class AttributionBanner(Static):
 
     DEFAULT_CLASSES = "attribution-banner"
 
+    def on_mount(self) -> None:
+        """A screen opened once the key is known shows the problem at once (the queue is warned at start)."""
+        app = self.app
+        if getattr(app, "me", None) is not None:
+            problem = app.attribution_problem()  # type: ignore[attr-defined]
+            if problem:
+                self.warn(problem)
+
     def warn(self, message: str) -> None:
         self.update(Text(" ⚠ " + clean(message), style="bold"))
         self.add_class("-shown")

@@ -49,6 +49,14 @@ async def open_wizard(pilot) -> BillingScreen:
     return screen
 
 
+async def wizard_on_selected(pilot, sim: Simulator):
+    """The queue's selected ticket, cleared of billing, with the wizard open on it."""
+    await settle(pilot)
+    ticket = selected_ticket(pilot.app)
+    clear_billing(sim, ticket.id)
+    return ticket, await open_wizard(pilot)
+
+
 async def choose_labor(pilot, downs: int) -> None:
     """With the labor Select focused: open it, move ``downs`` options past "Choose…", pick."""
     await pilot.press("enter", *["down"] * downs, "enter")
@@ -67,10 +75,7 @@ async def test_the_wizard_bills_a_ticket_to_invoiced_by_keys(tmp_path) -> None:
     sim = make_simulator()
     app = make_app(sim, journal_path=tmp_path / "j.sqlite")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        ticket = selected_ticket(app)
-        clear_billing(sim, ticket.id)
-        screen = await open_wizard(pilot)
+        ticket, screen = await wizard_on_selected(pilot, sim)
         await fill(pilot, "45", 1, "Replaced the switch.\n- tested every port")
         assert "Labor - Remote Business" in text_of(screen, "#bill-plan") and "$112.50" in text_of(screen, "#bill-plan")
         assert "✗" not in text_of(screen, "#bill-checks")
@@ -136,9 +141,7 @@ async def test_a_secret_in_a_customer_visible_comment_blocks_sending(tmp_path) -
     sim = make_simulator()
     app = make_app(sim, journal_path=tmp_path / "j.sqlite")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        clear_billing(sim, selected_ticket(app).id)
-        screen = await open_wizard(pilot)
+        _, screen = await wizard_on_selected(pilot, sim)
         await fill(pilot, "30", 2, "Reset the router. The new password: Hunter22")
         assert "✗ Nothing internal or secret" in text_of(screen, "#bill-checks")
         assert "password: Hunter22" in text_of(screen, "#bill-checks")
@@ -157,9 +160,7 @@ async def test_leaving_keeps_the_draft_and_a_billed_run_does_not_come_back(tmp_p
     sim = make_simulator()
     app = make_app(sim, journal_path=tmp_path / "j.sqlite")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        clear_billing(sim, selected_ticket(app).id)
-        await open_wizard(pilot)
+        await wizard_on_selected(pilot, sim)
         await fill(pilot, "50", 1, "Cleaned up the print queue.")
         await pilot.press("escape")
         await settle(pilot)
@@ -297,10 +298,7 @@ async def test_a_run_stopped_part_way_cannot_be_sent_again_from_the_form(tmp_pat
     sim = make_simulator()
     app = make_app(sim, journal_path=tmp_path / "j.sqlite")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        ticket = selected_ticket(app)
-        clear_billing(sim, ticket.id)
-        screen = await open_wizard(pilot)
+        ticket, screen = await wizard_on_selected(pilot, sim)
         await fill(pilot, "45", 1, "Replaced the switch.")
         sim.add_fault(kind="500", route="create_invoice", when="before", times=5)
         await pilot.press("ctrl+s")
