@@ -43,7 +43,8 @@ def outcome_text(group: Group) -> str:
         return "Unfinished"
     what = {StepState.PLANNED: "not sent yet", StepState.SENDING: "in flight when the app stopped",
             StepState.UNKNOWN: "outcome unknown", StepState.ABSENT: "did not land",
-            StepState.FAILED: f"refused: {step.error or ''}"}.get(step.state, str(step.state))
+            StepState.FAILED: f"{'check failed' if step.expect is not None else 'refused'}: {step.error or ''}"
+            }.get(step.state, str(step.state))
     return f"Unfinished: call {step.seq + 1} ({step.call}): {what}"
 
 

@@ -255,3 +255,17 @@ def test_the_situation_warns_about_invoices_and_uncharged_timers() -> None:
     customer = Customer.model_validate(sim.store.get_customer(invoiced["customer_id"])["customer"])
     warnings = Situation(ticket, customer, tuple(invoices)).warnings
     assert warnings and "already invoiced" in warnings[0]
+
+
+async def test_a_failed_check_reads_as_such_in_the_activity(tmp_path) -> None:
+    from syncro_tui.writes.activity import outcome_text
+
+    sim = make_simulator()
+    ticket = fresh_ticket(sim)
+    wp = write_path(sim, tmp_path)
+    *_, plan = await billing_plan(wp, ticket["id"], 45, "remote")
+    sim.store.add_line_item(ticket["id"], {"name": "Cable", "description": "Cat6", "quantity": "1",
+                                           "price_retail": "12.00", "taxable": False}, key="demo-key")
+    outcome = await wp.execute(plan)
+    text = outcome_text(wp.journal.group(outcome.group_id))
+    assert text.startswith("Unfinished: call 7 (check_invoice): check failed: INVOICE #")
