@@ -160,3 +160,18 @@ def test_comment_screen_snapshot(snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(sim), terminal_size=(150, 32), run_before=run_before)
+
+
+def test_comment_confirm_snapshot(snap_compare) -> None:
+    sim = make_simulator()
+
+    async def run_before(pilot) -> None:
+        await open_comment(pilot)
+        await type_text(pilot, "Printer fixed")
+        await choose(pilot, Visibility.EMAIL)
+        await type_text(pilot, "It prints again.\n- replaced the fuser")
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.pause()  # (not settle: the send worker waits on this confirm)
+
+    assert snap_compare(make_app(sim), terminal_size=(150, 32), run_before=run_before)
