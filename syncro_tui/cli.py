@@ -235,7 +235,7 @@ def run_bill(args: argparse.Namespace) -> int:
     connection = _connect(args)
     if isinstance(connection, int):
         return connection
-    client, config, close = connection
+    client, config = connection
     rates = config.rate_table()
 
     async def read() -> billing.Situation:
@@ -248,8 +248,6 @@ def run_bill(args: argparse.Namespace) -> int:
         return fail(str(exc))
     except SyncroError as exc:
         return fail(f"could not read the ticket and customer: {exc}", _exit_for(exc))
-    finally:
-        close()
     time = billing.plan_time(minutes, args.labor, ended_at=ended, prepay_hours=situation.prepaid, rates=rates)
     comment = CommentDraft(args.subject, args.comment, Visibility(args.visibility)) if args.comment else None
     plan = bill_time(situation.ticket, time, comment=comment, description=args.description or situation.ticket.subject,
@@ -307,7 +305,7 @@ def run_rates(args: argparse.Namespace) -> int:
     connection = _connect(args)
     if isinstance(connection, int):
         return connection
-    client, _config, close = connection
+    client, _config = connection
 
     async def read() -> dict[int, Any]:
         async with client:
@@ -317,8 +315,6 @@ def run_rates(args: argparse.Namespace) -> int:
         found = differences(rates, asyncio.run(read()))
     except SyncroError as exc:
         return fail(f"could not read Syncro's products: {exc}", _exit_for(exc))
-    finally:
-        close()
     for line in found:
         print(f"DIFFERENT  {line}")
     print("The rate table matches Syncro's products." if not found else
@@ -337,7 +333,7 @@ def _exit_for(exc: Exception) -> int:
     return EXIT_AUTH if isinstance(exc, AuthError) else NETWORK if isinstance(exc, NetworkError) else 1
 
 
-def _connect(args: argparse.Namespace) -> tuple[Any, Any, Any] | int:
+def _connect(args: argparse.Namespace) -> tuple[Any, Any] | int:
     """A client for the configured profile's account, or for an in-process simulator with ``--demo``."""
     from .config import Config
 
@@ -345,14 +341,14 @@ def _connect(args: argparse.Namespace) -> tuple[Any, Any, Any] | int:
         from .demo import in_process_client
         from .simulator import Simulator
 
-        return in_process_client(Simulator(seed=args.seed, zero_price_rate=0.1)), Config(), lambda: None
+        return in_process_client(Simulator(seed=args.seed, zero_price_rate=0.1)), Config()
     from .api import SyncroClient
 
     account = _account(args)
     if isinstance(account, int):
         return account
     config, _name, profile, key = account
-    return SyncroClient(profile.api_base_url() or "", key, auth_mode=profile.auth_mode), config, lambda: None
+    return SyncroClient(profile.api_base_url() or "", key, auth_mode=profile.auth_mode), config
 
 
 def _account(args: argparse.Namespace) -> tuple[Any, str, Any, str] | int:

@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from ..api.models import Customer, Invoice, LineItem, Ticket, Timer
-from .comment import not_for_customers, secrets_in  # noqa: F401 - secrets_in is part of the checklist's API
+from .comment import not_for_customers
 from .rates import LaborType, Rate, RateTable, Unit
 
 MAX_MINUTES = 24 * 60

@@ -7,8 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from syncro_tui.domain.billing import (LongWork, MinutesProblem, checklist, hours, parse_minutes, plan_time,
-                                       secrets_in)
+from syncro_tui.domain.billing import LongWork, MinutesProblem, checklist, hours, parse_minutes, plan_time
+from syncro_tui.domain.comment import secrets_in
 from syncro_tui.domain.rates import LaborType, RateTable
 
 RATES = RateTable()
