@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from rich.console import Group as RichGroup
 from rich.table import Table
@@ -93,6 +94,9 @@ class BillingScreen(ReportsFailures, Screen[None]):
         self.finished = False
         #: Required-field messages show once the tech has tried to review (not while the form is still empty).
         self.attempted = False
+        #: The run being sent, as previews, and each step's latest state and message (for the progress panel).
+        self.steps: list[dict[str, Any]] = []
+        self.states: dict[int, tuple[StepState, str]] = {}
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -376,7 +380,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
     async def send(self, plan: Plan) -> None:
         self.sending = True
         self.steps = [req.preview() for req in plan.steps]
-        self.states: dict[int, tuple[StepState, str]] = {}
+        self.states = {}
         try:
             outcome = await confirm_and_send(self.app, plan, progress=self.progress)  # type: ignore[arg-type]
         finally:

@@ -20,7 +20,7 @@ from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from ..api.models import Ticket
 from ..domain.comment import CommentDraft, Visibility, audience
-from ..domain.plan import comment_on
+from ..domain.plan import Plan, comment_on
 from ..domain.ticket import email_recipient
 from .text import clean, literal
 from .widgets import AttributionBanner, ReportsFailures
@@ -126,7 +126,7 @@ class CommentScreen(ReportsFailures, Screen[bool]):
         self.send(plan)
 
     @work(exclusive=True, group="comment-send", exit_on_error=False)
-    async def send(self, plan) -> None:  # type: ignore[no-untyped-def]
+    async def send(self, plan: Plan) -> None:
         self.sending = True
         try:
             outcome = await confirm_and_send(self.app, plan)  # type: ignore[arg-type]
