@@ -15,7 +15,7 @@ from ..api import requests as rq
 from ..api.models import LineItem, TicketSummary
 from ..api.requests import ApiRequest, Ref
 from .billing import TimePlan, expected_invoice, hours_text, line_expectation
-from .comment import CommentDraft, audience
+from .comment import CommentDraft, Visibility, audience
 from .rates import RateTable
 
 #: How a conditional step's condition reads (by the field of the earlier step's result it depends on).
@@ -132,3 +132,21 @@ def comment_on(ticket: TicketSummary, draft: CommentDraft, *, recipient: str | N
                 steps=(rq.add_comment(ticket.id, subject=draft.subject.strip(), body=draft.body,
                                       hidden=draft.visibility.hidden, do_not_email=draft.visibility.do_not_email),),
                 ticket_id=ticket.id, notes=(audience(draft.visibility, recipient),))
+
+
+def close_ticket(ticket: TicketSummary, *, status: str, resolution: str | None) -> Plan:
+    """Close: an optional resolution comment (a public note: on the ticket, nobody emailed), then the resolved status."""
+    steps: list[ApiRequest[Any]] = []
+    notes = []
+    if resolution and resolution.strip():
+        draft = CommentDraft("Resolution", resolution, Visibility.PUBLIC)
+        if draft.hazards():
+            raise ValueError("The resolution would show the customer what looks like a password, key, token or "
+                             "internal note.")
+        steps.append(rq.add_comment(ticket.id, subject=draft.subject, body=draft.body, hidden=False, do_not_email=True))
+        notes.append(audience(Visibility.PUBLIC, None))
+    steps.append(rq.update_ticket(ticket.id, {"status": status}))
+    who = ticket.customer_business_then_name or f"customer {ticket.customer_id}"
+    return Plan(kind="close", title=f"Ticket #{ticket.number} ({who}): close (status {ticket.status} → {status})"
+                + (" with a resolution comment" if len(steps) == 2 else ""),
+                steps=tuple(steps), ticket_id=ticket.id, notes=tuple(notes))

@@ -63,22 +63,28 @@ class NoteScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="note.cancel")]
 
-    def __init__(self, prompt: str, placeholder: str = "") -> None:
+    def __init__(self, prompt: str, placeholder: str = "", *, optional: bool = False) -> None:
+        """With ``optional``, Enter on an empty box answers "" (none); Escape still cancels."""
         super().__init__()
         self.prompt = prompt
         self.placeholder = placeholder
+        self.optional = optional
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(literal(self.prompt, "bold", single_line=False), classes="dialog-title")
             yield Input(placeholder=self.placeholder, id="note")
-            yield Static(Text("Enter saves the note, Escape cancels.", style="italic"), classes="dialog-help")
+            yield Static(Text("Enter saves the note" + (" (empty: none)" if self.optional else "") + ", Escape cancels.",
+                              style="italic"), classes="dialog-help")
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
         if not self.is_active:
             return
         note = event.value.strip()
+        if not note and self.optional:
+            self.dismiss("")
+            return
         if not note:
             self.notify("Write a few words: the note is what a colleague reads later.", severity="warning")
             return

@@ -6,15 +6,18 @@ Run inside a worker: it waits for the pickers and the confirm.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..api import SyncroError
 from ..api.models import TicketSummary
-from ..domain.plan import change_ticket
+from ..domain.plan import change_ticket, close_ticket
+from ..domain.session_log import log_path, render
 from ..writes.path import GroupOutcome
-from .dialogs import ChoiceScreen
+from ..writes.session_log import write_new
+from .dialogs import ChoiceScreen, NoteScreen
 from .text import clean
-from .writing import confirm_and_send
+from .writing import confirm_and_send, writes_allowed
 
 if TYPE_CHECKING:
     from .app import SyncroApp
@@ -65,8 +68,64 @@ async def triage(app: SyncroApp, ticket: TicketSummary, action: str) -> GroupOut
             return None
         fields, words = {"priority": value}, f"priority {ticket.priority or 'none'} → {value}"
     elif action == "close":
-        resolved = app.session.config.tickets.resolved_status
-        fields, words = {"status": resolved}, f"close (status {ticket.status} → {resolved})"
+        return await close(app, ticket)
     else:
         raise ValueError(f"unknown triage action {action!r}")
     return await confirm_and_send(app, change_ticket(ticket, fields, kind=action, words=words))
+
+
+async def close(app: SyncroApp, ticket: TicketSummary) -> GroupOutcome | None:
+    """The resolved status, an optional resolution comment, then the offer to write the session log."""
+    if not writes_allowed(app):  # say so before the tech writes a resolution in vain
+        return None
+    resolved = app.session.config.tickets.resolved_status
+    statuses = app.ticket_settings.ticket_status_list if app.ticket_settings else []
+    if statuses and resolved not in statuses:
+        app.notify(f"The account has no status “{resolved}”: set tickets.resolved_status in the config to one of "
+                   f"{', '.join(statuses)}.", title="Cannot close", severity="error", timeout=15)
+        return None
+    resolution = await app.push_screen_wait(NoteScreen(
+        f"Close ticket #{ticket.number}: {clean(ticket.subject)}\nResolution comment (a public note on the ticket; "
+        "nobody is emailed):", "What was done", optional=True))
+    if resolution is None:
+        return None
+    try:
+        plan = close_ticket(ticket, status=resolved, resolution=resolution)
+    except ValueError as exc:
+        app.notify(str(exc), title="Not sent", severity="error", timeout=15)
+        return None
+    outcome = await confirm_and_send(app, plan)
+    if outcome is not None and outcome.done:
+        await offer_session_log(app, ticket.id, resolution)
+    return outcome
+
+
+async def offer_session_log(app: SyncroApp, ticket_id: int, resolution: str) -> Path | None:
+    """SYNCRO.md section 12: offer to write the session log under the configured root (never over a file)."""
+    root = app.session.config.session_log_root
+    if not root:  # not configured: no offer (the README says how to turn it on)
+        return None
+    try:
+        ticket = await app.session.client.get_ticket(ticket_id)
+    except SyncroError as exc:
+        app.notify(f"The ticket could not be read for the session log: {exc}", severity="error", timeout=15)
+        return None
+    closed_at = app.session.now()
+    path = log_path(Path(root).expanduser(), customer=ticket.customer.display_name if ticket.customer
+                    else ticket.customer_business_then_name or "customer", number=ticket.number,
+                    day=closed_at.astimezone(app.time_zone))
+    answer = await app.push_screen_wait(ChoiceScreen(f"Write the session log?\n{path}",
+                                                     [("write", "Write it"), ("skip", "Not now")]))
+    if answer != "write":
+        return None
+    try:
+        write_new(path, render(ticket, resolution=resolution or None, closed_at=closed_at, zone=app.time_zone))
+    except FileExistsError:
+        app.notify(f"{path} already exists: it was not overwritten.", title="Session log", severity="warning",
+                   timeout=15)
+        return None
+    except OSError as exc:
+        app.notify(f"The session log could not be written: {exc}", title="Session log", severity="error", timeout=15)
+        return None
+    app.notify(str(path), title="Session log written", timeout=8)
+    return path

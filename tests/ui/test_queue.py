@@ -16,6 +16,7 @@ from syncro_tui.ui.ticket import TicketScreen
 
 from ..conftest import FIXED_DAY, make_simulator
 from .helpers import SIZE, make_app, notices, settle, wait_for_screen
+from .test_writes_ui import close_selected
 
 OPEN = ("Resolved", "Invoiced", "Closed")
 
@@ -284,7 +285,7 @@ async def test_auto_refresh_pauses_while_a_confirm_is_open() -> None:
     app = make_app(sim, config=Config(queue=fast))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("c")
+        await close_selected(pilot)
         await wait_for_screen(pilot, ConfirmScreen)
         sim.calls.clear()
         await asyncio.sleep(0.8)

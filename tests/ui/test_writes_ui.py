@@ -33,6 +33,16 @@ def puts(sim: Simulator) -> list[tuple[str, str]]:
     return [c for c in sim.calls if c[0] != "GET"]
 
 
+async def close_selected(pilot, resolution: str = "") -> None:
+    """``c`` on the selected ticket, then the resolution comment (empty: none)."""
+    await pilot.press("c")
+    await wait_for_screen(pilot, NoteScreen)
+    await pilot.pause()
+    if resolution:
+        await pilot.press(*resolution)
+    await pilot.press("enter")
+
+
 async def pick(pilot, label: str) -> None:
     """In a ChoiceScreen: move to the option whose id is ``label`` and press Enter."""
     screen = await wait_for_screen(pilot, ChoiceScreen)
@@ -105,7 +115,7 @@ async def test_assign_priority_and_close_each_reach_syncro(tmp_path) -> None:
         await settle(pilot)
         record = server_ticket(sim, ticket.id)
         assert (record["user_id"], record["priority"]) == (2107, "3 Low")
-        await pilot.press("c")
+        await close_selected(pilot)
         confirm = await wait_for_screen(pilot, ConfirmScreen)
         assert confirm.requests[0].body == {"status": "Resolved"}
         await pilot.press("s")
@@ -133,7 +143,7 @@ async def test_a_write_that_did_not_land_asks_before_it_is_sent_again(tmp_path) 
         await settle(pilot)
         ticket = selected_ticket(app)
         sim.add_fault(kind="timeout", route="update_ticket", when="before", delay=1)
-        await pilot.press("c")
+        await close_selected(pilot)
         await wait_for_screen(pilot, ConfirmScreen)
         await pilot.press("s")
         for _ in range(100):  # the first confirm closes; the read-back finds nothing; a new confirm asks
@@ -209,7 +219,7 @@ async def test_activity_lists_todays_writes_and_exports_csv_and_json(tmp_path) -
         await wait_for_screen(pilot, UnfinishedScreen)
         await pilot.press("escape")  # later
         await settle(pilot)
-        await pilot.press("c")
+        await close_selected(pilot)
         await wait_for_screen(pilot, ConfirmScreen)
         await pilot.press("s")
         await settle(pilot)
@@ -245,7 +255,8 @@ def test_activity_snapshot(snap_compare, tmp_path) -> None:
         await wait_for_screen(pilot, UnfinishedScreen)
         await pilot.press("escape")
         await settle(pilot)
-        await pilot.press("j", "c")
+        await pilot.press("j")
+        await close_selected(pilot)
         await wait_for_screen(pilot, ConfirmScreen)
         await pilot.press("s")
         await settle(pilot)
