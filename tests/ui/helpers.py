@@ -45,3 +45,21 @@ async def wait_for_screen(pilot, kind: type[S]) -> S:
 def notices(app: SyncroApp) -> str:
     """Every notification shown so far, as one text."""
     return "\n".join(app.shown)  # type: ignore[attr-defined]
+
+
+KEY_NAMES = {" ": "space", ".": "full_stop", ",": "comma", "-": "minus", ":": "colon", "\n": "enter",
+             "!": "exclamation_mark"}
+
+
+async def type_text(pilot, text: str) -> None:
+    """Type ``text`` key by key, as a tech would."""
+    await pilot.press(*(KEY_NAMES.get(ch, ch) for ch in text))
+
+
+def rendered(screen, selector: str) -> str:
+    """What a Static shows, as plain text on one line (so wrapping does not split phrases)."""
+    from rich.console import Console
+
+    console = Console(width=400, record=True, color_system=None)
+    console.print(screen.query_one(selector).content)
+    return " ".join(console.export_text().split())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from textual.widgets import Checkbox, Input, Static
+from textual.widgets import Checkbox, Input
 
 from syncro_tui.simulator import Simulator
 from syncro_tui.ui.billing import BillingScreen
@@ -12,15 +12,8 @@ from syncro_tui.ui.confirm import ConfirmScreen
 from syncro_tui.ui.ticket import TicketScreen
 
 from ..conftest import make_simulator
-from .helpers import SIZE, make_app, notices, settle, wait_for_screen
+from .helpers import SIZE, make_app, notices, rendered, settle, type_text, wait_for_screen
 from .test_writes_ui import puts, selected_ticket
-
-KEY_NAMES = {" ": "space", ".": "full_stop", ",": "comma", "-": "minus", ":": "colon", "\n": "enter", "!": "exclamation_mark"}
-
-
-async def type_text(pilot, text: str) -> None:
-    await pilot.press(*(KEY_NAMES.get(ch, ch) for ch in text))
-
 
 def clear_billing(sim: Simulator, ticket_id: int) -> None:
     """Nothing billed on the ticket yet, so the test counts only what the wizard makes."""
@@ -33,13 +26,7 @@ def on_ticket(sim: Simulator, table: str, ticket_id: int) -> list[dict]:
     return [r for r in sim.store.t(table).values() if r.get("ticket_id") == ticket_id]
 
 
-def text_of(screen: BillingScreen, selector: str) -> str:
-    """What a part of the wizard shows, as plain text on one line (so wrapping does not split phrases)."""
-    from rich.console import Console
-
-    console = Console(width=400, record=True, color_system=None)
-    console.print(screen.query_one(selector, Static).content)
-    return " ".join(console.export_text().split())
+text_of = rendered
 
 
 async def open_wizard(pilot) -> BillingScreen:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from rich.console import Console
-
 from syncro_tui.domain.comment import CommentDraft, Visibility
 from syncro_tui.simulator import Simulator
 from syncro_tui.ui.comment import CommentScreen, highlighted
@@ -11,15 +9,11 @@ from syncro_tui.ui.confirm import ConfirmScreen
 from syncro_tui.ui.ticket import TicketScreen
 
 from ..conftest import make_simulator
-from .helpers import SIZE, make_app, notices, settle, wait_for_screen
-from .test_billing import type_text
+from .helpers import SIZE, make_app, notices, rendered, settle, type_text, wait_for_screen
 from .test_writes_ui import puts, selected_ticket
 
 
-def shown(screen: CommentScreen, selector: str) -> str:
-    console = Console(width=400, record=True, color_system=None)
-    console.print(screen.query_one(selector).content)
-    return " ".join(console.export_text().split())
+shown = rendered
 
 
 def comments_on(sim: Simulator, ticket_id: int, subject: str) -> list[dict]:
