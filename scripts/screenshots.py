@@ -56,7 +56,7 @@ async def main() -> None:
     await shoot("my-open", ["1"])
     await shoot("appointments", ["5"])
     await shoot("ticket", ["1", "j", "j", "enter"], size=(150, 50))
-    await shoot("confirm-status", ["j", "c"], until=ConfirmScreen)
+    await shoot("confirm-status", ["j", "c", "enter"], until=ConfirmScreen)  # close, no resolution comment
     await shoot("wrong-key-banner", [], key="demo-key-marcus")
     await shoot("billing", BILL, size=(150, 45))
     await shoot("billing-confirm", [*BILL, "ctrl+s"], until=ConfirmScreen, size=(150, 45))
