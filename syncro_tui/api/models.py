@@ -64,6 +64,23 @@ class Contact(Model):
     properties: dict[str, Any] = Field(default_factory=dict)
 
 
+class Address(Model):
+    """One of a customer's sites (a ticket's ``address_id``)."""
+
+    id: int
+    name: str | None = None
+    address1: str | None = None
+    address2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+
+    @property
+    def line(self) -> str:
+        place = ", ".join(p for p in (self.address1, self.address2, self.city, self.state) if p)
+        return " — ".join(p for p in (self.name, place) if p) or f"Site {self.id}"
+
+
 class Customer(Model):
     id: int
     firstname: str | None = None
@@ -82,6 +99,7 @@ class Customer(Model):
     #: Prepaid block in hours; absent, null or "0.0" means no block.
     prepay_hours: OptDecimal = None
     contacts: list[Contact] = Field(default_factory=list)
+    addresses: list[Address] = Field(default_factory=list)
 
     @property
     def display_name(self) -> str:
@@ -164,6 +182,8 @@ class Appointment(Model):
     customer_id: int | None = None
     ticket_id: int | None = None
     user_id: int | None = None
+    #: Everyone invited besides the owner.
+    user_ids: list[int] | None = None
     appointment_type_id: int | None = None
     start_at: Timestamp
     end_at: OptTimestamp = None

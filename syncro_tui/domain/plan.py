@@ -48,7 +48,7 @@ class Plan:
 
 
 def new_ticket(ticket: Mapping[str, Any], *, customer_name: str, comment: Mapping[str, Any] | None = None,
-               appointment: Mapping[str, Any] | None = None) -> Plan:
+               appointment: Mapping[str, Any] | None = None, notes: Sequence[str] = ()) -> Plan:
     """A ticket, then its first comment and its appointment, which both need the new ticket's id (SYNCRO.md section 5)."""
     steps: list[ApiRequest[Any]] = [rq.create_ticket(ticket)]
     if comment:
@@ -57,7 +57,7 @@ def new_ticket(ticket: Mapping[str, Any], *, customer_name: str, comment: Mappin
     if appointment:
         steps.append(rq.create_appointment({**appointment, "ticket_id": Ref(0), "customer_id": ticket.get("customer_id")}))
     return Plan(kind="new ticket", title=f"New ticket for {customer_name}: {ticket.get('subject', '')}",
-                steps=tuple(steps))
+                steps=tuple(steps), notes=tuple(notes))
 
 
 def change_ticket(ticket: TicketSummary, fields: Mapping[str, Any], *, kind: str, words: str) -> Plan:

@@ -25,6 +25,10 @@ PERMISSION_MESSAGE = "Not authorized. Please ask account admin to update your gr
 NOT_CLOSED_EXCLUDES = ("Resolved", "Invoiced", "Closed")
 
 
+#: Site ids are derived from the customer id, so the seeded data need not change.
+ADDRESS_ID_BASE = 700_000
+
+
 class SimError(Exception):
     """A response Syncro gives instead of success (status, body as Syncro sends it)."""
 
@@ -206,6 +210,10 @@ class Store:
         )
         if with_contacts:
             out["contacts"] = [c for c in self.t("contacts").values() if c["customer_id"] == customer["id"]]
+            # The customer's sites (a ticket's address_id): here one, the customer's own address.
+            out["addresses"] = [{"id": ADDRESS_ID_BASE + customer["id"], "name": "Main office",
+                                 "address1": customer.get("address"), "address2": customer.get("address_2"),
+                                 "city": customer.get("city"), "state": customer.get("state"), "zip": customer.get("zip")}]
         return out
 
     def list_customers(self, params: Mapping[str, str]) -> JSON:

@@ -1,0 +1,148 @@
+"""A new ticket as the form gathers it, checked and turned into its three calls (SYNCRO.md section 5; no I/O).
+
+The form holds what the tech typed and picked; ``review`` says, per field,
+what is missing or wrong, and builds the plan only when nothing is. Blank
+fields are omitted from the calls, never sent as null.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .comment import CommentDraft, Visibility
+from ..api.models import BusinessHours
+from .plan import Plan, new_ticket
+from .when import DATE_HELP, Booking, WhenProblem, booking, describe_span, outside_hours, parse_day, parse_when
+
+INITIAL_ISSUE = "Initial Issue"
+EMERGENCY = "Emergency Service"
+#: Told to the tech on the form and in the confirm: Syncro's API has no field for it.
+NO_INVITE_NOTE = ("“Do not invite” (no calendar invitation to the customer) cannot be set through the API: "
+                  "untick it in Syncro after the appointment is made if the customer must not be invited.")
+
+
+@dataclass
+class NewTicketForm:
+    """What the tech typed and picked; ids are None until picked."""
+
+    customer_id: int | None = None
+    customer_name: str = ""
+    #: What is in the customer box (differs from customer_name while the tech is still searching).
+    customer_text: str = ""
+    subject: str = ""
+    problem_type: str | None = None
+    priority: str | None = None
+    description: str = ""
+    do_not_email: bool = True
+    due: str = ""
+    user_id: int | None = None
+    contact_id: int | None = None
+    address_id: int | None = None
+    asset_id: int | None = None
+    appointment_type_id: int | None = None
+    location: str = ""
+    start: str = ""
+    end: str = ""
+
+
+@dataclass
+class Review:
+    """The form checked: problems by field, what the appointment will be, and the plan when nothing is wrong."""
+
+    problems: dict[str, str] = field(default_factory=dict)
+    slot: Booking | None = None
+    #: Why "4 Urgent" fits this ticket (emergency work, an appointment after hours), when it does.
+    urgent_hint: str | None = None
+    plan: Plan | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self.plan is not None
+
+
+def review(form: NewTicketForm, *, now: datetime, tz: ZoneInfo, appointment_types: dict[int, str],
+           owner: str, hours: Sequence[BusinessHours] = (), urgent: str = "4 Urgent") -> Review:
+    """Check every field; build the plan of SYNCRO.md section 5 when all is well."""
+    out = Review()
+    if form.customer_id is None:
+        typed = form.customer_text.strip()
+        out.problems["customer"] = (f"“{typed}” is not a customer Syncro knows: pick one from the list." if typed
+                                    else "Choose the customer: type part of the name and pick from the list.")
+    if not form.subject.strip():
+        out.problems["subject"] = "The subject is required: it is the ticket's title everywhere."
+    if not form.problem_type:
+        out.problems["problem_type"] = "Choose the issue type (“Not determined” when none fits)."
+    if not form.priority:
+        out.problems["priority"] = "Choose the priority."
+    if not form.description.strip():
+        out.problems["description"] = "Describe the issue: it becomes the ticket's first comment, “Initial Issue”."
+    visibility = Visibility.PUBLIC if form.do_not_email else Visibility.EMAIL
+    draft = CommentDraft(INITIAL_ISSUE, form.description, visibility)
+    if form.description.strip() and draft.hazards():
+        out.problems["description"] = ("The description is on the ticket for the customer to see, and it looks like "
+                                       "it carries a password, key, token or internal note: take it out.")
+    due = None
+    if form.due.strip():
+        try:
+            due = parse_day(form.due, today=now.astimezone(tz).date())
+        except WhenProblem as exc:
+            out.problems["due"] = f"{exc} (due date: {DATE_HELP})"
+    wants_appointment = bool(form.start.strip() or form.end.strip() or form.appointment_type_id or form.location.strip())
+    if wants_appointment:
+        try:
+            parse_when(form.start, now=now, tz=tz)
+        except WhenProblem as exc:
+            out.problems["start"] = (str(exc) if form.start.strip() else
+                                     "The appointment needs a start (or clear its other fields for no appointment).")
+        else:
+            try:
+                out.slot = booking(form.start, form.end, now=now, tz=tz)
+            except WhenProblem as exc:
+                out.problems["end"] = str(exc)
+        if form.appointment_type_id is None:
+            out.problems.setdefault("appointment_type", "Choose the appointment type.")
+    after_hours = outside_hours(out.slot, hours, tz) if out.slot is not None else None
+    if form.priority != urgent:
+        if form.problem_type == EMERGENCY:
+            out.urgent_hint = f"Emergency work: the priority is usually {urgent}."
+        elif after_hours:
+            out.urgent_hint = f"{after_hours} After-hours work is usually {urgent}."
+    if out.problems:
+        return out
+
+    ticket: dict[str, Any] = {
+        "customer_id": form.customer_id,
+        "subject": form.subject.strip(),
+        "problem_type": form.problem_type,
+        "status": "New",
+        "priority": form.priority,
+        "user_id": form.user_id,
+        "due_date": due.isoformat() if due else None,
+        "contact_id": form.contact_id,
+        "address_id": form.address_id,
+    }
+    if form.asset_id is not None:
+        ticket["asset_ids"] = [form.asset_id]
+    appointment = None
+    notes = [f"Initial Issue: {visibility.label.lower()}"
+             + (" (on the ticket; nobody is emailed)." if form.do_not_email else " (the customer is emailed).")]
+    if out.slot is not None:
+        ticket["start_at"], ticket["end_at"] = out.slot.start, out.slot.end
+        kind = appointment_types.get(form.appointment_type_id or -1, f"type {form.appointment_type_id}")
+        appointment = {"summary": f"{form.customer_name} - {form.subject.strip()}",
+                       "appointment_type_id": form.appointment_type_id, "start_at": out.slot.start,
+                       "end_at": out.slot.end, "location": form.location.strip() or None}
+        notes.append(f"Appointment ({kind}): {describe_span(out.slot.start, out.slot.end, tz)}, owned by {owner}.")
+        notes.append(NO_INVITE_NOTE)
+    if due is not None:
+        notes.append(f"Due {due:%a %Y-%m-%d}.")
+    out.plan = new_ticket(ticket, customer_name=form.customer_name,
+                          comment={"subject": INITIAL_ISSUE, "body": draft.body, "hidden": False,
+                                   "do_not_email": form.do_not_email},
+                          appointment=appointment, notes=notes)
+    return out
+

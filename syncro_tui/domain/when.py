@@ -1,0 +1,155 @@
+"""Dates and times as a tech types them, in the account's time zone, and the checks on a booking (no I/O).
+
+Every time is shown with its weekday and zone ("Tue 2026-11-24 10:00 CST"),
+because an appointment once landed on the wrong day when "Saturday" was
+worked out by hand. A booking is checked against the account's business hours
+and the tech's other appointments; those are warnings, never refusals.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from ..api.models import Appointment, BusinessHours
+
+#: An appointment made with no end lasts this long (SYNCRO.md section 5).
+DEFAULT_LENGTH = timedelta(minutes=90)
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+TIME_HELP = "YYYY-MM-DD HH:MM, or today / tomorrow / a weekday, then a time (tomorrow 9:30, fri 2pm)"
+DATE_HELP = "YYYY-MM-DD, today, tomorrow or a weekday"
+
+
+class WhenProblem(ValueError):
+    """The text is not a date or time the app can be sure of; the message says what to write."""
+
+
+_TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
+
+
+def parse_time_of_day(text: str) -> time:
+    match = _TIME.match(text.strip().lower())
+    if not match:
+        raise WhenProblem(f"“{text}” is not a time: write 14:30, 9:00 or 2pm.")
+    hour, minute, half = int(match[1]), int(match[2] or 0), match[3]
+    if half:
+        if not 1 <= hour <= 12:
+            raise WhenProblem(f"“{text}”: with am/pm the hour is 1 to 12.")
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    elif match[2] is None:
+        raise WhenProblem(f"“{text}” is not a time: write 14:00 or 2pm.")
+    if hour > 23 or minute > 59:
+        raise WhenProblem(f"“{text}” is not a time of day.")
+    return time(hour, minute)
+
+
+def parse_day(text: str, *, today: date) -> date:
+    """A day: ISO, today, tomorrow, or a weekday (the next one after today: "fri" on a Friday is a week ahead)."""
+    word = text.strip().lower()
+    if word == "today":
+        return today
+    if word == "tomorrow":
+        return today + timedelta(days=1)
+    for index, name in enumerate(WEEKDAYS):
+        if len(word) >= 3 and name.startswith(word):
+            ahead = (index - today.weekday()) % 7 or 7
+            return today + timedelta(days=ahead)
+    try:
+        return date.fromisoformat(word)
+    except ValueError:
+        raise WhenProblem(f"“{text}” is not a day: write {DATE_HELP}.") from None
+
+
+def parse_when(text: str, *, now: datetime, tz: ZoneInfo) -> datetime:
+    """A moment typed in the account's zone, as an aware datetime in that zone."""
+    words = text.strip().split(maxsplit=1)
+    if len(words) != 2:
+        raise WhenProblem(f"Write a day and a time: {TIME_HELP}.")
+    day = parse_day(words[0], today=now.astimezone(tz).date())
+    moment = datetime.combine(day, parse_time_of_day(words[1]), tzinfo=tz)
+    if moment.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != moment.replace(tzinfo=None):
+        raise WhenProblem(f"{moment:%Y-%m-%d %H:%M} does not exist in {tz.key}: the clocks change then.")
+    return moment
+
+
+def describe(moment: datetime, tz: ZoneInfo) -> str:
+    """"Tue 2026-11-24 10:00 CST": the weekday and the zone are always shown."""
+    local = moment.astimezone(tz)
+    return f"{local:%a %Y-%m-%d %H:%M} {local.tzname()}"
+
+
+def describe_span(start: datetime, end: datetime | None, tz: ZoneInfo) -> str:
+    if end is None:
+        return describe(start, tz)
+    a, b = start.astimezone(tz), end.astimezone(tz)
+    until = f"{b:%H:%M}" if a.date() == b.date() else describe(b, tz)
+    return f"{describe(start, tz)} to {until} ({_length(b - a)})"
+
+
+def _length(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest:02d} min" if hours else f"{rest} min"
+
+
+def typed(moment: datetime, tz: ZoneInfo) -> str:
+    """How a moment is written back into a box, so the tech can edit it."""
+    return f"{moment.astimezone(tz):%Y-%m-%d %H:%M}"
+
+
+@dataclass(frozen=True)
+class Booking:
+    """A start and end the tech chose, checked before anything is sent."""
+
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("booking times must be timezone-aware")
+
+
+def booking(start_text: str, end_text: str, *, now: datetime, tz: ZoneInfo) -> Booking:
+    """Start and end from the boxes; an empty end is start + 90 minutes; an end before the start is refused."""
+    start = parse_when(start_text, now=now, tz=tz)
+    end_text = end_text.strip()
+    if not end_text:
+        end = start + DEFAULT_LENGTH
+    elif _TIME.match(end_text.lower()):
+        end = datetime.combine(start.date(), parse_time_of_day(end_text), tzinfo=tz)
+    else:
+        end = parse_when(end_text, now=now, tz=tz)
+    if end <= start:
+        raise WhenProblem(f"The end ({describe(end, tz)}) must be after the start ({describe(start, tz)}).")
+    return Booking(start, end)
+
+
+def outside_hours(slot: Booking, hours: Sequence[BusinessHours], tz: ZoneInfo) -> str | None:
+    """Why the slot falls outside the account's business hours, or None (also None when the hours are unknown)."""
+    by_day = {h.day.strip().lower(): h for h in hours}
+    if not by_day:
+        return None
+    start, end = slot.start.astimezone(tz), slot.end.astimezone(tz)
+    day = by_day.get(WEEKDAYS[start.weekday()])
+    name = f"{start:%A}"
+    if day is None or day.closed or not day.start or not day.end:
+        return f"The shop is closed on {name}s."
+    opens, closes = parse_time_of_day(day.start), parse_time_of_day(day.end)
+    if start.time() < opens or end.date() != start.date() or end.time() > closes:
+        return f"Outside business hours: {name} is {day.start} to {day.end}."
+    return None
+
+
+def clashes(slot: Booking, others: Iterable[Appointment], *, ignore: int | None = None) -> list[Appointment]:
+    """The appointments (other than ``ignore``) that overlap the slot; one with no end counts as 90 minutes."""
+    return sorted((a for a in others if a.id != ignore
+                   and a.start_at < slot.end and (a.end_at or a.start_at + DEFAULT_LENGTH) > slot.start),
+                  key=lambda a: a.start_at)
+
+
+def involves(appointment: Appointment, user_id: int | None) -> bool:
+    """Whether the tech owns the appointment or is invited to it."""
+    return user_id is not None and (appointment.user_id == user_id or user_id in (appointment.user_ids or ()))

@@ -1,0 +1,79 @@
+"""The new-ticket form checked, and its three calls with blank fields omitted (SYNCRO.md section 5)."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from syncro_tui.domain.new_ticket import NO_INVITE_NOTE, NewTicketForm, review
+from syncro_tui.domain.when import describe
+from tests.domain.test_when import HOURS
+
+TZ = ZoneInfo("America/Chicago")
+NOW = datetime(2026, 11, 20, 15, 0, tzinfo=TZ)
+TYPES = {4322: "Onsite"}
+
+
+def filled(**changes) -> NewTicketForm:
+    form = NewTicketForm(customer_id=12, customer_name="Brightline Dental", customer_text="Brightline Dental",
+                         subject="Printer jams", problem_type="Hardware", priority="2 Normal",
+                         description="Front desk printer jams\n- tray 2\n- every page")
+    for key, value in changes.items():
+        setattr(form, key, value)
+    return form
+
+
+def check(form: NewTicketForm):
+    return review(form, now=NOW, tz=TZ, appointment_types=TYPES, owner="Dana Tech (#7)", hours=HOURS)
+
+
+def test_a_minimal_ticket_is_two_calls_with_blank_fields_left_out():
+    result = check(filled())
+    assert result.problems == {}
+    ticket, comment = result.plan.steps
+    assert ticket.body == {"customer_id": 12, "subject": "Printer jams", "problem_type": "Hardware", "status": "New",
+                           "priority": "2 Normal"}
+    assert comment.body == {"subject": "Initial Issue", "body": "Front desk printer jams<br>• tray 2<br>• every page",
+                            "hidden": False, "do_not_email": True}
+    assert [ref.step for ref in comment.depends_on] == [0]  # the new ticket's id
+
+
+def test_everything_filled_is_three_calls_with_the_appointment_linked():
+    result = check(filled(user_id=7, due="tomorrow", contact_id=3, address_id=700012, asset_id=55, do_not_email=False,
+                          appointment_type_id=4322, location="12 Main St", start="mon 10:00"))
+    ticket, comment, appointment = result.plan.steps
+    assert ticket.body["due_date"] == "2026-11-21" and ticket.body["asset_ids"] == [55]
+    assert ticket.body["user_id"] == 7 and ticket.body["contact_id"] == 3 and ticket.body["address_id"] == 700012
+    assert comment.body["do_not_email"] is False
+    assert appointment.body["start_at"] == "2026-11-23T10:00:00-06:00"
+    assert appointment.body["end_at"] == "2026-11-23T11:30:00-06:00"
+    assert [ref.step for ref in appointment.depends_on] == [0] and appointment.body["customer_id"] == 12
+    assert appointment.body["summary"] == "Brightline Dental - Printer jams"
+    assert NO_INVITE_NOTE in result.plan.notes
+    assert any("Mon 2026-11-23 10:00 CST to 11:30" in note and "Dana Tech" in note for note in result.plan.notes)
+
+
+def test_each_missing_or_wrong_field_is_named_and_nothing_is_planned():
+    result = check(NewTicketForm(customer_text="Nobody Inc", start="mon 10:00", end="9:00", due="someday"))
+    assert result.plan is None
+    assert "“Nobody Inc” is not a customer Syncro knows" in result.problems["customer"]
+    assert {"subject", "problem_type", "priority", "description", "end", "due", "appointment_type"} <= set(result.problems)
+    assert "must be after the start" in result.problems["end"]
+    assert "Choose the customer" in check(NewTicketForm()).problems["customer"]
+
+
+def test_an_appointment_field_without_a_start_asks_for_one():
+    result = check(filled(location="Onsite at the clinic"))
+    assert "needs a start" in result.problems["start"]
+
+
+def test_a_credential_in_the_description_is_stopped():
+    result = check(filled(description="Wifi password: hunter22"))
+    assert result.plan is None and "password" in result.problems["description"]
+
+
+def test_urgent_is_offered_for_emergency_and_after_hours_work():
+    assert "Emergency" in check(filled(problem_type="Emergency Service")).urgent_hint
+    late = check(filled(appointment_type_id=4322, start="mon 18:00"))
+    assert "Outside business hours" in late.urgent_hint
+    assert check(filled(appointment_type_id=4322, start="mon 18:00", priority="4 Urgent")).urgent_hint is None
+    assert check(filled()).urgent_hint is None
+    assert describe(late.slot.start, TZ).startswith("Mon")
