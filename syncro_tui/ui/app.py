@@ -15,8 +15,9 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from ..api import AuthError, NetworkError, SyncroError
-from ..api.models import Me, TicketSettings
+from ..api.models import AccountSettings, Me, TicketSettings
 from ..api.redact import redact
+from ..domain.new_ticket import NewTicketForm
 from ..exit_codes import AUTH as EXIT_AUTH
 from ..exit_codes import NETWORK as EXIT_NETWORK
 from ..session import Session
@@ -56,6 +57,8 @@ class SyncroApp(App[None]):
         #: The account's ticket statuses, techs and saved searches (None until read, or when it cannot be).
         self.ticket_settings: TicketSettings | None = None
         self.priorities: list[str] = []
+        #: The account's problem types, priorities, time zone and business hours (None until read).
+        self.account_settings: AccountSettings | None = None
         self.writes: WritePath | None = None
         #: Why writes are off, when the journal cannot be opened.
         self.writes_off: str | None = None
@@ -63,6 +66,8 @@ class SyncroApp(App[None]):
         self.billing_drafts: dict[int, Draft] = {}
         #: Comments being written, per ticket, kept when the comment screen is left.
         self.comment_drafts: dict[int, CommentForm] = {}
+        #: The new ticket being written, kept when the form is left (one at a time).
+        self.new_ticket_draft: NewTicketForm | None = None
         #: Where Syncro's product disagrees with the rate table, by product id (read once per run of the app).
         self.product_differences: dict[int, list[str]] = {}
 
@@ -117,6 +122,7 @@ class SyncroApp(App[None]):
             self.notify(problem, title="Whose key is this?", severity="error", timeout=30)
         try:
             settings = await client.account_settings()
+            self.account_settings = settings
             self.priorities = settings.priorities
             if settings.time_zone:
                 self.time_zone = ZoneInfo(settings.time_zone)

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..api import SyncroError
 from .text import literal
-from .widgets import ReportsFailures
 
 
 class ChoiceScreen(ModalScreen[str | None]):
@@ -94,26 +96,45 @@ class NoteScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class CustomerSearchScreen(ReportsFailures, ModalScreen[tuple[int, str] | None]):
-    """Type part of a customer's name; Syncro's autocomplete answers; Enter on a name picks it."""
+class CustomerPicker(Vertical):
+    """Type part of a customer's name; Syncro's autocomplete answers; Enter on a name picks it.
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="customer_search.cancel"),
-        Binding("down", "to_list", "Results", show=False, id="customer_search.down"),
-    ]
+    Posts ``Picked`` with the customer, and ``Typed`` when the box changes by hand
+    (so a form knows its customer is no longer the one picked).
+    """
+
+    DEFAULT_CLASSES = "customer-picker"
+    BINDINGS = [Binding("down", "to_list", "Results", show=False, id="customer_picker.down")]
     #: Wait this long after the last keystroke before asking Syncro (one request per pause, not per key).
     DEBOUNCE = 0.3
 
+    @dataclass
+    class Picked(Message):
+        customer_id: int
+        name: str
+
+    @dataclass
+    class Typed(Message):
+        text: str
+
+    def __init__(self, value: str = "", *, help_text: str = "Type, then ↓ and Enter to pick.", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.value = value
+        self.help_text = help_text
+        self._shown = value
+
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(Text("Open a customer's tickets", style="bold"), classes="dialog-title")
-            yield Input(placeholder="customer name, at least 2 letters", id="customer-query")
-            yield OptionList(id="customers")
-            yield Static(Text("Type, then ↓ and Enter to pick; Escape cancels.", style="italic"), id="customer-help",
-                         classes="dialog-help")
+        yield Input(self.value, placeholder="customer name, at least 2 letters", id="customer-query")
+        yield OptionList(id="customers").set_styles("display: none;")
+        yield Static(Text(self.help_text, style="italic"), id="customer-help", classes="dialog-help")
 
     @on(Input.Changed, "#customer-query")
     def typed(self, event: Input.Changed) -> None:
+        event.stop()
+        if event.value == self._shown:  # the name just picked, written back into the box
+            return
+        self._shown = ""
+        self.post_message(self.Typed(event.value))
         self.lookup(event.value.strip())
 
     @work(exclusive=True, group="customer-search")
@@ -121,6 +142,7 @@ class CustomerSearchScreen(ReportsFailures, ModalScreen[tuple[int, str] | None])
         options = self.query_one(OptionList)
         if len(query) < 2:
             options.clear_options()
+            options.display = False
             return
         await asyncio.sleep(self.DEBOUNCE)  # a newer keystroke cancels this worker first
         help_line = self.query_one("#customer-help", Static)
@@ -131,11 +153,14 @@ class CustomerSearchScreen(ReportsFailures, ModalScreen[tuple[int, str] | None])
             return
         options.clear_options()
         options.add_options([Option(literal(c.display_name), id=f"{c.id}:{c.display_name}") for c in found])
-        help_line.update(Text(f"{len(found)} found. ↓ and Enter to pick; Escape cancels." if found
-                              else "No customer matches.", style="italic"))
+        options.display = bool(found)
+        help_line.update(Text(f"{len(found)} found. ↓ and Enter to pick." if found else "No customer matches.",
+                              style="italic"))
 
     @on(Input.Submitted, "#customer-query")
-    def first(self) -> None:
+    def first(self, event: Input.Submitted | None = None) -> None:
+        if event is not None:
+            event.stop()
         options = self.query_one(OptionList)
         if options.option_count:
             options.focus()
@@ -146,10 +171,31 @@ class CustomerSearchScreen(ReportsFailures, ModalScreen[tuple[int, str] | None])
 
     @on(OptionList.OptionSelected, "#customers")
     def picked(self, event: OptionList.OptionSelected) -> None:
-        if not self.is_active:
-            return
+        event.stop()
         customer_id, _, name = (event.option.id or "").partition(":")
-        self.dismiss((int(customer_id), name))
+        self._shown = name
+        self.query_one(Input).value = name
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.display = False
+        self.query_one("#customer-help", Static).update(Text(self.help_text, style="italic"))
+        self.post_message(self.Picked(int(customer_id), name))
+
+
+class CustomerSearchScreen(ModalScreen[tuple[int, str] | None]):
+    """Find a customer by name to open their tickets."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="customer_search.cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text("Open a customer's tickets", style="bold"), classes="dialog-title")
+            yield CustomerPicker(help_text="Type, then ↓ and Enter to pick; Escape cancels.")
+
+    @on(CustomerPicker.Picked)
+    def picked(self, event: CustomerPicker.Picked) -> None:
+        if self.is_active:
+            self.dismiss((event.customer_id, event.name))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

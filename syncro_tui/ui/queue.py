@@ -21,6 +21,7 @@ from ..domain.sections import (Needle, Section, Source, builtin_sections, custom
 from .activity import ActivityScreen
 from .billing import BillingScreen
 from .dialogs import CustomerSearchScreen, NoteScreen
+from .new_ticket import NewTicketScreen
 from .text import clean, literal
 from .ticket import TicketScreen
 from .ticket_table import TicketTable
@@ -56,6 +57,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         Binding("p", "triage('priority')", "Priority", id="queue.priority"),
         Binding("c", "triage('close')", "Close", id="queue.close"),
         Binding("b", "bill", "Bill time", id="queue.bill"),
+        Binding("n", "new_ticket", "New ticket", id="queue.new_ticket"),
         Binding("u", "unfinished", "Unfinished", id="queue.unfinished"),
         Binding("A", "activity", "Activity", key_display="A", id="queue.activity"),
         *(Binding(str(n), f"section({n - 1})", f"Section {n}", show=False, id=f"queue.section_{n}") for n in range(1, 10)),
@@ -466,6 +468,14 @@ class QueueScreen(ReportsFailures, Screen[None]):
             return
         self.app.push_screen(BillingScreen(ticket.id), callback=lambda _: self.refresh_delta())
 
+    def action_new_ticket(self) -> None:
+        self.app.push_screen(NewTicketScreen(), callback=self.ticket_created)
+
+    def ticket_created(self, number: int | None) -> None:
+        if number is not None:
+            self.notify(f"Ticket #{number} is in Syncro.", title="Created", timeout=6)
+            self.refresh_delta()
+
     def palette_commands(self) -> Iterable[SystemCommand]:
         ticket = self.selected_ticket()
         if ticket is not None:
@@ -479,6 +489,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
         for number, section in enumerate(self.sections, start=1):
             yield SystemCommand(f"Section: {clean(section.label)}", f"Key {number}" if number <= 9 else "",
                                 lambda section=section: self.enter(section))
+        yield SystemCommand("New ticket", "One form, one confirm: ticket, first comment, appointment",
+                            self.action_new_ticket)
         yield SystemCommand("Find tickets in Syncro", "Server-side search, all statuses", self.action_find)
         yield SystemCommand("Open a customer's tickets", "Search customers by name", self.action_customer)
         yield SystemCommand("Activity", "What you wrote to Syncro, by day", self.action_activity)

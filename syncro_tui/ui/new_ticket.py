@@ -1,0 +1,378 @@
+"""Create a ticket: one form gathers everything, one preview, one confirm, three calls (SYNCRO.md section 5).
+
+Customer (autocomplete), subject, issue type, priority, description, do-not-email,
+due date, assigned tech, contact and site (from the customer), asset (search),
+and an optional appointment whose times show weekday and zone and are checked
+against business hours and the owner's other appointments. The rules live in
+``domain.new_ticket``; this screen renders, reads what Syncro lists, and asks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
+
+from ..api import SyncroError
+from ..api.models import Appointment, Asset, Customer
+from ..domain.new_ticket import NO_INVITE_NOTE, NewTicketForm, Review, review
+from ..domain.when import TIME_HELP, clashes, describe_span, involves, outside_hours
+from .dialogs import CustomerPicker
+from .text import literal
+from .widgets import AttributionBanner, ReportsFailures
+from .writing import confirm_and_send
+
+#: Which box each of the review's problems belongs to (focus goes to the first on review).
+FIELDS = {"customer": "#customer-query", "subject": "#subject", "problem_type": "#problem_type",
+          "priority": "#priority", "description": "#issue", "due": "#due", "start": "#start", "end": "#end",
+          "appointment_type": "#appointment_type"}
+LABELS = {"customer": "Customer", "subject": "Subject", "problem_type": "Issue type", "priority": "Priority",
+          "description": "Description", "due": "Due date", "start": "Appointment start", "end": "Appointment end",
+          "appointment_type": "Appointment type"}
+BOXES = {"subject": "#subject", "due": "#due", "location": "#location", "start": "#start", "end": "#end"}
+PICKS = {"problem_type": "#problem_type", "priority": "#priority", "user_id": "#tech", "contact_id": "#contact",
+         "address_id": "#address", "asset_id": "#asset", "appointment_type_id": "#appointment_type"}
+
+
+class NewTicketScreen(ReportsFailures, Screen[int | None]):
+    """Dismisses with the new ticket's number once it is in Syncro."""
+
+    BINDINGS = [
+        Binding("escape", "leave", "Back (form kept)", id="new_ticket.back"),
+        Binding("ctrl+s", "review", "Review and create", id="new_ticket.review", priority=True),
+        Binding("ctrl+r", "reload", "Read lists again", id="new_ticket.reload"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.customer: Customer | None = None
+        self.assets: list[Asset] = []
+        #: The owner's appointments on the day of the slot being booked (for the clash warning).
+        self.day_appointments: list[Appointment] = []
+        self._day: date | None = None
+        self.checked = Review()
+        self.attempted = False
+        self.sending = False
+
+    @property
+    def form(self) -> NewTicketForm:
+        app: Any = self.app
+        if app.new_ticket_draft is None:
+            settings = app.session.config.tickets
+            app.new_ticket_draft = NewTicketForm(priority=settings.priority, problem_type=settings.problem_type,
+                                                 user_id=app.me.user_id if app.me else None)
+        return app.new_ticket_draft  # type: ignore[no-any-return]
+
+    def compose(self) -> ComposeResult:
+        form = self.form
+        yield AttributionBanner(id="attribution")
+        yield Static(Text("New ticket", style="bold"), id="nt-head")
+        with Horizontal(id="bill-main"):
+            with VerticalScroll(id="bill-form"):
+                yield Label("Customer")
+                yield CustomerPicker(form.customer_text, id="customer")
+                yield Label("Subject")
+                yield Input(form.subject, id="subject")
+                with Horizontal(classes="bill-row"):
+                    yield self.field("Issue type", Select([], prompt="Choose…", id="problem_type"))
+                    yield self.field("Priority", Select([], prompt="Choose…", id="priority"))
+                yield Static(id="urgent-hint", classes="bill-note")
+                with Horizontal(classes="bill-row"):
+                    yield self.field("Assigned tech", Select([], prompt="Nobody", id="tech"))
+                    yield self.field("Due date", Input(form.due, placeholder="e.g. 2026-11-30, fri", id="due"))
+                with Horizontal(classes="bill-row"):
+                    yield self.field("Contact", Select([], prompt="None", id="contact"))
+                    yield self.field("Site", Select([], prompt="None", id="address"))
+                with Horizontal(classes="bill-row"):
+                    yield self.field("Find an asset", Input(placeholder="name or serial", id="asset-query"))
+                    yield self.field("Asset", Select([], prompt="None", id="asset"))
+                yield Label("Description (the “Initial Issue” comment)")
+                yield TextArea(form.description, id="issue", soft_wrap=True, show_line_numbers=False)
+                yield Checkbox("Do not email the customer (the comment is on the ticket only)", form.do_not_email,
+                               id="do_not_email")
+                yield Label("Appointment (optional: leave the start empty for none)", classes="nt-section")
+                with Horizontal(classes="bill-row"):
+                    yield self.field("Type", Select([], prompt="None", id="appointment_type"))
+                    yield self.field("Location", Input(form.location, id="location"))
+                with Horizontal(classes="bill-row"):
+                    yield self.field("Start", Input(form.start, placeholder="e.g. tomorrow 9:30", id="start"))
+                    yield self.field("End", Input(form.end, placeholder="start + 90 min", id="end"))
+                yield Static(id="when-note", classes="bill-note")
+            with VerticalScroll(id="bill-preview"):
+                yield Static(id="nt-preview")
+                yield Static(id="nt-problems", classes="bill-problem")
+        yield Footer()
+
+    @staticmethod
+    def field(label: str, widget: Any) -> Vertical:
+        return Vertical(Label(label), widget, classes="bill-field")
+
+    def on_mount(self) -> None:
+        self.query_one("#customer-query", Input).focus()
+        self.load_lists()
+        if self.form.customer_id is not None:
+            self.load_customer(self.form.customer_id)
+        self.update_view()
+
+    # ------------------------------------------------------------ what Syncro lists
+    @work(exclusive=True, group="new-ticket-lists", exit_on_error=False)
+    async def load_lists(self) -> None:
+        app: Any = self.app
+        client = app.session.client
+        head = self.query_one("#nt-head", Static)
+        try:
+            if app.account_settings is None:
+                app.account_settings = await client.account_settings()
+            if app.ticket_settings is None:
+                app.ticket_settings = await client.ticket_settings()
+        except SyncroError as exc:
+            head.update(Text(f"New ticket. The account's lists could not be read: {exc}. ctrl+r reads them again.",
+                             style="bold red"))
+            return
+        head.update(Text("New ticket", style="bold"))
+        form, account, tickets = self.form, app.account_settings, app.ticket_settings
+        self.fill("#problem_type", [(literal(p), p) for p in account.problem_types], form.problem_type)
+        urgent = app.session.config.tickets.emergency_priority
+        self.fill("#priority", [(literal(p + ("  (emergency / after hours)" if p == urgent else "")), p)
+                                for p in account.priorities], form.priority)
+        self.fill("#tech", [(literal(u.name), u.id) for u in tickets.users], form.user_id)
+        self.fill("#appointment_type", [(literal(name), type_id) for type_id, name in self.appointment_types().items()],
+                  form.appointment_type_id)
+        self.update_view()
+
+    def appointment_types(self) -> dict[int, str]:
+        """The account's appointment types, else the config's (ids are per shop)."""
+        app: Any = self.app
+        listed = app.ticket_settings.appointment_types if app.ticket_settings else []
+        return {t.id: t.name for t in listed} or {v: k for k, v in app.session.config.appointment_types.items()}
+
+    def fill(self, selector: str, options: Sequence[tuple[Text, Any]], value: Any) -> None:
+        select: Select[Any] = self.query_one(selector, Select)
+        with select.prevent(Select.Changed):
+            select.set_options(options)
+            if value is not None and any(v == value for _, v in options):
+                select.value = value
+
+    @on(CustomerPicker.Picked)
+    def customer_picked(self, event: CustomerPicker.Picked) -> None:
+        form = self.form
+        if form.customer_id != event.customer_id:
+            form.contact_id = form.address_id = form.asset_id = None
+        form.customer_id, form.customer_name, form.customer_text = event.customer_id, event.name, event.name
+        self.load_customer(event.customer_id)
+        self.query_one("#subject", Input).focus()
+        self.update_view()
+
+    @on(CustomerPicker.Typed)
+    def customer_typed(self, event: CustomerPicker.Typed) -> None:
+        form = self.form
+        form.customer_text = event.text
+        if form.customer_id is not None:
+            form.customer_id, form.customer_name = None, ""
+            form.contact_id = form.address_id = form.asset_id = None
+            self.customer, self.assets = None, []
+            for selector in ("#contact", "#address", "#asset"):
+                self.fill(selector, [], None)
+        self.update_view()
+
+    @work(exclusive=True, group="new-ticket-customer", exit_on_error=False)
+    async def load_customer(self, customer_id: int) -> None:
+        client = self.app.session.client  # type: ignore[attr-defined]
+        try:
+            customer, assets = await asyncio.gather(client.get_customer(customer_id), client.list_assets(customer_id))
+        except SyncroError as exc:
+            self.notify(f"The customer's contacts and assets could not be read: {exc}", severity="error", timeout=10)
+            return
+        if self.form.customer_id != customer_id:
+            return  # the tech moved on to another customer
+        self.customer, self.assets = customer, assets
+        form = self.form
+        self.fill("#contact", [(literal(c.name or c.email or f"Contact {c.id}"), c.id) for c in customer.contacts],
+                  form.contact_id)
+        self.fill("#address", [(literal(a.line), a.id) for a in customer.addresses], form.address_id)
+        self.show_assets(assets)
+        self.update_view()
+
+    def show_assets(self, assets: Sequence[Asset]) -> None:
+        self.fill("#asset", [(literal(f"{a.name}  {a.asset_type or ''} {a.asset_serial or ''}".rstrip()), a.id)
+                             for a in assets], self.form.asset_id)
+
+    @on(Input.Changed, "#asset-query")
+    def asset_query(self, event: Input.Changed) -> None:
+        event.stop()
+        if self.form.customer_id is not None:
+            self.find_assets(self.form.customer_id, event.value.strip())
+
+    @work(exclusive=True, group="new-ticket-assets", exit_on_error=False)
+    async def find_assets(self, customer_id: int, query: str) -> None:
+        await asyncio.sleep(CustomerPicker.DEBOUNCE)
+        try:
+            found = await self.app.session.client.list_assets(customer_id, query or None)  # type: ignore[attr-defined]
+        except SyncroError as exc:
+            self.notify(f"The asset search failed: {exc}", severity="error", timeout=8)
+            return
+        self.show_assets(found)
+        if found:
+            self.notify(f"{len(found)} asset{'s' if len(found) != 1 else ''} found: pick one in the Asset list.",
+                        timeout=3)
+        else:
+            self.notify("No asset of this customer matches.", severity="warning", timeout=4)
+
+    # ------------------------------------------------------------ the form
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(TextArea.Changed)
+    @on(Checkbox.Changed)
+    def changed(self) -> None:
+        form = self.form
+        for name, selector in BOXES.items():
+            setattr(form, name, self.query_one(selector, Input).value)
+        for name, selector in PICKS.items():
+            value = self.query_one(selector, Select).value
+            setattr(form, name, None if value is Select.NULL else value)
+        form.description = self.query_one("#issue", TextArea).text
+        form.do_not_email = self.query_one("#do_not_email", Checkbox).value
+        self.update_view()
+
+    def owner(self) -> str:
+        app: Any = self.app
+        return f"{app.me.user_name} (#{app.me.user_id}), whose key this is" if app.me else "the key's owner"
+
+    def check(self) -> Review:
+        app: Any = self.app
+        account = app.account_settings
+        return review(self.form, now=app.session.now(), tz=app.time_zone, appointment_types=self.appointment_types(),
+                      owner=self.owner(), hours=account.business_hours if account else (),
+                      urgent=app.session.config.tickets.emergency_priority)
+
+    def update_view(self) -> None:
+        self.checked = checked = self.check()
+        app: Any = self.app
+        hint = self.query_one("#urgent-hint", Static)
+        hint.update(Text("⚑ " + checked.urgent_hint, style="yellow") if checked.urgent_hint else "")
+        self.query_one("#when-note", Static).update(self.when_note(checked))
+        if checked.slot is not None:
+            self.load_day(checked.slot.start)
+        problems = Text()
+        if self.attempted:
+            for key, problem in checked.problems.items():
+                problems.append(f"{LABELS[key]}: ", style="bold red")
+                problems.append(problem + "\n", style="red")
+        for key, selector in FIELDS.items():
+            self.query_one(selector).set_class(self.attempted and key in checked.problems, "-problem")
+        self.query_one("#nt-problems", Static).update(problems)
+        self.query_one("#nt-preview", Static).update(preview(self.form, checked, app.time_zone))
+
+    def when_note(self, checked: Review) -> Text:
+        app: Any = self.app
+        if checked.slot is None:
+            return Text(f"Times are {app.time_zone.key}: {TIME_HELP}.", style="dim italic")
+        note = Text(describe_span(checked.slot.start, checked.slot.end, app.time_zone), style="bold")
+        note.append(f"  ({app.time_zone.key})\n", style="dim")
+        note.append("Owner: ", style="dim")
+        note.append_text(literal(self.owner()))
+        for warning in self.warnings(checked):
+            note.append("\n⚠ ", style="yellow")
+            note.append_text(literal(warning, "yellow"))
+        note.append("\n" + NO_INVITE_NOTE, style="dim italic")
+        return note
+
+    def warnings(self, checked: Review) -> list[str]:
+        """Outside business hours, and clashes with the owner's other appointments: said, never refused."""
+        if checked.slot is None:
+            return []
+        app: Any = self.app
+        account = app.account_settings
+        late = outside_hours(checked.slot, account.business_hours if account else (), app.time_zone)
+        return ([late] if late else []) + [
+            f"Clashes with {describe_span(other.start_at, other.end_at, app.time_zone)}: {other.summary or ''}"
+            for other in clashes(checked.slot, self.day_appointments)]
+
+    @work(exclusive=True, group="new-ticket-day", exit_on_error=False)
+    async def load_day(self, start: datetime) -> None:
+        """The owner's appointments that day, read once per day looked at (for the clash warning)."""
+        app: Any = self.app
+        day = start.astimezone(app.time_zone).date()
+        if self._day == day:
+            return
+        await asyncio.sleep(CustomerPicker.DEBOUNCE)
+        try:
+            listed = await app.session.client.list_appointments(date_from=day, date_to=day + timedelta(days=1))
+        except SyncroError:
+            return  # the clash warning is a help, not a gate: say nothing rather than guess
+        self._day = day
+        owner = app.me.user_id if app.me else None
+        self.day_appointments = [a for a in listed if involves(a, owner)]
+        self.query_one("#when-note", Static).update(self.when_note(self.checked))
+
+    def action_review(self) -> None:
+        if self.sending:
+            return
+        self.attempted = True
+        self.update_view()
+        checked = self.checked
+        if checked.plan is None:
+            first = next(iter(checked.problems))
+            self.notify(f"{LABELS[first]}: {checked.problems[first]}", title="Not ready to create",
+                        severity="error", timeout=8)
+            self.query_one(FIELDS[first]).focus()
+            return
+        self.send()
+
+    @work(exclusive=True, group="new-ticket-send", exit_on_error=False)
+    async def send(self) -> None:
+        plan = self.checked.plan
+        assert plan is not None
+        self.sending = True
+        try:
+            outcome = await confirm_and_send(self.app, plan, notes=self.warnings(self.checked))  # type: ignore[arg-type]
+        finally:
+            self.sending = False
+        if outcome is None or not outcome.steps or not outcome.steps[0].landed:
+            return
+        self.app.new_ticket_draft = None  # type: ignore[attr-defined]
+        ticket = outcome.steps[0].result
+        number = getattr(ticket, "number", None) or (ticket.get("number") if isinstance(ticket, dict) else None)
+        self.dismiss(number)
+
+    def action_reload(self) -> None:
+        self.load_lists()
+        if self.form.customer_id is not None:
+            self.load_customer(self.form.customer_id)
+
+    def action_leave(self) -> None:
+        if not self.sending:
+            self.dismiss(None)
+
+
+def preview(form: NewTicketForm, checked: Review, tz: Any) -> Text:
+    """The ticket as it will be created, in words, from what the form holds now."""
+    text = Text()
+    text.append("The new ticket\n", style="bold underline")
+    rows = [("Customer", form.customer_name or "—"), ("Subject", form.subject.strip() or "—"),
+            ("Issue type", form.problem_type or "—"), ("Priority", form.priority or "—"),
+            ("Status", "New"), ("Due", form.due.strip() or "—")]
+    for label, value in rows:
+        text.append(f"{label:<12}", style="dim")
+        text.append_text(literal(value))
+        text.append("\n")
+    if checked.slot is not None:
+        text.append(f"{'Appointment':<12}", style="dim")
+        text.append(describe_span(checked.slot.start, checked.slot.end, tz) + "\n")
+    elif not (form.start.strip() or form.end.strip()):
+        text.append(f"{'Appointment':<12}", style="dim")
+        text.append("none\n")
+    calls = 2 + (checked.slot is not None)
+    text.append(f"\n{calls} calls, confirmed once: the ticket, its “Initial Issue” comment"
+                + (", the appointment." if checked.slot is not None else "."), style="italic")
+    text.append("\nctrl+s reviews every call before anything is sent.", style="dim italic")
+    return text
