@@ -86,10 +86,11 @@ def describe_span(start: datetime, end: datetime | None, tz: ZoneInfo) -> str:
         return describe(start, tz)
     a, b = start.astimezone(tz), end.astimezone(tz)
     until = f"{b:%H:%M}" if a.date() == b.date() else describe(b, tz)
-    return f"{describe(start, tz)} to {until} ({_length(b - a)})"
+    return f"{describe(start, tz)} to {until} ({length_text(b - a)})"
 
 
-def _length(span: timedelta) -> str:
+def length_text(span: timedelta) -> str:
+    """"1 h 30 min", "45 min"."""
     minutes = int(span.total_seconds() // 60)
     hours, rest = divmod(minutes, 60)
     return f"{hours} h {rest:02d} min" if hours else f"{rest} min"
@@ -112,12 +113,12 @@ class Booking:
             raise ValueError("booking times must be timezone-aware")
 
 
-def booking(start_text: str, end_text: str, *, now: datetime, tz: ZoneInfo) -> Booking:
-    """Start and end from the boxes; an empty end is start + 90 minutes; an end before the start is refused."""
+def booking(start_text: str, end_text: str, *, now: datetime, tz: ZoneInfo, length: timedelta = DEFAULT_LENGTH) -> Booking:
+    """Start and end from the boxes; an empty end is start + ``length``; an end before the start is refused."""
     start = parse_when(start_text, now=now, tz=tz)
     end_text = end_text.strip()
     if not end_text:
-        end = start + DEFAULT_LENGTH
+        end = start + length
     elif _TIME.match(end_text.lower()):
         end = datetime.combine(start.date(), parse_time_of_day(end_text), tzinfo=tz)
     else:

@@ -183,13 +183,17 @@ class CustomerPicker(Vertical):
 
 
 class CustomerSearchScreen(ModalScreen[tuple[int, str] | None]):
-    """Find a customer by name to open their tickets."""
+    """Find a customer by name (to open their tickets, or their appointments)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="customer_search.cancel")]
 
+    def __init__(self, title: str = "Open a customer's tickets") -> None:
+        super().__init__()
+        self.title_text = title
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text("Open a customer's tickets", style="bold"), classes="dialog-title")
+            yield Static(Text(self.title_text, style="bold"), classes="dialog-title")
             yield CustomerPicker(help_text="Type, then ↓ and Enter to pick; Escape cancels.")
 
     @on(CustomerPicker.Picked)

@@ -19,6 +19,7 @@ from ..domain.queue import Changes, Queue, age, sort_key
 from ..domain.sections import (Needle, Section, Source, builtin_sections, customer_section, haystack, query_section,
                                saved_filter, saved_search)
 from .activity import ActivityScreen
+from .appointments import AppointmentsScreen
 from .billing import BillingScreen
 from .dialogs import CustomerSearchScreen, NoteScreen
 from .new_ticket import NewTicketScreen
@@ -58,6 +59,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         Binding("c", "triage('close')", "Close", id="queue.close"),
         Binding("b", "bill", "Bill time", id="queue.bill"),
         Binding("n", "new_ticket", "New ticket", id="queue.new_ticket"),
+        Binding("t", "appointments", "Appointments", id="queue.appointments"),
         Binding("u", "unfinished", "Unfinished", id="queue.unfinished"),
         Binding("A", "activity", "Activity", key_display="A", id="queue.activity"),
         *(Binding(str(n), f"section({n - 1})", f"Section {n}", show=False, id=f"queue.section_{n}") for n in range(1, 10)),
@@ -468,6 +470,9 @@ class QueueScreen(ReportsFailures, Screen[None]):
             return
         self.app.push_screen(BillingScreen(ticket.id), callback=lambda _: self.refresh_delta())
 
+    def action_appointments(self) -> None:
+        self.app.push_screen(AppointmentsScreen())
+
     def action_new_ticket(self) -> None:
         self.app.push_screen(NewTicketScreen(), callback=self.ticket_created)
 
@@ -489,6 +494,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
         for number, section in enumerate(self.sections, start=1):
             yield SystemCommand(f"Section: {clean(section.label)}", f"Key {number}" if number <= 9 else "",
                                 lambda section=section: self.enter(section))
+        yield SystemCommand("Appointments", "Today's or this week's, mine or everyone's; move one",
+                            self.action_appointments)
         yield SystemCommand("New ticket", "One form, one confirm: ticket, first comment, appointment",
                             self.action_new_ticket)
         yield SystemCommand("Find tickets in Syncro", "Server-side search, all statuses", self.action_find)

@@ -1,0 +1,87 @@
+"""Appointments: which ones a tech is looking at, and moving one (SYNCRO.md sections 4 and 5; no I/O).
+
+``GET /appointments`` ignores ``customer_id``, so appointments are listed by
+date and filtered here, by the customer on the appointment or words in its
+summary. A move is one ``PUT`` with the new start and end; Syncro's answer is
+then checked against the time intended, because a time that lands an hour or
+a day off is worse than one that fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from ..api import requests as rq
+from ..api.models import Appointment
+from .plan import Plan
+from .when import Booking, describe, describe_span, involves
+
+
+class Span(StrEnum):
+    TODAY = "today"
+    WEEK = "week"
+
+
+def days(span: Span, today: date) -> tuple[date, date]:
+    """First and last day shown: today, or Monday to Sunday of this week."""
+    if span is Span.TODAY:
+        return today, today
+    monday = today - timedelta(days=today.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the list shows: the span, mine or everyone's, and one customer (by id, with its name) or none."""
+
+    span: Span = Span.TODAY
+    mine: bool = True
+    customer_id: int | None = None
+    customer_name: str = ""
+
+    def words(self, today: date) -> str:
+        first, last = days(self.span, today)
+        when = f"today, {first:%a %Y-%m-%d}" if self.span is Span.TODAY else f"this week, {first:%a %m-%d} to {last:%a %m-%d}"
+        return (f"{'My' if self.mine else 'Everyone’s'} appointments {when}"
+                + (f", for {self.customer_name}" if self.customer_id is not None else ""))
+
+
+def in_scope(appointments: Iterable[Appointment], scope: Scope, *, user_id: int | None) -> list[Appointment]:
+    """Client-side filters: the tech's own (owner or invited), and the customer (section 4: Syncro ignores it)."""
+    out = []
+    name = scope.customer_name.strip().lower()
+    for appt in appointments:
+        if scope.mine and not involves(appt, user_id):
+            continue
+        if scope.customer_id is not None and appt.customer_id != scope.customer_id and not (
+                name and name in (appt.summary or "").lower()):
+            continue
+        out.append(appt)
+    return sorted(out, key=lambda a: (a.start_at, a.id))
+
+
+def move(appt: Appointment, slot: Booking, *, tz: ZoneInfo, owner: str) -> Plan:
+    """One PUT with the new start and end; the sentence says from when to when, with weekdays and the zone."""
+    if slot.start == appt.start_at and slot.end == appt.end_at:
+        raise ValueError("That is the time it already has.")
+    was = describe_span(appt.start_at, appt.end_at, tz)
+    to = describe_span(slot.start, slot.end, tz)
+    return Plan(kind="appointment", title=f"Move “{appt.summary or f'appointment {appt.id}'}” to {to}",
+                steps=(rq.update_appointment(appt.id, {"start_at": slot.start, "end_at": slot.end}),),
+                ticket_id=appt.ticket_id,
+                notes=(f"Now: {was}.", f"After: {to}.", f"Owner: {owner}.",
+                       "Syncro's answer is checked: the appointment must start at the time intended."))
+
+
+def landed_wrong(saved: Appointment, slot: Booking, tz: ZoneInfo) -> str | None:
+    """None when Syncro's answer starts (and ends) when intended; else what went wrong, in words."""
+    if saved.start_at == slot.start and (saved.end_at is None or saved.end_at == slot.end):
+        return None
+    return (f"Syncro saved the appointment at {describe_span(saved.start_at, saved.end_at, tz)}, not at "
+            f"{describe(slot.start, tz)} as intended. Open it in Syncro and set the time by hand; "
+            "do not send the move again until you have looked.")
+

@@ -1,0 +1,55 @@
+"""Which appointments a tech sees (client-side filters), and a move checked against Syncro's answer."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from syncro_tui.api.models import Appointment
+from syncro_tui.domain.appointments import Scope, Span, days, in_scope, landed_wrong, move
+from syncro_tui.domain.when import Booking
+
+TZ = ZoneInfo("America/Chicago")
+START = datetime(2026, 11, 23, 10, 0, tzinfo=TZ)
+
+
+def appt(id_, *, user_id=7, customer_id=1, summary="Acme - printer", start=START, user_ids=None):
+    return Appointment(id=id_, summary=summary, customer_id=customer_id, user_id=user_id, user_ids=user_ids,
+                       start_at=start, end_at=start + timedelta(minutes=90), ticket_id=100 + id_)
+
+
+def test_days_are_today_or_monday_to_sunday():
+    friday = date(2026, 11, 20)
+    assert days(Span.TODAY, friday) == (friday, friday)
+    assert days(Span.WEEK, friday) == (date(2026, 11, 16), date(2026, 11, 22))
+
+
+def test_mine_and_customer_filters_are_applied_here_because_syncro_ignores_them():
+    listed = [appt(1, start=START + timedelta(hours=2)), appt(2, user_id=8), appt(3, user_id=8, user_ids=[7]),
+              appt(4, customer_id=2, summary="Other Co - server"), appt(5, customer_id=None, summary="ACME - call back")]
+    assert [a.id for a in in_scope(listed, Scope(mine=True), user_id=7)] == [3, 4, 5, 1]
+    assert len(in_scope(listed, Scope(mine=False), user_id=7)) == 5
+    acme = Scope(mine=False, customer_id=1, customer_name="Acme")
+    assert [a.id for a in in_scope(listed, acme, user_id=7)] == [2, 3, 5, 1]
+    assert "Everyone’s appointments this week" in Scope(Span.WEEK, mine=False).words(date(2026, 11, 20))
+
+
+def test_a_move_is_one_put_with_weekdays_in_its_sentence():
+    old = appt(1)
+    slot = Booking(START + timedelta(days=1), START + timedelta(days=1, minutes=60))
+    plan = move(old, slot, tz=TZ, owner="Dana")
+    (req,) = plan.steps
+    assert (req.method, req.path, req.body) == ("PUT", "/appointments/1",
+                                                {"start_at": "2026-11-24T10:00:00-06:00", "end_at": "2026-11-24T11:00:00-06:00"})
+    assert "Tue 2026-11-24 10:00 CST to 11:00" in plan.title
+    assert "Now: Mon 2026-11-23 10:00 CST to 11:30 (1 h 30 min)." in plan.notes
+    with pytest.raises(ValueError, match="already has"):
+        move(old, Booking(old.start_at, old.end_at), tz=TZ, owner="Dana")
+
+
+def test_the_answer_is_checked_against_the_time_intended():
+    slot = Booking(START, START + timedelta(minutes=90))
+    assert landed_wrong(appt(1), slot, TZ) is None
+    an_hour_off = appt(1, start=START + timedelta(hours=1))
+    message = landed_wrong(an_hour_off, slot, TZ)
+    assert "Mon 2026-11-23 11:00 CST" in message and "not at Mon 2026-11-23 10:00 CST" in message
