@@ -407,6 +407,8 @@ def run_app(args: argparse.Namespace) -> int:
     client = SyncroClient(profile.api_base_url() or "", key, auth_mode=profile.auth_mode)
     session = Session(client=client, profile_name=profile_name, profile=profile, config=config,
                       account_label=label, demo=args.demo, journal_path=journal_path)
+    # The demo's simulator also answers as a local model (Ollama's API), so drafting works without one.
+    session.make_drafter(hosts=[server.origin] if server is not None else None)
     from .ui.app import SyncroApp
 
     app = SyncroApp(session)

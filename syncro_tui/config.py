@@ -106,6 +106,19 @@ class PacingSettings(Section):
     headroom: int = 15
 
 
+class DraftingSettings(Section):
+    """A local model (Ollama) that drafts prose; optional (SYNCRO.md section 10)."""
+
+    enabled: bool = True
+    #: Tried in order, once per run of the app: localhost first, then the shop's second host.
+    hosts: list[str] = Field(default_factory=lambda: ["http://localhost:11434"])
+    model: str = "qwen3:14b"
+    #: How long each host gets to answer the check at start.
+    probe_seconds: float = 2.5
+    #: How long one draft may take.
+    timeout_seconds: float = 60.0
+
+
 DEFAULT_APPOINTMENT_TYPES = {"In Shop": 4321, "Onsite": 4322, "Phone Call": 4323, "Reminder": 193053, "Remote": 59289}
 
 
@@ -118,6 +131,7 @@ class Config(Section):
     tickets: TicketDefaults = Field(default_factory=TicketDefaults)
     queue: QueueSettings = Field(default_factory=QueueSettings)
     pacing: PacingSettings = Field(default_factory=PacingSettings)
+    drafting: DraftingSettings = Field(default_factory=DraftingSettings)
     #: Binding id -> keys, e.g. {"queue.refresh" = "f5"}.
     keymap: dict[str, str] = Field(default_factory=dict)
     #: Where session logs are written on close (clients/<customer>/session-logs/ below it).

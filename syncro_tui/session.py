@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .api.client import SyncroClient
+from .api.ollama import OllamaClient
 from .config import Config, Profile, data_dir
 
 
@@ -24,9 +25,18 @@ class Session:
     clock: Callable[[], datetime] | None = None
     #: The write-ahead journal; by default in the user data directory (the demo uses a throwaway one).
     journal_path: Path | None = None
+    #: The local model that drafts prose, or None when drafting is off.
+    drafter: OllamaClient | None = None
 
     def journal_file(self) -> Path:
         return self.journal_path or data_dir() / "journal.sqlite"
+
+    def make_drafter(self, transport: object = None, hosts: list[str] | None = None) -> None:
+        """The drafting client the config asks for (none when drafting is off); ``hosts`` overrides (the demo's)."""
+        settings = self.config.drafting
+        if settings.enabled:
+            self.drafter = OllamaClient(hosts or settings.hosts, settings.model, probe_seconds=settings.probe_seconds,
+                                        timeout_seconds=settings.timeout_seconds, transport=transport)  # type: ignore[arg-type]
 
     def now(self) -> datetime:
         return self.clock() if self.clock else datetime.now(UTC)

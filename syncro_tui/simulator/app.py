@@ -30,6 +30,7 @@ import httpx
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
+from . import model
 from . import seed as seed_module
 from .faults import Fault, FaultPlan
 from .store import PERMISSION_MESSAGE, JSON, SimError, Store
@@ -137,7 +138,7 @@ ROUTES: tuple[Route, ...] = (
     _route("GET", "/invoices/{id}", "get_invoice", lambda s, c: s.get_invoice(c.ids["id"]), IR),
 )
 
-ROUTE_NAMES = frozenset(r.name for r in ROUTES)
+ROUTE_NAMES = frozenset(r.name for r in ROUTES) | frozenset(model.ROUTE_NAMES)
 
 
 def extract_key(request: Request) -> str | None:
@@ -197,6 +198,8 @@ class Simulator:
         self.state_file = Path(state_file) if state_file else None
         #: Every API call answered, as (method, route name): tests count requests with it.
         self.calls: deque[tuple[str, str]] = deque(maxlen=10_000)
+        #: What the stand-in model was sent (tests check that no secret or key reached it).
+        self.model_requests: deque[JSON] = deque(maxlen=100)
         data: dict[str, Any] | None = None
         if self.state_file and self.state_file.exists() and not reset:
             data = json.loads(self.state_file.read_text(encoding="utf-8"))
@@ -246,6 +249,10 @@ class Simulator:
         path = request.url.path
         if path.startswith("/__sim/"):
             response = await self._control(request, path[len("/__sim/"):])
+        elif path in ("/api/tags", "/api/chat"):
+            response = await self._model(request, path)
+            if response is None:
+                return
         elif path.startswith(API_PREFIX + "/") or path == API_PREFIX:
             response = await self._api(request, path[len(API_PREFIX):] or "/", scope, send)
             if response is None:
@@ -312,6 +319,32 @@ class Simulator:
         if fault is not None:
             return await self._fail(fault, send, committed=True)
         return JSONResponse(result, status_code=route.status)
+
+    async def _model(self, request: Request, path: str) -> Response | None:
+        """The Ollama-compatible stand-in (simulator/model.py); no key: a local model has none."""
+        name = "ollama_tags" if path == "/api/tags" else "ollama_chat"
+        method = request.method.upper()
+        if (method, name) not in (("GET", "ollama_tags"), ("POST", "ollama_chat")):
+            return JSONResponse({"error": "method not allowed"}, status_code=405)
+        self.calls.append((method, name))
+        body: JSON = {}
+        if method == "POST":
+            try:
+                body = json.loads(await request.body() or b"{}")
+            except ValueError:
+                return JSONResponse({"error": "invalid JSON"}, status_code=400)
+            self.model_requests.append(body)
+        fault = self.faults.take(method, name)
+        if fault is not None and fault.kind == "timeout":
+            await asyncio.sleep(fault.delay)
+            return JSONResponse({"error": "too late"}, status_code=200)
+        if fault is not None and fault.kind == "drop":
+            raise SimulatedDisconnect()
+        if fault is not None and fault.kind == "500":
+            return JSONResponse({"error": "model crashed"}, status_code=500)
+        if name == "ollama_tags":
+            return JSONResponse(model.tags())
+        return JSONResponse(model.answer(body, prose=fault is not None and fault.kind == "garbage"))
 
     def _match(self, method: str, path: str) -> tuple[Route | None, dict[str, str]]:
         for route in ROUTES:

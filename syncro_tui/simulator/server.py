@@ -38,7 +38,12 @@ class BackgroundSimulator:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}{API_PREFIX}"
+        return f"{self.origin}{API_PREFIX}"
+
+    @property
+    def origin(self) -> str:
+        """Where the simulator answers; also its Ollama-compatible model (``/api/tags``, ``/api/chat``)."""
+        return f"http://{self.host}:{self.port}"
 
     def _run(self) -> None:
         asyncio.run(self.server.serve(sockets=[self.sock]))

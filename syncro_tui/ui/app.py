@@ -79,6 +79,7 @@ class SyncroApp(App[None]):
             self.set_keymap(self.session.config.keymap)
         self.open_journal()
         self.startup()
+        self.probe_model()
 
     def open_journal(self) -> None:
         """No journal, no writes: a write that cannot be recorded first is never sent."""
@@ -93,6 +94,24 @@ class SyncroApp(App[None]):
             return
         self.writes = WritePath(self.session.client, journal, profile_name=self.session.profile_name,
                                 user_id=self.session.profile.user_id, clock=self.session.now)
+
+    @property
+    def model_label(self) -> str:
+        """The drafting model as the status bar says it: off, being checked, ready, or not reachable."""
+        drafter = self.session.drafter
+        if drafter is None:
+            return "off"
+        return "checking…" if drafter.status == "not checked" else ("ready" if drafter.host else "none")
+
+    @work(exclusive=True, group="model-probe", exit_on_error=False)
+    async def probe_model(self) -> None:
+        """Once per run of the app (SYNCRO.md section 10): which host, if any, has the model."""
+        drafter = self.session.drafter
+        if drafter is None:
+            return
+        await drafter.probe()
+        log.info("drafting model: %s", drafter.status)
+        self.queue_screen.update_status()
 
     @property
     def queue_screen(self) -> QueueScreen:
@@ -181,3 +200,5 @@ class SyncroApp(App[None]):
         if self.writes is not None:
             self.writes.journal.close()
         await self.session.client.aclose()
+        if self.session.drafter is not None:
+            await self.session.drafter.aclose()

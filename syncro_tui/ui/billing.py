@@ -27,14 +27,17 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
 
 from ..api import SyncroError
+from ..api.ollama import BillingSuggestion
 from ..domain import billing
 from ..domain.billing import LongWork, MinutesProblem, Situation, TimePlan
+from ..domain.drafting import billing_prompt
 from ..domain.comment import CommentDraft, Visibility, audience
 from ..domain.plan import Plan, bill_time
 from ..domain.rates import LaborType, RateTable, Unit, differences
 from ..domain.ticket import email_recipient
 from ..writes.billing import UnknownTicket, read_products, read_situation
 from ..writes.journal import GroupState, StepState
+from .drafting import HELP, ask, can_draft, history, put
 from .text import clean, literal
 from .widgets import AttributionBanner, ReportsFailures
 from .writing import confirm_and_send
@@ -83,6 +86,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
         Binding("escape", "leave", "Back (draft kept)", id="bill.back"),
         Binding("ctrl+s", "review", "Review and send", id="bill.review", priority=True),
         Binding("ctrl+r", "reload", "Read again", id="bill.reload"),
+        Binding("ctrl+d", "draft", "Draft with the model", id="bill.draft", priority=True),
     ]
 
     def __init__(self, ticket_id: int) -> None:
@@ -427,6 +431,29 @@ class BillingScreen(ReportsFailures, Screen[None]):
         if tail is not None:
             out.append_text(tail)
         self.query_one("#bill-progress", Static).update(out)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return can_draft(self.app) if action == "draft" else True
+
+    @work(exclusive=True, group="bill-draft", exit_on_error=False)
+    async def action_draft(self) -> None:
+        """The model drafts the comment and the invoice line's words from the tech's notes; never an amount."""
+        if self.situation is None:
+            self.notify("Wait until the ticket is read.", timeout=4)
+            return
+        draft, ticket = self.draft, self.situation.ticket
+        labor = LABOR_LABELS[LaborType(draft.labor)].lower() if draft.labor else "labor"
+        work = f"{draft.minutes.strip() or 'some'} minutes of {labor} work"
+        system, user = billing_prompt(subject=ticket.subject, customer=self.situation.customer.display_name,
+                                      history=history(ticket), notes=draft.comment or draft.description, work=work)
+        suggestion = await ask(self.app, system, user, BillingSuggestion)
+        if suggestion is None:
+            return
+        self.query_one("#subject", Input).value = suggestion.comment_subject
+        self.query_one("#description", Input).value = suggestion.line_item_description
+        put(self.query_one("#comment", TextArea), suggestion.comment_body)
+        self.query_one("#comment", TextArea).focus()
+        self.notify(HELP, title=suggestion.preview or "Draft", timeout=10)
 
     def action_leave(self) -> None:
         if self.sending:

@@ -19,9 +19,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from ..api.models import Ticket
+from ..api.ollama import CommentSuggestion
+from ..domain.drafting import comment_prompt
 from ..domain.comment import CommentDraft, Visibility, audience
 from ..domain.plan import Plan, comment_on
 from ..domain.ticket import email_recipient
+from .drafting import HELP, ask, can_draft, history, put
 from .text import clean, literal
 from .widgets import AttributionBanner, ReportsFailures
 from .writing import confirm_and_send
@@ -45,6 +48,7 @@ class CommentScreen(ReportsFailures, Screen[bool]):
     BINDINGS = [
         Binding("escape", "leave", "Back (draft kept)", id="comment.back"),
         Binding("ctrl+s", "review", "Review and send", id="comment.review", priority=True),
+        Binding("ctrl+d", "draft", "Draft with the model", id="comment.draft", priority=True),
     ]
 
     def __init__(self, ticket: Ticket) -> None:
@@ -135,6 +139,23 @@ class CommentScreen(ReportsFailures, Screen[bool]):
         if outcome is not None and outcome.steps and outcome.steps[0].landed:
             self.app.comment_drafts.pop(self.ticket.id, None)  # type: ignore[attr-defined]
             self.dismiss(True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return can_draft(self.app) if action == "draft" else True
+
+    @work(exclusive=True, group="comment-draft", exit_on_error=False)
+    async def action_draft(self) -> None:
+        """The model drafts subject and body from what the tech wrote so far (the notes)."""
+        draft = self.draft()
+        system, user = comment_prompt(subject=self.ticket.subject, customer=self.ticket.customer_business_then_name or "",
+                                      history=history(self.ticket), notes=draft.text, visibility=draft.visibility)
+        suggestion = await ask(self.app, system, user, CommentSuggestion)
+        if suggestion is None:
+            return
+        self.query_one("#subject", Input).value = suggestion.subject
+        put(self.query_one("#body", TextArea), suggestion.body)
+        self.query_one("#body", TextArea).focus()
+        self.notify(HELP, title=suggestion.preview or "Draft", timeout=10)
 
     def action_leave(self) -> None:
         if not self.sending:

@@ -388,6 +388,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
             refreshed=refreshed,
             connection=self.connection_note,
             ok=self.connected,
+            model=app.model_label,  # type: ignore[attr-defined]
         )
 
     # --------------------------------------------------------------- filter

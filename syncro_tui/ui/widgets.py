@@ -10,12 +10,12 @@ from .text import clean
 
 
 class StatusBar(Static):
-    """Whose key, which account, the API budget, the last refresh, the connection."""
+    """Whose key, which account, the API budget, the last refresh, the connection, the drafting model."""
 
     DEFAULT_CLASSES = "status-bar"
 
     def show(self, *, owner: str, account: str, used: int, limit: int, refreshed: str | None, connection: str,
-             ok: bool) -> None:
+             ok: bool, model: str = "") -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(" Key: ", style="dim")
         text.append(clean(owner), style="bold")
@@ -27,6 +27,9 @@ class StatusBar(Static):
         text.append(refreshed or "never")
         text.append("  ")
         text.append("● " + connection, style="green" if ok else "bold red")
+        if model:
+            text.append("  Model: ", style="dim")
+            text.append(clean(model))
         self.update(text)
 
 

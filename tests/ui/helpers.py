@@ -63,3 +63,9 @@ def rendered(screen, selector: str) -> str:
     console = Console(width=400, record=True, color_system=None)
     console.print(screen.query_one(selector).content)
     return " ".join(console.export_text().split())
+
+
+def steady(pilot) -> None:
+    """No blinking cursor in the screen's editors, so a snapshot is the same picture every time."""
+    for editor in pilot.app.screen.query("Input, TextArea"):
+        editor.cursor_blink = False

@@ -9,7 +9,7 @@ from syncro_tui.ui.confirm import ConfirmScreen
 from syncro_tui.ui.dialogs import CustomerSearchScreen, ErrorDialog
 
 from ..conftest import make_simulator
-from .helpers import SIZE, make_app, notices, rendered, settle, type_text, wait_for_screen
+from .helpers import SIZE, make_app, notices, rendered, settle, steady, type_text, wait_for_screen
 
 ME = 1843
 
@@ -175,6 +175,7 @@ def test_move_dialog_snapshot(snap_compare) -> None:
     async def run_before(pilot) -> None:
         screen = await open_list(pilot)
         await move_first_to(pilot, screen, "sat 10:00")
+        steady(pilot)
 
     assert snap_compare(make_app(make_simulator()), terminal_size=SIZE, run_before=run_before)
 

@@ -8,7 +8,7 @@ from syncro_tui.ui.new_ticket import NewTicketScreen
 from syncro_tui.ui.queue import QueueScreen
 
 from ..conftest import make_simulator
-from .helpers import SIZE, make_app, notices, rendered, settle, type_text, wait_for_screen
+from .helpers import SIZE, make_app, notices, rendered, settle, steady, type_text, wait_for_screen
 
 SUBJECT = "Front desk printer jams"
 
@@ -167,6 +167,7 @@ async def fill_for_snapshot(pilot) -> NewTicketScreen:
     await to_field(pilot, screen, "#start")
     await type_text(pilot, "mon 16:30")
     await settle(pilot)
+    steady(pilot)
     return screen
 
 
