@@ -22,14 +22,24 @@ NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 SIZE = (150, 40)
 
 
-async def shoot(name: str, keys: list[str], *, until: type | None = None, size: tuple[int, int] = SIZE,
+#: In a key list: wait here until the app has settled (an autocomplete answered, a list was read).
+SETTLE = None
+
+
+async def shoot(name: str, keys: list[str | None], *, until: type | None = None, size: tuple[int, int] = SIZE,
                 **session_kwargs) -> None:
     """Press ``keys`` on the demo, then wait until everything settled (or until a ``until`` screen is up)."""
     sim = Simulator(seed=1, today=date(2026, 11, 20), clock=lambda: NOW, rate_limit=None)
     app = SyncroApp(in_process_session(sim, clock=lambda: NOW, **session_kwargs))
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        await pilot.press(*keys)
+        for key in keys:
+            if key is SETTLE:
+                await settle(pilot)
+            else:
+                await pilot.press(key)
+        for editor in app.screen.query("Input, TextArea"):
+            editor.cursor_blink = False  # the same picture every time
         if until is None:
             await settle(pilot)
         else:
@@ -50,6 +60,13 @@ BILL = ["b", *typed("90"), "tab", "enter", *["down"] * 4, "enter", *["tab"] * 5,
         *typed("Restored the server after the power cut.\n- checked that everyone can log in")]
 
 
+#: A new ticket for Brightline Dental with an onsite appointment on Monday afternoon.
+NEW_TICKET = ["n", *typed("brightline"), SETTLE, "down", "enter", SETTLE, *typed("Front desk printer jams"),
+              "tab", "enter", "home", *["down"] * 5, "enter", *["tab"] * 8,
+              *typed("Jams on tray 2\n- every page since Friday"), "tab", "tab", "enter", "home", "down", "down",
+              "enter", "tab", *typed("Front desk"), "tab", *typed("mon 14:00"), SETTLE]
+
+
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
     await shoot("queue", [])
@@ -60,6 +77,8 @@ async def main() -> None:
     await shoot("wrong-key-banner", [], key="demo-key-marcus")
     await shoot("billing", BILL, size=(150, 45))
     await shoot("billing-confirm", [*BILL, "ctrl+s"], until=ConfirmScreen, size=(150, 45))
+    await shoot("new-ticket", NEW_TICKET, size=(150, 50))
+    await shoot("appointments-week", ["t", SETTLE, "w", SETTLE, "e"])
 
 
 if __name__ == "__main__":

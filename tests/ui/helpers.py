@@ -69,3 +69,13 @@ def steady(pilot) -> None:
     """No blinking cursor in the screen's editors, so a snapshot is the same picture every time."""
     for editor in pilot.app.screen.query("Input, TextArea"):
         editor.cursor_blink = False
+
+
+async def pick_customer(pilot, screen, text: str) -> None:
+    """In a customer picker with the focus: type, wait for Syncro's autocomplete, pick the first name."""
+    await type_text(pilot, text)
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if screen.query_one("#customers").option_count:
+            break
+    await pilot.press("down", "enter")

@@ -9,7 +9,7 @@ from syncro_tui.ui.confirm import ConfirmScreen
 from syncro_tui.ui.dialogs import CustomerSearchScreen, ErrorDialog
 
 from ..conftest import make_simulator
-from .helpers import SIZE, make_app, notices, rendered, settle, steady, type_text, wait_for_screen
+from .helpers import SIZE, make_app, notices, pick_customer, rendered, settle, steady, type_text, wait_for_screen
 
 ME = 1843
 
@@ -59,12 +59,7 @@ async def test_one_customers_appointments_are_filtered_here(tmp_path) -> None:
         name = target.customer.display_name
         await pilot.press("C")
         picker = await wait_for_screen(pilot, CustomerSearchScreen)
-        await type_text(pilot, name[:8].lower())
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if picker.query_one("#customers").option_count:
-                break
-        await pilot.press("down", "enter")
+        await pick_customer(pilot, picker, name[:8].lower())
         await wait_for_screen(pilot, AppointmentsScreen)
         await settle(pilot)
         assert ids(screen) and all(a.customer_id == target.customer_id for a in screen.shown)

@@ -8,7 +8,7 @@ from syncro_tui.ui.new_ticket import NewTicketScreen
 from syncro_tui.ui.queue import QueueScreen
 
 from ..conftest import make_simulator
-from .helpers import SIZE, make_app, notices, rendered, settle, steady, type_text, wait_for_screen
+from .helpers import SIZE, make_app, notices, pick_customer, rendered, settle, steady, type_text, wait_for_screen
 
 SUBJECT = "Front desk printer jams"
 
@@ -40,14 +40,9 @@ async def pick(pilot, screen, selector: str, value) -> None:
     assert select.value == value
 
 
-async def pick_customer(pilot, screen, text: str) -> None:
+async def choose_customer(pilot, screen, text: str) -> None:
     await to_field(pilot, screen, "#customer-query")
-    await type_text(pilot, text)
-    for _ in range(100):
-        await pilot.pause(0.05)
-        if screen.query_one("#customers").option_count:
-            break
-    await pilot.press("down", "enter")
+    await pick_customer(pilot, screen, text)
     await settle(pilot)
 
 
@@ -63,7 +58,7 @@ async def test_a_ticket_with_its_appointment_lands_as_three_linked_records(tmp_p
     asset = next(a for a in sim.store.t("assets").values() if a["customer_id"] == customer["id"])
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_form(pilot)
-        await pick_customer(pilot, screen, "brightline")
+        await choose_customer(pilot, screen, "brightline")
         assert screen.form.customer_id == customer["id"]
         await to_field(pilot, screen, "#subject")
         await type_text(pilot, SUBJECT)
@@ -157,7 +152,7 @@ async def test_the_form_is_kept_when_left_and_urgent_is_offered_after_hours(tmp_
 
 async def fill_for_snapshot(pilot) -> NewTicketScreen:
     screen = await open_form(pilot)
-    await pick_customer(pilot, screen, "brightline")
+    await choose_customer(pilot, screen, "brightline")
     await to_field(pilot, screen, "#subject")
     await type_text(pilot, SUBJECT)
     await pick(pilot, screen, "#problem_type", "Hardware")

@@ -15,7 +15,7 @@ from syncro_tui.ui.dialogs import CustomerSearchScreen, NoteScreen
 from syncro_tui.ui.ticket import TicketScreen
 
 from ..conftest import FIXED_DAY, make_simulator
-from .helpers import SIZE, make_app, notices, settle, wait_for_screen
+from .helpers import SIZE, make_app, notices, pick_customer, settle, wait_for_screen
 from .test_writes_ui import close_selected
 
 OPEN = ("Resolved", "Invoiced", "Closed")
@@ -134,13 +134,7 @@ async def test_customer_search_opens_a_customers_tickets() -> None:
         await settle(pilot)
         await pilot.press("C")
         screen = await wait_for_screen(pilot, CustomerSearchScreen)
-        screen.DEBOUNCE = 0
-        await pilot.press(*"otis")
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if screen.query_one("#customers").option_count:
-                break
-        await pilot.press("down", "enter")
+        await pick_customer(pilot, screen, "otis")
         await settle(pilot)
         otis = next(c for c in sim.store.t("customers").values() if "Otis" in (c.get("fullname") or ""))
         ids = shown_ids(app)
