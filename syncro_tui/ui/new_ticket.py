@@ -254,12 +254,17 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
                       owner=self.owner(), hours=account.business_hours if account else (),
                       urgent=app.session.config.tickets.emergency_priority)
 
+    def show(self, selector: str, content: Text) -> None:
+        """Update a Static only when its text changes: each update lays the whole form out again."""
+        static = self.query_one(selector, Static)
+        if static.content != content:
+            static.update(content)
+
     def update_view(self) -> None:
         self.checked = checked = self.check()
         app: Any = self.app
-        hint = self.query_one("#urgent-hint", Static)
-        hint.update(Text("⚑ " + checked.urgent_hint, style="yellow") if checked.urgent_hint else "")
-        self.query_one("#when-note", Static).update(self.when_note(checked))
+        self.show("#urgent-hint", Text("⚑ " + checked.urgent_hint, style="yellow") if checked.urgent_hint else Text())
+        self.show("#when-note", self.when_note(checked))
         if checked.slot is not None:
             self.load_day(checked.slot.start)
         problems = Text()
@@ -269,8 +274,8 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
                 problems.append(problem + "\n", style="red")
         for key, selector in FIELDS.items():
             self.query_one(selector).set_class(self.attempted and key in checked.problems, "-problem")
-        self.query_one("#nt-problems", Static).update(problems)
-        self.query_one("#nt-preview", Static).update(preview(self.form, checked, app.time_zone))
+        self.show("#nt-problems", problems)
+        self.show("#nt-preview", preview(self.form, checked, app.time_zone))
 
     def when_note(self, checked: Review) -> Text:
         app: Any = self.app
@@ -312,7 +317,7 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
         self._day = day
         owner = app.me.user_id if app.me else None
         self.day_appointments = [a for a in listed if involves(a, owner)]
-        self.query_one("#when-note", Static).update(self.when_note(self.checked))
+        self.show("#when-note", self.when_note(self.checked))
 
     def action_review(self) -> None:
         if self.sending:

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from syncro_tui.config import Config
 from syncro_tui.domain.session_log import log_path, render, slug
 from syncro_tui.ui.confirm import ConfirmScreen
-from syncro_tui.ui.dialogs import ChoiceScreen
+from syncro_tui.ui.dialogs import ChoiceScreen, NoteScreen
 
 from ..conftest import FIXED_NOW, make_simulator
-from .helpers import SIZE, make_app, notices, settle, wait_for_screen
+from .helpers import SIZE, make_app, notices, settle, steady, type_text, wait_for_screen
 from .test_writes_ui import close_selected, pick, puts, selected_ticket
 
 
@@ -78,3 +78,25 @@ def test_the_log_is_plain_markdown_with_control_characters_made_visible() -> Non
     text = render(ticket, resolution="Fixed.\x07", closed_at=datetime(2026, 11, 20, 16, tzinfo=UTC), zone=UTC)
     assert "\x1b" not in text and "\x07" not in text and "␛" in text
     assert slug("Halvorsen & Pike CPAs") == "halvorsen-pike-cpas" and slug("Café Noël") == "cafe-noel"
+
+
+def test_close_resolution_snapshot(snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("c")
+        await wait_for_screen(pilot, NoteScreen)
+        await type_text(pilot, "Replaced the fuser")
+        steady(pilot)
+        await pilot.pause()
+
+    assert snap_compare(make_app(make_simulator()), terminal_size=SIZE, run_before=run_before)
+
+
+def test_close_confirm_snapshot(snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await close_selected(pilot, "Replaced the fuser")
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.pause()  # (not settle: the close worker waits on this confirm)
+
+    assert snap_compare(make_app(make_simulator()), terminal_size=SIZE, run_before=run_before)

@@ -10,7 +10,7 @@ from syncro_tui.ui.queue import QueueScreen
 from ..conftest import make_simulator
 from .helpers import SIZE, make_app, notices, pick_customer, rendered, settle, steady, type_text, wait_for_screen
 
-SUBJECT = "Front desk printer jams"
+SUBJECT = "Printer jams"
 
 
 async def open_form(pilot) -> NewTicketScreen:
@@ -70,7 +70,7 @@ async def test_a_ticket_with_its_appointment_lands_as_three_linked_records(tmp_p
         await settle(pilot)
         await pick(pilot, screen, "#asset", asset["id"])
         await to_field(pilot, screen, "#issue")
-        await type_text(pilot, "Jams on tray 2\n- every page")
+        await type_text(pilot, "Tray 2\n- every page")
         await pick(pilot, screen, "#appointment_type", 4322)
         await to_field(pilot, screen, "#start")
         await type_text(pilot, "mon 10:00")
@@ -92,7 +92,7 @@ async def test_a_ticket_with_its_appointment_lands_as_three_linked_records(tmp_p
     assert (ticket["contact_id"], ticket["address_id"], ticket["asset_ids"], ticket["user_id"]) == (
         contact["id"], ADDRESS_ID_BASE + customer["id"], [asset["id"]], 1843)
     (comment,) = [c for c in sim.store.t("comments").values() if c["ticket_id"] == ticket["id"]]
-    assert (comment["subject"], comment["body"], comment["hidden"]) == ("Initial Issue", "Jams on tray 2<br>• every page",
+    assert (comment["subject"], comment["body"], comment["hidden"]) == ("Initial Issue", "Tray 2<br>• every page",
                                                                        False)
     assert not comment["destination_emails"]  # do not email is ticked by default
     (appt,) = [a for a in sim.store.t("appointments").values() if a["ticket_id"] == ticket["id"]]
@@ -157,7 +157,7 @@ async def fill_for_snapshot(pilot) -> NewTicketScreen:
     await type_text(pilot, SUBJECT)
     await pick(pilot, screen, "#problem_type", "Hardware")
     await to_field(pilot, screen, "#issue")
-    await type_text(pilot, "Jams on tray 2\n- every page")
+    await type_text(pilot, "Tray 2\n- every page")
     await pick(pilot, screen, "#appointment_type", 4322)
     await to_field(pilot, screen, "#start")
     await type_text(pilot, "mon 16:30")
