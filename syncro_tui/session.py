@@ -6,10 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .api.client import SyncroClient
 from .api.ollama import OllamaClient
 from .config import Config, Profile, data_dir
+
+if TYPE_CHECKING:
+    import httpx
 
 
 @dataclass
@@ -31,12 +35,12 @@ class Session:
     def journal_file(self) -> Path:
         return self.journal_path or data_dir() / "journal.sqlite"
 
-    def make_drafter(self, transport: object = None, hosts: list[str] | None = None) -> None:
+    def make_drafter(self, transport: httpx.AsyncBaseTransport | None = None, hosts: list[str] | None = None) -> None:
         """The drafting client the config asks for (none when drafting is off); ``hosts`` overrides (the demo's)."""
         settings = self.config.drafting
         if settings.enabled:
             self.drafter = OllamaClient(hosts or settings.hosts, settings.model, probe_seconds=settings.probe_seconds,
-                                        timeout_seconds=settings.timeout_seconds, transport=transport)  # type: ignore[arg-type]
+                                        timeout_seconds=settings.timeout_seconds, transport=transport)
 
     def now(self) -> datetime:
         return self.clock() if self.clock else datetime.now(UTC)

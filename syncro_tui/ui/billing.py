@@ -30,8 +30,8 @@ from ..api import SyncroError
 from ..api.ollama import BillingSuggestion
 from ..domain import billing
 from ..domain.billing import LongWork, MinutesProblem, Situation, TimePlan
-from ..domain.drafting import billing_prompt
 from ..domain.comment import CommentDraft, Visibility, audience
+from ..domain.drafting import billing_prompt
 from ..domain.plan import Plan, bill_time
 from ..domain.rates import LaborType, RateTable, Unit, differences
 from ..domain.ticket import email_recipient

@@ -20,8 +20,8 @@ from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from ..api.models import Ticket
 from ..api.ollama import CommentSuggestion
-from ..domain.drafting import comment_prompt
 from ..domain.comment import CommentDraft, Visibility, audience
+from ..domain.drafting import comment_prompt
 from ..domain.plan import Plan, comment_on
 from ..domain.ticket import email_recipient
 from .drafting import HELP, ask, can_draft, history, put
