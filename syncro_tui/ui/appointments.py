@@ -10,7 +10,7 @@ then checks that Syncro's answer starts at the time intended.
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from rich.text import Text
@@ -39,6 +39,15 @@ COLUMNS = (("day", "Day", 10), ("time", "Time", 11), ("summary", "Summary", 44),
 def tech_names(app: Any) -> dict[int, str]:
     settings = app.ticket_settings
     return {u.id: u.name for u in settings.users} if settings else {}
+
+
+async def owners_day(app: Any, day: date, user_id: int | None) -> list[Appointment] | None:
+    """The tech's appointments (owned or invited) on ``day``, for a clash warning; None when Syncro cannot say."""
+    try:
+        listed = await app.session.client.list_appointments(date_from=day, date_to=day + timedelta(days=1))
+    except SyncroError:
+        return None
+    return [a for a in listed if involves(a, user_id)]
 
 
 def owner_of(app: Any, appt: Appointment) -> str:
@@ -181,8 +190,7 @@ class AppointmentsScreen(ReportsFailures, Screen[None]):
         outcome = await confirm_and_send(app, plan, notes=warnings)
         if outcome is None or not outcome.steps or not outcome.steps[0].landed:
             return
-        saved = outcome.steps[0].result
-        saved = saved if isinstance(saved, Appointment) else Appointment.model_validate(saved)
+        saved: Appointment = outcome.steps[0].result  # the write path hands back the parsed appointment
         wrong = landed_wrong(saved, slot, tz)
         if wrong:
             await app.push_screen_wait(ErrorDialog("The appointment is not at the time intended", wrong))
@@ -295,12 +303,10 @@ class MoveScreen(ReportsFailures, ModalScreen[tuple[Booking, list[str]] | None])
         if day == self._day:
             return
         await asyncio.sleep(0.3)
-        try:
-            listed = await app.session.client.list_appointments(date_from=day, date_to=day + timedelta(days=1))
-        except SyncroError:
+        owner_day = await owners_day(app, day, self.appt.user_id)
+        if owner_day is None:
             return  # the clash warning is a help, not a gate
-        self._day = day
-        self.owner_day = [a for a in listed if involves(a, self.appt.user_id)]
+        self._day, self.owner_day = day, owner_day
         self.update_note()
 
     def action_done(self) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from rich.text import Text
@@ -25,7 +25,8 @@ from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, Text
 from ..api import SyncroError
 from ..api.models import Appointment, Asset, Customer
 from ..domain.new_ticket import NO_INVITE_NOTE, NewTicketForm, Review, review
-from ..domain.when import TIME_HELP, clashes, describe_span, involves, outside_hours
+from ..domain.when import TIME_HELP, clashes, describe_span, outside_hours
+from .appointments import owners_day
 from .dialogs import CustomerPicker
 from .text import literal
 from .widgets import AttributionBanner, ReportsFailures
@@ -310,13 +311,10 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
         if self._day == day:
             return
         await asyncio.sleep(CustomerPicker.DEBOUNCE)
-        try:
-            listed = await app.session.client.list_appointments(date_from=day, date_to=day + timedelta(days=1))
-        except SyncroError:
+        day_appointments = await owners_day(app, day, app.me.user_id if app.me else None)
+        if day_appointments is None:
             return  # the clash warning is a help, not a gate: say nothing rather than guess
-        self._day = day
-        owner = app.me.user_id if app.me else None
-        self.day_appointments = [a for a in listed if involves(a, owner)]
+        self._day, self.day_appointments = day, day_appointments
         self.show("#when-note", self.when_note(self.checked))
 
     def action_review(self) -> None:
@@ -345,9 +343,7 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
         if outcome is None or not outcome.steps or not outcome.steps[0].landed:
             return
         self.app.new_ticket_draft = None  # type: ignore[attr-defined]
-        ticket = outcome.steps[0].result
-        number = getattr(ticket, "number", None) or (ticket.get("number") if isinstance(ticket, dict) else None)
-        self.dismiss(number)
+        self.dismiss(outcome.steps[0].result.number)  # the write path hands back the parsed ticket
 
     def action_reload(self) -> None:
         self.load_lists()

@@ -19,7 +19,7 @@ from ..domain.queue import Changes, Queue, age, sort_key
 from ..domain.sections import (Needle, Section, Source, builtin_sections, customer_section, haystack, query_section,
                                saved_filter, saved_search)
 from .activity import ActivityScreen
-from .appointments import AppointmentsScreen
+from .appointments import AppointmentsScreen, tech_names
 from .billing import BillingScreen
 from .dialogs import CustomerSearchScreen, NoteScreen
 from .new_ticket import NewTicketScreen
@@ -346,7 +346,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         table = self.query_one("#appointments-table", DataTable)
         table.clear()
         tz = self.app.time_zone  # type: ignore[attr-defined]
-        names = self.tech_names()
+        names = tech_names(self.app)
         numbers = {t.id: t.number for t in self.queue.tickets.values()}
         for appt in self.appointments:
             start = appt.start_at.astimezone(tz)
@@ -357,10 +357,6 @@ class QueueScreen(ReportsFailures, Screen[None]):
             table.add_row(literal(f"{start:%H:%M}–{end:%H:%M}"), literal(appt.summary or ""), literal(customer),
                           literal(names.get(appt.user_id or -1, "")), literal(ticket), literal(appt.location or ""),
                           key=str(appt.id))
-
-    def tech_names(self) -> dict[int, str]:
-        settings = self.app.ticket_settings  # type: ignore[attr-defined]
-        return {u.id: u.name for u in settings.users} if settings else {}
 
     def selected_key(self) -> str | None:
         return self.query_one(TicketTable).cursor_key
