@@ -12,7 +12,7 @@ import getpass
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .exit_codes import AUTH as EXIT_AUTH
@@ -20,6 +20,11 @@ from .exit_codes import USAGE as EXIT_USAGE
 from .config import ConfigError, config_path, dump_config, load_config
 from .domain.comment import Visibility
 from .domain.rates import LaborType
+
+if TYPE_CHECKING:
+    from .api.client import SyncroClient
+    from .simulator.server import BackgroundSimulator
+    from .ui.app import SyncroApp
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -343,18 +348,21 @@ def _connect(args: argparse.Namespace) -> tuple[Any, Any] | int:
 
         return in_process_client(Simulator(seed=args.seed, zero_price_rate=0.1)), Config()
     from .api import SyncroClient
+    from .session import CannotConnect
 
     account = _account(args)
     if isinstance(account, int):
         return account
-    config, _name, profile, key = account
+    config, name, profile = account
+    try:
+        key = _key(name)
+    except CannotConnect as exc:
+        return fail(str(exc), exc.exit_code)
     return SyncroClient(profile.api_base_url() or "", key, auth_mode=profile.auth_mode), config
 
 
-def _account(args: argparse.Namespace) -> tuple[Any, str, Any, str] | int:
-    """The configured profile (with --base-url or $SYNCRO_BASE_URL applied) and its key, or an exit code."""
-    from . import keys
-
+def _account(args: argparse.Namespace) -> tuple[Any, str, Any] | int:
+    """The configured profile (with --base-url or $SYNCRO_BASE_URL applied), or an exit code."""
     config = load_config()
     profile_name, profile = config.profile(args.profile)
     if args.base_url:
@@ -363,61 +371,106 @@ def _account(args: argparse.Namespace) -> tuple[Any, str, Any, str] | int:
         profile = profile.model_copy(update={"base_url": _env_base_url()})
     if not profile.api_base_url():
         return fail(f"Profile {profile_name!r} has neither a subdomain nor a base_url; set one in {config_path()}.")
+    return config, profile_name, profile
+
+
+def _key(profile_name: str) -> str:
+    """The profile's key ($SYNCRO_API_KEY, else the OS keyring); CannotConnect says why there is none.
+
+    The app looks it up after its first paint: the keyring takes longer to load than the screen to draw.
+    """
+    from . import keys
+    from .session import CannotConnect
+
     try:
         found = keys.find_key(profile_name)
     except keys.KeyStoreError as exc:
-        return fail(str(exc), EXIT_AUTH)
+        raise CannotConnect(str(exc), EXIT_AUTH) from None
     if found is None:
         hint = "" if keys.backend_available() else f" ({keys.NO_BACKEND})"
-        return fail(f"No API key for profile {profile_name!r}. Store one with "
-                    f"`syncro-tui auth set --profile {profile_name}` or set SYNCRO_API_KEY.{hint}", EXIT_AUTH)
-    return config, profile_name, profile, found.key
+        raise CannotConnect(f"No API key for profile {profile_name!r}. Store one with "
+                            f"`syncro-tui auth set --profile {profile_name}` or set SYNCRO_API_KEY.{hint}", EXIT_AUTH)
+    return found.key
 
 
 def run_app(args: argparse.Namespace) -> int:
-    from .api import SyncroClient
+    made = make_app(args)
+    if isinstance(made, int):
+        return made
+    app, demo = made
+    try:
+        app.run()
+    finally:
+        if demo is not None:
+            demo.stop()
+    return app.return_code or 0
+
+
+def make_app(args: argparse.Namespace) -> tuple[SyncroApp, LoopbackDemo | None] | int:
+    """The app for the account (or, with --demo, for a simulator served here), or an exit code.
+
+    Imports only what the first frame needs: the Syncro client (and with --demo the
+    simulator) is built right after it, when the app calls the session's ``connect``.
+    """
     from .api.pacing import configure_shared_pacer
     from .config import Config, Profile
     from .session import Session
 
-    server = None
-    journal_path = None
+    demo = None
     if args.demo:
         import tempfile
 
-        from .simulator import DEMO_KEY, Simulator
-        from .simulator.server import BackgroundSimulator
-
-        server = BackgroundSimulator(Simulator(seed=args.seed, zero_price_rate=0.1)).start()
+        demo = LoopbackDemo(args.seed)
         config = Config()
-        profile_name = "demo"
-        profile = Profile(tech_name="Dana Whitfield", user_id=1843, base_url=server.base_url)
-        key = DEMO_KEY
-        label = "DEMO"
-        # The demo's Syncro starts fresh each run, so its journal does too.
-        journal_path = Path(tempfile.mkdtemp(prefix="syncro-tui-demo-")) / "journal.sqlite"
+        session = Session(connect=demo.connect, profile_name="demo", config=config, account_label="DEMO", demo=True,
+                          profile=Profile(tech_name="Dana Whitfield", user_id=1843),
+                          # The demo's Syncro starts fresh each run, so its journal does too.
+                          journal_path=Path(tempfile.mkdtemp(prefix="syncro-tui-demo-")) / "journal.sqlite",
+                          # The simulator also answers as a local model (Ollama's API): drafting works without one.
+                          model_hosts=[demo.origin])
     else:
         account = _account(args)
         if isinstance(account, int):
             return account
-        config, profile_name, profile, key = account
-        label = profile.subdomain or (profile.api_base_url() or "").split("//")[-1].split("/")[0]
+        config, profile_name, profile = account
 
+        def connect() -> SyncroClient:
+            from .api import SyncroClient
+
+            return SyncroClient(profile.api_base_url() or "", _key(profile_name), auth_mode=profile.auth_mode)
+
+        session = Session(connect=connect, profile_name=profile_name, profile=profile, config=config,
+                          account_label=profile.subdomain or (profile.api_base_url() or "").split("//")[-1].split("/")[0])
     configure_shared_pacer(config.pacing.per_minute, headroom=config.pacing.headroom)
-    client = SyncroClient(profile.api_base_url() or "", key, auth_mode=profile.auth_mode)
-    session = Session(client=client, profile_name=profile_name, profile=profile, config=config,
-                      account_label=label, demo=args.demo, journal_path=journal_path)
-    # The demo's simulator also answers as a local model (Ollama's API), so drafting works without one.
-    session.make_drafter(hosts=[server.origin] if server is not None else None)
     from .ui.app import SyncroApp
 
-    app = SyncroApp(session)
-    try:
-        app.run()
-    finally:
-        if server is not None:
-            server.stop()
-    return app.return_code or 0
+    return SyncroApp(session), demo
+
+
+class LoopbackDemo:
+    """``--demo``'s Syncro: the loopback port is taken at once; the simulator is seeded and served on connect."""
+
+    def __init__(self, seed: int) -> None:
+        import socket
+
+        self.seed = seed
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.origin = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.server: BackgroundSimulator | None = None
+
+    def connect(self) -> SyncroClient:
+        from .api import SyncroClient
+        from .simulator import DEMO_KEY, Simulator
+        from .simulator.server import BackgroundSimulator
+
+        self.server = BackgroundSimulator(Simulator(seed=self.seed, zero_price_rate=0.1), sock=self.sock).start()
+        return SyncroClient(self.server.base_url, DEMO_KEY)
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+        else:
+            self.sock.close()
 
 
 def _env_base_url() -> str | None:

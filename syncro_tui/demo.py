@@ -32,11 +32,10 @@ def in_process_session(sim: Simulator, *, key: str = DEMO_KEY, user_id: int | No
     client = in_process_client(sim, key, pacer=pacer or Pacer(180, headroom=0, burst=179), **client_kwargs)
     profile = Profile(tech_name="Dana Whitfield", user_id=user_id, base_url=BASE_URL)
     journal = journal_path or Path(tempfile.mkdtemp(prefix="syncro-tui-demo-")) / "journal.sqlite"
-    session = Session(client=client, profile_name="dana", profile=profile, config=config or Config(),
-                      account_label="DEMO", demo=True, clock=clock, journal_path=journal)
     # The simulator is also the demo's local model (an Ollama-compatible endpoint).
-    session.make_drafter(httpx.ASGITransport(sim), hosts=["http://simulator"])
-    return session
+    return Session(connect=lambda: client, profile_name="dana", profile=profile, config=config or Config(),
+                   account_label="DEMO", demo=True, clock=clock, journal_path=journal,
+                   model_hosts=["http://simulator"], model_transport=httpx.ASGITransport(sim))
 
 
 async def settle(pilot) -> None:

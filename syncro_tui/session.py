@@ -1,24 +1,39 @@
-"""What one run of the app works with: the client, whose key it is, the config."""
+"""What one run of the app works with: the client, whose key it is, the config.
+
+The Syncro client and the drafting client are built on first use, not with the
+session: they import httpx, and the app paints its first screen before that.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .api.client import SyncroClient
-from .api.ollama import OllamaClient
 from .config import Config, Profile, data_dir
 
 if TYPE_CHECKING:
     import httpx
 
+    from .api.client import SyncroClient
+    from .api.ollama import OllamaClient
+
+
+class CannotConnect(Exception):
+    """The connection cannot be made (no key stored, the keyring refused): the message is for the tech."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
 
 @dataclass
 class Session:
-    client: SyncroClient
+    #: Builds the Syncro client (called once, on first use of ``client``); may raise CannotConnect.
+    connect: Callable[[], SyncroClient]
     profile_name: str
     profile: Profile
     config: Config = field(default_factory=Config)
@@ -29,18 +44,40 @@ class Session:
     clock: Callable[[], datetime] | None = None
     #: The write-ahead journal; by default in the user data directory (the demo uses a throwaway one).
     journal_path: Path | None = None
-    #: The local model that drafts prose, or None when drafting is off.
-    drafter: OllamaClient | None = None
+    #: Where to look for the drafting model instead of the config's hosts (the demo's simulator).
+    model_hosts: list[str] | None = None
+    #: How to reach the model's hosts (the in-process simulator in tests); None: the network.
+    model_transport: httpx.AsyncBaseTransport | None = None
+
+    @cached_property
+    def client(self) -> SyncroClient:
+        return self.connect()
+
+    @cached_property
+    def drafter(self) -> OllamaClient | None:
+        """The local model that drafts prose, or None when drafting is off."""
+        settings = self.config.drafting
+        if not settings.enabled:
+            return None
+        from .api.ollama import OllamaClient
+
+        return OllamaClient(self.model_hosts or settings.hosts, settings.model, probe_seconds=settings.probe_seconds,
+                            timeout_seconds=settings.timeout_seconds, transport=self.model_transport)
+
+    @property
+    def connected(self) -> bool:
+        """Whether the clients have been built (the app builds them right after its first paint)."""
+        return "client" in self.__dict__
+
+    async def aclose(self) -> None:
+        """Close what was built; nothing is built to be closed."""
+        if "client" in self.__dict__:
+            await self.client.aclose()
+        if self.__dict__.get("drafter") is not None:
+            await self.drafter.aclose()  # type: ignore[union-attr]
 
     def journal_file(self) -> Path:
         return self.journal_path or data_dir() / "journal.sqlite"
-
-    def make_drafter(self, transport: httpx.AsyncBaseTransport | None = None, hosts: list[str] | None = None) -> None:
-        """The drafting client the config asks for (none when drafting is off); ``hosts`` overrides (the demo's)."""
-        settings = self.config.drafting
-        if settings.enabled:
-            self.drafter = OllamaClient(hosts or settings.hosts, settings.model, probe_seconds=settings.probe_seconds,
-                                        timeout_seconds=settings.timeout_seconds, transport=transport)
 
     def now(self) -> datetime:
         return self.clock() if self.clock else datetime.now(UTC)

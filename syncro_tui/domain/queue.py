@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from ..api.models import TicketSummary
+if TYPE_CHECKING:
+    from ..api.models import TicketSummary
 
 #: Most urgent first; unknown priorities after the known ones.
 PRIORITY_ORDER = {"4 Urgent": 0, "0 Urgent": 0, "1 High": 1, "2 Normal": 2, "3 Low": 3}

@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from ..api.models import Product
+if TYPE_CHECKING:
+    from ..api.models import Product
 
 
 class LaborType(StrEnum):

@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from ..api.models import TicketSummary
+if TYPE_CHECKING:
+    from ..api.models import TicketSummary
 
-Match = Callable[[TicketSummary], bool]
+Match = Callable[["TicketSummary"], bool]
 
 
 class Source(StrEnum):

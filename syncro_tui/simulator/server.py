@@ -28,9 +28,11 @@ class BackgroundSimulator:
     Used by ``syncro-tui --demo`` and by the end-to-end tests.
     """
 
-    def __init__(self, simulator: Simulator, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, simulator: Simulator, host: str = "127.0.0.1", port: int = 0,
+                 sock: socket.socket | None = None) -> None:
+        """Serves on ``sock`` when given (already bound and listening), else on a new socket at host:port."""
         self.simulator = simulator
-        self.sock = _bind(host, port)
+        self.sock = sock or _bind(host, port)
         self.host, self.port = self.sock.getsockname()[:2]
         config = uvicorn.Config(simulator, log_level="critical", access_log=False, lifespan="off")
         self.server = uvicorn.Server(config)

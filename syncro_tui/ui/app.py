@@ -1,4 +1,9 @@
-"""The Textual application: paints at once, then checks whose key it is and loads the queue."""
+"""The Textual application: paints at once, then checks whose key it is and loads the queue.
+
+Nothing the first frame does not need is imported before it: the clients (and
+httpx) are built when the first frame is on screen, and every screen but the
+queue is imported when it is first opened.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import logging
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from textual import work
@@ -15,22 +21,20 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from ..api import AuthError, NetworkError, SyncroError
-from ..api.models import AccountSettings, Me, TicketSettings
 from ..api.redact import redact
-from ..domain.new_ticket import NewTicketForm
 from ..exit_codes import AUTH as EXIT_AUTH
 from ..exit_codes import NETWORK as EXIT_NETWORK
-from ..session import Session
-from ..writes.journal import Journal
-from ..writes.path import WritePath
-from .billing import Draft
-from .comment import CommentForm
-from .dialogs import ErrorDialog
+from ..session import CannotConnect, Session
 from .queue import QueueScreen
-from .unfinished import UnfinishedScreen
+
+if TYPE_CHECKING:
+    from ..api.models import AccountSettings, Me, TicketSettings
+    from ..domain.new_ticket import NewTicketForm
+    from ..writes.path import WritePath
+    from .billing import Draft
+    from .comment import CommentForm
 
 log = logging.getLogger("syncro_tui.ui")
-
 
 
 def styles_dir() -> Path:
@@ -77,12 +81,31 @@ class SyncroApp(App[None]):
     def on_mount(self) -> None:
         if self.session.config.keymap:
             self.set_keymap(self.session.config.keymap)
+
+    def on_ready(self) -> None:
+        """The first frame is on screen: now build the client, open the journal and ask Syncro whose key it is.
+
+        Building the client imports httpx (with --demo it also seeds and starts the simulator), so it is
+        done here, after the first paint, and on the event loop: keys typed meanwhile wait in the queue.
+        """
+        try:
+            self.session.client  # noqa: B018 - builds it
+        except CannotConnect as exc:
+            self.fatal(str(exc), exc.exit_code)
+            return
+        except Exception as exc:  # whatever stops the connection being made, the tech is told and the app ends
+            log.exception("could not make the connection")
+            self.fatal(f"could not make the connection to Syncro: {exc}", 1)
+            return
         self.open_journal()
         self.startup()
         self.probe_model()
 
     def open_journal(self) -> None:
         """No journal, no writes: a write that cannot be recorded first is never sent."""
+        from ..writes.journal import Journal
+        from ..writes.path import WritePath
+
         path = self.session.journal_file()
         try:
             journal = Journal(path, clock=self.session.now)
@@ -90,6 +113,8 @@ class SyncroApp(App[None]):
             self.writes_off = (f"Writes are off: the journal at {path} cannot be opened ({exc}). Every write is "
                                "recorded there before it is sent, so nothing can be sent until it opens. Check that "
                                "the directory is writable (SYNCRO_TUI_DATA_DIR moves it) and restart.")
+            from .dialogs import ErrorDialog
+
             self.push_screen(ErrorDialog("The write journal cannot be opened", self.writes_off))
             return
         self.writes = WritePath(self.session.client, journal, profile_name=self.session.profile_name,
@@ -98,6 +123,10 @@ class SyncroApp(App[None]):
     @property
     def model_label(self) -> str:
         """The drafting model as the status bar says it: off, being checked, ready, or not reachable."""
+        if not self.session.config.drafting.enabled:
+            return "off"
+        if not self.session.connected:
+            return "checking…"
         drafter = self.session.drafter
         if drafter is None:
             return "off"
@@ -112,6 +141,12 @@ class SyncroApp(App[None]):
         await drafter.probe()
         log.info("drafting model: %s", drafter.status)
         self.queue_screen.update_status()
+
+    @property
+    def tech_names(self) -> dict[int, str]:
+        """The account's techs by user id (empty until the ticket settings are read)."""
+        settings = self.ticket_settings
+        return {u.id: u.name for u in settings.users} if settings else {}
 
     @property
     def queue_screen(self) -> QueueScreen:
@@ -149,6 +184,8 @@ class SyncroApp(App[None]):
             pass  # times stay in UTC; the queue still works
         self.queue_screen.load()
         if self.writes is not None and self.writes.open_groups():
+            from .unfinished import UnfinishedScreen
+
             await self.push_screen(UnfinishedScreen())
         try:
             self.ticket_settings = await client.ticket_settings()
@@ -199,6 +236,4 @@ class SyncroApp(App[None]):
     async def on_unmount(self) -> None:
         if self.writes is not None:
             self.writes.journal.close()
-        await self.session.client.aclose()
-        if self.session.drafter is not None:
-            await self.session.drafter.aclose()
+        await self.session.aclose()

@@ -36,11 +36,6 @@ COLUMNS = (("day", "Day", 10), ("time", "Time", 11), ("summary", "Summary", 44),
            ("owner", "Owner", 16), ("ticket", "Ticket", 7), ("location", "Location", 18))
 
 
-def tech_names(app: Any) -> dict[int, str]:
-    settings = app.ticket_settings
-    return {u.id: u.name for u in settings.users} if settings else {}
-
-
 async def owners_day(app: Any, day: date, user_id: int | None) -> list[Appointment] | None:
     """The tech's appointments (owned or invited) on ``day``, for a clash warning; None when Syncro cannot say."""
     try:
@@ -53,7 +48,7 @@ async def owners_day(app: Any, day: date, user_id: int | None) -> list[Appointme
 def owner_of(app: Any, appt: Appointment) -> str:
     if appt.user_id is None:
         return "nobody"
-    return f"{tech_names(app).get(appt.user_id, 'user')} (#{appt.user_id})"
+    return f"{app.tech_names.get(appt.user_id, 'user')} (#{appt.user_id})"
 
 
 class AppointmentsScreen(ReportsFailures, Screen[None]):
@@ -119,7 +114,7 @@ class AppointmentsScreen(ReportsFailures, Screen[None]):
         keep = table.cursor_row
         table.clear()
         numbers = {t.id: t.number for t in app.queue_screen.queue.tickets.values()}
-        names = tech_names(app)
+        names = app.tech_names
         for appt in self.shown:
             start = appt.start_at.astimezone(tz)
             end = appt.end_at.astimezone(tz) if appt.end_at else None

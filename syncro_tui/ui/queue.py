@@ -1,9 +1,14 @@
-"""The queue screen: sections of the open tickets, filtered as you type, refreshed in place."""
+"""The queue screen: sections of the open tickets, filtered as you type, refreshed in place.
+
+The first screen painted, so the screens it opens are imported when first
+opened, not with it (see ``ui/app.py``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -14,21 +19,15 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 
 from ..api import AuthError, SyncroError
-from ..api.models import Appointment, TicketSummary
 from ..domain.queue import Changes, Queue, age, sort_key
 from ..domain.sections import (Needle, Section, Source, builtin_sections, customer_section, haystack, query_section,
                                saved_filter, saved_search)
-from .activity import ActivityScreen
-from .appointments import AppointmentsScreen, tech_names
-from .billing import BillingScreen
-from .dialogs import CustomerSearchScreen, NoteScreen
-from .new_ticket import NewTicketScreen
 from .text import clean, literal
-from .ticket import TicketScreen
 from .ticket_table import TicketTable
-from .triage import ACTIONS, triage
-from .unfinished import UnfinishedScreen
 from .widgets import AttributionBanner, ReportsFailures, StatusBar
+
+if TYPE_CHECKING:
+    from ..api.models import Appointment, TicketSummary
 
 COLUMNS = (("seen", " ", 1), ("number", "#", 7), ("status", "Status", 19), ("priority", "Priority", 9),
            ("customer", "Customer", 26), ("subject", "Subject", 40), ("tech", "Tech", 16), ("age", "Age", 4),
@@ -346,7 +345,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         table = self.query_one("#appointments-table", DataTable)
         table.clear()
         tz = self.app.time_zone  # type: ignore[attr-defined]
-        names = tech_names(self.app)
+        names = self.app.tech_names  # type: ignore[attr-defined]
         numbers = {t.id: t.number for t in self.queue.tickets.values()}
         for appt in self.appointments:
             start = appt.start_at.astimezone(tz)
@@ -372,15 +371,17 @@ class QueueScreen(ReportsFailures, Screen[None]):
                 event.table.update_row(event.key, self.cells(ticket))
 
     def update_status(self) -> None:
+        if not self.query(StatusBar):
+            return  # the app is closing: a background task (the model probe) finished after the screen went
         app = self.app
-        budget = self.session.client.pacer.budget()
+        budget = self.session.client.pacer.budget() if self.session.connected else None
         tz = app.time_zone  # type: ignore[attr-defined]
         refreshed = self.refreshed_at.astimezone(tz).strftime("%H:%M:%S") if self.refreshed_at else None
         self.query_one(StatusBar).show(
             owner=app.owner_label,  # type: ignore[attr-defined]
             account=self.session.account_label,
-            used=budget.used_last_minute,
-            limit=budget.limit_per_minute,
+            used=budget and budget.used_last_minute,
+            limit=budget and budget.limit_per_minute,
             refreshed=refreshed,
             connection=self.connection_note,
             ok=self.connected,
@@ -414,6 +415,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
     # --------------------------------------------------------------- search
     @work(exclusive=True, group="queue-search", exit_on_error=False)
     async def action_find(self) -> None:
+        from .dialogs import NoteScreen
+
         text = await self.app.push_screen_wait(NoteScreen(
             "Search Syncro's tickets (all statuses) for:", placeholder="words, a name, a ticket number"))
         if text:
@@ -422,6 +425,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
 
     @work(exclusive=True, group="queue-search", exit_on_error=False)
     async def action_customer(self) -> None:
+        from .dialogs import CustomerSearchScreen
+
         picked = await self.app.push_screen_wait(CustomerSearchScreen())
         if picked:
             customer_id, name = picked
@@ -449,10 +454,14 @@ class QueueScreen(ReportsFailures, Screen[None]):
         self.open_ticket(appt.ticket_id)
 
     def open_ticket(self, ticket_id: int) -> None:
+        from .ticket import TicketScreen
+
         self.app.push_screen(TicketScreen(ticket_id))
 
     @work(exclusive=True, group="triage", exit_on_error=False)
     async def action_triage(self, action: str) -> None:
+        from .triage import ACTIONS, triage
+
         ticket = self.selected_ticket()
         if ticket is None:
             self.notify(f"{ACTIONS[action]}: select a ticket first.", timeout=4)
@@ -465,12 +474,18 @@ class QueueScreen(ReportsFailures, Screen[None]):
         if ticket is None:
             self.notify("Bill time: select a ticket first.", timeout=4)
             return
+        from .billing import BillingScreen
+
         self.app.push_screen(BillingScreen(ticket.id), callback=lambda _: self.refresh_delta())
 
     def action_appointments(self) -> None:
+        from .appointments import AppointmentsScreen
+
         self.app.push_screen(AppointmentsScreen())
 
     def action_new_ticket(self) -> None:
+        from .new_ticket import NewTicketScreen
+
         self.app.push_screen(NewTicketScreen(), callback=self.ticket_created)
 
     def ticket_created(self, number: int | None) -> None:
@@ -479,6 +494,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
             self.refresh_delta()
 
     def palette_commands(self) -> Iterable[SystemCommand]:
+        from .triage import ACTIONS
+
         ticket = self.selected_ticket()
         if ticket is not None:
             label = f"#{ticket.number} {clean(ticket.subject)}"
@@ -505,9 +522,13 @@ class QueueScreen(ReportsFailures, Screen[None]):
         if writes is None or not writes.open_groups():
             self.notify("No unfinished writes.", timeout=4)
             return
+        from .unfinished import UnfinishedScreen
+
         self.app.push_screen(UnfinishedScreen())
 
     def action_activity(self) -> None:
+        from .activity import ActivityScreen
+
         self.app.push_screen(ActivityScreen())
 
     def action_cursor_down(self) -> None:

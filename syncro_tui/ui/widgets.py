@@ -14,15 +14,16 @@ class StatusBar(Static):
 
     DEFAULT_CLASSES = "status-bar"
 
-    def show(self, *, owner: str, account: str, used: int, limit: int, refreshed: str | None, connection: str,
-             ok: bool, model: str = "") -> None:
+    def show(self, *, owner: str, account: str, used: int | None, limit: int | None, refreshed: str | None,
+             connection: str, ok: bool, model: str = "") -> None:
+        """``used`` and ``limit`` are None until the client exists (it is built after the first frame)."""
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(" Key: ", style="dim")
         text.append(clean(owner), style="bold")
         text.append("  Account: ", style="dim")
         text.append(clean(account), style="bold reverse" if account == "DEMO" else "bold")
         text.append("  API: ", style="dim")
-        text.append(f"{used}/{limit} a min")
+        text.append("–" if used is None else f"{used}/{limit} a min")
         text.append("  Refreshed: ", style="dim")
         text.append(refreshed or "never")
         text.append("  ")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from ..api.client import SyncroClient
 from ..api.errors import NotFound
 from ..api.models import Product
 from ..domain.billing import Situation
+
+if TYPE_CHECKING:
+    from ..api.client import SyncroClient  # only for annotations: httpx loads after the first paint
 
 
 class UnknownTicket(LookupError):

@@ -27,9 +27,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..api.client import SyncroClient
 from ..api.errors import SyncroError, WriteOutcomeUnknown
 from ..api.models import Me
 from ..api.requests import ApiRequest, Ref, rebuild
@@ -37,6 +36,9 @@ from ..domain.billing import Finding, check_charged_line, check_invoice
 from ..domain.plan import CONDITIONS, Plan
 from .journal import Group, GroupState, Journal, Step, StepState
 from .reconcile import READERS, Verdict, reconcile
+
+if TYPE_CHECKING:
+    from ..api.client import SyncroClient  # only for annotations: httpx loads after the first paint
 
 
 class AttributionRefused(Exception):

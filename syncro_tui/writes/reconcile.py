@@ -22,11 +22,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..api.client import SyncroClient
 from ..api.errors import NotFound
 from ..api.requests import ApiRequest
+
+if TYPE_CHECKING:
+    from ..api.client import SyncroClient  # only for annotations: httpx loads after the first paint
 
 #: Records made this long before the write was sent still count (clock skew between us and Syncro).
 SKEW = timedelta(minutes=10)
@@ -172,7 +174,7 @@ async def _appointment_update(client: SyncroClient, req: ApiRequest[Any], sent_a
     return Verdict(same, "The appointment is at the new time." if same else "The appointment is still at its old time: the move did not land.", (appt,) if same else ())
 
 
-Reader = Callable[[SyncroClient, ApiRequest[Any], datetime], Awaitable[Verdict]]
+Reader = Callable[["SyncroClient", ApiRequest[Any], datetime], Awaitable[Verdict]]
 
 READERS: dict[str, Reader] = {
     "add_comment": _comment,
