@@ -1,7 +1,8 @@
 """The ``syncro-tui`` command.
 
 ``--version``, ``--help``, ``config`` and ``auth`` never import Textual, so they
-answer at once; only opening the app does.
+answer at once; only opening the app does. Opening the app imports nothing else
+before its first frame: the config and the key are read right after it.
 """
 
 from __future__ import annotations
@@ -11,18 +12,20 @@ import asyncio
 import getpass
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .exit_codes import AUTH as EXIT_AUTH
 from .exit_codes import USAGE as EXIT_USAGE
-from .config import ConfigError, config_path, dump_config, load_config
 from .domain.comment import Visibility
 from .domain.rates import LaborType
 
 if TYPE_CHECKING:
     from .api.client import SyncroClient
+    from .config import Config, Profile
+    from .session import Session
     from .simulator.server import BackgroundSimulator
     from .ui.app import SyncroApp
 
@@ -96,6 +99,13 @@ def fail(message: str, code: int = EXIT_USAGE) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command is None:
+        try:
+            return run_app(args)  # the config is read after the first frame; its errors end the app, saying why
+        except KeyboardInterrupt:
+            return 130
+    from .config import ConfigError
+
     try:
         if args.command == "simulator":
             return run_simulator(args)
@@ -105,9 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             return run_auth(args)
         if args.command == "bill":
             return run_bill(args)
-        if args.command == "rates":
-            return run_rates(args)
-        return run_app(args)
+        return run_rates(args)
     except ConfigError as exc:
         return fail(str(exc))
     except KeyboardInterrupt:
@@ -129,6 +137,8 @@ def run_simulator(args: argparse.Namespace) -> int:
 
 
 def run_config(args: argparse.Namespace) -> int:
+    from .config import config_path, dump_config, load_config
+
     if args.config_command == "path":
         print(config_path())
         return 0
@@ -140,6 +150,7 @@ def run_config(args: argparse.Namespace) -> int:
 
 def run_auth(args: argparse.Namespace) -> int:
     from . import keys
+    from .config import config_path, load_config
 
     config = load_config()
     try:
@@ -297,7 +308,7 @@ def run_bill(args: argparse.Namespace) -> int:
 def run_rates(args: argparse.Namespace) -> int:
     """The rate table in effect; with ``--check``, where Syncro's products disagree with it."""
     from .api import SyncroError
-    from .config import Config
+    from .config import Config, load_config
     from .domain.rates import differences
     from .writes.billing import read_products
 
@@ -350,35 +361,36 @@ def _connect(args: argparse.Namespace) -> tuple[Any, Any] | int:
     from .api import SyncroClient
     from .session import CannotConnect
 
-    account = _account(args)
-    if isinstance(account, int):
-        return account
-    config, name, profile = account
     try:
+        config, name, profile = _account(args)
         key = _key(name)
     except CannotConnect as exc:
         return fail(str(exc), exc.exit_code)
     return SyncroClient(profile.api_base_url() or "", key, auth_mode=profile.auth_mode), config
 
 
-def _account(args: argparse.Namespace) -> tuple[Any, str, Any] | int:
-    """The configured profile (with --base-url or $SYNCRO_BASE_URL applied), or an exit code."""
-    config = load_config()
-    profile_name, profile = config.profile(args.profile)
+def _account(args: argparse.Namespace) -> tuple[Config, str, Profile]:
+    """The configured profile (with --base-url or $SYNCRO_BASE_URL applied); CannotConnect says what is wrong."""
+    from .config import ConfigError, config_path, load_config
+    from .session import CannotConnect
+
+    try:
+        config = load_config()
+        profile_name, profile = config.profile(args.profile)
+    except ConfigError as exc:
+        raise CannotConnect(str(exc), EXIT_USAGE) from None
     if args.base_url:
         profile = profile.model_copy(update={"base_url": args.base_url})
     elif _env_base_url():
         profile = profile.model_copy(update={"base_url": _env_base_url()})
     if not profile.api_base_url():
-        return fail(f"Profile {profile_name!r} has neither a subdomain nor a base_url; set one in {config_path()}.")
+        raise CannotConnect(f"Profile {profile_name!r} has neither a subdomain nor a base_url; set one in "
+                            f"{config_path()}.", EXIT_USAGE)
     return config, profile_name, profile
 
 
 def _key(profile_name: str) -> str:
-    """The profile's key ($SYNCRO_API_KEY, else the OS keyring); CannotConnect says why there is none.
-
-    The app looks it up after its first paint: the keyring takes longer to load than the screen to draw.
-    """
+    """The profile's key ($SYNCRO_API_KEY, else the OS keyring); CannotConnect says why there is none."""
     from . import keys
     from .session import CannotConnect
 
@@ -394,10 +406,7 @@ def _key(profile_name: str) -> str:
 
 
 def run_app(args: argparse.Namespace) -> int:
-    made = make_app(args)
-    if isinstance(made, int):
-        return made
-    app, demo = made
+    app, demo = make_app(args)
     try:
         app.run()
     finally:
@@ -406,21 +415,25 @@ def run_app(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
-def make_app(args: argparse.Namespace) -> tuple[SyncroApp, LoopbackDemo | None] | int:
-    """The app for the account (or, with --demo, for a simulator served here), or an exit code.
+def make_app(args: argparse.Namespace) -> tuple[SyncroApp, LoopbackDemo | None]:
+    """The app, and with --demo the simulator it runs on (to stop when the app ends).
 
-    Imports only what the first frame needs: the Syncro client (and with --demo the
-    simulator) is built right after it, when the app calls the session's ``connect``.
+    Imports only what the first frame needs. The app opens the session (``open_session``)
+    once that frame is on screen, then builds the client.
     """
+    from .ui.app import SyncroApp
+
+    demo = LoopbackDemo(args.seed) if args.demo else None
+    return SyncroApp(lambda: open_session(args, demo)), demo
+
+
+def open_session(args: argparse.Namespace, demo: LoopbackDemo | None) -> Session:
+    """The config, the profile and the pacer, or CannotConnect saying what is wrong (the key is read on connect)."""
     from .api.pacing import configure_shared_pacer
     from .config import Config, Profile
     from .session import Session
 
-    demo = None
-    if args.demo:
-        import tempfile
-
-        demo = LoopbackDemo(args.seed)
+    if demo is not None:
         config = Config()
         session = Session(connect=demo.connect, profile_name="demo", config=config, account_label="DEMO", demo=True,
                           profile=Profile(tech_name="Dana Whitfield", user_id=1843),
@@ -429,10 +442,7 @@ def make_app(args: argparse.Namespace) -> tuple[SyncroApp, LoopbackDemo | None] 
                           # The simulator also answers as a local model (Ollama's API): drafting works without one.
                           model_hosts=[demo.origin])
     else:
-        account = _account(args)
-        if isinstance(account, int):
-            return account
-        config, profile_name, profile = account
+        config, profile_name, profile = _account(args)
 
         def connect() -> SyncroClient:
             from .api import SyncroClient
@@ -442,9 +452,7 @@ def make_app(args: argparse.Namespace) -> tuple[SyncroApp, LoopbackDemo | None] 
         session = Session(connect=connect, profile_name=profile_name, profile=profile, config=config,
                           account_label=profile.subdomain or (profile.api_base_url() or "").split("//")[-1].split("/")[0])
     configure_shared_pacer(config.pacing.per_minute, headroom=config.pacing.headroom)
-    from .ui.app import SyncroApp
-
-    return SyncroApp(session), demo
+    return session
 
 
 class LoopbackDemo:

@@ -1,25 +1,25 @@
 """What one run of the app works with: the client, whose key it is, the config.
 
 The Syncro client and the drafting client are built on first use, not with the
-session: they import httpx, and the app paints its first screen before that.
+session: they import httpx, and the app paints its first screen before that (and
+before this module's callers import the config, which needs pydantic).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from .config import Config, Profile, data_dir
 
 if TYPE_CHECKING:
     import httpx
 
     from .api.client import SyncroClient
     from .api.ollama import OllamaClient
+    from .config import Config, Profile
 
 
 class CannotConnect(Exception):
@@ -36,7 +36,7 @@ class Session:
     connect: Callable[[], SyncroClient]
     profile_name: str
     profile: Profile
-    config: Config = field(default_factory=Config)
+    config: Config
     #: Shown in the status bar: "DEMO" on the simulator, else the shop's host.
     account_label: str = ""
     demo: bool = False
@@ -77,6 +77,8 @@ class Session:
             await self.drafter.aclose()  # type: ignore[union-attr]
 
     def journal_file(self) -> Path:
+        from .config import data_dir
+
         return self.journal_path or data_dir() / "journal.sqlite"
 
     def now(self) -> datetime:

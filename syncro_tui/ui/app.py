@@ -1,20 +1,23 @@
 """The Textual application: paints at once, then checks whose key it is and loads the queue.
 
-Nothing the first frame does not need is imported before it: the clients (and
-httpx) are built when the first frame is on screen, and every screen but the
-queue is imported when it is first opened.
+Nothing the first frame does not need is imported before it. The command line
+hands the app what opens the session (reading the config needs pydantic, the key
+the keyring), and the app calls it once the first frame is on screen, then
+builds the client (httpx). Every screen but the queue is imported when first opened.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -37,6 +40,16 @@ if TYPE_CHECKING:
 log = logging.getLogger("syncro_tui.ui")
 
 
+async def until_idle(limit: float = 1.0) -> None:
+    """Until the process has a quiet moment (its CPU time stalls for 20 ms), at most ``limit`` seconds."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        cpu = time.process_time()
+        await asyncio.sleep(0.02)
+        if time.process_time() - cpu < 0.002:
+            return
+
+
 def styles_dir() -> Path:
     """TCSS ships inside the wheel as syncro_tui/styles; in a checkout it is the top-level styles/."""
     packaged = Path(__file__).resolve().parent.parent / "styles"
@@ -51,9 +64,15 @@ class SyncroApp(App[None]):
         Binding("question_mark", "toggle_help", "Keys", key_display="?", id="app.help"),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session | Callable[[], Session]) -> None:
+        """``session``, or what opens it (may raise CannotConnect), called once the first frame is painted."""
         super().__init__()
-        self.session = session
+        opened = isinstance(session, Session)
+        #: None only until the first frame is painted, when the command line's session is opened.
+        self.session: Session = session if opened else None  # type: ignore[assignment]
+        self._open = None if opened else session
+        #: Keys typed before the session was open, replayed once it is.
+        self._early_keys: list[events.Key] = []
         self.me: Me | None = None
         self.owner_label = "checking key…"
         self.time_zone: ZoneInfo = ZoneInfo("UTC")
@@ -78,17 +97,23 @@ class SyncroApp(App[None]):
     def get_default_screen(self) -> Screen[None]:
         return QueueScreen()
 
-    def on_mount(self) -> None:
-        if self.session.config.keymap:
-            self.set_keymap(self.session.config.keymap)
+    async def on_event(self, event: events.Event) -> None:
+        """Before the session is open, keys wait for it and the mouse is ignored (nothing could act on them)."""
+        if self.session is None and isinstance(event, events.InputEvent) and not event.is_forwarded:
+            if isinstance(event, events.Key):
+                self._early_keys.append(event)
+            return
+        await super().on_event(event)
 
     def on_ready(self) -> None:
-        """The first frame is on screen: now build the client, open the journal and ask Syncro whose key it is.
+        """The first frame is on screen: open the session, build the client, then ask Syncro whose key it is.
 
-        Building the client imports httpx (with --demo it also seeds and starts the simulator), so it is
-        done here, after the first paint, and on the event loop: keys typed meanwhile wait in the queue.
+        Reading the config and the key and building the client (httpx; with --demo, seeding and starting
+        the simulator) happen here, after the first paint, on the event loop: keys typed meanwhile wait.
         """
         try:
+            if self.session is None:
+                self.session = self._open()  # type: ignore[misc]
             self.session.client  # noqa: B018 - builds it
         except CannotConnect as exc:
             self.fatal(str(exc), exc.exit_code)
@@ -97,6 +122,12 @@ class SyncroApp(App[None]):
             log.exception("could not make the connection")
             self.fatal(f"could not make the connection to Syncro: {exc}", 1)
             return
+        if self.session.config.keymap:
+            self.set_keymap(self.session.config.keymap)
+        self.queue_screen.set_sections()  # with the tech's own section and the config's filters
+        if self._early_keys:
+            self.replay(self._early_keys)
+            self._early_keys = []
         self.open_journal()
         self.startup()
         self.probe_model()
@@ -120,9 +151,23 @@ class SyncroApp(App[None]):
         self.writes = WritePath(self.session.client, journal, profile_name=self.session.profile_name,
                                 user_id=self.session.profile.user_id, clock=self.session.now)
 
+    @work(group="early-keys")
+    async def replay(self, keys: list[events.Key]) -> None:
+        """The keys typed before the session opened, in order, each once the one before has acted.
+
+        A key goes from the app to the focused widget and back before the app's bindings see it; keys
+        posted at once would reach the widget focused before the first of them acted (``/`` then text).
+        The app is busy loading then, so each key waits for a quiet moment, as Textual's Pilot does.
+        """
+        for key in keys:
+            self.post_message(key)
+            await until_idle()
+
     @property
     def model_label(self) -> str:
         """The drafting model as the status bar says it: off, being checked, ready, or not reachable."""
+        if self.session is None:
+            return ""
         if not self.session.config.drafting.enabled:
             return "off"
         if not self.session.connected:
@@ -236,4 +281,5 @@ class SyncroApp(App[None]):
     async def on_unmount(self) -> None:
         if self.writes is not None:
             self.writes.journal.close()
-        await self.session.aclose()
+        if self.session is not None:
+            await self.session.aclose()

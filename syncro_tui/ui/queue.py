@@ -109,11 +109,12 @@ class QueueScreen(ReportsFailures, Screen[None]):
     def set_sections(self) -> None:
         """The built-in sections, then the config's filters, then the account's saved searches."""
         app = self.app
-        config = self.session.config
-        sections = builtin_sections(self.session.profile.user_id)
-        sections += [saved_filter(f.name, statuses=f.statuses, priorities=f.priorities, user_ids=f.user_ids,
-                                  customer_ids=f.customer_ids, unassigned=f.unassigned, text=f.text)
-                     for f in config.queue.filters]
+        session = self.session  # None in the first frame: the session is opened right after it
+        sections = builtin_sections(session.profile.user_id if session else None)
+        if session:
+            sections += [saved_filter(f.name, statuses=f.statuses, priorities=f.priorities, user_ids=f.user_ids,
+                                      customer_ids=f.customer_ids, unassigned=f.unassigned, text=f.text)
+                         for f in session.config.queue.filters]
         settings = app.ticket_settings  # type: ignore[attr-defined]
         if settings is not None:
             sections += [saved_search(s.id, s.name) for s in settings.saved_searches]
@@ -374,12 +375,13 @@ class QueueScreen(ReportsFailures, Screen[None]):
         if not self.query(StatusBar):
             return  # the app is closing: a background task (the model probe) finished after the screen went
         app = self.app
-        budget = self.session.client.pacer.budget() if self.session.connected else None
+        session = self.session  # None in the first frame: the session is opened right after it
+        budget = session.client.pacer.budget() if session and session.connected else None
         tz = app.time_zone  # type: ignore[attr-defined]
         refreshed = self.refreshed_at.astimezone(tz).strftime("%H:%M:%S") if self.refreshed_at else None
         self.query_one(StatusBar).show(
             owner=app.owner_label,  # type: ignore[attr-defined]
-            account=self.session.account_label,
+            account=session.account_label if session else "…",
             used=budget and budget.used_last_minute,
             limit=budget and budget.limit_per_minute,
             refreshed=refreshed,

@@ -14,16 +14,20 @@ import sys
 
 import pytest
 
+from syncro_tui.demo import in_process_session, settle
 from syncro_tui.simulator import DEMO_KEY
 from syncro_tui.simulator.server import BackgroundSimulator
+from syncro_tui.ui.app import SyncroApp
 
-from ..conftest import make_simulator
+from ..conftest import FIXED_NOW, make_simulator
+from .helpers import SIZE
 
 START = """
 import asyncio, json, sys
 from syncro_tui.cli import build_parser, make_app
 
-SLOW = ("httpx", "keyring", "uvicorn", "syncro_tui.api.models", "syncro_tui.api.client", "syncro_tui.simulator")
+SLOW = ("httpx", "keyring", "pydantic", "uvicorn", "syncro_tui.config", "syncro_tui.api.models", "syncro_tui.api.client",
+        "syncro_tui.simulator")
 made = make_app(build_parser().parse_args(sys.argv[1:]))
 app, demo = made
 report = {}
@@ -43,6 +47,7 @@ async def main():
             await pilot.pause(0.025)
         report["rows"] = table.row_count
         report["owner"] = app.owner_label
+        report["sections_after"] = app.screen.query_one("#sections").content.plain
     report["code"] = app.return_code
     report["message"] = app.exit_message
     if demo is not None:
@@ -69,12 +74,15 @@ def account(tmp_path):
         yield {"SYNCRO_TUI_CONFIG": str(config), "SYNCRO_TUI_DATA_DIR": str(tmp_path), "SYNCRO_API_KEY": DEMO_KEY}
 
 
-def test_on_an_account_the_first_frame_needs_neither_httpx_nor_the_models(account) -> None:
+def test_on_an_account_the_first_frame_comes_before_the_config_the_key_and_httpx(account, tmp_path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(config.read_text() + '[[queue.filters]]\nname = "Patch nights"\nstatuses = ["Waiting on Customer"]\n')
     report = start("--profile", "dana", env=account)
     assert report["at_first_frame"] == []
-    assert "All open" in report["sections"] and "Key: checking key…" in report["status"]
-    assert "API: –" in report["status"]  # no client yet, so no budget to show
+    assert "All open" in report["sections"] and "Patch nights" not in report["sections"]
+    assert "Key: checking key…" in report["status"] and "API: –" in report["status"]  # no client yet
     assert report["rows"] > 0 and report["owner"] == "Dana Whitfield (#1843)" and report["code"] is None
+    assert "Patch nights" in report["sections_after"]  # the config's filters join once it is read
 
 
 def test_the_keyring_is_read_after_the_first_frame_and_no_key_ends_the_app_saying_so(account) -> None:
@@ -85,8 +93,36 @@ def test_the_keyring_is_read_after_the_first_frame_and_no_key_ends_the_app_sayin
     assert "No API key for profile 'dana'" in report["message"] and "SYNCRO_API_KEY" in report["message"]
 
 
+def test_a_config_without_profiles_ends_the_app_saying_so(account, tmp_path) -> None:
+    (tmp_path / "config.toml").write_text("")
+    report = start(env=account)
+    assert report["at_first_frame"] == []
+    assert report["code"] == 2 and "No profile is configured" in report["message"] and "--demo" in report["message"]
+
+
 def test_the_demo_paints_before_its_simulator_starts_then_loads_from_it(tmp_path) -> None:
     report = start("--demo", env={"SYNCRO_TUI_DATA_DIR": str(tmp_path)})
     assert report["at_first_frame"] == []
-    assert "Account: DEMO" in report["status"]
     assert report["rows"] > 0 and report["owner"] == "Dana Whitfield (#1843)" and report["code"] is None
+
+
+class HeldApp(SyncroApp):
+    """The app with the session's opening left to the test (the Ready that would open it is stopped)."""
+
+    def on_ready(self, event) -> None:
+        event.prevent_default()
+
+
+async def test_keys_typed_before_the_session_opens_wait_for_it_and_then_land() -> None:
+    session = in_process_session(make_simulator(), clock=lambda: FIXED_NOW)
+    app = HeldApp(lambda: session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", "o", "t", "i", "s")
+        await pilot.pause()
+        assert app.session is None and app.screen.query_one("#filter").value == ""
+        assert "Key: checking key…" in app.screen.query_one("#status").content.plain
+        app.call_later(SyncroApp.on_ready, app)  # what Ready does in the real app
+        await settle(pilot)
+        assert app.session is session and app.screen.query_one("#filter").value == "otis"
+        table = app.screen.query_one("#queue-table")
+        assert table.row_count > 0 and all("Otis" in table.cell(key, "customer").plain for key in table.keys)
