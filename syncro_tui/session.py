@@ -1,8 +1,9 @@
 """What one run of the app works with: the client, whose key it is, the config.
 
 The Syncro client and the drafting client are built on first use, not with the
-session: they import httpx, and the app paints its first screen before that (and
-before this module's callers import the config, which needs pydantic).
+session: they import httpx, and the app paints its first frame before that. This
+module imports neither them nor the config (pydantic), so the app can import it
+before its first frame too.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 
 class CannotConnect(Exception):
-    """The connection cannot be made (no key stored, the keyring refused): the message is for the tech."""
+    """The session cannot be opened (a config problem, no key, the keyring refused): the message is for the tech."""
 
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
@@ -66,7 +67,7 @@ class Session:
 
     @property
     def connected(self) -> bool:
-        """Whether the clients have been built (the app builds them right after its first paint)."""
+        """Whether the Syncro client has been built (the app builds it right after its first frame)."""
         return "client" in self.__dict__
 
     async def aclose(self) -> None:
