@@ -18,6 +18,13 @@ FIXED_DAY = date(2026, 11, 20)
 SEED = 1
 
 
+def span_seconds(timer: dict) -> int:
+    """A simulator timer's interval in seconds, from its start and end (Syncro nulls active_duration once charged)."""
+    start = datetime.fromisoformat(timer["start_time"].replace("Z", "+00:00"))
+    end = datetime.fromisoformat(timer["end_time"].replace("Z", "+00:00"))
+    return int((end - start).total_seconds())
+
+
 def make_simulator(**kwargs) -> Simulator:
     kwargs.setdefault("rate_limit", None)
     return Simulator(seed=SEED, today=FIXED_DAY, clock=lambda: FIXED_NOW, **kwargs)

@@ -15,7 +15,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import httpx
@@ -172,16 +172,22 @@ class SyncroClient:
     def _handle(self, req: rq.ApiRequest[T], response: httpx.Response) -> T:
         status = response.status_code
         if 200 <= status < 300:
-            try:
-                data = response.json()
-            except ValueError:
-                self._ambiguous(req, "unparsable", "Syncro's answer could not be read")
-                raise _Retryable(ResponseShapeError(f"Syncro's answer to {req.call} could not be read.", call=req.call))
+            data: Any = None
+            if response.content.strip():
+                try:
+                    data = response.json()
+                except ValueError:
+                    self._ambiguous(req, "unparsable", "Syncro's answer could not be read")
+                    raise _Retryable(ResponseShapeError(f"Syncro's answer to {req.call} could not be read.", call=req.call))
+            # No body (204, or an empty 200): only a delete's parser takes that as an answer.
             try:
                 return req.parse(data)
-            except (rq.ShapeProblem, ValidationError, KeyError, TypeError, IndexError) as exc:
+            except rq.Refused as exc:
+                raise ValidationFailed([str(exc)], call=req.call) from None
+            except (rq.ShapeProblem, ValidationError, KeyError, TypeError, IndexError, ValueError) as exc:
                 self._ambiguous(req, "shape", "Syncro's answer was missing what it should hold")
-                raise ResponseShapeError(f"Unexpected response to {req.call}: {_short(exc)}", call=req.call) from None
+                raise ResponseShapeError(f"Syncro's answer to {req.call} ({req.method} {req.path}) could not be "
+                                         f"read: {_short(exc)}.", call=req.call) from None
         messages = error_messages(response.text, response.headers.get("content-type", ""))
         if status == 429:
             raise _Retryable(RateLimited("Rate limited", call=req.call, status=429), rate_limited=True)
@@ -206,20 +212,22 @@ class SyncroClient:
         raise SyncroError(f"Unexpected answer from Syncro ({status}): {'; '.join(messages)[:200]}", call=req.call, status=status)
 
     # ------------------------------------------------------------ pagination
-    async def collect(self, build: Callable[[int], rq.ApiRequest[m.Page[T]]], *, max_pages: int | None = None) -> list[T]:
-        out: list[T] = []
-        async for items in self.pages(build, max_pages=max_pages):
-            out.extend(items)
+    async def collect(self, build: Callable[[int], rq.ApiRequest[m.Page[T]]], *, max_pages: int | None = None) -> m.Listing[T]:
+        """Every item of every page, and how many could not be read (``Listing.skipped``)."""
+        out: m.Listing[T] = m.Listing()
+        async for page in self.pages(build, max_pages=max_pages):
+            out.extend(page.items)
+            out.skipped += page.skipped
         return out
 
-    async def pages(self, build: Callable[[int], rq.ApiRequest[m.Page[T]]], *, max_pages: int | None = None) -> AsyncIterator[list[T]]:
-        """Follow meta.total_pages, stopping early on an empty page."""
+    async def pages(self, build: Callable[[int], rq.ApiRequest[m.Page[T]]], *, max_pages: int | None = None) -> AsyncIterator[m.Page[T]]:
+        """Follow meta.total_pages, stopping early on an empty page (one whose every item was unreadable is not empty)."""
         page = 1
         while True:
             result = await self.execute(build(page))
-            if not result.items:
+            if not result.items and not result.skipped:
                 return
-            yield result.items
+            yield result
             if page >= result.meta.total_pages or (max_pages is not None and page >= max_pages):
                 return
             page += 1
@@ -240,7 +248,7 @@ class SyncroClient:
     async def list_tickets(self, **filters: Any) -> m.Page[m.TicketSummary]:
         return await self.execute(rq.list_tickets(**filters))
 
-    async def all_tickets(self, *, max_pages: int | None = None, **filters: Any) -> list[m.TicketSummary]:
+    async def all_tickets(self, *, max_pages: int | None = None, **filters: Any) -> m.Listing[m.TicketSummary]:
         filters.setdefault("per_page", 100)
         return await self.collect(lambda page: rq.list_tickets(page=page, **filters), max_pages=max_pages)
 
@@ -341,8 +349,43 @@ class SyncroClient:
     async def get_invoice(self, invoice_id: int) -> m.Invoice:
         return await self.execute(rq.get_invoice(invoice_id))
 
-    async def list_invoices(self, *, ticket_id: int | None = None) -> list[m.Invoice]:
-        return await self.collect(lambda page: rq.list_invoices(ticket_id=ticket_id, page=page))
+    async def list_invoices(self, *, ticket_id: int | None = None, max_pages: int | None = None) -> m.Listing[m.Invoice]:
+        return await self.collect(lambda page: rq.list_invoices(ticket_id=ticket_id, page=page, per_page=100),
+                                  max_pages=max_pages)
+
+    async def invoices_for_ticket(self, ticket: m.Ticket, *, since: datetime | None = None) -> list[m.Invoice]:
+        """The ticket's invoices (made since ``since``), oldest first, known from what Syncro says of the ticket.
+
+        Live accounts list invoices without ``ticket_id`` (and the filter is not
+        trusted, SYNCRO.md section 4), so the list only names candidates: the
+        invoices its lines were rolled onto, and the newest page of
+        ``GET /invoices?ticket_id=`` for the ticket's customer. A candidate whose
+        listing does not say its ticket is read with ``GET /invoices/{id}``, which does.
+        """
+        from_lines = {li.invoice_id for li in ticket.line_items if li.invoice_id is not None}
+        listed = await self.list_invoices(ticket_id=ticket.id, max_pages=1)
+        found: dict[int, m.Invoice] = {}
+        to_read = set(from_lines)
+        for invoice in listed:
+            if invoice.customer_id != ticket.customer_id or (since is not None and invoice.created_at is not None
+                                                              and invoice.created_at < since):
+                continue
+            if invoice.ticket_id == ticket.id:
+                found[invoice.id] = invoice
+            elif invoice.ticket_id is None:
+                to_read.add(invoice.id)
+
+        async def read(invoice_id: int) -> m.Invoice | None:
+            try:
+                return await self.get_invoice(invoice_id)
+            except NotFound:
+                return None
+
+        for invoice in await asyncio.gather(*(read(i) for i in sorted(to_read - set(found)))):
+            if invoice is not None and invoice.ticket_id == ticket.id:
+                found[invoice.id] = invoice
+        return sorted((i for i in found.values() if since is None or i.created_at is None or i.created_at >= since),
+                      key=lambda i: i.id)
 
 
 class _Retryable(Exception):
@@ -366,11 +409,7 @@ def _describe(req: rq.ApiRequest[Any]) -> str:
 
 
 def _short(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        return f"{where or 'body'}: {first.get('msg', 'invalid')}"
-    return redact(exc)[:200]
+    return redact(rq.problem(exc))[:200]
 
 
 __all__ = ["SyncroClient", "base_url_for"]

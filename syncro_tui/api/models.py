@@ -4,6 +4,12 @@ Money and quantities are Decimal (Syncro sends them as strings or numbers),
 timestamps are timezone-aware, unknown extra fields are ignored. A required
 field that is missing fails validation, and the client turns that into an
 error naming the call.
+
+Tolerant where Syncro is loose, strict where money is: a field that live
+accounts (or Syncro's own examples) leave null or out is optional here, with
+what the app does without it said beside it; money, hours and the ids the
+write path links records by stay required. Ids are Python ints (no size
+limit); custom ``properties`` keep whatever types the shop's fields have.
 """
 
 from __future__ import annotations
@@ -24,9 +30,23 @@ def _blank_to_none(value: Any) -> Any:
     return None if value == "" else value
 
 
+def _bool_text(value: Any) -> Any:
+    """Rails' booleans as Syncro sends them: true/false, "true"/"false", "1"/"0" (``bool("false")`` is True)."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("true", "t", "1", "yes"):
+            return True
+        if text in ("false", "f", "0", "no", ""):
+            return False
+    return value
+
+
 Timestamp = Annotated[datetime, AfterValidator(_aware)]
 OptTimestamp = Annotated[Timestamp | None, BeforeValidator(_blank_to_none)]
 OptDecimal = Annotated[Decimal | None, BeforeValidator(_blank_to_none)]
+#: A boolean that may arrive as text ("1", "false"); null reads as false.
+Flag = Annotated[bool, BeforeValidator(lambda v: False if v is None else _bool_text(v))]
+OptFlag = Annotated[bool | None, BeforeValidator(_bool_text)]
 
 
 class Model(BaseModel):
@@ -98,6 +118,8 @@ class Customer(Model):
     zip: str | None = None
     #: Prepaid block in hours; absent, null or "0.0" means no block.
     prepay_hours: OptDecimal = None
+    #: The shop's custom customer fields, of any type (ints, strings, lists).
+    properties: dict[str, Any] = Field(default_factory=dict)
     contacts: list[Contact] = Field(default_factory=list)
     addresses: list[Address] = Field(default_factory=list)
 
@@ -131,7 +153,7 @@ class Comment(Model):
     subject: str | None = None
     body: str | None = None
     tech: str | None = None
-    hidden: bool = False
+    hidden: Flag = False
     user_id: int | None = None
     destination_emails: str | None = None
 
@@ -148,13 +170,24 @@ class Timer(Model):
     user_id: int | None = None
     start_time: Timestamp
     end_time: OptTimestamp = None
-    recorded: bool = False
-    billable: bool | None = None
+    recorded: Flag = False
+    billable: OptFlag = None
     notes: str | None = None
     product_id: int | None = None
+    #: Null in the charge answer of Syncro's own example even when charged: read the ticket's lines.
     ticket_line_item_id: int | None = None
-    #: Seconds.
-    active_duration: int = 0
+    #: Seconds; null after a charge or an update on live accounts (``seconds`` then uses start and end).
+    active_duration: int | None = None
+    created_at: OptTimestamp = None
+
+    @property
+    def seconds(self) -> int:
+        """How long the timer ran: Syncro's figure, else end minus start (0 while it runs)."""
+        if self.active_duration is not None:
+            return self.active_duration
+        if self.end_time is None:
+            return 0
+        return max(int((self.end_time - self.start_time).total_seconds()), 0)
 
 
 class LineItem(Model):
@@ -164,10 +197,13 @@ class LineItem(Model):
     name: str | None = None
     description: str | None = None
     quantity: Decimal
-    price_retail: Decimal = Decimal("0")
-    price_cost: Decimal = Decimal("0")
-    taxable: bool = False
-    converted: bool = False
+    #: Required: a line whose price cannot be read is in doubt, never taken as 0.00.
+    price_retail: Decimal
+    price_cost: OptDecimal = None
+    taxable: Flag = False
+    converted: Flag = False
+    #: The invoice a line was rolled onto, where Syncro says (not every account's answer carries it).
+    invoice_id: int | None = None
     created_at: OptTimestamp = None
 
     @property
@@ -216,7 +252,19 @@ class TicketSummary(Model):
     updated_at: Timestamp
     due_date: OptTimestamp = None
     resolved_at: OptTimestamp = None
-    customer_reply: bool = False
+    customer_reply: Flag = False
+    ticket_type_id: int | None = None
+    ticket_type_name: str | None = None
+    parent_id: int | None = None
+    contract_id: int | None = None
+    contract_name: str | None = None
+    #: The SLA, when the account has SLAs (all null or false when it has none).
+    sla_id: int | None = None
+    sla_name: str | None = None
+    sla_breached: Flag = False
+    sla_breaching_soon: Flag = False
+    #: The shop's custom ticket fields, of any type.
+    properties: dict[str, Any] = Field(default_factory=dict)
 
 
 class Ticket(TicketSummary):
@@ -235,10 +283,11 @@ class Product(Model):
     id: int
     name: str
     description: str | None = None
-    price_retail: Decimal = Decimal("0")
+    #: Required: the rate check compares it with the rate table.
+    price_retail: Decimal
     price_cost: OptDecimal = None
-    taxable: bool | None = None
-    disabled: bool = False
+    taxable: OptFlag = None
+    disabled: Flag = False
     product_category: str | None = None
 
 
@@ -249,22 +298,30 @@ class InvoiceLine(Model):
     price: Decimal
     quantity: Decimal
     product_id: int | None = None
-    taxable: bool | None = None
+    taxable: OptFlag = None
     prepay_hours_applied: OptDecimal = None
 
 
 class Invoice(Model):
+    """An invoice as ``POST /invoices`` and ``GET /invoices/{id}`` answer it, or as the list shows it.
+
+    Live accounts list invoices with only id, number, total, status, created_at
+    and customer_id: no subtotal, no ticket_id, no lines. So ``ticket_id`` is
+    only trusted from ``GET /invoices/{id}`` (``writes/lookups.invoices_for``).
+    """
+
     id: int
     number: str
     customer_id: int
     ticket_id: int | None = None
-    subtotal: Decimal
+    subtotal: OptDecimal = None
     total: Decimal
-    tax: Decimal = Decimal("0")
+    tax: OptDecimal = None
+    status: str | None = None
     date: OptTimestamp = None
     created_at: OptTimestamp = None
-    is_paid: bool = False
-    #: Absent on the POST response, present on GET /invoices/{id}.
+    is_paid: Flag = False
+    #: Absent on the POST response and in the list, present on GET /invoices/{id}.
     line_items: list[InvoiceLine] | None = None
 
 
@@ -273,12 +330,37 @@ class SavedSearch(Model):
     name: str
 
 
+class TicketType(Model):
+    """One of the account's ticket types (``/tickets/settings``: ``ticket_types``)."""
+
+    id: int
+    name: str
+    disabled: Flag = False
+
+
+class WorksheetTemplate(Model):
+    id: int
+    name: str | None = None
+
+
 class TicketSettings(Model):
     ticket_status_list: list[str]
     default_labor_product_id: int | None = None
     users: list[User] = Field(default_factory=list)
     appointment_types: list[AppointmentType] = Field(default_factory=list)
     saved_searches: list[SavedSearch] = Field(default_factory=list)
+    ticket_types: list[TicketType] = Field(default_factory=list)
+    #: The account refuses a ticket without a type (null on accounts that never set it: not required).
+    require_ticket_type: Flag = False
+    #: The type a new ticket gets when the tech picks none (where the account says).
+    default_ticket_type_id: int | None = None
+    require_intake_form_with_ticket: Flag = False
+    require_outtake_form_with_ticket: Flag = False
+    worksheet_templates: list[WorksheetTemplate] = Field(default_factory=list)
+
+    @property
+    def usable_ticket_types(self) -> list[TicketType]:
+        return [t for t in self.ticket_types if not t.disabled]
 
 
 class BusinessHours(Model):
@@ -306,10 +388,18 @@ T = TypeVar("T")
 class Page(Model, Generic[T]):
     items: list[T]
     meta: Meta
+    #: Items of this page that could not be read (each logged); the rest of the page is kept.
+    skipped: int = 0
+
+
+class Listing(list[T]):
+    """Every item of every page read, and how many items could not be read (``skipped``)."""
+
+    skipped: int = 0
 
 
 class Deleted(Model):
-    """The answer to a delete/remove call."""
+    """The answer to a delete/remove call (204 with no body reads as success)."""
 
-    success: bool = True
+    success: Flag = True
     message: str | None = None

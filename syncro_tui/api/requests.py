@@ -9,6 +9,7 @@ in (SYNCRO.md section 2), so no other code ever reads raw JSON.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -16,10 +17,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from . import models as m
 from .errors import SentRequest
+
+log = logging.getLogger("syncro_tui.api")
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -230,7 +233,11 @@ def flat(model: type[M]) -> Callable[[Any], M]:
 
 
 def listed(key: str, model: type[M], item_key: str | None = None) -> Callable[[Any], m.Page[M]]:
-    """A page of ``{key: [...], "meta": {...}}``; items may be flat or wrapped in ``item_key``."""
+    """A page of ``{key: [...], "meta": {...}}``; items may be flat or wrapped in ``item_key``.
+
+    One item that cannot be read does not cost the page: it is skipped, logged
+    (its id and what was wrong, never its content) and counted in ``skipped``.
+    """
     def parse(data: Any) -> m.Page[M]:
         body = _obj(data)
         items = body.get(key)
@@ -238,9 +245,28 @@ def listed(key: str, model: type[M], item_key: str | None = None) -> Callable[[A
             raise ShapeProblem(f"expected {{{key!r}: [...]}}")
         if item_key:
             items = [i[item_key] if isinstance(i, dict) and isinstance(i.get(item_key), dict) else i for i in items]
-        meta = m.Meta.model_validate(body.get("meta") or {"total_pages": 1, "page": 1})
-        return m.Page[M](items=[model.model_validate(i) for i in items], meta=meta)
+        meta_body = body.get("meta")
+        meta = m.Meta.model_validate(meta_body if isinstance(meta_body, dict) else {"total_pages": 1, "page": 1})
+        read: list[M] = []
+        skipped = 0
+        for item in items:
+            try:
+                read.append(model.model_validate(item))
+            except ValidationError as exc:
+                skipped += 1
+                ident = item.get("id") if isinstance(item, dict) else None
+                log.warning("skipped one of %s that could not be read (id %s): %s", key, ident, problem(exc))
+        return m.Page[M](items=read, meta=meta, skipped=skipped)
     return parse
+
+
+def problem(exc: Exception) -> str:
+    """What was wrong with an answer, in a few words (the field and pydantic's message, never the value)."""
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return f"{where or 'body'}: {first.get('msg', 'invalid')}"
+    return str(exc)[:200]
 
 
 def _users(data: Any) -> list[m.User]:
@@ -261,9 +287,16 @@ def _account_settings(data: Any) -> m.AccountSettings:
     )
 
 
+class Refused(Exception):
+    """A 2xx answer that says the call was not done (``{"success": false}``): Syncro's refusal, not a shape problem."""
+
+
 def _deleted(data: Any) -> m.Deleted:
-    body = _obj(data)
-    return m.Deleted(success=bool(body.get("success", True)), message=body.get("message"))
+    # Some deletes answer 204 with no body (``None`` here): that is success.
+    result = m.Deleted() if data is None else m.Deleted.model_validate(_obj(data))
+    if not result.success:
+        raise Refused(result.message or "Syncro answered that it did not do it (success: false).")
+    return result
 
 
 def _params(**values: Any) -> dict[str, Any]:
@@ -505,6 +538,7 @@ def get_invoice(invoice_id: int) -> ApiRequest[m.Invoice]:
     return ApiRequest("get_invoice", "GET", f"/invoices/{_id(invoice_id)}", wrapped("invoice", m.Invoice), permission="Invoices - View Details")
 
 
-def list_invoices(*, ticket_id: int | None = None, page: int = 1) -> ApiRequest[m.Page[m.Invoice]]:
-    return ApiRequest("list_invoices", "GET", "/invoices", listed("invoices", m.Invoice), _params(ticket_id=ticket_id, page=page),
+def list_invoices(*, ticket_id: int | None = None, page: int = 1, per_page: int | None = None) -> ApiRequest[m.Page[m.Invoice]]:
+    return ApiRequest("list_invoices", "GET", "/invoices", listed("invoices", m.Invoice),
+                      _params(ticket_id=ticket_id, page=page, per_page=per_page),
                       permission="Invoices - List/Search")

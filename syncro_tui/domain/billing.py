@@ -270,14 +270,33 @@ def line_expectation(time: TimePlan) -> dict[str, Any]:
     return {"product_id": time.rate.product_id, "quantity": time.quantity, "price_retail": time.price}
 
 
+def _charged_line(ticket: Ticket, expect: Mapping[str, Any]) -> tuple[LineItem | None, str]:
+    """The line charging made: the timer's link where Syncro gives one, else the one line new since the plan.
+
+    ``expect`` names the timer (``timer_id``) and the ticket's line ids before the run (``lines_before``);
+    groups journaled by earlier versions name the line itself (``line_item_id``).
+    """
+    timer = next((t for t in ticket.ticket_timers if t.id == expect.get("timer_id")), None)
+    line_id = expect.get("line_item_id") or (timer.ticket_line_item_id if timer else None)
+    if line_id is not None:
+        line = next((li for li in ticket.line_items if li.id == line_id), None)
+        return line, "" if line else f"Charging made no line item {line_id} on the ticket."
+    before = set(expect.get("lines_before") or ())
+    new = [li for li in ticket.line_items if li.id not in before and li.product_id == expect.get("product_id")]
+    if len(new) == 1:
+        return new[0], ""
+    if not new:
+        return None, f"Charging made no new line of product {expect.get('product_id')} on the ticket."
+    return None, (f"{len(new)} new lines of product {expect.get('product_id')} are on the ticket "
+                  f"({', '.join(str(li.id) for li in new)}); which one the charge made cannot be told.")
+
+
 def check_charged_line(ticket: Ticket, expect: Mapping[str, Any]) -> Finding:
     """After charging: the line is there, the right product and quantity; a 0.00 price is patched next (rule 7)."""
-    line_id = expect.get("line_item_id")
-    line = next((li for li in ticket.line_items if li.id == line_id), None)
     quantity, price = _dec(expect.get("quantity")), _dec(expect.get("price_retail"))
+    line, why = _charged_line(ticket, expect)
     if line is None:
-        return Finding(False, f"Charging made no line item {line_id} on the ticket. Nothing more is sent: "
-                              "look at the ticket in Syncro before resuming.")
+        return Finding(False, f"{why} Nothing more is sent: look at the ticket in Syncro before resuming.")
     if line.product_id != expect.get("product_id") or line.quantity != quantity:
         return Finding(False, f"Line {line.id} is {line.quantity} of product {line.product_id}; the plan is {quantity} "
                               f"of product {expect.get('product_id')}. Nothing more is sent: fix the timer in Syncro "

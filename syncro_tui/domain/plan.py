@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..api import requests as rq
-from ..api.models import LineItem, TicketSummary
+from ..api.models import LineItem, Ticket, TicketSummary
 from ..api.requests import ApiRequest, Ref
 from .billing import TimePlan, expected_invoice, hours_text, line_expectation
 from .comment import CommentDraft, Visibility, audience
@@ -95,7 +95,10 @@ def bill_time(ticket: TicketSummary, time: TimePlan, *, comment: CommentDraft | 
         charge = len(steps)
         steps.append(rq.charge_timer(ticket.id, Ref(timer)))
         check = len(steps)
-        steps.append(rq.check_line_item(ticket.id, {"line_item_id": Ref(charge, "ticket_line_item_id"),
+        # The charged line is found by difference: Syncro's charge answer may leave ticket_line_item_id null,
+        # so the check takes the timer's link if the ticket read shows one, else the one new line of the product.
+        before = [li.id for li in ticket.line_items] if isinstance(ticket, Ticket) else []
+        steps.append(rq.check_line_item(ticket.id, {"timer_id": Ref(timer), "lines_before": before,
                                                     **line_expectation(time)}))
         steps.append(replace(rq.update_line_item(ticket.id, Ref(check, "line_item_id"), price_retail=time.price),
                              only_if=Ref(check, "needs_patch")))

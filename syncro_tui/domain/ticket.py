@@ -46,7 +46,7 @@ def timer_state(timer: Timer) -> str:
 def timer_minutes(timer: Timer) -> int:
     if timer.end_time is not None:
         return int((timer.end_time - timer.start_time).total_seconds() // 60)
-    return timer.active_duration // 60
+    return timer.seconds // 60
 
 
 def email_recipient(ticket: Ticket) -> str | None:

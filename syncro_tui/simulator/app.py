@@ -78,7 +78,8 @@ class Route:
     method: str
     pattern: re.Pattern[str]
     name: str
-    handler: Callable[[Store, Call], JSON]
+    #: The answer's body; None for a 204 with no body.
+    handler: Callable[[Store, Call], JSON | None]
     #: (area, verb) in the key's permissions, or None for no check.
     permission: tuple[str, str] | None
     status: int = 200
@@ -88,7 +89,7 @@ class Route:
         return self.method in ("POST", "PUT", "PATCH", "DELETE")
 
 
-def _route(method: str, path: str, name: str, handler: Callable[[Store, Call], JSON],
+def _route(method: str, path: str, name: str, handler: Callable[[Store, Call], JSON | None],
            permission: tuple[str, str] | None, status: int = 200) -> Route:
     regex = "^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path) + "$"
     return Route(method, re.compile(regex), name, handler, permission, status)
@@ -131,7 +132,7 @@ ROUTES: tuple[Route, ...] = (
     _route("POST", "/appointments", "create_appointment", lambda s, c: s.create_appointment(c.body, key=c.key), None, 201),
     _route("GET", "/appointments/{id}", "get_appointment", lambda s, c: s.get_appointment(c.ids["id"]), None),
     _route("PUT", "/appointments/{id}", "update_appointment", lambda s, c: s.update_appointment(c.ids["id"], c.body), None),
-    _route("DELETE", "/appointments/{id}", "delete_appointment", lambda s, c: s.delete_appointment(c.ids["id"]), None),
+    _route("DELETE", "/appointments/{id}", "delete_appointment", lambda s, c: s.delete_appointment(c.ids["id"]), None, 204),
     _route("GET", "/appointment_types", "list_appointment_types", lambda s, c: s.list_appointment_types(), None),
     _route("GET", "/invoices", "list_invoices", lambda s, c: s.list_invoices(c.params), IR),
     _route("POST", "/invoices", "create_invoice", lambda s, c: s.create_invoice(c.body, key=c.key), IW),
@@ -318,6 +319,8 @@ class Simulator:
 
         if fault is not None:
             return await self._fail(fault, send, committed=True)
+        if result is None:
+            return Response(status_code=route.status)
         return JSONResponse(result, status_code=route.status)
 
     async def _model(self, request: Request, path: str) -> Response | None:

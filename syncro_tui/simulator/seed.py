@@ -155,6 +155,28 @@ HARDWARE_PRODUCTS = [
 ]
 
 
+#: The account's ticket types (``/tickets/settings``), and which problem types each seeded ticket gets.
+TICKET_TYPES = [
+    {"id": 9101, "name": "Break/Fix", "disabled": False},
+    {"id": 9102, "name": "Project", "disabled": False},
+    {"id": 9103, "name": "Onboarding", "disabled": False},
+    {"id": 9104, "name": "Maintenance", "disabled": False},
+    {"id": 9105, "name": "Legacy (do not use)", "disabled": True},
+]
+TYPE_OF_PROBLEM = {"Server Migration": 1, "Website": 1, "New User / M365 Account Creation": 2,
+                   "New User / Workstation Deployment": 2, "Maintenance": 3}
+WORKSHEET_TEMPLATES = [{"id": 4401, "name": "New workstation checklist"}, {"id": 4402, "name": "Onsite visit"}]
+SLA = {"id": 71, "name": "Business 8x5"}
+CONTRACT = {"id": 8801, "name": "Prepaid block hours"}
+
+
+def sla_fields(*, business: bool, due: datetime, ceiling: datetime, open_: bool) -> dict[str, Any]:
+    if not business:
+        return {"sla_id": None, "sla_name": None, "sla_breached": False, "sla_breaching_soon": False}
+    return {"sla_id": SLA["id"], "sla_name": SLA["name"], "sla_breached": open_ and due < ceiling,
+            "sla_breaching_soon": open_ and ceiling <= due < ceiling + timedelta(hours=8)}
+
+
 def slug(text: str) -> str:
     keep = "".join(ch.lower() if ch.isalnum() else " " for ch in text)
     return "".join(keep.split())[:18] or "customer"
@@ -247,7 +269,10 @@ def generate(seed: int = 1, today: date | None = None) -> dict[str, Any]:
             "business_name": name, "email": f"office@{domain}", "phone": phone(), "mobile": None,
             "created_at": created, "updated_at": created, "pdf_url": None, **make_address(),
             "latitude": None, "longitude": None, "notes": None, "get_sms": False, "opt_out": False,
-            "disabled": False, "no_email": False, "location_name": None, "location_id": None, "properties": {},
+            "disabled": False, "no_email": False, "location_name": None, "location_id": None,
+            # [quirk] custom customer fields, of the types the shop gave them (live accounts: ints and strings).
+            "properties": {"Seats": 5 * n_contacts, "Contract tier": "Managed" if name in prepaid_names else "Break/fix",
+                           "Onboarded": created[:10]},
             "online_profile_url": None, "tax_rate_id": None, "notification_email": None, "invoice_cc_emails": None,
             "invoice_term_id": None, "referred_by": None, "ref_customer_id": None, "prepay_hours": prepay,
         }
@@ -341,14 +366,22 @@ def generate(seed: int = 1, today: date | None = None) -> dict[str, Any]:
         tid = nid("ticket_id", rng.randint(1, 3000))
         number = nid("ticket_number")
         tech_name = users[str(assigned)]["full_name"] if assigned else users[str(tech_ids[0])]["full_name"]
+        due = local(created_day + timedelta(days=rng.choice([1, 2, 3, 5, 7])), 17)
+        ticket_type = TICKET_TYPES[TYPE_OF_PROBLEM.get(problem, 0)]
+        contract = CONTRACT if customer.get("prepay_hours") not in (None, "0.0") else None
         ticket: dict[str, Any] = {
             "id": tid, "number": number, "subject": subject, "created_at": stamp(created), "updated_at": stamp(created),
             "customer_id": cid, "contact_id": contact_id, "status": status, "priority": priority,
             "problem_type": problem, "user_id": assigned,
-            "due_date": stamp(local(created_day + timedelta(days=rng.choice([1, 2, 3, 5, 7])), 17)),
+            "due_date": stamp(due),
             "start_at": None, "end_at": None, "resolved_at": None, "address_id": None, "location_id": None,
             "customer_reply": status == "Customer Reply", "asset_ids": [], "tag_list": [], "properties": {},
-            "billing_status": None, "ticket_type_id": None, "pdf_url": None,
+            "billing_status": None, "ticket_type_id": ticket_type["id"], "ticket_type_name": ticket_type["name"],
+            "pdf_url": None, "parent_id": None,
+            "contract_id": contract["id"] if contract else None, "contract_name": contract["name"] if contract else None,
+            # [quirk] the SLA fields live accounts carry: business customers are on the 8x5 SLA.
+            **sla_fields(business=bool(customer.get("business_name")), due=due, ceiling=local(today, 9, 45),
+                         open_=status not in ("Resolved", "Invoiced", "Closed")),
         }
         tickets[str(tid)] = ticket
         moment = created
@@ -474,6 +507,10 @@ def generate(seed: int = 1, today: date | None = None) -> dict[str, Any]:
             {"id": 501, "name": "Waiting on vendor", "statuses": ["Waiting on Vendor"]},
             {"id": 502, "name": "Scheduled work", "statuses": ["Scheduled"]},
         ],
+        "ticket_types": TICKET_TYPES,
+        # A shop can refuse tickets without a type; the demo account does not (tests turn it on).
+        "require_ticket_type": False,
+        "worksheet_templates": WORKSHEET_TEMPLATES,
     }
     return {
         "account": account, "keys": keys, "counters": counters, "users": users, "customers": customers,

@@ -302,13 +302,18 @@ class Store:
             "default_labor_product_id": self.account["default_labor_product_id"],
             "ticket_timer_charge_by_default": None,
             "saved_searches": copy.deepcopy(self.account.get("saved_searches", [])),
-            "ticket_types": [],
+            "ticket_types": copy.deepcopy(self.account.get("ticket_types", [])),
             "ticket_type_fields": [],
             "ticket_type_field_answers": [],
             "appointment_types": [{"id": a["id"], "name": a["name"]} for a in self.t("appointment_types").values()],
             "users": [{"id": u["id"], "name": u["full_name"]} for u in self.t("users").values()],
             "dashboard_settings": None,
-            "worksheet_templates": [],
+            "worksheet_templates": copy.deepcopy(self.account.get("worksheet_templates", [])),
+            # [quirk] null, not false, on accounts that never set it.
+            "require_ticket_type": self.account.get("require_ticket_type") or None,
+            "require_intake_form_with_ticket": self.account.get("require_intake_form_with_ticket") or None,
+            "require_outtake_form_with_ticket": None,
+            "ticket_workflow_default_id": None,
         }
 
     def settings(self) -> JSON:
@@ -323,7 +328,7 @@ class Store:
                 "time_zone": self.account["time_zone"],
             },
             "ticket": {
-                "ticket_types": [],
+                "ticket_types": [t["name"] for t in self.account.get("ticket_types", []) if not t.get("disabled")],
                 "problem_types": list(self.account["problem_types"]),
                 "priorities": list(self.account["priorities"]),
             },
@@ -354,8 +359,10 @@ class Store:
 
     def render_ticket_detail(self, ticket: JSON) -> JSON:
         out = self.ticket_summary_fields(ticket)
-        for list_only in ("customer_reply", "contact_fullname"):
+        for list_only in ("customer_reply", "contact_fullname", "ticket_type_name"):
             out.pop(list_only, None)
+        kind = self.ticket_type(ticket.get("ticket_type_id"))
+        out["ticket_type"] = {**kind, "account_id": 1, "ticket_fields": []} if kind else None
         tid = ticket["id"]
         customer = self.t("customers").get(ticket["customer_id"])
         out["customer"] = self.render_customer(customer, with_contacts=True) if customer else None
@@ -371,6 +378,9 @@ class Store:
 
     def find_ticket(self, ticket_id: Any) -> JSON:
         return self.get("tickets", ticket_id)
+
+    def ticket_type(self, type_id: Any) -> JSON | None:
+        return next((dict(t) for t in self.account.get("ticket_types", []) if t["id"] == as_int(type_id)), None)
 
     def list_tickets(self, params: Mapping[str, str], *, key: str) -> JSON:
         items = list(self.t("tickets").values())
@@ -421,8 +431,19 @@ class Store:
 
     TICKET_FIELDS = (
         "subject", "problem_type", "status", "priority", "user_id", "due_date", "contact_id", "address_id",
-        "start_at", "end_at", "location_id", "customer_reply", "tag_list", "properties",
+        "start_at", "end_at", "location_id", "customer_reply", "tag_list", "properties", "ticket_type_id",
     )
+
+    def _validate_ticket_type(self, body: JSON, *, creating: bool) -> None:
+        given = body.get("ticket_type_id")
+        if given in (None, ""):
+            if creating and self.account.get("require_ticket_type"):
+                # [quirk] a shop that requires a ticket type refuses a ticket without one.
+                raise SimError(422, {"success": False, "message": ["Ticket type can't be blank"]})
+            return
+        kind = self.ticket_type(given)
+        if kind is None or kind.get("disabled"):
+            raise SimError(422, {"success": False, "message": ["Ticket type must exist"]})
 
     def _validate_ticket_fields(self, body: JSON) -> None:
         if "status" in body and body["status"] not in self.account["ticket_statuses"]:
@@ -440,6 +461,8 @@ class Store:
         if not str(body.get("subject") or "").strip():
             raise SimError(422, {"success": False, "message": ["Subject can't be blank"]})
         self._validate_ticket_fields(body)
+        self._validate_ticket_type(body, creating=True)
+        kind = self.ticket_type(body.get("ticket_type_id"))
         now = self.now()
         tid = self.next_id("ticket_id")
         ticket: JSON = {
@@ -465,8 +488,16 @@ class Store:
             "tag_list": list(body.get("tag_list") or []),
             "properties": dict(body.get("properties") or {}),
             "billing_status": None,
-            "ticket_type_id": None,
+            "ticket_type_id": kind["id"] if kind else None,
+            "ticket_type_name": kind["name"] if kind else None,
             "pdf_url": None,
+            "parent_id": None,
+            "contract_id": None,
+            "contract_name": None,
+            "sla_id": None,
+            "sla_name": None,
+            "sla_breached": False,
+            "sla_breaching_soon": False,
         }
         self.t("tickets")[tid] = ticket
         for attrs in body.get("comments_attributes") or []:
@@ -476,14 +507,17 @@ class Store:
     def update_ticket(self, ticket_id: Any, body: JSON) -> JSON:
         ticket = self.find_ticket(ticket_id)
         self._validate_ticket_fields(body)
+        self._validate_ticket_type(body, creating=False)
         for field in self.TICKET_FIELDS:
             if field in body:
                 value = body[field]
-                if field in ("user_id", "contact_id", "address_id", "location_id"):
+                if field in ("user_id", "contact_id", "address_id", "location_id", "ticket_type_id"):
                     value = as_int(value)
                 if field == "customer_reply":
                     value = bool(as_bool(value))
                 ticket[field] = value
+        if "ticket_type_id" in body:
+            ticket["ticket_type_name"] = (self.ticket_type(ticket["ticket_type_id"]) or {}).get("name")
         if "status" in body:
             ticket["resolved_at"] = self.now() if body["status"] in NOT_CLOSED_EXCLUDES else ticket.get("resolved_at")
         self.touch_ticket(ticket)
@@ -578,11 +612,10 @@ class Store:
 
     def add_timer(self, ticket_id: Any, body: JSON, *, key: str) -> JSON:
         ticket = self.find_ticket(ticket_id)
-        billable: Any = True
-        if "billable" in body:
-            billable = as_bool(body["billable"])
-            if billable is None:
-                raise SimError(422, {"errors": ["billable must be true or false"]})
+        if "billable" in body and as_bool(body["billable"]) is None:
+            raise SimError(422, {"errors": ["billable must be true or false"]})
+        # [quirk] billable: false is ignored: the timer is billable (no-charge work takes the warranty product).
+        billable = True
         start, end = self._timer_interval(body)
         product_id = as_int(body.get("product_id")) or self.account["default_labor_product_id"]
         if self.product_for(product_id) is None:
@@ -625,10 +658,12 @@ class Store:
             # [quirk] duration_minutes on update is accepted but does not change the interval.
             start, end = self._timer_interval({k: v for k, v in body.items() if k != "duration_minutes"}, existing=timer)
             timer["start_time"], timer["end_time"] = stamp(start), stamp(end)
-            timer["active_duration"] = timer["billable_time"] = int((end - start).total_seconds())
+            timer["billable_time"] = int((end - start).total_seconds())
         for field in ("notes", "user_id", "product_id"):
             if field in body:
                 timer[field] = as_int(body[field]) if field != "notes" else body[field]
+        # [quirk] live accounts answer (and keep) active_duration null after an update.
+        timer["active_duration"] = None
         timer["updated_at"] = self.now()
         self.touch_ticket(ticket)
         return dict(timer)
@@ -649,8 +684,10 @@ class Store:
     def charge_timer(self, ticket_id: Any, body: JSON, *, key: str) -> JSON:
         ticket = self.find_ticket(ticket_id)
         timer = self._ticket_timer(ticket, body)
+        # [quirk] any product_id in the body is ignored: the timer's own product is charged.
         product = self.product_for(timer["product_id"]) or {}
-        hours = Decimal(timer["active_duration"]) / Decimal(3600)
+        seconds = (parse_time(timer["end_time"]) - parse_time(timer["start_time"])).total_seconds()  # type: ignore[operator]
+        hours = Decimal(int(seconds)) / Decimal(3600)
         price = Decimal(str(product.get("price_retail", 0)))
         if self.zero_price_for(timer["id"]):
             price = Decimal("0")
@@ -670,12 +707,21 @@ class Store:
         )
         timer["recorded"] = True
         timer["ticket_line_item_id"] = line["id"]
+        # [quirk] active_duration is null after a charge on live accounts.
+        timer["active_duration"] = None
         timer["updated_at"] = self.now()
-        return dict(timer)
+        # [quirk] the answer does not link the line (Syncro's own example: ticket_line_item_id null);
+        # the ticket's timers do.
+        return {**timer, "ticket_line_item_id": None}
 
     def list_ticket_timers(self, params: Mapping[str, str]) -> JSON:
-        # [quirk] ticket_id is ignored: this is the whole shop's timer history.
+        # [quirk] ticket_id is ignored: this is the whole shop's timer history; created_at_gt/_lt are honoured.
         items = sorted(self.t("timers").values(), key=lambda t: t["id"], reverse=True)
+        after, before = parse_time(params.get("created_at_gt")), parse_time(params.get("created_at_lt"))
+        if after is not None:
+            items = [t for t in items if parse_time(t["created_at"]) > after]  # type: ignore[operator]
+        if before is not None:
+            items = [t for t in items if parse_time(t["created_at"]) < before]  # type: ignore[operator]
         page, meta = self.paginate(items, params)
         return {"ticket_timers": page, "meta": {"total_pages": meta["total_pages"], "page": meta["page"]}}
 
@@ -864,7 +910,14 @@ class Store:
         if as_bool(params.get("unpaid")):
             items = [i for i in items if not i["is_paid"]]
         page, meta = self.paginate(items, params)
-        return {"invoices": [self.render_invoice(i, with_lines=False) for i in page], "meta": {"total_pages": meta["total_pages"], "page": meta["page"]}}
+        return {"invoices": [self.invoice_list_item(i) for i in page], "meta": {"total_pages": meta["total_pages"], "page": meta["page"]}}
+
+    @staticmethod
+    def invoice_list_item(invoice: JSON) -> JSON:
+        """[quirk] live accounts list invoices in a minimal shape: no subtotal, no ticket_id, no lines."""
+        return {"id": invoice["id"], "number": invoice["number"], "total": invoice["total"],
+                "status": "Paid" if invoice["is_paid"] else "Unpaid", "created_at": invoice["created_at"],
+                "customer_id": invoice["customer_id"]}
 
     # --------------------------------------------------------------- appointments
     def render_appointment(self, appt: JSON, *, nested: bool = True) -> JSON:
@@ -937,10 +990,17 @@ class Store:
         if fields.get("ticket_id") and ticket is None:
             raise not_found()
         now = self.now()
+        description = fields.get("description") or ""
+        if ticket is not None:
+            # [quirk] Syncro fills the description from the ticket (and its customer).
+            customer = self.t("customers").get(ticket["customer_id"]) or {}
+            description = (f"Ticket #{ticket['number']}: {ticket['subject']}\n"
+                           f"Customer: {self.customer_name(customer) if customer else ''}"
+                           + (f"\n\n{description}" if description else ""))
         appt = {
             "id": self.next_id("appointment_id"),
             "summary": fields["summary"],
-            "description": fields.get("description") or "",
+            "description": description,
             "customer_id": fields.get("customer_id") or (ticket or {}).get("customer_id"),
             "ticket_id": fields.get("ticket_id"),
             "user_id": fields.get("user_id") or self.keys[key]["user_id"],
@@ -971,10 +1031,11 @@ class Store:
         appt["updated_at"] = self.now()
         return {"appointment": self.render_appointment(appt)}
 
-    def delete_appointment(self, appt_id: Any) -> JSON:
+    def delete_appointment(self, appt_id: Any) -> None:
         appt = self.get("appointments", appt_id)
         del self.t("appointments")[appt["id"]]
-        return {"message": "deleted"}
+        # [quirk] some deletes answer 204 with no body (this one, here; a peer's log saw {"message": "deleted"}).
+        return None
 
     def list_appointment_types(self) -> JSON:
         return {"appointment_types": list(self.t("appointment_types").values())}

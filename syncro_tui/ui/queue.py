@@ -70,6 +70,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
         self.refreshed_at: datetime | None = None
         self.connected = True
         self.connection_note = "connecting"
+        #: Tickets of the last full load that Syncro sent in a shape the app cannot read (each is logged).
+        self.unreadable_count = 0
         self.sections: list[Section] = []
         self.section: Section | None = None
         self.needle = Needle()
@@ -177,6 +179,10 @@ class QueueScreen(ReportsFailures, Screen[None]):
             view.loading = False
         if self.section != section:
             return  # the tech moved on meanwhile
+        skipped = (appointments if section.source is Source.APPOINTMENTS else tickets).skipped
+        if skipped:
+            self.notify(f"{section.label}: {unreadable(skipped, 'appointment' if section.source is Source.APPOINTMENTS else 'ticket')}.",
+                        title="Syncro", severity="warning", timeout=10)
         if section.source is Source.APPOINTMENTS:
             self.appointments = sorted(appointments, key=lambda a: a.start_at)
             self.show_appointments()
@@ -207,6 +213,11 @@ class QueueScreen(ReportsFailures, Screen[None]):
             table.loading = False
         self.queue = Queue(closed_statuses=self.closed_statuses())
         self.queue.replace(tickets)
+        self.unreadable_count = tickets.skipped
+        if tickets.skipped:
+            self.notify(f"{unreadable(tickets.skipped)}: Syncro sent {'it' if tickets.skipped == 1 else 'them'} in a "
+                        "shape the app does not know, so the queue leaves them out (the log says which).",
+                        title="Syncro", severity="warning", timeout=10)
         self.show_sections()
         if self.on_queue():
             self.rebuild()
@@ -225,6 +236,9 @@ class QueueScreen(ReportsFailures, Screen[None]):
             self.set_connection(False, str(exc))
             self.schedule_refresh()
             return
+        if delta.skipped:
+            self.notify(f"{unreadable(delta.skipped, 'changed ticket')}: they are not updated here (the log says which).",
+                        title="Syncro", severity="warning", timeout=10)
         changes = self.queue.merge(delta)
         if changes:
             self.apply(changes)
@@ -251,7 +265,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
 
     def mark_refreshed(self) -> None:
         self.refreshed_at = self.session.now()
-        self.set_connection(True, "connected")
+        self.set_connection(True, "connected" + (f" · {unreadable(self.unreadable_count)}" if self.unreadable_count else ""))
 
     def set_connection(self, ok: bool, note: str) -> None:
         self.connected = ok
@@ -538,3 +552,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
 
     def action_cursor_up(self) -> None:
         self.query_one(ContentSwitcher).visible_content.action_cursor_up()  # type: ignore[union-attr]
+
+
+def unreadable(count: int, what: str = "ticket") -> str:
+    """ "1 ticket could not be read", "2 changed tickets could not be read". """
+    return f"{count} {what}{'' if count == 1 else 's'} could not be read"

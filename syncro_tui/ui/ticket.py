@@ -70,7 +70,7 @@ class TicketScreen(ReportsFailures, Screen[None]):
         head = self.query_one("#ticket-head", Static)
         try:
             ticket = await client.get_ticket(self.ticket_id)
-            invoices = await client.list_invoices(ticket_id=self.ticket_id)
+            invoices = await client.invoices_for_ticket(ticket)
         except NotFound:
             head.update(Text(f"Ticket {self.ticket_id} is not in Syncro (deleted, or not visible to this key). "
                              "Escape goes back.", style="bold red"))
@@ -80,7 +80,7 @@ class TicketScreen(ReportsFailures, Screen[None]):
                              style="bold red"))
             return
         self.ticket = ticket
-        self.invoices = [i for i in invoices if i.ticket_id == ticket.id]  # the filter is not trusted (SYNCRO.md §4)
+        self.invoices = invoices
         self.show()
 
     # ------------------------------------------------------------ rendering

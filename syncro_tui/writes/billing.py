@@ -32,7 +32,7 @@ async def read_situation(client: SyncroClient, *, number: int | None = None, tic
     if ticket.customer_id is None:
         raise UnknownTicket(f"Ticket #{ticket.number} has no customer, so it cannot be billed.")
     customer, invoices = await asyncio.gather(client.get_customer(ticket.customer_id),
-                                              client.list_invoices(ticket_id=ticket.id))
+                                              client.invoices_for_ticket(ticket))
     return Situation(ticket=ticket, customer=customer, invoices=tuple(invoices))
 
 

@@ -7,7 +7,7 @@ the record is looked for first. Each kind of write has its own read-back:
 - timer: the ticket's unrecorded timers, by start, end, notes and product;
 - charge: the timer is recorded and linked to a line item;
 - line item: the ticket's line items, by name, description, quantity and price;
-- invoice: the ticket's invoices made since the write was sent;
+- invoice: the ticket's invoices made since the write was sent (``SyncroClient.invoices_for_ticket``);
 - ticket: the customer's tickets with that subject made since then; an update by its fields;
 - appointment: that day's appointments by summary and start; a move by its start.
 
@@ -100,7 +100,8 @@ async def _charge(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime)
     timer = next((t for t in ticket.ticket_timers if t.id == timer_id), None)
     if timer is None:
         return Verdict(False, "The timer is no longer on the ticket.")
-    if timer.recorded and timer.ticket_line_item_id:
+    # Syncro's own charge answer leaves ticket_line_item_id null: recorded is what says it was charged.
+    if timer.recorded:
         return Verdict(True, "The timer is charged.", (timer,))
     return Verdict(False, "The timer is not charged: the charge did not land.")
 
@@ -136,10 +137,9 @@ async def _removed(kind: str, client: SyncroClient, req: ApiRequest[Any], sent_a
 
 
 async def _invoice(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime) -> Verdict:
-    ticket_id = (req.body or {}).get("ticket_id")
-    invoices = await client.list_invoices(ticket_id=ticket_id)
-    matches = [i for i in invoices if i.ticket_id == ticket_id and i.created_at is not None and _recent(i.created_at, sent_at)]
-    return _verdict(sorted(matches, key=lambda i: i.id), "invoice")
+    ticket = await client.get_ticket(int((req.body or {})["ticket_id"]))
+    matches = await client.invoices_for_ticket(ticket, since=sent_at - SKEW)
+    return _verdict(matches, "invoice")
 
 
 async def _ticket_create(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime) -> Verdict:

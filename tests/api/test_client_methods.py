@@ -85,7 +85,11 @@ async def test_timer_calls(client: SyncroClient, sim) -> None:
     updated = await client.update_timer(tid, timer.id, notes="Swapped the core switch")
     assert updated.notes == "Swapped the core switch"
     charged = await client.charge_timer(tid, timer.id)
-    assert charged.recorded is True and charged.ticket_line_item_id is not None
+    # Syncro's own example answer: recorded, but no line id and no duration (read from start and end instead)
+    assert charged.recorded is True and charged.ticket_line_item_id is None and charged.active_duration is None
+    assert charged.seconds == 2700
+    on_ticket = next(t for t in (await client.get_ticket(tid)).ticket_timers if t.id == timer.id)
+    assert on_ticket.ticket_line_item_id is not None
     spare = await client.add_timer(tid, start_at=START, end_at=END, notes="dup", product_id=26118)
     assert (await client.delete_timer(tid, spare.id)).success is True
 

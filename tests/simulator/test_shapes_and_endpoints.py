@@ -142,7 +142,8 @@ async def test_appointments_crud_and_types(raw: httpx.AsyncClient, sim: Simulato
     assert got["appointment"]["start_at"] == "2026-11-23T15:00:00.000Z"
     moved = (await raw.put(f"/appointments/{appt['id']}", json={"start_at": "2026-11-24T15:00:00Z", "end_at": "2026-11-24T16:30:00Z"})).json()
     assert moved["appointment"]["start_at"] == "2026-11-24T15:00:00.000Z"
-    assert (await raw.delete(f"/appointments/{appt['id']}")).json() == {"message": "deleted"}
+    deleted = await raw.delete(f"/appointments/{appt['id']}")
+    assert deleted.status_code == 204 and deleted.content == b""  # [quirk] some deletes answer 204, no body
     types = (await raw.get("/appointment_types")).json()
     assert {t["name"] for t in types["appointment_types"]} == {"In Shop", "Onsite", "Phone Call", "Reminder", "Remote"}
 
@@ -164,7 +165,9 @@ async def test_me_users_and_settings(raw: httpx.AsyncClient) -> None:
 async def test_invoices_list_by_ticket(raw: httpx.AsyncClient, sim: Simulator) -> None:
     invoiced = next(t for t in sim.store.t("tickets").values() if t["status"] == "Invoiced")
     listed = (await raw.get("/invoices", params={"ticket_id": invoiced["id"]})).json()
-    assert [i["ticket_id"] for i in listed["invoices"]] == [invoiced["id"]]
+    # [quirk] live accounts list invoices in a minimal shape: no ticket_id, subtotal or lines
+    assert [set(i) for i in listed["invoices"]] == [{"id", "number", "total", "status", "created_at", "customer_id"}]
+    assert sim.store.t("invoices")[listed["invoices"][0]["id"]]["ticket_id"] == invoiced["id"]
     one = (await raw.get(f"/invoices/{listed['invoices'][0]['id']}")).json()
     assert set(one) == {"invoice"} and one["invoice"]["line_items"]
     by_number = (await raw.get(f"/invoices/{listed['invoices'][0]['number']}")).json()

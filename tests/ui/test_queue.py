@@ -15,7 +15,7 @@ from syncro_tui.ui.dialogs import CustomerSearchScreen, NoteScreen
 from syncro_tui.ui.ticket import TicketScreen
 
 from ..conftest import FIXED_DAY, make_simulator
-from .helpers import SIZE, make_app, notices, pick_customer, settle, wait_for_screen
+from .helpers import SIZE, make_app, notices, pick_customer, rendered, settle, wait_for_screen
 from .test_writes_ui import close_selected
 
 OPEN = ("Resolved", "Invoiced", "Closed")
@@ -319,3 +319,18 @@ async def test_cell_styles_survive_drawing() -> None:
         styles = {seg.text.strip(): seg.style for seg in strip if seg.text.strip()}
         urgent = styles["4 Urgent"]
         assert urgent.bold and urgent.color is not None and urgent.color.name == "red"
+
+
+async def test_a_ticket_syncro_sends_in_an_odd_shape_costs_only_itself(tmp_path) -> None:
+    """One odd record in a list page used to fail the whole page: now it is left out, logged and counted."""
+    sim = make_simulator()
+    odd, *rest = sorted(open_tickets(sim), key=lambda t: t["number"])
+    sim.store.t("tickets")[odd["id"]]["created_at"] = None  # a field the app needs, missing
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        assert odd["id"] not in {t.id for t in queue.queue.tickets.values()}
+        assert {t["id"] for t in rest} <= {t.id for t in queue.queue.tickets.values()}
+        assert "1 ticket could not be read" in notices(app)
+        assert "1 ticket could not be read" in rendered(queue, "#status")

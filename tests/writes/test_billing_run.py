@@ -15,7 +15,7 @@ from syncro_tui.simulator import Simulator
 from syncro_tui.writes.billing import UnknownTicket, read_situation
 from syncro_tui.writes.journal import GroupState, StepState
 
-from ..conftest import make_simulator
+from ..conftest import make_simulator, span_seconds
 from ..simulator.helpers import open_ticket, prepaid_customer, ticket_for_customer
 from .test_write_path import write_path
 
@@ -61,7 +61,7 @@ async def test_the_whole_run_ends_invoiced_with_one_of_everything(tmp_path) -> N
     assert [s.state for s in outcome.steps][3:5] == [StepState.DONE, StepState.SKIPPED]  # the line had its price
     assert len(comments_with(sim, "Replaced the failed switch.<br>• tested all ports<br>• labelled the rack")) == 1
     timers = on_ticket(sim, "timers", ticket["id"])
-    assert len(timers) == 1 and timers[0]["recorded"] and timers[0]["active_duration"] == 45 * 60
+    assert len(timers) == 1 and timers[0]["recorded"] and span_seconds(timers[0]) == 45 * 60
     (line,) = on_ticket(sim, "line_items", ticket["id"])
     assert (line["product_id"], line["quantity"], Decimal(str(line["price_retail"])), line["taxable"]) == (
         1190473, "0.75", Decimal("150.00"), False)
@@ -144,7 +144,7 @@ async def test_emergency_for_a_prepaid_customer_never_stacks_the_emergency_produ
     lines = on_ticket(sim, "line_items", ticket["id"])
     assert [(li["product_id"], li["quantity"]) for li in lines] == [(26118, "1.5")]
     (timer,) = on_ticket(sim, "timers", ticket["id"])
-    assert timer["active_duration"] == 90 * 60  # stretched to the billed quantity
+    assert span_seconds(timer) == 90 * 60  # stretched to the billed quantity
     assert Decimal(sim.store.t("customers")[customer["id"]]["prepay_hours"]) == before - Decimal("1.5")
     (invoice,) = on_ticket(sim, "invoices", ticket["id"])
     assert Decimal(invoice["total"]) == Decimal("0.00")  # paid from the block
