@@ -72,6 +72,8 @@ class TicketDefaults(Section):
     emergency_priority: str = "4 Urgent"
     status: str = "New"
     problem_type: str = "Not determined"
+    #: The ticket type a new ticket starts with, by name (when the account has ticket types); None: the account's default.
+    ticket_type: str | None = None
     #: Statuses that count as open in the queue, whatever Syncro's "Not Closed" returns.
     closed_statuses: list[str] = Field(default_factory=lambda: ["Resolved", "Invoiced", "Closed"])
     resolved_status: str = "Resolved"

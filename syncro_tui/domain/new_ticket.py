@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .comment import CommentDraft, Visibility
-from ..api.models import BusinessHours
+from ..api.models import BusinessHours, TicketSettings
 from .plan import Plan, new_ticket
 from .when import DATE_HELP, Booking, WhenProblem, booking, describe_span, outside_hours, parse_day, parse_when
 
@@ -35,6 +35,8 @@ class NewTicketForm:
     customer_text: str = ""
     subject: str = ""
     problem_type: str | None = None
+    #: One of the account's ticket types (``/tickets/settings``), or None for none.
+    ticket_type_id: int | None = None
     priority: str | None = None
     description: str = ""
     do_not_email: bool = True
@@ -47,6 +49,8 @@ class NewTicketForm:
     location: str = ""
     start: str = ""
     end: str = ""
+    #: The account's defaults (its ticket type) were put in once; the tech's changes after that stand.
+    account_defaults_applied: bool = False
 
 
 @dataclass
@@ -64,10 +68,46 @@ class Review:
         return self.plan is not None
 
 
+@dataclass(frozen=True)
+class AccountRules:
+    """What the account itself requires of a new ticket (``GET /tickets/settings``)."""
+
+    #: The account's usable ticket types, by id.
+    ticket_types: dict[int, str] = field(default_factory=dict)
+    require_ticket_type: bool = False
+    #: Intake forms cannot be sent through the API: told, never silently skipped.
+    require_intake_form: bool = False
+
+    @classmethod
+    def of(cls, settings: TicketSettings | None) -> AccountRules:
+        if settings is None:
+            return cls()
+        return cls(ticket_types={t.id: t.name for t in settings.usable_ticket_types},
+                   require_ticket_type=settings.require_ticket_type,
+                   require_intake_form=settings.require_intake_form_with_ticket)
+
+    def default_type(self, settings: TicketSettings | None, wanted: str | None) -> int | None:
+        """The type a new form starts with: the configured one by name, else the account's default, else the only one."""
+        by_name = {name.casefold(): type_id for type_id, name in self.ticket_types.items()}
+        if wanted and wanted.casefold() in by_name:
+            return by_name[wanted.casefold()]
+        if settings is not None and settings.default_ticket_type_id in self.ticket_types:
+            return settings.default_ticket_type_id
+        if self.require_ticket_type and len(self.ticket_types) == 1:
+            return next(iter(self.ticket_types))
+        return None
+
+
+INTAKE_NOTE = ("This account requires an intake form with each ticket, which cannot be sent through the API: "
+               "Syncro may refuse the ticket; if it does, create it in Syncro.")
+
+
 def review(form: NewTicketForm, *, now: datetime, tz: ZoneInfo, appointment_types: dict[int, str],
-           owner: str, hours: Sequence[BusinessHours] = (), urgent: str = "4 Urgent") -> Review:
+           owner: str, hours: Sequence[BusinessHours] = (), urgent: str = "4 Urgent",
+           rules: AccountRules | None = None) -> Review:
     """Check every field; build the plan of SYNCRO.md section 5 when all is well."""
     out = Review()
+    rules = rules or AccountRules()
     if form.customer_id is None:
         typed = form.customer_text.strip()
         out.problems["customer"] = (f"“{typed}” is not a customer Syncro knows: pick one from the list." if typed
@@ -78,6 +118,10 @@ def review(form: NewTicketForm, *, now: datetime, tz: ZoneInfo, appointment_type
         out.problems["problem_type"] = "Choose the issue type (“Not determined” when none fits)."
     if not form.priority:
         out.problems["priority"] = "Choose the priority."
+    if form.ticket_type_id is None and rules.require_ticket_type:
+        out.problems["ticket_type"] = "This account requires a ticket type: choose one."
+    elif form.ticket_type_id is not None and rules.ticket_types and form.ticket_type_id not in rules.ticket_types:
+        out.problems["ticket_type"] = "That ticket type is not one this account offers (any more): choose another."
     if not form.description.strip():
         out.problems["description"] = "Describe the issue: it becomes the ticket's first comment, “Initial Issue”."
     visibility = Visibility.PUBLIC if form.do_not_email else Visibility.EMAIL
@@ -118,6 +162,7 @@ def review(form: NewTicketForm, *, now: datetime, tz: ZoneInfo, appointment_type
         "customer_id": form.customer_id,
         "subject": form.subject.strip(),
         "problem_type": form.problem_type,
+        "ticket_type_id": form.ticket_type_id,
         "status": "New",
         "priority": form.priority,
         "user_id": form.user_id,
@@ -130,6 +175,10 @@ def review(form: NewTicketForm, *, now: datetime, tz: ZoneInfo, appointment_type
     appointment = None
     notes = [f"Initial Issue: {visibility.label.lower()}"
              + (" (on the ticket; nobody is emailed)." if form.do_not_email else " (the customer is emailed).")]
+    if form.ticket_type_id is not None:
+        notes.append(f"Ticket type: {rules.ticket_types.get(form.ticket_type_id, form.ticket_type_id)}.")
+    if rules.require_intake_form:
+        notes.append(INTAKE_NOTE)
     if out.slot is not None:
         ticket["start_at"], ticket["end_at"] = out.slot.start, out.slot.end
         kind = appointment_types.get(form.appointment_type_id or -1, f"type {form.appointment_type_id}")

@@ -24,7 +24,7 @@ from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, Text
 
 from ..api import SyncroError
 from ..api.models import Appointment, Asset, Customer
-from ..domain.new_ticket import NO_INVITE_NOTE, NewTicketForm, Review, review
+from ..domain.new_ticket import NO_INVITE_NOTE, AccountRules, NewTicketForm, Review, review
 from ..domain.when import TIME_HELP, clashes, describe_span, outside_hours
 from .appointments import owners_day
 from .dialogs import CustomerPicker
@@ -34,13 +34,14 @@ from .writing import confirm_and_send
 
 #: Which box each of the review's problems belongs to (focus goes to the first on review).
 FIELDS = {"customer": "#customer-query", "subject": "#subject", "problem_type": "#problem_type",
-          "priority": "#priority", "description": "#issue", "due": "#due", "start": "#start", "end": "#end",
+          "priority": "#priority", "ticket_type": "#ticket_type", "description": "#issue", "due": "#due", "start": "#start", "end": "#end",
           "appointment_type": "#appointment_type"}
 LABELS = {"customer": "Customer", "subject": "Subject", "problem_type": "Issue type", "priority": "Priority",
+          "ticket_type": "Ticket type",
           "description": "Description", "due": "Due date", "start": "Appointment start", "end": "Appointment end",
           "appointment_type": "Appointment type"}
 BOXES = {"subject": "#subject", "due": "#due", "location": "#location", "start": "#start", "end": "#end"}
-PICKS = {"problem_type": "#problem_type", "priority": "#priority", "user_id": "#tech", "contact_id": "#contact",
+PICKS = {"problem_type": "#problem_type", "priority": "#priority", "ticket_type_id": "#ticket_type", "user_id": "#tech", "contact_id": "#contact",
          "address_id": "#address", "asset_id": "#asset", "appointment_type_id": "#appointment_type"}
 
 
@@ -87,6 +88,9 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
                     yield self.field("Issue type", Select([], prompt="Choose…", id="problem_type"))
                     yield self.field("Priority", Select([], prompt="Choose…", id="priority"))
                 yield Static(id="urgent-hint", classes="bill-note")
+                with Horizontal(classes="bill-row"):
+                    yield self.field("Ticket type", Select([], prompt="None", id="ticket_type"))
+                    yield Vertical(Label(" "), Static(id="ticket-type-note", classes="bill-note"), classes="bill-field")
                 with Horizontal(classes="bill-row"):
                     yield self.field("Assigned tech", Select([], prompt="Nobody", id="tech"))
                     yield self.field("Due date", Input(form.due, placeholder="e.g. 2026-11-30, fri", id="due"))
@@ -146,6 +150,16 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
         self.fill("#priority", [(literal(p + ("  (emergency / after hours)" if p == urgent else "")), p)
                                 for p in account.priorities], form.priority)
         self.fill("#tech", [(literal(u.name), u.id) for u in tickets.users], form.user_id)
+        rules = AccountRules.of(tickets)
+        if not form.account_defaults_applied:
+            form.ticket_type_id = form.ticket_type_id or rules.default_type(tickets, app.session.config.tickets.ticket_type)
+            form.account_defaults_applied = True
+        self.fill("#ticket_type", [(literal(name), type_id) for type_id, name in rules.ticket_types.items()],
+                  form.ticket_type_id)
+        self.query_one("#ticket_type", Select).disabled = not rules.ticket_types
+        self.show("#ticket-type-note", Text(
+            "Required by this account." if rules.require_ticket_type else
+            ("Optional." if rules.ticket_types else "This account has no ticket types."), style="dim italic"))
         self.fill("#appointment_type", [(literal(name), type_id) for type_id, name in self.appointment_types().items()],
                   form.appointment_type_id)
         self.update_view()
@@ -253,7 +267,7 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
         account = app.account_settings
         return review(self.form, now=app.session.now(), tz=app.time_zone, appointment_types=self.appointment_types(),
                       owner=self.owner(), hours=account.business_hours if account else (),
-                      urgent=app.session.config.tickets.emergency_priority)
+                      urgent=app.session.config.tickets.emergency_priority, rules=AccountRules.of(app.ticket_settings))
 
     def show(self, selector: str, content: Text) -> None:
         """Update a Static only when its text changes: each update lays the whole form out again."""
@@ -276,7 +290,7 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
         for key, selector in FIELDS.items():
             self.query_one(selector).set_class(self.attempted and key in checked.problems, "-problem")
         self.show("#nt-problems", problems)
-        self.show("#nt-preview", preview(self.form, checked, app.time_zone))
+        self.show("#nt-preview", preview(self.form, checked, app.time_zone, AccountRules.of(app.ticket_settings)))
 
     def when_note(self, checked: Review) -> Text:
         app: Any = self.app
@@ -355,12 +369,13 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
             self.dismiss(None)
 
 
-def preview(form: NewTicketForm, checked: Review, tz: Any) -> Text:
+def preview(form: NewTicketForm, checked: Review, tz: Any, rules: AccountRules) -> Text:
     """The ticket as it will be created, in words, from what the form holds now."""
     text = Text()
     text.append("The new ticket\n", style="bold underline")
+    kind = rules.ticket_types.get(form.ticket_type_id, "—") if form.ticket_type_id is not None else "—"
     rows = [("Customer", form.customer_name or "—"), ("Subject", form.subject.strip() or "—"),
-            ("Issue type", form.problem_type or "—"), ("Priority", form.priority or "—"),
+            ("Issue type", form.problem_type or "—"), ("Ticket type", kind), ("Priority", form.priority or "—"),
             ("Status", "New"), ("Due", form.due.strip() or "—")]
     for label, value in rows:
         text.append(f"{label:<12}", style="dim")

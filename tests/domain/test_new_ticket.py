@@ -77,3 +77,32 @@ def test_urgent_is_offered_for_emergency_and_after_hours_work():
     assert check(filled(appointment_type_id=4322, start="mon 18:00", priority="4 Urgent")).urgent_hint is None
     assert check(filled()).urgent_hint is None
     assert describe(late.slot.start, TZ).startswith("Mon")
+
+
+def test_the_accounts_ticket_type_rule() -> None:
+    from syncro_tui.api.models import TicketSettings
+    from syncro_tui.domain.new_ticket import AccountRules
+
+    settings = TicketSettings.model_validate({
+        "ticket_status_list": ["New"], "require_ticket_type": True,
+        "ticket_types": [{"id": 1, "name": "Break/Fix"}, {"id": 2, "name": "Old", "disabled": True}]})
+    rules = AccountRules.of(settings)
+    assert rules.ticket_types == {1: "Break/Fix"} and rules.require_ticket_type
+    assert rules.default_type(settings, None) == 1  # required and only one usable: that one
+    assert rules.default_type(settings, "break/FIX") == 1
+    assert AccountRules.of(settings.model_copy(update={"require_ticket_type": False})).default_type(settings, None) is None
+    assert AccountRules.of(TicketSettings.model_validate({"ticket_status_list": [], "require_ticket_type": None})) \
+        == AccountRules()
+
+
+def test_a_required_ticket_type_is_asked_for_and_sent():
+    from syncro_tui.domain.new_ticket import INTAKE_NOTE, AccountRules
+
+    rules = AccountRules(ticket_types={9101: "Break/Fix"}, require_ticket_type=True, require_intake_form=True)
+    missing = review(filled(), now=NOW, tz=TZ, appointment_types=TYPES, owner="x", rules=rules)
+    assert set(missing.problems) == {"ticket_type"} and missing.plan is None
+    gone = review(filled(ticket_type_id=9105), now=NOW, tz=TZ, appointment_types=TYPES, owner="x", rules=rules)
+    assert "not one this account offers" in gone.problems["ticket_type"]
+    ready = review(filled(ticket_type_id=9101), now=NOW, tz=TZ, appointment_types=TYPES, owner="x", rules=rules)
+    assert ready.plan.steps[0].body["ticket_type_id"] == 9101
+    assert "Ticket type: Break/Fix." in ready.plan.notes and INTAKE_NOTE in ready.plan.notes

@@ -205,3 +205,36 @@ async def test_a_clash_with_the_owners_appointment_is_warned_in_the_form_and_the
         await pilot.press("escape")
         await pilot.pause()
     assert not any(method == "POST" for method, _ in sim.calls)
+
+
+async def test_an_account_that_requires_a_ticket_type_gets_one(tmp_path) -> None:
+    """A shop can refuse tickets without a type (/tickets/settings require_ticket_type): the form asks for one."""
+    sim = make_simulator()
+    sim.store.account["require_ticket_type"] = True
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    customer = customer_named(sim, "Brightline Dental")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_form(pilot)
+        assert "Required by this account" in rendered(screen, "#ticket-type-note")
+        options = [v for _, v in screen.query_one("#ticket_type")._options]
+        assert 9105 not in options and 9101 in options  # a disabled type is not offered
+        await choose_customer(pilot, screen, "brightline")
+        await to_field(pilot, screen, "#subject")
+        await type_text(pilot, SUBJECT)
+        await to_field(pilot, screen, "#issue")
+        await type_text(pilot, "Tray 2 jams")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "ticket type" in rendered(screen, "#nt-problems").lower()
+        assert screen.focused is not None and screen.focused.id == "ticket_type"
+        assert not [t for t in sim.store.t("tickets").values() if t["subject"] == SUBJECT]
+        await pick(pilot, screen, "#ticket_type", 9104)
+        await pilot.press("ctrl+s")
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        assert confirm.requests[0].body["ticket_type_id"] == 9104
+        await pilot.press("s")
+        await wait_for_screen(pilot, QueueScreen)
+        await settle(pilot)
+    (ticket,) = [t for t in sim.store.t("tickets").values() if t["subject"] == SUBJECT]
+    assert (ticket["customer_id"], ticket["ticket_type_id"], ticket["ticket_type_name"]) == (
+        customer["id"], 9104, "Maintenance")
