@@ -75,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     rates.add_argument("--check", action="store_true", help="compare with GET /products/{id} and show differences")
     rates.add_argument("--demo", action="store_true", default=argparse.SUPPRESS, help="check against the simulator")
 
+    doctor = sub.add_parser("doctor", help="check the account against what the app needs (read-only)",
+                            description="Reads (never writes) the key's owner and permissions, the rate table's "
+                                        "products, the account's required fields, time zone and business hours, and "
+                                        "one page of each list the app uses. Exits 1 when a write would fail.")
+    doctor.add_argument("--demo", action="store_true", default=argparse.SUPPRESS, help="check the built-in simulator")
+
     cfg = sub.add_parser("config", help="where the config file is, and what is in effect")
     cfg_sub = cfg.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     cfg_sub.add_parser("path", help="print the config file's path")
@@ -115,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_auth(args)
         if args.command == "bill":
             return run_bill(args)
+        if args.command == "doctor":
+            return run_doctor(args)
         return run_rates(args)
     except ConfigError as exc:
         return fail(str(exc))
@@ -336,6 +344,27 @@ def run_rates(args: argparse.Namespace) -> int:
     print("The rate table matches Syncro's products." if not found else
           f"{len(found)} difference{'s' if len(found) != 1 else ''}: the rate table is what the app sends.")
     return 1 if found else 0
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    """``doctor``: what works on this account and what does not, in words; 1 when a write would fail."""
+    from .config import Profile
+    from .doctor import examine, report
+
+    connection = _connect(args)
+    if isinstance(connection, int):
+        return connection
+    client, config = connection
+    profile = Profile(tech_name="Dana Whitfield", user_id=1843) if args.demo else _account(args)[2]
+    print(f"Checking {'the built-in simulator' if args.demo else client.base_url} (read-only: nothing is sent).")
+
+    async def check() -> Any:
+        async with client:
+            return await examine(client, config, profile)
+
+    text, code = report(asyncio.run(check()))
+    print(text)
+    return code
 
 
 def _str(value: Any) -> str | None:

@@ -1,0 +1,220 @@
+"""``syncro-tui doctor``: a read-only check of an account against what the app needs (nothing is ever sent).
+
+It asks whose key it is, which permissions its group has, whether the rate
+table's products are Syncro's, what the account requires of a new ticket, the
+account's time zone and business hours, and reads one page of every list the
+app uses through the app's own parsers. Each finding is fine, a warning, or a
+problem; a problem is something that makes a write fail (or go wrong), and
+makes the command exit non-zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .api import requests as rq
+from .api.errors import AuthError, NetworkError, SyncroError
+from .api.models import Me
+from .domain.rates import differences
+from .writes.billing import read_products
+
+if TYPE_CHECKING:
+    from .api.client import SyncroClient
+    from .config import Config, Profile
+
+
+class Level(StrEnum):
+    OK = "ok"
+    WARN = "warn"
+    PROBLEM = "PROBLEM"
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: Level
+    topic: str
+    text: str
+
+
+#: (area, verb) of ``GET /me``'s permissions, what the app does with it, and whether a write needs it.
+PERMISSIONS: tuple[tuple[str, str, str, bool], ...] = (
+    ("ticket", "read", "list and open tickets", False),
+    ("ticket", "write", "comment, bill, triage and create tickets", True),
+    ("customer", "read", "read customers, contacts and prepaid blocks", False),
+    ("invoice", "read", "check a new invoice and warn about invoiced tickets", False),
+    ("invoice", "write", "invoice at the end of a billing run", True),
+    ("asset", "read", "pick an asset on a new ticket", False),
+)
+
+
+async def examine(client: SyncroClient, config: Config, profile: Profile) -> list[Finding]:
+    out: list[Finding] = []
+    me = await _owner(client, profile, out)
+    if me is None:
+        return out  # without a working key nothing else can be read
+    _permissions(me, out)
+    await _rates(client, config, out)
+    await _account(client, out)
+    await _lists(client, out)
+    return out
+
+
+async def _owner(client: SyncroClient, profile: Profile, out: list[Finding]) -> Me | None:
+    try:
+        me = await client.me()
+    except (AuthError, NetworkError) as exc:
+        out.append(Finding(Level.PROBLEM, "Key", str(exc)))
+        return None
+    except SyncroError as exc:
+        out.append(Finding(Level.PROBLEM, "Key", f"GET /me could not be read: {exc}"))
+        return None
+    if profile.user_id is None:
+        out.append(Finding(Level.PROBLEM, "Key", f"The key belongs to {me.user_name} (user {me.user_id}), but the "
+                           "profile has no user_id: every write is refused until it says whose profile it is."))
+    elif profile.user_id != me.user_id:
+        out.append(Finding(Level.PROBLEM, "Key", f"The key belongs to {me.user_name} (user {me.user_id}), not to the "
+                           f"profile's tech (user {profile.user_id}): writes are refused, because Syncro would record "
+                           f"them under {me.user_name}'s name."))
+    else:
+        out.append(Finding(Level.OK, "Key", f"It belongs to {me.user_name} (user {me.user_id}), the profile's tech."))
+    return me
+
+
+def _permissions(me: Me, out: list[Finding]) -> None:
+    if not me.permissions:
+        out.append(Finding(Level.WARN, "Permissions", "GET /me lists no permissions; the reads below show what works."))
+        return
+    for area, verb, purpose, for_writes in PERMISSIONS:
+        allowed = me.permissions.get(area, {}).get(verb, False)
+        if allowed:
+            out.append(Finding(Level.OK, "Permissions", f"{area} {verb}: to {purpose}."))
+        else:
+            out.append(Finding(Level.PROBLEM if for_writes else Level.WARN, "Permissions",
+                               f"{area} {verb} is missing: the app cannot {purpose}. Ask the Syncro admin to add it "
+                               "to the key's group under Admin > API Tokens."))
+
+
+async def _rates(client: SyncroClient, config: Config, out: list[Finding]) -> None:
+    rates = config.rate_table()
+    try:
+        found = differences(rates, await read_products(client, (r.product_id for r in rates.rates)))
+    except SyncroError as exc:
+        out.append(Finding(Level.WARN, "Rate table", f"Syncro's products could not be read: {exc}"))
+        return
+    missing = [line for line in found if "is not in Syncro" in line]
+    for line in found:
+        out.append(Finding(Level.PROBLEM if line in missing else Level.WARN, "Rate table", line))
+    if not found:
+        out.append(Finding(Level.OK, "Rate table", f"All {len(rates.rates)} products are in Syncro at the table's prices."))
+
+
+async def _account(client: SyncroClient, out: list[Finding]) -> None:
+    try:
+        tickets = await client.ticket_settings()
+    except SyncroError as exc:
+        out.append(Finding(Level.PROBLEM, "Account", f"GET /tickets/settings could not be read: {exc}"))
+    else:
+        kinds = [t.name for t in tickets.usable_ticket_types]
+        if tickets.require_ticket_type and not kinds:
+            out.append(Finding(Level.PROBLEM, "Account", "The account requires a ticket type but lists none: every "
+                               "new ticket would be refused."))
+        elif tickets.require_ticket_type:
+            out.append(Finding(Level.OK, "Account", f"A ticket type is required; the new-ticket form asks for one of "
+                               f"{len(kinds)} ({', '.join(kinds[:4])}{', …' if len(kinds) > 4 else ''})."))
+        else:
+            out.append(Finding(Level.OK, "Account", "No ticket type is required"
+                               + (f" ({len(kinds)} offered on the form)." if kinds else ".")))
+        if tickets.require_intake_form_with_ticket:
+            out.append(Finding(Level.PROBLEM, "Account", "The account requires an intake form with each ticket, which "
+                               "the API cannot send: creating a ticket from the app may be refused."))
+        statuses = set(tickets.ticket_status_list)
+        for needed in ("Invoiced", "Resolved"):
+            if needed not in statuses:
+                out.append(Finding(Level.PROBLEM if needed == "Invoiced" else Level.WARN, "Account",
+                                   f"The account has no “{needed}” status: "
+                                   + ("a billing run ends by setting it." if needed == "Invoiced" else
+                                      "closing a ticket sets it (set [tickets] resolved_status).")))
+    try:
+        settings = await client.account_settings()
+    except SyncroError as exc:
+        out.append(Finding(Level.WARN, "Time zone", f"GET /settings could not be read: {exc}"))
+        return
+    try:
+        zone = ZoneInfo(settings.time_zone or "")
+    except (ZoneInfoNotFoundError, ValueError):
+        out.append(Finding(Level.WARN, "Time zone", f"The account's time zone {settings.time_zone!r} is not one this "
+                           "machine knows: times are shown in UTC."))
+    else:
+        out.append(Finding(Level.OK, "Time zone", f"{zone.key}; times are typed and shown in it."))
+    open_days = [h for h in settings.business_hours if not h.closed and h.start and h.end]
+    if open_days:
+        out.append(Finding(Level.OK, "Business hours", "; ".join(f"{h.day[:3]} {h.start}–{h.end}" for h in open_days)
+                           + ": work outside them is flagged as after hours."))
+    else:
+        out.append(Finding(Level.WARN, "Business hours", "The account sets none: nothing is flagged as after hours."))
+
+
+async def _lists(client: SyncroClient, out: list[Finding]) -> None:
+    """One page of each list the app reads, through the app's own parsers."""
+    today = datetime.now(UTC).date()
+    first: dict[str, Any] = {}
+
+    async def tickets() -> Any:
+        page = await client.execute(rq.list_tickets(status="Not Closed", per_page=25))
+        first["ticket"] = page.items[0] if page.items else None
+        return page
+
+    reads: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
+        ("open tickets", tickets),
+        ("customers", lambda: client.execute(rq.list_customers(per_page=25))),
+        ("products", lambda: client.execute(rq.list_products(per_page=25))),
+        ("appointments this week", lambda: client.execute(rq.list_appointments(date_from=today,
+                                                                                date_to=today + timedelta(days=6)))),
+        ("invoices", lambda: client.execute(rq.list_invoices(per_page=25))),
+        ("users", client.users),
+    ]
+    for label, read in reads:
+        await _read(label, read, out)
+    ticket = first.get("ticket")
+    if ticket is None:
+        return
+    await _read(f"ticket #{ticket.number} in full", lambda: client.get_ticket(ticket.id), out)
+    await _read(f"ticket #{ticket.number}'s comments", lambda: client.execute(rq.list_comments(ticket.id)), out)
+    if ticket.customer_id is not None:
+        await _read(f"ticket #{ticket.number}'s customer", lambda: client.get_customer(ticket.customer_id), out)
+
+
+async def _read(label: str, read: Callable[[], Awaitable[Any]], out: list[Finding]) -> None:
+    try:
+        result = await read()
+    except SyncroError as exc:  # a missing permission names itself (PermissionDenied)
+        out.append(Finding(Level.PROBLEM, "Reads", f"{label}: {exc}"))
+        return
+    items = getattr(result, "items", result if isinstance(result, list) else None)
+    skipped = getattr(result, "skipped", 0)
+    count = f" ({len(items)} on the first page)" if isinstance(items, list) else ""
+    if skipped:
+        out.append(Finding(Level.WARN, "Reads", f"{label}{count}: {skipped} could not be read by the app's parsers "
+                           "(the log says which field); the app leaves them out."))
+    else:
+        out.append(Finding(Level.OK, "Reads", f"{label}{count}: every record read."))
+
+
+def report(findings: list[Finding]) -> tuple[str, int]:
+    """The findings in words, and the exit code: 1 when any is a problem."""
+    lines = [f"{f.level.value:<8}{f.topic}: {f.text}" for f in findings]
+    problems = sum(f.level is Level.PROBLEM for f in findings)
+    warnings = sum(f.level is Level.WARN for f in findings)
+    if problems:
+        lines.append(f"{problems} problem{'s' if problems != 1 else ''}"
+                     + (f" and {warnings} warning{'s' if warnings != 1 else ''}" if warnings else "")
+                     + ": the app's writes would fail or go wrong on this account until they are fixed.")
+    else:
+        lines.append("Everything the app needs works" + (f" ({warnings} warning{'s' if warnings != 1 else ''})."
+                                                          if warnings else "."))
+    return "\n".join(lines), 1 if problems else 0

@@ -1,0 +1,42 @@
+"""``syncro-tui doctor``: read-only, says what works and what does not in words, exits 1 when a write would fail."""
+
+from __future__ import annotations
+
+from syncro_tui import cli
+from syncro_tui.simulator.server import BackgroundSimulator
+
+from .conftest import make_simulator
+from .test_config_keys_cli import PROFILES, config_file  # noqa: F401 - the fixture
+
+
+def test_doctor_on_the_demo_finds_everything_working(capsys) -> None:
+    assert cli.main(["doctor", "--demo"]) == 0
+    out = capsys.readouterr().out
+    assert "read-only: nothing is sent" in out
+    assert "Key: It belongs to Dana Whitfield (user 1843), the profile's tech." in out
+    assert "Rate table: All 9 products are in Syncro" in out and "Time zone: America/Chicago" in out
+    for read in ("open tickets", "customers", "products", "invoices", "users", "in full", "comments"):
+        assert read in out
+    assert "PROBLEM" not in out and out.rstrip().endswith("Everything the app needs works.")
+
+
+def test_doctor_names_each_problem_and_exits_1(config_file, capsys, monkeypatch) -> None:
+    sim = make_simulator()
+    # The profile is Tom's but the key is Dana's; a product of the rate table is gone; intake forms are required;
+    # a ticket in the first page is in a shape the app cannot read.
+    del sim.store.t("products")[26117]
+    sim.store.account["require_intake_form_with_ticket"] = True
+    odd = max(sim.store.t("tickets").values(), key=lambda t: t["number"])
+    odd["updated_at"] = "not a time"
+    calls_before = len(sim.calls)
+    with BackgroundSimulator(sim) as server:
+        config_file.write_text(PROFILES.replace("http://127.0.0.1:8765/api/v1", server.base_url))
+        monkeypatch.setenv("SYNCRO_API_KEY", "demo-key")
+        assert cli.main(["--profile", "tom", "doctor"]) == 1
+    out = capsys.readouterr().out
+    assert "PROBLEM Key: The key belongs to Dana Whitfield (user 1843), not to the profile's tech (user 2231)" in out
+    assert "PROBLEM Rate table: travel: product 26117 (Fee - Travel Time) is not in Syncro." in out
+    assert "1 could not be read by the app's parsers" in out
+    assert "PROBLEM Account: The account requires an intake form" in out
+    assert "problems" in out.splitlines()[-1]
+    assert all(method == "GET" for method, _ in list(sim.calls)[calls_before:])  # nothing was written
