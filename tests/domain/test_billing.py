@@ -131,3 +131,49 @@ def test_a_non_time_item_is_explicit_and_never_labor() -> None:
                   "price_retail": Decimal("129"), "taxable": True, "product_id": None, **bad}
         with pytest.raises(ValueError, match=message):
             plan_item(rates=RATES, **fields)
+
+
+# ------------------------------------------------ checks on Syncro's real answers
+def _ticket(lines, timers=()):
+    from syncro_tui.api.models import Ticket
+
+    return Ticket.model_validate({"id": 5, "number": 4, "subject": "x", "created_at": "2026-11-20T10:00:00Z",
+                                  "updated_at": "2026-11-20T10:00:00Z", "line_items": lines, "ticket_timers": timers})
+
+
+def _line(ident, product=26118, price=175, quantity="1.0"):
+    return {"id": ident, "product_id": product, "quantity": quantity, "price_retail": price}
+
+
+EXPECT = {"timer_id": 3, "lines_before": [1], "product_id": 26118, "quantity": "1.0", "price_retail": "175.00"}
+
+
+def test_the_charged_line_is_found_by_difference_when_syncro_does_not_link_it() -> None:
+    from syncro_tui.domain.billing import check_charged_line
+
+    # The charge answer had ticket_line_item_id null; the ticket read shows no link either: the one new line is it.
+    found = check_charged_line(_ticket([_line(1), _line(2)]), EXPECT)
+    assert found.passed and found.facts["line_item_id"] == 2
+    # A look-alike line that was there before the run is not it.
+    assert not check_charged_line(_ticket([_line(1)]), EXPECT).passed
+    # Two new lines of the product: which one is ours cannot be told, so nothing more is sent.
+    two = check_charged_line(_ticket([_line(1), _line(2), _line(7)]), EXPECT)
+    assert not two.passed and "cannot be told" in two.message
+    # Where the ticket's timer does link its line, that line is the one checked.
+    timer = {"id": 3, "ticket_id": 5, "start_time": "2026-11-20T09:00:00Z", "end_time": "2026-11-20T10:00:00Z",
+             "recorded": True, "ticket_line_item_id": 7, "active_duration": None}
+    linked = check_charged_line(_ticket([_line(1), _line(2), _line(7)], [timer]), EXPECT)
+    assert linked.passed and linked.facts["line_item_id"] == 7
+
+
+def test_an_invoice_that_does_not_say_its_subtotal_is_not_guessed() -> None:
+    from syncro_tui.api.models import Invoice
+    from syncro_tui.domain.billing import check_invoice
+
+    invoice = Invoice.model_validate({"id": 6, "number": "4444", "customer_id": 1, "total": "189.44",
+                                      "line_items": [{"id": 1, "price": "175.0", "quantity": "1.0", "product_id": 26118}]})
+    taxed = {"product_id": 26118, "quantity": "1.0", "price_retail": "175.00", "subtotal": "175.00", "total": None}
+    finding = check_invoice(invoice, taxed)
+    assert not finding.passed and "does not say its subtotal" in finding.message
+    untaxed = {**taxed, "total": "189.44"}
+    assert check_invoice(invoice, untaxed).passed
