@@ -78,9 +78,15 @@ class Session:
             await self.drafter.aclose()  # type: ignore[union-attr]
 
     def journal_file(self) -> Path:
+        return self.journal_path or self.data_dir() / "journal.sqlite"
+
+    def data_dir(self) -> Path:
+        """Where this run keeps its files: beside its journal (the demo's is a throwaway directory)."""
+        if self.journal_path is not None:
+            return self.journal_path.parent
         from .config import data_dir
 
-        return self.journal_path or data_dir() / "journal.sqlite"
+        return data_dir()
 
     def now(self) -> datetime:
         return self.clock() if self.clock else datetime.now(UTC)

@@ -1,9 +1,10 @@
 """Text from Syncro made safe to show or store, without I/O.
 
 Text from Syncro is untrusted. ``clean`` replaces control characters (ANSI
-escapes, BEL, OSC) with their visible Unicode pictures, so nothing can restyle,
-move the cursor or retitle a terminal, whether on screen or in a file later
-shown with ``cat``. ``html_to_text`` turns Syncro's HTML comment bodies into
+escapes, BEL, OSC) with their visible Unicode pictures and bidi controls with
+their code point, so nothing can restyle, move the cursor, retitle a terminal,
+write its clipboard or reorder a line, whether on screen or in a file later
+shown with ``cat``. ``cell`` also keeps a CSV cell from running as a formula. ``html_to_text`` turns Syncro's HTML comment bodies into
 readable text.
 """
 
@@ -12,7 +13,10 @@ from __future__ import annotations
 import html
 import re
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: C0 and C1 controls (ESC, BEL, CSI ...), bidi embeddings, overrides, isolates and marks (U+202E turns text
+#: around on screen), line and paragraph separators, and lone surrogates (which cannot even be written to a file).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+                      "\u2066-\u2069\ud800-\udfff]")
 
 
 def _picture(match: re.Match[str]) -> str:
@@ -21,7 +25,9 @@ def _picture(match: re.Match[str]) -> str:
         return chr(0x2400 + code)  # ␛ for ESC, ␇ for BEL ...
     if code == 0x7F:
         return "\u2421"
-    return "\ufffd"
+    if code < 0xA0 or 0xD800 <= code <= 0xDFFF:
+        return "\ufffd"
+    return f"<U+{code:04X}>"  # a bidi control, shown for what it is instead of reordering the line
 
 
 def clean(value: object, *, single_line: bool = True) -> str:
@@ -31,6 +37,16 @@ def clean(value: object, *, single_line: bool = True) -> str:
     else:
         text = text.replace("\r\n", "\n").replace("\t", "    ")
     return _CONTROL.sub(_picture, text)
+
+
+#: A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: object) -> str:
+    """A CSV cell: clean, and never a formula when the file is opened in a spreadsheet."""
+    text = clean(value)
+    return "'" + text if text.startswith(_FORMULA) else text
 
 
 _BREAK = re.compile(r"<\s*br\s*/?\s*>|</\s*(p|div|li)\s*>|<\s*/?\s*(ul|ol)[^>]*>", re.IGNORECASE)

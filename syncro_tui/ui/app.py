@@ -11,20 +11,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from rich.text import Text
 from textual import events, work
 from textual.app import App, SystemCommand
+from textual.notifications import SeverityLevel
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from ..api import AuthError, NetworkError, SyncroError
 from ..api.redact import redact
+from ..domain.text import clean
 from ..exit_codes import AUTH as EXIT_AUTH
 from ..exit_codes import NETWORK as EXIT_NETWORK
 from ..session import CannotConnect, Session
@@ -139,7 +143,7 @@ class SyncroApp(App[None]):
 
         path = self.session.journal_file()
         try:
-            journal = Journal(path, clock=self.session.now)
+            journal, damage = Journal.open_or_recover(path, clock=self.session.now)
         except (OSError, sqlite3.Error) as exc:
             self.writes_off = (f"Writes are off: the journal at {path} cannot be opened ({exc}). Every write is "
                                "recorded there before it is sent, so nothing can be sent until it opens. Check that "
@@ -150,8 +154,12 @@ class SyncroApp(App[None]):
             return
         self.writes = WritePath(self.session.client, journal, profile_name=self.session.profile_name,
                                 user_id=self.session.profile.user_id, clock=self.session.now)
+        if damage:
+            from .dialogs import ErrorDialog
 
-    @work(group="early-keys")
+            self.push_screen(ErrorDialog("The write journal was damaged", damage))
+
+    @work(group="early-keys", exit_on_error=False)
     async def replay(self, keys: list[events.Key]) -> None:
         """The keys typed before the session opened, in order, each once the one before has acted.
 
@@ -253,17 +261,53 @@ class SyncroApp(App[None]):
                     f"them under {self.me.user_name}'s name.")
         return None
 
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notice, whoever raises it, shows its text literally: Syncro's text is in many of them.
+
+        Never parsed as markup (a customer called ``[/dim]`` would raise, ``[link=…]`` would link), control
+        and bidi characters made visible (an ESC or OSC sequence would reach the terminal through a toast).
+        """
+        super().notify(clean(message, single_line=False), title=clean(title), severity=severity, timeout=timeout,
+                       markup=False)
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A bug in a background task is reported in place, never silently lost."""
+        """A bug in a background task is reported in place (a dialog and a redacted report), never the app's end."""
         if event.state is WorkerState.ERROR and event.worker.error is not None:
-            log.error("background task %s failed", event.worker.name, exc_info=event.worker.error)
-            self.notify(f"{event.worker.name} failed: {redact(event.worker.error)}", title="Something went wrong",
-                        severity="error", timeout=15)
+            self.report_error(event.worker.error, where=f"background task {event.worker.name}")
+
+    def report_error(self, error: BaseException, *, where: str) -> None:
+        from ..crash import summary, write_report
+        from .dialogs import ErrorDialog
+
+        log.error("%s failed: %s", where, summary(error))
+        directory = self.session.data_dir() / "crash-reports" if self.session is not None else None
+        report = write_report(error, directory, where=where) if directory is not None else None
+        self.push_screen(ErrorDialog("Something went wrong", (
+            f"{where} stopped on an unexpected error: {summary(error)}. Nothing typed is lost; what was being sent "
+            "is checked against Syncro before anything is sent again (u lists unfinished writes)."
+            + (f"\n\nA report without any key or data from memory is at {report}: send it to whoever looks after "
+               "syncro-tui." if report else ""))))
+
+    def _fatal_error(self) -> None:
+        """An error nothing caught: leave with a short redacted message, never Textual's traceback with its locals."""
+        from ..crash import summary, write_report
+
+        error = sys.exc_info()[1] or self._exception
+        report = None
+        if error is not None and self.session is not None:
+            report = write_report(error, self.session.data_dir() / "crash-reports", where="the app")
+        self.exit_message = ("syncro-tui: stopped on an unexpected error"
+                             + (f" ({summary(error)})" if error is not None else "")
+                             + (f". A report without any key in it is at {report}." if report else "."))
+        self.bell()
+        self._exit_renderables.append(Text(clean(self.exit_message)))
+        self._close_messages_no_wait()
 
     def fatal(self, message: str, code: int = EXIT_AUTH) -> None:
         """Leave the app with a short message (printed after the screen is restored) and an exit code."""
         self.exit_message = f"syncro-tui: {redact(message)}"
-        self.exit(return_code=code, message=self.exit_message)
+        self.exit(return_code=code, message=Text(clean(self.exit_message)))  # printed literally, never as markup
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette (ctrl+p) offers the screen's actions, named for the selected ticket."""

@@ -173,7 +173,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
             return
         self.situation = situation
         if not self.finished and not self.draft.description:
-            self.query_one("#description", Input).value = situation.ticket.subject
+            self.query_one("#description", Input).value = clean(situation.ticket.subject)  # Syncro text: literal even in an editor
         self.show_head(situation)
         self.update_review()
 
@@ -449,8 +449,8 @@ class BillingScreen(ReportsFailures, Screen[None]):
         suggestion = await ask(self.app, system, user, BillingSuggestion)
         if suggestion is None:
             return
-        self.query_one("#subject", Input).value = suggestion.comment_subject
-        self.query_one("#description", Input).value = suggestion.line_item_description
+        self.query_one("#subject", Input).value = clean(suggestion.comment_subject)
+        self.query_one("#description", Input).value = clean(suggestion.line_item_description)
         put(self.query_one("#comment", TextArea), suggestion.comment_body)
         self.query_one("#comment", TextArea).focus()
         self.notify(HELP, title=suggestion.preview or "Draft", timeout=10)

@@ -152,7 +152,7 @@ class CommentScreen(ReportsFailures, Screen[bool]):
         suggestion = await ask(self.app, system, user, CommentSuggestion)
         if suggestion is None:
             return
-        self.query_one("#subject", Input).value = suggestion.subject
+        self.query_one("#subject", Input).value = clean(suggestion.subject)
         put(self.query_one("#body", TextArea), suggestion.body)
         self.query_one("#body", TextArea).focus()
         self.notify(HELP, title=suggestion.preview or "Draft", timeout=10)

@@ -18,7 +18,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..api import SyncroError
-from .text import literal
+from .text import clean, literal
 
 
 class ChoiceScreen(ModalScreen[str | None]):
@@ -137,7 +137,7 @@ class CustomerPicker(Vertical):
         self.post_message(self.Typed(event.value))
         self.lookup(event.value.strip())
 
-    @work(exclusive=True, group="customer-search")
+    @work(exclusive=True, group="customer-search", exit_on_error=False)
     async def lookup(self, query: str) -> None:
         options = self.query_one(OptionList)
         if len(query) < 2:
@@ -173,6 +173,7 @@ class CustomerPicker(Vertical):
     def picked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         customer_id, _, name = (event.option.id or "").partition(":")
+        name = clean(name)  # Syncro's text, literal in the box too
         self._shown = name
         self.query_one(Input).value = name
         options = self.query_one(OptionList)

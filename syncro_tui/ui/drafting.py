@@ -14,7 +14,7 @@ from textual.widgets import TextArea
 
 from ..api.models import Ticket
 from ..api.ollama import DraftFailed, Suggestion
-from ..domain.text import html_to_text
+from ..domain.text import clean, html_to_text
 
 S = TypeVar("S", bound=Suggestion)
 #: How many of the ticket's latest comments the model is shown.
@@ -44,4 +44,4 @@ async def ask(app: Any, system: str, user: str, shape: type[S]) -> S | None:
 
 def put(area: TextArea, text: str) -> None:
     """Replace the editor's text as one undoable edit."""
-    area.replace(text, (0, 0), area.document.end)
+    area.replace(clean(text, single_line=False), (0, 0), area.document.end)  # the model's words: untrusted text

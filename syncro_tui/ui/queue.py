@@ -22,7 +22,7 @@ from ..api import AuthError, SyncroError
 from ..domain.queue import Changes, Queue, age, sort_key
 from ..domain.sections import (Needle, Section, Source, builtin_sections, customer_section, haystack, query_section,
                                saved_filter, saved_search)
-from .text import clean, literal
+from .text import clean, literal, palette_text
 from .ticket_table import TicketTable
 from .widgets import AttributionBanner, ReportsFailures, StatusBar
 
@@ -514,7 +514,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
 
         ticket = self.selected_ticket()
         if ticket is not None:
-            label = f"#{ticket.number} {clean(ticket.subject)}"
+            label = palette_text(f"#{ticket.number} {ticket.subject}")
             yield SystemCommand(f"Open {label}", "Show the whole ticket", lambda: self.open_ticket(ticket.id))
             yield SystemCommand(f"Bill time: {label}", "The billing wizard: nothing is sent before its confirm",
                                 self.action_bill)
@@ -522,7 +522,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
                 yield SystemCommand(f"{words}: {label}", "Through the confirm; nothing is sent before it",
                                     lambda action=action: self.action_triage(action))
         for number, section in enumerate(self.sections, start=1):
-            yield SystemCommand(f"Section: {clean(section.label)}", f"Key {number}" if number <= 9 else "",
+            yield SystemCommand(f"Section: {palette_text(section.label)}", f"Key {number}" if number <= 9 else "",
                                 lambda section=section: self.enter(section))
         yield SystemCommand("Appointments", "Today's or this week's, mine or everyone's; move one",
                             self.action_appointments)

@@ -14,8 +14,15 @@ from rich.text import Text
 
 from ..domain.text import clean, html_to_text
 
-__all__ = ["clean", "html_to_text", "literal"]
+__all__ = ["clean", "html_to_text", "literal", "palette_text"]
 
 
 def literal(value: object, style: str = "", *, single_line: bool = True) -> Text:
     return Text(clean(value, single_line=single_line), style=style, no_wrap=single_line, end="")
+
+
+def palette_text(value: object) -> str:
+    """Syncro's text for the command palette, which reads its titles as markup: cleaned, then escaped."""
+    from textual.markup import escape
+
+    return escape(clean(value))

@@ -20,7 +20,7 @@ from ..api.models import CommentKind, Invoice, Ticket
 from ..domain.ticket import billing_status, timer_minutes, timer_state
 from .billing import BillingScreen
 from .comment import CommentScreen
-from .text import clean, html_to_text, literal
+from .text import clean, html_to_text, literal, palette_text
 from .triage import ACTIONS, triage
 from .widgets import AttributionBanner, ReportsFailures
 
@@ -210,7 +210,7 @@ class TicketScreen(ReportsFailures, Screen[None]):
     def palette_commands(self) -> Iterable[SystemCommand]:
         if self.ticket is None:
             return
-        label = f"#{self.ticket.number} {clean(self.ticket.subject)}"
+        label = palette_text(f"#{self.ticket.number} {self.ticket.subject}")
         for action, words in ACTIONS.items():
             yield SystemCommand(f"{words}: {label}", "Through the confirm; nothing is sent before it",
                                 lambda action=action: self.action_triage(action))

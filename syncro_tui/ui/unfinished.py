@@ -62,7 +62,7 @@ class UnfinishedScreen(ReportsFailures, ModalScreen[None]):
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
-    @work(exclusive=True, group="unfinished")
+    @work(exclusive=True, group="unfinished", exit_on_error=False)
     async def action_resume(self) -> None:
         group_id = self.selected()
         if group_id is None:
@@ -70,7 +70,7 @@ class UnfinishedScreen(ReportsFailures, ModalScreen[None]):
         await resume(self.app, group_id)  # type: ignore[arg-type]
         self.fill()
 
-    @work(exclusive=True, group="unfinished")
+    @work(exclusive=True, group="unfinished", exit_on_error=False)
     async def action_abandon(self) -> None:
         group_id = self.selected()
         if group_id is None:

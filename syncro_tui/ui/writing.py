@@ -17,7 +17,7 @@ from ..api.models import Timer
 from ..api.requests import ApiRequest
 from ..domain.plan import Plan
 from ..writes.journal import Group, GroupState, StepState
-from ..writes.path import AttributionRefused, GroupOutcome, Progress
+from ..writes.path import AttributionRefused, DamagedGroup, GroupOutcome, Progress
 from .confirm import ConfirmScreen
 from .dialogs import ErrorDialog
 
@@ -49,6 +49,9 @@ async def resume(app: SyncroApp, group_id: str, progress: Progress | None = None
     assert writes is not None
     try:
         group, verdict = await writes.prepare(group_id)
+    except (AttributionRefused, DamagedGroup) as exc:
+        app.notify(str(exc), title="Not resumed", severity="error", timeout=20)
+        return None
     except SyncroError as exc:
         app.notify(f"Could not check Syncro: {exc}. Nothing was sent; try again later.", title="Resume",
                    severity="error", timeout=15)
@@ -69,7 +72,7 @@ async def resume(app: SyncroApp, group_id: str, progress: Progress | None = None
         return None
     try:
         outcome = await writes.run(group.id, remaining, progress)
-    except (AttributionRefused, SyncroError) as exc:
+    except (AttributionRefused, DamagedGroup, SyncroError) as exc:
         app.notify(str(exc), title="Nothing was sent", severity="error", timeout=20)
         return None
     return await follow_up(app, outcome, group.title, progress)

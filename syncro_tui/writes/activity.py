@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
+from ..domain.text import cell
+from ..files import write_private
 from .journal import Group, GroupState, Journal, StepState
 
 
@@ -33,6 +35,9 @@ class ActivityRow:
 def outcome_text(group: Group) -> str:
     """The group's outcome in words."""
     settled = sum(s.state.settled for s in group.steps)
+    if group.damaged:
+        return (f"Unreadable in the journal ({group.damaged}): it cannot be resumed. Check the ticket in Syncro, "
+                "then abandon it with a note.")
     if group.state is GroupState.DONE:
         found = any(s.state is StepState.PRESENT for s in group.steps)
         return "Saved" + (" (an answer was lost; found in Syncro by reading back)" if found else "")
@@ -69,8 +74,9 @@ def to_csv(groups: list[Group], zone: tzinfo) -> str:
     writer = csv.writer(out)
     writer.writerow(["time", "kind", "what", "ticket_id", "calls_in_syncro", "calls", "state", "outcome", "group_id"])
     for row in rows(groups):
-        writer.writerow([row.at.astimezone(zone).isoformat(), row.kind, row.title, row.ticket_id or "",
-                         row.calls_done, row.calls, row.state, row.outcome, row.group_id])
+        # Titles and outcomes carry Syncro's text: cleaned, and never a formula in a spreadsheet.
+        writer.writerow([row.at.astimezone(zone).isoformat(), cell(row.kind), cell(row.title), row.ticket_id or "",
+                         row.calls_done, row.calls, row.state, cell(row.outcome), row.group_id])
     return out.getvalue()
 
 
@@ -84,10 +90,7 @@ def to_json(groups: list[Group]) -> str:
 
 
 def export(groups: list[Group], directory: Path, day: date, zone: tzinfo) -> tuple[Path, Path]:
-    """Write ``activity-DAY.csv`` and ``activity-DAY.json``; returns their paths."""
-    directory.mkdir(parents=True, exist_ok=True)
-    csv_path = directory / f"activity-{day.isoformat()}.csv"
-    json_path = directory / f"activity-{day.isoformat()}.json"
-    csv_path.write_text(to_csv(groups, zone), encoding="utf-8", newline="")
-    json_path.write_text(to_json(groups), encoding="utf-8")
-    return csv_path, json_path
+    """Write ``activity-DAY.csv`` and ``activity-DAY.json`` (whole or not at all, owner-only); returns their paths."""
+    csv_text, json_text = to_csv(groups, zone), to_json(groups)  # both made before either file is touched
+    return (write_private(directory / f"activity-{day.isoformat()}.csv", csv_text),
+            write_private(directory / f"activity-{day.isoformat()}.json", json_text))

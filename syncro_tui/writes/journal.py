@@ -12,6 +12,7 @@ the journal never sees a key.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..api.redact import redact, redact_data
+from ..files import make_private, private_dir
 from ..api.requests import ApiRequest
 
 
@@ -105,6 +107,8 @@ class Step:
     expect: dict[str, Any] | None = None
     #: A conditional step's condition, as a ``$ref:`` token.
     only_if: str | None = None
+    #: What of this row could not be read (a damaged journal): such a step is never sent, only shown.
+    damaged: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,15 @@ class Group:
     note: str | None
     created_at: datetime
     steps: tuple[Step, ...]
+    #: What of the group's own row could not be read (a damaged journal).
+    problem: str | None = None
+
+    @property
+    def damaged(self) -> str | None:
+        """Why part of this group cannot be read back from the journal, if it cannot."""
+        if self.problem:
+            return self.problem
+        return next((f"call {s.seq + 1}: {s.damaged}" for s in self.steps if s.damaged), None)
 
     @property
     def next_step(self) -> Step | None:
@@ -134,11 +147,49 @@ def _ts(value: datetime) -> str:
     return value.astimezone(UTC).isoformat()
 
 
+class JournalDamaged(Exception):
+    """The journal file is not a readable SQLite database (or is empty where a journal was)."""
+
+
 class Journal:
+    @classmethod
+    def open_or_recover(cls, path: Path | str, *, clock: Any = _now) -> tuple[Journal, str | None]:
+        """The journal, and what was wrong with it if it was damaged: a damaged file is moved aside, never deleted,
+        and a new journal is started (writes go on; what the old one held is named in the returned note)."""
+        path = Path(path)
+        try:
+            return cls(path, clock=clock), None
+        except JournalDamaged as exc:
+            kept = path.with_name(f"{path.stem}.damaged-{datetime.now(UTC):%Y%m%d-%H%M%S}{path.suffix}")
+            for suffix in ("", "-wal", "-shm"):
+                part = path.with_name(path.name + suffix)
+                if part.exists():
+                    part.rename(kept.with_name(kept.name + suffix))
+            return cls(path, clock=clock), (
+                f"The write journal was damaged ({exc}). It was moved aside, not deleted: {kept}. A new journal was "
+                "started, so writes go on. Any unfinished writes the damaged one held are not listed under "
+                "Unfinished: look at today's tickets in Syncro for a write that may have stopped part-way, and keep "
+                "the damaged file for whoever looks after syncro-tui.")
+
     def __init__(self, path: Path | str, *, clock: Any = _now) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)
+        if self.path.exists() and self.path.stat().st_size == 0:
+            # SQLite would open an empty file as an empty journal, silently: a journal is never empty on disk.
+            raise JournalDamaged("the file is empty (0 bytes)")
         self.clock = clock
+        self._db: sqlite3.Connection | None = None  # type: ignore[assignment]
+        try:
+            self._open()
+        except sqlite3.OperationalError:
+            self.close()
+            raise  # cannot be opened (permissions, locked): not damage; the caller says why
+        except sqlite3.DatabaseError as exc:  # "file is not a database", "malformed"
+            self.close()
+            raise JournalDamaged(str(exc)) from None
+        make_private(self.path)
+
+    def _open(self) -> None:
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -148,9 +199,13 @@ class Journal:
         for name, kind in ADDED_COLUMNS.items():
             if name not in have:
                 self._db.execute(f"ALTER TABLE steps ADD COLUMN {name} {kind}")
+        check = self._db.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise sqlite3.DatabaseError(f"database disk image is malformed ({check})")
 
     def close(self) -> None:
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -170,7 +225,8 @@ class Journal:
         now = _ts(self.clock())
         with self._tx() as db:
             db.execute("INSERT INTO groups VALUES (?,?,?,?,?,?,?,?,?,?)",
-                       (group_id, kind, redact(title), ticket_id, profile, user_id, GroupState.OPEN, None, now, now))
+                       (group_id, kind, _storable(redact(title)), ticket_id, profile, user_id, GroupState.OPEN, None, now,
+                        now))
             for seq, req in enumerate(steps):
                 db.execute("INSERT INTO steps (group_id, seq, call, method, path, body, state, updated_at, expect, only_if)"
                            " VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -191,13 +247,13 @@ class Journal:
             db.execute(
                 "UPDATE steps SET state=?, result=COALESCE(?, result), error=?, updated_at=?,"
                 " sent_at=CASE WHEN ?='sending' THEN ? ELSE sent_at END WHERE group_id=? AND seq=?",
-                (state, _dump(result), redact(error) if error else None, now, state, now, group_id, seq))
+                (state, _dump(result), _storable(redact(error)) if error else None, now, state, now, group_id, seq))
             db.execute("UPDATE groups SET updated_at=? WHERE id=?", (now, group_id))
 
     def finish(self, group_id: str, state: GroupState = GroupState.DONE, note: str | None = None) -> None:
         with self._tx() as db:
             db.execute("UPDATE groups SET state=?, note=COALESCE(?, note), updated_at=? WHERE id=?",
-                       (state, redact(note) if note else None, _ts(self.clock()), group_id))
+                       (state, _storable(redact(note)) if note else None, _ts(self.clock()), group_id))
 
     # ---------------------------------------------------------------- reading
     def group(self, group_id: str) -> Group:
@@ -218,16 +274,20 @@ class Journal:
         return [self._group(r) for r in self._db.execute(sql + " ORDER BY created_at", args)]
 
     def _group(self, row: sqlite3.Row) -> Group:
-        steps = tuple(
-            Step(group_id=s["group_id"], seq=s["seq"], call=s["call"], method=s["method"], path=s["path"],
-                 body=_load(s["body"]), state=StepState(s["state"]), result=_load(s["result"]), error=s["error"],
-                 sent_at=datetime.fromisoformat(s["sent_at"]) if s["sent_at"] else None,
-                 expect=_load(s["expect"]), only_if=s["only_if"])
-            for s in self._db.execute("SELECT * FROM steps WHERE group_id=? ORDER BY seq", (row["id"],))
-        )
+        steps = tuple(_step(s) for s in self._db.execute("SELECT * FROM steps WHERE group_id=? ORDER BY seq", (row["id"],)))
+        problems = []
+        state, created = GroupState.OPEN, datetime.fromtimestamp(0, UTC)  # what a damaged row reads as
+        try:
+            state = GroupState(row["state"])
+        except ValueError:
+            problems.append("its state cannot be read")
+        try:
+            created = datetime.fromisoformat(row["created_at"])
+        except (TypeError, ValueError):
+            problems.append("its time cannot be read")
         return Group(id=row["id"], kind=row["kind"], title=row["title"], ticket_id=row["ticket_id"], profile=row["profile"],
-                     user_id=row["user_id"], state=GroupState(row["state"]), note=row["note"],
-                     created_at=datetime.fromisoformat(row["created_at"]), steps=steps)
+                     user_id=row["user_id"], state=state, note=row["note"], created_at=created, steps=steps,
+                     problem="; ".join(problems) or None)
 
 
 def _dump(value: Any, *, body: bool = False) -> str | None:
@@ -239,5 +299,31 @@ def _dump(value: Any, *, body: bool = False) -> str | None:
     return json.dumps(redact_data(value, patterns=not body), default=str)
 
 
+def _storable(text: str) -> str:
+    """Text SQLite can store: a lone surrogate (from Syncro's JSON) becomes U+FFFD instead of failing the write."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _load(text: str | None) -> Any:
     return json.loads(text) if text else None
+
+
+def _step(row: sqlite3.Row) -> Step:
+    """One journal row as a step; a row that cannot be read is a damaged step (shown as such, never sent)."""
+    problems: list[str] = []
+
+    def read(name: str, parse: Any) -> Any:
+        try:
+            return parse(row[name])
+        except (ValueError, TypeError) as exc:
+            problems.append(f"its {name} cannot be read ({type(exc).__name__})")
+            return None
+
+    state = read("state", StepState) or StepState.UNKNOWN
+    return Step(group_id=row["group_id"], seq=row["seq"], call=row["call"], method=row["method"], path=row["path"],
+                body=read("body", _load), state=state, result=read("result", _load), error=row["error"],
+                sent_at=read("sent_at", lambda v: datetime.fromisoformat(v) if v else None),
+                expect=read("expect", _load), only_if=row["only_if"], damaged="; ".join(problems) or None)

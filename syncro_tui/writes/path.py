@@ -24,12 +24,14 @@ otherwise journaled as skipped.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import SyncroError, WriteOutcomeUnknown
+from ..crash import summary
 from ..api.models import Me
 from ..api.requests import ApiRequest, Ref, rebuild
 from ..domain.billing import Finding, check_charged_line, check_invoice
@@ -40,9 +42,15 @@ from .reconcile import READERS, Verdict, reconcile
 if TYPE_CHECKING:
     from ..api.client import SyncroClient  # only for annotations: httpx loads after the first paint
 
+log = logging.getLogger("syncro_tui.writes")
+
 
 class AttributionRefused(Exception):
     """The key's owner is not the tech who is working: Syncro would record the write under someone else."""
+
+
+class DamagedGroup(Exception):
+    """Part of a journaled group cannot be read back: it is never resumed, only looked at and abandoned."""
 
 
 @dataclass(frozen=True)
@@ -170,8 +178,9 @@ class WritePath:
         A step not among them is rebuilt from the journal.
         """
         confirmed = confirmed or {}
-        await self.ensure_attribution()
+        me = await self.ensure_attribution()
         group = self.journal.group(group_id)
+        self.check_owner(group, me)
         if group.state is not GroupState.OPEN:
             raise ValueError(f"group {group_id} is {group.state}, not open")
         results = [s.result for s in group.steps]
@@ -229,6 +238,8 @@ class WritePath:
             message = f"Could not read Syncro back to check ({exc}). Nothing more is sent; resume to check again."
             self.journal.mark(group_id, seq, StepState.UNKNOWN, error=message)
             return Outcome(StepState.UNKNOWN, message, group_id=group_id, seq=seq)
+        except Exception as exc:  # noqa: BLE001 - a bug of ours: the check is simply run again on resume
+            return self.in_doubt(group_id, seq, exc)
         finding = CHECKS[req.call](record, req.expect or {})
         state = StepState.DONE if finding.passed else StepState.FAILED
         self.journal.mark(group_id, seq, state, result=finding.facts, error=None if finding.passed else finding.message)
@@ -245,6 +256,8 @@ class WritePath:
         except SyncroError as exc:  # refused by Syncro, or never sent: nothing was written
             self.journal.mark(group_id, seq, StepState.FAILED, error=str(exc))
             return Outcome(StepState.FAILED, str(exc), group_id=group_id, seq=seq)
+        except Exception as exc:  # noqa: BLE001 - a bug of ours mid-send: the write may be in Syncro
+            return self.in_doubt(group_id, seq, exc)
         self.journal.mark(group_id, seq, StepState.DONE, result=result)
         return Outcome(StepState.DONE, "Saved in Syncro.", result=result, group_id=group_id, seq=seq)
 
@@ -255,6 +268,8 @@ class WritePath:
         except SyncroError as exc:
             return Outcome(StepState.UNKNOWN, f"{why} Checking Syncro failed too ({exc}); nothing will be sent again "
                            "until it can be checked.", group_id=group_id, seq=seq)
+        except Exception as exc:  # noqa: BLE001 - a bug of ours while reading back: still in doubt, never resent
+            return self.in_doubt(group_id, seq, exc)
         state = StepState.PRESENT if verdict.present else StepState.ABSENT
         self.journal.mark(group_id, seq, state, result=verdict.record, error=None if verdict.present else why)
         if verdict.duplicates:
@@ -266,10 +281,32 @@ class WritePath:
             message = f"{verdict.detail} Confirm again to send it."
         return Outcome(state, message, result=verdict.record, verdict=verdict, group_id=group_id, seq=seq)
 
+    def in_doubt(self, group_id: str, seq: int, error: Exception) -> Outcome:
+        """An unexpected error while a step was sent or read back: the step is in doubt (reconciled on resume)."""
+        log.error("step %s of group %s stopped on an unexpected error: %s", seq + 1, group_id, summary(error),
+                  exc_info=error)
+        message = (f"An unexpected error stopped this call ({summary(error)}). It may or may not be in Syncro: "
+                   "nothing is sent again until Syncro has been read back (resume it from Unfinished).")
+        self.journal.mark(group_id, seq, StepState.UNKNOWN, error=message)
+        return Outcome(StepState.UNKNOWN, message, group_id=group_id, seq=seq)
+
     # ------------------------------------------------------------ resuming
     def open_groups(self) -> list[Group]:
         """This profile's groups cut short (crash, kill, lost network), oldest first."""
         return self.journal.open_groups(self.profile_name)
+
+    @staticmethod
+    def check_owner(group: Group, me: Me) -> None:
+        """A group is only ever continued under the key it was begun under (a profile can be re-pointed),
+        and only when the journal can say all of it."""
+        if group.damaged:
+            raise DamagedGroup(f"This write cannot be resumed: the journal cannot read it ({group.damaged}). Check "
+                               "the ticket in Syncro, then abandon it with a note of what you found.")
+        if group.user_id is not None and group.user_id != me.user_id:
+            raise AttributionRefused(
+                f"Refused: this was begun under user {group.user_id}'s key, and the key now in use is "
+                f"{me.user_name}'s (user {me.user_id}). Continuing it would put {me.user_name}'s name on the rest. "
+                "Resume it with that tech's key, or abandon it.")
 
     async def prepare(self, group_id: str) -> tuple[Group, Outcome | None]:
         """Before a resume: settle the step in doubt by reading Syncro back (nothing is sent).
@@ -277,6 +314,7 @@ class WritePath:
         Returns the group as it now stands and the verdict on the step in doubt, if there was one.
         """
         group = self.journal.group(group_id)
+        self.check_owner(group, await self.ensure_attribution())
         step = group.next_step
         outcome = None
         if step is not None and step.state in _IN_DOUBT and step.expect is None:  # a check is simply run again

@@ -10,7 +10,7 @@ from syncro_tui.domain.plan import Plan
 from syncro_tui.simulator import Simulator
 from syncro_tui.writes.journal import GroupState, StepState
 
-from ..conftest import make_simulator
+from ..conftest import make_client, make_simulator
 from ..simulator.helpers import open_ticket
 from .plans import END, START, created, cut_short_at_the_comment, projector_ticket
 from .test_write_path import write_path
@@ -136,3 +136,46 @@ async def test_a_duplicate_stops_the_group_before_the_charge(tmp_path) -> None:
     assert finished.done
     timers = [t for t in sim.store.t("timers").values() if t["notes"] == "Projector swap"]
     assert len(timers) == 1 and timers[0]["recorded"] and timers[0]["id"] == outcome.stopped.result.id
+
+
+async def test_a_group_is_never_continued_under_another_techs_key(tmp_path) -> None:
+    """A profile re-pointed to another tech's key must not put that tech's name on the first tech's group."""
+    from syncro_tui.writes.path import AttributionRefused, WritePath
+
+    sim = make_simulator()
+    wp = write_path(sim, tmp_path)  # Dana's key, Dana's profile
+    group_id = await cut_short_at_the_comment(wp, new_ticket_plan(sim), landed=False)
+    # The same profile, now with Tom's key (and the profile's user id changed to match it).
+    tom = WritePath(make_client(sim, key="demo-key-tom"), wp.journal, profile_name="dana", user_id=2231)
+    calls = len(sim.calls)
+    with pytest.raises(AttributionRefused, match="begun under user 1843"):
+        await tom.prepare(group_id)
+    with pytest.raises(AttributionRefused, match="begun under user 1843"):
+        await tom.run(group_id)
+    assert all(method == "GET" for method, _ in list(sim.calls)[calls:])  # only GET /me
+    assert server_state(sim)[1] == 0  # the comment was not sent under Tom's name
+    outcome = await wp.run(group_id, wp.remaining((await wp.prepare(group_id))[0]))
+    assert outcome.done  # Dana can finish it
+
+
+async def test_an_unexpected_error_mid_send_leaves_the_step_in_doubt_not_sending(tmp_path, monkeypatch) -> None:
+    sim = make_simulator()
+    wp = write_path(sim, tmp_path)
+    plan = new_ticket_plan(sim)
+    original = wp.client._send_once
+    calls = {"n": 0}
+
+    async def flaky(req):
+        calls["n"] += 1
+        if req.call == "add_comment" and calls["n"] < 10:
+            raise RuntimeError("a bug of ours")
+        return await original(req)
+
+    monkeypatch.setattr(wp.client, "_send_once", flaky)
+    outcome = await wp.execute(plan)
+    assert outcome.stopped.state is StepState.UNKNOWN and "unexpected error" in outcome.stopped.message
+    assert wp.journal.group(outcome.group_id).steps[1].state is StepState.UNKNOWN  # not "sending" forever
+    calls["n"] = 10
+    group, verdict = await wp.prepare(outcome.group_id)  # read back: it did not land
+    assert verdict.state is StepState.ABSENT
+    assert (await wp.run(group.id, wp.remaining(group))).done and server_state(sim) == (1, 1, 1)

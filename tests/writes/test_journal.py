@@ -86,3 +86,67 @@ def test_a_journal_from_before_check_steps_gains_their_columns_and_keeps_its_gro
                         steps=[rq.charge_timer(1, 5), check])
     step = journal.group(gid).steps[1]
     assert step.expect == {"line_item_id": "$ref:0.ticket_line_item_id", "quantity": "0.75"} and step.body is None
+
+
+# ------------------------------------------------------------ damage and privacy
+def one_group(path) -> str:
+    journal = Journal(path, clock=lambda: NOW)
+    gid = journal.begin(kind="comment", title="Note", profile="dana", user_id=1843, ticket_id=1,
+                        steps=[rq.add_comment(1, subject="Update", body="b", hidden=True, do_not_email=True)])
+    journal.close()
+    return gid
+
+
+def test_a_row_that_cannot_be_read_is_shown_damaged_never_dropped_or_sent(tmp_path) -> None:
+    import sqlite3
+
+    path = tmp_path / "journal.sqlite"
+    gid = one_group(path)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE steps SET body='{not json' WHERE group_id=?", (gid,))
+    (group,) = Journal(path).open_groups("dana")
+    assert group.id == gid and group.damaged == "call 1: its body cannot be read (JSONDecodeError)"
+    from syncro_tui.writes.activity import outcome_text
+
+    assert outcome_text(group).startswith("Unreadable in the journal")
+
+
+def test_a_damaged_journal_is_moved_aside_and_a_new_one_started(tmp_path) -> None:
+    path = tmp_path / "journal.sqlite"
+    one_group(path)
+    path.write_bytes(b"this is not a database at all" * 100)
+    journal, note = Journal.open_or_recover(path)
+    (kept,) = tmp_path.glob("journal.damaged-*.sqlite")
+    assert kept.read_bytes().startswith(b"this is not a database") and str(kept) in note
+    assert journal.open_groups() == [] and path.exists()  # a new, working journal
+
+
+def test_an_empty_journal_file_is_said_not_taken_as_empty(tmp_path) -> None:
+    path = tmp_path / "journal.sqlite"
+    path.write_bytes(b"")
+    _, note = Journal.open_or_recover(path)
+    assert note is not None and "empty (0 bytes)" in note
+    assert list(tmp_path.glob("journal.damaged-*.sqlite"))
+
+
+def test_the_journal_and_its_directory_are_owner_only(tmp_path) -> None:
+    path = tmp_path / "data" / "journal.sqlite"
+    one_group(path)
+    Journal(path).close()
+    assert path.stat().st_mode & 0o077 == 0 and path.parent.stat().st_mode & 0o077 == 0
+
+
+def test_the_activity_export_survives_bad_text_and_never_runs_a_formula(tmp_path) -> None:
+    import csv
+    from zoneinfo import ZoneInfo
+
+    from syncro_tui.writes.activity import export
+
+    journal = Journal(tmp_path / "journal.sqlite", clock=lambda: NOW)
+    journal.begin(kind="comment", title="=HYPERLINK(\"http://x.invalid\") \ud800 \x1b[2J", profile="dana",
+                  steps=[rq.add_comment(1, subject="Update", body="b", hidden=True, do_not_email=True)])
+    groups = journal.groups_between(NOW - timedelta(days=1), NOW + timedelta(days=1))
+    csv_path, json_path = export(groups, tmp_path / "exports", NOW.date(), ZoneInfo("UTC"))
+    (row,) = list(csv.reader(csv_path.read_text(encoding="utf-8").splitlines()))[1:]
+    assert row[2].startswith("'=HYPERLINK") and "\x1b" not in row[2]
+    assert json_path.stat().st_size > 0 and csv_path.stat().st_mode & 0o077 == 0
