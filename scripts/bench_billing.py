@@ -51,7 +51,8 @@ async def bill_once(sim: Simulator, ticket_id: int, journal: Journal) -> tuple[f
         situation = await read_situation(client, ticket_id=ticket_id)
         time_plan = plan_time(45, "remote", ended_at=NOW, prepay_hours=situation.prepaid, rates=RateTable())
         plan = bill_time(situation.ticket, time_plan, comment=CommentDraft("Resolution", "Done.", Visibility.PUBLIC),
-                         description="Remote support", pending=situation.pending, rates=RateTable())
+                         description="Remote support", pending=situation.pending, rates=RateTable(),
+                         invoices=situation.invoices)
         outcome = await path.execute(plan)
     elapsed = time.perf_counter() - started
     return elapsed, Counter(f"{m} {r}" for m, r in list(sim.calls)[before:]), outcome.done

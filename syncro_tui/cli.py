@@ -273,16 +273,17 @@ def run_bill(args: argparse.Namespace) -> int:
     except SyncroError as exc:
         return fail(f"could not read the ticket and customer: {exc}", _exit_for(exc))
     time = billing.plan_time(minutes, args.labor, ended_at=ended, prepay_hours=situation.prepaid, rates=rates)
+    late = billing.ended_warnings(ended, ticket_created=situation.ticket.created_at, now=datetime.now(UTC))
     comment = CommentDraft(args.subject, args.comment, Visibility(args.visibility)) if args.comment else None
     plan = bill_time(situation.ticket, time, comment=comment, description=args.description or situation.ticket.subject,
-                     pending=situation.pending, rates=rates)
+                     pending=situation.pending, rates=rates, invoices=situation.invoices)
     checks = billing.checklist(time, rates, comment_body=comment.body if comment else "",
                                customer_visible=bool(comment and comment.visibility.customer_visible))
     out = {
         "ticket": {"id": situation.ticket.id, "number": situation.ticket.number, "subject": situation.ticket.subject,
                    "customer": situation.ticket.customer_business_then_name,
                    "prepay_hours": str(situation.prepaid) if situation.prepaid is not None else None},
-        "warnings": situation.warnings,
+        "warnings": [*situation.warnings, *late],
         "billing": {"labor_type": time.labor_type.value, "minutes": minutes, "product_id": time.rate.product_id,
                     "product": time.rate.name, "quantity": str(time.quantity), "price_retail": str(time.price),
                     "total": str(time.total), "start_at": time.start_at.isoformat(), "end_at": time.end_at.isoformat(),
@@ -300,7 +301,7 @@ def run_bill(args: argparse.Namespace) -> int:
         print(json.dumps(out, indent=2, ensure_ascii=False))
     else:
         print(plan.title)
-        for line in (*situation.warnings, *time.reasons, *plan.notes):
+        for line in (*situation.warnings, *late, *time.reasons, *plan.notes):
             print(f"  {line}")
         for call in out["calls"]:
             print(f"{call['step']}. {call['method']} {call['path']}" + (f"  ({call['only_if']})" if "only_if" in call else ""))
@@ -395,7 +396,19 @@ def _connect(args: argparse.Namespace) -> tuple[Any, Any] | int:
         key = _key(name)
     except CannotConnect as exc:
         return fail(str(exc), exc.exit_code)
+    _pace(config, profile)
     return SyncroClient(profile.api_base_url() or "", key, auth_mode=profile.auth_mode), config
+
+
+def _pace(config: Config, profile: Profile | None) -> None:
+    """The pacer every request of this process draws on: shared with every other syncro-tui process of the
+    account on this machine (Syncro counts per IP), or this process's own for the demo's private simulator."""
+    from .api.pacing import configure_shared_pacer
+    from .config import data_dir
+
+    account = (profile.api_base_url() or "") if profile is not None else ""
+    configure_shared_pacer(config.pacing.per_minute, headroom=config.pacing.headroom,
+                           machine=(data_dir() / "pacing.sqlite", account) if account else None)
 
 
 def _account(args: argparse.Namespace) -> tuple[Config, str, Profile]:
@@ -458,7 +471,6 @@ def make_app(args: argparse.Namespace) -> tuple[SyncroApp, LoopbackDemo | None]:
 
 def open_session(args: argparse.Namespace, demo: LoopbackDemo | None) -> Session:
     """The config, the profile and the pacer, or CannotConnect saying what is wrong (the key is read on connect)."""
-    from .api.pacing import configure_shared_pacer
     from .config import Config, Profile
     from .session import Session
 
@@ -480,7 +492,7 @@ def open_session(args: argparse.Namespace, demo: LoopbackDemo | None) -> Session
 
         session = Session(connect=connect, profile_name=profile_name, profile=profile, config=config,
                           account_label=profile.subdomain or (profile.api_base_url() or "").split("//")[-1].split("/")[0])
-    configure_shared_pacer(config.pacing.per_minute, headroom=config.pacing.headroom)
+    _pace(config, None if demo is not None else profile)
     return session
 
 

@@ -4,16 +4,24 @@ One ``Pacer`` is shared by every request of the process, auto-refresh
 included. It is a token bucket sized so that no 60-second window can hold
 more than ``per_minute - headroom`` requests, and it remembers when each
 request went out so the status bar can show the budget used.
+
+Syncro counts per IP, not per window: ``MachinePacer`` keeps the bucket in a
+small SQLite file in the data directory, so every syncro-tui process of one
+account on this machine (app windows and the command line) draws on one
+budget, and each status bar shows the shared figure. Several machines behind
+one office IP still each have their own (see the README).
 """
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 SYNCRO_LIMIT_PER_MINUTE = 180
 
@@ -75,12 +83,73 @@ class Pacer:
             return Budget(used_last_minute=used, limit_per_minute=self.per_minute, waiting=self._waiting)
 
 
+class MachinePacer(Pacer):
+    """The same bucket, kept in a file every process of the account on this machine shares.
+
+    Each reservation is one SQLite write transaction (``BEGIN IMMEDIATE``), so
+    processes take tokens one at a time. Times are wall-clock seconds, which
+    every process reads alike.
+    """
+
+    def __init__(self, path: Path, account: str, per_minute: int = SYNCRO_LIMIT_PER_MINUTE, *, headroom: int = 15,
+                 burst: int = 20, clock: Callable[[], float] = time.time) -> None:
+        super().__init__(per_minute, headroom=headroom, burst=burst, clock=clock)
+        from ..files import make_private, private_dir
+
+        private_dir(path.parent)
+        self.account = account
+        self._db = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(
+            "CREATE TABLE IF NOT EXISTS bucket (account TEXT PRIMARY KEY, tokens REAL NOT NULL, last REAL NOT NULL);"
+            "CREATE TABLE IF NOT EXISTS sent (account TEXT NOT NULL, at REAL NOT NULL);"
+            "CREATE INDEX IF NOT EXISTS sent_by_account ON sent(account, at);")
+        make_private(path)
+
+    def _reserve(self) -> float:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                now = self._clock()
+                row = self._db.execute("SELECT tokens, last FROM bucket WHERE account=?", (self.account,)).fetchone()
+                tokens, last = row if row else (self.capacity, now)
+                tokens = min(self.capacity, tokens + max(now - last, 0.0) * self.rate) - 1
+                wait = 0.0 if tokens >= 0 else -tokens / self.rate
+                self._db.execute("INSERT OR REPLACE INTO bucket VALUES (?, ?, ?)", (self.account, tokens, now))
+                self._db.execute("INSERT INTO sent VALUES (?, ?)", (self.account, now + wait))
+                self._db.execute("DELETE FROM sent WHERE account=? AND at < ?", (self.account, now - 120))
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+            return wait
+
+    def drain(self) -> None:
+        with self._lock:
+            self._db.execute("UPDATE bucket SET tokens=MIN(tokens, 0), last=MAX(last, ?) WHERE account=?", (self._clock(), self.account))
+
+    def budget(self) -> Budget:
+        with self._lock:
+            now = self._clock()
+            used = self._db.execute("SELECT COUNT(*) FROM sent WHERE account=? AND at > ? AND at <= ?",
+                                    (self.account, now - 60, now)).fetchone()[0]
+        return Budget(used_last_minute=used, limit_per_minute=self.per_minute, waiting=self._waiting)
+
+
 _shared: Pacer | None = None
 
 
-def configure_shared_pacer(per_minute: int = SYNCRO_LIMIT_PER_MINUTE, headroom: int = 15) -> Pacer:
-    """Replace the process-wide pacer (from the config, at start-up)."""
+def configure_shared_pacer(per_minute: int = SYNCRO_LIMIT_PER_MINUTE, headroom: int = 15, *,
+                           machine: tuple[Path, str] | None = None) -> Pacer:
+    """Replace the process-wide pacer (from the config, at start-up); ``machine``: (file, account) to share it
+    with every other syncro-tui process of that account on this machine."""
     global _shared
+    if machine is not None:
+        try:
+            _shared = MachinePacer(machine[0], machine[1], per_minute, headroom=headroom)
+            return _shared
+        except (OSError, sqlite3.Error):
+            pass  # the data directory is not usable: pace this process alone rather than not at all
     _shared = Pacer(per_minute, headroom=headroom)
     return _shared
 

@@ -110,6 +110,10 @@ class ApiRequest(Generic[T]):
     expect: Mapping[str, Any] | None = None
     #: A conditional step: sent only when this field of an earlier step's result is true.
     only_if: Ref | None = None
+    #: For a create: the ids of the records that already existed and could look like it (the ticket's comments,
+    #: timers, lines or invoices, the customer's tickets, that day's appointments), taken before it is sent.
+    #: After a doubtful answer only a record not among them can be this write's. Never sent.
+    before: tuple[int, ...] | None = None
 
     @property
     def is_write(self) -> bool:
@@ -334,13 +338,19 @@ SHAPES: dict[str, Callable[[Any], Any]] = {
 
 
 def rebuild(call: str, method: str, path: str, body: Mapping[str, Any] | None, *,
-            expect: Mapping[str, Any] | None = None, only_if: str | None = None) -> ApiRequest[Any]:
+            expect: Mapping[str, Any] | None = None, only_if: str | None = None,
+            before: Sequence[int] | None = None) -> ApiRequest[Any]:
     """A journaled step as a request again (``$ref:`` tokens become Refs)."""
     if call not in SHAPES:
         raise ValueError(f"{call} is not a write this app makes")
     return ApiRequest(call, method, path, SHAPES[call], body=_unswap(body) if body is not None else None,
                       expect=_unswap(expect) if expect is not None else None,
-                      only_if=Ref.parse(only_if) if only_if else None)
+                      only_if=Ref.parse(only_if) if only_if else None,
+                      before=tuple(before) if before is not None else None)
+
+
+#: The creates whose read-back goes by difference (``ApiRequest.before``).
+CREATES = ("add_comment", "add_timer", "add_line_item", "create_invoice", "create_ticket", "create_appointment")
 
 
 VIEW_TICKET = "Tickets - View Details"

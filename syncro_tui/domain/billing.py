@@ -291,6 +291,18 @@ def _charged_line(ticket: Ticket, expect: Mapping[str, Any]) -> tuple[LineItem |
                   f"({', '.join(str(li.id) for li in new)}); which one the charge made cannot be told.")
 
 
+def ended_warnings(ended: datetime, *, ticket_created: datetime, now: datetime) -> list[str]:
+    """Warnings (never refusals) for when the work is said to have ended: before the ticket, or long ago."""
+    out = []
+    if ended < ticket_created:
+        out.append(f"The work is said to have ended {ended:%Y-%m-%d %H:%M %Z}, before the ticket was created "
+                   f"({ticket_created:%Y-%m-%d %H:%M %Z}): check the date.")
+    elif now - ended > timedelta(days=7):
+        out.append(f"The work is said to have ended {(now - ended).days} days ago ({ended:%Y-%m-%d}): check the date "
+                   "(it goes on the timer and the customer's invoice).")
+    return out
+
+
 def check_charged_line(ticket: Ticket, expect: Mapping[str, Any]) -> Finding:
     """After charging: the line is there, the right product and quantity; a 0.00 price is patched next (rule 7)."""
     quantity, price = _dec(expect.get("quantity")), _dec(expect.get("price_retail"))

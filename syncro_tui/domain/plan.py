@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..api import requests as rq
-from ..api.models import LineItem, Ticket, TicketSummary
+from ..api.models import Invoice, LineItem, Ticket, TicketSummary
 from ..api.requests import ApiRequest, Ref
 from .billing import TimePlan, expected_invoice, hours_text, line_expectation
 from .comment import CommentDraft, Visibility, audience
@@ -71,7 +71,7 @@ INVOICED = "Invoiced"
 
 
 def bill_time(ticket: TicketSummary, time: TimePlan, *, comment: CommentDraft | None, description: str,
-              pending: Sequence[LineItem], rates: RateTable) -> Plan:
+              pending: Sequence[LineItem], rates: RateTable, invoices: Sequence[Invoice] | None = None) -> Plan:
     """The billing run of SYNCRO.md section 7 rule 10 as one group, in order.
 
     Comment, timer, charge (which makes the line: never ``add_line_item`` for
@@ -79,16 +79,22 @@ def bill_time(ticket: TicketSummary, time: TimePlan, *, comment: CommentDraft | 
     (which pulls ``pending``, the ticket's other lines not invoiced yet), the
     invoice read back against the plan, and the status Invoiced. Internal time
     stops after the timer: it is recorded, never charged or invoiced.
+
+    With the ticket as read in full (and its ``invoices``), every create carries
+    its baseline (``before``) from that read, so the run makes no read for it.
     """
+    full = ticket if isinstance(ticket, Ticket) else None
     if not description.strip():
         raise ValueError("The billing description is required: it is the line the customer reads on the invoice.")
     steps: list[ApiRequest[Any]] = []
     if comment is not None:
-        steps.append(rq.add_comment(ticket.id, subject=comment.subject, body=comment.body,
-                                    hidden=comment.visibility.hidden, do_not_email=comment.visibility.do_not_email))
+        steps.append(replace(rq.add_comment(ticket.id, subject=comment.subject, body=comment.body,
+                                            hidden=comment.visibility.hidden, do_not_email=comment.visibility.do_not_email),
+                             before=ids(full.comments) if full else None))
     timer = len(steps)
-    steps.append(rq.add_timer(ticket.id, start_at=time.start_at, end_at=time.end_at, notes=description.strip(),
-                              product_id=time.rate.product_id, billable=time.billable))
+    steps.append(replace(rq.add_timer(ticket.id, start_at=time.start_at, end_at=time.end_at, notes=description.strip(),
+                                      product_id=time.rate.product_id, billable=time.billable),
+                         before=ids(full.ticket_timers) if full else None))
     notes = [f"{hours_text(time.minutes)} of {time.labor_type.value.replace('_', ' ')} work: {time.quantity} × "
              f"{time.rate.name} at ${time.price} = ${time.total}."]
     if time.invoice:
@@ -97,7 +103,7 @@ def bill_time(ticket: TicketSummary, time: TimePlan, *, comment: CommentDraft | 
         check = len(steps)
         # The charged line is found by difference: Syncro's charge answer may leave ticket_line_item_id null,
         # so the check takes the timer's link if the ticket read shows one, else the one new line of the product.
-        before = [li.id for li in ticket.line_items] if isinstance(ticket, Ticket) else []
+        before = list(ids(full.line_items)) if full else []
         steps.append(rq.check_line_item(ticket.id, {"timer_id": Ref(timer), "lines_before": before,
                                                     **line_expectation(time)}))
         steps.append(replace(rq.update_line_item(ticket.id, Ref(check, "line_item_id"), price_retail=time.price),
@@ -105,7 +111,8 @@ def bill_time(ticket: TicketSummary, time: TimePlan, *, comment: CommentDraft | 
         invoice = len(steps)
         if ticket.customer_id is None:
             raise ValueError(f"Ticket #{ticket.number} has no customer to invoice.")
-        steps.append(rq.create_invoice(ticket_id=ticket.id, customer_id=ticket.customer_id))
+        steps.append(replace(rq.create_invoice(ticket_id=ticket.id, customer_id=ticket.customer_id),
+                             before=ids(invoices) if invoices is not None else None))
         expect = expected_invoice(time, pending, rates)
         steps.append(rq.check_invoice(Ref(invoice), expect))
         steps.append(rq.update_ticket(ticket.id, {"status": INVOICED}))
@@ -122,6 +129,11 @@ def bill_time(ticket: TicketSummary, time: TimePlan, *, comment: CommentDraft | 
                 steps=tuple(steps), ticket_id=ticket.id, notes=tuple(notes))
 
 
+def ids(records: Sequence[Any]) -> tuple[int, ...]:
+    """The ids of what a create could be mistaken for (a request's ``before``)."""
+    return tuple(r.id for r in records)
+
+
 def comment_on(ticket: TicketSummary, draft: CommentDraft, *, recipient: str | None) -> Plan:
     """One comment as Syncro has them: the visibility sets ``hidden`` and ``do_not_email`` (SYNCRO.md section 6)."""
     problems = draft.problems()
@@ -132,8 +144,9 @@ def comment_on(ticket: TicketSummary, draft: CommentDraft, *, recipient: str | N
     who = ticket.customer_business_then_name or f"customer {ticket.customer_id}"
     return Plan(kind="comment", title=f"Ticket #{ticket.number} ({who}): {draft.visibility.label.lower()} "
                 f"“{draft.subject.strip()}”",
-                steps=(rq.add_comment(ticket.id, subject=draft.subject.strip(), body=draft.body,
-                                      hidden=draft.visibility.hidden, do_not_email=draft.visibility.do_not_email),),
+                steps=(replace(rq.add_comment(ticket.id, subject=draft.subject.strip(), body=draft.body,
+                                              hidden=draft.visibility.hidden, do_not_email=draft.visibility.do_not_email),
+                               before=ids(ticket.comments) if isinstance(ticket, Ticket) else None),),
                 ticket_id=ticket.id, notes=(audience(draft.visibility, recipient),))
 
 

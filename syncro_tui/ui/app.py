@@ -236,7 +236,7 @@ class SyncroApp(App[None]):
         except (SyncroError, ZoneInfoNotFoundError):
             pass  # times stay in UTC; the queue still works
         self.queue_screen.load()
-        if self.writes is not None and self.writes.open_groups():
+        if self.writes is not None and self.writes.cut_short():  # not the ones another window is sending
             from .unfinished import UnfinishedScreen
 
             await self.push_screen(UnfinishedScreen())

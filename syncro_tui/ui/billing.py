@@ -366,7 +366,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
         try:
             plan = bill_time(self.situation.ticket, review.time, comment=self.comment(),
                              description=self.draft.description, pending=self.situation.pending,
-                             rates=self.app.session.config.rate_table())  # type: ignore[attr-defined]
+                             rates=self.app.session.config.rate_table(), invoices=self.situation.invoices)  # type: ignore[attr-defined]
         except ValueError as exc:
             self.notify(str(exc), title="Not ready to send", severity="error")
             return

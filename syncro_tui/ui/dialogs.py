@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from ..api import SyncroError
 from .text import clean, literal
+from .widgets import ReportsFailures
 
 
 class ChoiceScreen(ModalScreen[str | None]):
@@ -96,7 +97,7 @@ class NoteScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class CustomerPicker(Vertical):
+class CustomerPicker(ReportsFailures, Vertical):
     """Type part of a customer's name; Syncro's autocomplete answers; Enter on a name picks it.
 
     Posts ``Picked`` with the customer, and ``Typed`` when the box changes by hand

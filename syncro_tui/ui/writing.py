@@ -17,7 +17,7 @@ from ..api.models import Timer
 from ..api.requests import ApiRequest
 from ..domain.plan import Plan
 from ..writes.journal import Group, GroupState, StepState
-from ..writes.path import AttributionRefused, DamagedGroup, GroupOutcome, Progress
+from ..writes.path import AttributionRefused, DamagedGroup, GroupClaimed, GroupOutcome, Progress
 from .confirm import ConfirmScreen
 from .dialogs import ErrorDialog
 
@@ -49,7 +49,7 @@ async def resume(app: SyncroApp, group_id: str, progress: Progress | None = None
     assert writes is not None
     try:
         group, verdict = await writes.prepare(group_id)
-    except (AttributionRefused, DamagedGroup) as exc:
+    except (AttributionRefused, DamagedGroup, GroupClaimed) as exc:
         app.notify(str(exc), title="Not resumed", severity="error", timeout=20)
         return None
     except SyncroError as exc:
@@ -72,7 +72,7 @@ async def resume(app: SyncroApp, group_id: str, progress: Progress | None = None
         return None
     try:
         outcome = await writes.run(group.id, remaining, progress)
-    except (AttributionRefused, DamagedGroup, SyncroError) as exc:
+    except (AttributionRefused, DamagedGroup, GroupClaimed, SyncroError) as exc:
         app.notify(str(exc), title="Nothing was sent", severity="error", timeout=20)
         return None
     return await follow_up(app, outcome, group.title, progress)

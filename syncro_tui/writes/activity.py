@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..domain.text import cell
 from ..files import write_private
-from .journal import Group, GroupState, Journal, StepState
+from .journal import Group, GroupState, Journal, StepState, running_elsewhere
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,9 @@ class ActivityRow:
 def outcome_text(group: Group) -> str:
     """The group's outcome in words."""
     settled = sum(s.state.settled for s in group.steps)
+    elsewhere = running_elsewhere(group) if group.state is GroupState.OPEN else None
+    if elsewhere:
+        return f"Running elsewhere: {elsewhere}; it cannot be resumed from here until that window is done or closed."
     if group.damaged:
         return (f"Unreadable in the journal ({group.damaged}): it cannot be resumed. Check the ticket in Syncro, "
                 "then abandon it with a note.")

@@ -12,13 +12,15 @@ the journal never sees a key.
 from __future__ import annotations
 
 import json
+import os
 import re
+import socket
 import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -66,7 +68,9 @@ CREATE TABLE IF NOT EXISTS groups (
     state TEXT NOT NULL,
     note TEXT,
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    claim_owner TEXT,
+    claim_at TEXT
 );
 CREATE TABLE IF NOT EXISTS steps (
     group_id TEXT NOT NULL REFERENCES groups(id),
@@ -82,13 +86,15 @@ CREATE TABLE IF NOT EXISTS steps (
     updated_at TEXT NOT NULL,
     expect TEXT,
     only_if TEXT,
+    before TEXT,
     PRIMARY KEY (group_id, seq)
 );
 CREATE INDEX IF NOT EXISTS groups_by_time ON groups(created_at);
 """
 
 #: Columns added after the first release, for journals made before them.
-ADDED_COLUMNS = {"expect": "TEXT", "only_if": "TEXT"}
+ADDED_COLUMNS = {"expect": "TEXT", "only_if": "TEXT", "before": "TEXT"}
+ADDED_GROUP_COLUMNS = {"claim_owner": "TEXT", "claim_at": "TEXT"}
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,8 @@ class Step:
     only_if: str | None = None
     #: What of this row could not be read (a damaged journal): such a step is never sent, only shown.
     damaged: str | None = None
+    #: A create's look-alikes that existed before it was sent (``ApiRequest.before``).
+    before: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -125,6 +133,9 @@ class Group:
     steps: tuple[Step, ...]
     #: What of the group's own row could not be read (a damaged journal).
     problem: str | None = None
+    #: The process sending it right now ("host:pid"), and its last heartbeat; None when nobody is.
+    claim_owner: str | None = None
+    claim_at: datetime | None = None
 
     @property
     def damaged(self) -> str | None:
@@ -137,6 +148,38 @@ class Group:
     def next_step(self) -> Step | None:
         """The first step not settled: where a resume starts."""
         return next((s for s in self.steps if not s.state.settled), None)
+
+
+#: A claim whose heartbeat is older than this is taken over (its process hung or its machine went away).
+CLAIM_STALE = timedelta(seconds=120)
+#: This process, as a group's claim names it.
+PROCESS = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def claim_is_free(group: Group) -> bool:
+    """Whether another process's claim on ``group`` may be taken over: its process is gone, or it went quiet."""
+    host, _, pid = (group.claim_owner or "").rpartition(":")
+    if host == socket.gethostname() and pid.isdigit() and not _alive(int(pid)):
+        return True
+    return group.claim_at is None or _now() - group.claim_at > CLAIM_STALE
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def running_elsewhere(group: Group) -> str | None:
+    """Where the group is being sent right now, in words, when that is another live process."""
+    if group.claim_owner in (None, PROCESS) or claim_is_free(group):
+        return None
+    host, _, pid = (group.claim_owner or "").rpartition(":")
+    return f"being sent by another syncro-tui window (process {pid} on {host})"
 
 
 def _now() -> datetime:
@@ -199,6 +242,10 @@ class Journal:
         for name, kind in ADDED_COLUMNS.items():
             if name not in have:
                 self._db.execute(f"ALTER TABLE steps ADD COLUMN {name} {kind}")
+        have = {row["name"] for row in self._db.execute("PRAGMA table_info(groups)")}
+        for name, kind in ADDED_GROUP_COLUMNS.items():
+            if name not in have:
+                self._db.execute(f"ALTER TABLE groups ADD COLUMN {name} {kind}")
         check = self._db.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":
             raise sqlite3.DatabaseError(f"database disk image is malformed ({check})")
@@ -219,19 +266,21 @@ class Journal:
 
     # ---------------------------------------------------------------- writing
     def begin(self, *, kind: str, title: str, steps: Sequence[ApiRequest[Any]], profile: str,
-              user_id: int | None = None, ticket_id: int | None = None) -> str:
-        """Record a group and all of its planned steps, before anything is sent."""
+              user_id: int | None = None, ticket_id: int | None = None, claim: str | None = None) -> str:
+        """Record a group and all of its planned steps, before anything is sent (claimed by ``claim``, if given)."""
         group_id = uuid.uuid4().hex
         now = _ts(self.clock())
         with self._tx() as db:
-            db.execute("INSERT INTO groups VALUES (?,?,?,?,?,?,?,?,?,?)",
+            db.execute("INSERT INTO groups (id, kind, title, ticket_id, profile, user_id, state, note, created_at,"
+                       " updated_at, claim_owner, claim_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                        (group_id, kind, _storable(redact(title)), ticket_id, profile, user_id, GroupState.OPEN, None, now,
-                        now))
+                        now, claim, _ts(_now()) if claim else None))
             for seq, req in enumerate(steps):
-                db.execute("INSERT INTO steps (group_id, seq, call, method, path, body, state, updated_at, expect, only_if)"
-                           " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                db.execute("INSERT INTO steps (group_id, seq, call, method, path, body, state, updated_at, expect, only_if,"
+                           " before) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                            (group_id, seq, req.call, req.method, redact(req.path), _dump(req.body, body=True),
-                            StepState.PLANNED, now, _dump(req.expect, body=True), str(req.only_if) if req.only_if else None))
+                            StepState.PLANNED, now, _dump(req.expect, body=True), str(req.only_if) if req.only_if else None,
+                            _dump(list(req.before)) if req.before is not None else None))
         return group_id
 
     def replace_step(self, group_id: str, seq: int, req: ApiRequest[Any]) -> None:
@@ -249,6 +298,31 @@ class Journal:
                 " sent_at=CASE WHEN ?='sending' THEN ? ELSE sent_at END WHERE group_id=? AND seq=?",
                 (state, _dump(result), _storable(redact(error)) if error else None, now, state, now, group_id, seq))
             db.execute("UPDATE groups SET updated_at=? WHERE id=?", (now, group_id))
+
+    # ---------------------------------------------------------------- claims
+    def claim(self, group_id: str, owner: str, *, free: Any) -> str | None:
+        """Claim a group for sending by ``owner``; None when claimed, else the live owner that has it.
+
+        ``free(group)`` says whether another process's claim may be taken over (it is gone, or its heartbeat
+        is stale). The read and the update are one transaction, so two windows cannot both win.
+        """
+        with self._tx() as db:
+            row = db.execute("SELECT * FROM groups WHERE id=?", (group_id,)).fetchone()
+            if row is None:
+                raise KeyError(group_id)
+            group = self._group(row)
+            if group.claim_owner not in (None, owner) and not free(group):
+                return group.claim_owner
+            db.execute("UPDATE groups SET claim_owner=?, claim_at=? WHERE id=?", (owner, _ts(_now()), group_id))
+        return None
+
+    def heartbeat(self, group_id: str, owner: str) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE groups SET claim_at=? WHERE id=? AND claim_owner=?", (_ts(_now()), group_id, owner))
+
+    def release(self, group_id: str, owner: str) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE groups SET claim_owner=NULL, claim_at=NULL WHERE id=? AND claim_owner=?", (group_id, owner))
 
     def finish(self, group_id: str, state: GroupState = GroupState.DONE, note: str | None = None) -> None:
         with self._tx() as db:
@@ -285,9 +359,15 @@ class Journal:
             created = datetime.fromisoformat(row["created_at"])
         except (TypeError, ValueError):
             problems.append("its time cannot be read")
+        claim_at = None
+        if row["claim_at"]:
+            try:
+                claim_at = datetime.fromisoformat(row["claim_at"])
+            except ValueError:
+                problems.append("its claim cannot be read")
         return Group(id=row["id"], kind=row["kind"], title=row["title"], ticket_id=row["ticket_id"], profile=row["profile"],
                      user_id=row["user_id"], state=state, note=row["note"], created_at=created, steps=steps,
-                     problem="; ".join(problems) or None)
+                     problem="; ".join(problems) or None, claim_owner=row["claim_owner"], claim_at=claim_at)
 
 
 def _dump(value: Any, *, body: bool = False) -> str | None:
@@ -326,4 +406,6 @@ def _step(row: sqlite3.Row) -> Step:
     return Step(group_id=row["group_id"], seq=row["seq"], call=row["call"], method=row["method"], path=row["path"],
                 body=read("body", _load), state=state, result=read("result", _load), error=row["error"],
                 sent_at=read("sent_at", lambda v: datetime.fromisoformat(v) if v else None),
-                expect=read("expect", _load), only_if=row["only_if"], damaged="; ".join(problems) or None)
+                expect=read("expect", _load), only_if=row["only_if"],
+                before=read("before", lambda v: tuple(int(i) for i in _load(v)) if v else None),
+                damaged="; ".join(problems) or None)

@@ -31,13 +31,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import SyncroError, WriteOutcomeUnknown
-from ..crash import summary
 from ..api.models import Me
 from ..api.requests import ApiRequest, Ref, rebuild
+from ..crash import summary
 from ..domain.billing import Finding, check_charged_line, check_invoice
 from ..domain.plan import CONDITIONS, Plan
-from .journal import Group, GroupState, Journal, Step, StepState
-from .reconcile import READERS, Verdict, reconcile
+from .journal import PROCESS, Group, GroupState, Journal, Step, StepState, claim_is_free, running_elsewhere
+from .reconcile import READERS, Verdict, baseline, reconcile
 
 if TYPE_CHECKING:
     from ..api.client import SyncroClient  # only for annotations: httpx loads after the first paint
@@ -51,6 +51,12 @@ class AttributionRefused(Exception):
 
 class DamagedGroup(Exception):
     """Part of a journaled group cannot be read back: it is never resumed, only looked at and abandoned."""
+
+
+class GroupClaimed(Exception):
+    """Another window (or the CLI) is sending this group right now: only one process ever sends a group."""
+
+
 
 
 @dataclass(frozen=True)
@@ -166,8 +172,19 @@ class WritePath:
         if unsafe:
             raise ValueError(f"{unsafe[0]} has no read-back, so it cannot be made safe to send")
         me = await self.ensure_attribution()
-        return self.journal.begin(kind=plan.kind, title=plan.title, steps=plan.steps, profile=self.profile_name,
-                                  user_id=me.user_id, ticket_id=plan.ticket_id)
+        steps = [req if req.before is not None else replace(req, before=await baseline(self.client, req, now=self.clock()))
+                 for req in plan.steps]
+        return self.journal.begin(kind=plan.kind, title=plan.title, steps=steps, profile=self.profile_name,
+                                  user_id=me.user_id, ticket_id=plan.ticket_id, claim=PROCESS)
+
+    def claim(self, group_id: str) -> None:
+        """Only one process sends a group: claim it, or say who has it (GroupClaimed)."""
+        holder = self.journal.claim(group_id, PROCESS, free=claim_is_free)
+        if holder is not None:
+            host, _, pid = holder.rpartition(":")
+            raise GroupClaimed(f"This write is being sent right now by another syncro-tui window (process {pid} on "
+                               f"{host}). Nothing was sent from here; it can be resumed once that window is done or "
+                               "closed.")
 
     async def run(self, group_id: str, confirmed: Mapping[int, ApiRequest[Any]] | None = None,
                   progress: Progress | None = None) -> GroupOutcome:
@@ -183,12 +200,24 @@ class WritePath:
         self.check_owner(group, me)
         if group.state is not GroupState.OPEN:
             raise ValueError(f"group {group_id} is {group.state}, not open")
+        self.claim(group_id)
+        try:
+            return await self._run(group_id, confirmed, progress)
+        finally:
+            self.journal.release(group_id, PROCESS)
+
+    async def _run(self, group_id: str, confirmed: Mapping[int, ApiRequest[Any]],
+                   progress: Progress | None) -> GroupOutcome:
+        group = self.journal.group(group_id)
         results = [s.result for s in group.steps]
         done: list[Outcome] = []
         for step in group.steps:
             if step.state.settled:
                 continue
+            self.journal.heartbeat(group_id, PROCESS)
             template = confirmed.get(step.seq) or self.request(step)
+            if template.before is None and step.before is not None:  # the baseline start() journaled
+                template = replace(template, before=step.before)
             if template.only_if is not None and not _holds(template.only_if, results):
                 self.journal.mark(group_id, step.seq, StepState.SKIPPED)
                 outcome = Outcome(StepState.SKIPPED, f"Not needed: sent {CONDITIONS.get(template.only_if.field, 'only when asked')}.",
@@ -264,7 +293,8 @@ class WritePath:
     async def settle(self, group_id: str, seq: int, req: ApiRequest[Any], sent_at: datetime, why: str) -> Outcome:
         """Decide an ambiguous step by reading Syncro back; never by sending again."""
         try:
-            verdict = await reconcile(self.client, req, sent_at=sent_at)
+            verdict = await reconcile(self.client, req, sent_at=sent_at,
+                                      owner=self._me.user_id if self._me is not None else self.user_id)
         except SyncroError as exc:
             return Outcome(StepState.UNKNOWN, f"{why} Checking Syncro failed too ({exc}); nothing will be sent again "
                            "until it can be checked.", group_id=group_id, seq=seq)
@@ -295,6 +325,10 @@ class WritePath:
         """This profile's groups cut short (crash, kill, lost network), oldest first."""
         return self.journal.open_groups(self.profile_name)
 
+    def cut_short(self) -> list[Group]:
+        """The open groups no other live window is sending right now: the ones to offer for resuming."""
+        return [g for g in self.open_groups() if running_elsewhere(g) is None]
+
     @staticmethod
     def check_owner(group: Group, me: Me) -> None:
         """A group is only ever continued under the key it was begun under (a profile can be re-pointed),
@@ -315,6 +349,14 @@ class WritePath:
         """
         group = self.journal.group(group_id)
         self.check_owner(group, await self.ensure_attribution())
+        self.claim(group_id)
+        try:
+            return await self._prepare(group)
+        finally:
+            self.journal.release(group_id, PROCESS)
+
+    async def _prepare(self, group: Group) -> tuple[Group, Outcome | None]:
+        group_id = group.id
         step = group.next_step
         outcome = None
         if step is not None and step.state in _IN_DOUBT and step.expect is None:  # a check is simply run again
@@ -337,7 +379,8 @@ class WritePath:
 
     @staticmethod
     def request(step: Step) -> ApiRequest[Any]:
-        return rebuild(step.call, step.method, step.path, step.body, expect=step.expect, only_if=step.only_if)
+        return rebuild(step.call, step.method, step.path, step.body, expect=step.expect, only_if=step.only_if,
+                       before=step.before)
 
 
 def _holds(condition: Ref, results: Sequence[Any]) -> bool:

@@ -11,6 +11,13 @@ the record is looked for first. Each kind of write has its own read-back:
 - ticket: the customer's tickets with that subject made since then; an update by its fields;
 - appointment: that day's appointments by summary and start; a move by its start.
 
+A create is read back *by difference*, not by resemblance: its journaled
+``before`` names the records that already existed and could look like it, and
+only a record new since then, on the same ticket or customer and for the same
+owner (the key's), can be this write's. The second "Left voicemail" of the day,
+lost before Syncro wrote it, is then absent, not "saved". Groups journaled
+before ``before`` existed fall back to resemblance within a time window.
+
 ``duplicates`` lists every match, oldest first, so that a duplicate that did
 land (two identical timers) can be found and its removal offered.
 """
@@ -25,7 +32,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import NotFound
-from ..api.requests import ApiRequest
+from ..api.requests import CREATES, ApiRequest
 
 if TYPE_CHECKING:
     from ..api.client import SyncroClient  # only for annotations: httpx loads after the first paint
@@ -70,6 +77,17 @@ def _dec(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
+def _new(records: Sequence[Any], req: ApiRequest[Any]) -> list[Any]:
+    """The records that did not exist before ``req`` was sent (all of them when no baseline was journaled)."""
+    before = set(req.before or ())
+    return [r for r in records if r.id not in before]
+
+
+def _owned(record: Any, owner: int | None) -> bool:
+    """Made under the key's owner (a record that does not say whose it is is not excluded for it)."""
+    return owner is None or getattr(record, "user_id", None) in (None, owner)
+
+
 def _verdict(matches: Sequence[Any], what: str) -> Verdict:
     if matches:
         extra = f" ({len(matches)} copies)" if len(matches) > 1 else ""
@@ -77,24 +95,24 @@ def _verdict(matches: Sequence[Any], what: str) -> Verdict:
     return Verdict(False, f"The {what} is not in Syncro: it did not land.")
 
 
-async def _comment(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime) -> Verdict:
+async def _comment(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     body = req.body or {}
-    comments = await client.all_comments(_ticket_id(req))
+    comments = _new(await client.all_comments(_ticket_id(req)), req)
     matches = [c for c in comments if c.subject == body.get("subject") and c.body == body.get("body")
-               and bool(c.hidden) == bool(body.get("hidden")) and _recent(c.created_at, sent_at)]
+               and bool(c.hidden) == bool(body.get("hidden")) and _recent(c.created_at, sent_at) and _owned(c, owner)]
     return _verdict(sorted(matches, key=lambda c: (c.created_at, c.id)), "comment")
 
 
-async def _timer(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime) -> Verdict:
+async def _timer(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     body = req.body or {}
     ticket = await client.get_ticket(_ticket_id(req))
-    matches = [t for t in ticket.ticket_timers if not t.recorded and _same_time(t.start_time, body.get("start_at"))
+    matches = [t for t in _new(ticket.ticket_timers, req) if not t.recorded and _owned(t, owner) and _same_time(t.start_time, body.get("start_at"))
                and _same_time(t.end_time, body.get("end_at")) and (t.notes or "") == (body.get("notes") or "")
                and t.product_id == body.get("product_id")]
     return _verdict(sorted(matches, key=lambda t: t.id), "timer")
 
 
-async def _charge(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime) -> Verdict:
+async def _charge(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     timer_id = (req.body or {}).get("timer_entry_id")
     ticket = await client.get_ticket(_ticket_id(req))
     timer = next((t for t in ticket.ticket_timers if t.id == timer_id), None)
@@ -106,16 +124,16 @@ async def _charge(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime)
     return Verdict(False, "The timer is not charged: the charge did not land.")
 
 
-async def _line_item(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime) -> Verdict:
+async def _line_item(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     body = req.body or {}
     ticket = await client.get_ticket(_ticket_id(req))
-    matches = [li for li in ticket.line_items if li.name == body.get("name") and li.description == body.get("description")
+    matches = [li for li in _new(ticket.line_items, req) if li.name == body.get("name") and li.description == body.get("description")
                and li.quantity == _dec(body.get("quantity", "1")) and li.price_retail == _dec(body.get("price_retail", "0"))
                and _recent(li.created_at, sent_at)]
     return _verdict(sorted(matches, key=lambda li: li.id), "line item")
 
 
-async def _line_update(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime) -> Verdict:
+async def _line_update(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     body = req.body or {}
     ticket = await client.get_ticket(_ticket_id(req))
     line = next((li for li in ticket.line_items if li.id == body.get("ticket_line_item_id")), None)
@@ -126,7 +144,7 @@ async def _line_update(client: SyncroClient, req: ApiRequest[Any], sent_at: date
     return Verdict(same, "The line item has the new values." if same else "The line item still has its old values.", (line,) if same else ())
 
 
-async def _removed(kind: str, client: SyncroClient, req: ApiRequest[Any], sent_at: datetime) -> Verdict:
+async def _removed(kind: str, client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     body = req.body or {}
     ticket = await client.get_ticket(_ticket_id(req))
     if kind == "timer":
@@ -136,35 +154,37 @@ async def _removed(kind: str, client: SyncroClient, req: ApiRequest[Any], sent_a
     return Verdict(not still, f"The {kind} is {'still' if still else 'no longer'} on the ticket.")
 
 
-async def _invoice(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime) -> Verdict:
+async def _invoice(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     ticket = await client.get_ticket(int((req.body or {})["ticket_id"]))
-    matches = await client.invoices_for_ticket(ticket, since=sent_at - SKEW)
-    return _verdict(matches, "invoice")
+    return _verdict(_new(await client.invoices_for_ticket(ticket, since=sent_at - SKEW), req), "invoice")
 
 
-async def _ticket_create(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime) -> Verdict:
+async def _ticket_create(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     body = req.body or {}
     candidates = await client.all_tickets(customer_id=body.get("customer_id"), since_updated_at=sent_at - SKEW)
-    matches = [t for t in candidates if t.subject == body.get("subject") and _recent(t.created_at, sent_at)]
+    matches = [t for t in _new(candidates, req) if t.subject == body.get("subject") and t.customer_id == body.get("customer_id")
+               and _recent(t.created_at, sent_at)]
     return _verdict(sorted(matches, key=lambda t: t.id), "ticket")
 
 
-async def _ticket_update(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime) -> Verdict:
+async def _ticket_update(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     ticket = await client.get_ticket(_ticket_id(req))
     body = req.body or {}
     same = all(getattr(ticket, k, None) == v for k, v in body.items() if k in ("status", "priority", "user_id", "subject", "problem_type"))
     return Verdict(same, "The ticket has the new values." if same else "The ticket still has its old values: the change did not land.", (ticket,) if same else ())
 
 
-async def _appointment_create(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime) -> Verdict:
+async def _appointment_create(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     body = req.body or {}
     start = datetime.fromisoformat(str(body.get("start_at")).replace("Z", "+00:00"))
     listed = await client.list_appointments(date_from=start.date() - timedelta(days=1), date_to=start.date() + timedelta(days=1))
-    matches = [a for a in listed if a.summary == body.get("summary") and a.start_at == start]
+    # Another tech's appointment at the same time with the same summary is not ours: same ticket, same owner.
+    matches = [a for a in _new(listed, req) if a.summary == body.get("summary") and a.start_at == start
+               and a.ticket_id == body.get("ticket_id") and _owned(a, body.get("user_id") or owner)]
     return _verdict(sorted(matches, key=lambda a: a.id), "appointment")
 
 
-async def _appointment_update(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime) -> Verdict:
+async def _appointment_update(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     appointment_id = int(req.path.rsplit("/", 1)[1])
     try:
         appt = await client.get_appointment(appointment_id)
@@ -174,7 +194,7 @@ async def _appointment_update(client: SyncroClient, req: ApiRequest[Any], sent_a
     return Verdict(same, "The appointment is at the new time." if same else "The appointment is still at its old time: the move did not land.", (appt,) if same else ())
 
 
-Reader = Callable[["SyncroClient", ApiRequest[Any], datetime], Awaitable[Verdict]]
+Reader = Callable[["SyncroClient", ApiRequest[Any], datetime, "int | None"], Awaitable[Verdict]]
 
 READERS: dict[str, Reader] = {
     "add_comment": _comment,
@@ -182,8 +202,8 @@ READERS: dict[str, Reader] = {
     "charge_timer": _charge,
     "add_line_item": _line_item,
     "update_line_item": _line_update,
-    "delete_timer": lambda c, r, s: _removed("timer", c, r, s),
-    "remove_line_item": lambda c, r, s: _removed("line item", c, r, s),
+    "delete_timer": lambda c, r, s, o: _removed("timer", c, r, s, o),
+    "remove_line_item": lambda c, r, s, o: _removed("line item", c, r, s, o),
     "create_invoice": _invoice,
     "create_ticket": _ticket_create,
     "update_ticket": _ticket_update,
@@ -192,9 +212,36 @@ READERS: dict[str, Reader] = {
 }
 
 
-async def reconcile(client: SyncroClient, req: ApiRequest[Any], *, sent_at: datetime) -> Verdict:
-    """Whether the write ``req`` (sent at ``sent_at``) is in Syncro now."""
+async def reconcile(client: SyncroClient, req: ApiRequest[Any], *, sent_at: datetime, owner: int | None = None) -> Verdict:
+    """Whether the write ``req`` (sent at ``sent_at`` under ``owner``'s key) is in Syncro now."""
     reader = READERS.get(req.call)
     if reader is None:
         raise ValueError(f"no read-back is known for {req.call}: it must not be sent through the write path")
-    return await reader(client, req, sent_at)
+    return await reader(client, req, sent_at, owner)
+
+
+async def baseline(client: SyncroClient, req: ApiRequest[Any], *, now: datetime) -> tuple[int, ...] | None:
+    """What exists now that a create could be mistaken for, read before it is sent (None: not a create).
+
+    The flows that already read these (the billing run's ticket) put them on the request themselves;
+    this is the read for the others.
+    """
+    body = req.body or {}
+    if req.call not in CREATES:
+        return None
+    if req.refs and req.call != "create_appointment":
+        return ()  # on a ticket this group creates: nothing was on it before
+    if req.call == "add_comment":
+        return tuple(c.id for c in await client.all_comments(_ticket_id(req)))
+    if req.call in ("add_timer", "add_line_item"):
+        ticket = await client.get_ticket(_ticket_id(req))
+        return tuple(r.id for r in (ticket.ticket_timers if req.call == "add_timer" else ticket.line_items))
+    if req.call == "create_invoice":
+        ticket = await client.get_ticket(int(body["ticket_id"]))
+        return tuple(i.id for i in await client.invoices_for_ticket(ticket))
+    if req.call == "create_ticket":  # older tickets are outside the read-back's window anyway
+        recent = await client.all_tickets(customer_id=body.get("customer_id"), since_updated_at=now - SKEW)
+        return tuple(t.id for t in recent)
+    start = datetime.fromisoformat(str(body.get("start_at")).replace("Z", "+00:00"))
+    listed = await client.list_appointments(date_from=start.date() - timedelta(days=1), date_to=start.date() + timedelta(days=1))
+    return tuple(a.id for a in listed)

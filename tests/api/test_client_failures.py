@@ -247,3 +247,26 @@ async def test_pacer_keeps_any_minute_under_the_limit() -> None:
     assert worst <= 165
     budget = fresh.budget()
     assert budget.limit_per_minute == 180 and budget.used_last_minute == 20  # only those already sent
+
+
+def test_every_process_of_an_account_on_this_machine_draws_on_one_budget(tmp_path) -> None:
+    """Two windows each showed 120/180 and together got 429s: the bucket is now one file they share."""
+    from syncro_tui.api.pacing import MachinePacer
+
+    now = [1_000_000.0]
+
+    def clock() -> float:
+        return now[0]
+
+    first = MachinePacer(tmp_path / "pacing.sqlite", "acme", 180, headroom=15, burst=20, clock=clock)
+    second = MachinePacer(tmp_path / "pacing.sqlite", "acme", 180, headroom=15, burst=20, clock=clock)
+    other_account = MachinePacer(tmp_path / "pacing.sqlite", "other", 180, headroom=15, burst=20, clock=clock)
+    waits = [(first if n % 2 else second)._reserve() for n in range(20)]
+    assert waits == [0.0] * 20  # the burst, shared
+    assert first._reserve() > 0 and second._reserve() > first.rate ** -1 * 0.99  # past it, both wait, in turn
+    assert other_account._reserve() == 0.0  # another account has its own budget
+    assert first.budget().used_last_minute == second.budget().used_last_minute == 20  # the shared figure
+    now[0] += 60.2
+    assert first.budget().used_last_minute == 2  # the two that waited went out a little later
+    first.drain()
+    assert second._reserve() > 0

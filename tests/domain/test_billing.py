@@ -177,3 +177,16 @@ def test_an_invoice_that_does_not_say_its_subtotal_is_not_guessed() -> None:
     assert not finding.passed and "does not say its subtotal" in finding.message
     untaxed = {**taxed, "total": "189.44"}
     assert check_invoice(invoice, untaxed).passed
+
+
+def test_work_said_to_end_before_the_ticket_or_long_ago_is_warned() -> None:
+    from datetime import timedelta
+
+    from syncro_tui.domain.billing import ended_warnings
+
+    created = END - timedelta(days=2)
+    assert ended_warnings(END, ticket_created=created, now=END) == []
+    (before,) = ended_warnings(created - timedelta(hours=1), ticket_created=created, now=END)
+    assert "before the ticket was created" in before
+    (old,) = ended_warnings(END - timedelta(days=9), ticket_created=END - timedelta(days=30), now=END)
+    assert "9 days ago" in old

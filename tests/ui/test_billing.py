@@ -9,6 +9,7 @@ from textual.widgets import Checkbox, Input
 from syncro_tui.simulator import Simulator
 from syncro_tui.ui.billing import BillingScreen
 from syncro_tui.ui.confirm import ConfirmScreen
+from syncro_tui.ui.dialogs import ErrorDialog
 from syncro_tui.ui.ticket import TicketScreen
 
 from ..conftest import make_simulator, span_seconds
@@ -276,9 +277,10 @@ async def test_a_bug_in_a_screens_background_task_is_reported_not_lost(tmp_path,
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("b")
-        await wait_for_screen(pilot, BillingScreen)
-        await settle(pilot)
-        assert "Something went wrong: load failed: boom" in notices(app)
+        dialog = await wait_for_screen(pilot, ErrorDialog)
+        assert dialog.title_text == "Something went wrong"
+        assert "background task load stopped on an unexpected error: RuntimeError: boom" in dialog.message
+        assert app.is_running
 
 
 async def test_a_run_stopped_part_way_cannot_be_sent_again_from_the_form(tmp_path) -> None:

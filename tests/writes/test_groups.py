@@ -124,9 +124,11 @@ async def test_a_duplicate_stops_the_group_before_the_charge(tmp_path) -> None:
     wp = write_path(sim, tmp_path)
     ticket_id = open_ticket(sim)["id"]
     timer = rq.add_timer(ticket_id, start_at=START, end_at=END, notes="Projector swap", product_id=26118)
-    await wp.client.execute(timer)  # an earlier attempt, made outside the app, that did land
+    plan = Plan(kind="bill", title="bill", steps=(timer, rq.charge_timer(ticket_id, Ref(0))))
+    group_id = await wp.start(plan)  # the baseline is taken: no such timer yet
+    await wp.client.execute(timer)  # an earlier attempt of this run that landed late
     sim.add_fault(kind="drop", route="add_timer", when="after")
-    outcome = await wp.execute(Plan(kind="bill", title="bill", steps=(timer, rq.charge_timer(ticket_id, Ref(0)))))
+    outcome = await wp.run(group_id, dict(enumerate(plan.steps)))
     assert not outcome.done and outcome.stopped.duplicates
     assert ("POST", "charge_timer") not in sim.calls
     older = outcome.stopped.duplicates[0]

@@ -73,7 +73,9 @@ def test_a_journal_from_before_check_steps_gains_their_columns_and_keeps_its_gro
 
     path = tmp_path / "old.sqlite"
     old = sqlite3.connect(path)
-    old.executescript(SCHEMA.replace("    expect TEXT,\n    only_if TEXT,\n", ""))
+    old.executescript(SCHEMA.replace("    expect TEXT,\n    only_if TEXT,\n    before TEXT,\n", "")
+                      .replace("    updated_at TEXT NOT NULL,\n    claim_owner TEXT,\n    claim_at TEXT\n",
+                               "    updated_at TEXT NOT NULL\n"))
     old.execute("INSERT INTO groups VALUES ('g1','comment','old',1,'dana',1843,'open',NULL,?,?)", (NOW.isoformat(),) * 2)
     old.execute("INSERT INTO steps VALUES ('g1',0,'add_comment','POST','/tickets/1/comment','{}','planned',NULL,NULL,NULL,?)",
                 (NOW.isoformat(),))

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from syncro_tui.api import requests as rq
+from syncro_tui.domain.plan import Plan
 from syncro_tui.simulator import Simulator
 from syncro_tui.writes.journal import GroupState, Journal, StepState
 from syncro_tui.writes.path import AttributionRefused, WritePath
@@ -116,9 +117,46 @@ async def test_a_duplicate_timer_that_landed_is_found(tmp_path) -> None:
     sim = make_simulator()
     req, landed = cases(sim)["timer"]
     wp = write_path(sim, tmp_path)
-    await wp.client.execute(req)  # an earlier attempt that did land
+    plan = Plan(kind="timer", title="again", steps=(req,))
+    group_id = await wp.start(plan)  # the baseline: no such timer yet
+    await wp.client.execute(req)  # an attempt of this group that landed late
     sim.add_fault(kind="drop", route="add_timer", when="after")
-    outcome = await wp.send(req, kind="timer", title="again")
+    outcome = (await wp.run(group_id, dict(enumerate(plan.steps)))).steps[-1]
     assert landed() == 2
     assert outcome.state is StepState.PRESENT and len(outcome.verdict.matches) == 2
     assert outcome.verdict.duplicates[0].id < outcome.verdict.record.id  # the older one is offered for removal
+
+
+CREATES = ("comment", "timer", "line item", "invoice", "ticket", "appointment")
+
+
+@pytest.mark.parametrize("write", CREATES)
+async def test_a_look_alike_that_existed_before_never_makes_a_lost_write_look_saved(tmp_path, write) -> None:
+    """The second "Left voicemail" of the day, lost before Syncro wrote it, is not in Syncro: it must say so."""
+    sim = make_simulator()
+    req, landed = cases(sim)[write]
+    lookalike = make_client(sim)
+    await lookalike.execute(req)  # the same record, made earlier today (a moment ago, within the time window)
+    before = landed()
+    wp = write_path(sim, tmp_path)
+    sim.add_fault(kind="timeout", route=ROUTES[write], when="before", delay=2)  # lost: nothing written
+    outcome = await wp.send(req, kind=write, title=f"look-alike {write}")
+    assert landed() == before
+    assert outcome.state is StepState.ABSENT, outcome.message
+    assert "Confirm again" in outcome.message
+
+
+async def test_another_techs_appointment_at_the_same_time_is_not_ours(tmp_path) -> None:
+    sim = make_simulator()
+    req, landed = cases(sim)["appointment"]
+    ticket_id = req.body["ticket_id"]
+    wp = write_path(sim, tmp_path)
+    plan = Plan(kind="appointment", title="visit", steps=(req,))
+    group_id = await wp.start(plan)
+    # Meanwhile Marcus books the same summary and time on the same ticket, under his key.
+    await make_client(sim, key="demo-key-marcus").execute(req)
+    sim.add_fault(kind="timeout", route="create_appointment", when="before", delay=2)
+    outcome = (await wp.run(group_id, dict(enumerate(plan.steps)))).steps[-1]
+    assert outcome.state is StepState.ABSENT, outcome.message
+    assert [a["user_id"] for a in sim.store.t("appointments").values() if a.get("ticket_id") == ticket_id
+            and a["summary"] == "Onsite: switch"] == [1851]
