@@ -57,8 +57,6 @@ class GroupClaimed(Exception):
     """Another window (or the CLI) is sending this group right now: only one process ever sends a group."""
 
 
-
-
 @dataclass(frozen=True)
 class Outcome:
     state: StepState
