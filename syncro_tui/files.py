@@ -8,6 +8,7 @@ written escaped instead of failing the write.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -47,6 +48,22 @@ def write_private(path: Path, text: str, *, exclusive: bool = False) -> Path:
             os.unlink(tmp)
         raise
     return path
+
+
+def log_to(directory: Path) -> logging.FileHandler:
+    """Warnings of the app (what Syncro sent that could not be read, unexpected errors) to ``syncro-tui.log``.
+
+    Records are redacted as they are made (``api.redact``); the file is owner-only. Remove the
+    handler from the ``syncro_tui`` logger when done.
+    """
+    path = private_dir(directory) / "syncro-tui.log"
+    os.close(os.open(path, os.O_CREAT | os.O_APPEND | os.O_WRONLY, FILE_MODE))
+    os.chmod(path, FILE_MODE)
+    handler = logging.FileHandler(path, encoding="utf-8", errors="backslashreplace")
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger("syncro_tui").addHandler(handler)
+    return handler
 
 
 def make_private(path: Path) -> None:

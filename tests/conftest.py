@@ -18,6 +18,12 @@ FIXED_DAY = date(2026, 11, 20)
 SEED = 1
 
 
+@pytest.fixture(autouse=True)
+def private_data_dir(tmp_path, monkeypatch):
+    """Each test its own data directory: no test shares (or leaves) a journal, a pacing budget or a crash report."""
+    monkeypatch.setenv("SYNCRO_TUI_DATA_DIR", str(tmp_path / "data"))
+
+
 def span_seconds(timer: dict) -> int:
     """A simulator timer's interval in seconds, from its start and end (Syncro nulls active_duration once charged)."""
     start = datetime.fromisoformat(timer["start_time"].replace("Z", "+00:00"))

@@ -81,6 +81,9 @@ class SyncroApp(App[None]):
         self.owner_label = "checking key…"
         self.time_zone: ZoneInfo = ZoneInfo("UTC")
         self.exit_message: str | None = None
+        #: Where warnings are written (the data directory's syncro-tui.log), once the session is open.
+        self.log_file: Path | None = None
+        self._log_handler: logging.Handler | None = None
         #: The account's ticket statuses, techs and saved searches (None until read, or when it cannot be).
         self.ticket_settings: TicketSettings | None = None
         self.priorities: list[str] = []
@@ -126,6 +129,13 @@ class SyncroApp(App[None]):
             log.exception("could not make the connection")
             self.fatal(f"could not make the connection to Syncro: {exc}", 1)
             return
+        try:
+            from ..files import log_to
+
+            self._log_handler = log_to(self.session.data_dir())
+            self.log_file = Path(self._log_handler.baseFilename)
+        except OSError:
+            self.log_file = None  # warnings are then only on screen
         if self.session.config.keymap:
             self.set_keymap(self.session.config.keymap)
         self.queue_screen.set_sections()  # with the tech's own section and the config's filters
@@ -323,6 +333,9 @@ class SyncroApp(App[None]):
             self.action_show_help_panel()
 
     async def on_unmount(self) -> None:
+        if self._log_handler is not None:
+            logging.getLogger("syncro_tui").removeHandler(self._log_handler)
+            self._log_handler.close()
         if self.writes is not None:
             self.writes.journal.close()
         if self.session is not None:

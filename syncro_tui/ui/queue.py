@@ -216,7 +216,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         self.unreadable_count = tickets.skipped
         if tickets.skipped:
             self.notify(f"{unreadable(tickets.skipped)}: Syncro sent {'it' if tickets.skipped == 1 else 'them'} in a "
-                        "shape the app does not know, so the queue leaves them out (the log says which).",
+                        f"shape the app does not know, so the queue leaves them out ({self.where_logged()} says which).",
                         title="Syncro", severity="warning", timeout=10)
         self.show_sections()
         if self.on_queue():
@@ -237,13 +237,18 @@ class QueueScreen(ReportsFailures, Screen[None]):
             self.schedule_refresh()
             return
         if delta.skipped:
-            self.notify(f"{unreadable(delta.skipped, 'changed ticket')}: they are not updated here (the log says which).",
+            self.notify(f"{unreadable(delta.skipped, 'changed ticket')}: they are not updated here "
+                        f"({self.where_logged()} says which).",
                         title="Syncro", severity="warning", timeout=10)
         changes = self.queue.merge(delta)
         if changes:
             self.apply(changes)
         self.mark_refreshed()
         self.schedule_refresh()
+
+    def where_logged(self) -> str:
+        log_file = self.app.log_file  # type: ignore[attr-defined]
+        return str(log_file) if log_file else "the log"
 
     def schedule_refresh(self) -> None:
         """Arm the next refresh once this one has finished: one timer at a time, whatever started the refresh."""

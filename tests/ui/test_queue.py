@@ -334,3 +334,6 @@ async def test_a_ticket_syncro_sends_in_an_odd_shape_costs_only_itself(tmp_path)
         assert {t["id"] for t in rest} <= {t.id for t in queue.queue.tickets.values()}
         assert "1 ticket could not be read" in notices(app)
         assert "1 ticket could not be read" in rendered(queue, "#status")
+        assert str(tmp_path / "syncro-tui.log") in notices(app)
+    log = (tmp_path / "syncro-tui.log").read_text()
+    assert f"(id {odd['id']}): created_at" in log  # which one, and what was wrong with it
