@@ -62,7 +62,7 @@ BILL = ["b", *typed("90"), "tab", "enter", *["down"] * 4, "enter", *["tab"] * 5,
 
 #: A new ticket for Brightline Dental with an onsite appointment on Monday afternoon.
 NEW_TICKET = ["n", *typed("brightline"), SETTLE, "down", "enter", SETTLE, *typed("Front desk printer jams"),
-              "tab", "enter", "home", *["down"] * 5, "enter", *["tab"] * 8,
+              "tab", "enter", "home", *["down"] * 5, "enter", *["tab"] * 9,
               *typed("Jams on tray 2\n- every page since Friday"), "tab", "tab", "enter", "home", "down", "down",
               "enter", "tab", *typed("Front desk"), "tab", *typed("mon 14:00"), SETTLE]
 
