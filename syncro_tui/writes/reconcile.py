@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..api.errors import NotFound
 from ..api.requests import CREATES, ApiRequest
+from ..domain.plan import ids
 
 if TYPE_CHECKING:
     from ..api.client import SyncroClient  # only for annotations: httpx loads after the first paint
@@ -174,10 +175,16 @@ async def _ticket_update(client: SyncroClient, req: ApiRequest[Any], sent_at: da
     return Verdict(same, "The ticket has the new values." if same else "The ticket still has its old values: the change did not land.", (ticket,) if same else ())
 
 
+async def _around(client: SyncroClient, req: ApiRequest[Any]) -> tuple[datetime, list[Any]]:
+    """An appointment create's start, and every appointment from the day before it to the day after."""
+    start = datetime.fromisoformat(str((req.body or {}).get("start_at")).replace("Z", "+00:00"))
+    return start, await client.list_appointments(date_from=start.date() - timedelta(days=1),
+                                                 date_to=start.date() + timedelta(days=1))
+
+
 async def _appointment_create(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     body = req.body or {}
-    start = datetime.fromisoformat(str(body.get("start_at")).replace("Z", "+00:00"))
-    listed = await client.list_appointments(date_from=start.date() - timedelta(days=1), date_to=start.date() + timedelta(days=1))
+    start, listed = await _around(client, req)
     # Another tech's appointment at the same time with the same summary is not ours: same ticket, same owner.
     matches = [a for a in _new(listed, req) if a.summary == body.get("summary") and a.start_at == start
                and a.ticket_id == body.get("ticket_id") and _owned(a, body.get("user_id") or owner)]
@@ -232,16 +239,12 @@ async def baseline(client: SyncroClient, req: ApiRequest[Any], *, now: datetime)
     if req.refs and req.call != "create_appointment":
         return ()  # on a ticket this group creates: nothing was on it before
     if req.call == "add_comment":
-        return tuple(c.id for c in await client.all_comments(_ticket_id(req)))
+        return ids(await client.all_comments(_ticket_id(req)))
     if req.call in ("add_timer", "add_line_item"):
         ticket = await client.get_ticket(_ticket_id(req))
-        return tuple(r.id for r in (ticket.ticket_timers if req.call == "add_timer" else ticket.line_items))
+        return ids(ticket.ticket_timers if req.call == "add_timer" else ticket.line_items)
     if req.call == "create_invoice":
-        ticket = await client.get_ticket(int(body["ticket_id"]))
-        return tuple(i.id for i in await client.invoices_for_ticket(ticket))
+        return ids(await client.invoices_for_ticket(await client.get_ticket(int(body["ticket_id"]))))
     if req.call == "create_ticket":  # older tickets are outside the read-back's window anyway
-        recent = await client.all_tickets(customer_id=body.get("customer_id"), since_updated_at=now - SKEW)
-        return tuple(t.id for t in recent)
-    start = datetime.fromisoformat(str(body.get("start_at")).replace("Z", "+00:00"))
-    listed = await client.list_appointments(date_from=start.date() - timedelta(days=1), date_to=start.date() + timedelta(days=1))
-    return tuple(a.id for a in listed)
+        return ids(await client.all_tickets(customer_id=body.get("customer_id"), since_updated_at=now - SKEW))
+    return ids((await _around(client, req))[1])
