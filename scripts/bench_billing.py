@@ -32,7 +32,7 @@ from syncro_tui.domain.comment import CommentDraft, Visibility  # noqa: E402
 from syncro_tui.domain.plan import bill_time  # noqa: E402
 from syncro_tui.domain.rates import RateTable  # noqa: E402
 from syncro_tui.simulator import Simulator  # noqa: E402
-from syncro_tui.writes.billing import read_situation  # noqa: E402
+from syncro_tui.reads import read_situation  # noqa: E402
 from syncro_tui.writes.journal import Journal  # noqa: E402
 from syncro_tui.writes.path import WritePath  # noqa: E402
 

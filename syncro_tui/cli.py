@@ -238,7 +238,7 @@ def run_bill(args: argparse.Namespace) -> int:
     from .domain import billing
     from .domain.comment import CommentDraft
     from .domain.plan import bill_time, condition_text
-    from .writes.billing import UnknownTicket, read_situation
+    from .reads import UnknownTicket, read_situation
 
     if not args.plan:
         return fail("the command line only plans a billing run (add --plan); send it from the app, where each call "
@@ -319,7 +319,7 @@ def run_rates(args: argparse.Namespace) -> int:
     from .api import SyncroError
     from .config import Config, load_config
     from .domain.rates import differences
-    from .writes.billing import read_products
+    from .reads import read_products
 
     rates = (Config() if args.demo else load_config()).rate_table()
     for rate in rates.rates:

@@ -21,7 +21,7 @@ from .api import requests as rq
 from .api.errors import AuthError, NetworkError, SyncroError
 from .api.models import Me
 from .domain.rates import differences
-from .writes.billing import read_products
+from .reads import read_products
 
 if TYPE_CHECKING:
     from .api.client import SyncroClient

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .api.client import SyncroClient
     from .api.ollama import OllamaClient
     from .config import Config, Profile
+    from .reads import Reads
 
 
 class CannotConnect(Exception):
@@ -53,6 +54,13 @@ class Session:
     @cached_property
     def client(self) -> SyncroClient:
         return self.connect()
+
+    @cached_property
+    def reads(self) -> Reads:
+        """What the screens read, over the client."""
+        from .reads import Reads
+
+        return Reads(self.client)
 
     @cached_property
     def drafter(self) -> OllamaClient | None:

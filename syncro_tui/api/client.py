@@ -325,7 +325,7 @@ class SyncroClient:
         return await self.execute(rq.get_product(product_id))
 
     async def list_appointments(self, *, date_from: date | None = None, date_to: date | None = None,
-                                mine: bool | None = None) -> list[m.Appointment]:
+                                mine: bool | None = None) -> m.Listing[m.Appointment]:
         return await self.collect(lambda page: rq.list_appointments(date_from=date_from, date_to=date_to, mine=mine, page=page))
 
     async def get_appointment(self, appointment_id: int) -> m.Appointment:

@@ -90,6 +90,23 @@ class CommentDraft:
         return not_for_customers(self.text) if self.visibility.customer_visible else []
 
 
+#: Private is the default: nothing reaches a customer unless the tech chooses so.
+DEFAULT_VISIBILITY = Visibility.PRIVATE
+
+
+@dataclass
+class CommentForm:
+    """What the tech typed on the comment screen, kept per ticket for the app's run."""
+
+    subject: str = ""
+    visibility: str = DEFAULT_VISIBILITY.value
+    text: str = ""
+
+    @property
+    def draft(self) -> CommentDraft:
+        return CommentDraft(self.subject, self.text, Visibility(self.visibility))
+
+
 def audience(visibility: Visibility, recipient: str | None) -> str:
     """Who receives the comment, in one plain sentence (shown before confirming)."""
     if visibility is Visibility.EMAIL:

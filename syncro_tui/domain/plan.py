@@ -150,6 +150,14 @@ def comment_on(ticket: TicketSummary, draft: CommentDraft, *, recipient: str | N
                 ticket_id=ticket.id, notes=(audience(draft.visibility, recipient),))
 
 
+def close_problem(resolved: str, statuses: Sequence[str]) -> str | None:
+    """Why a ticket cannot be closed with the configured resolved status (None when it can, or the list is unknown)."""
+    if statuses and resolved not in statuses:
+        return (f"The account has no status “{resolved}”: set tickets.resolved_status in the config to one of "
+                f"{', '.join(statuses)}.")
+    return None
+
+
 def close_ticket(ticket: TicketSummary, *, status: str, resolution: str | None) -> Plan:
     """Close: an optional resolution comment (a public note: on the ticket, nobody emailed), then the resolved status."""
     steps: list[ApiRequest[Any]] = []

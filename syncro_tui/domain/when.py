@@ -20,7 +20,7 @@ from ..api.models import Appointment, BusinessHours
 DEFAULT_LENGTH = timedelta(minutes=90)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 TIME_HELP = "YYYY-MM-DD HH:MM, or today / tomorrow / a weekday, then a time (tomorrow 9:30, fri 2pm)"
-DATE_HELP = "YYYY-MM-DD, today, tomorrow or a weekday"
+DATE_HELP = "YYYY-MM-DD, today, tomorrow, yesterday or a weekday"
 
 
 class WhenProblem(ValueError):
@@ -46,15 +46,23 @@ def parse_time_of_day(text: str) -> time:
     return time(hour, minute)
 
 
-def parse_day(text: str, *, today: date) -> date:
-    """A day: ISO, today, tomorrow, or a weekday (the next one after today: "fri" on a Friday is a week ahead)."""
+def parse_day(text: str, *, today: date, past: bool = False) -> date:
+    """A day: ISO, today, tomorrow, yesterday, or a weekday.
+
+    A weekday is the next one after today ("fri" on a Friday is a week ahead), or with ``past``
+    (when work ended) the last one up to today ("fri" on a Friday is today).
+    """
     word = text.strip().lower()
     if word == "today":
         return today
     if word == "tomorrow":
         return today + timedelta(days=1)
+    if word == "yesterday":
+        return today - timedelta(days=1)
     for index, name in enumerate(WEEKDAYS):
         if len(word) >= 3 and name.startswith(word):
+            if past:
+                return today - timedelta(days=(today.weekday() - index) % 7)
             ahead = (index - today.weekday()) % 7 or 7
             return today + timedelta(days=ahead)
     try:
@@ -63,12 +71,28 @@ def parse_day(text: str, *, today: date) -> date:
         raise WhenProblem(f"“{text}” is not a day: write {DATE_HELP}.") from None
 
 
-def parse_when(text: str, *, now: datetime, tz: ZoneInfo) -> datetime:
-    """A moment typed in the account's zone, as an aware datetime in that zone."""
-    words = text.strip().split(maxsplit=1)
+def parse_when(text: str, *, now: datetime, tz: ZoneInfo, past: bool = False) -> datetime:
+    """A moment typed by a tech (every form and the command line read times through this), aware, in ``tz``.
+
+    "now"; a day and a time in the account's zone ("fri 2pm", "2026-11-24 10:00"; ``past`` as for
+    ``parse_day``); or ISO 8601 with its own offset ("2026-11-20T16:30-06:00"), kept as that moment.
+    """
+    text = text.strip()
+    if text.lower() == "now":
+        return now.astimezone(tz)
+    words = text.split(maxsplit=1)
+    if len(words) == 1 and "T" in text:
+        try:
+            stamped = datetime.fromisoformat(text)
+        except ValueError:
+            raise WhenProblem(f"“{text}” is not a time: write {TIME_HELP}.") from None
+        if stamped.tzinfo is None:
+            raise WhenProblem(f"“{text}” has no time zone: add one (2026-11-20T16:30-06:00), or write a day and a "
+                              f"time in the account's zone ({tz.key}).")
+        return stamped.astimezone(tz)
     if len(words) != 2:
         raise WhenProblem(f"Write a day and a time: {TIME_HELP}.")
-    day = parse_day(words[0], today=now.astimezone(tz).date())
+    day = parse_day(words[0], today=now.astimezone(tz).date(), past=past)
     moment = datetime.combine(day, parse_time_of_day(words[1]), tzinfo=tz)
     if moment.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != moment.replace(tzinfo=None):
         raise WhenProblem(f"{moment:%Y-%m-%d %H:%M} does not exist in {tz.key}: the clocks change then.")

@@ -28,10 +28,10 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..api.errors import SyncroError, WriteOutcomeUnknown
-from ..api.models import Me
+from ..api.models import Me, Model
 from ..api.requests import ApiRequest, Ref, rebuild
 from ..crash import summary
 from ..domain.billing import Finding, check_charged_line, check_invoice
@@ -57,11 +57,15 @@ class GroupClaimed(Exception):
     """Another window (or the CLI) is sending this group right now: only one process ever sends a group."""
 
 
+R = TypeVar("R", bound=Model)
+
+
 @dataclass(frozen=True)
 class Outcome:
     state: StepState
     message: str
-    result: Any = None
+    #: The record Syncro answered with (or the one read back), or a check's facts as journaled.
+    result: Model | Mapping[str, Any] | None = None
     verdict: Verdict | None = None
     group_id: str | None = None
     seq: int = 0
@@ -97,6 +101,10 @@ class GroupOutcome:
     def stopped(self) -> Outcome | None:
         """The step the run stopped at (did not land, is in doubt, or landed twice), if it stopped."""
         return None if self.done or not self.steps else self.steps[-1]
+
+    def record(self, kind: type[R]) -> R | None:
+        """The last record of ``kind`` this run wrote (the invoice a billing run made, say)."""
+        return next((s.result for s in reversed(self.steps) if isinstance(s.result, kind)), None)
 
     @property
     def message(self) -> str:

@@ -1,0 +1,69 @@
+"""What the app knows of the account behind the key, and what the tech has typed but not sent (no I/O).
+
+``Account`` starts empty and fills in as the app reads Syncro at start (whose key
+it is, the account's zone and hours, its statuses, techs, priorities and ticket
+types); until then it answers with safe defaults (UTC, no priorities). ``Drafts``
+keeps each form as typed, per ticket, for the app's run, so leaving a screen
+loses nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:  # the app holds these before its first frame, which pydantic would delay
+    from ..api.models import AccountSettings, BusinessHours, Me, TicketSettings
+    from .billing_form import BillingForm
+    from .comment import CommentForm
+    from .new_ticket import NewTicketForm
+
+UTC_ZONE = ZoneInfo("UTC")
+
+
+@dataclass
+class Account:
+    #: Whose key this is (GET /me); None until asked.
+    me: Me | None = None
+    #: The account's zone: every time is shown and typed in it (UTC until the settings are read).
+    time_zone: ZoneInfo = UTC_ZONE
+    #: Problem types, priorities, time zone and business hours (None until read, or when they cannot be).
+    settings: AccountSettings | None = None
+    #: Ticket statuses, techs, saved searches, appointment and ticket types (None until read).
+    tickets: TicketSettings | None = None
+
+    @property
+    def owner_label(self) -> str:
+        return f"{self.me.user_name} (#{self.me.user_id})" if self.me else "checking key…"
+
+    @property
+    def user_id(self) -> int | None:
+        return self.me.user_id if self.me else None
+
+    @property
+    def priorities(self) -> list[str]:
+        return self.settings.priorities if self.settings else []
+
+    @property
+    def business_hours(self) -> list[BusinessHours]:
+        return self.settings.business_hours if self.settings else []
+
+    @property
+    def statuses(self) -> list[str]:
+        return self.tickets.ticket_status_list if self.tickets else []
+
+    @property
+    def tech_names(self) -> dict[int, str]:
+        """The account's techs by user id (empty until the ticket settings are read)."""
+        return {u.id: u.name for u in self.tickets.users} if self.tickets else {}
+
+
+@dataclass
+class Drafts:
+    #: The billing wizard's form, per ticket id.
+    billing: dict[int, BillingForm] = field(default_factory=dict)
+    #: Comments being written, per ticket id.
+    comments: dict[int, CommentForm] = field(default_factory=dict)
+    #: The new ticket being written (one at a time).
+    new_ticket: NewTicketForm | None = None

@@ -1,0 +1,132 @@
+"""The billing wizard's form: what the tech typed, checked and turned into the billing run (no I/O).
+
+``review`` takes the form as typed, the ticket as read and the shop's rates, and
+says per field what is missing or wrong, works out the time plan and its
+checklist, and builds the run only when nothing stops it. The screen renders
+the review and sends its plan; the command line's ``bill --plan`` reads the
+same ``ended`` text through the same parser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from . import billing
+from .billing import Check, LongWork, MinutesProblem, Situation, TimePlan
+from .comment import CommentDraft, Visibility
+from .plan import Plan, bill_time
+from .rates import LaborType, RateTable
+from .when import WhenProblem, parse_when, typed
+
+#: A work time this far past the clock is a typo, not a plan.
+FUTURE_SLACK = timedelta(minutes=5)
+PAST_HELP = "YYYY-MM-DD HH:MM, or now / today / yesterday / a weekday, then a time (yesterday 10pm)"
+#: Where the screen shows each field's problem, in the order the tech meets them.
+FIELDS = ("minutes", "labor", "ended", "description", "comment", "ack")
+
+
+@dataclass
+class BillingForm:
+    """What the tech has typed, kept per ticket for the app's run so that leaving the wizard loses nothing."""
+
+    minutes: str = ""
+    labor: str | None = None
+    ended: str = ""
+    description: str = ""
+    subject: str = "Resolution"
+    visibility: str = Visibility.PUBLIC.value
+    comment: str = ""
+    long_confirmed: bool = False
+    acknowledged: bool = False
+
+    @property
+    def comment_draft(self) -> CommentDraft:
+        return CommentDraft(self.subject, self.comment, Visibility(self.visibility))
+
+
+@dataclass
+class BillingReview:
+    """The form worked out: the time plan when it can be made, what stops it by field, and the run when nothing does."""
+
+    time: TimePlan | None = None
+    problems: dict[str, str] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+    #: The minutes are over 24 hours and not yet confirmed as right.
+    long_work: bool = False
+    plan: Plan | None = None
+
+    @property
+    def failing(self) -> list[str]:
+        return [c.name for c in self.checks if not c.passed]
+
+    @property
+    def first_problem(self) -> str | None:
+        """What to tell the tech first when the run is not ready (None when it is)."""
+        if self.plan is not None:
+            return None
+        for key in FIELDS:
+            if key in self.problems:
+                return self.problems[key]
+        if self.failing:
+            return f"The checklist fails: {', '.join(self.failing)}."
+        return next(iter(self.problems.values()), "The ticket and customer are not read yet.")
+
+
+def default_end(now: datetime, tz: ZoneInfo) -> str:
+    """The end box's first value: now, as the tech would type it."""
+    return typed(now, tz)
+
+
+def parse_ended(text: str, *, now: datetime, tz: ZoneInfo) -> datetime:
+    """When the work ended, typed in the account's zone (a weekday is the last one); never in the future."""
+    try:
+        ended = parse_when(text, now=now, tz=tz, past=True)
+    except WhenProblem as exc:
+        raise WhenProblem(f"When did the work end? {exc} Write {PAST_HELP}.") from None
+    if ended > now + FUTURE_SLACK:
+        raise WhenProblem("That is in the future: bill work that has ended.")
+    return ended
+
+
+def review(form: BillingForm, situation: Situation | None, *, rates: RateTable, now: datetime,
+           tz: ZoneInfo) -> BillingReview:
+    """Everything the tech entered, checked by the shop's rules; the run only when nothing stops it."""
+    out = BillingReview()
+    minutes = None
+    try:
+        minutes = billing.parse_minutes(form.minutes, long_confirmed=form.long_confirmed)
+    except LongWork as exc:
+        out.long_work = True
+        out.problems["minutes"] = f"{exc} Tick the box below if it is."
+    except MinutesProblem as exc:
+        out.problems["minutes"] = str(exc)
+    if form.labor is None:
+        out.problems["labor"] = "Choose the labor type: it is never assumed."
+    ended = None
+    try:
+        ended = parse_ended(form.ended, now=now, tz=tz)
+    except WhenProblem as exc:
+        out.problems["ended"] = str(exc)
+    if not form.description.strip():
+        out.problems["description"] = "The billing description is required: the customer reads it on the invoice."
+    comment = form.comment_draft
+    if form.labor != LaborType.INTERNAL.value:
+        for problem in comment.problems():
+            out.problems.setdefault("comment", problem)
+    if situation is not None and situation.warnings and not form.acknowledged:
+        out.problems["ack"] = "Read the warnings at the top, then tick the box to bill anyway."
+    if minutes is None or form.labor is None or ended is None or situation is None:
+        return out
+    out.time = billing.plan_time(minutes, form.labor, ended_at=ended, prepay_hours=situation.prepaid, rates=rates)
+    out.checks = billing.checklist(out.time, rates, comment_body=comment.body,
+                                   customer_visible=comment.visibility.customer_visible)
+    if out.problems or out.failing:
+        return out
+    try:
+        out.plan = bill_time(situation.ticket, out.time, comment=comment, description=form.description,
+                             pending=situation.pending, rates=rates, invoices=situation.invoices)
+    except ValueError as exc:
+        out.problems["plan"] = str(exc)
+    return out

@@ -1,0 +1,141 @@
+"""What the screens and commands read from Syncro, fetched and shaped: the one place below the UI that reads.
+
+Screens never call the client: they ask ``Reads`` for what they show (the open
+queue, a ticket with its invoices, what billing starts from, a tech's day), and
+each answer comes as the app's own records. The command line and ``doctor`` use
+the same functions over their own client. Writes and their read-backs live in
+``writes/``; nothing here changes anything in Syncro.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from .api.errors import NotFound, SyncroError
+from .api.models import (AccountSettings, Appointment, Asset, Customer, Invoice, Listing, Me, Product, Ticket,
+                         TicketSettings, TicketSummary, User)
+from .domain.billing import Situation
+from .domain.when import involves
+
+if TYPE_CHECKING:
+    from .api.client import SyncroClient  # only for annotations: httpx loads after the first paint
+    from .api.pacing import Budget
+
+
+class UnknownTicket(LookupError):
+    """No ticket has that number."""
+
+
+@dataclass(frozen=True)
+class TicketView:
+    """A ticket as the ticket screen shows it: the ticket in full and the invoices its lines are on."""
+
+    ticket: Ticket
+    invoices: tuple[Invoice, ...]
+
+
+async def read_situation(client: SyncroClient, *, number: int | None = None, ticket_id: int | None = None) -> Situation:
+    """What billing starts from: the ticket (by number or id), its customer (prepay_hours) and its invoices."""
+    if ticket_id is None:
+        summary = await client.ticket_by_number(number) if number is not None else None
+        if summary is None:
+            raise UnknownTicket(f"There is no ticket #{number}.")
+        ticket_id = summary.id
+    try:
+        ticket = await client.get_ticket(ticket_id)
+    except NotFound:
+        raise UnknownTicket(f"Ticket {number or ticket_id} is not in Syncro (deleted?).") from None
+    if ticket.customer_id is None:
+        raise UnknownTicket(f"Ticket #{ticket.number} has no customer, so it cannot be billed.")
+    customer, invoices = await asyncio.gather(client.get_customer(ticket.customer_id),
+                                              client.invoices_for_ticket(ticket))
+    return Situation(ticket=ticket, customer=customer, invoices=tuple(invoices))
+
+
+async def read_products(client: SyncroClient, product_ids: Iterable[int]) -> dict[int, Product | None]:
+    """Syncro's products for the rate table's ids (None for a product Syncro does not have)."""
+    async def one(product_id: int) -> Product | None:
+        try:
+            return await client.get_product(product_id)
+        except NotFound:
+            return None
+
+    ids = list(dict.fromkeys(product_ids))
+    return dict(zip(ids, await asyncio.gather(*(one(i) for i in ids)), strict=True))
+
+
+class Reads:
+    """The UI's reads over one client (the session builds it with the client, after the first frame)."""
+
+    def __init__(self, client: SyncroClient) -> None:
+        self.client = client
+
+    def budget(self) -> Budget:
+        """The API budget as the status bar shows it."""
+        return self.client.pacer.budget()
+
+    # ------------------------------------------------------------ the account
+    async def me(self) -> Me:
+        return await self.client.me()
+
+    async def account_settings(self) -> AccountSettings:
+        return await self.client.account_settings()
+
+    async def ticket_settings(self) -> TicketSettings:
+        return await self.client.ticket_settings()
+
+    async def techs(self) -> list[User]:
+        return await self.client.users()
+
+    # ------------------------------------------------------------ tickets
+    async def open_tickets(self, *, per_page: int) -> Listing[TicketSummary]:
+        return await self.client.all_tickets(status="Not Closed", per_page=per_page)
+
+    async def changed_tickets(self, since: datetime) -> Listing[TicketSummary]:
+        """Every ticket updated since ``since`` (one request when nothing was)."""
+        return await self.client.all_tickets(since_updated_at=since, per_page=100)
+
+    async def tickets_where(self, *, max_pages: int, **filters: object) -> Listing[TicketSummary]:
+        """A section that Syncro filters (a saved search, a query, a customer's tickets)."""
+        return await self.client.all_tickets(max_pages=max_pages, **filters)
+
+    async def ticket(self, ticket_id: int) -> Ticket:
+        return await self.client.get_ticket(ticket_id)
+
+    async def ticket_view(self, ticket_id: int) -> TicketView:
+        ticket = await self.client.get_ticket(ticket_id)
+        return TicketView(ticket, tuple(await self.client.invoices_for_ticket(ticket)))
+
+    async def situation(self, ticket_id: int) -> Situation:
+        return await read_situation(self.client, ticket_id=ticket_id)
+
+    async def products(self, product_ids: Iterable[int]) -> dict[int, Product | None]:
+        return await read_products(self.client, product_ids)
+
+    # ------------------------------------------------------------ customers
+    async def customers(self, query: str) -> list[Customer]:
+        return await self.client.autocomplete_customers(query)
+
+    async def customer_and_assets(self, customer_id: int) -> tuple[Customer, list[Asset]]:
+        customer, assets = await asyncio.gather(self.client.get_customer(customer_id),
+                                                self.client.list_assets(customer_id))
+        return customer, assets
+
+    async def assets(self, customer_id: int, query: str | None) -> list[Asset]:
+        return await self.client.list_assets(customer_id, query)
+
+    # ------------------------------------------------------------ appointments
+    async def appointments(self, first: date, last: date) -> Listing[Appointment]:
+        return await self.client.list_appointments(date_from=first, date_to=last)
+
+    async def owners_day(self, day: date, user_id: int | None) -> list[Appointment] | None:
+        """The tech's appointments (owned or invited) on ``day``, for a clash warning; None when Syncro cannot say."""
+        try:
+            listed = await self.client.list_appointments(date_from=day, date_to=day + timedelta(days=1))
+        except SyncroError:
+            return None
+        return [a for a in listed if involves(a, user_id)]
