@@ -11,12 +11,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from ..writes.activity import export, groups_on, rows
+from .base import OnSyncro
 from .text import literal
 
 STATE_STYLE = {"done": "green", "abandoned": "dim", "open": "bold yellow"}
 
 
-class ActivityScreen(Screen[None]):
+class ActivityScreen(OnSyncro, Screen[None]):
     BINDINGS = [
         Binding("left_square_bracket", "day(-1)", "Day before", key_display="[", id="activity.previous"),
         Binding("right_square_bracket", "day(1)", "Day after", key_display="]", id="activity.next"),
@@ -30,7 +31,7 @@ class ActivityScreen(Screen[None]):
         self.day: date = self.today()
 
     def today(self) -> date:
-        return self.app.session.now().astimezone(self.app.time_zone).date()  # type: ignore[attr-defined]
+        return self.app.session.now().astimezone(self.app.account.time_zone).date()
 
     def compose(self) -> ComposeResult:
         yield Static(id="activity-title")
@@ -48,17 +49,17 @@ class ActivityScreen(Screen[None]):
         self.show()
 
     def groups(self):
-        writes = self.app.writes  # type: ignore[attr-defined]
+        writes = self.app.writes
         if writes is None:
             return []
-        return groups_on(writes.journal, self.day, self.app.time_zone, writes.profile_name)  # type: ignore[attr-defined]
+        return groups_on(writes.journal, self.day, self.app.account.time_zone, writes.profile_name)
 
     def show(self) -> None:
         app = self.app
-        tz = app.time_zone  # type: ignore[attr-defined]
+        tz = app.account.time_zone
         found = rows(self.groups())
         title = Text(" Activity: ", style="bold")
-        title.append(literal(app.owner_label))  # type: ignore[attr-defined]
+        title.append(literal(app.account.owner_label))
         title.append(f"  {self.day:%A %d %B %Y}", style="bold")
         title.append(f"  ({len(found)} write{'s' if len(found) != 1 else ''}, times in {tz.key})", style="dim")
         self.query_one("#activity-title", Static).update(title)
@@ -81,9 +82,9 @@ class ActivityScreen(Screen[None]):
         self.show()
 
     def action_export(self) -> None:
-        directory = self.app.session.journal_file().parent / "exports"  # type: ignore[attr-defined]
+        directory = self.app.session.journal_file().parent / "exports"
         try:
-            csv_path, json_path = export(self.groups(), directory, self.day, self.app.time_zone)  # type: ignore[attr-defined]
+            csv_path, json_path = export(self.groups(), directory, self.day, self.app.account.time_zone)
         except OSError as exc:
             self.notify(f"Could not write the export: {exc}", title="Export", severity="error", timeout=15)
             return

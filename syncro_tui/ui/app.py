@@ -11,35 +11,25 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from rich.text import Text
 from textual import events, work
-from textual.app import App, SystemCommand
-from textual.notifications import SeverityLevel
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
 
 from ..api import AuthError, NetworkError, SyncroError
-from ..api.redact import redact
-from ..domain.text import clean
 from ..exit_codes import AUTH as EXIT_AUTH
 from ..exit_codes import NETWORK as EXIT_NETWORK
 from ..session import CannotConnect, Session
+from .base import ShowsTicket, SyncroBase
+from .messages import (OpenActivity, OpenAppointments, OpenBilling, OpenComment, OpenNewTicket, OpenTicket,
+                       OpenUnfinished, TicketChanged)
 from .queue import QueueScreen
-
-if TYPE_CHECKING:
-    from ..api.models import AccountSettings, Me, TicketSettings
-    from ..domain.new_ticket import NewTicketForm
-    from ..writes.path import WritePath
-    from .billing import Draft
-    from .comment import CommentForm
+from .widgets import AttributionBanner
 
 log = logging.getLogger("syncro_tui.ui")
 
@@ -60,7 +50,7 @@ def styles_dir() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "styles"
 
 
-class SyncroApp(App[None]):
+class SyncroApp(SyncroBase):
     TITLE = "syncro-tui"
     CSS_PATH = str(styles_dir() / "app.tcss")
     BINDINGS = [
@@ -72,34 +62,12 @@ class SyncroApp(App[None]):
         """``session``, or what opens it (may raise CannotConnect), called once the first frame is painted."""
         super().__init__()
         opened = isinstance(session, Session)
-        #: None only until the first frame is painted, when the command line's session is opened.
-        self.session: Session = session if opened else None  # type: ignore[assignment]
+        if opened:
+            self.session = session
         self._open = None if opened else session
         #: Keys typed before the session was open, replayed once it is.
         self._early_keys: list[events.Key] = []
-        self.me: Me | None = None
-        self.owner_label = "checking key…"
-        self.time_zone: ZoneInfo = ZoneInfo("UTC")
-        self.exit_message: str | None = None
-        #: Where warnings are written (the data directory's syncro-tui.log), once the session is open.
-        self.log_file: Path | None = None
         self._log_handler: logging.Handler | None = None
-        #: The account's ticket statuses, techs and saved searches (None until read, or when it cannot be).
-        self.ticket_settings: TicketSettings | None = None
-        self.priorities: list[str] = []
-        #: The account's problem types, priorities, time zone and business hours (None until read).
-        self.account_settings: AccountSettings | None = None
-        self.writes: WritePath | None = None
-        #: Why writes are off, when the journal cannot be opened.
-        self.writes_off: str | None = None
-        #: What the tech typed in the billing wizard, per ticket, kept when the wizard is left.
-        self.billing_drafts: dict[int, Draft] = {}
-        #: Comments being written, per ticket, kept when the comment screen is left.
-        self.comment_drafts: dict[int, CommentForm] = {}
-        #: The new ticket being written, kept when the form is left (one at a time).
-        self.new_ticket_draft: NewTicketForm | None = None
-        #: Where Syncro's product disagrees with the rate table, by product id (read once per run of the app).
-        self.product_differences: dict[int, list[str]] = {}
 
     def get_default_screen(self) -> Screen[None]:
         return QueueScreen()
@@ -181,20 +149,6 @@ class SyncroApp(App[None]):
             self.post_message(key)
             await until_idle()
 
-    @property
-    def model_label(self) -> str:
-        """The drafting model as the status bar says it: off, being checked, ready, or not reachable."""
-        if self.session is None:
-            return ""
-        if not self.session.config.drafting.enabled:
-            return "off"
-        if not self.session.connected:
-            return "checking…"
-        drafter = self.session.drafter
-        if drafter is None:
-            return "off"
-        return "checking…" if drafter.status == "not checked" else ("ready" if drafter.host else "none")
-
     @work(exclusive=True, group="model-probe", exit_on_error=False)
     async def probe_model(self) -> None:
         """Once per run of the app (SYNCRO.md section 10): which host, if any, has the model."""
@@ -206,20 +160,17 @@ class SyncroApp(App[None]):
         self.queue_screen.update_status()
 
     @property
-    def tech_names(self) -> dict[int, str]:
-        """The account's techs by user id (empty until the ticket settings are read)."""
-        settings = self.ticket_settings
-        return {u.id: u.name for u in settings.users} if settings else {}
-
-    @property
     def queue_screen(self) -> QueueScreen:
         return self.screen_stack[0]  # type: ignore[return-value]
 
+    def ticket_numbers(self) -> dict[int, int]:
+        return {t.id: t.number for t in self.queue_screen.queue.tickets.values()}
+
     @work(exclusive=True, group="startup", exit_on_error=False)
     async def startup(self) -> None:
-        client = self.session.client
+        reads, account = self.reads, self.account
         try:
-            me = await client.me()
+            me = await reads.me()
         except AuthError as exc:
             self.fatal(str(exc), EXIT_AUTH)
             return
@@ -229,20 +180,18 @@ class SyncroApp(App[None]):
         except SyncroError as exc:
             self.fatal(f"Syncro did not answer as expected: {exc}", 1)
             return
-        self.me = me
+        account.me = me
         if self.writes is not None:
             self.writes.remember_owner(me)
-        self.owner_label = f"{me.user_name} (#{me.user_id})"
         problem = self.attribution_problem()
         if problem:
-            self.queue_screen.query_one("#attribution").warn(problem)  # type: ignore[attr-defined]
+            self.queue_screen.query_one("#attribution", AttributionBanner).warn(problem)
             self.notify(problem, title="Whose key is this?", severity="error", timeout=30)
         try:
-            settings = await client.account_settings()
-            self.account_settings = settings
-            self.priorities = settings.priorities
+            settings = await reads.account_settings()
+            account.settings = settings
             if settings.time_zone:
-                self.time_zone = ZoneInfo(settings.time_zone)
+                account.time_zone = ZoneInfo(settings.time_zone)
         except (SyncroError, ZoneInfoNotFoundError):
             pass  # times stay in UTC; the queue still works
         self.queue_screen.load()
@@ -251,73 +200,57 @@ class SyncroApp(App[None]):
 
             await self.push_screen(UnfinishedScreen())
         try:
-            self.ticket_settings = await client.ticket_settings()
+            account.tickets = await reads.ticket_settings()
         except SyncroError as exc:
             log.warning("ticket settings unavailable: %s", exc)  # the status and tech pickers say so when used
         else:
             self.queue_screen.set_sections()  # the account's saved searches join the sections
 
-    def attribution_problem(self) -> str | None:
-        """Why writes must be refused under this key, or None when the key is the profile tech's."""
-        profile = self.session.profile
-        if self.me is None:
-            return "Whose key this is has not been checked yet."
-        if profile.user_id is None:
-            return (f"Profile '{self.session.profile_name}' has no user_id: set it to the tech's Syncro user id "
-                    f"(this key belongs to {self.me.user_name}, user {self.me.user_id}). Writes are refused until then.")
-        if profile.user_id != self.me.user_id:
-            return (f"This key belongs to {self.me.user_name} (user {self.me.user_id}), not to the profile's tech "
-                    f"{profile.tech_name or ''} (user {profile.user_id}). Writes are refused: Syncro would record "
-                    f"them under {self.me.user_name}'s name.")
-        return None
+    # ------------------------------------------------------------ navigation: each screen imported on first use
+    def on_open_ticket(self, message: OpenTicket) -> None:
+        from .ticket import TicketScreen
 
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = True) -> None:
-        """Every notice, whoever raises it, shows its text literally: Syncro's text is in many of them.
+        self.push_screen(TicketScreen(message.ticket_id))
 
-        Never parsed as markup (a customer called ``[/dim]`` would raise, ``[link=…]`` would link), control
-        and bidi characters made visible (an ESC or OSC sequence would reach the terminal through a toast).
-        """
-        super().notify(clean(message, single_line=False), title=clean(title), severity=severity, timeout=timeout,
-                       markup=False)
+    def on_open_billing(self, message: OpenBilling) -> None:
+        from .billing import BillingScreen
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A bug in a background task is reported in place (a dialog and a redacted report), never the app's end."""
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.report_error(event.worker.error, where=f"background task {event.worker.name}")
+        self.push_screen(BillingScreen(message.ticket_id))
 
-    def report_error(self, error: BaseException, *, where: str) -> None:
-        from ..crash import summary, write_report
-        from .dialogs import ErrorDialog
+    def on_open_comment(self, message: OpenComment) -> None:
+        from .comment import CommentScreen
 
-        log.error("%s failed: %s", where, summary(error))
-        directory = self.session.data_dir() / "crash-reports" if self.session is not None else None
-        report = write_report(error, directory, where=where) if directory is not None else None
-        self.push_screen(ErrorDialog("Something went wrong", (
-            f"{where} stopped on an unexpected error: {summary(error)}. Nothing typed is lost; what was being sent "
-            "is checked against Syncro before anything is sent again (u lists unfinished writes)."
-            + (f"\n\nA report without any key or data from memory is at {report}: send it to whoever looks after "
-               "syncro-tui." if report else ""))))
+        self.push_screen(CommentScreen(message.ticket))
 
-    def _fatal_error(self) -> None:
-        """An error nothing caught: leave with a short redacted message, never Textual's traceback with its locals."""
-        from ..crash import summary, write_report
+    def on_open_new_ticket(self, message: OpenNewTicket) -> None:
+        from .new_ticket import NewTicketScreen
 
-        error = sys.exc_info()[1] or self._exception
-        report = None
-        if error is not None and self.session is not None:
-            report = write_report(error, self.session.data_dir() / "crash-reports", where="the app")
-        self.exit_message = ("syncro-tui: stopped on an unexpected error"
-                             + (f" ({summary(error)})" if error is not None else "")
-                             + (f". A report without any key in it is at {report}." if report else "."))
-        self.bell()
-        self._exit_renderables.append(Text(clean(self.exit_message)))
-        self._close_messages_no_wait()
+        self.push_screen(NewTicketScreen())
 
-    def fatal(self, message: str, code: int = EXIT_AUTH) -> None:
-        """Leave the app with a short message (printed after the screen is restored) and an exit code."""
-        self.exit_message = f"syncro-tui: {redact(message)}"
-        self.exit(return_code=code, message=Text(clean(self.exit_message)))  # printed literally, never as markup
+    def on_open_appointments(self, message: OpenAppointments) -> None:
+        from .appointments import AppointmentsScreen
+
+        self.push_screen(AppointmentsScreen())
+
+    def on_open_unfinished(self, message: OpenUnfinished) -> None:
+        if self.writes is None or not self.writes.open_groups():
+            self.notify("No unfinished writes.", timeout=4)
+            return
+        from .unfinished import UnfinishedScreen
+
+        self.push_screen(UnfinishedScreen())
+
+    def on_open_activity(self, message: OpenActivity) -> None:
+        from .activity import ActivityScreen
+
+        self.push_screen(ActivityScreen())
+
+    def on_ticket_changed(self, message: TicketChanged) -> None:
+        """The queue reads what changed; a view of that ticket further down the stack reads it again."""
+        self.queue_screen.refresh_delta()
+        for screen in self.screen_stack[1:]:
+            if isinstance(screen, ShowsTicket) and screen.ticket_id == message.ticket_id:
+                screen.ticket_changed()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette (ctrl+p) offers the screen's actions, named for the selected ticket."""

@@ -24,11 +24,12 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from ..api import SyncroError
 from ..api.models import Appointment
 from ..domain.appointments import Scope, Span, days, in_scope, landed_wrong, move
-from ..domain.when import (TIME_HELP, Booking, WhenProblem, booking, clashes, describe_span, involves, length_text,
+from ..domain.when import (TIME_HELP, Booking, WhenProblem, booking, clashes, describe_span, length_text,
                            outside_hours, typed)
+from .base import SyncroBase
 from .dialogs import CustomerSearchScreen, ErrorDialog
 from .text import literal
-from .ticket import TicketScreen
+from .messages import OpenTicket
 from .widgets import AttributionBanner, ReportsFailures
 from .writing import confirm_and_send
 
@@ -36,19 +37,10 @@ COLUMNS = (("day", "Day", 10), ("time", "Time", 11), ("summary", "Summary", 44),
            ("owner", "Owner", 16), ("ticket", "Ticket", 7), ("location", "Location", 18))
 
 
-async def owners_day(app: Any, day: date, user_id: int | None) -> list[Appointment] | None:
-    """The tech's appointments (owned or invited) on ``day``, for a clash warning; None when Syncro cannot say."""
-    try:
-        listed = await app.session.client.list_appointments(date_from=day, date_to=day + timedelta(days=1))
-    except SyncroError:
-        return None
-    return [a for a in listed if involves(a, user_id)]
-
-
-def owner_of(app: Any, appt: Appointment) -> str:
+def owner_of(app: SyncroBase, appt: Appointment) -> str:
     if appt.user_id is None:
         return "nobody"
-    return f"{app.tech_names.get(appt.user_id, 'user')} (#{appt.user_id})"
+    return f"{app.account.tech_names.get(appt.user_id, 'user')} (#{appt.user_id})"
 
 
 class AppointmentsScreen(ReportsFailures, Screen[None]):
@@ -82,9 +74,9 @@ class AppointmentsScreen(ReportsFailures, Screen[None]):
         self.reload()
 
     @property
-    def today(self) -> Any:
-        app: Any = self.app
-        return app.session.now().astimezone(app.time_zone).date()
+    def today(self) -> date:
+        app = self.app
+        return app.session.now().astimezone(app.account.time_zone).date()
 
     def head(self, note: str = "") -> None:
         text = Text(self.scope.words(self.today), style="bold")
@@ -97,24 +89,24 @@ class AppointmentsScreen(ReportsFailures, Screen[None]):
 
     @work(exclusive=True, group="appointments-load", exit_on_error=False)
     async def reload(self) -> None:
-        app: Any = self.app
+        app = self.app
         first, last = days(self.scope.span, self.today)
         try:
-            self.listed = await app.session.client.list_appointments(date_from=first, date_to=last)
+            self.listed = await app.reads.appointments(first, last)
         except SyncroError as exc:
             self.head(f"Could not read the appointments: {exc}. r tries again.")
             return
         self.show()
 
     def show(self) -> None:
-        app: Any = self.app
-        tz = app.time_zone
-        self.shown = in_scope(self.listed, self.scope, user_id=app.me.user_id if app.me else None)
+        app = self.app
+        tz = app.account.time_zone
+        self.shown = in_scope(self.listed, self.scope, user_id=app.account.me.user_id if app.account.me else None)
         table = self.query_one("#appts-table", DataTable)
         keep = table.cursor_row
         table.clear()
-        numbers = {t.id: t.number for t in app.queue_screen.queue.tickets.values()}
-        names = app.tech_names
+        numbers = app.ticket_numbers()
+        names = app.account.tech_names
         for appt in self.shown:
             start = appt.start_at.astimezone(tz)
             end = appt.end_at.astimezone(tz) if appt.end_at else None
@@ -163,7 +155,7 @@ class AppointmentsScreen(ReportsFailures, Screen[None]):
         if appt is None or appt.ticket_id is None:
             self.notify("This appointment is not on a ticket.", timeout=4)
             return
-        self.app.push_screen(TicketScreen(appt.ticket_id))
+        self.app.post_message(OpenTicket(appt.ticket_id))
 
     @on(DataTable.RowSelected, "#appts-table")
     def row_chosen(self) -> None:
@@ -175,17 +167,19 @@ class AppointmentsScreen(ReportsFailures, Screen[None]):
         if appt is None:
             self.notify("Move: select an appointment first.", timeout=4)
             return
-        app: Any = self.app
+        app = self.app
         chosen = await app.push_screen_wait(MoveScreen(appt))
         if chosen is None:
             return
         slot, warnings = chosen
-        tz = app.time_zone
+        tz = app.account.time_zone
         plan = move(appt, slot, tz=tz, owner=owner_of(app, appt))
         outcome = await confirm_and_send(app, plan, notes=warnings)
         if outcome is None or not outcome.steps or not outcome.steps[0].landed:
             return
-        saved: Appointment = outcome.steps[0].result  # the write path hands back the parsed appointment
+        saved = outcome.record(Appointment)
+        if saved is None:
+            return
         wrong = landed_wrong(saved, slot, tz)
         if wrong:
             await app.push_screen_wait(ErrorDialog("The appointment is not at the time intended", wrong))
@@ -222,8 +216,8 @@ class MoveScreen(ReportsFailures, ModalScreen[tuple[Booking, list[str]] | None])
         return (self.appt.end_at - self.appt.start_at) if self.appt.end_at else timedelta(minutes=90)
 
     def compose(self) -> ComposeResult:
-        app: Any = self.app
-        tz = app.time_zone
+        app = self.app
+        tz = app.account.time_zone
         with Vertical(classes="dialog wide"):
             yield Static(literal(f"Move: {self.appt.summary or f'appointment {self.appt.id}'}", "bold"),
                          classes="dialog-title")
@@ -257,8 +251,8 @@ class MoveScreen(ReportsFailures, ModalScreen[tuple[Booking, list[str]] | None])
         self.action_done()
 
     def update_note(self) -> None:
-        app: Any = self.app
-        tz = app.time_zone
+        app = self.app
+        tz = app.account.time_zone
         note = Text()
         try:
             self.slot = booking(self.query_one("#move-start", Input).value, self.query_one("#move-end", Input).value,
@@ -276,29 +270,29 @@ class MoveScreen(ReportsFailures, ModalScreen[tuple[Booking, list[str]] | None])
         self.query_one("#move-note", Static).update(note)
 
     def warnings(self) -> list[str]:
-        app: Any = self.app
+        app = self.app
         if self.slot is None:
             return []
-        account = app.account_settings
-        late = outside_hours(self.slot, account.business_hours if account else (), app.time_zone)
+        account = app.account.settings
+        late = outside_hours(self.slot, account.business_hours if account else (), app.account.time_zone)
         out = [late] if late else []
         if self.slot.start < app.session.now():
             out.append("That is in the past.")
         for other in clashes(self.slot, self.owner_day, ignore=self.appt.id):
-            out.append(f"The owner is busy then: {describe_span(other.start_at, other.end_at, app.time_zone)} "
+            out.append(f"The owner is busy then: {describe_span(other.start_at, other.end_at, app.account.time_zone)} "
                        f"{other.summary or ''}")
         return out
 
     @work(exclusive=True, group="move-day", exit_on_error=False)
     async def load_day(self) -> None:
-        app: Any = self.app
+        app = self.app
         if self.slot is None:
             return
-        day = self.slot.start.astimezone(app.time_zone).date()
+        day = self.slot.start.astimezone(app.account.time_zone).date()
         if day == self._day:
             return
         await asyncio.sleep(0.3)
-        owner_day = await owners_day(app, day, self.appt.user_id)
+        owner_day = await app.reads.owners_day(day, self.appt.user_id)
         if owner_day is None:
             return  # the clash warning is a help, not a gate
         self._day, self.owner_day = day, owner_day

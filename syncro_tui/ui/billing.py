@@ -12,8 +12,7 @@ and each step's progress shows here as it goes. The rules themselves live in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from rich.console import Group as RichGroup
@@ -27,24 +26,24 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
 
 from ..api import SyncroError
+from ..api.models import Invoice
 from ..api.ollama import BillingSuggestion
-from ..domain import billing
-from ..domain.billing import LongWork, MinutesProblem, Situation, TimePlan
-from ..domain.comment import CommentDraft, Visibility, audience
+from ..domain import billing_form
+from ..domain.billing import Situation, money
+from ..domain.billing_form import FIELDS, BillingForm, BillingReview
+from ..domain.comment import Visibility, audience
 from ..domain.drafting import billing_prompt
-from ..domain.plan import Plan, bill_time
+from ..domain.plan import Plan
 from ..domain.rates import LaborType, RateTable, Unit, differences
 from ..domain.ticket import email_recipient
-from ..writes.billing import UnknownTicket, read_products, read_situation
+from ..reads import UnknownTicket
 from ..writes.journal import GroupState, StepState
 from .drafting import HELP, ask, can_draft, history, put
+from .messages import TicketChanged
 from .text import clean, literal
 from .widgets import AttributionBanner, ReportsFailures
 from .writing import confirm_and_send
 
-TIME_FORMAT = "%Y-%m-%d %H:%M"
-#: A work time this far past the clock is a typo, not a plan.
-FUTURE_SLACK = timedelta(minutes=5)
 LABOR_LABELS = {
     LaborType.REMOTE: "Remote", LaborType.ONSITE: "Onsite", LaborType.IN_SHOP: "In shop",
     LaborType.EMERGENCY: "Emergency / after hours", LaborType.WARRANTY: "Warranty (no charge)",
@@ -54,31 +53,6 @@ LABOR_LABELS = {
 STATE_MARKS = {StepState.SENDING: ("…", "yellow"), StepState.DONE: ("✓", "green"), StepState.PRESENT: ("✓", "green"),
                StepState.SKIPPED: ("–", "dim"), StepState.FAILED: ("✗", "bold red"),
                StepState.UNKNOWN: ("?", "bold red"), StepState.ABSENT: ("✗", "bold red")}
-
-
-@dataclass
-class Draft:
-    """What the tech has typed, kept per ticket for the app's run so that leaving the wizard loses nothing."""
-
-    minutes: str = ""
-    labor: str | None = None
-    ended: str = ""
-    description: str = ""
-    subject: str = "Resolution"
-    visibility: str = Visibility.PUBLIC.value
-    comment: str = ""
-    long_confirmed: bool = False
-    acknowledged: bool = False
-
-
-@dataclass
-class Review:
-    """The wizard's inputs worked out: the plan when it can be made, and what stops it, by field."""
-
-    time: TimePlan | None = None
-    problems: dict[str, str] = field(default_factory=dict)
-    checks: list[billing.Check] = field(default_factory=list)
-    long_work: bool = False
 
 
 class BillingScreen(ReportsFailures, Screen[None]):
@@ -93,7 +67,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
         super().__init__()
         self.ticket_id = ticket_id
         self.situation: Situation | None = None
-        self.review = Review()
+        self.review = BillingReview()
         self.sending = False
         self.finished = False
         #: Required-field messages show once the tech has tried to review (not while the form is still empty).
@@ -121,7 +95,8 @@ class BillingScreen(ReportsFailures, Screen[None]):
                 yield Static(id="minutes-problem", classes="bill-problem")
                 yield Checkbox("More than 24 hours is right", draft.long_confirmed, id="long")
                 yield Label("Work ended", id="ended-label")
-                yield Input(draft.ended or self.default_end(), placeholder="YYYY-MM-DD HH:MM", id="ended")
+                yield Input(draft.ended or billing_form.default_end(self.now(), self.app.account.time_zone),
+                            placeholder="YYYY-MM-DD HH:MM, or yesterday 10pm", id="ended")
                 yield Static(id="ended-note", classes="bill-note")
                 yield Label("Billing description (the line on the invoice)")
                 yield Input(draft.description, id="description")
@@ -141,20 +116,16 @@ class BillingScreen(ReportsFailures, Screen[None]):
         yield Footer()
 
     @property
-    def draft(self) -> Draft:
-        drafts: dict[int, Draft] = self.app.billing_drafts  # type: ignore[attr-defined]
-        return drafts.setdefault(self.ticket_id, Draft())
-
-    def default_end(self) -> str:
-        return self.now().strftime(TIME_FORMAT)
+    def draft(self) -> BillingForm:
+        return self.app.drafts.billing.setdefault(self.ticket_id, BillingForm())
 
     def now(self) -> datetime:
-        return self.app.session.now().astimezone(self.app.time_zone)  # type: ignore[attr-defined]
+        return self.app.session.now().astimezone(self.app.account.time_zone)
 
     def on_mount(self) -> None:
         self.query_one("#long", Checkbox).display = False
         self.query_one("#ack", Checkbox).display = False
-        self.query_one("#ended-label", Label).update(f"Work ended ({self.app.time_zone.key})")  # type: ignore[attr-defined]
+        self.query_one("#ended-label", Label).update(f"Work ended ({self.app.account.time_zone.key})")
         self.query_one("#minutes", Input).focus()
         self.load()
 
@@ -163,7 +134,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
     async def load(self) -> None:
         head = self.query_one("#bill-head", Static)
         try:
-            situation = await read_situation(self.app.session.client, ticket_id=self.ticket_id)  # type: ignore[attr-defined]
+            situation = await self.app.reads.situation(self.ticket_id)
         except UnknownTicket as exc:
             head.update(Text(f"{exc} Escape goes back.", style="bold red"))
             return
@@ -221,46 +192,10 @@ class BillingScreen(ReportsFailures, Screen[None]):
         draft.long_confirmed = self.query_one("#long", Checkbox).value
         draft.acknowledged = self.query_one("#ack", Checkbox).value
 
-    def comment(self) -> CommentDraft:
-        draft = self.draft
-        return CommentDraft(draft.subject, draft.comment, Visibility(draft.visibility))
-
-    def work_out(self) -> Review:
+    def work_out(self) -> BillingReview:
         """Everything the tech entered, checked by the domain rules (no I/O)."""
-        draft, review = self.draft, Review()
-        minutes = None
-        try:
-            minutes = billing.parse_minutes(draft.minutes, long_confirmed=draft.long_confirmed)
-        except LongWork as exc:
-            review.long_work = True
-            review.problems["minutes"] = f"{exc} Tick the box below if it is."
-        except MinutesProblem as exc:
-            review.problems["minutes"] = str(exc)
-        if draft.labor is None:
-            review.problems["labor"] = "Choose the labor type: it is never assumed."
-        ended = None
-        try:
-            ended = datetime.strptime(draft.ended.strip(), TIME_FORMAT).replace(tzinfo=self.app.time_zone)  # type: ignore[attr-defined]
-        except ValueError:
-            review.problems["ended"] = "When did the work end? Write it as YYYY-MM-DD HH:MM."
-        else:
-            if ended > self.now() + FUTURE_SLACK:
-                review.problems["ended"] = "That is in the future: bill work that has ended."
-        if not draft.description.strip():
-            review.problems["description"] = "The billing description is required: the customer reads it on the invoice."
-        comment = self.comment()
-        if draft.labor != LaborType.INTERNAL.value:
-            for problem in comment.problems():
-                review.problems.setdefault("comment", problem)
-        if self.situation is not None and self.situation.warnings and not draft.acknowledged:
-            review.problems["ack"] = "Read the warnings at the top, then tick the box to bill anyway."
-        if minutes is not None and draft.labor is not None and ended is not None and self.situation is not None:
-            rates = self.app.session.config.rate_table()  # type: ignore[attr-defined]
-            review.time = billing.plan_time(minutes, draft.labor, ended_at=ended, prepay_hours=self.situation.prepaid,
-                                            rates=rates)
-            review.checks = billing.checklist(review.time, rates, comment_body=comment.body,
-                                              customer_visible=comment.visibility.customer_visible)
-        return review
+        return billing_form.review(self.draft, self.situation, rates=self.app.session.config.rate_table(),
+                                   now=self.now(), tz=self.app.account.time_zone)
 
     def update_review(self) -> None:
         if self.sending or self.finished:
@@ -278,18 +213,18 @@ class BillingScreen(ReportsFailures, Screen[None]):
         if "ended" in review.problems:
             ended_note.update(Text(review.problems["ended"], style="red"))
         elif review.time is not None:
-            start, end = (t.astimezone(self.app.time_zone) for t in (review.time.start_at, review.time.end_at))  # type: ignore[attr-defined]
+            start, end = (t.astimezone(self.app.account.time_zone) for t in (review.time.start_at, review.time.end_at))
             ended_note.update(Text(f"Timer {start:%a %d %b %H:%M:%S} → {end:%H:%M} {end:%Z}", style="dim"))
         else:
             ended_note.update("")
         self.query_one("#bill-plan", Static).update(self.plan_view(review))
-        if review.time is not None and review.time.rate.product_id not in self.app.product_differences:  # type: ignore[attr-defined]
+        if review.time is not None and review.time.rate.product_id not in self.app.product_differences:
             self.check_product(review.time.rate.product_id)
         self.query_one("#bill-checks", Static).update(self.checks_view(review))
         others = [msg for key, msg in shown.items() if key not in ("minutes", "labor", "ended")]
         self.query_one("#bill-problems", Static).update(Text("\n".join(others), style="red"))
 
-    def plan_view(self, review: Review) -> RichGroup | Text:
+    def plan_view(self, review: BillingReview) -> RichGroup | Text:
         time = review.time
         if time is None:
             if self.situation is None:
@@ -309,7 +244,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
             grid.add_row("Invoice adds", f"${time.charged}")
         grid.add_row("Billed", "yes, then invoiced" if time.invoice else "no: recorded only")
         reasons = Text("\n".join("• " + r for r in time.reasons))
-        differ = self.app.product_differences.get(time.rate.product_id) or []  # type: ignore[attr-defined]
+        differ = self.app.product_differences.get(time.rate.product_id) or []
         parts = [Text("The plan", style="bold underline"), grid, Text(""), reasons]
         if differ:
             parts.append(Text("\n".join("⚠ " + d for d in differ), style="bold yellow"))
@@ -318,11 +253,11 @@ class BillingScreen(ReportsFailures, Screen[None]):
     @work(group="bill-product", exit_on_error=False)
     async def check_product(self, product_id: int) -> None:
         """Compare the chosen product with Syncro's (GET /products/{id}), once per run of the app."""
-        known: dict[int, list[str]] = self.app.product_differences  # type: ignore[attr-defined]
+        known: dict[int, list[str]] = self.app.product_differences
         known[product_id] = []  # asked: not again while this is in flight
-        rate = self.app.session.config.rate_table().for_product(product_id)  # type: ignore[attr-defined]
+        rate = self.app.session.config.rate_table().for_product(product_id)
         try:
-            products = await read_products(self.app.session.client, [product_id])  # type: ignore[attr-defined]
+            products = await self.app.reads.products([product_id])
         except SyncroError:
             del known[product_id]  # not checked; the next change asks again
             return
@@ -332,7 +267,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
             self.update_review()
 
     @staticmethod
-    def checks_view(review: Review) -> Text:
+    def checks_view(review: BillingReview) -> Text:
         if not review.checks:
             return Text("")
         out = Text()
@@ -357,27 +292,16 @@ class BillingScreen(ReportsFailures, Screen[None]):
         if self.situation is None:
             self.notify("The ticket and customer are not read yet (ctrl+r reads again).", severity="error")
             return
-        failing = [c.name for c in review.checks if not c.passed]
-        if review.problems or review.time is None or failing:
-            message = next(iter(review.problems.values()), None) or f"The checklist fails: {', '.join(failing)}."
+        if review.plan is None:
             self.focus_problem(review)
-            self.notify(message, title="Not ready to send", severity="error", timeout=8)
+            self.notify(review.first_problem or "Not ready.", title="Not ready to send", severity="error", timeout=8)
             return
-        try:
-            plan = bill_time(self.situation.ticket, review.time, comment=self.comment(),
-                             description=self.draft.description, pending=self.situation.pending,
-                             rates=self.app.session.config.rate_table(), invoices=self.situation.invoices)  # type: ignore[attr-defined]
-        except ValueError as exc:
-            self.notify(str(exc), title="Not ready to send", severity="error")
-            return
-        self.send(plan)
+        self.send(review.plan)
 
-    def focus_problem(self, review: Review) -> None:
-        order = {"minutes": "#minutes", "labor": "#labor", "ended": "#ended", "description": "#description",
-                 "comment": "#comment", "ack": "#ack"}
-        for key, selector in order.items():
+    def focus_problem(self, review: BillingReview) -> None:
+        for key in FIELDS:
             if key in review.problems:
-                self.query_one(selector).focus()
+                self.query_one(f"#{key}").focus()
                 return
 
     @work(exclusive=True, group="bill-send", exit_on_error=False)
@@ -386,7 +310,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
         self.steps = [req.preview() for req in plan.steps]
         self.states = {}
         try:
-            outcome = await confirm_and_send(self.app, plan, progress=self.progress)  # type: ignore[arg-type]
+            outcome = await confirm_and_send(self.app, plan, progress=self.progress)
         finally:
             self.sending = False
         if outcome is None:  # refused or cancelled: nothing sent, the form is as it was
@@ -399,12 +323,13 @@ class BillingScreen(ReportsFailures, Screen[None]):
         # Something is in Syncro now: this form must never send the same run a second time.
         self.finished = True
         self.query_one("#bill-form").disabled = True
-        self.app.billing_drafts.pop(self.ticket_id, None)  # type: ignore[attr-defined]
+        self.app.drafts.billing.pop(self.ticket_id, None)
+        self.app.post_message(TicketChanged(self.ticket_id))
         self.load()  # the header shows the ticket as it is now (Invoiced)
         if outcome.done:
-            invoice = next((s.result for s in outcome.steps if isinstance(s.result, dict) and "number" in s.result), None)
+            invoice = outcome.record(Invoice)
             done = Text("\nBilled. ", style="bold green")
-            done.append(f"Invoice #{invoice['number']}: ${invoice['total']}. " if invoice else "")
+            done.append(f"Invoice #{invoice.number}: ${money(invoice.total)}. " if invoice else "")
             done.append("Escape goes back.")
             self.show_progress(done)
         else:

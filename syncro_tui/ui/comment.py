@@ -8,8 +8,6 @@ key or token is stopped, with the offending text highlighted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,27 +18,15 @@ from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from ..api.models import Ticket
 from ..api.ollama import CommentSuggestion
-from ..domain.comment import CommentDraft, Visibility, audience
+from ..domain.comment import CommentDraft, CommentForm, Visibility, audience
 from ..domain.drafting import comment_prompt
 from ..domain.plan import Plan, comment_on
 from ..domain.ticket import email_recipient
 from .drafting import HELP, ask, can_draft, history, put
+from .messages import TicketChanged
 from .text import clean, literal
 from .widgets import AttributionBanner, ReportsFailures
 from .writing import confirm_and_send
-
-#: Private is the default: nothing reaches a customer unless the tech chooses so.
-DEFAULT_VISIBILITY = Visibility.PRIVATE
-
-
-@dataclass
-class CommentForm:
-    """What the tech typed, kept per ticket for the app's run."""
-
-    subject: str = ""
-    visibility: str = DEFAULT_VISIBILITY.value
-    text: str = ""
-
 
 class CommentScreen(ReportsFailures, Screen[bool]):
     """Dismisses with True when the comment is in Syncro."""
@@ -59,8 +45,7 @@ class CommentScreen(ReportsFailures, Screen[bool]):
 
     @property
     def form(self) -> CommentForm:
-        forms: dict[int, CommentForm] = self.app.comment_drafts  # type: ignore[attr-defined]
-        return forms.setdefault(self.ticket.id, CommentForm())
+        return self.app.drafts.comments.setdefault(self.ticket.id, CommentForm())
 
     def compose(self) -> ComposeResult:
         form = self.form
@@ -86,8 +71,7 @@ class CommentScreen(ReportsFailures, Screen[bool]):
         self.update_view()
 
     def draft(self) -> CommentDraft:
-        form = self.form
-        return CommentDraft(form.subject, form.text, Visibility(form.visibility))
+        return self.form.draft
 
     @on(Input.Changed)
     @on(Select.Changed)
@@ -133,11 +117,12 @@ class CommentScreen(ReportsFailures, Screen[bool]):
     async def send(self, plan: Plan) -> None:
         self.sending = True
         try:
-            outcome = await confirm_and_send(self.app, plan)  # type: ignore[arg-type]
+            outcome = await confirm_and_send(self.app, plan)
         finally:
             self.sending = False
         if outcome is not None and outcome.steps and outcome.steps[0].landed:
-            self.app.comment_drafts.pop(self.ticket.id, None)  # type: ignore[attr-defined]
+            self.app.drafts.comments.pop(self.ticket.id, None)
+            self.app.post_message(TicketChanged(self.ticket.id))
             self.dismiss(True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

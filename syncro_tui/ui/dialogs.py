@@ -148,7 +148,7 @@ class CustomerPicker(ReportsFailures, Vertical):
         await asyncio.sleep(self.DEBOUNCE)  # a newer keystroke cancels this worker first
         help_line = self.query_one("#customer-help", Static)
         try:
-            found = await self.app.session.client.autocomplete_customers(query)  # type: ignore[attr-defined]
+            found = await self.app.reads.customers(query)
         except SyncroError as exc:
             help_line.update(Text(f"Syncro did not answer the search: {exc}", style="bold red"))
             return

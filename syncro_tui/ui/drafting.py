@@ -8,13 +8,14 @@ nothing and says so in place.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from textual.widgets import TextArea
 
 from ..api.models import Ticket
 from ..api.ollama import DraftFailed, Suggestion
 from ..domain.text import clean, html_to_text
+from .base import SyncroBase
 
 S = TypeVar("S", bound=Suggestion)
 #: How many of the ticket's latest comments the model is shown.
@@ -27,16 +28,19 @@ def history(ticket: Ticket) -> Sequence[str]:
     return [f"{c.subject or ''}: {html_to_text(c.body)}" for c in latest]
 
 
-def can_draft(app: Any) -> bool:
+def can_draft(app: SyncroBase) -> bool:
     """Whether drafting is configured at all (the key is hidden when it is off)."""
     return app.session.drafter is not None
 
 
-async def ask(app: Any, system: str, user: str, shape: type[S]) -> S | None:
+async def ask(app: SyncroBase, system: str, user: str, shape: type[S]) -> S | None:
     """The model's suggestion, or None after saying in place why there is none."""
     app.notify("Asking the local model…", timeout=3)
+    drafter = app.session.drafter
+    if drafter is None:
+        return None
     try:
-        return await app.session.drafter.draft(system, user, shape)
+        return await drafter.draft(system, user, shape)
     except DraftFailed as exc:
         app.notify(f"{exc} Nothing was changed; write it yourself.", title="No draft", severity="warning", timeout=10)
         return None

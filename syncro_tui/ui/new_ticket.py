@@ -23,11 +23,11 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
 
 from ..api import SyncroError
-from ..api.models import Appointment, Asset, Customer
+from ..api.models import Appointment, Asset, Customer, Ticket
 from ..domain.new_ticket import NO_INVITE_NOTE, AccountRules, NewTicketForm, Review, review
 from ..domain.when import TIME_HELP, clashes, describe_span, outside_hours
-from .appointments import owners_day
 from .dialogs import CustomerPicker
+from .messages import TicketChanged
 from .text import literal
 from .widgets import AttributionBanner, ReportsFailures
 from .writing import confirm_and_send
@@ -67,12 +67,12 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
 
     @property
     def form(self) -> NewTicketForm:
-        app: Any = self.app
-        if app.new_ticket_draft is None:
-            settings = app.session.config.tickets
-            app.new_ticket_draft = NewTicketForm(priority=settings.priority, problem_type=settings.problem_type,
-                                                 user_id=app.me.user_id if app.me else None)
-        return app.new_ticket_draft  # type: ignore[no-any-return]
+        drafts = self.app.drafts
+        if drafts.new_ticket is None:
+            settings = self.app.session.config.tickets
+            drafts.new_ticket = NewTicketForm(priority=settings.priority, problem_type=settings.problem_type,
+                                              user_id=self.app.account.user_id)
+        return drafts.new_ticket
 
     def compose(self) -> ComposeResult:
         form = self.form
@@ -131,20 +131,20 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
     # ------------------------------------------------------------ what Syncro lists
     @work(exclusive=True, group="new-ticket-lists", exit_on_error=False)
     async def load_lists(self) -> None:
-        app: Any = self.app
-        client = app.session.client
+        app = self.app
+        reads = app.reads
         head = self.query_one("#nt-head", Static)
         try:
-            if app.account_settings is None:
-                app.account_settings = await client.account_settings()
-            if app.ticket_settings is None:
-                app.ticket_settings = await client.ticket_settings()
+            if app.account.settings is None:
+                app.account.settings = await reads.account_settings()
+            if app.account.tickets is None:
+                app.account.tickets = await reads.ticket_settings()
         except SyncroError as exc:
             head.update(Text(f"New ticket. The account's lists could not be read: {exc}. ctrl+r reads them again.",
                              style="bold red"))
             return
         head.update(Text("New ticket", style="bold"))
-        form, account, tickets = self.form, app.account_settings, app.ticket_settings
+        form, account, tickets = self.form, app.account.settings, app.account.tickets
         self.fill("#problem_type", [(literal(p), p) for p in account.problem_types], form.problem_type)
         urgent = app.session.config.tickets.emergency_priority
         self.fill("#priority", [(literal(p + ("  (emergency / after hours)" if p == urgent else "")), p)
@@ -166,8 +166,8 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
 
     def appointment_types(self) -> dict[int, str]:
         """The account's appointment types, else the config's (ids are per shop)."""
-        app: Any = self.app
-        listed = app.ticket_settings.appointment_types if app.ticket_settings else []
+        app = self.app
+        listed = app.account.tickets.appointment_types if app.account.tickets else []
         return {t.id: t.name for t in listed} or {v: k for k, v in app.session.config.appointment_types.items()}
 
     def fill(self, selector: str, options: Sequence[tuple[Text, Any]], value: Any) -> None:
@@ -201,9 +201,8 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
 
     @work(exclusive=True, group="new-ticket-customer", exit_on_error=False)
     async def load_customer(self, customer_id: int) -> None:
-        client = self.app.session.client  # type: ignore[attr-defined]
         try:
-            customer, assets = await asyncio.gather(client.get_customer(customer_id), client.list_assets(customer_id))
+            customer, assets = await self.app.reads.customer_and_assets(customer_id)
         except SyncroError as exc:
             self.notify(f"The customer's contacts and assets could not be read: {exc}", severity="error", timeout=10)
             return
@@ -231,7 +230,7 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
     async def find_assets(self, customer_id: int, query: str) -> None:
         await asyncio.sleep(CustomerPicker.DEBOUNCE)
         try:
-            found = await self.app.session.client.list_assets(customer_id, query or None)  # type: ignore[attr-defined]
+            found = await self.app.reads.assets(customer_id, query or None)
         except SyncroError as exc:
             self.notify(f"The asset search failed: {exc}", severity="error", timeout=8)
             return
@@ -259,15 +258,15 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
         self.update_view()
 
     def owner(self) -> str:
-        app: Any = self.app
-        return f"{app.me.user_name} (#{app.me.user_id}), whose key this is" if app.me else "the key's owner"
+        app = self.app
+        return f"{app.account.me.user_name} (#{app.account.me.user_id}), whose key this is" if app.account.me else "the key's owner"
 
     def check(self) -> Review:
-        app: Any = self.app
-        account = app.account_settings
-        return review(self.form, now=app.session.now(), tz=app.time_zone, appointment_types=self.appointment_types(),
+        app = self.app
+        account = app.account.settings
+        return review(self.form, now=app.session.now(), tz=app.account.time_zone, appointment_types=self.appointment_types(),
                       owner=self.owner(), hours=account.business_hours if account else (),
-                      urgent=app.session.config.tickets.emergency_priority, rules=AccountRules.of(app.ticket_settings))
+                      urgent=app.session.config.tickets.emergency_priority, rules=AccountRules.of(app.account.tickets))
 
     def show(self, selector: str, content: Text) -> None:
         """Update a Static only when its text changes: each update lays the whole form out again."""
@@ -277,7 +276,7 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
 
     def update_view(self) -> None:
         self.checked = checked = self.check()
-        app: Any = self.app
+        app = self.app
         self.show("#urgent-hint", Text("⚑ " + checked.urgent_hint, style="yellow") if checked.urgent_hint else Text())
         self.show("#when-note", self.when_note(checked))
         if checked.slot is not None:
@@ -290,14 +289,14 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
         for key, selector in FIELDS.items():
             self.query_one(selector).set_class(self.attempted and key in checked.problems, "-problem")
         self.show("#nt-problems", problems)
-        self.show("#nt-preview", preview(self.form, checked, app.time_zone, AccountRules.of(app.ticket_settings)))
+        self.show("#nt-preview", preview(self.form, checked, app.account.time_zone, AccountRules.of(app.account.tickets)))
 
     def when_note(self, checked: Review) -> Text:
-        app: Any = self.app
+        app = self.app
         if checked.slot is None:
-            return Text(f"Times are {app.time_zone.key}: {TIME_HELP}.", style="dim italic")
-        note = Text(describe_span(checked.slot.start, checked.slot.end, app.time_zone), style="bold")
-        note.append(f"  ({app.time_zone.key})\n", style="dim")
+            return Text(f"Times are {app.account.time_zone.key}: {TIME_HELP}.", style="dim italic")
+        note = Text(describe_span(checked.slot.start, checked.slot.end, app.account.time_zone), style="bold")
+        note.append(f"  ({app.account.time_zone.key})\n", style="dim")
         note.append("Owner: ", style="dim")
         note.append_text(literal(self.owner()))
         for warning in self.warnings(checked):
@@ -310,22 +309,22 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
         """Outside business hours, and clashes with the owner's other appointments: said, never refused."""
         if checked.slot is None:
             return []
-        app: Any = self.app
-        account = app.account_settings
-        late = outside_hours(checked.slot, account.business_hours if account else (), app.time_zone)
+        app = self.app
+        account = app.account.settings
+        late = outside_hours(checked.slot, account.business_hours if account else (), app.account.time_zone)
         return ([late] if late else []) + [
-            f"Clashes with {describe_span(other.start_at, other.end_at, app.time_zone)}: {other.summary or ''}"
+            f"Clashes with {describe_span(other.start_at, other.end_at, app.account.time_zone)}: {other.summary or ''}"
             for other in clashes(checked.slot, self.day_appointments)]
 
     @work(exclusive=True, group="new-ticket-day", exit_on_error=False)
     async def load_day(self, start: datetime) -> None:
         """The owner's appointments that day, read once per day looked at (for the clash warning)."""
-        app: Any = self.app
-        day = start.astimezone(app.time_zone).date()
+        app = self.app
+        day = start.astimezone(app.account.time_zone).date()
         if self._day == day:
             return
         await asyncio.sleep(CustomerPicker.DEBOUNCE)
-        day_appointments = await owners_day(app, day, app.me.user_id if app.me else None)
+        day_appointments = await app.reads.owners_day(day, app.account.user_id)
         if day_appointments is None:
             return  # the clash warning is a help, not a gate: say nothing rather than guess
         self._day, self.day_appointments = day, day_appointments
@@ -351,13 +350,17 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
         assert plan is not None
         self.sending = True
         try:
-            outcome = await confirm_and_send(self.app, plan, notes=self.warnings(self.checked))  # type: ignore[arg-type]
+            outcome = await confirm_and_send(self.app, plan, notes=self.warnings(self.checked))
         finally:
             self.sending = False
         if outcome is None or not outcome.steps or not outcome.steps[0].landed:
             return
-        self.app.new_ticket_draft = None  # type: ignore[attr-defined]
-        self.dismiss(outcome.steps[0].result.number)  # the write path hands back the parsed ticket
+        self.app.drafts.new_ticket = None
+        created = outcome.record(Ticket)
+        if created is not None:
+            self.notify(f"Ticket #{created.number} is in Syncro.", title="Created", timeout=6)
+        self.app.post_message(TicketChanged())
+        self.dismiss(created.number if created else None)
 
     def action_reload(self) -> None:
         self.load_lists()

@@ -22,12 +22,14 @@ from ..api import AuthError, SyncroError
 from ..domain.queue import Changes, Queue, age, sort_key
 from ..domain.sections import (Needle, Section, Source, builtin_sections, customer_section, haystack, query_section,
                                saved_filter, saved_search)
+from .messages import OpenActivity, OpenAppointments, OpenBilling, OpenNewTicket, OpenTicket, OpenUnfinished
 from .text import clean, literal, palette_text
 from .ticket_table import TicketTable
 from .widgets import AttributionBanner, ReportsFailures, StatusBar
 
 if TYPE_CHECKING:
     from ..api.models import Appointment, TicketSummary
+    from ..session import Session
 
 COLUMNS = (("seen", " ", 1), ("number", "#", 7), ("status", "Status", 19), ("priority", "Priority", 9),
            ("customer", "Customer", 26), ("subject", "Subject", 40), ("tech", "Tech", 16), ("age", "Age", 4),
@@ -85,8 +87,9 @@ class QueueScreen(ReportsFailures, Screen[None]):
         self._refresh_timer: Timer | None = None
 
     @property
-    def session(self):  # the app's Session
-        return self.app.session  # type: ignore[attr-defined]
+    def session(self) -> Session:
+        """The app's session (still None in the first frame: it is opened right after it)."""
+        return self.app.session
 
     def compose(self) -> ComposeResult:
         yield AttributionBanner(id="attribution")
@@ -117,7 +120,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
             sections += [saved_filter(f.name, statuses=f.statuses, priorities=f.priorities, user_ids=f.user_ids,
                                       customer_ids=f.customer_ids, unassigned=f.unassigned, text=f.text)
                          for f in session.config.queue.filters]
-        settings = app.ticket_settings  # type: ignore[attr-defined]
+        settings = app.account.tickets
         if settings is not None:
             sections += [saved_search(s.id, s.name) for s in settings.saved_searches]
         if self.section is not None and self.section.source in (Source.QUERY, Source.CUSTOMER):
@@ -161,17 +164,17 @@ class QueueScreen(ReportsFailures, Screen[None]):
 
     @work(exclusive=True, group="queue-remote", exit_on_error=False)
     async def load_remote(self, section: Section) -> None:
-        client = self.session.client
+        reads = self.app.reads
         view = self.query_one("#appointments-table" if section.source is Source.APPOINTMENTS else "#queue-table")
         view.loading = True
         try:
             if section.source is Source.APPOINTMENTS:
-                today = self.session.now().astimezone(self.app.time_zone).date()  # type: ignore[attr-defined]
-                appointments = await client.list_appointments(date_from=today, date_to=today)
+                today = self.session.now().astimezone(self.app.account.time_zone).date()
+                appointments = await reads.appointments(today, today)
             else:
                 filters = {Source.SAVED_SEARCH: "ticket_search_id", Source.QUERY: "query",
                            Source.CUSTOMER: "customer_id"}[section.source]
-                tickets = await client.all_tickets(max_pages=REMOTE_PAGES, **{filters: section.param})
+                tickets = await reads.tickets_where(max_pages=REMOTE_PAGES, **{filters: section.param})
         except SyncroError as exc:
             self.notify(f"{section.label}: {exc}", title="Syncro", severity="error")
             return
@@ -197,13 +200,12 @@ class QueueScreen(ReportsFailures, Screen[None]):
     @work(exclusive=True, group="queue-refresh", exit_on_error=False)
     async def load(self) -> None:
         """Full load of the open tickets."""
-        client = self.session.client
         table = self.query_one(TicketTable)
         table.loading = not self.queue.tickets
         try:
-            tickets = await client.all_tickets(status="Not Closed", per_page=self.session.config.queue.page_size)
+            tickets = await self.app.reads.open_tickets(per_page=self.app.session.config.queue.page_size)
         except AuthError as exc:  # e.g. a key without the ticket permissions
-            self.app.fatal(str(exc))  # type: ignore[attr-defined]
+            self.app.fatal(str(exc))
             return
         except SyncroError as exc:
             self.set_connection(False, str(exc))
@@ -231,7 +233,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
             self.load()
             return
         try:
-            delta = await self.session.client.all_tickets(since_updated_at=self.queue.watermark, per_page=100)
+            delta = await self.app.reads.changed_tickets(self.queue.watermark)
         except SyncroError as exc:
             self.set_connection(False, str(exc))
             self.schedule_refresh()
@@ -247,7 +249,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         self.schedule_refresh()
 
     def where_logged(self) -> str:
-        log_file = self.app.log_file  # type: ignore[attr-defined]
+        log_file = self.app.log_file
         return str(log_file) if log_file else "the log"
 
     def schedule_refresh(self) -> None:
@@ -306,7 +308,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         if cached is not None and cached[0] is ticket and (cached[1][0] is CHANGED) == changed:
             return cached[1]
         now = self.session.now()
-        tz = self.app.time_zone  # type: ignore[attr-defined]
+        tz = self.app.account.time_zone
         updated = ticket.updated_at.astimezone(tz)
         updated_text = updated.strftime("%H:%M") if updated.date() == now.astimezone(tz).date() else updated.strftime("%b %d")
         tech = ticket.user.full_name if ticket.user and ticket.user.full_name else ("—" if ticket.user_id is None else f"#{ticket.user_id}")
@@ -364,8 +366,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
     def show_appointments(self) -> None:
         table = self.query_one("#appointments-table", DataTable)
         table.clear()
-        tz = self.app.time_zone  # type: ignore[attr-defined]
-        names = self.app.tech_names  # type: ignore[attr-defined]
+        tz = self.app.account.time_zone
+        names = self.app.account.tech_names
         numbers = {t.id: t.number for t in self.queue.tickets.values()}
         for appt in self.appointments:
             start = appt.start_at.astimezone(tz)
@@ -395,18 +397,18 @@ class QueueScreen(ReportsFailures, Screen[None]):
             return  # the app is closing: a background task (the model probe) finished after the screen went
         app = self.app
         session = self.session  # None in the first frame: the session is opened right after it
-        budget = session.client.pacer.budget() if session and session.connected else None
-        tz = app.time_zone  # type: ignore[attr-defined]
+        budget = session.reads.budget() if session and session.connected else None
+        tz = app.account.time_zone
         refreshed = self.refreshed_at.astimezone(tz).strftime("%H:%M:%S") if self.refreshed_at else None
         self.query_one(StatusBar).show(
-            owner=app.owner_label,  # type: ignore[attr-defined]
+            owner=app.account.owner_label,
             account=session.account_label if session else "…",
             used=budget and budget.used_last_minute,
             limit=budget and budget.limit_per_minute,
             refreshed=refreshed,
             connection=self.connection_note,
             ok=self.connected,
-            model=app.model_label,  # type: ignore[attr-defined]
+            model=app.model_label,
         )
 
     # --------------------------------------------------------------- filter
@@ -475,9 +477,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         self.open_ticket(appt.ticket_id)
 
     def open_ticket(self, ticket_id: int) -> None:
-        from .ticket import TicketScreen
-
-        self.app.push_screen(TicketScreen(ticket_id))
+        self.app.post_message(OpenTicket(ticket_id))
 
     @work(exclusive=True, group="triage", exit_on_error=False)
     async def action_triage(self, action: str) -> None:
@@ -487,7 +487,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         if ticket is None:
             self.notify(f"{ACTIONS[action]}: select a ticket first.", timeout=4)
             return
-        if await triage(self.app, ticket, action) is not None:  # type: ignore[arg-type]
+        if await triage(self.app, ticket, action) is not None:
             self.refresh_delta()  # the row updates in place
 
     def action_bill(self) -> None:
@@ -495,24 +495,13 @@ class QueueScreen(ReportsFailures, Screen[None]):
         if ticket is None:
             self.notify("Bill time: select a ticket first.", timeout=4)
             return
-        from .billing import BillingScreen
-
-        self.app.push_screen(BillingScreen(ticket.id), callback=lambda _: self.refresh_delta())
+        self.app.post_message(OpenBilling(ticket.id))
 
     def action_appointments(self) -> None:
-        from .appointments import AppointmentsScreen
-
-        self.app.push_screen(AppointmentsScreen())
+        self.app.post_message(OpenAppointments())
 
     def action_new_ticket(self) -> None:
-        from .new_ticket import NewTicketScreen
-
-        self.app.push_screen(NewTicketScreen(), callback=self.ticket_created)
-
-    def ticket_created(self, number: int | None) -> None:
-        if number is not None:
-            self.notify(f"Ticket #{number} is in Syncro.", title="Created", timeout=6)
-            self.refresh_delta()
+        self.app.post_message(OpenNewTicket())
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         from .triage import ACTIONS
@@ -539,18 +528,10 @@ class QueueScreen(ReportsFailures, Screen[None]):
         yield SystemCommand("Unfinished writes", "Resume or abandon writes cut short", self.action_unfinished)
 
     def action_unfinished(self) -> None:
-        writes = self.app.writes  # type: ignore[attr-defined]
-        if writes is None or not writes.open_groups():
-            self.notify("No unfinished writes.", timeout=4)
-            return
-        from .unfinished import UnfinishedScreen
-
-        self.app.push_screen(UnfinishedScreen())
+        self.app.post_message(OpenUnfinished())
 
     def action_activity(self) -> None:
-        from .activity import ActivityScreen
-
-        self.app.push_screen(ActivityScreen())
+        self.app.post_message(OpenActivity())
 
     def action_cursor_down(self) -> None:
         self.query_one(ContentSwitcher).visible_content.action_cursor_down()  # type: ignore[union-attr]

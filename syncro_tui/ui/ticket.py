@@ -18,9 +18,9 @@ from textual.widgets import Footer, Static
 from ..api import NotFound, SyncroError
 from ..api.models import CommentKind, Invoice, Ticket
 from ..domain.ticket import billing_status, timer_minutes, timer_state
-from .billing import BillingScreen
-from .comment import CommentScreen
-from .text import clean, html_to_text, literal, palette_text
+from .base import ShowsTicket
+from .messages import OpenBilling, OpenComment, TicketChanged
+from .text import html_to_text, literal, palette_text
 from .triage import ACTIONS, triage
 from .widgets import AttributionBanner, ReportsFailures
 
@@ -30,7 +30,7 @@ KIND_STYLE = {CommentKind.EMAIL: ("EMAIL", "bold black on yellow"), CommentKind.
               CommentKind.PRIVATE: ("PRIVATE", "bold white on grey35")}
 
 
-class TicketScreen(ReportsFailures, Screen[None]):
+class TicketScreen(ShowsTicket, ReportsFailures, Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="ticket.back"),
         Binding("r", "reload", "Reload", id="ticket.reload"),
@@ -64,13 +64,14 @@ class TicketScreen(ReportsFailures, Screen[None]):
     def on_mount(self) -> None:
         self.load()
 
+    def ticket_changed(self) -> None:
+        self.load()
+
     @work(exclusive=True, group="ticket-load", exit_on_error=False)
     async def load(self) -> None:
-        client = self.app.session.client  # type: ignore[attr-defined]
         head = self.query_one("#ticket-head", Static)
         try:
-            ticket = await client.get_ticket(self.ticket_id)
-            invoices = await client.invoices_for_ticket(ticket)
+            view = await self.app.reads.ticket_view(self.ticket_id)
         except NotFound:
             head.update(Text(f"Ticket {self.ticket_id} is not in Syncro (deleted, or not visible to this key). "
                              "Escape goes back.", style="bold red"))
@@ -79,15 +80,15 @@ class TicketScreen(ReportsFailures, Screen[None]):
             head.update(Text(f"The ticket could not be read: {exc}\nPress r to try again, Escape to go back.",
                              style="bold red"))
             return
-        self.ticket = ticket
-        self.invoices = invoices
+        self.ticket = view.ticket
+        self.invoices = list(view.invoices)
         self.show()
 
     # ------------------------------------------------------------ rendering
     def when(self, moment: datetime | None) -> str:
         if moment is None:
             return "—"
-        return moment.astimezone(self.app.time_zone).strftime("%a %b %d %Y, %H:%M")  # type: ignore[attr-defined]
+        return moment.astimezone(self.app.account.time_zone).strftime("%a %b %d %Y, %H:%M")
 
     def show(self) -> None:
         ticket = self.ticket
@@ -171,7 +172,7 @@ class TicketScreen(ReportsFailures, Screen[None]):
             timers.add_column("Product")
             timers.add_column("State")
             timers.add_column("Notes")
-            rates = self.app.session.config.rate_table()  # type: ignore[attr-defined]
+            rates = self.app.session.config.rate_table()
             for timer in sorted(ticket.ticket_timers, key=lambda t: t.start_time):
                 state = timer_state(timer)
                 rate = rates.for_product(timer.product_id) if timer.product_id else None
@@ -224,16 +225,15 @@ class TicketScreen(ReportsFailures, Screen[None]):
         if self.ticket is None:
             self.notify("Comment: the ticket is not loaded yet.", timeout=4)
             return
-        self.app.push_screen(CommentScreen(self.ticket), callback=lambda sent: self.load() if sent else None)
+        self.app.post_message(OpenComment(self.ticket))
 
     def action_bill(self) -> None:
-        self.app.push_screen(BillingScreen(self.ticket_id), callback=lambda _: self.load())
+        self.app.post_message(OpenBilling(self.ticket_id))
 
     @work(exclusive=True, group="ticket-triage", exit_on_error=False)
     async def action_triage(self, action: str) -> None:
         if self.ticket is None:
             self.notify(f"{ACTIONS[action]}: the ticket is not loaded yet.", timeout=4)
             return
-        if await triage(self.app, self.ticket, action) is not None:  # type: ignore[arg-type]
-            self.load()
-            self.app.queue_screen.refresh_delta()  # type: ignore[attr-defined]
+        if await triage(self.app, self.ticket, action) is not None:
+            self.app.post_message(TicketChanged(self.ticket_id))  # this screen and the queue read it again

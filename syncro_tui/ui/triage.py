@@ -7,29 +7,26 @@ Run inside a worker: it waits for the pickers and the confirm.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..api import SyncroError
 from ..api.models import TicketSummary
-from ..domain.plan import change_ticket, close_ticket
+from ..domain.plan import change_ticket, close_problem, close_ticket
 from ..domain.session_log import log_path, render
 from ..writes.path import GroupOutcome
 from ..writes.session_log import write_new
+from .base import SyncroBase
 from .dialogs import ChoiceScreen, NoteScreen
 from .text import clean
 from .writing import confirm_and_send, writes_allowed
 
-if TYPE_CHECKING:
-    from .app import SyncroApp
-
 ACTIONS = {"status": "Change status", "assign": "Assign to a tech", "priority": "Change priority", "close": "Close"}
 
 
-async def triage(app: SyncroApp, ticket: TicketSummary, action: str) -> GroupOutcome | None:
+async def triage(app: SyncroBase, ticket: TicketSummary, action: str) -> GroupOutcome | None:
     """Ask for the new value of ``action`` and send it; None when nothing was sent."""
     fields: dict[str, object]
     if action == "status":
-        settings = app.ticket_settings
+        settings = app.account.tickets
         if settings is None or not settings.ticket_status_list:
             app.notify("The account's ticket statuses could not be read, so the status cannot be changed here.",
                        severity="error")
@@ -41,11 +38,11 @@ async def triage(app: SyncroApp, ticket: TicketSummary, action: str) -> GroupOut
             return None
         fields, words = {"status": value}, f"status {ticket.status} → {value}"
     elif action == "assign":
-        settings = app.ticket_settings
+        settings = app.account.tickets
         users = settings.users if settings and settings.users else None
         if users is None:
             try:
-                users = await app.session.client.users()
+                users = await app.reads.techs()
             except SyncroError as exc:
                 app.notify(f"The list of techs could not be read: {exc}", severity="error")
                 return None
@@ -57,12 +54,12 @@ async def triage(app: SyncroApp, ticket: TicketSummary, action: str) -> GroupOut
         name = next(u.name for u in users if str(u.id) == value)
         fields, words = {"user_id": int(value)}, f"assign to {name}"
     elif action == "priority":
-        if not app.priorities:
+        if not app.account.priorities:
             app.notify("The account's priorities could not be read, so the priority cannot be changed here.",
                        severity="error")
             return None
         value = await app.push_screen_wait(ChoiceScreen(
-            f"Priority of ticket #{ticket.number}: {clean(ticket.subject)}", [(p, p) for p in app.priorities],
+            f"Priority of ticket #{ticket.number}: {clean(ticket.subject)}", [(p, p) for p in app.account.priorities],
             current=ticket.priority))
         if not value or value == ticket.priority:
             return None
@@ -74,15 +71,14 @@ async def triage(app: SyncroApp, ticket: TicketSummary, action: str) -> GroupOut
     return await confirm_and_send(app, change_ticket(ticket, fields, kind=action, words=words))
 
 
-async def close(app: SyncroApp, ticket: TicketSummary) -> GroupOutcome | None:
+async def close(app: SyncroBase, ticket: TicketSummary) -> GroupOutcome | None:
     """The resolved status, an optional resolution comment, then the offer to write the session log."""
     if not writes_allowed(app):  # say so before the tech writes a resolution in vain
         return None
     resolved = app.session.config.tickets.resolved_status
-    statuses = app.ticket_settings.ticket_status_list if app.ticket_settings else []
-    if statuses and resolved not in statuses:
-        app.notify(f"The account has no status “{resolved}”: set tickets.resolved_status in the config to one of "
-                   f"{', '.join(statuses)}.", title="Cannot close", severity="error", timeout=15)
+    problem = close_problem(resolved, app.account.statuses)
+    if problem:
+        app.notify(problem, title="Cannot close", severity="error", timeout=15)
         return None
     resolution = await app.push_screen_wait(NoteScreen(
         f"Close ticket #{ticket.number}: {clean(ticket.subject)}\nResolution comment (a public note on the ticket; "
@@ -100,26 +96,26 @@ async def close(app: SyncroApp, ticket: TicketSummary) -> GroupOutcome | None:
     return outcome
 
 
-async def offer_session_log(app: SyncroApp, ticket_id: int, resolution: str) -> Path | None:
+async def offer_session_log(app: SyncroBase, ticket_id: int, resolution: str) -> Path | None:
     """SYNCRO.md section 12: offer to write the session log under the configured root (never over a file)."""
     root = app.session.config.session_log_root
     if not root:  # not configured: no offer (the README says how to turn it on)
         return None
     try:
-        ticket = await app.session.client.get_ticket(ticket_id)
+        ticket = await app.reads.ticket(ticket_id)
     except SyncroError as exc:
         app.notify(f"The ticket could not be read for the session log: {exc}", severity="error", timeout=15)
         return None
     closed_at = app.session.now()
     path = log_path(Path(root).expanduser(), customer=ticket.customer.display_name if ticket.customer
                     else ticket.customer_business_then_name or "customer", number=ticket.number,
-                    day=closed_at.astimezone(app.time_zone))
+                    day=closed_at.astimezone(app.account.time_zone))
     answer = await app.push_screen_wait(ChoiceScreen(f"Write the session log?\n{path}",
                                                      [("write", "Write it"), ("skip", "Not now")]))
     if answer != "write":
         return None
     try:
-        write_new(path, render(ticket, resolution=resolution or None, closed_at=closed_at, zone=app.time_zone))
+        write_new(path, render(ticket, resolution=resolution or None, closed_at=closed_at, zone=app.account.time_zone))
     except FileExistsError:
         app.notify(f"{path} already exists: it was not overwritten.", title="Session log", severity="warning",
                    timeout=15)

@@ -43,12 +43,12 @@ class UnfinishedScreen(ReportsFailures, ModalScreen[None]):
 
     @property
     def writes(self):  # the app's WritePath
-        return self.app.writes  # type: ignore[attr-defined]
+        return self.app.writes
 
     def fill(self) -> None:
         table = self.query_one(DataTable)
         table.clear()
-        tz = self.app.time_zone  # type: ignore[attr-defined]
+        tz = self.app.account.time_zone
         groups = self.writes.open_groups() if self.writes else []
         for group in groups:
             table.add_row(literal(group.created_at.astimezone(tz).strftime("%b %d %H:%M")), literal(group.title),
@@ -67,7 +67,7 @@ class UnfinishedScreen(ReportsFailures, ModalScreen[None]):
         group_id = self.selected()
         if group_id is None:
             return
-        await resume(self.app, group_id)  # type: ignore[arg-type]
+        await resume(self.app, group_id)
         self.fill()
 
     @work(exclusive=True, group="unfinished", exit_on_error=False)

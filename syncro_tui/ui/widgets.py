@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 from textual.worker import Worker
 
+from .base import OnSyncro
 from .text import clean
 
 
@@ -34,16 +35,15 @@ class StatusBar(Static):
         self.update(text)
 
 
-class AttributionBanner(Static):
+class AttributionBanner(OnSyncro, Static):
     """A bar nobody can miss when the key is not the profile tech's."""
 
     DEFAULT_CLASSES = "attribution-banner"
 
     def on_mount(self) -> None:
         """A screen opened once the key is known shows the problem at once (the queue is warned at start)."""
-        app = self.app
-        if getattr(app, "me", None) is not None:
-            problem = app.attribution_problem()  # type: ignore[attr-defined]
+        if self.app.account.me is not None:
+            problem = self.app.attribution_problem()
             if problem:
                 self.warn(problem)
 
@@ -56,7 +56,7 @@ class AttributionBanner(Static):
         return self.has_class("-shown")
 
 
-class ReportsFailures:
+class ReportsFailures(OnSyncro):
     """For screens: a background task's failure reaches the app's report.
 
     ``Worker.StateChanged`` does not bubble, so without this a screen's worker
@@ -64,4 +64,4 @@ class ReportsFailures:
     """
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        self.app.on_worker_state_changed(event)  # type: ignore[attr-defined]
+        self.app.on_worker_state_changed(event)

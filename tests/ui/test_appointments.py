@@ -34,7 +34,7 @@ async def test_today_this_week_mine_and_everyones(tmp_path) -> None:
         screen = await open_list(pilot)
         today = ids(screen)
         assert today and all(a.user_id == ME for a in screen.shown)
-        assert all(a.start_at.astimezone(app.time_zone).date().isoformat() == "2026-11-20" for a in screen.shown)
+        assert all(a.start_at.astimezone(app.account.time_zone).date().isoformat() == "2026-11-20" for a in screen.shown)
         await pilot.press("e")
         await settle(pilot)
         everyone = ids(screen)
@@ -43,7 +43,7 @@ async def test_today_this_week_mine_and_everyones(tmp_path) -> None:
         await settle(pilot)
         week = ids(screen)
         assert set(everyone) <= set(week)
-        local = {a["id"]: datetime.fromisoformat(a["start_at"]).astimezone(app.time_zone).date() for a in appts}
+        local = {a["id"]: datetime.fromisoformat(a["start_at"]).astimezone(app.account.time_zone).date() for a in appts}
         assert set(week) == {i for i, day in local.items() if date(2026, 11, 16) <= day <= date(2026, 11, 22)}
         assert "Everyone’s appointments this week" in rendered(screen, "#appts-head")
 
@@ -86,7 +86,7 @@ async def until_day_read(pilot, dialog: MoveScreen) -> None:
     """The owner's day is read for the clash warning (not settle: the move worker waits on this dialog)."""
     for _ in range(200):
         await pilot.pause(0.02)
-        if dialog.slot is None or dialog._day == dialog.slot.start.astimezone(pilot.app.time_zone).date():
+        if dialog.slot is None or dialog._day == dialog.slot.start.astimezone(pilot.app.account.time_zone).date():
             return
 
 

@@ -272,7 +272,7 @@ async def test_a_bug_in_a_screens_background_task_is_reported_not_lost(tmp_path,
     async def broken(*_args, **_kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("syncro_tui.ui.billing.read_situation", broken)
+    monkeypatch.setattr("syncro_tui.reads.Reads.situation", broken)
     app = make_app(make_simulator(), journal_path=tmp_path / "j.sqlite")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -48,7 +48,7 @@ async def test_an_existing_session_log_is_never_overwritten(tmp_path) -> None:
         await settle(pilot)
         ticket = selected_ticket(app)
         path = log_path(tmp_path / "logs", customer=ticket.customer_business_then_name, number=ticket.number,
-                        day=FIXED_NOW.astimezone(app.time_zone))
+                        day=FIXED_NOW.astimezone(app.account.time_zone))
         path.parent.mkdir(parents=True)
         path.write_text("KEEP")
         await close_and_log(pilot, "Done")

@@ -24,7 +24,7 @@ async def test_queue_shows_the_open_tickets_most_urgent_first() -> None:
         assert cell_text(table, 0, "number") == "#32000"
         customers = {cell_text(table, r, "customer") for r in range(table.row_count)}
         assert any("[bold red]&[/]" in c for c in customers), "markup must be shown literally"
-        assert app.owner_label == "Dana Whitfield (#1843)"
+        assert app.account.owner_label == "Dana Whitfield (#1843)"
         assert " 4  All open " in app.screen.query_one("#sections").content.plain
 
 

@@ -46,7 +46,7 @@ async def main():
                 break
             await pilot.pause(0.025)
         report["rows"] = table.row_count
-        report["owner"] = app.owner_label
+        report["owner"] = app.account.owner_label
         report["sections_after"] = app.screen.query_one("#sections").content.plain
     report["code"] = app.return_code
     report["message"] = app.exit_message

@@ -1,0 +1,58 @@
+"""How a screen asks for another: a message the app handles (no screen imports another screen).
+
+A screen posts one of these to the app (``self.app.post_message(OpenTicket(id))``);
+``SyncroApp`` opens the screen it names, importing it on first use. When a write
+has changed a ticket, the screen that wrote it posts ``TicketChanged`` and the
+app has the queue and any open view of that ticket read it again.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from ..api.models import Ticket
+
+
+class OpenTicket(Message):
+    def __init__(self, ticket_id: int) -> None:
+        super().__init__()
+        self.ticket_id = ticket_id
+
+
+class OpenBilling(Message):
+    def __init__(self, ticket_id: int) -> None:
+        super().__init__()
+        self.ticket_id = ticket_id
+
+
+class OpenComment(Message):
+    def __init__(self, ticket: Ticket) -> None:
+        super().__init__()
+        self.ticket = ticket
+
+
+class OpenNewTicket(Message):
+    pass
+
+
+class OpenAppointments(Message):
+    pass
+
+
+class OpenUnfinished(Message):
+    pass
+
+
+class OpenActivity(Message):
+    pass
+
+
+class TicketChanged(Message):
+    """A write landed on this ticket (None: a new ticket): the queue and the ticket's views read it again."""
+
+    def __init__(self, ticket_id: int | None = None) -> None:
+        super().__init__()
+        self.ticket_id = ticket_id
