@@ -33,7 +33,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from . import model
 from . import seed as seed_module
 from .faults import Fault, FaultPlan
-from .store import PERMISSION_MESSAGE, JSON, SimError, Store
+from .store import JSON, PERMISSION_MESSAGE, SimError, Store
 
 log = logging.getLogger("syncro_tui.simulator")
 

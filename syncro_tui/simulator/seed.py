@@ -17,8 +17,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from syncro_tui.domain.rates import DEFAULT_RATES, Unit
-
+from .catalogue import BILLED_LABOR, DEFAULT_LABOR, EMERGENCY, HARDWARE, LABOR, Product
 from .store import decimal_string, money, stamp
 
 TIME_ZONE = "America/Chicago"
@@ -51,6 +50,7 @@ TECHS = [
     (2107, "Priya Natarajan", "priya", "#9b51e0", False),
     (2231, "Tom Okafor", "tom", "#f2994a", False),
 ]
+TECH_IDS = [t[0] for t in TECHS]
 FRONT_DESK = (2302, "Front Desk", "frontdesk", "#828282", False)
 
 #: Demo API keys: one per tech, and one whose group lacks every ticket permission.
@@ -147,14 +147,6 @@ HOSTILE_COMMENT = (
     "\x1b]0;owned\x07then a line with [link=http://example.invalid]a link[/link]"
 )
 
-HARDWARE_PRODUCTS = [
-    (880101, "Dell OptiPlex 7020 Desktop", Decimal("899.00"), Decimal("720.00")),
-    (880102, "Ubiquiti U6 Pro Access Point", Decimal("189.00"), Decimal("149.00")),
-    (880103, "Samsung 870 EVO 1TB SSD", Decimal("129.00"), Decimal("89.00")),
-    (880104, "Website Hosting - Monthly Flat Fee", Decimal("25.00"), Decimal("0.00")),
-]
-
-
 #: The account's ticket types (``/tickets/settings``), and which problem types each seeded ticket gets.
 TICKET_TYPES = [
     {"id": 9101, "name": "Break/Fix", "disabled": False},
@@ -184,189 +176,226 @@ def slug(text: str) -> str:
 
 def generate(seed: int = 1, today: date | None = None) -> dict[str, Any]:
     """The demo account: about 40 customers, 300 tickets, 4 techs, as JSON-able data."""
-    rng = random.Random(seed)
-    today = today or datetime.now(ZoneInfo(TIME_ZONE)).date()
-    tz = ZoneInfo(TIME_ZONE)
+    return Seeder(seed, today or datetime.now(ZoneInfo(TIME_ZONE)).date()).build()
 
-    def local(day: date, hour: int, minute: int = 0) -> datetime:
-        return datetime.combine(day, time(hour, minute), tz).astimezone(UTC)
 
-    epoch = stamp(local(today - timedelta(days=400), 9))
-    counters = {
-        "ticket_id": 108_412_000, "ticket_number": 31_700, "comment_id": 541_000_000, "timer_id": 7_300_000,
-        "line_item_id": 25_100_000, "invoice_id": 1_480_000_000, "invoice_number": 18_400,
-        "invoice_line_id": 61_000_000, "appointment_id": 9_200_000, "customer_id": 30_010_000,
-        "contact_id": 11_500_000, "asset_id": 6_700_000,
-    }
+class Seeder:
+    """Builds the demo account table by table, each from one small builder, all from one random stream.
 
-    def nid(name: str, gap: int = 1) -> int:
-        counters[name] += gap
-        return counters[name]
+    The builders run in a fixed order and share ``rng``, so a seed and a day always give the same account.
+    """
 
-    users: dict[str, Any] = {}
-    keys: dict[str, Any] = {}
-    for uid, name, short, color, admin in [*TECHS, FRONT_DESK]:
-        users[str(uid)] = {
-            "id": uid, "email": f"{short}@harborline-it.example", "full_name": name, "created_at": epoch,
-            "updated_at": epoch, "group": "Admin" if admin else "Technician", "admin": admin, "color": color,
+    TICKETS = 300
+
+    def __init__(self, seed: int, today: date) -> None:
+        self.rng = random.Random(seed)
+        self.today = today
+        self.tz = ZoneInfo(TIME_ZONE)
+        self.epoch = stamp(self.local(today - timedelta(days=400), 9))
+        self.counters = {
+            "ticket_id": 108_412_000, "ticket_number": 31_700, "comment_id": 541_000_000, "timer_id": 7_300_000,
+            "line_item_id": 25_100_000, "invoice_id": 1_480_000_000, "invoice_number": 18_400,
+            "invoice_line_id": 61_000_000, "appointment_id": 9_200_000, "customer_id": 30_010_000,
+            "contact_id": 11_500_000, "asset_id": 6_700_000,
         }
-    admin_permissions = {**ALL_PERMISSIONS, "ticket": {"read": True, "write": True, "delete": True}}
-    keys[DEMO_KEY] = {"user_id": TECHS[0][0], "permissions": admin_permissions}
-    for uid, _name, short, _c, admin in TECHS:
-        keys[f"demo-key-{short}"] = {"user_id": uid, "permissions": admin_permissions if admin else ALL_PERMISSIONS}
-    no_tickets = {**ALL_PERMISSIONS, "ticket": {"read": False, "write": False, "delete": False}}
-    keys["demo-key-frontdesk"] = {"user_id": FRONT_DESK[0], "permissions": no_tickets}
+        self.users: dict[str, Any] = {}
+        self.keys: dict[str, Any] = {}
+        self.products: dict[str, Any] = {}
+        self.appointment_types: dict[str, Any] = {}
+        self.customers: dict[str, Any] = {}
+        self.contacts: dict[str, Any] = {}
+        self.assets: dict[str, Any] = {}
+        self.customer_contacts: dict[int, list[int]] = {}
+        self.tickets: dict[str, Any] = {}
+        self.comments: dict[str, Any] = {}
+        self.timers: dict[str, Any] = {}
+        self.line_items: dict[str, Any] = {}
+        self.invoices: dict[str, Any] = {}
+        self.appointments: dict[str, Any] = {}
 
-    products: dict[str, Any] = {}
-    for rate in DEFAULT_RATES:
-        products[str(rate.product_id)] = {
-            "id": rate.product_id, "name": rate.name, "description": rate.name,
-            "price_retail": money(rate.price_retail), "price_cost": 0, "taxable": False, "disabled": False,
-            "product_category": "Labor" if rate.unit is Unit.HOUR else "Fees", "maintain_stock": False,
-            "quantity": 0, "upc_code": None, "condition": "New", "warranty": None, "notes": None,
+    def build(self) -> dict[str, Any]:
+        self.add_techs()
+        self.add_products()
+        self.add_appointment_types()
+        prepaid_names = set(self.rng.sample([b for b, _ in BUSINESSES], 8))
+        for name, n_contacts in BUSINESSES:
+            self.add_business(name, n_contacts, prepaid=name in prepaid_names)
+        for person in INDIVIDUALS:
+            self.add_individual(person)
+        for i in range(self.TICKETS):
+            self.add_ticket(i)
+        self.add_appointments()
+        return {
+            "account": self.account(), "keys": self.keys, "counters": self.counters, "users": self.users,
+            "customers": self.customers, "contacts": self.contacts, "assets": self.assets, "products": self.products,
+            "tickets": self.tickets, "comments": self.comments, "timers": self.timers, "line_items": self.line_items,
+            "invoices": self.invoices, "appointments": self.appointments, "appointment_types": self.appointment_types,
         }
-    for pid, name, price, cost in HARDWARE_PRODUCTS:
-        products[str(pid)] = {
-            "id": pid, "name": name, "description": name, "price_retail": money(price), "price_cost": money(cost),
-            "taxable": True, "disabled": False, "product_category": "Hardware", "maintain_stock": True,
-            "quantity": rng.randint(0, 12), "upc_code": None, "condition": "New", "warranty": None, "notes": None,
+
+    # ------------------------------------------------------------ small helpers
+    def local(self, day: date, hour: int, minute: int = 0) -> datetime:
+        return datetime.combine(day, time(hour, minute), self.tz).astimezone(UTC)
+
+    def nid(self, name: str, gap: int = 1) -> int:
+        self.counters[name] += gap
+        return self.counters[name]
+
+    def address(self) -> dict[str, str | None]:
+        city, state, zipc = self.rng.choice(CITIES)
+        return {"address": f"{self.rng.randint(100, 9899)} {self.rng.choice(STREETS)}",
+                "address_2": self.rng.choice([None, None, "Suite 200"]), "city": city, "state": state, "zip": zipc}
+
+    def phone(self) -> str:
+        return f"217-555-{self.rng.randint(100, 9999):04d}"
+
+    # ------------------------------------------------------------ the shop
+    def add_techs(self) -> None:
+        epoch = self.epoch
+        for uid, name, short, color, admin in [*TECHS, FRONT_DESK]:
+            self.users[str(uid)] = {
+                "id": uid, "email": f"{short}@harborline-it.example", "full_name": name, "created_at": epoch,
+                "updated_at": epoch, "group": "Admin" if admin else "Technician", "admin": admin, "color": color,
+            }
+        admin_permissions = {**ALL_PERMISSIONS, "ticket": {"read": True, "write": True, "delete": True}}
+        self.keys[DEMO_KEY] = {"user_id": TECHS[0][0], "permissions": admin_permissions}
+        for uid, _name, short, _c, admin in TECHS:
+            self.keys[f"demo-key-{short}"] = {"user_id": uid,
+                                              "permissions": admin_permissions if admin else ALL_PERMISSIONS}
+        no_tickets = {**ALL_PERMISSIONS, "ticket": {"read": False, "write": False, "delete": False}}
+        self.keys["demo-key-frontdesk"] = {"user_id": FRONT_DESK[0], "permissions": no_tickets}
+
+    def add_products(self) -> None:
+        for product in LABOR:
+            self.products[str(product.id)] = self.product(product, quantity=0)
+        for product in HARDWARE:
+            self.products[str(product.id)] = self.product(product, quantity=self.rng.randint(0, 12))
+
+    @staticmethod
+    def product(product: Product, *, quantity: int) -> dict[str, Any]:
+        stock = product.category == "Hardware"
+        return {
+            "id": product.id, "name": product.name, "description": product.name,
+            "price_retail": money(product.price_retail), "price_cost": money(product.price_cost), "taxable": stock,
+            "disabled": False, "product_category": product.category, "maintain_stock": stock,
+            "quantity": quantity, "upc_code": None, "condition": "New", "warranty": None, "notes": None,
         }
 
-    appointment_types = {
-        str(i): {"id": i, "account_id": 1, "name": n, "email_instructions": None, "location_type": lt,
-                 "location_hard_code": None, "created_at": epoch, "updated_at": epoch, "buffer": None,
-                 "appointment_reminders_schedule_id": None}
-        for i, n, lt in [(4321, "In Shop", "shop"), (4322, "Onsite", "customer"), (4323, "Phone Call", "phone"),
-                         (193053, "Reminder", "manual_entry"), (59289, "Remote", "manual_entry")]
-    }
+    def add_appointment_types(self) -> None:
+        epoch = self.epoch
+        self.appointment_types.update({
+            str(i): {"id": i, "account_id": 1, "name": n, "email_instructions": None, "location_type": lt,
+                     "location_hard_code": None, "created_at": epoch, "updated_at": epoch, "buffer": None,
+                     "appointment_reminders_schedule_id": None}
+            for i, n, lt in [(4321, "In Shop", "shop"), (4322, "Onsite", "customer"), (4323, "Phone Call", "phone"),
+                             (193053, "Reminder", "manual_entry"), (59289, "Remote", "manual_entry")]
+        })
 
-    customers: dict[str, Any] = {}
-    contacts: dict[str, Any] = {}
-    assets: dict[str, Any] = {}
-    customer_contacts: dict[int, list[int]] = {}
-
-    def make_address() -> dict[str, str | None]:
-        city, state, zipc = rng.choice(CITIES)
-        return {"address": f"{rng.randint(100, 9899)} {rng.choice(STREETS)}", "address_2": rng.choice([None, None, "Suite 200"]),
-                "city": city, "state": state, "zip": zipc}
-
-    def phone() -> str:
-        return f"217-555-{rng.randint(100, 9999):04d}"
-
-    prepaid_names = set(rng.sample([b for b, _ in BUSINESSES], 8))
-    for name, n_contacts in BUSINESSES:
-        cid = nid("customer_id", rng.randint(3, 90))
+    # ------------------------------------------------------------ customers
+    def add_business(self, name: str, n_contacts: int, *, prepaid: bool) -> None:
+        cid = self.nid("customer_id", self.rng.randint(3, 90))
         domain = slug(name) + ".example"
-        owner_first, owner_last = rng.choice(FIRST), rng.choice(LAST)
+        owner_first, owner_last = self.rng.choice(FIRST), self.rng.choice(LAST)
         prepay: str | None
-        if name in prepaid_names:
-            prepay = decimal_string(Decimal(rng.choice([4, 6, 8, 10, 12, 20])) + Decimal(rng.choice(["0", "0.5", "0.25"])))
+        if prepaid:
+            prepay = decimal_string(Decimal(self.rng.choice([4, 6, 8, 10, 12, 20])) + Decimal(self.rng.choice(["0", "0.5", "0.25"])))
         else:
-            prepay = rng.choice([None, "0.0"])
-        created = stamp(local(today - timedelta(days=rng.randint(200, 1500)), 10))
-        customers[str(cid)] = {
+            prepay = self.rng.choice([None, "0.0"])
+        created = stamp(self.local(self.today - timedelta(days=self.rng.randint(200, 1500)), 10))
+        self.customers[str(cid)] = {
             "id": cid, "firstname": owner_first, "lastname": owner_last, "fullname": f"{owner_first} {owner_last}",
-            "business_name": name, "email": f"office@{domain}", "phone": phone(), "mobile": None,
-            "created_at": created, "updated_at": created, "pdf_url": None, **make_address(),
+            "business_name": name, "email": f"office@{domain}", "phone": self.phone(), "mobile": None,
+            "created_at": created, "updated_at": created, "pdf_url": None, **self.address(),
             "latitude": None, "longitude": None, "notes": None, "get_sms": False, "opt_out": False,
             "disabled": False, "no_email": False, "location_name": None, "location_id": None,
             # [quirk] custom customer fields, of the types the shop gave them (live accounts: ints and strings).
-            "properties": {"Seats": 5 * n_contacts, "Contract tier": "Managed" if name in prepaid_names else "Break/fix",
+            "properties": {"Seats": 5 * n_contacts, "Contract tier": "Managed" if prepaid else "Break/fix",
                            "Onboarded": created[:10]},
             "online_profile_url": None, "tax_rate_id": None, "notification_email": None, "invoice_cc_emails": None,
             "invoice_term_id": None, "referred_by": None, "ref_customer_id": None, "prepay_hours": prepay,
         }
-        customer_contacts[cid] = []
+        self.customer_contacts[cid] = []
         for k in range(n_contacts):
-            first, last = (owner_first, owner_last) if k == 0 else (rng.choice(FIRST), rng.choice(LAST))
-            ctid = nid("contact_id", rng.randint(1, 40))
-            contacts[str(ctid)] = {
+            first, last = (owner_first, owner_last) if k == 0 else (self.rng.choice(FIRST), self.rng.choice(LAST))
+            ctid = self.nid("contact_id", self.rng.randint(1, 40))
+            self.contacts[str(ctid)] = {
                 "id": ctid, "name": f"{first} {last}", "email": f"{first.lower()}.{last.lower()}@{domain}",
-                "phone": phone(), "mobile": rng.choice([None, phone()]), "customer_id": cid, "account_id": 1,
+                "phone": self.phone(), "mobile": self.rng.choice([None, self.phone()]), "customer_id": cid, "account_id": 1,
                 "notes": None, "created_at": created, "updated_at": created, "vendor_id": None,
-                "properties": {"title": rng.choice(["Office Manager", "Owner", "Bookkeeper", "Front Desk", "Director"])},
+                "properties": {"title": self.rng.choice(["Office Manager", "Owner", "Bookkeeper", "Front Desk", "Director"])},
                 "opt_out": False, "extension": None, "address1": None, "address2": None, "city": None,
                 "state": None, "zip": None, "latitude": None, "longitude": None,
             }
-            customer_contacts[cid].append(ctid)
-        for k in range(rng.randint(1, 6)):
-            aid = nid("asset_id", rng.randint(1, 30))
-            kind = rng.choice(["Desktop", "Laptop", "Server", "Firewall", "Printer"])
+            self.customer_contacts[cid].append(ctid)
+        for k in range(self.rng.randint(1, 6)):
+            aid = self.nid("asset_id", self.rng.randint(1, 30))
+            kind = self.rng.choice(["Desktop", "Laptop", "Server", "Firewall", "Printer"])
             prefix = {"Desktop": "DESKTOP", "Laptop": "LAPTOP", "Server": "SRV", "Firewall": "FW", "Printer": "PRN"}[kind]
-            assets[str(aid)] = {
+            self.assets[str(aid)] = {
                 "id": aid, "name": f"{prefix}-{slug(name)[:4].upper()}{k + 1:02d}", "customer_id": cid,
                 "contact_id": None, "created_at": created, "updated_at": created,
-                "properties": {}, "asset_type": kind, "asset_serial": f"SN{rng.randint(10**7, 10**8 - 1)}",
+                "properties": {}, "asset_type": kind, "asset_serial": f"SN{self.rng.randint(10**7, 10**8 - 1)}",
                 "external_rmm_link": None,
             }
-    for person in INDIVIDUALS:
-        cid = nid("customer_id", rng.randint(3, 90))
+
+    def add_individual(self, person: str) -> None:
+        cid = self.nid("customer_id", self.rng.randint(3, 90))
         first, _, last = person.partition(" ")
         email = f"{slug(first)}.{slug(last)}@mail.example"
-        created = stamp(local(today - timedelta(days=rng.randint(100, 1200)), 11))
-        customers[str(cid)] = {
+        created = stamp(self.local(self.today - timedelta(days=self.rng.randint(100, 1200)), 11))
+        self.customers[str(cid)] = {
             "id": cid, "firstname": first, "lastname": last, "fullname": person, "business_name": None,
-            "email": email, "phone": phone(), "mobile": phone(), "created_at": created, "updated_at": created,
-            "pdf_url": None, **make_address(), "latitude": None, "longitude": None, "notes": None, "get_sms": True,
+            "email": email, "phone": self.phone(), "mobile": self.phone(), "created_at": created, "updated_at": created,
+            "pdf_url": None, **self.address(), "latitude": None, "longitude": None, "notes": None, "get_sms": True,
             "opt_out": False, "disabled": False, "no_email": False, "location_name": None, "location_id": None,
             "properties": {}, "online_profile_url": None, "tax_rate_id": None, "notification_email": None,
             "invoice_cc_emails": None, "invoice_term_id": None, "referred_by": None, "ref_customer_id": None,
             "prepay_hours": None,
         }
-        customer_contacts[cid] = []
+        self.customer_contacts[cid] = []
 
-    tickets: dict[str, Any] = {}
-    comments: dict[str, Any] = {}
-    timers: dict[str, Any] = {}
-    line_items: dict[str, Any] = {}
-    invoices: dict[str, Any] = {}
-    appointments: dict[str, Any] = {}
-    customer_ids = [int(k) for k in customers]
-    tech_ids = [t[0] for t in TECHS]
-    labor_products = [r for r in DEFAULT_RATES if r.unit is Unit.HOUR and r.price_retail > 0]
-
-    def add_comment(ticket: dict[str, Any], when: datetime, subject: str, body: str, *, hidden: bool,
+    # ------------------------------------------------------------ tickets, their comments and time
+    def add_comment(self, ticket: dict[str, Any], when: datetime, subject: str, body: str, *, hidden: bool,
                     emailed: bool, tech_id: int | None, tech_name: str) -> None:
-        cmid = nid("comment_id", rng.randint(1, 500))
-        contact = contacts.get(str(ticket["contact_id"])) if ticket["contact_id"] else None
-        customer = customers[str(ticket["customer_id"])]
-        comments[str(cmid)] = {
+        cmid = self.nid("comment_id", self.rng.randint(1, 500))
+        contact = self.contacts.get(str(ticket["contact_id"])) if ticket["contact_id"] else None
+        customer = self.customers[str(ticket["customer_id"])]
+        self.comments[str(cmid)] = {
             "id": cmid, "created_at": stamp(when), "updated_at": stamp(when), "ticket_id": ticket["id"],
             "subject": subject, "body": body, "tech": tech_name, "hidden": hidden, "user_id": tech_id,
             "destination_emails": ((contact or {}).get("email") or customer["email"]) if emailed else None,
             "is_rich_text": False,
         }
 
-    n_tickets = 300
-    for i in range(n_tickets):
-        age_days = int(120 * ((n_tickets - i) / n_tickets) ** 1.5 * rng.uniform(0.9, 1.0))
-        created_day = today - timedelta(days=age_days)
+    def add_ticket(self, i: int) -> None:
+        """The i-th of the account's tickets, oldest first, with its comments, time, line and invoice."""
+        age_days = int(120 * ((self.TICKETS - i) / self.TICKETS) ** 1.5 * self.rng.uniform(0.9, 1.0))
+        created_day = self.today - timedelta(days=age_days)
         while created_day.weekday() >= 5 and age_days > 0:
             created_day -= timedelta(days=1)
-        created = local(created_day, rng.randint(7, 17), rng.choice([0, 5, 12, 20, 33, 41, 50]))
-        if created_day == today:
-            created = min(created, local(today, 9, 30))
-        cid = rng.choice(customer_ids)
-        customer = customers[str(cid)]
-        contact_ids = customer_contacts[cid]
-        contact_id = rng.choice(contact_ids) if contact_ids else None
-        contact_name = contacts[str(contact_id)]["name"] if contact_id else customer["fullname"]
-        template, problem = rng.choice(SUBJECTS)
-        subject = template.format(first=rng.choice(FIRST), last=rng.choice(LAST))
+        created = self.local(created_day, self.rng.randint(7, 17), self.rng.choice([0, 5, 12, 20, 33, 41, 50]))
+        if created_day == self.today:
+            created = min(created, self.local(self.today, 9, 30))
+        cid = self.rng.choice([int(k) for k in self.customers])
+        customer = self.customers[str(cid)]
+        contact_ids = self.customer_contacts[cid]
+        contact_id = self.rng.choice(contact_ids) if contact_ids else None
+        contact_name = self.contacts[str(contact_id)]["name"] if contact_id else customer["fullname"]
+        template, problem = self.rng.choice(SUBJECTS)
+        subject = template.format(first=self.rng.choice(FIRST), last=self.rng.choice(LAST))
         if age_days > 21:
-            status = rng.choices(["Invoiced", "Resolved", "Closed", "Waiting on Vendor"], [55, 30, 12, 3])[0]
+            status = self.rng.choices(["Invoiced", "Resolved", "Closed", "Waiting on Vendor"], [55, 30, 12, 3])[0]
         elif age_days > 5:
-            status = rng.choices(["Invoiced", "Resolved", "In Progress", "Waiting on Customer", "Waiting on Vendor", "Scheduled"],
+            status = self.rng.choices(["Invoiced", "Resolved", "In Progress", "Waiting on Customer", "Waiting on Vendor", "Scheduled"],
                                  [25, 25, 18, 14, 8, 10])[0]
         else:
-            status = rng.choices(["New", "In Progress", "Waiting on Customer", "Scheduled", "Customer Reply", "Resolved"],
+            status = self.rng.choices(["New", "In Progress", "Waiting on Customer", "Scheduled", "Customer Reply", "Resolved"],
                                  [30, 30, 12, 12, 8, 8])[0]
-        priority = "4 Urgent" if problem == "Emergency Service" else rng.choices(PRIORITIES[:3], [15, 70, 15])[0]
-        assigned = None if status == "New" and rng.random() < 0.45 else rng.choice(tech_ids)
-        tid = nid("ticket_id", rng.randint(1, 3000))
-        number = nid("ticket_number")
-        tech_name = users[str(assigned)]["full_name"] if assigned else users[str(tech_ids[0])]["full_name"]
-        due = local(created_day + timedelta(days=rng.choice([1, 2, 3, 5, 7])), 17)
+        priority = "4 Urgent" if problem == "Emergency Service" else self.rng.choices(PRIORITIES[:3], [15, 70, 15])[0]
+        assigned = None if status == "New" and self.rng.random() < 0.45 else self.rng.choice(TECH_IDS)
+        tid = self.nid("ticket_id", self.rng.randint(1, 3000))
+        number = self.nid("ticket_number")
+        tech_name = self.users[str(assigned)]["full_name"] if assigned else self.users[str(TECH_IDS[0])]["full_name"]
+        due = self.local(created_day + timedelta(days=self.rng.choice([1, 2, 3, 5, 7])), 17)
         ticket_type = TICKET_TYPES[TYPE_OF_PROBLEM.get(problem, 0)]
         contract = CONTRACT if customer.get("prepay_hours") not in (None, "0.0") else None
         ticket: dict[str, Any] = {
@@ -379,142 +408,142 @@ def generate(seed: int = 1, today: date | None = None) -> dict[str, Any]:
             "billing_status": None, "ticket_type_id": ticket_type["id"], "ticket_type_name": ticket_type["name"],
             "pdf_url": None, "parent_id": None,
             "contract_id": contract["id"] if contract else None, "contract_name": contract["name"] if contract else None,
-            # [quirk] the SLA fields live accounts carry: business customers are on the 8x5 SLA.
-            **sla_fields(business=bool(customer.get("business_name")), due=due, ceiling=local(today, 9, 45),
+            # [quirk] the SLA fields live accounts carry: business self.customers are on the 8x5 SLA.
+            **sla_fields(business=bool(customer.get("business_name")), due=due, ceiling=self.local(self.today, 9, 45),
                          open_=status not in ("Resolved", "Invoiced", "Closed")),
         }
-        tickets[str(tid)] = ticket
+        self.tickets[str(tid)] = ticket
         moment = created
-        body = rng.choice(ISSUE_BODIES).format(contact=contact_name, subject=subject, subject_lc=subject.lower(),
-                                               count=rng.randint(1, 6))
-        add_comment(ticket, moment, "Initial Issue", body, hidden=False, emailed=False, tech_id=assigned, tech_name=tech_name)
-        if i == n_tickets - 7:
+        body = self.rng.choice(ISSUE_BODIES).format(contact=contact_name, subject=subject, subject_lc=subject.lower(),
+                                               count=self.rng.randint(1, 6))
+        self.add_comment(ticket, moment, "Initial Issue", body, hidden=False, emailed=False, tech_id=assigned, tech_name=tech_name)
+        if i == self.TICKETS - 7:
             moment += timedelta(minutes=20)
-            add_comment(ticket, moment, "Customer Reply", HOSTILE_COMMENT, hidden=False, emailed=False, tech_id=None,
+            self.add_comment(ticket, moment, "Customer Reply", HOSTILE_COMMENT, hidden=False, emailed=False, tech_id=None,
                         tech_name=contact_name)
-        for _ in range(rng.choices([0, 1, 2, 3], [25, 40, 25, 10])[0]):
-            moment += timedelta(hours=rng.randint(1, 30))
-            kind = rng.choices(["update", "reply", "internal"], [55, 25, 20])[0]
+        for _ in range(self.rng.choices([0, 1, 2, 3], [25, 40, 25, 10])[0]):
+            moment += timedelta(hours=self.rng.randint(1, 30))
+            kind = self.rng.choices(["update", "reply", "internal"], [55, 25, 20])[0]
             if kind == "update":
-                add_comment(ticket, moment, "Update", rng.choice(UPDATE_BODIES).format(contact=contact_name),
-                            hidden=False, emailed=rng.random() < 0.7, tech_id=assigned, tech_name=tech_name)
+                self.add_comment(ticket, moment, "Update", self.rng.choice(UPDATE_BODIES).format(contact=contact_name),
+                            hidden=False, emailed=self.rng.random() < 0.7, tech_id=assigned, tech_name=tech_name)
             elif kind == "reply":
-                add_comment(ticket, moment, "Customer Reply", rng.choice(CUSTOMER_REPLIES), hidden=False,
+                self.add_comment(ticket, moment, "Customer Reply", self.rng.choice(CUSTOMER_REPLIES), hidden=False,
                             emailed=False, tech_id=None, tech_name=contact_name)
             else:
-                add_comment(ticket, moment, "Internal Note", rng.choice(INTERNAL_NOTES), hidden=True,
+                self.add_comment(ticket, moment, "Internal Note", self.rng.choice(INTERNAL_NOTES), hidden=True,
                             emailed=False, tech_id=assigned, tech_name=tech_name)
         done = status in ("Resolved", "Invoiced", "Closed")
         if done:
-            moment += timedelta(hours=rng.randint(1, 48))
-            add_comment(ticket, moment, "Resolution",
-                        rng.choice(RESOLUTIONS).format(subject_lc=subject.lower(), contact=contact_name),
+            moment += timedelta(hours=self.rng.randint(1, 48))
+            self.add_comment(ticket, moment, "Resolution",
+                        self.rng.choice(RESOLUTIONS).format(subject_lc=subject.lower(), contact=contact_name),
                         hidden=False, emailed=True, tech_id=assigned, tech_name=tech_name)
             ticket["resolved_at"] = stamp(moment)
-        if done or (status == "In Progress" and rng.random() < 0.4):
-            rate = rng.choice(labor_products if problem != "Emergency Service" else [r for r in DEFAULT_RATES if r.product_id == 26184])
-            minutes = rng.choice([15, 30, 45, 60, 90, 120])
-            start = moment - timedelta(minutes=minutes)
-            tmid = nid("timer_id", rng.randint(1, 200))
-            charged = done and status != "Closed"
-            timer = {
-                "id": tmid, "ticket_id": tid, "user_id": assigned or tech_ids[0], "start_time": stamp(start),
-                "end_time": stamp(moment), "recorded": charged, "created_at": stamp(moment), "updated_at": stamp(moment),
-                "billable": True, "notes": f"{subject}", "toggl_id": None, "product_id": rate.product_id,
-                "comment_id": None, "ticket_line_item_id": None, "active_duration": minutes * 60,
-                "billable_time": minutes * 60, "billable_override": None,
-            }
-            timers[str(tmid)] = timer
-            if charged:
-                quantity = Decimal(minutes) / Decimal(60)
-                lid = nid("line_item_id", rng.randint(1, 300))
-                line = {
-                    "id": lid, "ticket_id": tid, "user_id": timer["user_id"], "product_id": rate.product_id,
-                    "name": rate.name, "description": subject, "quantity": decimal_string(quantity),
-                    "product_category": None, "upc_code": None, "taxable": False, "cost_cents": 0,
-                    "retail_cents": int(rate.price_retail * 100), "created_at": stamp(moment),
-                    "updated_at": stamp(moment), "converted": status == "Invoiced", "item_id": None, "position": 1,
-                    "price_cost": 0, "price_retail": money(rate.price_retail), "invoice_id": None,
-                }
-                line_items[str(lid)] = line
-                timer["ticket_line_item_id"] = lid
-                if status == "Invoiced":
-                    inv_id = nid("invoice_id", rng.randint(1, 50))
-                    line["invoice_id"] = inv_id
-                    total = (quantity * rate.price_retail).quantize(Decimal("0.01"))
-                    applied = "0.0"
-                    if customer.get("prepay_hours") not in (None, "0.0"):
-                        applied, total = decimal_string(quantity), Decimal("0.00")
-                    invoices[str(inv_id)] = {
-                        "id": inv_id, "customer_id": cid, "customer_business_then_name": customer["business_name"] or customer["fullname"],
-                        "number": str(nid("invoice_number")), "created_at": stamp(moment), "updated_at": stamp(moment),
-                        "date": stamp(local(moment.astimezone(tz).date(), 0)),
-                        "due_date": stamp(local(moment.astimezone(tz).date() + timedelta(days=30), 0)),
-                        "subtotal": decimal_string(total), "total": decimal_string(total), "tax": "0.0",
-                        "verified_paid": age_days > 45, "tech_marked_paid": False, "ticket_id": tid, "pdf_url": None,
-                        "is_paid": age_days > 45, "location_id": None, "po_number": None, "contact_id": contact_id,
-                        "note": None, "hardwarecost": None, "user_id": timer["user_id"], "category": "Standard",
-                        "line_items": [{
-                            "id": nid("invoice_line_id", rng.randint(1, 20)), "created_at": stamp(moment),
-                            "updated_at": stamp(moment), "invoice_id": inv_id, "item": rate.name, "name": subject,
-                            "cost": "0.0", "price": decimal_string(rate.price_retail), "quantity": decimal_string(quantity),
-                            "product_id": rate.product_id, "taxable": False, "discount_percent": None, "position": 1,
-                            "invoice_bundle_id": None, "discount_dollars": "0.0", "prepay_hours_applied": applied,
-                        }],
-                    }
+        if done or (status == "In Progress" and self.rng.random() < 0.4):
+            self.add_time(ticket, customer, moment=moment, charged=done and status != "Closed", age_days=age_days)
         if status == "Customer Reply":
             moment += timedelta(hours=2)
-            add_comment(ticket, moment, "Customer Reply", rng.choice(CUSTOMER_REPLIES), hidden=False, emailed=False,
+            self.add_comment(ticket, moment, "Customer Reply", self.rng.choice(CUSTOMER_REPLIES), hidden=False, emailed=False,
                         tech_id=None, tech_name=contact_name)
-        now_ceiling = local(today, 9, 45)
+        now_ceiling = self.local(self.today, 9, 45)
         ticket["updated_at"] = stamp(min(moment, max(now_ceiling, created)))
 
-    # Appointments today and through the rest of the week, for open tickets.
-    open_tickets = [t for t in tickets.values() if t["status"] in ("Scheduled", "In Progress", "New", "Waiting on Customer") and t["user_id"]]
-    rng.shuffle(open_tickets)
-    week_end = today + timedelta(days=(6 - today.weekday()) if today.weekday() < 5 else 7)
-    days = [today] * 6 + [today + timedelta(days=d) for d in range(1, (week_end - today).days + 1) for _ in range(2)]
-    for ticket, day in zip(sorted(open_tickets[:14], key=lambda t: t["id"]), days):
-        start = local(day, rng.choice([8, 9, 10, 11, 13, 14, 15, 16]), rng.choice([0, 30]))
-        type_id = rng.choice([4321, 4322, 4323, 59289])
-        customer = customers[str(ticket["customer_id"])]
-        apid = nid("appointment_id", rng.randint(1, 60))
-        appointments[str(apid)] = {
-            "id": apid, "summary": f"{customer['business_name'] or customer['fullname']} - {ticket['subject']}",
-            "description": f"Ticket #{ticket['number']}", "customer_id": ticket["customer_id"], "ticket_id": ticket["id"],
-            "user_id": ticket["user_id"], "user_ids": [ticket["user_id"]], "appointment_type_id": type_id,
-            "created_at": ticket["created_at"], "updated_at": ticket["created_at"], "start_at": stamp(start),
-            "end_at": stamp(start + timedelta(minutes=90)),
-            "location": {4321: "In Shop", 4322: customer["address"], 4323: "Phone", 59289: "Remote"}[type_id],
-            "all_day": False, "do_not_email": "1", "appointment_location_type": None,
+    def add_time(self, ticket: dict[str, Any], customer: dict[str, Any], *, moment: datetime, charged: bool,
+                 age_days: int) -> None:
+        """A timer on the ticket; charged, its line; invoiced, its invoice (paid from a prepaid block if any)."""
+        rate = self.rng.choice(BILLED_LABOR if ticket["problem_type"] != "Emergency Service" else [p for p in LABOR if p.id == EMERGENCY])
+        minutes = self.rng.choice([15, 30, 45, 60, 90, 120])
+        start = moment - timedelta(minutes=minutes)
+        tmid = self.nid("timer_id", self.rng.randint(1, 200))
+        timer = {
+            "id": tmid, "ticket_id": ticket["id"], "user_id": ticket["user_id"] or TECH_IDS[0], "start_time": stamp(start),
+            "end_time": stamp(moment), "recorded": charged, "created_at": stamp(moment), "updated_at": stamp(moment),
+            "billable": True, "notes": ticket["subject"], "toggl_id": None, "product_id": rate.id,
+            "comment_id": None, "ticket_line_item_id": None, "active_duration": minutes * 60,
+            "billable_time": minutes * 60, "billable_override": None,
         }
+        self.timers[str(tmid)] = timer
+        if charged:
+            quantity = Decimal(minutes) / Decimal(60)
+            lid = self.nid("line_item_id", self.rng.randint(1, 300))
+            line = {
+                "id": lid, "ticket_id": ticket["id"], "user_id": timer["user_id"], "product_id": rate.id,
+                "name": rate.name, "description": ticket["subject"], "quantity": decimal_string(quantity),
+                "product_category": None, "upc_code": None, "taxable": False, "cost_cents": 0,
+                "retail_cents": int(rate.price_retail * 100), "created_at": stamp(moment),
+                "updated_at": stamp(moment), "converted": ticket["status"] == "Invoiced", "item_id": None, "position": 1,
+                "price_cost": 0, "price_retail": money(rate.price_retail), "invoice_id": None,
+            }
+            self.line_items[str(lid)] = line
+            timer["ticket_line_item_id"] = lid
+            if ticket["status"] == "Invoiced":
+                inv_id = self.nid("invoice_id", self.rng.randint(1, 50))
+                line["invoice_id"] = inv_id
+                total = (quantity * rate.price_retail).quantize(Decimal("0.01"))
+                applied = "0.0"
+                if customer.get("prepay_hours") not in (None, "0.0"):
+                    applied, total = decimal_string(quantity), Decimal("0.00")
+                self.invoices[str(inv_id)] = {
+                    "id": inv_id, "customer_id": customer["id"], "customer_business_then_name": customer["business_name"] or customer["fullname"],
+                    "number": str(self.nid("invoice_number")), "created_at": stamp(moment), "updated_at": stamp(moment),
+                    "date": stamp(self.local(moment.astimezone(self.tz).date(), 0)),
+                    "due_date": stamp(self.local(moment.astimezone(self.tz).date() + timedelta(days=30), 0)),
+                    "subtotal": decimal_string(total), "total": decimal_string(total), "tax": "0.0",
+                    "verified_paid": age_days > 45, "tech_marked_paid": False, "ticket_id": ticket["id"], "pdf_url": None,
+                    "is_paid": age_days > 45, "location_id": None, "po_number": None, "contact_id": ticket["contact_id"],
+                    "note": None, "hardwarecost": None, "user_id": timer["user_id"], "category": "Standard",
+                    "line_items": [{
+                        "id": self.nid("invoice_line_id", self.rng.randint(1, 20)), "created_at": stamp(moment),
+                        "updated_at": stamp(moment), "invoice_id": inv_id, "item": rate.name, "name": ticket["subject"],
+                        "cost": "0.0", "price": decimal_string(rate.price_retail), "quantity": decimal_string(quantity),
+                        "product_id": rate.id, "taxable": False, "discount_percent": None, "position": 1,
+                        "invoice_bundle_id": None, "discount_dollars": "0.0", "prepay_hours_applied": applied,
+                    }],
+                }
 
-    account = {
-        "name": "Harborline IT (demo)",
-        "subdomain": "demo",
-        "time_zone": TIME_ZONE,
-        "ticket_statuses": STATUSES,
-        "problem_types": PROBLEM_TYPES,
-        "priorities": PRIORITIES,
-        "default_labor_product_id": 1190473,
-        "tax_rate": "0.0825",
-        "prepaid_product_ids": [r.product_id for r in DEFAULT_RATES if r.debits_prepaid],
-        "business_hours": [
-            {"day": d, "start": "08:00", "end": "17:00", "closed": d in ("Saturday", "Sunday")}
-            for d in ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
-        ],
-        "saved_searches": [
-            {"id": 501, "name": "Waiting on vendor", "statuses": ["Waiting on Vendor"]},
-            {"id": 502, "name": "Scheduled work", "statuses": ["Scheduled"]},
-        ],
-        "ticket_types": TICKET_TYPES,
-        # A shop can refuse tickets without a type; the demo account does not (tests turn it on).
-        "require_ticket_type": False,
-        "worksheet_templates": WORKSHEET_TEMPLATES,
-    }
-    return {
-        "account": account, "keys": keys, "counters": counters, "users": users, "customers": customers,
-        "contacts": contacts, "assets": assets, "products": products, "tickets": tickets, "comments": comments,
-        "timers": timers, "line_items": line_items, "invoices": invoices, "appointments": appointments,
-        "appointment_types": appointment_types,
-    }
+    def add_appointments(self) -> None:
+        """Appointments today and through the rest of the week, for open tickets."""
+        open_tickets = [t for t in self.tickets.values() if t["status"] in ("Scheduled", "In Progress", "New", "Waiting on Customer") and t["user_id"]]
+        self.rng.shuffle(open_tickets)
+        week_end = self.today + timedelta(days=(6 - self.today.weekday()) if self.today.weekday() < 5 else 7)
+        days = [self.today] * 6 + [self.today + timedelta(days=d) for d in range(1, (week_end - self.today).days + 1) for _ in range(2)]
+        for ticket, day in zip(sorted(open_tickets[:14], key=lambda t: t["id"]), days):
+            start = self.local(day, self.rng.choice([8, 9, 10, 11, 13, 14, 15, 16]), self.rng.choice([0, 30]))
+            type_id = self.rng.choice([4321, 4322, 4323, 59289])
+            customer = self.customers[str(ticket["customer_id"])]
+            apid = self.nid("appointment_id", self.rng.randint(1, 60))
+            self.appointments[str(apid)] = {
+                "id": apid, "summary": f"{customer['business_name'] or customer['fullname']} - {ticket['subject']}",
+                "description": f"Ticket #{ticket['number']}", "customer_id": ticket["customer_id"], "ticket_id": ticket["id"],
+                "user_id": ticket["user_id"], "user_ids": [ticket["user_id"]], "appointment_type_id": type_id,
+                "created_at": ticket["created_at"], "updated_at": ticket["created_at"], "start_at": stamp(start),
+                "end_at": stamp(start + timedelta(minutes=90)),
+                "location": {4321: "In Shop", 4322: customer["address"], 4323: "Phone", 59289: "Remote"}[type_id],
+                "all_day": False, "do_not_email": "1", "appointment_location_type": None,
+            }
+
+    def account(self) -> dict[str, Any]:
+        return {
+            "name": "Harborline IT (demo)",
+            "subdomain": "demo",
+            "time_zone": TIME_ZONE,
+            "ticket_statuses": STATUSES,
+            "problem_types": PROBLEM_TYPES,
+            "priorities": PRIORITIES,
+            "default_labor_product_id": DEFAULT_LABOR,
+            "tax_rate": "0.0825",
+            "prepaid_product_ids": [p.id for p in LABOR if p.prepaid],
+            "business_hours": [
+                {"day": d, "start": "08:00", "end": "17:00", "closed": d in ("Saturday", "Sunday")}
+                for d in ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+            ],
+            "saved_searches": [
+                {"id": 501, "name": "Waiting on vendor", "statuses": ["Waiting on Vendor"]},
+                {"id": 502, "name": "Scheduled work", "statuses": ["Scheduled"]},
+            ],
+            "ticket_types": TICKET_TYPES,
+            # A shop can refuse tickets without a type; the demo account does not (tests turn it on).
+            "require_ticket_type": False,
+            "worksheet_templates": WORKSHEET_TEMPLATES,
+        }

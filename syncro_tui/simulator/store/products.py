@@ -1,0 +1,22 @@
+"""The product catalogue. One method per Syncro call, answering in Syncro's shape; quirks marked ``[quirk]``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .base import JSON, StoreBase
+
+
+class ProductCalls(StoreBase):
+    # ------------------------------------------------------------------- products
+    def list_products(self, params: Mapping[str, str]) -> JSON:
+        items = list(self.t("products").values())
+        query = (params.get("query") or params.get("name") or "").lower()
+        if query:
+            items = [p for p in items if query in p["name"].lower()]
+        page, meta = self.paginate(items, params)
+        return {"products": page, "meta": meta}
+
+    def get_product(self, product_id: Any) -> JSON:
+        return {"product": dict(self.get("products", product_id))}
