@@ -252,6 +252,19 @@ class SyncroApp(SyncroBase):
             if isinstance(screen, ShowsTicket) and screen.ticket_id == message.ticket_id:
                 screen.ticket_changed()
 
+    def report_error(self, error: BaseException, *, where: str) -> None:
+        from ..crash import summary, write_report
+        from .dialogs import ErrorDialog
+
+        log.error("%s failed: %s", where, summary(error))
+        directory = self.session.data_dir() / "crash-reports" if self.session is not None else None
+        report = write_report(error, directory, where=where) if directory is not None else None
+        self.push_screen(ErrorDialog("Something went wrong", (
+            f"{where} stopped on an unexpected error: {summary(error)}. Nothing typed is lost; what was being sent "
+            "is checked against Syncro before anything is sent again (u lists unfinished writes)."
+            + (f"\n\nA report without any key or data from memory is at {report}: send it to whoever looks after "
+               "syncro-tui." if report else ""))))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette (ctrl+p) offers the screen's actions, named for the selected ticket."""
         yield from super().get_system_commands(screen)

@@ -1,0 +1,1 @@
+"""The screens: they render state and call down (see ui.base for what they may use)."""
