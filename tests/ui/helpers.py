@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TypeVar
 
+from syncro_tui.api import Pacer
 from syncro_tui.config import Config
 from syncro_tui.demo import in_process_session, settle  # noqa: F401 - settle is re-exported for the tests
 from syncro_tui.simulator import DEMO_KEY, Simulator
@@ -18,9 +19,11 @@ S = TypeVar("S")
 
 def make_app(sim: Simulator, *, key: str = DEMO_KEY, user_id: int | None = 1843, config: Config | None = None,
              journal_path: Path | None = None, timeout: float = 20.0) -> SyncroApp:
+    # The pacer's clock stands still too: the status bar's "N/180 a min" is the calls made, never the time taken.
+    pacer = Pacer(180, headroom=0, burst=179, clock=lambda: 0.0)
     app = SyncroApp(in_process_session(sim, key=key, user_id=user_id, config=config, clock=lambda: FIXED_NOW,
-                                       journal_path=journal_path, retry_backoff=0.01, rate_limit_wait=0.01,
-                                       timeout=timeout))
+                                       pacer=pacer, journal_path=journal_path, retry_backoff=0.01,
+                                       rate_limit_wait=0.01, timeout=timeout))
     shown: list[str] = []
     notify = app.notify
 

@@ -244,20 +244,26 @@ def test_help_snapshot(snap_compare) -> None:
     assert snap_compare(make_app(make_simulator()), terminal_size=SIZE, run_before=run_before)
 
 
+def armed_refreshes(screen) -> list:
+    """The queue's automatic-refresh timers still to fire (running timers are those with a task)."""
+    return [t for t in screen._timers if t.name == "queue-auto-refresh" and t._task is not None]
+
+
 async def test_refreshing_by_hand_never_adds_a_second_automatic_cycle() -> None:
-    """Each refresh re-arms the one timer; pressing r must not start parallel refresh loops."""
+    """Each refresh re-arms the one timer; pressing r must not start parallel refresh loops (no clock involved)."""
     sim = make_simulator()
-    fast = QueueSettings.model_construct(refresh_seconds=0.25, page_size=100, filters=[])  # below the 15 s floor, for the test
-    app = make_app(sim, config=Config(queue=fast))
+    app = make_app(sim)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        assert len(armed_refreshes(app.screen)) == 1
         await pilot.press("r", "r", "r")
         await settle(pilot)
+        assert len(armed_refreshes(app.screen)) == 1
         sim.calls.clear()
-        await asyncio.sleep(1.3)
+        app.screen.auto_refresh()  # the timer firing
         await settle(pilot)
-        refreshes = sum(1 for call in sim.calls if call == ("GET", "list_tickets"))
-        assert 3 <= refreshes <= 6, refreshes  # one cycle: about 1.3 / 0.25; three parallel ones would be 15
+        assert sum(1 for call in sim.calls if call == ("GET", "list_tickets")) == 1
+        assert len(armed_refreshes(app.screen)) == 1
 
 
 async def test_the_mouse_moves_the_cursor_and_a_second_click_opens_the_ticket() -> None:
@@ -275,18 +281,20 @@ async def test_the_mouse_moves_the_cursor_and_a_second_click_opens_the_ticket() 
 
 async def test_auto_refresh_pauses_while_a_confirm_is_open() -> None:
     sim = make_simulator()
-    fast = QueueSettings.model_construct(refresh_seconds=0.2, page_size=100, filters=[])
-    app = make_app(sim, config=Config(queue=fast))
+    app = make_app(sim)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        queue = app.screen
         await close_selected(pilot)
         await wait_for_screen(pilot, ConfirmScreen)
         sim.calls.clear()
-        await asyncio.sleep(0.8)
+        queue.auto_refresh()  # the timer fires while the confirm is open: it only re-arms
         await pilot.pause()
         assert ("GET", "list_tickets") not in sim.calls
+        assert len(armed_refreshes(queue)) == 1
         await pilot.press("escape")
-        await asyncio.sleep(0.6)
+        await settle(pilot)
+        queue.auto_refresh()
         await settle(pilot)
         assert ("GET", "list_tickets") in sim.calls
 
