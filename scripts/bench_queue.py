@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the checkout: tests.ui.pilot drives the app
 NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 SIZE = (150, 40)
 ROWS = 5000
@@ -154,7 +155,8 @@ def touch(sim, ticket_ids: list[int], moment: datetime) -> None:
 async def in_app() -> dict[str, object]:
     from syncro_tui.api import Pacer
     from syncro_tui.config import Config, QueueSettings
-    from syncro_tui.demo import in_process_session, settle
+    from syncro_tui.demo import in_process_session
+    from tests.ui.pilot import settle
     from syncro_tui.simulator import Simulator
     from syncro_tui.ui.app import SyncroApp
 

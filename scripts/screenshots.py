@@ -8,10 +8,14 @@ Fixed clock, seed and size, so the pictures only change when the screens do.
 from __future__ import annotations
 
 import asyncio
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from syncro_tui.demo import in_process_session, settle
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout: tests.ui.pilot drives the app
+
+from syncro_tui.demo import in_process_session  # noqa: E402
+from tests.ui.pilot import settle  # noqa: E402
 from syncro_tui.simulator import Simulator
 from syncro_tui.ui.app import SyncroApp
 from syncro_tui.ui.confirm import ConfirmScreen

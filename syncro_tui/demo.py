@@ -1,7 +1,8 @@
-"""An app session on an in-process simulator: for screenshots, benchmarks and tests.
+"""Sessions on the built-in simulator: ``--demo`` on real loopback, and in process for tests and screenshots.
 
-No socket is opened: the client talks to the simulator through httpx's ASGI
-transport. (``syncro-tui --demo`` serves the simulator on real loopback instead.)
+In process, no socket is opened: the client talks to the simulator through
+httpx's ASGI transport. ``--demo`` (``LoopbackDemo``) serves it on a loopback
+port, as a real account would be reached.
 """
 
 from __future__ import annotations
@@ -19,33 +20,34 @@ from .session import Session
 from .simulator import API_PREFIX, DEMO_KEY, Simulator
 
 BASE_URL = "http://simulator" + API_PREFIX
+#: The demo key's owner: Dana Whitfield, user 1843.
+DEMO_USER = 1843
 
 
 def in_process_client(sim: Simulator, key: str = DEMO_KEY, **kwargs) -> SyncroClient:
     return SyncroClient(BASE_URL, key, transport=httpx.ASGITransport(sim), **kwargs)
 
 
-def in_process_session(sim: Simulator, *, key: str = DEMO_KEY, user_id: int | None = 1843, config: Config | None = None,
-                       clock: Callable[[], datetime] | None = None, pacer: Pacer | None = None,
-                       journal_path: Path | None = None, **client_kwargs) -> Session:
-    """A session on the in-process simulator; without ``journal_path`` the journal goes to a new temporary directory."""
-    client = in_process_client(sim, key, pacer=pacer or Pacer(180, headroom=0, burst=179), **client_kwargs)
+def demo_session(connect: Callable[[], SyncroClient], *, model_hosts: list[str], config: Config | None = None,
+                 user_id: int | None = DEMO_USER, journal_path: Path | None = None,
+                 clock: Callable[[], datetime] | None = None,
+                 model_transport: httpx.AsyncBaseTransport | None = None) -> Session:
+    """The one way a session on the simulator is made (``--demo``, tests, screenshots, benchmarks).
+
+    The demo's Syncro starts fresh each run, so its journal does too (a new temporary directory unless
+    ``journal_path``); the simulator also answers as the local model (Ollama's API), so drafting works.
+    """
     profile = Profile(tech_name="Dana Whitfield", user_id=user_id, base_url=BASE_URL)
     journal = journal_path or Path(tempfile.mkdtemp(prefix="syncro-tui-demo-")) / "journal.sqlite"
-    # The simulator is also the demo's local model (an Ollama-compatible endpoint).
-    return Session(connect=lambda: client, profile_name="dana", profile=profile, config=config or Config(),
-                   account_label="DEMO", demo=True, clock=clock, journal_path=journal,
-                   model_hosts=["http://simulator"], model_transport=httpx.ASGITransport(sim))
+    return Session(connect=connect, profile_name="dana", profile=profile, config=config or Config(),
+                   account_label="DEMO", demo=True, clock=clock, journal_path=journal, model_hosts=model_hosts,
+                   model_transport=model_transport)
 
 
-async def settle(pilot) -> None:
-    """With Textual's Pilot: wait until every background task (and what it started) has finished."""
-    app = pilot.app
-    for _ in range(100):
-        await pilot.pause()
-        if not any(w.is_running for w in app.workers):
-            await pilot.pause()
-            if not any(w.is_running for w in app.workers):
-                return
-        await app.workers.wait_for_complete()
-    raise RuntimeError("the app never settled")
+def in_process_session(sim: Simulator, *, key: str = DEMO_KEY, user_id: int | None = DEMO_USER,
+                       config: Config | None = None, clock: Callable[[], datetime] | None = None,
+                       pacer: Pacer | None = None, journal_path: Path | None = None, **client_kwargs) -> Session:
+    """A session on the in-process simulator (no socket: httpx's ASGI transport)."""
+    client = in_process_client(sim, key, pacer=pacer or Pacer(180, headroom=0, burst=179), **client_kwargs)
+    return demo_session(lambda: client, model_hosts=["http://simulator"], config=config, user_id=user_id,
+                        journal_path=journal_path, clock=clock, model_transport=httpx.ASGITransport(sim))

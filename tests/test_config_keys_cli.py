@@ -292,6 +292,13 @@ def test_bill_plan_json_prints_every_call_and_the_checklist_and_sends_nothing(co
         assert (out["billing"]["quantity"], out["billing"]["total"]) == ("0.75", "112.50")
         assert all(c["passed"] for c in out["checklist"]) and out["sent"] is False
 
+        # --at takes what the wizard's "Work ended" box takes, in the account's zone (America/Chicago)
+        at = args.index("--at") + 1
+        assert cli.main([*args[:at], "2026-11-20 16:30", *args[at + 1:]]) == 0
+        assert jsonlib.loads(capsys.readouterr().out)["calls"][1]["body"]["start_at"] == "2026-11-20T15:45:00-06:00"
+        assert cli.main([*args[:at], "soon", *args[at + 1:]]) == 2
+        assert "--at: When did the work end?" in capsys.readouterr().err
+
         assert cli.main([*args[:3], str(prepaid["number"]), "--minutes", "60", "--labor", "emergency", "--plan", "--json"]) == 0
         out = jsonlib.loads(capsys.readouterr().out)
         assert (out["billing"]["product_id"], out["billing"]["quantity"]) == (26118, "1.50")

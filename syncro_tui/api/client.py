@@ -88,8 +88,6 @@ class SyncroClient:
             self._auth_params["api_key"] = api_key
         self._http = httpx.AsyncClient(base_url=self.base_url, headers=headers, transport=transport,
                                        timeout=httpx.Timeout(timeout), follow_redirects=False)
-        #: Requests answered, by call name: read by tests and benchmarks.
-        self.request_count = 0
 
     def __repr__(self) -> str:
         return f"SyncroClient(base_url={self.base_url!r}, auth_mode={self.auth_mode!r}, key=***)"
@@ -151,8 +149,6 @@ class SyncroClient:
         except httpx.TransportError as exc:
             self._ambiguous(req, "connection", f"the connection broke ({redact(exc) or type(exc).__name__})")
             raise _Retryable(NetworkError(f"The connection to Syncro broke: {redact(exc)}", call=req.call)) from None
-        finally:
-            self.request_count += 1
         elapsed = (time.monotonic() - started) * 1000
         log.debug("%s %s -> %s in %.0f ms", req.method, req.path, response.status_code, elapsed)
         return self._handle(req, response)

@@ -27,6 +27,24 @@ def test_parse_when_reads_what_a_tech_types(text, expected):
     assert parse_when(text, now=NOW, tz=TZ) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("yesterday 10pm", datetime(2026, 11, 19, 22, 0, tzinfo=TZ)),
+    ("fri 9:00", datetime(2026, 11, 20, 9, 0, tzinfo=TZ)),  # work that ended: today is the last Friday
+    ("mon 14:30", datetime(2026, 11, 16, 14, 30, tzinfo=TZ)),  # the Monday before, not the next one
+    ("now", NOW),
+    ("2026-11-20T16:30-06:00", datetime(2026, 11, 20, 16, 30, tzinfo=TZ)),
+    ("2026-11-20T22:30Z", datetime(2026, 11, 20, 16, 30, tzinfo=TZ)),  # its own zone, shown in the account's
+])
+def test_parse_when_for_work_that_ended_reads_back_in_time(text, expected):
+    got = parse_when(text, now=NOW, tz=TZ, past=True)
+    assert got == expected and got.tzinfo == TZ
+
+
+def test_an_iso_time_without_a_zone_is_refused_not_guessed():
+    with pytest.raises(WhenProblem, match="no time zone"):
+        parse_when("2026-11-20T16:30", now=NOW, tz=TZ)
+
+
 @pytest.mark.parametrize("text", ["", "tomorrow", "10:00", "2026-11-31 10:00", "mon 25:00", "mon 13pm", "someday 10:00",
                                   "mon 9"])
 def test_parse_when_refuses_what_it_cannot_be_sure_of(text):

@@ -7,11 +7,12 @@ from typing import TypeVar
 
 from syncro_tui.api import Pacer
 from syncro_tui.config import Config
-from syncro_tui.demo import in_process_session, settle  # noqa: F401 - settle is re-exported for the tests
+from syncro_tui.demo import in_process_session
 from syncro_tui.simulator import DEMO_KEY, Simulator
 from syncro_tui.ui.app import SyncroApp
 
 from ..conftest import FIXED_NOW
+from .pilot import settle  # noqa: F401 - for the tests
 
 SIZE = (150, 40)
 S = TypeVar("S")

@@ -14,13 +14,14 @@ import sys
 
 import pytest
 
-from syncro_tui.demo import in_process_session, settle
+from syncro_tui.demo import in_process_session
 from syncro_tui.simulator import DEMO_KEY
 from syncro_tui.simulator.server import BackgroundSimulator
 from syncro_tui.ui.app import SyncroApp
 
 from ..conftest import FIXED_NOW, make_simulator
 from .helpers import SIZE
+from .pilot import settle
 
 START = """
 import asyncio, json, sys

@@ -1,0 +1,93 @@
+"""Opening the app (on an account, or ``--demo`` on the built-in simulator), and serving the simulator."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from .common import fail
+from .connect import account, client_for, pace
+
+if TYPE_CHECKING:
+    from ..api.client import SyncroClient
+    from ..session import Session
+    from ..simulator.server import BackgroundSimulator
+    from ..ui.app import SyncroApp
+
+
+def run_app(args: argparse.Namespace) -> int:
+    app, demo = make_app(args)
+    try:
+        app.run()
+    finally:
+        if demo is not None:
+            demo.stop()
+    return app.return_code or 0
+
+
+def make_app(args: argparse.Namespace) -> tuple[SyncroApp, LoopbackDemo | None]:
+    """The app, and with --demo the simulator it runs on (to stop when the app ends).
+
+    Imports only what the first frame needs. The app opens the session (``open_session``)
+    once that frame is on screen, then builds the client.
+    """
+    from ..ui.app import SyncroApp
+
+    demo = LoopbackDemo(args.seed) if args.demo else None
+    return SyncroApp(lambda: open_session(args, demo)), demo
+
+
+def open_session(args: argparse.Namespace, demo: LoopbackDemo | None) -> Session:
+    """The config, the profile and the pacer, or CannotConnect saying what is wrong (the key is read on connect)."""
+    from ..session import Session
+
+    if demo is not None:
+        from ..demo import demo_session
+
+        session = demo_session(demo.connect, model_hosts=[demo.origin])
+        pace(session.config, None)
+        return session
+    config, profile_name, profile = account(args)
+    pace(config, profile)
+    return Session(connect=lambda: client_for(profile_name, profile), profile_name=profile_name, profile=profile,
+                   config=config,
+                   account_label=profile.subdomain or (profile.api_base_url() or "").split("//")[-1].split("/")[0])
+
+
+def run_simulator(args: argparse.Namespace) -> int:
+    from ..simulator import Simulator
+    from ..simulator.server import serve_forever
+
+    simulator = Simulator(seed=args.seed, state_file=args.state, reset=args.reset,
+                          rate_limit=args.rate_limit or None, zero_price_rate=args.zero_price_rate)
+    try:
+        serve_forever(simulator, args.host, args.port, announce=lambda line: print(line, flush=True))
+    except OSError as exc:
+        return fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror}")
+    return 0
+
+
+class LoopbackDemo:
+    """``--demo``'s Syncro: the loopback port is taken at once; the simulator is seeded and served on connect."""
+
+    def __init__(self, seed: int) -> None:
+        import socket
+
+        self.seed = seed
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.origin = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.server: BackgroundSimulator | None = None
+
+    def connect(self) -> SyncroClient:
+        from ..api import SyncroClient
+        from ..simulator import DEMO_KEY, Simulator
+        from ..simulator.server import BackgroundSimulator
+
+        self.server = BackgroundSimulator(Simulator(seed=self.seed, zero_price_rate=0.1), sock=self.sock).start()
+        return SyncroClient(self.server.base_url, DEMO_KEY)
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+        else:
+            self.sock.close()

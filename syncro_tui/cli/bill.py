@@ -1,0 +1,115 @@
+"""``bill NUMBER --plan``: the billing run's calls and checklist, printed (the command line never sends)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+from ..domain.billing import Check, Situation, TimePlan
+from ..domain.comment import Visibility
+from ..domain.plan import Plan, condition_text
+from .common import exit_for, fail, text_or_none
+from .connect import connect
+
+
+def run_bill(args: argparse.Namespace) -> int:
+    """``bill NUMBER --minutes M --labor TYPE --plan [--json]``: the billing run's calls and checklist, nothing sent."""
+    import json
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from ..api import SyncroError
+    from ..domain import billing
+    from ..domain.billing_form import parse_ended
+    from ..domain.comment import CommentDraft
+    from ..domain.plan import bill_time
+    from ..domain.when import WhenProblem
+    from ..reads import UnknownTicket, read_situation
+
+    if not args.plan:
+        return fail("the command line only plans a billing run (add --plan); send it from the app, where each call "
+                    "is confirmed")
+    try:
+        minutes = billing.parse_minutes(args.minutes, long_confirmed=args.long)
+    except billing.LongWork as exc:
+        return fail(f"{exc} Add --long if it is.")
+    except billing.MinutesProblem as exc:
+        return fail(str(exc))
+    try:
+        number = int(args.number.lstrip("#"))
+    except ValueError:
+        return fail(f"{args.number!r} is not a ticket number")
+    connection = connect(args)
+    if isinstance(connection, int):
+        return connection
+    client, config = connection
+    rates = config.rate_table()
+
+    async def read() -> tuple[billing.Situation, str | None]:
+        async with client:
+            situation, settings = await asyncio.gather(read_situation(client, number=number),
+                                                       client.account_settings())
+            return situation, settings.time_zone
+
+    try:
+        situation, zone = asyncio.run(read())
+    except UnknownTicket as exc:
+        return fail(str(exc))
+    except SyncroError as exc:
+        return fail(f"could not read the ticket and customer: {exc}", exit_for(exc))
+    try:
+        tz = ZoneInfo(zone or "UTC")
+    except ZoneInfoNotFoundError:
+        tz = ZoneInfo("UTC")
+    now = datetime.now(UTC)
+    try:  # the same words the wizard's "Work ended" box takes, in the account's zone
+        ended = parse_ended(args.at, now=now, tz=tz) if args.at else now
+    except WhenProblem as exc:
+        return fail(f"--at: {exc}")
+    time = billing.plan_time(minutes, args.labor, ended_at=ended, prepay_hours=situation.prepaid, rates=rates)
+    late = billing.ended_warnings(ended, ticket_created=situation.ticket.created_at, now=now)
+    comment = CommentDraft(args.subject, args.comment, Visibility(args.visibility)) if args.comment else None
+    plan = bill_time(situation.ticket, time, comment=comment, description=args.description or situation.ticket.subject,
+                     pending=situation.pending, rates=rates, invoices=situation.invoices)
+    checks = billing.checklist(time, rates, comment_body=comment.body if comment else "",
+                               customer_visible=bool(comment and comment.visibility.customer_visible))
+    out = plan_json(situation, time, plan, checks, minutes=minutes, warnings=[*situation.warnings, *late])
+    if args.json:
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        print(plan.title)
+        for line in (*situation.warnings, *late, *time.reasons, *plan.notes):
+            print(f"  {line}")
+        for call in out["calls"]:
+            print(f"{call['step']}. {call['method']} {call['path']}" + (f"  ({call['only_if']})" if "only_if" in call else ""))
+            for key in ("body", "expect"):
+                if key in call:
+                    print(f"   {key}: {json.dumps(call[key], ensure_ascii=False)}")
+        for c in checks:
+            print(f"[{'pass' if c.passed else 'FAIL'}] {c.name}: {c.reason}")
+        print("Nothing was sent.")
+    return 0 if all(c.passed for c in checks) else 1
+
+
+def plan_json(situation: Situation, time: TimePlan, plan: Plan, checks: list[Check], *, minutes: int,
+              warnings: list[str]) -> dict[str, Any]:
+    """The plan as ``--json`` prints it: the ticket, the warnings, the time, every call in order, the checklist."""
+    return {
+        "ticket": {"id": situation.ticket.id, "number": situation.ticket.number, "subject": situation.ticket.subject,
+                   "customer": situation.ticket.customer_business_then_name,
+                   "prepay_hours": str(situation.prepaid) if situation.prepaid is not None else None},
+        "warnings": warnings,
+        "billing": {"labor_type": time.labor_type.value, "minutes": minutes, "product_id": time.rate.product_id,
+                    "product": time.rate.name, "quantity": str(time.quantity), "price_retail": str(time.price),
+                    "total": str(time.total), "start_at": time.start_at.isoformat(), "end_at": time.end_at.isoformat(),
+                    "billable": time.billable, "invoiced": time.invoice,
+                    "prepaid_before": text_or_none(time.prepaid_before), "prepaid_after": text_or_none(time.prepaid_after),
+                    "reasons": list(time.reasons)},
+        "title": plan.title,
+        "notes": list(plan.notes),
+        "calls": [{"step": n, **req.preview(), **({"only_if": condition_text(req.only_if)} if req.only_if else {})}
+                  for n, req in enumerate(plan.steps, start=1)],
+        "checklist": [{"check": c.name, "passed": c.passed, "reason": c.reason} for c in checks],
+        "sent": False,
+    }
