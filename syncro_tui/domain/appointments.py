@@ -9,16 +9,17 @@ a day off is worse than one that fails.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, timedelta
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from ..api import requests as rq
-from ..api.models import Appointment
+from ..api.models import Appointment, BusinessHours
 from .plan import Plan
-from .when import Booking, describe, describe_span, involves
+from .when import (DEFAULT_LENGTH, Booking, WhenProblem, booking, clashes, describe, describe_span, involves,
+                   outside_hours)
 
 
 class Span(StrEnum):
@@ -62,6 +63,39 @@ def in_scope(appointments: Iterable[Appointment], scope: Scope, *, user_id: int 
             continue
         out.append(appt)
     return sorted(out, key=lambda a: (a.start_at, a.id))
+
+
+@dataclass
+class MoveReview:
+    """The move dialog's boxes checked: the new slot (or why there is none), and its warnings (never refusals)."""
+
+    slot: Booking | None = None
+    problem: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def length_of(appt: Appointment) -> timedelta:
+    """How long the appointment is (a moved one keeps its length unless the tech gives an end)."""
+    return (appt.end_at - appt.start_at) if appt.end_at else DEFAULT_LENGTH
+
+
+def review_move(appt: Appointment, start: str, end: str, *, now: datetime, tz: ZoneInfo,
+                hours: Sequence[BusinessHours], owner_day: Iterable[Appointment]) -> MoveReview:
+    """The new start and end as typed: outside business hours, in the past, or clashing with the owner's day."""
+    try:
+        slot = booking(start, end, now=now, tz=tz, length=length_of(appt))
+    except WhenProblem as exc:
+        return MoveReview(problem=str(exc))
+    if slot.start == appt.start_at and slot.end == appt.end_at:
+        return MoveReview(slot=slot, problem="That is the time it already has.")
+    late = outside_hours(slot, hours, tz)
+    warnings = [late] if late else []
+    if slot.start < now:
+        warnings.append("That is in the past.")
+    for other in clashes(slot, owner_day, ignore=appt.id):
+        warnings.append(f"The owner is busy then: {describe_span(other.start_at, other.end_at, tz)} "
+                        f"{other.summary or ''}")
+    return MoveReview(slot=slot, warnings=warnings)
 
 
 def move(appt: Appointment, slot: Booking, *, tz: ZoneInfo, owner: str) -> Plan:

@@ -23,9 +23,8 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from ..api import SyncroError
 from ..api.models import Appointment
-from ..domain.appointments import Scope, Span, days, in_scope, landed_wrong, move
-from ..domain.when import (TIME_HELP, Booking, WhenProblem, booking, clashes, describe_span, length_text,
-                           outside_hours, typed)
+from ..domain.appointments import MoveReview, Scope, Span, days, in_scope, landed_wrong, length_of, move, review_move
+from ..domain.when import TIME_HELP, Booking, describe_span, length_text, typed
 from .base import SyncroBase
 from .dialogs import CustomerSearchScreen, ErrorDialog
 from .text import literal
@@ -213,7 +212,7 @@ class MoveScreen(ReportsFailures, ModalScreen[tuple[Booking, list[str]] | None])
 
     @property
     def length(self) -> timedelta:
-        return (self.appt.end_at - self.appt.start_at) if self.appt.end_at else timedelta(minutes=90)
+        return length_of(self.appt)
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -250,38 +249,27 @@ class MoveScreen(ReportsFailures, ModalScreen[tuple[Booking, list[str]] | None])
     def submitted(self) -> None:
         self.action_done()
 
-    def update_note(self) -> None:
+    def review(self) -> MoveReview:
         app = self.app
-        tz = app.account.time_zone
+        return review_move(self.appt, self.query_one("#move-start", Input).value,
+                           self.query_one("#move-end", Input).value, now=app.session.now(),
+                           tz=app.account.time_zone, hours=app.account.business_hours, owner_day=self.owner_day)
+
+    def update_note(self) -> None:
+        tz = self.app.account.time_zone
+        checked = self.review()
+        self.slot = checked.slot
         note = Text()
-        try:
-            self.slot = booking(self.query_one("#move-start", Input).value, self.query_one("#move-end", Input).value,
-                                now=app.session.now(), tz=tz, length=self.length)
-        except WhenProblem as exc:
-            self.slot = None
-            note.append(str(exc), style="bold red")
+        if checked.slot is None:
+            note.append(checked.problem or "", style="bold red")
         else:
             note.append("New:   ", style="dim")
-            note.append(describe_span(self.slot.start, self.slot.end, tz), style="bold")
-            for warning in self.warnings():
+            note.append(describe_span(checked.slot.start, checked.slot.end, tz), style="bold")
+            for warning in checked.warnings:
                 note.append("\n⚠ ", style="yellow")
                 note.append_text(literal(warning, "yellow"))
             self.load_day()
         self.query_one("#move-note", Static).update(note)
-
-    def warnings(self) -> list[str]:
-        app = self.app
-        if self.slot is None:
-            return []
-        account = app.account.settings
-        late = outside_hours(self.slot, account.business_hours if account else (), app.account.time_zone)
-        out = [late] if late else []
-        if self.slot.start < app.session.now():
-            out.append("That is in the past.")
-        for other in clashes(self.slot, self.owner_day, ignore=self.appt.id):
-            out.append(f"The owner is busy then: {describe_span(other.start_at, other.end_at, app.account.time_zone)} "
-                       f"{other.summary or ''}")
-        return out
 
     @work(exclusive=True, group="move-day", exit_on_error=False)
     async def load_day(self) -> None:
@@ -299,13 +287,14 @@ class MoveScreen(ReportsFailures, ModalScreen[tuple[Booking, list[str]] | None])
         self.update_note()
 
     def action_done(self) -> None:
-        if self.slot is None:
+        checked = self.review()
+        if checked.slot is None:
             self.notify("Write the new start as " + TIME_HELP + ".", severity="error", timeout=6)
             return
-        if self.slot.start == self.appt.start_at and self.slot.end == self.appt.end_at:
-            self.notify("That is the time it already has.", severity="warning", timeout=4)
+        if checked.problem:
+            self.notify(checked.problem, severity="warning", timeout=4)
             return
-        self.dismiss((self.slot, self.warnings()))
+        self.dismiss((checked.slot, checked.warnings))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -53,3 +53,27 @@ def test_the_answer_is_checked_against_the_time_intended():
     an_hour_off = appt(1, start=START + timedelta(hours=1))
     message = landed_wrong(an_hour_off, slot, TZ)
     assert "Mon 2026-11-23 11:00 CST" in message and "not at Mon 2026-11-23 10:00 CST" in message
+
+
+def test_the_move_dialogs_boxes_become_a_slot_with_its_warnings() -> None:
+    from syncro_tui.api.models import BusinessHours
+    from syncro_tui.domain.appointments import review_move
+
+    hours = [BusinessHours(day=d, start="08:00", end="17:00", closed=d in ("Saturday", "Sunday"))
+             for d in ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")]
+    mine = appt(1)
+    now = START - timedelta(days=1)
+    kept = review_move(mine, "2026-11-25 13:00", "", now=now, tz=TZ, hours=hours, owner_day=[])
+    assert kept.slot is not None and kept.slot.end - kept.slot.start == mine.end_at - mine.start_at
+    assert kept.warnings == [] and kept.problem is None
+    busy = appt(2, start=datetime(2026, 11, 25, 13, 30, tzinfo=TZ), summary="Other visit")
+    late = review_move(mine, "2026-11-25 17:30", "18:00", now=now, tz=TZ, hours=hours, owner_day=[busy])
+    assert late.warnings == ["Outside business hours: Wednesday is 08:00 to 17:00."]
+    clash = review_move(mine, "2026-11-25 13:00", "", now=now, tz=TZ, hours=hours, owner_day=[busy])
+    assert clash.warnings and clash.warnings[0].startswith("The owner is busy then: Wed 2026-11-25 13:30")
+    past = review_move(mine, "2026-11-20 09:00", "", now=START + timedelta(days=1), tz=TZ, hours=hours, owner_day=[])
+    assert "That is in the past." in past.warnings
+    assert review_move(mine, "someday", "", now=now, tz=TZ, hours=hours, owner_day=[]).problem
+    same = review_move(mine, f"{mine.start_at.astimezone(TZ):%Y-%m-%d %H:%M}", "", now=now, tz=TZ, hours=hours,
+                       owner_day=[])
+    assert same.problem == "That is the time it already has."
