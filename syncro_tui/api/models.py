@@ -307,7 +307,7 @@ class Invoice(Model):
 
     Live accounts list invoices with only id, number, total, status, created_at
     and customer_id: no subtotal, no ticket_id, no lines. So ``ticket_id`` is
-    only trusted from ``GET /invoices/{id}`` (``writes/lookups.invoices_for``).
+    only trusted from ``GET /invoices/{id}`` (``SyncroClient.invoices_for_ticket``).
     """
 
     id: int
