@@ -11,16 +11,7 @@ from __future__ import annotations
 
 from .account import AccountCalls
 from .appointments import AppointmentCalls
-from .base import (
-    ADDRESS_ID_BASE,
-    JSON,
-    NOT_CLOSED_EXCLUDES,
-    PERMISSION_MESSAGE,
-    SimError,
-    decimal_string,
-    money,
-    stamp,
-)
+from .base import ADDRESS_ID_BASE, JSON, NOT_CLOSED_EXCLUDES, PERMISSION_MESSAGE, SimError, decimal_string, money, stamp
 from .comments import CommentCalls
 from .customers import CustomerCalls
 from .invoices import InvoiceCalls

@@ -1,4 +1,7 @@
-"""Who a key belongs to, the techs, and the account's settings. One method per Syncro call, answering in Syncro's shape; quirks marked ``[quirk]``."""
+"""Who a key belongs to, the techs, and the account's settings.
+
+One method per Syncro call, answering in Syncro's shape; quirks are marked ``[quirk]``.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Appointments and their types. One method per Syncro call, answering in Syncro's shape; quirks marked ``[quirk]``."""
+"""Appointments and their types.
+
+One method per Syncro call, answering in Syncro's shape; quirks are marked ``[quirk]``.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from .base import (
-    JSON,
-    SimError,
-    StoreBase,
-    as_bool,
-    as_int,
-    decimal_string,
-    not_found,
-    parse_time,
-    stamp,
-    to_decimal,
-)
+from .base import JSON, SimError, StoreBase, as_bool, as_int, decimal_string, not_found, parse_time, stamp, to_decimal
 
 
 class AppointmentCalls(StoreBase):

@@ -1,4 +1,7 @@
-"""Comments on a ticket. One method per Syncro call, answering in Syncro's shape; quirks marked ``[quirk]``."""
+"""Comments on a ticket.
+
+One method per Syncro call, answering in Syncro's shape; quirks are marked ``[quirk]``.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Customers, their contacts and assets. One method per Syncro call, answering in Syncro's shape; quirks marked ``[quirk]``."""
+"""Customers, their contacts and assets.
+
+One method per Syncro call, answering in Syncro's shape; quirks are marked ``[quirk]``.
+"""
 
 from __future__ import annotations
 

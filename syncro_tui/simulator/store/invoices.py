@@ -1,4 +1,7 @@
-"""Invoices made from a ticket's lines. One method per Syncro call, answering in Syncro's shape; quirks marked ``[quirk]``."""
+"""Invoices made from a ticket's lines.
+
+One method per Syncro call, answering in Syncro's shape; quirks are marked ``[quirk]``.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +10,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from .base import (
-    JSON,
-    SimError,
-    StoreBase,
-    as_bool,
-    as_int,
-    decimal_string,
-    not_found,
-    stamp,
-    to_decimal,
-)
+from .base import JSON, SimError, StoreBase, as_bool, as_int, decimal_string, not_found, stamp, to_decimal
 
 
 class InvoiceCalls(StoreBase):

@@ -1,21 +1,14 @@
-"""Line items on a ticket. One method per Syncro call, answering in Syncro's shape; quirks marked ``[quirk]``."""
+"""Line items on a ticket.
+
+One method per Syncro call, answering in Syncro's shape; quirks are marked ``[quirk]``.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from .base import (
-    JSON,
-    SimError,
-    StoreBase,
-    as_bool,
-    as_int,
-    decimal_string,
-    money,
-    not_found,
-    to_decimal,
-)
+from .base import JSON, SimError, StoreBase, as_bool, as_int, decimal_string, money, not_found, to_decimal
 
 
 class LineItemCalls(StoreBase):

@@ -1,4 +1,7 @@
-"""The product catalogue. One method per Syncro call, answering in Syncro's shape; quirks marked ``[quirk]``."""
+"""The product catalogue.
+
+One method per Syncro call, answering in Syncro's shape; quirks are marked ``[quirk]``.
+"""
 
 from __future__ import annotations
 

@@ -1,20 +1,14 @@
-"""Tickets: lists, detail, create, update, delete. One method per Syncro call, answering in Syncro's shape; quirks marked ``[quirk]``."""
+"""Tickets: lists, detail, create, update, delete.
+
+One method per Syncro call, answering in Syncro's shape; quirks are marked ``[quirk]``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from .base import (
-    JSON,
-    NOT_CLOSED_EXCLUDES,
-    SimError,
-    StoreBase,
-    as_bool,
-    as_int,
-    not_found,
-    parse_time,
-)
+from .base import JSON, NOT_CLOSED_EXCLUDES, SimError, StoreBase, as_bool, as_int, not_found, parse_time
 
 
 class TicketCalls(StoreBase):

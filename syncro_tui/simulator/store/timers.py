@@ -1,4 +1,7 @@
-"""Timers on a ticket, and charging them (which makes the line). One method per Syncro call, answering in Syncro's shape; quirks marked ``[quirk]``."""
+"""Timers on a ticket, and charging them (which makes the line).
+
+One method per Syncro call, answering in Syncro's shape; quirks are marked ``[quirk]``.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +11,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from .base import (
-    JSON,
-    SimError,
-    StoreBase,
-    as_bool,
-    as_int,
-    decimal_string,
-    not_found,
-    parse_time,
-    stamp,
-    to_decimal,
-)
+from .base import JSON, SimError, StoreBase, as_bool, as_int, decimal_string, not_found, parse_time, stamp, to_decimal
 
 
 class TimerCalls(StoreBase):
