@@ -84,7 +84,12 @@ def parse_ended(text: str, *, now: datetime, tz: ZoneInfo) -> datetime:
     try:
         ended = parse_when(text, now=now, tz=tz, past=True)
     except WhenProblem as exc:
-        raise WhenProblem(f"When did the work end? {exc} Write {PAST_HELP}.") from None
+        said = str(exc)
+        if said.startswith("Write a day and a time"):
+            said = f"Write {PAST_HELP}."
+        elif "write" not in said.lower():  # say how, once
+            said = f"{said} Write {PAST_HELP}."
+        raise WhenProblem(f"When did the work end? {said}") from None
     if ended > now + FUTURE_SLACK:
         raise WhenProblem("That is in the future: bill work that has ended.")
     return ended

@@ -37,20 +37,23 @@ class OnScreen:
         self.app.notify(message, title=title, severity=severity, timeout=timeout)
 
 
-def recovery(app: SyncroBase) -> Recovery | None:
-    """The write path with the tech in the loop, or None (and the tech told why) when writes are refused."""
+def writes_allowed(app: SyncroBase) -> bool:
+    """Whether a write may be sent now; when not, the tech is told why (no journal, another tech's key)."""
     if app.writes is None:
         app.notify(app.writes_off or "Writes are off.", title="Nothing was sent", severity="error", timeout=20)
-        return None
+        return False
     problem = app.attribution_problem()
     if problem:
         app.notify(problem, title="Write refused", severity="error", timeout=20)
+        return False
+    return True
+
+
+def recovery(app: SyncroBase) -> Recovery | None:
+    """The write path with the tech in the loop, or None when writes are refused (the tech is told why)."""
+    if not writes_allowed(app) or app.writes is None:
         return None
     return Recovery(app.writes, OnScreen(app), owner=app.account.owner_label)
-
-
-def writes_allowed(app: SyncroBase) -> bool:
-    return recovery(app) is not None
 
 
 async def confirm_and_send(app: SyncroBase, plan: Plan, *, notes: Sequence[str] = (),
