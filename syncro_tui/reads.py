@@ -10,13 +10,14 @@ the same functions over their own client. Writes and their read-backs live in
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from .api import requests as rq
 from .api.errors import NotFound, SyncroError
-from .api.models import (AccountSettings, Appointment, Asset, Customer, Invoice, Listing, Me, Product, Ticket,
+from .api.models import (AccountSettings, Appointment, Asset, Customer, Invoice, Listing, Me, Page, Product, Ticket,
                          TicketSettings, TicketSummary, User)
 from .domain.billing import Situation
 from .domain.when import involves
@@ -92,8 +93,9 @@ class Reads:
         return await self.client.users()
 
     # ------------------------------------------------------------ tickets
-    async def open_tickets(self, *, per_page: int) -> Listing[TicketSummary]:
-        return await self.client.all_tickets(status="Not Closed", per_page=per_page)
+    def open_ticket_pages(self, *, per_page: int) -> AsyncIterator[Page[TicketSummary]]:
+        """The open tickets page by page, each as it arrives (the queue shows rows before the last page)."""
+        return self.client.pages(lambda page: rq.list_tickets(status="Not Closed", per_page=per_page, page=page))
 
     async def changed_tickets(self, since: datetime) -> Listing[TicketSummary]:
         """Every ticket updated since ``since`` (one request when nothing was)."""

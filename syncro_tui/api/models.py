@@ -380,6 +380,8 @@ class AccountSettings(Model):
 class Meta(Model):
     total_pages: int = 1
     page: int = 1
+    #: How many there are in all (Syncro says so on most lists).
+    total_entries: int | None = None
 
 
 T = TypeVar("T")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -58,18 +58,16 @@ class Queue:
     def is_open(self, ticket: TicketSummary) -> bool:
         return ticket.status not in self.closed_statuses
 
-    def replace(self, tickets: Iterable[TicketSummary]) -> None:
-        """A full load."""
-        self.tickets = {t.id: t for t in tickets if self.is_open(t)}
-        self._ordered = None
-        self.watermark = max((t.updated_at for t in self.tickets.values()), default=self.watermark)
+    def merge(self, delta: Iterable[TicketSummary], *, advance: bool = True) -> Changes:
+        """Apply tickets changed since the watermark (any status): closed ones leave the queue.
 
-    def merge(self, delta: Iterable[TicketSummary]) -> Changes:
-        """Apply tickets changed since the watermark (any status): closed ones leave the queue."""
+        A page of a full load merges with ``advance=False``: the watermark moves only once every
+        page is in (``loaded``), or a load cut short would make the next refresh skip the rest.
+        """
         changes = Changes()
         self._ordered = None
         for ticket in delta:
-            if self.watermark is None or ticket.updated_at > self.watermark:
+            if advance and (self.watermark is None or ticket.updated_at > self.watermark):
                 self.watermark = ticket.updated_at
             known = self.tickets.get(ticket.id)
             if not self.is_open(ticket):
@@ -86,8 +84,41 @@ class Queue:
             self.tickets[ticket.id] = ticket
         return changes
 
+    def loaded(self, seen: set[int]) -> Changes:
+        """A full load is in: the tickets it did not list have left the queue; the watermark moves on."""
+        gone = [ticket_id for ticket_id in self.tickets if ticket_id not in seen]
+        for ticket_id in gone:
+            del self.tickets[ticket_id]
+        self._ordered = None
+        self.watermark = max((t.updated_at for t in self.tickets.values()), default=self.watermark)
+        return Changes(removed=gone)
+
     def ordered(self) -> list[TicketSummary]:
         """Most urgent first, then most recently updated (kept until the tickets change)."""
         if self._ordered is None:
             self._ordered = sorted(self.tickets.values(), key=sort_key)
         return self._ordered
+
+
+def insert_in_order(rows: Sequence[int], arrivals: Sequence[TicketSummary],
+                    tickets: Mapping[int, TicketSummary]) -> list[int]:
+    """Rows keep their places; each arrival goes before the first row that sorts after it. One pass.
+
+    ``arrivals`` must be in queue order (``sort_key``). The first row after an arrival can only move
+    later for a later arrival, so one walk over the rows places them all: N + k, not N × k.
+    """
+    out: list[int] = []
+    pending = iter(arrivals)
+    arrival = next(pending, None)
+    for ticket_id in rows:
+        shown = tickets.get(ticket_id)
+        if shown is not None:
+            key = sort_key(shown)
+            while arrival is not None and key > sort_key(arrival):
+                out.append(arrival.id)
+                arrival = next(pending, None)
+        out.append(ticket_id)
+    while arrival is not None:
+        out.append(arrival.id)
+        arrival = next(pending, None)
+    return out

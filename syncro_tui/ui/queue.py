@@ -19,7 +19,7 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 
 from ..api import AuthError, SyncroError
-from ..domain.queue import Changes, Queue, age, sort_key
+from ..domain.queue import Changes, Queue, age, insert_in_order, sort_key
 from ..domain.sections import (Needle, Section, Source, builtin_sections, customer_section, haystack, query_section,
                                saved_filter, saved_search)
 from .messages import OpenActivity, OpenAppointments, OpenBilling, OpenNewTicket, OpenTicket, OpenUnfinished
@@ -28,7 +28,7 @@ from .ticket_table import TicketTable
 from .widgets import AttributionBanner, ReportsFailures, StatusBar
 
 if TYPE_CHECKING:
-    from ..api.models import Appointment, TicketSummary
+    from ..api.models import Appointment, Page, TicketSummary
     from ..session import Session
 
 COLUMNS = (("seen", " ", 1), ("number", "#", 7), ("status", "Status", 19), ("priority", "Priority", 9),
@@ -74,6 +74,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
         self.connection_note = "connecting"
         #: Tickets of the last full load that Syncro sent in a shape the app cannot read (each is logged).
         self.unreadable_count = 0
+        #: "loading 1,200 of 5,000" while a full load's pages arrive, in the sections bar.
+        self.progress = ""
         self.sections: list[Section] = []
         self.section: Section | None = None
         self.needle = Needle()
@@ -143,6 +145,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
         if self.needle:
             bar.append("  filter: ", style="dim")
             bar.append(clean(self.needle.text), style="bold")
+        if self.progress:
+            bar.append(f"  {self.progress}", style="italic")
         self.query_one("#sections", Static).update(bar)
 
     def action_section(self, index: int) -> None:
@@ -199,30 +203,43 @@ class QueueScreen(ReportsFailures, Screen[None]):
 
     @work(exclusive=True, group="queue-refresh", exit_on_error=False)
     async def load(self) -> None:
-        """Full load of the open tickets."""
+        """Full load of the open tickets, shown page by page as they arrive, in the queue's order."""
         table = self.query_one(TicketTable)
-        table.loading = not self.queue.tickets
+        first = not self.queue.tickets  # nothing on screen yet: rows are not marked as changed
+        table.loading = first
+        self.queue.closed_statuses = self.closed_statuses()
+        seen: set[int] = set()
+        skipped = 0
         try:
-            tickets = await self.app.reads.open_tickets(per_page=self.app.session.config.queue.page_size)
+            async for page in self.app.reads.open_ticket_pages(per_page=self.app.session.config.queue.page_size):
+                table.loading = False
+                seen.update(t.id for t in page.items)
+                skipped += page.skipped
+                changes = self.queue.merge(page.items, advance=False)
+                self.progress = loading_progress(len(seen) + skipped, page)
+                if changes:
+                    self.apply(changes, mark=not first)
+                else:
+                    self.show_sections()
         except AuthError as exc:  # e.g. a key without the ticket permissions
             self.app.fatal(str(exc))
             return
-        except SyncroError as exc:
+        except SyncroError as exc:  # the rows so far stay; the next refresh loads again from the start
             self.set_connection(False, str(exc))
             self.schedule_refresh()
             return
         finally:
             table.loading = False
-        self.queue = Queue(closed_statuses=self.closed_statuses())
-        self.queue.replace(tickets)
-        self.unreadable_count = tickets.skipped
-        if tickets.skipped:
-            self.notify(f"{unreadable(tickets.skipped)}: Syncro sent {'it' if tickets.skipped == 1 else 'them'} in a "
+            self.progress = ""
+        gone = self.queue.loaded(seen)
+        if gone:
+            self.apply(gone)
+        self.unreadable_count = skipped
+        if skipped:
+            self.notify(f"{unreadable(skipped)}: Syncro sent {'it' if skipped == 1 else 'them'} in a "
                         f"shape the app does not know, so the queue leaves them out ({self.where_logged()} says which).",
                         title="Syncro", severity="warning", timeout=10)
         self.show_sections()
-        if self.on_queue():
-            self.rebuild()
         self.mark_refreshed()
         self.schedule_refresh()
 
@@ -331,36 +348,36 @@ class QueueScreen(ReportsFailures, Screen[None]):
         self.query_one(TicketTable).set_rows([(str(t.id), self.cells(t)) for t in self.rows()])
         self.show_sections()
 
-    def apply(self, changes: Changes) -> None:
-        """Update rows in place: the table is never cleared, the cursor stays on its ticket."""
+    def apply(self, changes: Changes, *, mark: bool = True) -> None:
+        """Update rows in place, all of a refresh in one go: the table is never cleared, the cursor stays on its
+        ticket, existing rows keep their places and arrivals take theirs in the queue's order.
+
+        ``mark``: changed rows carry the ● until looked at (not on the first load, when every row is new).
+        """
         selected = self.selected_key()
-        for ticket in (*changes.updated, *changes.added):
-            if str(ticket.id) != selected:  # the row under the cursor is being looked at
-                self.unseen.add(ticket.id)
-        for ticket_id in changes.removed:
-            self.unseen.discard(ticket_id)
+        if mark:
+            self.unseen.update(t.id for t in (*changes.updated, *changes.added) if str(t.id) != selected)
+        self.unseen.difference_update(changes.removed)
         if not self.on_queue():
             self.show_sections()
             return
         table = self.query_one(TicketTable)
-        for ticket_id in changes.removed:
-            table.remove_row(str(ticket_id))
+        drop = {str(ticket_id) for ticket_id in changes.removed}
+        fresh: dict[str, list[Text]] = {}
         arrivals = []
         for ticket in (*changes.updated, *changes.added):
             key = str(ticket.id)
-            shown = table.index_of(key) is not None
             if not self.visible(ticket):
-                table.remove_row(key)
-            elif shown:
-                table.update_row(key, self.cells(ticket))
+                drop.add(key)
+            elif table.index_of(key) is not None:
+                fresh[key] = self.cells(ticket)
             else:
                 arrivals.append(ticket)
-        for ticket in sorted(arrivals, key=sort_key):
-            # A new row takes its place in the queue's order; existing rows keep theirs.
-            place = next((i for i, key in enumerate(table.keys)
-                          if (other := self.queue.tickets.get(int(key))) is not None and sort_key(other) > sort_key(ticket)),
-                         table.row_count)
-            table.insert_row(place, str(ticket.id), self.cells(ticket))
+        arrivals.sort(key=sort_key)
+        kept = [int(key) for key in table.keys if key not in drop]
+        order = insert_in_order(kept, arrivals, self.queue.tickets)
+        fresh.update((str(t.id), self.cells(t)) for t in arrivals)
+        table.reorder([str(ticket_id) for ticket_id in order], fresh)
         self.show_sections()
 
     def show_appointments(self) -> None:
@@ -538,6 +555,14 @@ class QueueScreen(ReportsFailures, Screen[None]):
 
     def action_cursor_up(self) -> None:
         self.query_one(ContentSwitcher).visible_content.action_cursor_up()  # type: ignore[union-attr]
+
+
+def loading_progress(loaded: int, page: Page[TicketSummary]) -> str:
+    """ "loading 1,200 of 5,000" while a full load's pages arrive (Syncro's count when it gives one)."""
+    if page.meta.page >= page.meta.total_pages:
+        return ""
+    total = page.meta.total_entries
+    return f"loading {loaded:,} of {total:,}" if total else f"loading {loaded:,} (page {page.meta.page} of {page.meta.total_pages})"
 
 
 def unreadable(count: int, what: str = "ticket") -> str:

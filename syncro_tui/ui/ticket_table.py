@@ -12,7 +12,7 @@ rows are replaced, inserted or removed.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -102,6 +102,16 @@ class TicketTable(ScrollView, can_focus=True):
         keep = self.cursor_key
         self.keys = [key for key, _ in rows]
         self.cells = dict(rows)
+        self._changed(keep)
+
+    def reorder(self, keys: list[str], cells: Mapping[str, Sequence[Text]]) -> None:
+        """The rows now in this order, with ``cells`` for the rows new or changed: one index rebuild, one redraw."""
+        keep = self.cursor_key
+        wanted = set(keys)
+        for gone in [key for key in self.cells if key not in wanted]:
+            del self.cells[gone]
+        self.cells.update(cells)
+        self.keys = keys
         self._changed(keep)
 
     def update_row(self, key: str, cells: Sequence[Text]) -> None:

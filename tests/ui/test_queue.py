@@ -345,3 +345,38 @@ async def test_a_ticket_syncro_sends_in_an_odd_shape_costs_only_itself(tmp_path)
         assert str(tmp_path / "syncro-tui.log") in notices(app)
     log = (tmp_path / "syncro-tui.log").read_text()
     assert f"(id {odd['id']}): created_at" in log  # which one, and what was wrong with it
+
+
+async def test_rows_come_page_by_page_and_a_load_cut_short_keeps_them_and_starts_again() -> None:
+    """Pages of 25: the first page's rows are on screen, in order, although the second cannot be read."""
+    sim = make_simulator()
+    small = QueueSettings(page_size=25)
+    sim.add_fault(kind="500", route="list_tickets", skip=1, times=3)  # page 2, and both of its retries
+    app = make_app(sim, config=Config(queue=small))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        shown = shown_ids(app)
+        assert len(shown) == 25
+        assert shown == [t.id for t in queue.queue.ordered()]  # sorted as they came
+        assert queue.queue.watermark is None and not queue.connected  # the next refresh loads from the start
+        assert queue.progress == "" and not queue.unseen  # a first load marks nothing as changed
+        sim.calls.clear()
+        await pilot.press("r")
+        await settle(pilot)
+        everything = {t["id"] for t in open_tickets(sim)}
+        assert set(shown_ids(app)) == everything and queue.connected
+        assert sum(1 for call in sim.calls if call == ("GET", "list_tickets")) == -(-len(everything) // 25)
+        assert queue.queue.watermark is not None
+
+
+async def test_the_sections_bar_says_how_far_a_load_has_come() -> None:
+    from syncro_tui.api.models import Page
+    from syncro_tui.ui.queue import loading_progress
+
+    def page(number: int, total: int | None) -> Page:
+        return Page.model_validate({"items": [], "meta": {"page": number, "total_pages": 50, "total_entries": total}})
+
+    assert loading_progress(1200, page(12, 5000)) == "loading 1,200 of 5,000"
+    assert loading_progress(100, page(1, None)) == "loading 100 (page 1 of 50)"
+    assert loading_progress(5000, page(50, 5000)) == ""
