@@ -5,6 +5,11 @@ included. It is a token bucket sized so that no 60-second window can hold
 more than ``per_minute - headroom`` requests, and it remembers when each
 request went out so the status bar can show the budget used.
 
+The tech's calls go first. Requests made inside ``background()`` (the queue's
+loads and refreshes) take a token only when one is free now and no call of
+the tech's is waiting, so opening a ticket or billing never queues behind a
+5,000-ticket load; both draw on the one budget.
+
 Syncro counts per IP, not per window: ``MachinePacer`` keeps the bucket in a
 small SQLite file in the data directory, so every syncro-tui process of one
 account on this machine (app windows and the command line) draws on one
@@ -19,11 +24,26 @@ import sqlite3
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
 SYNCRO_LIMIT_PER_MINUTE = 180
+#: How often a background request looks again while it yields (seconds, at most).
+BACKGROUND_POLL = 0.25
+_BACKGROUND: ContextVar[bool] = ContextVar("syncro_tui_background", default=False)
+
+
+@contextmanager
+def background() -> Iterator[None]:
+    """The requests made inside (in this task) are background work: they yield to the tech's."""
+    token = _BACKGROUND.set(True)
+    try:
+        yield
+    finally:
+        _BACKGROUND.reset(token)
 
 
 @dataclass(frozen=True)
@@ -31,11 +51,14 @@ class Budget:
     used_last_minute: int
     limit_per_minute: int
     waiting: int
+    #: Background requests (a queue load) waiting for the tech's calls or a free token.
+    background_waiting: int = 0
 
 
 class Pacer:
     def __init__(self, per_minute: int = SYNCRO_LIMIT_PER_MINUTE, *, headroom: int = 15, burst: int = 20,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         allowed = per_minute - headroom
         if allowed <= burst or burst < 1:
             raise ValueError("per_minute minus headroom must be larger than the burst")
@@ -48,6 +71,8 @@ class Pacer:
         self._lock = threading.Lock()
         self._sent: deque[float] = deque()
         self._waiting = 0
+        self._background_waiting = 0
+        self._sleep = sleep
 
     def _reserve(self) -> float:
         """Take a token now; return how long to wait before using it."""
@@ -60,14 +85,43 @@ class Pacer:
             self._sent.append(now + wait)
             return wait
 
+    def _available(self) -> float:
+        """Tokens free right now, without taking one."""
+        with self._lock:
+            return min(self.capacity, self._tokens + (self._clock() - self._last) * self.rate)
+
     async def acquire(self) -> None:
-        wait = self._reserve()
-        if wait > 0:
-            self._waiting += 1
-            try:
-                await asyncio.sleep(wait)
-            finally:
-                self._waiting -= 1
+        if _BACKGROUND.get():
+            await self._acquire_background()
+            return
+        self._waiting += 1  # counted before the reservation: background work sees the tech is waiting
+        try:
+            wait = self._reserve()
+            if wait > 0:
+                await self._sleep(wait)
+        finally:
+            self._waiting -= 1
+
+    async def _acquire_background(self) -> None:
+        """Take a token only when one is free now and no call of the tech's waits: a load never holds a
+        future token the tech would then wait behind."""
+        self._background_waiting += 1
+        try:
+            while True:
+                free = self._available()
+                if self._waiting == 0 and free >= 1:
+                    wait = self._reserve()
+                    if wait > 0:  # another process took it meanwhile (the machine-wide bucket)
+                        await self._sleep(wait)
+                    return
+                due = (1 - free) / self.rate if free < 1 else BACKGROUND_POLL
+                before = self._clock()
+                await self._sleep(min(max(due, 0.01), BACKGROUND_POLL))
+                if self._clock() == before and self._waiting == 0:  # a clock that stands still never refills
+                    self._reserve()
+                    return
+        finally:
+            self._background_waiting -= 1
 
     def drain(self) -> None:
         """After a 429: spend every token so that everyone slows down."""
@@ -80,7 +134,8 @@ class Pacer:
             while self._sent and now - self._sent[0] >= 60:
                 self._sent.popleft()
             used = sum(1 for t in self._sent if t <= now)
-            return Budget(used_last_minute=used, limit_per_minute=self.per_minute, waiting=self._waiting)
+            return Budget(used_last_minute=used, limit_per_minute=self.per_minute, waiting=self._waiting,
+                          background_waiting=self._background_waiting)
 
 
 class MachinePacer(Pacer):
@@ -92,8 +147,9 @@ class MachinePacer(Pacer):
     """
 
     def __init__(self, path: Path, account: str, per_minute: int = SYNCRO_LIMIT_PER_MINUTE, *, headroom: int = 15,
-                 burst: int = 20, clock: Callable[[], float] = time.time) -> None:
-        super().__init__(per_minute, headroom=headroom, burst=burst, clock=clock)
+                 burst: int = 20, clock: Callable[[], float] = time.time,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        super().__init__(per_minute, headroom=headroom, burst=burst, clock=clock, sleep=sleep)
         from ..files import make_private, private_dir
 
         private_dir(path.parent)
@@ -105,6 +161,13 @@ class MachinePacer(Pacer):
             "CREATE TABLE IF NOT EXISTS sent (account TEXT NOT NULL, at REAL NOT NULL);"
             "CREATE INDEX IF NOT EXISTS sent_by_account ON sent(account, at);")
         make_private(path)
+
+    def _available(self) -> float:
+        with self._lock:
+            now = self._clock()
+            row = self._db.execute("SELECT tokens, last FROM bucket WHERE account=?", (self.account,)).fetchone()
+        tokens, last = row if row else (self.capacity, now)
+        return min(self.capacity, tokens + max(now - last, 0.0) * self.rate)
 
     def _reserve(self) -> float:
         with self._lock:
@@ -133,7 +196,8 @@ class MachinePacer(Pacer):
             now = self._clock()
             used = self._db.execute("SELECT COUNT(*) FROM sent WHERE account=? AND at > ? AND at <= ?",
                                     (self.account, now - 60, now)).fetchone()[0]
-        return Budget(used_last_minute=used, limit_per_minute=self.per_minute, waiting=self._waiting)
+        return Budget(used_last_minute=used, limit_per_minute=self.per_minute, waiting=self._waiting,
+                      background_waiting=self._background_waiting)
 
 
 _shared: Pacer | None = None

@@ -19,6 +19,7 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 
 from ..api import AuthError, SyncroError
+from ..api.pacing import background
 from ..domain.queue import Changes, Queue, age, insert_in_order, sort_key
 from ..domain.sections import (Needle, Section, Source, builtin_sections, customer_section, haystack, query_section,
                                saved_filter, saved_search)
@@ -211,16 +212,17 @@ class QueueScreen(ReportsFailures, Screen[None]):
         seen: set[int] = set()
         skipped = 0
         try:
-            async for page in self.app.reads.open_ticket_pages(per_page=self.app.session.config.queue.page_size):
-                table.loading = False
-                seen.update(t.id for t in page.items)
-                skipped += page.skipped
-                changes = self.queue.merge(page.items, advance=False)
-                self.progress = loading_progress(len(seen) + skipped, page)
-                if changes:
-                    self.apply(changes, mark=not first)
-                else:
-                    self.show_sections()
+            with background():  # the tech's own calls (open a ticket, bill) go before each page
+                async for page in self.app.reads.open_ticket_pages(per_page=self.app.session.config.queue.page_size):
+                    table.loading = False
+                    seen.update(t.id for t in page.items)
+                    skipped += page.skipped
+                    changes = self.queue.merge(page.items, advance=False)
+                    self.progress = loading_progress(len(seen) + skipped, page)
+                    if changes:
+                        self.apply(changes, mark=not first)
+                    else:
+                        self.show_sections()
         except AuthError as exc:  # e.g. a key without the ticket permissions
             self.app.fatal(str(exc))
             return
@@ -250,7 +252,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
             self.load()
             return
         try:
-            delta = await self.app.reads.changed_tickets(self.queue.watermark)
+            with background():
+                delta = await self.app.reads.changed_tickets(self.queue.watermark)
         except SyncroError as exc:
             self.set_connection(False, str(exc))
             self.schedule_refresh()
@@ -422,6 +425,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
             account=session.account_label if session else "…",
             used=budget and budget.used_last_minute,
             limit=budget and budget.limit_per_minute,
+            background=budget.background_waiting if budget else 0,
             refreshed=refreshed,
             connection=self.connection_note,
             ok=self.connected,

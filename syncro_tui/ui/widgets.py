@@ -16,8 +16,9 @@ class StatusBar(Static):
     DEFAULT_CLASSES = "status-bar"
 
     def show(self, *, owner: str, account: str, used: int | None, limit: int | None, refreshed: str | None,
-             connection: str, ok: bool, model: str = "") -> None:
-        """``used`` and ``limit`` are None until the client exists (it is built after the first frame)."""
+             connection: str, ok: bool, model: str = "", background: int = 0) -> None:
+        """``used`` and ``limit`` are None until the client exists (it is built after the first frame);
+        ``background``: requests of a queue load waiting while the tech's calls go first."""
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(" Key: ", style="dim")
         text.append(clean(owner), style="bold")
@@ -25,6 +26,8 @@ class StatusBar(Static):
         text.append(clean(account), style="bold reverse" if account == "DEMO" else "bold")
         text.append("  API: ", style="dim")
         text.append("–" if used is None else f"{used}/{limit} a min")
+        if background:
+            text.append(" · loading waits for you", style="italic")
         text.append("  Refreshed: ", style="dim")
         text.append(refreshed or "never")
         text.append("  ")

@@ -380,3 +380,57 @@ async def test_the_sections_bar_says_how_far_a_load_has_come() -> None:
     assert loading_progress(1200, page(12, 5000)) == "loading 1,200 of 5,000"
     assert loading_progress(100, page(1, None)) == "loading 100 (page 1 of 50)"
     assert loading_progress(5000, page(50, 5000)) == ""
+
+
+async def test_the_queues_loads_are_background_work_and_opening_a_ticket_is_not() -> None:
+    """Which requests yield: the queue's full load and refreshes do; the tech's reads (a ticket) do not."""
+    from textual.worker import NoActiveWorker, get_current_worker
+
+    from syncro_tui.api import pacing
+
+    asked: list[tuple[str, bool]] = []
+    real = pacing.Pacer.acquire
+
+    async def recording(self) -> None:
+        try:
+            worker = get_current_worker()
+            name = f"{type(worker.node).__name__}.{worker.name}"
+        except NoActiveWorker:
+            name = "-"
+        asked.append((name, pacing._BACKGROUND.get()))
+        await real(self)
+
+    sim = make_simulator()
+    app = make_app(sim, config=Config(queue=QueueSettings(page_size=25)))
+    pacing.Pacer.acquire = recording  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("r")
+            await settle(pilot)
+            await pilot.press("enter")
+            await wait_for_screen(pilot, TicketScreen)
+            await settle(pilot)
+    finally:
+        pacing.Pacer.acquire = real  # type: ignore[method-assign]
+    by_worker: dict[str, set[bool]] = {}
+    for name, flag in asked:
+        by_worker.setdefault(name, set()).add(flag)
+    background = ("QueueScreen.load", "QueueScreen.refresh_delta")
+    assert by_worker["QueueScreen.load"] == {True} and by_worker["QueueScreen.refresh_delta"] == {True}
+    assert by_worker["TicketScreen.load"] == {False} and by_worker["SyncroApp.startup"] == {False}
+    assert all(flags == {False} for name, flags in by_worker.items() if name not in background)
+    assert sum(1 for name, _ in asked if name == "QueueScreen.load") >= 3  # every page of the load
+
+
+async def test_the_status_bar_says_when_a_load_waits_for_the_techs_calls() -> None:
+    app = make_app(make_simulator())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        assert "loading waits" not in rendered(queue, "#status")
+        pacer = app.session.client.pacer
+        pacer._background_waiting += 1  # as while a page of the load yields to an open ticket
+        queue.update_status()
+        assert "API: " in rendered(queue, "#status") and "loading waits for you" in rendered(queue, "#status")
+        pacer._background_waiting -= 1
