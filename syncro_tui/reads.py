@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from .api import requests as rq
@@ -25,6 +25,7 @@ from .domain.when import involves
 if TYPE_CHECKING:
     from .api.client import SyncroClient  # only for annotations: httpx loads after the first paint
     from .api.pacing import Budget
+    from .cache import Cache, CachedQueue, CachedTicket
 
 
 class UnknownTicket(LookupError):
@@ -70,10 +71,12 @@ async def read_products(client: SyncroClient, product_ids: Iterable[int]) -> dic
 
 
 class Reads:
-    """The UI's reads over one client (the session builds it with the client, after the first frame)."""
+    """The UI's reads over one client (the session builds it with the client, after the first frame), and what
+    the local cache holds of them (the last queue, the tickets opened recently)."""
 
-    def __init__(self, client: SyncroClient) -> None:
+    def __init__(self, client: SyncroClient, cache: Cache | None = None) -> None:
         self.client = client
+        self.cache = cache
 
     def budget(self) -> Budget:
         """The API budget as the status bar shows it."""
@@ -109,8 +112,25 @@ class Reads:
         return await self.client.get_ticket(ticket_id)
 
     async def ticket_view(self, ticket_id: int) -> TicketView:
+        """The ticket and its invoices (kept in the cache, to show when Syncro cannot be reached)."""
         ticket = await self.client.get_ticket(ticket_id)
-        return TicketView(ticket, tuple(await self.client.invoices_for_ticket(ticket)))
+        view = TicketView(ticket, tuple(await self.client.invoices_for_ticket(ticket)))
+        if self.cache is not None:
+            self.cache.save_ticket(ticket, at=datetime.now(UTC))
+        return view
+
+    # ------------------------------------------------------------ the local cache
+    def cached_ticket(self, ticket_id: int) -> CachedTicket | None:
+        return self.cache.ticket(ticket_id) if self.cache is not None else None
+
+    def cached_queue(self) -> CachedQueue | None:
+        return self.cache.queue() if self.cache is not None else None
+
+    def keep_queue(self, *, changed: Iterable[TicketSummary], removed: Iterable[int], watermark: datetime | None,
+                   replace: bool = False) -> None:
+        if self.cache is not None:
+            self.cache.save_queue(changed=changed, removed=removed, watermark=watermark, at=datetime.now(UTC),
+                                  replace=replace)
 
     async def situation(self, ticket_id: int) -> Situation:
         return await read_situation(self.client, ticket_id=ticket_id)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .api.client import SyncroClient
     from .api.ollama import OllamaClient
     from .config import Config, Profile
+    from .cache import Cache
     from .reads import Reads
 
 
@@ -57,10 +58,20 @@ class Session:
 
     @cached_property
     def reads(self) -> Reads:
-        """What the screens read, over the client."""
+        """What the screens read, over the client (and the local cache)."""
         from .reads import Reads
 
-        return Reads(self.client)
+        return Reads(self.client, self.cache)
+
+    @cached_property
+    def cache(self) -> Cache | None:
+        """The last queue and recent tickets of this account and profile, on this machine (None: not usable)."""
+        from .cache import Cache
+
+        try:
+            return Cache(self.data_dir() / "cache.sqlite", owner=f"{self.profile.api_base_url() or ''}|{self.profile_name}")
+        except OSError:
+            return None
 
     @cached_property
     def drafter(self) -> OllamaClient | None:
@@ -82,6 +93,8 @@ class Session:
         """Close what was built; nothing is built to be closed."""
         if "client" in self.__dict__:
             await self.client.aclose()
+        if self.__dict__.get("cache") is not None:
+            self.cache.close()  # type: ignore[union-attr]
         if self.__dict__.get("drafter") is not None:
             await self.drafter.aclose()  # type: ignore[union-attr]
 

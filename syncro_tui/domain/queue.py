@@ -18,8 +18,9 @@ def priority_rank(priority: str | None) -> int:
     return PRIORITY_ORDER.get(priority or "", 5)
 
 
-def sort_key(ticket: TicketSummary) -> tuple[int, float]:
-    return (priority_rank(ticket.priority), -ticket.updated_at.timestamp())
+def sort_key(ticket: TicketSummary) -> tuple[int, float, int]:
+    """Most urgent, then most recently updated, then the newest number: the same order on every start."""
+    return (priority_rank(ticket.priority), -ticket.updated_at.timestamp(), -ticket.number)
 
 
 def age(since: datetime, now: datetime) -> str:

@@ -107,6 +107,7 @@ class SyncroApp(SyncroBase):
         if self.session.config.keymap:
             self.set_keymap(self.session.config.keymap)
         self.queue_screen.set_sections()  # with the tech's own section and the config's filters
+        self.queue_screen.show_cached()  # the last queue seen on this machine, until Syncro answers
         if self._early_keys:
             self.replay(self._early_keys)
             self._early_keys = []
@@ -175,11 +176,19 @@ class SyncroApp(SyncroBase):
             self.fatal(str(exc), EXIT_AUTH)
             return
         except NetworkError as exc:
-            self.fatal(str(exc), EXIT_NETWORK)
+            if not self.queue_screen.queue.tickets:
+                self.fatal(str(exc), EXIT_NETWORK)
+                return
+            self.go_offline(str(exc))  # the cached queue is on screen: browse it, read-only
             return
         except SyncroError as exc:
             self.fatal(f"Syncro did not answer as expected: {exc}", 1)
             return
+        if self.offline:
+            self.offline = None
+            self.queue_screen.query_one("#attribution", AttributionBanner).clear()
+            self.notify("Syncro answers again: the queue is being read, and writes are back on.", title="Connected",
+                        timeout=8)
         account.me = me
         if self.writes is not None:
             self.writes.remember_owner(me)
@@ -205,6 +214,16 @@ class SyncroApp(SyncroBase):
             log.warning("ticket settings unavailable: %s", exc)  # the status and tech pickers say so when used
         else:
             self.queue_screen.set_sections()  # the account's saved searches join the sections
+
+    def go_offline(self, why: str) -> None:
+        """Syncro cannot be reached at start: the cached queue stays on screen, read-only, and the app tries again."""
+        queue = self.queue_screen
+        self.offline = (f"Syncro cannot be reached ({why}). This is the queue as of {queue.as_of()}, kept on this "
+                        "machine: read-only, and writes are off until Syncro answers. The app tries again every "
+                        f"{self.session.config.queue.refresh_seconds} s.")
+        queue.query_one("#attribution", AttributionBanner).warn(self.offline)
+        queue.set_connection(False, f"offline: as of {queue.as_of()}")
+        self.set_timer(self.session.config.queue.refresh_seconds, self.startup, name="reconnect")
 
     # ------------------------------------------------------------ navigation: each screen imported on first use
     def on_open_ticket(self, message: OpenTicket) -> None:

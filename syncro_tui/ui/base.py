@@ -44,6 +44,8 @@ class SyncroBase(App[None]):
         self.writes: WritePath | None = None
         #: Why writes are off, when the journal cannot be opened.
         self.writes_off: str | None = None
+        #: Why the app shows the cached queue read-only (Syncro could not be reached at start), until it answers.
+        self.offline: str | None = None
         self.exit_message: str | None = None
         #: Where warnings are written (the data directory's syncro-tui.log), once the session is open.
         self.log_file: Path | None = None

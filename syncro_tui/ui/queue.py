@@ -77,6 +77,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
         self.unreadable_count = 0
         #: "loading 1,200 of 5,000" while a full load's pages arrive, in the sections bar.
         self.progress = ""
+        #: When the queue on screen came from the local cache: when that was saved (None once Syncro has answered).
+        self.cached_at: datetime | None = None
         self.sections: list[Section] = []
         self.section: Section | None = None
         self.needle = Needle()
@@ -236,6 +238,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
         gone = self.queue.loaded(seen)
         if gone:
             self.apply(gone)
+        self.app.reads.keep_queue(changed=self.queue.tickets.values(), removed=(), watermark=self.queue.watermark,
+                                  replace=True)
         self.unreadable_count = skipped
         if skipped:
             self.notify(f"{unreadable(skipped)}: Syncro sent {'it' if skipped == 1 else 'them'} in a "
@@ -265,6 +269,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
         changes = self.queue.merge(delta)
         if changes:
             self.apply(changes)
+        self.app.reads.keep_queue(changed=(*changes.added, *changes.updated), removed=changes.removed,
+                                  watermark=self.queue.watermark)
         self.mark_refreshed()
         self.schedule_refresh()
 
@@ -290,7 +296,31 @@ class QueueScreen(ReportsFailures, Screen[None]):
         if self.section is not None and self.section.source is not Source.QUEUE:
             self.load_remote(self.section)
 
+    def show_cached(self) -> bool:
+        """The queue as last seen on this machine, on screen before Syncro answers; False when there is none."""
+        cached = self.app.reads.cached_queue()
+        if cached is None or not cached.tickets or self.queue.tickets:
+            return False
+        self.queue = Queue(closed_statuses=self.closed_statuses(), watermark=cached.watermark)
+        self.queue.merge(cached.tickets, advance=False)
+        self.cached_at = cached.saved_at
+        self.connection_note = f"cached: as of {self.as_of()}"
+        self.show_sections()
+        if self.on_queue():
+            self.rebuild()
+        self.update_status()
+        return True
+
+    def as_of(self) -> str:
+        """When the cached queue on screen was last refreshed, in the account's zone ("14:02", or "Nov 28 14:02")."""
+        if self.cached_at is None:
+            return ""
+        tz = self.app.account.time_zone
+        at, now = self.cached_at.astimezone(tz), self.session.now().astimezone(tz)
+        return f"{at:%H:%M}" if at.date() == now.date() else f"{at:%b %d %H:%M}"
+
     def mark_refreshed(self) -> None:
+        self.cached_at = None
         self.refreshed_at = self.session.now()
         self.set_connection(True, "connected" + (f" · {unreadable(self.unreadable_count)}" if self.unreadable_count else ""))
 
@@ -419,7 +449,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
         session = self.session  # None in the first frame: the session is opened right after it
         budget = session.reads.budget() if session and session.connected else None
         tz = app.account.time_zone
-        refreshed = self.refreshed_at.astimezone(tz).strftime("%H:%M:%S") if self.refreshed_at else None
+        refreshed = self.refreshed_at.astimezone(tz).strftime("%H:%M:%S") if self.refreshed_at else (
+            f"as of {self.as_of()} (cached)" if self.cached_at else None)
         self.query_one(StatusBar).show(
             owner=app.account.owner_label,
             account=session.account_label if session else "…",

@@ -77,8 +77,16 @@ class TicketScreen(ShowsTicket, ReportsFailures, Screen[None]):
                              "Escape goes back.", style="bold red"))
             return
         except SyncroError as exc:
-            head.update(Text(f"The ticket could not be read: {exc}\nPress r to try again, Escape to go back.",
-                             style="bold red"))
+            cached = self.app.reads.cached_ticket(self.ticket_id) if self.ticket is None else None
+            if cached is None:
+                head.update(Text(f"The ticket could not be read: {exc}\nPress r to try again, Escape to go back.",
+                                 style="bold red"))
+                return
+            self.ticket, self.invoices = cached.ticket, []
+            self.show()
+            at = cached.saved_at.astimezone(self.app.account.time_zone)
+            head.update(RichGroup(Text(f"As last opened here, {at:%a %b %d %H:%M}: Syncro cannot be read now ({exc}). "
+                                       "r tries again.", style="bold yellow"), self.head(cached.ticket)))
             return
         self.ticket = view.ticket
         self.invoices = list(view.invoices)

@@ -54,6 +54,10 @@ class AttributionBanner(OnSyncro, Static):
         self.update(Text(" ⚠ " + clean(message), style="bold"))
         self.add_class("-shown")
 
+    def clear(self) -> None:
+        self.update("")
+        self.remove_class("-shown")
+
     @property
     def shown(self) -> bool:
         return self.has_class("-shown")

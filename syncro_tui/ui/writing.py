@@ -39,6 +39,9 @@ class OnScreen:
 
 def writes_allowed(app: SyncroBase) -> bool:
     """Whether a write may be sent now; when not, the tech is told why (no journal, another tech's key)."""
+    if app.offline:
+        app.notify(app.offline, title="Nothing was sent", severity="error", timeout=20)
+        return False
     if app.writes is None:
         app.notify(app.writes_off or "Writes are off.", title="Nothing was sent", severity="error", timeout=20)
         return False

@@ -434,3 +434,50 @@ async def test_the_status_bar_says_when_a_load_waits_for_the_techs_calls() -> No
         queue.update_status()
         assert "API: " in rendered(queue, "#status") and "loading waits for you" in rendered(queue, "#status")
         pacer._background_waiting -= 1
+
+
+async def run_once(sim, tmp_path) -> list[int]:
+    """A first run on this machine: the queue is loaded and kept in the local cache."""
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = shown_ids(app)
+        await pilot.press("enter")  # one ticket opened: it is kept too
+        await wait_for_screen(pilot, TicketScreen)
+        await settle(pilot)
+        return shown
+
+
+async def test_the_last_queue_is_on_screen_at_once_and_marked_until_syncro_answers(tmp_path) -> None:
+    sim = make_simulator()
+    before = await run_once(sim, tmp_path)
+    sim.add_fault(kind="500", route="list_tickets", times=0)  # Syncro cannot list tickets now
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        assert shown_ids(app) == before  # from the cache, in the same order
+        assert "(cached)" in rendered(queue, "#status") and "as of" in rendered(queue, "#status")
+        sim.faults.clear()
+        await pilot.press("r")
+        await settle(pilot)
+        assert "(cached)" not in rendered(queue, "#status") and queue.connected
+
+
+async def test_without_syncro_the_cached_queue_is_browsed_read_only(tmp_path) -> None:
+    sim = make_simulator()
+    before = await run_once(sim, tmp_path)
+    sim.add_fault(kind="drop", times=0)  # nothing reaches Syncro
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite", timeout=0.3)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.is_running and shown_ids(app) == before
+        assert "read-only" in rendered(app.screen, "#attribution")
+        await pilot.press("c")  # close: refused, and said why
+        await settle(pilot)
+        assert "Syncro cannot be reached" in notices(app).split("\n")[-1]
+        await pilot.press("enter")  # the ticket opened last time is there, marked
+        screen = await wait_for_screen(pilot, TicketScreen)
+        await settle(pilot)
+        assert screen.ticket_id == before[0] and "As last opened here" in rendered(screen, "#ticket-head")
+        assert not [c for c in sim.calls if c[0] != "GET"]  # nothing was written

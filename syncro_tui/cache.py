@@ -1,0 +1,144 @@
+"""The last queue and the tickets opened recently, kept on this machine: rows on screen before Syncro answers.
+
+One SQLite file in the data directory (owner-only), one set of rows per
+account and profile: a profile never sees another's. What is read back is
+parsed by the same models as Syncro's answers, so a record the app cannot read
+is skipped, never shown wrong. A cache that cannot be read is moved aside and
+started again: it is a convenience, never a reason for the app not to start.
+Nothing here is ever sent to Syncro; writes always work from what Syncro says
+now.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .api.models import Ticket, TicketSummary
+from .files import make_private, private_dir
+
+log = logging.getLogger("syncro_tui.cache")
+#: How many opened tickets are kept (the newest).
+RECENT_TICKETS = 200
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS queue (owner TEXT NOT NULL, ticket_id INTEGER NOT NULL, record TEXT NOT NULL,
+                                  PRIMARY KEY (owner, ticket_id));
+CREATE TABLE IF NOT EXISTS saved (owner TEXT PRIMARY KEY, at TEXT NOT NULL, watermark TEXT);
+CREATE TABLE IF NOT EXISTS tickets (owner TEXT NOT NULL, ticket_id INTEGER NOT NULL, record TEXT NOT NULL,
+                                    at TEXT NOT NULL, PRIMARY KEY (owner, ticket_id));
+"""
+
+
+@dataclass(frozen=True)
+class CachedQueue:
+    tickets: list[TicketSummary]
+    #: When the queue was last saved (a refresh landed), and the newest update it held.
+    saved_at: datetime
+    watermark: datetime | None
+
+
+@dataclass(frozen=True)
+class CachedTicket:
+    ticket: Ticket
+    saved_at: datetime
+
+
+class Cache:
+    def __init__(self, path: Path, owner: str) -> None:
+        """``owner``: whose rows these are (the account's address and the profile), never shared."""
+        self.path = path
+        self.owner = owner
+        #: What was wrong with the file when it had to be set aside (said once, in the log).
+        self.damage: str | None = None
+        self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        private_dir(self.path.parent)
+        try:
+            return self._connect()
+        except sqlite3.DatabaseError as exc:
+            kept = self.path.with_name(f"{self.path.stem}.damaged-{datetime.now(UTC):%Y%m%d-%H%M%S}{self.path.suffix}")
+            for suffix in ("", "-wal", "-shm"):
+                part = self.path.with_name(self.path.name + suffix)
+                if part.exists():
+                    part.rename(kept.with_name(kept.name + suffix))
+            self.damage = f"the local cache could not be read ({exc}); it was moved aside to {kept} and started again"
+            log.warning("%s", self.damage)
+            return self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(SCHEMA)
+            db.execute("SELECT COUNT(*) FROM queue").fetchone()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        make_private(self.path)
+        return db
+
+    def close(self) -> None:
+        self._db.close()
+
+    # ------------------------------------------------------------ the queue
+    def queue(self) -> CachedQueue | None:
+        """The queue as last saved for this owner, or None (never saved, or unreadable: then it is dropped)."""
+        try:
+            saved = self._db.execute("SELECT at, watermark FROM saved WHERE owner=?", (self.owner,)).fetchone()
+            if saved is None:
+                return None
+            rows = self._db.execute("SELECT record FROM queue WHERE owner=?", (self.owner,)).fetchall()
+        except sqlite3.DatabaseError as exc:
+            log.warning("the cached queue could not be read: %s", exc)
+            return None
+        tickets = []
+        for (record,) in rows:
+            try:
+                tickets.append(TicketSummary.model_validate_json(record))
+            except ValueError:
+                continue  # an older app's shape: the refresh brings it back
+        return CachedQueue(tickets, datetime.fromisoformat(saved[0]),
+                           datetime.fromisoformat(saved[1]) if saved[1] else None)
+
+    def save_queue(self, *, changed: Iterable[TicketSummary], removed: Iterable[int], watermark: datetime | None,
+                   at: datetime, replace: bool = False) -> None:
+        """What a refresh changed (``replace``: a full load, so nothing else stays)."""
+        try:
+            self._db.execute("BEGIN")
+            if replace:
+                self._db.execute("DELETE FROM queue WHERE owner=?", (self.owner,))
+            self._db.executemany("INSERT OR REPLACE INTO queue VALUES (?, ?, ?)",
+                                 [(self.owner, t.id, t.model_dump_json()) for t in changed])
+            self._db.executemany("DELETE FROM queue WHERE owner=? AND ticket_id=?",
+                                 [(self.owner, ticket_id) for ticket_id in removed])
+            self._db.execute("INSERT OR REPLACE INTO saved VALUES (?, ?, ?)",
+                             (self.owner, at.isoformat(), watermark.isoformat() if watermark else None))
+            self._db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:  # a full disk: the cache falls behind, the app goes on
+            log.warning("the queue could not be cached: %s", exc)
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+
+    # ------------------------------------------------------------ tickets opened
+    def ticket(self, ticket_id: int) -> CachedTicket | None:
+        try:
+            row = self._db.execute("SELECT record, at FROM tickets WHERE owner=? AND ticket_id=?",
+                                   (self.owner, ticket_id)).fetchone()
+            return CachedTicket(Ticket.model_validate_json(row[0]), datetime.fromisoformat(row[1])) if row else None
+        except (sqlite3.DatabaseError, ValueError) as exc:
+            log.warning("cached ticket %s could not be read: %s", ticket_id, exc)
+            return None
+
+    def save_ticket(self, ticket: Ticket, *, at: datetime) -> None:
+        try:
+            self._db.execute("INSERT OR REPLACE INTO tickets VALUES (?, ?, ?, ?)",
+                             (self.owner, ticket.id, ticket.model_dump_json(), at.isoformat()))
+            self._db.execute("DELETE FROM tickets WHERE owner=? AND ticket_id NOT IN (SELECT ticket_id FROM tickets "
+                             "WHERE owner=? ORDER BY at DESC LIMIT ?)", (self.owner, self.owner, RECENT_TICKETS))
+        except sqlite3.DatabaseError as exc:
+            log.warning("ticket %s could not be cached: %s", ticket.id, exc)

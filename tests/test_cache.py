@@ -1,0 +1,60 @@
+"""The local cache: per account and profile, read back through Syncro's models, set aside when damaged."""
+
+from __future__ import annotations
+
+import os
+import stat
+from datetime import UTC, datetime, timedelta
+
+from syncro_tui import cache as cache_module
+from syncro_tui.api.models import Ticket, TicketSummary
+from syncro_tui.cache import Cache
+
+AT = datetime(2026, 11, 20, 20, 2, tzinfo=UTC)
+
+
+def summary(ident: int, status: str = "New") -> TicketSummary:
+    return TicketSummary.model_validate({"id": ident, "number": 31000 + ident, "subject": f"Ticket {ident}",
+                                         "status": status, "priority": "2 Normal", "created_at": AT, "updated_at": AT})
+
+
+def test_a_saved_queue_comes_back_as_it_was_and_only_for_its_owner(tmp_path) -> None:
+    cache = Cache(tmp_path / "cache.sqlite", owner="https://acme.syncromsp.com/api/v1|dana")
+    assert cache.queue() is None
+    cache.save_queue(changed=[summary(1), summary(2)], removed=[], watermark=AT, at=AT, replace=True)
+    cache.save_queue(changed=[summary(3)], removed=[1], watermark=AT + timedelta(minutes=1), at=AT + timedelta(minutes=1))
+    back = cache.queue()
+    assert back is not None and sorted(t.id for t in back.tickets) == [2, 3]
+    assert back.tickets[0] == summary(back.tickets[0].id) and back.watermark == AT + timedelta(minutes=1)
+    assert back.saved_at == AT + timedelta(minutes=1)
+    assert Cache(tmp_path / "cache.sqlite", owner="https://acme.syncromsp.com/api/v1|tom").queue() is None
+    assert Cache(tmp_path / "cache.sqlite", owner="https://other.syncromsp.com/api/v1|dana").queue() is None
+    assert stat.S_IMODE(os.stat(tmp_path / "cache.sqlite").st_mode) == 0o600
+
+
+def test_a_damaged_cache_is_set_aside_and_started_again(tmp_path) -> None:
+    path = tmp_path / "cache.sqlite"
+    path.write_bytes(b"not a database at all" * 200)
+    cache = Cache(path, owner="x")
+    assert cache.damage and "moved aside" in cache.damage and cache.queue() is None
+    assert [p.name for p in tmp_path.iterdir() if "damaged" in p.name]
+    cache.save_queue(changed=[summary(1)], removed=[], watermark=AT, at=AT, replace=True)
+    assert [t.id for t in cache.queue().tickets] == [1]  # type: ignore[union-attr]
+
+
+def test_a_record_the_app_cannot_read_is_left_out_not_shown_wrong(tmp_path) -> None:
+    cache = Cache(tmp_path / "cache.sqlite", owner="x")
+    cache.save_queue(changed=[summary(1), summary(2)], removed=[], watermark=AT, at=AT, replace=True)
+    cache._db.execute("UPDATE queue SET record='{\"id\": 2}' WHERE ticket_id=2")
+    assert [t.id for t in cache.queue().tickets] == [1]  # type: ignore[union-attr]
+
+
+def test_the_tickets_opened_recently_are_kept_newest_first(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(cache_module, "RECENT_TICKETS", 2)
+    cache = Cache(tmp_path / "cache.sqlite", owner="x")
+    for n in range(3):
+        ticket = Ticket.model_validate({**summary(n).model_dump(mode="json"), "comments": []})
+        cache.save_ticket(ticket, at=AT + timedelta(minutes=n))
+    assert cache.ticket(0) is None
+    kept = cache.ticket(2)
+    assert kept is not None and kept.ticket.id == 2 and kept.saved_at == AT + timedelta(minutes=2)
