@@ -27,7 +27,7 @@ RECENT_TICKETS = 200
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS queue (owner TEXT NOT NULL, ticket_id INTEGER NOT NULL, record TEXT NOT NULL,
                                   PRIMARY KEY (owner, ticket_id));
-CREATE TABLE IF NOT EXISTS saved (owner TEXT PRIMARY KEY, at TEXT NOT NULL, watermark TEXT);
+CREATE TABLE IF NOT EXISTS saved (owner TEXT PRIMARY KEY, at TEXT NOT NULL, watermark TEXT, zone TEXT);
 CREATE TABLE IF NOT EXISTS tickets (owner TEXT NOT NULL, ticket_id INTEGER NOT NULL, record TEXT NOT NULL,
                                     at TEXT NOT NULL, PRIMARY KEY (owner, ticket_id));
 """
@@ -39,6 +39,8 @@ class CachedQueue:
     #: When the queue was last saved (a refresh landed), and the newest update it held.
     saved_at: datetime
     watermark: datetime | None
+    #: The account's time zone then (times are shown in it before Syncro has said it again).
+    zone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ class Cache:
     def queue(self) -> CachedQueue | None:
         """The queue as last saved for this owner, or None (never saved, or unreadable: then it is dropped)."""
         try:
-            saved = self._db.execute("SELECT at, watermark FROM saved WHERE owner=?", (self.owner,)).fetchone()
+            saved = self._db.execute("SELECT at, watermark, zone FROM saved WHERE owner=?", (self.owner,)).fetchone()
             if saved is None:
                 return None
             rows = self._db.execute("SELECT record FROM queue WHERE owner=?", (self.owner,)).fetchall()
@@ -103,10 +105,10 @@ class Cache:
             except ValueError:
                 continue  # an older app's shape: the refresh brings it back
         return CachedQueue(tickets, datetime.fromisoformat(saved[0]),
-                           datetime.fromisoformat(saved[1]) if saved[1] else None)
+                           datetime.fromisoformat(saved[1]) if saved[1] else None, saved[2])
 
     def save_queue(self, *, changed: Iterable[TicketSummary], removed: Iterable[int], watermark: datetime | None,
-                   at: datetime, replace: bool = False) -> None:
+                   at: datetime, replace: bool = False, zone: str | None = None) -> None:
         """What a refresh changed (``replace``: a full load, so nothing else stays)."""
         try:
             self._db.execute("BEGIN")
@@ -116,8 +118,8 @@ class Cache:
                                  [(self.owner, t.id, t.model_dump_json()) for t in changed])
             self._db.executemany("DELETE FROM queue WHERE owner=? AND ticket_id=?",
                                  [(self.owner, ticket_id) for ticket_id in removed])
-            self._db.execute("INSERT OR REPLACE INTO saved VALUES (?, ?, ?)",
-                             (self.owner, at.isoformat(), watermark.isoformat() if watermark else None))
+            self._db.execute("INSERT OR REPLACE INTO saved VALUES (?, ?, ?, ?)",
+                             (self.owner, at.isoformat(), watermark.isoformat() if watermark else None, zone))
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:  # a full disk: the cache falls behind, the app goes on
             log.warning("the queue could not be cached: %s", exc)

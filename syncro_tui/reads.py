@@ -127,10 +127,10 @@ class Reads:
         return self.cache.queue() if self.cache is not None else None
 
     def keep_queue(self, *, changed: Iterable[TicketSummary], removed: Iterable[int], watermark: datetime | None,
-                   replace: bool = False) -> None:
+                   zone: str, replace: bool = False) -> None:
         if self.cache is not None:
             self.cache.save_queue(changed=changed, removed=removed, watermark=watermark, at=datetime.now(UTC),
-                                  replace=replace)
+                                  replace=replace, zone=zone)
 
     async def situation(self, ticket_id: int) -> Situation:
         return await read_situation(self.client, ticket_id=ticket_id)

@@ -22,11 +22,12 @@ def test_a_saved_queue_comes_back_as_it_was_and_only_for_its_owner(tmp_path) -> 
     cache = Cache(tmp_path / "cache.sqlite", owner="https://acme.syncromsp.com/api/v1|dana")
     assert cache.queue() is None
     cache.save_queue(changed=[summary(1), summary(2)], removed=[], watermark=AT, at=AT, replace=True)
-    cache.save_queue(changed=[summary(3)], removed=[1], watermark=AT + timedelta(minutes=1), at=AT + timedelta(minutes=1))
+    cache.save_queue(changed=[summary(3)], removed=[1], watermark=AT + timedelta(minutes=1), at=AT + timedelta(minutes=1),
+                     zone="America/Chicago")
     back = cache.queue()
     assert back is not None and sorted(t.id for t in back.tickets) == [2, 3]
     assert back.tickets[0] == summary(back.tickets[0].id) and back.watermark == AT + timedelta(minutes=1)
-    assert back.saved_at == AT + timedelta(minutes=1)
+    assert back.saved_at == AT + timedelta(minutes=1) and back.zone == "America/Chicago"
     assert Cache(tmp_path / "cache.sqlite", owner="https://acme.syncromsp.com/api/v1|tom").queue() is None
     assert Cache(tmp_path / "cache.sqlite", owner="https://other.syncromsp.com/api/v1|dana").queue() is None
     assert stat.S_IMODE(os.stat(tmp_path / "cache.sqlite").st_mode) == 0o600

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -239,7 +240,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         if gone:
             self.apply(gone)
         self.app.reads.keep_queue(changed=self.queue.tickets.values(), removed=(), watermark=self.queue.watermark,
-                                  replace=True)
+                                  zone=self.app.account.time_zone.key, replace=True)
         self.unreadable_count = skipped
         if skipped:
             self.notify(f"{unreadable(skipped)}: Syncro sent {'it' if skipped == 1 else 'them'} in a "
@@ -270,7 +271,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         if changes:
             self.apply(changes)
         self.app.reads.keep_queue(changed=(*changes.added, *changes.updated), removed=changes.removed,
-                                  watermark=self.queue.watermark)
+                                  watermark=self.queue.watermark, zone=self.app.account.time_zone.key)
         self.mark_refreshed()
         self.schedule_refresh()
 
@@ -301,6 +302,11 @@ class QueueScreen(ReportsFailures, Screen[None]):
         cached = self.app.reads.cached_queue()
         if cached is None or not cached.tickets or self.queue.tickets:
             return False
+        if cached.zone and self.app.account.settings is None:  # times in the account's zone, as last seen
+            try:
+                self.app.account.time_zone = ZoneInfo(cached.zone)
+            except (ValueError, ZoneInfoNotFoundError):
+                pass
         self.queue = Queue(closed_statuses=self.closed_statuses(), watermark=cached.watermark)
         self.queue.merge(cached.tickets, advance=False)
         self.cached_at = cached.saved_at

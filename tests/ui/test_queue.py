@@ -473,6 +473,7 @@ async def test_without_syncro_the_cached_queue_is_browsed_read_only(tmp_path) ->
         await settle(pilot)
         assert app.is_running and shown_ids(app) == before
         assert "read-only" in rendered(app.screen, "#attribution")
+        assert app.account.time_zone.key == "America/Chicago"  # times as the account shows them, from the cache
         await pilot.press("c")  # close: refused, and said why
         await settle(pilot)
         assert "Syncro cannot be reached" in notices(app).split("\n")[-1]
