@@ -103,7 +103,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         yield Input(placeholder="/ filters: words in the number, customer, subject or tech (Escape clears)", id="filter",
                     compact=True)
         with ContentSwitcher(initial="queue-table", id="views"):
-            yield TicketTable(COLUMNS, id="queue-table")
+            yield TicketTable(COLUMNS, id="queue-table", source=self.row_cells)
             appts: DataTable[Text] = DataTable(id="appointments-table", cursor_type="row", zebra_stripes=True)
             for key, label, width in APPOINTMENT_COLUMNS:
                 appts.add_column(label, key=key, width=width)
@@ -383,9 +383,20 @@ class QueueScreen(ReportsFailures, Screen[None]):
         return cells
 
     def rebuild(self) -> None:
-        """The section or the filter changed: all rows at once (only the visible lines are drawn)."""
-        self.query_one(TicketTable).set_rows([(str(t.id), self.cells(t)) for t in self.rows()])
+        """The section or the filter changed: all rows at once (only the lines drawn have their cells made)."""
+        self.query_one(TicketTable).set_keys([str(t.id) for t in self.rows()])
         self.show_sections()
+
+    def row_cells(self, key: str) -> list[Text]:
+        """A row's cells, when the table first draws it."""
+        ticket_id = int(key)
+        if self.on_queue():
+            ticket = self.queue.tickets.get(ticket_id)
+        else:  # a section Syncro filters: its rows are its own, at most a few hundred
+            ticket = next((t for t in self.remote if t.id == ticket_id), None)
+        if ticket is None:
+            return [NOT_CHANGED, literal(f"#{key}")] + [Text("")] * (len(COLUMNS) - 2)
+        return self.cells(ticket)
 
     def apply(self, changes: Changes, *, mark: bool = True) -> None:
         """Update rows in place, all of a refresh in one go: the table is never cleared, the cursor stays on its

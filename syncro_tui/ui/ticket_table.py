@@ -12,7 +12,7 @@ rows are replaced, inserted or removed.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -66,11 +66,16 @@ class TicketTable(ScrollView, can_focus=True):
     class Selected(Highlighted):
         pass
 
-    def __init__(self, columns: Sequence[tuple[str, str, int]], *, id: str | None = None) -> None:
+    def __init__(self, columns: Sequence[tuple[str, str, int]], *, id: str | None = None,
+                 source: Callable[[str], Sequence[Text]] | None = None) -> None:
+        """``source``: makes a row's cells from its key when the row is first drawn, so a queue of 20,000
+        rows costs only the rows on screen (rows given with their cells need none)."""
         super().__init__(id=id)
         self.columns = tuple(columns)
         self.keys: list[str] = []
+        #: The cells of the rows made so far, by key.
         self.cells: dict[str, Sequence[Text]] = {}
+        self.source = source
         self._index: dict[str, int] | None = {}
         self._width = sum(width for _, _, width in self.columns) + len(self.columns)
         self._header = [Text(label) for _, label, _ in self.columns]
@@ -92,10 +97,25 @@ class TicketTable(ScrollView, can_focus=True):
         return self._index.get(key)
 
     def cell(self, key: str, column: str) -> Text:
-        return self.cells[key][self._column(column)]
+        return self.cells_of(key)[self._column(column)]
 
     def row(self, index: int) -> Sequence[Text]:
-        return self.cells[self.keys[index]]
+        return self.cells_of(self.keys[index])
+
+    def cells_of(self, key: str) -> Sequence[Text]:
+        cells = self.cells.get(key)
+        if cells is None:
+            if self.source is None:
+                raise KeyError(key)
+            cells = self.cells[key] = self.source(key)
+        return cells
+
+    def set_keys(self, keys: list[str]) -> None:
+        """Replace every row by key; their cells are made by ``source`` as they are drawn."""
+        keep = self.cursor_key
+        self.keys = keys
+        self.cells = {}
+        self._changed(keep)
 
     def set_rows(self, rows: Sequence[Row]) -> None:
         """Replace every row; the cursor stays on its key when that key is still there."""
@@ -121,7 +141,7 @@ class TicketTable(ScrollView, can_focus=True):
             self.refresh_row(index)
 
     def update_cell(self, key: str, column: str, cell: Text) -> None:
-        cells = list(self.cells[key])
+        cells = list(self.cells_of(key))
         cells[self._column(column)] = cell
         self.update_row(key, cells)
 
@@ -137,7 +157,7 @@ class TicketTable(ScrollView, can_focus=True):
             return
         keep = self.cursor_key
         del self.keys[index]
-        del self.cells[key]
+        self.cells.pop(key, None)
         self._changed(keep if keep != key else None, fallback=index)
 
     def clear(self) -> None:
@@ -242,7 +262,7 @@ class TicketTable(ScrollView, can_focus=True):
             if index >= len(self.keys):
                 return Strip.blank(width, self.rich_style)
             key = self.keys[index]
-            cells = self.cells[key]
+            cells = self.cells_of(key)
             style = self.rich_style
             if index % 2:
                 style += self.get_component_rich_style("ticket-table--odd")
