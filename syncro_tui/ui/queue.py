@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rich.text import Text
 from textual import on, work
@@ -229,7 +229,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         except AuthError as exc:  # e.g. a key without the ticket permissions
             self.app.fatal(str(exc))
             return
-        except SyncroError as exc:  # the rows so far stay; the next refresh loads again from the start
+        except SyncroError as exc:  # the rows so far stay; the watermark has not moved, so the next refresh misses none
             self.set_connection(False, str(exc))
             self.schedule_refresh()
             return
