@@ -98,7 +98,6 @@ def bill_time(ticket: TicketSummary, time: TimePlan, *, comment: CommentDraft | 
     notes = [f"{hours_text(time.minutes)} of {time.labor_type.value.replace('_', ' ')} work: {time.quantity} × "
              f"{time.rate.name} at ${time.price} = ${time.total}."]
     if time.invoice:
-        charge = len(steps)
         steps.append(rq.charge_timer(ticket.id, Ref(timer)))
         check = len(steps)
         # The charged line is found by difference: Syncro's charge answer may leave ticket_line_item_id null,
