@@ -100,5 +100,10 @@ class Needle:
     def matches(self, hay: str) -> bool:
         return all(word in hay for word in self.words)
 
+    def narrows(self, before: Needle) -> bool:
+        """Whatever this matches, ``before`` matched too (each earlier word is inside one of these): a filter
+        keystroke that only narrows can look at the rows already shown instead of every ticket."""
+        return bool(before) and all(any(old in new for new in self.words) for old in before.words)
+
     def __bool__(self) -> bool:
         return bool(self.words)

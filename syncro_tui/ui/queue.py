@@ -487,8 +487,17 @@ class QueueScreen(ReportsFailures, Screen[None]):
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
-        self.needle = Needle(event.value)
-        self.rebuild()
+        needle = Needle(event.value)
+        narrower = self.on_queue() and needle.narrows(self.needle)
+        self.needle = needle
+        if not narrower:
+            self.rebuild()
+            return
+        table = self.query_one(TicketTable)  # one more letter: only the rows shown can still match
+        tickets = self.queue.tickets
+        table.set_keys([key for key in table.keys
+                        if (ticket := tickets.get(int(key))) is not None and needle.matches(self.hay(ticket))])
+        self.show_sections()
 
     @on(Input.Submitted, "#filter")
     def filter_done(self) -> None:

@@ -48,3 +48,12 @@ def test_a_full_load_moves_the_watermark_only_when_every_page_is_in() -> None:
     assert sorted(queue.tickets) == [1, 2, 3]
     again = Queue(tickets={t.id: t for t in (ticket(1), ticket(9))})
     assert again.loaded({1}).removed == [9] and list(again.tickets) == [1]
+
+
+def test_a_filter_that_only_narrows_is_known_as_such() -> None:
+    from syncro_tui.domain.sections import Needle
+
+    assert Needle("prin").narrows(Needle("pri")) and Needle("printer acme").narrows(Needle("printer"))
+    assert Needle("acme printer").narrows(Needle("print acm"))
+    assert not Needle("pri").narrows(Needle("prin"))  # a letter deleted: more can match
+    assert not Needle("scanner").narrows(Needle("printer")) and not Needle("x").narrows(Needle(""))

@@ -482,3 +482,17 @@ async def test_without_syncro_the_cached_queue_is_browsed_read_only(tmp_path) ->
         await settle(pilot)
         assert screen.ticket_id == before[0] and "As last opened here" in rendered(screen, "#ticket-head")
         assert not [c for c in sim.calls if c[0] != "GET"]  # nothing was written
+
+
+async def test_each_filter_keystroke_shows_what_a_full_rebuild_would() -> None:
+    """Narrowing filters the rows shown; widening (a letter deleted) goes back to every ticket."""
+    sim = make_simulator()
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        await pilot.press("slash")
+        for key in ("p", "r", "i", "space", "o", "backspace", "backspace", "backspace", "backspace"):
+            await pilot.press(key)
+            assert shown_ids(app) == [t.id for t in queue.rows()], (key, queue.needle.text)
+        assert queue.needle.text == "p" and len(shown_ids(app)) > 1
