@@ -25,7 +25,6 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-Row = tuple[str, Sequence[Text]]
 #: Drawn rows kept (least recently drawn dropped first): a few screens' worth.
 STRIP_CACHE = 400
 
@@ -117,13 +116,6 @@ class TicketTable(ScrollView, can_focus=True):
         self.cells = {}
         self._changed(keep)
 
-    def set_rows(self, rows: Sequence[Row]) -> None:
-        """Replace every row; the cursor stays on its key when that key is still there."""
-        keep = self.cursor_key
-        self.keys = [key for key, _ in rows]
-        self.cells = dict(rows)
-        self._changed(keep)
-
     def reorder(self, keys: list[str], cells: Mapping[str, Sequence[Text]]) -> None:
         """The rows now in this order, with ``cells`` for the rows new or changed: one index rebuild, one redraw."""
         keep = self.cursor_key
@@ -140,42 +132,15 @@ class TicketTable(ScrollView, can_focus=True):
         if index is not None:
             self.refresh_row(index)
 
-    def update_cell(self, key: str, column: str, cell: Text) -> None:
-        cells = list(self.cells_of(key))
-        cells[self._column(column)] = cell
-        self.update_row(key, cells)
-
-    def insert_row(self, index: int, key: str, cells: Sequence[Text]) -> None:
-        keep = self.cursor_key
-        self.keys.insert(index, key)
-        self.cells[key] = cells
-        self._changed(keep)
-
-    def remove_row(self, key: str) -> None:
-        index = self.index_of(key)
-        if index is None:
-            return
-        keep = self.cursor_key
-        del self.keys[index]
-        self.cells.pop(key, None)
-        self._changed(keep if keep != key else None, fallback=index)
-
     def clear(self) -> None:
-        self.set_rows([])
+        self.set_keys([])
 
-    def move_to(self, key: str) -> bool:
-        index = self.index_of(key)
-        if index is None:
-            return False
-        self.cursor_row = index
-        return True
-
-    def _changed(self, keep: str | None, fallback: int | None = None) -> None:
+    def _changed(self, keep: str | None) -> None:
         self._index = None
         self.virtual_size = Size(self._width, len(self.keys) + 1)
         target = self.index_of(keep) if keep is not None else None
         if target is None:
-            target = min(fallback if fallback is not None else self.cursor_row, max(len(self.keys) - 1, 0))
+            target = min(self.cursor_row, max(len(self.keys) - 1, 0))
         self.set_reactive(TicketTable.cursor_row, target)
         self._announce()
         self.refresh()
