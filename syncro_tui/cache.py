@@ -62,6 +62,8 @@ class Cache:
         private_dir(self.path.parent)
         try:
             return self._connect()
+        except sqlite3.OperationalError:
+            raise  # locked by another window, or not openable: not damage, and never moved aside
         except sqlite3.DatabaseError as exc:
             kept = self.path.with_name(f"{self.path.stem}.damaged-{datetime.now(UTC):%Y%m%d-%H%M%S}{self.path.suffix}")
             for suffix in ("", "-wal", "-shm"):

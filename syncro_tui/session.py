@@ -68,9 +68,11 @@ class Session:
         """The last queue and recent tickets of this account and profile, on this machine (None: not usable)."""
         from .cache import Cache
 
+        import sqlite3
+
         try:
             return Cache(self.data_dir() / "cache.sqlite", owner=f"{self.profile.api_base_url() or ''}|{self.profile_name}")
-        except OSError:
+        except (OSError, sqlite3.OperationalError):  # not usable this run (locked, not writable): no cache, no harm
             return None
 
     @cached_property

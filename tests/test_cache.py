@@ -59,3 +59,21 @@ def test_the_tickets_opened_recently_are_kept_newest_first(tmp_path, monkeypatch
     assert cache.ticket(0) is None
     kept = cache.ticket(2)
     assert kept is not None and kept.ticket.id == 2 and kept.saved_at == AT + timedelta(minutes=2)
+
+
+def test_a_cache_that_is_locked_or_cannot_be_opened_is_never_set_aside(tmp_path, monkeypatch) -> None:
+    import sqlite3
+
+    import pytest
+
+    Cache(tmp_path / "cache.sqlite", owner="x").save_queue(changed=[summary(1)], removed=[], watermark=AT, at=AT)
+
+    def locked(self):  # another window holding it past the timeout, or a directory it cannot write
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(Cache, "_connect", locked)
+    with pytest.raises(sqlite3.OperationalError):  # the session then runs without a cache
+        Cache(tmp_path / "cache.sqlite", owner="x")
+    monkeypatch.undo()
+    assert not [p for p in tmp_path.iterdir() if "damaged" in p.name]
+    assert [t.id for t in Cache(tmp_path / "cache.sqlite", owner="x").queue().tickets] == [1]  # type: ignore[union-attr]
