@@ -19,7 +19,8 @@ from .api import requests as rq
 from .api.errors import NotFound, SyncroError
 from .api.models import (AccountSettings, Appointment, Asset, Customer, Invoice, Listing, Me, Page, Product, Ticket,
                          TicketSettings, TicketSummary, User)
-from .domain.billing import Situation
+from .domain.billing import Situation, unnamed_invoice
+from .domain.rates import RateTable, differences
 from .domain.when import involves
 
 if TYPE_CHECKING:
@@ -41,7 +42,10 @@ class TicketView:
 
 
 async def read_situation(client: SyncroClient, *, number: int | None = None, ticket_id: int | None = None) -> Situation:
-    """What billing starts from: the ticket (by number or id), its customer (prepay_hours) and its invoices."""
+    """What billing starts from: the ticket (by number or id) and its customer (prepay_hours): two reads.
+
+    Its invoices are read too only when the ticket was invoiced and its lines do not name the invoice.
+    """
     if ticket_id is None:
         summary = await client.ticket_by_number(number) if number is not None else None
         if summary is None:
@@ -53,21 +57,34 @@ async def read_situation(client: SyncroClient, *, number: int | None = None, tic
         raise UnknownTicket(f"Ticket {number or ticket_id} is not in Syncro (deleted?).") from None
     if ticket.customer_id is None:
         raise UnknownTicket(f"Ticket #{ticket.number} has no customer, so it cannot be billed.")
+    if not unnamed_invoice(ticket):  # what is invoiced already, the ticket's lines say
+        return Situation(ticket=ticket, customer=await client.get_customer(ticket.customer_id))
     customer, invoices = await asyncio.gather(client.get_customer(ticket.customer_id),
                                               client.invoices_for_ticket(ticket))
     return Situation(ticket=ticket, customer=customer, invoices=tuple(invoices))
 
 
 async def read_products(client: SyncroClient, product_ids: Iterable[int]) -> dict[int, Product | None]:
-    """Syncro's products for the rate table's ids (None for a product Syncro does not have)."""
+    """Syncro's products for the rate table's ids (None for a product Syncro does not have).
+
+    One ``GET /products?id[]=…`` for them all; only an id that list does not answer (a filter the
+    account ignores, a product that is not there) is read on its own, where a 404 means it is missing.
+    """
+    ids = list(dict.fromkeys(product_ids))
+    if not ids:
+        return {}
+    listed = await client.execute(rq.list_products(ids=ids, per_page=len(ids)))
+    found: dict[int, Product | None] = {p.id: p for p in listed.items if p.id in ids}
+
     async def one(product_id: int) -> Product | None:
         try:
             return await client.get_product(product_id)
         except NotFound:
             return None
 
-    ids = list(dict.fromkeys(product_ids))
-    return dict(zip(ids, await asyncio.gather(*(one(i) for i in ids)), strict=True))
+    missing = [i for i in ids if i not in found]
+    found.update(zip(missing, await asyncio.gather(*(one(i) for i in missing)), strict=True))
+    return {i: found[i] for i in ids}
 
 
 class Reads:
@@ -135,8 +152,13 @@ class Reads:
     async def situation(self, ticket_id: int) -> Situation:
         return await read_situation(self.client, ticket_id=ticket_id)
 
-    async def products(self, product_ids: Iterable[int]) -> dict[int, Product | None]:
-        return await read_products(self.client, product_ids)
+    async def product_differences(self, rates: RateTable, product_ids: Iterable[int] | None = None) -> dict[int, list[str]]:
+        """Where Syncro's products and the rate table disagree, by product id (every rate's, or the ids given):
+        one call for them all (``read_products``)."""
+        ids = list(product_ids) if product_ids is not None else [r.product_id for r in rates.rates]
+        products = await read_products(self.client, ids)
+        return {i: differences(RateTable(tuple(r for r in rates.rates if r.product_id == i)), {i: products[i]})
+                for i in ids}
 
     # ------------------------------------------------------------ customers
     async def customers(self, query: str) -> list[Customer]:

@@ -486,9 +486,12 @@ def list_assets(customer_id: int, *, query: str | None = None, page: int = 1) ->
 
 
 # ---------------------------------------------------------------- products
-def list_products(*, query: str | None = None, page: int = 1, per_page: int | None = None) -> ApiRequest[m.Page[m.Product]]:
+def list_products(*, query: str | None = None, ids: Sequence[int] = (), page: int = 1,
+                  per_page: int | None = None) -> ApiRequest[m.Page[m.Product]]:
+    """Products by name, or the ones whose ids are given (``id[]``, repeated, as Rails reads a list)."""
     return ApiRequest("list_products", "GET", "/products", listed("products", m.Product),
-                      _params(query=query, page=page, per_page=per_page), permission="Products - List/Search")
+                      _params(query=query, page=page, per_page=per_page, **{"id[]": list(ids) or None}),
+                      permission="Products - List/Search")
 
 
 def get_product(product_id: int) -> ApiRequest[m.Product]:

@@ -71,7 +71,7 @@ def run_bill(args: argparse.Namespace) -> int:
     late = billing.ended_warnings(ended, ticket_created=situation.ticket.created_at, now=now)
     comment = CommentDraft(args.subject, args.comment, Visibility(args.visibility)) if args.comment else None
     plan = bill_time(situation.ticket, time, comment=comment, description=args.description or situation.ticket.subject,
-                     pending=situation.pending, rates=rates, invoices=situation.invoices)
+                     pending=situation.pending, rates=rates, invoice_ids=situation.invoice_ids)
     checks = billing.checklist(time, rates, comment_body=comment.body if comment else "",
                                customer_visible=bool(comment and comment.visibility.customer_visible))
     out = plan_json(situation, time, plan, checks, minutes=minutes, warnings=[*situation.warnings, *late])

@@ -206,13 +206,35 @@ def checklist(plan: TimePlan, rates: RateTable, *, comment_body: str, customer_v
 
 
 # ------------------------------------------------------ the ticket as it stands
+def unnamed_invoice(ticket: Ticket) -> bool:
+    """The ticket says it was invoiced, and its lines do not say on which invoice (not every account's do)."""
+    if any(li.converted and li.invoice_id is None for li in ticket.line_items):
+        return True
+    return ticket.status == "Invoiced" and not any(li.invoice_id is not None for li in ticket.line_items)
+
+
 @dataclass(frozen=True)
 class Situation:
-    """What the billing wizard read before planning: the ticket, its customer, its invoices."""
+    """What the billing wizard read before planning: the ticket and its customer.
+
+    What is already invoiced comes from the ticket's own lines (``converted``, ``invoice_id``).
+    ``invoices`` is read only when the ticket says it was invoiced and its lines do not say on
+    which invoice (``unnamed_invoice``); a ticket that was never invoiced costs no invoice read.
+    """
 
     ticket: Ticket
     customer: Customer
     invoices: tuple[Invoice, ...] = ()
+
+    @property
+    def invoiced_lines(self) -> list[LineItem]:
+        return [li for li in self.ticket.line_items if li.converted or li.invoice_id is not None]
+
+    @property
+    def invoice_ids(self) -> tuple[int, ...]:
+        """The invoices already made for the ticket: what a new invoice must not be mistaken for."""
+        named = {li.invoice_id for li in self.ticket.line_items if li.invoice_id is not None}
+        return tuple(sorted(named | {i.id for i in self.invoices}))
 
     @property
     def prepaid(self) -> Decimal | None:
@@ -223,6 +245,18 @@ class Situation:
         """Lines on the ticket not invoiced yet: the next invoice pulls them too."""
         return [li for li in self.ticket.line_items if not li.converted]
 
+    def invoiced_words(self) -> str:
+        """What is on invoices already, as the lines say (the invoices' numbers where they were read)."""
+        if self.invoices:
+            return ", ".join(f"#{i.number} (${i.total:,.2f})" for i in self.invoices)
+        lines = self.invoiced_lines
+        if not lines:
+            return "its status says Invoiced"
+        count = len({li.invoice_id for li in lines}) if all(li.invoice_id for li in lines) else 0
+        where = f"on {count} invoice{'s' if count != 1 else ''}" if count else "on an invoice"
+        return (f"{len(lines)} line{'s' if len(lines) != 1 else ''} of ${sum((li.total for li in lines), Decimal(0)):,.2f} "
+                f"{where}")
+
     @property
     def uncharged(self) -> list[Timer]:
         """Timers on the ticket not charged yet (the invoice does not pull them)."""
@@ -232,9 +266,8 @@ class Situation:
     def warnings(self) -> list[str]:
         """What the tech must see and decide on before billing more time on this ticket."""
         out = []
-        if self.invoices or self.ticket.status == "Invoiced":
-            numbers = ", ".join(f"#{i.number} (${i.total})" for i in self.invoices) or "an invoice"
-            out.append(f"This ticket is already invoiced: {numbers}. Billing more makes another invoice.")
+        if self.invoiced_lines or self.ticket.status == "Invoiced":
+            out.append(f"This ticket is already invoiced: {self.invoiced_words()}. Billing more makes another invoice.")
         if self.uncharged:
             mins = ", ".join(f"{int((t.end_time - t.start_time).total_seconds() // 60) if t.end_time else '?'} min"
                              for t in self.uncharged)

@@ -131,7 +131,7 @@ def review(form: BillingForm, situation: Situation | None, *, rates: RateTable, 
         return out
     try:
         out.plan = bill_time(situation.ticket, out.time, comment=comment, description=form.description,
-                             pending=situation.pending, rates=rates, invoices=situation.invoices)
+                             pending=situation.pending, rates=rates, invoice_ids=situation.invoice_ids)
     except ValueError as exc:
         out.problems["plan"] = str(exc)
     return out

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..api import requests as rq
-from ..api.models import Invoice, LineItem, Ticket, TicketSummary
+from ..api.models import LineItem, Ticket, TicketSummary
 from ..api.requests import ApiRequest, Ref
 from .billing import TimePlan, expected_invoice, hours_text, line_expectation
 from .comment import CommentDraft, Visibility, audience
@@ -71,7 +71,7 @@ INVOICED = "Invoiced"
 
 
 def bill_time(ticket: TicketSummary, time: TimePlan, *, comment: CommentDraft | None, description: str,
-              pending: Sequence[LineItem], rates: RateTable, invoices: Sequence[Invoice] | None = None) -> Plan:
+              pending: Sequence[LineItem], rates: RateTable, invoice_ids: Sequence[int] | None = None) -> Plan:
     """The billing run of SYNCRO.md section 7 rule 10 as one group, in order.
 
     Comment, timer, charge (which makes the line: never ``add_line_item`` for
@@ -80,7 +80,7 @@ def bill_time(ticket: TicketSummary, time: TimePlan, *, comment: CommentDraft | 
     invoice read back against the plan, and the status Invoiced. Internal time
     stops after the timer: it is recorded, never charged or invoiced.
 
-    With the ticket as read in full (and its ``invoices``), every create carries
+    With the ticket as read in full (and the ``invoice_ids`` made for it already), every create carries
     its baseline (``before``) from that read, so the run makes no read for it.
     """
     full = ticket if isinstance(ticket, Ticket) else None
@@ -111,7 +111,7 @@ def bill_time(ticket: TicketSummary, time: TimePlan, *, comment: CommentDraft | 
         if ticket.customer_id is None:
             raise ValueError(f"Ticket #{ticket.number} has no customer to invoice.")
         steps.append(replace(rq.create_invoice(ticket_id=ticket.id, customer_id=ticket.customer_id),
-                             before=ids(invoices) if invoices is not None else None))
+                             before=tuple(invoice_ids) if invoice_ids is not None else None))
         expect = expected_invoice(time, pending, rates)
         steps.append(rq.check_invoice(Ref(invoice), expect))
         steps.append(rq.update_ticket(ticket.id, {"status": INVOICED}))

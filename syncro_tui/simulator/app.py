@@ -68,9 +68,16 @@ class Call:
     """What a handler gets: the parsed request."""
 
     key: str
-    params: dict[str, str]
+    #: One value per name; a Rails list (``id[]=1&id[]=2``) as a list under its name with the brackets.
+    params: dict[str, Any]
     body: JSON
     ids: dict[str, str]
+
+
+def query(request: Request) -> dict[str, Any]:
+    """The query string as Rails reads it: the last value of a name, every value of a ``name[]``."""
+    params = request.query_params
+    return {k: params.getlist(k) if k.endswith("[]") else params[k] for k in params}
 
 
 @dataclass(frozen=True)
@@ -294,7 +301,7 @@ class Simulator:
                 if not isinstance(parsed, dict):
                     return Response(HTML_400, status_code=400, media_type="text/html")
                 body = parsed
-        call = Call(key=key, params=dict(request.query_params), body=body, ids=ids)
+        call = Call(key=key, params=query(request), body=body, ids=ids)
         self.calls.append((method, route.name))
 
         fault = self.faults.take(method, route.name)

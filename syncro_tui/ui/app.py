@@ -22,6 +22,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from ..api import AuthError, NetworkError, SyncroError
+from ..api.pacing import background
 from ..exit_codes import AUTH as EXIT_AUTH
 from ..exit_codes import NETWORK as EXIT_NETWORK
 from ..session import CannotConnect, Session
@@ -208,12 +209,26 @@ class SyncroApp(SyncroBase):
             from .unfinished import UnfinishedScreen
 
             await self.push_screen(UnfinishedScreen())
+        self.check_products()
         try:
             account.tickets = await reads.ticket_settings()
         except SyncroError as exc:
             log.warning("ticket settings unavailable: %s", exc)  # the status and tech pickers say so when used
         else:
             self.queue_screen.set_sections()  # the account's saved searches join the sections
+
+    @work(exclusive=True, group="product-check", exit_on_error=False)
+    async def check_products(self) -> None:
+        """Once per run of the app, in the background: Syncro's products beside the rate table, in one call, so a
+        billing run reads nothing for its product (the wizard shows a difference in its plan)."""
+        try:
+            with background():
+                found = await self.reads.product_differences(self.session.config.rate_table())
+        except SyncroError as exc:
+            log.warning("products not checked against the rate table: %s", exc)  # the wizard asks for its own
+        else:
+            self.product_differences.update(found)
+        self.queue_screen.update_status()  # the budget it used
 
     def go_offline(self, why: str) -> None:
         """Syncro cannot be reached at start: the cached queue stays on screen, read-only, and the app tries again."""

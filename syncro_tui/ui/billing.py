@@ -34,7 +34,7 @@ from ..domain.billing_form import FIELDS, BillingForm, BillingReview
 from ..domain.comment import Visibility, audience
 from ..domain.drafting import billing_prompt
 from ..domain.plan import Plan
-from ..domain.rates import LaborType, RateTable, Unit, differences
+from ..domain.rates import LaborType, Unit
 from ..domain.ticket import email_recipient
 from ..reads import UnknownTicket
 from ..writes.journal import GroupState, StepState
@@ -252,17 +252,16 @@ class BillingScreen(ReportsFailures, Screen[None]):
 
     @work(group="bill-product", exit_on_error=False)
     async def check_product(self, product_id: int) -> None:
-        """Compare the chosen product with Syncro's (GET /products/{id}), once per run of the app."""
+        """Compare the chosen product with Syncro's, when the check at start (``SyncroApp.check_products``)
+        could not: once per run of the app."""
         known: dict[int, list[str]] = self.app.product_differences
         known[product_id] = []  # asked: not again while this is in flight
-        rate = self.app.session.config.rate_table().for_product(product_id)
         try:
-            products = await self.app.reads.products([product_id])
+            found = await self.app.reads.product_differences(self.app.session.config.rate_table(), [product_id])
         except SyncroError:
             del known[product_id]  # not checked; the next change asks again
             return
-        if rate is not None:
-            known[product_id] = differences(RateTable((rate,)), products)
+        known.update(found)
         if known[product_id]:
             self.update_review()
 

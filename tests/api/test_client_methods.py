@@ -128,6 +128,27 @@ async def test_product_calls(client: SyncroClient) -> None:
     assert product.price_retail == Decimal("262.5")
 
 
+async def test_the_rate_tables_products_are_read_in_one_call(client: SyncroClient, sim) -> None:
+    from syncro_tui.reads import read_products
+
+    before = len(sim.calls)
+    found = await read_products(client, [26118, 1190473, 26184])
+    assert [c[1] for c in list(sim.calls)[before:]] == ["list_products"]
+    assert [p.id if p else None for p in found.values()] == [26118, 1190473, 26184]
+
+
+async def test_a_product_the_list_does_not_answer_is_read_on_its_own(client: SyncroClient, sim) -> None:
+    """An account that ignores ``id[]`` answers its first page: what is not on it is read by id (404: missing)."""
+    from syncro_tui.reads import read_products
+
+    del sim.store.t("products")[26184]
+    sim.store.list_products = lambda params: {"products": [], "meta": {"total_pages": 1, "page": 1}}
+    before = len(sim.calls)
+    found = await read_products(client, [26118, 26184])
+    assert sorted(c[1] for c in list(sim.calls)[before:]) == ["get_product", "get_product", "list_products"]
+    assert found[26118] is not None and found[26118].id == 26118 and found[26184] is None
+
+
 async def test_appointment_calls(client: SyncroClient, sim) -> None:
     today = await client.list_appointments(date_from=date(2026, 11, 20), date_to=date(2026, 11, 20))
     assert today and all(a.start_at.tzinfo is not None for a in today)

@@ -265,6 +265,22 @@ async def test_a_product_whose_price_differs_in_syncro_is_shown(tmp_path) -> Non
         await settle(pilot)
         assert "Syncro's Labor - Remote Business (1190473) is $165.00; the rate table says $150.00" in text_of(screen, "#bill-plan")
         assert "$112.50" in text_of(screen, "#bill-plan")  # the rate table is what is sent
+    # checked once at start, for the whole rate table, in one call; the wizard read nothing for it
+    assert [c for c in sim.calls if "product" in c[1]] == [("GET", "list_products")]
+
+
+async def test_when_the_check_at_start_fails_the_wizard_checks_its_product(tmp_path) -> None:
+    sim = make_simulator()
+    sim.store.t("products")[1190473]["price_retail"] = 165.0
+    sim.add_fault(kind="500", route="list_products", times=3)  # the read and its two retries: not checked at start
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.product_differences == {}
+        screen = await open_wizard(pilot)
+        await fill(pilot, "45", 1, "Done.")
+        await settle(pilot)
+        assert "is $165.00; the rate table says $150.00" in text_of(screen, "#bill-plan")
 
 
 async def test_a_bug_in_a_screens_background_task_is_reported_not_lost(tmp_path, monkeypatch) -> None:

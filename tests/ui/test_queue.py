@@ -416,8 +416,9 @@ async def test_the_queues_loads_are_background_work_and_opening_a_ticket_is_not(
     by_worker: dict[str, set[bool]] = {}
     for name, flag in asked:
         by_worker.setdefault(name, set()).add(flag)
-    background = ("QueueScreen.load", "QueueScreen.refresh_delta")
+    background = ("QueueScreen.load", "QueueScreen.refresh_delta", "SyncroApp.check_products")
     assert by_worker["QueueScreen.load"] == {True} and by_worker["QueueScreen.refresh_delta"] == {True}
+    assert by_worker["SyncroApp.check_products"] == {True}  # the rate table beside Syncro's products, once
     assert by_worker["TicketScreen.load"] == {False} and by_worker["SyncroApp.startup"] == {False}
     assert all(flags == {False} for name, flags in by_worker.items() if name not in background)
     assert sum(1 for name, _ in asked if name == "QueueScreen.load") >= 3  # every page of the load

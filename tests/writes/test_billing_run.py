@@ -29,7 +29,7 @@ async def billing_plan(wp, ticket_id: int, minutes: int, labor: str, *, comment:
     situation = await read_situation(wp.client, ticket_id=ticket_id)
     time = plan_time(minutes, labor, ended_at=ENDED, prepay_hours=situation.prepaid, rates=RATES)
     return situation, time, bill_time(situation.ticket, time, comment=comment, description="Switch replacement",
-                                      pending=situation.pending, rates=RATES)
+                                      pending=situation.pending, rates=RATES, invoice_ids=situation.invoice_ids)
 
 
 def on_ticket(sim: Simulator, table: str, ticket_id: int) -> list[dict]:
@@ -70,6 +70,52 @@ async def test_the_whole_run_ends_invoiced_with_one_of_everything(tmp_path) -> N
     assert sim.store.t("tickets")[ticket["id"]]["status"] == "Invoiced"
     writes = [c for c in sim.calls if c[0] != "GET"]
     assert [c[1] for c in writes] == ["add_comment", "add_timer", "charge_timer", "create_invoice", "update_ticket"]
+
+
+async def test_a_run_is_nine_calls_from_the_first_read_to_invoiced(tmp_path) -> None:
+    """Two reads to plan (ticket, customer), five writes, two read-backs (the charged line, the invoice)."""
+    sim = make_simulator()
+    ticket = fresh_ticket(sim)
+    wp = write_path(sim, tmp_path)
+    wp.remember_owner(await wp.client.me())  # whose key it is: asked once per start, not per run
+    before = len(sim.calls)
+    *_, plan = await billing_plan(wp, ticket["id"], 45, "remote")
+    assert (await wp.execute(plan)).done
+    assert [c[1] for c in list(sim.calls)[before:]] == [
+        "get_ticket", "get_customer", "add_comment", "add_timer", "charge_timer", "get_ticket", "create_invoice",
+        "get_invoice", "update_ticket"]
+
+
+async def test_already_invoiced_is_said_from_the_tickets_lines_without_an_invoice_read(tmp_path) -> None:
+    sim = make_simulator()
+    ticket = fresh_ticket(sim)
+    wp = write_path(sim, tmp_path)
+    *_, plan = await billing_plan(wp, ticket["id"], 45, "remote")
+    assert (await wp.execute(plan)).done
+    before = len(sim.calls)
+    again = await read_situation(wp.client, ticket_id=ticket["id"])
+    assert [c[1] for c in list(sim.calls)[before:]] == ["get_ticket", "get_customer"]
+    (invoice,) = on_ticket(sim, "invoices", ticket["id"])
+    assert again.invoice_ids == (invoice["id"],)  # what a second invoice must not be taken for
+    assert again.warnings[0] == ("This ticket is already invoiced: 1 line of $112.50 on 1 invoice. Billing more "
+                                 "makes another invoice.")
+
+
+async def test_lines_that_do_not_name_their_invoice_make_the_one_invoice_read(tmp_path) -> None:
+    """Not every account's lines carry invoice_id: then the invoices are read, and named by number."""
+    sim = make_simulator()
+    ticket = fresh_ticket(sim)
+    wp = write_path(sim, tmp_path)
+    *_, plan = await billing_plan(wp, ticket["id"], 45, "remote")
+    assert (await wp.execute(plan)).done
+    for line in on_ticket(sim, "line_items", ticket["id"]):
+        line["invoice_id"] = None
+    before = len(sim.calls)
+    again = await read_situation(wp.client, ticket_id=ticket["id"])
+    assert "list_invoices" in [c[1] for c in list(sim.calls)[before:]]
+    (invoice,) = on_ticket(sim, "invoices", ticket["id"])
+    assert again.invoice_ids == (invoice["id"],)
+    assert f"#{invoice['number']} ($112.50)" in again.warnings[0]
 
 
 async def test_a_line_that_arrives_at_zero_is_patched_before_the_invoice(tmp_path) -> None:

@@ -13,8 +13,13 @@ from .base import JSON, StoreBase
 
 class ProductCalls(StoreBase):
     # ------------------------------------------------------------------- products
-    def list_products(self, params: Mapping[str, str]) -> JSON:
+    def list_products(self, params: Mapping[str, Any]) -> JSON:
         items = list(self.t("products").values())
+        wanted = {str(i) for i in params.get("id[]", ())}
+        if wanted:
+            items = [p for p in items if str(p["id"]) in wanted]
+        unwanted = {str(i) for i in params.get("id_not[]", ())}
+        items = [p for p in items if str(p["id"]) not in unwanted]
         query = (params.get("query") or params.get("name") or "").lower()
         if query:
             items = [p for p in items if query in p["name"].lower()]
