@@ -1,9 +1,10 @@
 """The last queue and the tickets opened recently, kept on this machine: rows on screen before Syncro answers.
 
 One SQLite file in the data directory (owner-only), one set of rows per
-account and profile: a profile never sees another's. What is read back is
-parsed by the same models as Syncro's answers, so a record the app cannot read
-is skipped, never shown wrong. A cache that cannot be read is moved aside and
+account and profile: a profile never sees another's. The queue is kept as its
+rows (``QueueRow``), a ticket opened as Syncro sent it; what is read back is
+checked as it is read, so a record the app cannot read is skipped, never shown
+wrong, and rows an older app kept in another shape are dropped. A cache that cannot be read is moved aside and
 started again: it is a convenience, never a reason for the app not to start.
 Nothing here is ever sent to Syncro; writes always work from what Syncro says
 now.
@@ -11,6 +12,7 @@ now.
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from collections.abc import Iterable
@@ -18,12 +20,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .api.models import Ticket, TicketSummary
+from .api.models import Ticket
+from .domain.queue import QueueRow
 from .files import make_private, private_dir
 
 log = logging.getLogger("syncro_tui.cache")
 #: How many opened tickets are kept (the newest).
 RECENT_TICKETS = 200
+#: The shape of the queue's records (``PRAGMA user_version``): 2, rows; before, whole listed tickets.
+ROWS_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS queue (owner TEXT NOT NULL, ticket_id INTEGER NOT NULL, record TEXT NOT NULL,
                                   PRIMARY KEY (owner, ticket_id));
@@ -35,7 +40,7 @@ CREATE TABLE IF NOT EXISTS tickets (owner TEXT NOT NULL, ticket_id INTEGER NOT N
 
 @dataclass(frozen=True)
 class CachedQueue:
-    tickets: list[TicketSummary]
+    tickets: list[QueueRow]
     #: When the queue was last saved (a refresh landed), and the newest update it held.
     saved_at: datetime
     watermark: datetime | None
@@ -80,6 +85,8 @@ class Cache:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
             db.execute("SELECT COUNT(*) FROM queue").fetchone()
+            if db.execute("PRAGMA user_version").fetchone()[0] != ROWS_VERSION:  # an older app's queue: read again
+                db.executescript(f"DELETE FROM queue; DELETE FROM saved; PRAGMA user_version={ROWS_VERSION};")
         except sqlite3.DatabaseError:
             db.close()
             raise
@@ -103,13 +110,13 @@ class Cache:
         tickets = []
         for (record,) in rows:
             try:
-                tickets.append(TicketSummary.model_validate_json(record))
-            except ValueError:
-                continue  # an older app's shape: the refresh brings it back
+                tickets.append(QueueRow.from_record(json.loads(record)))
+            except (KeyError, TypeError, ValueError):
+                continue  # not a row this app can read: the refresh brings the ticket back
         return CachedQueue(tickets, datetime.fromisoformat(saved[0]),
                            datetime.fromisoformat(saved[1]) if saved[1] else None, saved[2])
 
-    def save_queue(self, *, changed: Iterable[TicketSummary], removed: Iterable[int], watermark: datetime | None,
+    def save_queue(self, *, changed: Iterable[QueueRow], removed: Iterable[int], watermark: datetime | None,
                    at: datetime, replace: bool = False, zone: str | None = None) -> None:
         """What a refresh changed (``replace``: a full load, so nothing else stays)."""
         try:
@@ -117,7 +124,7 @@ class Cache:
             if replace:
                 self._db.execute("DELETE FROM queue WHERE owner=?", (self.owner,))
             self._db.executemany("INSERT OR REPLACE INTO queue VALUES (?, ?, ?)",
-                                 [(self.owner, t.id, t.model_dump_json()) for t in changed])
+                                 [(self.owner, t.id, json.dumps(t.record())) for t in changed])
             self._db.executemany("DELETE FROM queue WHERE owner=? AND ticket_id=?",
                                  [(self.owner, ticket_id) for ticket_id in removed])
             self._db.execute("INSERT OR REPLACE INTO saved VALUES (?, ?, ?, ?)",

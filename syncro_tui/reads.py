@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 
 from .api import requests as rq
 from .api.errors import NotFound, SyncroError
-from .api.models import (AccountSettings, Appointment, Asset, Customer, Invoice, Listing, Me, Page, Product, Ticket,
+from .api.models import (AccountSettings, Appointment, Asset, Customer, Invoice, Listing, Me, Meta, Product, Ticket,
                          TicketSettings, TicketSummary, User)
 from .domain.billing import Situation, unnamed_invoice
+from .domain.queue import QueueRow
 from .domain.rates import RateTable, differences
 from .domain.when import involves
 
@@ -31,6 +32,23 @@ if TYPE_CHECKING:
 
 class UnknownTicket(LookupError):
     """No ticket has that number."""
+
+
+@dataclass(frozen=True)
+class RowPage:
+    """One page of the open tickets as queue rows, with Syncro's count of pages and tickets."""
+
+    rows: list[QueueRow]
+    meta: Meta
+    #: Tickets of the page that could not be read (each logged).
+    skipped: int = 0
+
+
+def rows_of(listed: Listing[TicketSummary]) -> Listing[QueueRow]:
+    """Listed tickets as queue rows (the listed tickets themselves are dropped: a row is a tenth of one)."""
+    rows: Listing[QueueRow] = Listing(QueueRow.of(t) for t in listed)
+    rows.skipped = listed.skipped
+    return rows
 
 
 @dataclass(frozen=True)
@@ -113,17 +131,18 @@ class Reads:
         return await self.client.users()
 
     # ------------------------------------------------------------ tickets
-    def open_ticket_pages(self, *, per_page: int) -> AsyncIterator[Page[TicketSummary]]:
-        """The open tickets page by page, each as it arrives (the queue shows rows before the last page)."""
-        return self.client.pages(lambda page: rq.list_tickets(status="Not Closed", per_page=per_page, page=page))
+    async def open_ticket_pages(self, *, per_page: int) -> AsyncIterator[RowPage]:
+        """The open tickets page by page as queue rows, each as it arrives (rows show before the last page)."""
+        async for page in self.client.pages(lambda n: rq.list_tickets(status="Not Closed", per_page=per_page, page=n)):
+            yield RowPage([QueueRow.of(t) for t in page.items], page.meta, page.skipped)
 
-    async def changed_tickets(self, since: datetime) -> Listing[TicketSummary]:
-        """Every ticket updated since ``since`` (one request when nothing was)."""
-        return await self.client.all_tickets(since_updated_at=since, per_page=100)
+    async def changed_tickets(self, since: datetime) -> Listing[QueueRow]:
+        """Every ticket updated since ``since``, as rows (one request when nothing was)."""
+        return rows_of(await self.client.all_tickets(since_updated_at=since, per_page=100))
 
-    async def tickets_where(self, *, max_pages: int, **filters: object) -> Listing[TicketSummary]:
-        """A section that Syncro filters (a saved search, a query, a customer's tickets)."""
-        return await self.client.all_tickets(max_pages=max_pages, **filters)
+    async def tickets_where(self, *, max_pages: int, **filters: object) -> Listing[QueueRow]:
+        """A section that Syncro filters (a saved search, a query, a customer's tickets), as rows."""
+        return rows_of(await self.client.all_tickets(max_pages=max_pages, **filters))
 
     async def ticket(self, ticket_id: int) -> Ticket:
         return await self.client.get_ticket(ticket_id)
@@ -143,7 +162,7 @@ class Reads:
     def cached_queue(self) -> CachedQueue | None:
         return self.cache.queue() if self.cache is not None else None
 
-    def keep_queue(self, *, changed: Iterable[TicketSummary], removed: Iterable[int], watermark: datetime | None,
+    def keep_queue(self, *, changed: Iterable[QueueRow], removed: Iterable[int], watermark: datetime | None,
                    zone: str, replace: bool = False) -> None:
         if self.cache is not None:
             self.cache.save_queue(changed=changed, removed=removed, watermark=watermark, at=datetime.now(UTC),

@@ -1,4 +1,4 @@
-"""The local cache: per account and profile, read back through Syncro's models, set aside when damaged."""
+"""The local cache: per account and profile, read back as checked rows, set aside when damaged."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from syncro_tui import cache as cache_module
 from syncro_tui.api.models import Ticket, TicketSummary
 from syncro_tui.cache import Cache
+from syncro_tui.domain.queue import QueueRow
 
 AT = datetime(2026, 11, 20, 20, 2, tzinfo=UTC)
 
@@ -18,15 +19,19 @@ def summary(ident: int, status: str = "New") -> TicketSummary:
                                          "status": status, "priority": "2 Normal", "created_at": AT, "updated_at": AT})
 
 
+def row(ident: int, status: str = "New") -> QueueRow:
+    return QueueRow.of(summary(ident, status))
+
+
 def test_a_saved_queue_comes_back_as_it_was_and_only_for_its_owner(tmp_path) -> None:
     cache = Cache(tmp_path / "cache.sqlite", owner="https://acme.syncromsp.com/api/v1|dana")
     assert cache.queue() is None
-    cache.save_queue(changed=[summary(1), summary(2)], removed=[], watermark=AT, at=AT, replace=True)
-    cache.save_queue(changed=[summary(3)], removed=[1], watermark=AT + timedelta(minutes=1), at=AT + timedelta(minutes=1),
+    cache.save_queue(changed=[row(1), row(2)], removed=[], watermark=AT, at=AT, replace=True)
+    cache.save_queue(changed=[row(3)], removed=[1], watermark=AT + timedelta(minutes=1), at=AT + timedelta(minutes=1),
                      zone="America/Chicago")
     back = cache.queue()
     assert back is not None and sorted(t.id for t in back.tickets) == [2, 3]
-    assert back.tickets[0] == summary(back.tickets[0].id) and back.watermark == AT + timedelta(minutes=1)
+    assert back.tickets[0] == row(back.tickets[0].id) and back.watermark == AT + timedelta(minutes=1)
     assert back.saved_at == AT + timedelta(minutes=1) and back.zone == "America/Chicago"
     assert Cache(tmp_path / "cache.sqlite", owner="https://acme.syncromsp.com/api/v1|tom").queue() is None
     assert Cache(tmp_path / "cache.sqlite", owner="https://other.syncromsp.com/api/v1|dana").queue() is None
@@ -39,15 +44,28 @@ def test_a_damaged_cache_is_set_aside_and_started_again(tmp_path) -> None:
     cache = Cache(path, owner="x")
     assert cache.damage and "moved aside" in cache.damage and cache.queue() is None
     assert [p.name for p in tmp_path.iterdir() if "damaged" in p.name]
-    cache.save_queue(changed=[summary(1)], removed=[], watermark=AT, at=AT, replace=True)
+    cache.save_queue(changed=[row(1)], removed=[], watermark=AT, at=AT, replace=True)
     assert [t.id for t in cache.queue().tickets] == [1]  # type: ignore[union-attr]
 
 
 def test_a_record_the_app_cannot_read_is_left_out_not_shown_wrong(tmp_path) -> None:
     cache = Cache(tmp_path / "cache.sqlite", owner="x")
-    cache.save_queue(changed=[summary(1), summary(2)], removed=[], watermark=AT, at=AT, replace=True)
+    cache.save_queue(changed=[row(1), row(2), row(3)], removed=[], watermark=AT, at=AT, replace=True)
     cache._db.execute("UPDATE queue SET record='{\"id\": 2}' WHERE ticket_id=2")
+    cache._db.execute("UPDATE queue SET record=replace(record, '\"number\": 31003', '\"number\": \"31003\"') "
+                      "WHERE ticket_id=3")
     assert [t.id for t in cache.queue().tickets] == [1]  # type: ignore[union-attr]
+
+
+def test_an_older_apps_queue_is_dropped_and_read_again(tmp_path) -> None:
+    """Before rows, the cache kept whole listed tickets: a start with such a file reads the queue from Syncro."""
+    path = tmp_path / "cache.sqlite"
+    cache = Cache(path, owner="x")
+    cache.save_queue(changed=[row(1)], removed=[], watermark=AT, at=AT, replace=True)
+    cache._db.execute("UPDATE queue SET record=?", (summary(1).model_dump_json(),))
+    cache._db.execute("PRAGMA user_version=1")
+    cache.close()
+    assert Cache(path, owner="x").queue() is None
 
 
 def test_the_tickets_opened_recently_are_kept_newest_first(tmp_path, monkeypatch) -> None:
@@ -66,7 +84,7 @@ def test_a_cache_that_is_locked_or_cannot_be_opened_is_never_set_aside(tmp_path,
 
     import pytest
 
-    Cache(tmp_path / "cache.sqlite", owner="x").save_queue(changed=[summary(1)], removed=[], watermark=AT, at=AT)
+    Cache(tmp_path / "cache.sqlite", owner="x").save_queue(changed=[row(1)], removed=[], watermark=AT, at=AT)
 
     def locked(self):  # another window holding it past the timeout, or a directory it cannot write
         raise sqlite3.OperationalError("database is locked")

@@ -71,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--rate-limit", type=int, default=180, help="requests a minute before 429 (0: off; default 180)")
     sim.add_argument("--zero-price-rate", type=float, default=0.1,
                      help="share of charged timers whose line arrives at 0.00, as Syncro sometimes does (default 0.1)")
+    sim.add_argument("--open-tickets", type=int, metavar="N",
+                     help="a bigger shop's queue: copy the demo's open tickets until N are open (fresh data only)")
 
     bill = sub.add_parser("bill", help="plan the billing of time on a ticket and print it (writes nothing)",
                           description="Prints the calls a billing run would make, in order, and the review "

@@ -59,7 +59,8 @@ def run_simulator(args: argparse.Namespace) -> int:
     from ..simulator.server import serve_forever
 
     simulator = Simulator(seed=args.seed, state_file=args.state, reset=args.reset,
-                          rate_limit=args.rate_limit or None, zero_price_rate=args.zero_price_rate)
+                          rate_limit=args.rate_limit or None, zero_price_rate=args.zero_price_rate,
+                          open_tickets=args.open_tickets)
     try:
         serve_forever(simulator, args.host, args.port, announce=lambda line: print(line, flush=True))
     except OSError as exc:

@@ -16,10 +16,14 @@ from ..api.models import LineItem, Ticket, TicketSummary
 from ..api.requests import ApiRequest, Ref
 from .billing import TimePlan, expected_invoice, hours_text, line_expectation
 from .comment import CommentDraft, Visibility, audience
+from .queue import QueueRow
 from .rates import RateTable
 
 #: How a conditional step's condition reads (by the field of the earlier step's result it depends on).
 CONDITIONS = {"needs_patch": "only if the line arrived at $0.00"}
+
+#: A ticket as Syncro lists it, or as the queue keeps it: what a plan needs of a ticket is in both.
+Listed = TicketSummary | QueueRow
 
 
 def condition_text(ref: Ref) -> str:
@@ -60,7 +64,7 @@ def new_ticket(ticket: Mapping[str, Any], *, customer_name: str, comment: Mappin
                 steps=tuple(steps), notes=tuple(notes))
 
 
-def change_ticket(ticket: TicketSummary, fields: Mapping[str, Any], *, kind: str, words: str) -> Plan:
+def change_ticket(ticket: Listed, fields: Mapping[str, Any], *, kind: str, words: str) -> Plan:
     """One triage change (status, priority, assignee, close) as a plan: ``words`` says what changes."""
     who = ticket.customer_business_then_name or f"customer {ticket.customer_id}"
     return Plan(kind=kind, title=f"Ticket #{ticket.number} ({who}): {words}",
@@ -70,7 +74,7 @@ def change_ticket(ticket: TicketSummary, fields: Mapping[str, Any], *, kind: str
 INVOICED = "Invoiced"
 
 
-def bill_time(ticket: TicketSummary, time: TimePlan, *, comment: CommentDraft | None, description: str,
+def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, description: str,
               pending: Sequence[LineItem], rates: RateTable, invoice_ids: Sequence[int] | None = None) -> Plan:
     """The billing run of SYNCRO.md section 7 rule 10 as one group, in order.
 
@@ -133,7 +137,7 @@ def ids(records: Sequence[Any]) -> tuple[int, ...]:
     return tuple(r.id for r in records)
 
 
-def comment_on(ticket: TicketSummary, draft: CommentDraft, *, recipient: str | None) -> Plan:
+def comment_on(ticket: Listed, draft: CommentDraft, *, recipient: str | None) -> Plan:
     """One comment as Syncro has them: the visibility sets ``hidden`` and ``do_not_email`` (SYNCRO.md section 6)."""
     problems = draft.problems()
     if problems:
@@ -157,7 +161,7 @@ def close_problem(resolved: str, statuses: Sequence[str]) -> str | None:
     return None
 
 
-def close_ticket(ticket: TicketSummary, *, status: str, resolution: str | None) -> Plan:
+def close_ticket(ticket: Listed, *, status: str, resolution: str | None) -> Plan:
     """Close: an optional resolution comment (a public note: on the ticket, nobody emailed), then the resolved status."""
     steps: list[ApiRequest[Any]] = []
     notes = []

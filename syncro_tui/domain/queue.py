@@ -2,13 +2,87 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..api.models import TicketSummary
+
+
+def _shared(text: str | None) -> str | None:
+    """One copy of text that thousands of rows repeat (statuses, priorities, customers, techs)."""
+    return sys.intern(text) if text else text
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """A ticket as the queue shows, sorts, filters and triages it: what a row needs, not the whole ticket.
+
+    A listed ticket (``TicketSummary``) is about 5 KB in memory: a pydantic object with its field set,
+    the tech's record and the shop's custom fields. A row keeps a dozen fields in slots, repeated text
+    shared and times in UTC (one zone object for all), about a tenth of that. The ticket screen reads the
+    whole ticket when it is opened. Field names are the listed ticket's, so a row stands in for one.
+    """
+
+    id: int
+    number: int
+    subject: str
+    status: str
+    priority: str | None
+    customer_id: int | None
+    customer_business_then_name: str | None
+    user_id: int | None
+    #: The assigned tech's name as Syncro lists it (None when unassigned, or when Syncro leaves it out).
+    tech_name: str | None
+    created_at: datetime
+    updated_at: datetime
+    due_date: datetime | None = None
+    problem_type: str | None = None
+    customer_reply: bool = False
+    sla_breached: bool = False
+    sla_breaching_soon: bool = False
+
+    @classmethod
+    def of(cls, ticket: TicketSummary) -> QueueRow:
+        return cls(
+            id=ticket.id, number=ticket.number, subject=ticket.subject, status=_shared(ticket.status) or "",
+            priority=_shared(ticket.priority), customer_id=ticket.customer_id,
+            customer_business_then_name=_shared(ticket.customer_business_then_name), user_id=ticket.user_id,
+            tech_name=_shared(ticket.user.full_name if ticket.user else None),
+            created_at=ticket.created_at.astimezone(UTC), updated_at=ticket.updated_at.astimezone(UTC),
+            due_date=ticket.due_date.astimezone(UTC) if ticket.due_date else None,
+            problem_type=_shared(ticket.problem_type), customer_reply=ticket.customer_reply,
+            sla_breached=ticket.sla_breached, sla_breaching_soon=ticket.sla_breaching_soon)
+
+    # ------------------------------------------------------------ as the local cache keeps it
+    def record(self) -> dict[str, Any]:
+        """The row as plain JSON values (times as ISO 8601 text)."""
+        out = asdict(self)
+        for name in _TIMES:
+            out[name] = out[name].isoformat() if out[name] is not None else None
+        return out
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> QueueRow:
+        """A row from ``record()``; KeyError, TypeError or ValueError when it is not one."""
+        values = {f.name: record[f.name] for f in _FIELDS}
+        for name in _TIMES:
+            text = values[name]
+            values[name] = datetime.fromisoformat(text).astimezone(UTC) if text is not None else None
+            if name != "due_date" and values[name] is None:
+                raise ValueError(f"{name} is required")
+        if not isinstance(values["id"], int) or not isinstance(values["number"], int):
+            raise TypeError("a row's id and number are whole numbers")
+        for name in ("status", "priority", "customer_business_then_name", "tech_name", "problem_type"):
+            values[name] = _shared(values[name])
+        return cls(**values)
+
+
+_FIELDS = fields(QueueRow)
+_TIMES = ("created_at", "updated_at", "due_date")
 
 #: Most urgent first; unknown priorities after the known ones.
 PRIORITY_ORDER = {"4 Urgent": 0, "0 Urgent": 0, "1 High": 1, "2 Normal": 2, "3 Low": 3}
@@ -18,7 +92,7 @@ def priority_rank(priority: str | None) -> int:
     return PRIORITY_ORDER.get(priority or "", 5)
 
 
-def sort_key(ticket: TicketSummary) -> tuple[int, float, int]:
+def sort_key(ticket: QueueRow) -> tuple[int, float, int]:
     """Most urgent, then most recently updated, then the newest number: the same order on every start."""
     return (priority_rank(ticket.priority), -ticket.updated_at.timestamp(), -ticket.number)
 
@@ -38,8 +112,8 @@ def age(since: datetime, now: datetime) -> str:
 
 @dataclass
 class Changes:
-    added: list[TicketSummary] = field(default_factory=list)
-    updated: list[TicketSummary] = field(default_factory=list)
+    added: list[QueueRow] = field(default_factory=list)
+    updated: list[QueueRow] = field(default_factory=list)
     removed: list[int] = field(default_factory=list)
 
     def __bool__(self) -> bool:
@@ -51,15 +125,15 @@ class Queue:
     """The open tickets the tech sees, keyed by ticket id."""
 
     closed_statuses: frozenset[str] = frozenset({"Resolved", "Invoiced", "Closed"})
-    tickets: dict[int, TicketSummary] = field(default_factory=dict)
+    tickets: dict[int, QueueRow] = field(default_factory=dict)
     #: Newest updated_at seen, in Syncro's clock: the next delta fetch asks from here.
     watermark: datetime | None = None
-    _ordered: list[TicketSummary] | None = field(default=None, init=False, repr=False, compare=False)
+    _ordered: list[QueueRow] | None = field(default=None, init=False, repr=False, compare=False)
 
-    def is_open(self, ticket: TicketSummary) -> bool:
+    def is_open(self, ticket: QueueRow) -> bool:
         return ticket.status not in self.closed_statuses
 
-    def merge(self, delta: Iterable[TicketSummary], *, advance: bool = True) -> Changes:
+    def merge(self, delta: Iterable[QueueRow], *, advance: bool = True) -> Changes:
         """Apply tickets changed since the watermark (any status): closed ones leave the queue.
 
         A page of a full load merges with ``advance=False``: the watermark moves only once every
@@ -94,15 +168,15 @@ class Queue:
         self.watermark = max((t.updated_at for t in self.tickets.values()), default=self.watermark)
         return Changes(removed=gone)
 
-    def ordered(self) -> list[TicketSummary]:
+    def ordered(self) -> list[QueueRow]:
         """Most urgent first, then most recently updated (kept until the tickets change)."""
         if self._ordered is None:
             self._ordered = sorted(self.tickets.values(), key=sort_key)
         return self._ordered
 
 
-def insert_in_order(rows: Sequence[int], arrivals: Sequence[TicketSummary],
-                    tickets: Mapping[int, TicketSummary]) -> list[int]:
+def insert_in_order(rows: Sequence[int], arrivals: Sequence[QueueRow],
+                    tickets: Mapping[int, QueueRow]) -> list[int]:
     """Rows keep their places; each arrival goes before the first row that sorts after it. One pass.
 
     ``arrivals`` must be in queue order (``sort_key``). The first row after an arrival can only move

@@ -14,9 +14,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..api.models import TicketSummary
+    from .queue import QueueRow
 
-Match = Callable[["TicketSummary"], bool]
+Match = Callable[["QueueRow"], bool]
 
 
 class Source(StrEnum):
@@ -36,7 +36,7 @@ class Section:
     #: The id or text sent to Syncro for a remote source.
     param: int | str | None = None
 
-    def pick(self, tickets: Iterable[TicketSummary]) -> list[TicketSummary]:
+    def pick(self, tickets: Iterable[QueueRow]) -> list[QueueRow]:
         match = self.match
         return [t for t in tickets if match is None or match(t)]
 
@@ -58,7 +58,7 @@ def saved_filter(name: str, *, statuses: Sequence[str] = (), priorities: Sequenc
     """A filter from the config: every condition given must hold."""
     needle = Needle(text)
 
-    def match(t: TicketSummary) -> bool:
+    def match(t: QueueRow) -> bool:
         return ((not statuses or t.status in statuses)
                 and (not priorities or t.priority in priorities)
                 and (not user_ids or t.user_id in user_ids)
@@ -81,10 +81,9 @@ def customer_section(customer_id: int, name: str) -> Section:
     return Section(f"customer:{customer_id}", f"Customer: {name}", Source.CUSTOMER, param=customer_id)
 
 
-def haystack(ticket: TicketSummary) -> str:
+def haystack(ticket: QueueRow) -> str:
     """What the filter looks in: number, customer, subject and tech, lower-cased."""
-    tech = ticket.user.full_name if ticket.user and ticket.user.full_name else ""
-    return f"#{ticket.number} {ticket.customer_business_then_name or ''} {ticket.subject} {tech}".lower()
+    return f"#{ticket.number} {ticket.customer_business_then_name or ''} {ticket.subject} {ticket.tech_name or ''}".lower()
 
 
 @dataclass(frozen=True)

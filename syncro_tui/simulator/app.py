@@ -195,8 +195,11 @@ class Simulator:
         zero_price_rate: float = 0.0,
         state_file: str | os.PathLike[str] | None = None,
         reset: bool = False,
+        open_tickets: int | None = None,
     ) -> None:
         self.seed = seed
+        #: A bigger shop: the seed's open tickets copied until this many are open (fresh data only).
+        self.open_tickets = open_tickets
         self.today = today
         self.clock = clock
         self.latency = latency
@@ -216,7 +219,7 @@ class Simulator:
     def _make_store(self, data: dict[str, Any] | None) -> Store:
         if data is None:
             today = self.today or (self.clock().date() if self.clock else None)
-            data = seed_module.generate(self.seed, today)
+            data = seed_module.generate(self.seed, today, open_tickets=self.open_tickets)
         return Store(data, clock=self.clock, zero_price_rate=self.zero_price_rate, seed=self.seed)
 
     def reset(self) -> None:

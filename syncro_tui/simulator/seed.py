@@ -11,6 +11,7 @@ characters), as real customer-typed text can be: the app must show it literally.
 
 from __future__ import annotations
 
+import copy
 import random
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -174,9 +175,16 @@ def slug(text: str) -> str:
     return "".join(keep.split())[:18] or "customer"
 
 
-def generate(seed: int = 1, today: date | None = None) -> dict[str, Any]:
-    """The demo account: about 40 customers, 300 tickets, 4 techs, as JSON-able data."""
-    return Seeder(seed, today or datetime.now(ZoneInfo(TIME_ZONE)).date()).build()
+def generate(seed: int = 1, today: date | None = None, *, open_tickets: int | None = None) -> dict[str, Any]:
+    """The demo account: about 40 customers, 300 tickets, 4 techs, as JSON-able data.
+
+    ``open_tickets``: a bigger shop's queue, the open tickets copied until there are that many.
+    """
+    seeder = Seeder(seed, today or datetime.now(ZoneInfo(TIME_ZONE)).date())
+    data = seeder.build()
+    if open_tickets is not None:
+        seeder.grow_open(open_tickets)
+    return data
 
 
 class Seeder:
@@ -231,6 +239,22 @@ class Seeder:
             "tickets": self.tickets, "comments": self.comments, "timers": self.timers, "line_items": self.line_items,
             "invoices": self.invoices, "appointments": self.appointments, "appointment_types": self.appointment_types,
         }
+
+    def grow_open(self, total: int) -> None:
+        """Copy the open tickets (new ids and numbers) until ``total`` are open: a shop's queue at scale.
+
+        Copies carry the ticket's fields, not its comments or time; each is older than the last by a minute
+        (distinct update times, as on a real account: a shared newest time would come back with every delta).
+        """
+        closed = ("Resolved", "Invoiced", "Closed")
+        originals = [t for t in self.tickets.values() if t["status"] not in closed]
+        start = self.local(self.today - timedelta(days=30), 9)
+        for i in range(max(total - len(originals), 0)):
+            clone = copy.deepcopy(originals[i % len(originals)])
+            clone["id"], clone["number"] = self.nid("ticket_id"), self.nid("ticket_number")
+            clone["subject"] = f"{clone['subject']} ({i})"
+            clone["created_at"] = clone["updated_at"] = stamp(start - timedelta(minutes=i))
+            self.tickets[str(clone["id"])] = clone
 
     # ------------------------------------------------------------ small helpers
     def local(self, day: date, hour: int, minute: int = 0) -> datetime:

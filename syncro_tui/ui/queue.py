@@ -21,7 +21,7 @@ from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 
 from ..api import AuthError, SyncroError
 from ..api.pacing import background
-from ..domain.queue import Changes, Queue, age, insert_in_order, sort_key
+from ..domain.queue import Changes, Queue, QueueRow, age, insert_in_order, sort_key
 from ..domain.sections import (Needle, Section, Source, builtin_sections, customer_section, haystack, query_section,
                                saved_filter, saved_search)
 from .messages import OpenActivity, OpenAppointments, OpenBilling, OpenNewTicket, OpenTicket, OpenUnfinished
@@ -30,7 +30,8 @@ from .ticket_table import TicketTable
 from .widgets import AttributionBanner, ReportsFailures, StatusBar
 
 if TYPE_CHECKING:
-    from ..api.models import Appointment, Page, TicketSummary
+    from ..api.models import Appointment
+    from ..reads import RowPage
     from ..session import Session
 
 COLUMNS = (("seen", " ", 1), ("number", "#", 7), ("status", "Status", 19), ("priority", "Priority", 9),
@@ -84,12 +85,12 @@ class QueueScreen(ReportsFailures, Screen[None]):
         self.section: Section | None = None
         self.needle = Needle()
         #: Tickets of the section on screen when it is a list Syncro sends (saved search, search, customer).
-        self.remote: list[TicketSummary] = []
+        self.remote: list[QueueRow] = []
         self.appointments: list[Appointment] = []
         #: Tickets that changed since the tech last had the cursor on them.
         self.unseen: set[int] = set()
-        self._cells: dict[int, tuple[TicketSummary, list[Text]]] = {}
-        self._hay: dict[int, tuple[TicketSummary, str]] = {}
+        self._cells: dict[int, tuple[QueueRow, list[Text]]] = {}
+        self._hay: dict[int, tuple[QueueRow, str]] = {}
         self._refresh_timer: Timer | None = None
 
     @property
@@ -218,9 +219,9 @@ class QueueScreen(ReportsFailures, Screen[None]):
             with background():  # the tech's own calls (open a ticket, bill) go before each page
                 async for page in self.app.reads.open_ticket_pages(per_page=self.app.session.config.queue.page_size):
                     table.loading = False
-                    seen.update(t.id for t in page.items)
+                    seen.update(t.id for t in page.rows)
                     skipped += page.skipped
-                    changes = self.queue.merge(page.items, advance=False)
+                    changes = self.queue.merge(page.rows, advance=False)
                     self.progress = loading_progress(len(seen) + skipped, page)
                     if changes:
                         self.apply(changes, mark=not first)
@@ -341,23 +342,23 @@ class QueueScreen(ReportsFailures, Screen[None]):
     def on_queue(self) -> bool:
         return self.section is None or self.section.source is Source.QUEUE
 
-    def visible(self, ticket: TicketSummary) -> bool:
+    def visible(self, ticket: QueueRow) -> bool:
         if self.section is not None and self.section.match is not None and not self.section.match(ticket):
             return False
         return not self.needle or self.needle.matches(self.hay(ticket))
 
-    def hay(self, ticket: TicketSummary) -> str:
+    def hay(self, ticket: QueueRow) -> str:
         cached = self._hay.get(ticket.id)
         if cached is None or cached[0] is not ticket:
             cached = (ticket, haystack(ticket))
             self._hay[ticket.id] = cached
         return cached[1]
 
-    def rows(self) -> list[TicketSummary]:
+    def rows(self) -> list[QueueRow]:
         source = self.queue.ordered() if self.on_queue() else self.remote
         return [t for t in source if self.visible(t)]
 
-    def cells(self, ticket: TicketSummary) -> list[Text]:
+    def cells(self, ticket: QueueRow) -> list[Text]:
         """The row's cells, made once per version of the ticket (a filter keystroke only re-adds rows)."""
         changed = ticket.id in self.unseen
         cached = self._cells.get(ticket.id)
@@ -367,7 +368,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         tz = self.app.account.time_zone
         updated = ticket.updated_at.astimezone(tz)
         updated_text = updated.strftime("%H:%M") if updated.date() == now.astimezone(tz).date() else updated.strftime("%b %d")
-        tech = ticket.user.full_name if ticket.user and ticket.user.full_name else ("—" if ticket.user_id is None else f"#{ticket.user_id}")
+        tech = ticket.tech_name or ("—" if ticket.user_id is None else f"#{ticket.user_id}")
         cells = [
             CHANGED if changed else NOT_CHANGED,
             literal(f"#{ticket.number}"),
@@ -535,7 +536,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
             self.set_sections()
 
     # -------------------------------------------------------- ticket actions
-    def selected_ticket(self) -> TicketSummary | None:
+    def selected_ticket(self) -> QueueRow | None:
         key = self.selected_key()
         if key is None or self.query_one(ContentSwitcher).current != "queue-table":
             return None
@@ -618,7 +619,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         self.query_one(ContentSwitcher).visible_content.action_cursor_up()  # type: ignore[union-attr]
 
 
-def loading_progress(loaded: int, page: Page[TicketSummary]) -> str:
+def loading_progress(loaded: int, page: RowPage) -> str:
     """ "loading 1,200 of 5,000" while a full load's pages arrive (Syncro's count when it gives one)."""
     if page.meta.page >= page.meta.total_pages:
         return ""

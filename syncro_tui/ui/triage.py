@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..api import SyncroError
-from ..api.models import TicketSummary
 from ..domain.plan import change_ticket, close_problem, close_ticket
+from ..domain.queue import QueueRow
 from ..domain.session_log import log_path, render
 from ..writes.path import GroupOutcome
 from ..writes.session_log import write_new
@@ -22,7 +22,7 @@ from .writing import confirm_and_send, writes_allowed
 ACTIONS = {"status": "Change status", "assign": "Assign to a tech", "priority": "Change priority", "close": "Close"}
 
 
-async def triage(app: SyncroBase, ticket: TicketSummary, action: str) -> GroupOutcome | None:
+async def triage(app: SyncroBase, ticket: QueueRow, action: str) -> GroupOutcome | None:
     """Ask for the new value of ``action`` and send it; None when nothing was sent."""
     fields: dict[str, object]
     if action == "status":
@@ -71,7 +71,7 @@ async def triage(app: SyncroBase, ticket: TicketSummary, action: str) -> GroupOu
     return await confirm_and_send(app, change_ticket(ticket, fields, kind=action, words=words))
 
 
-async def close(app: SyncroBase, ticket: TicketSummary) -> GroupOutcome | None:
+async def close(app: SyncroBase, ticket: QueueRow) -> GroupOutcome | None:
     """The resolved status, an optional resolution comment, then the offer to write the session log."""
     if not writes_allowed(app):  # say so before the tech writes a resolution in vain
         return None

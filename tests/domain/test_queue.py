@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import sys
+
 from syncro_tui.api.models import TicketSummary
-from syncro_tui.domain.queue import Queue, insert_in_order, sort_key
+from syncro_tui.domain.queue import Queue, QueueRow, insert_in_order, sort_key
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
-def ticket(ident: int, priority: str = "2 Normal", minutes: int = 0, status: str = "New") -> TicketSummary:
+def ticket(ident: int, priority: str = "2 Normal", minutes: int = 0, status: str = "New") -> QueueRow:
     at = T0 + timedelta(minutes=minutes)
-    return TicketSummary.model_validate({"id": ident, "number": 30000 + ident, "subject": f"t{ident}", "status": status,
-                                         "priority": priority, "created_at": at, "updated_at": at})
+    return QueueRow.of(TicketSummary.model_validate({"id": ident, "number": 30000 + ident, "subject": f"t{ident}",
+                                                     "status": status, "priority": priority, "created_at": at,
+                                                     "updated_at": at}))
 
 
-def naive_place(rows: list[int], arrivals: list[TicketSummary], tickets: dict[int, TicketSummary]) -> list[int]:
+def naive_place(rows: list[int], arrivals: list[QueueRow], tickets: dict[int, QueueRow]) -> list[int]:
     """What the queue did before: for each arrival, scan every row for the first that sorts after it."""
     out = list(rows)
     for arrival in arrivals:
@@ -57,3 +60,40 @@ def test_a_filter_that_only_narrows_is_known_as_such() -> None:
     assert Needle("acme printer").narrows(Needle("print acm"))
     assert not Needle("pri").narrows(Needle("prin"))  # a letter deleted: more can match
     assert not Needle("scanner").narrows(Needle("printer")) and not Needle("x").narrows(Needle(""))
+
+
+LISTED = {"id": 108412001, "number": 31702, "subject": "Printer offline", "status": "In Progress",
+          "priority": "1 High", "problem_type": "Hardware", "customer_id": 30010001,
+          "customer_business_then_name": "Brightline Dental", "contact_fullname": "Ana Ruiz", "user_id": 1843,
+          "user": {"id": 1843, "full_name": "Dana Whitfield", "email": "dana@example.com"},
+          "created_at": "2026-11-19T09:00:00.000-06:00", "updated_at": "2026-11-20T10:30:00.000-06:00",
+          "due_date": "2026-11-21T00:00:00.000Z", "customer_reply": "true", "sla_breaching_soon": True,
+          "properties": {"Site": "Main", "Budget": 400}}
+
+
+def test_a_row_keeps_what_the_queue_shows_in_utc_with_repeated_text_shared() -> None:
+    row = QueueRow.of(TicketSummary.model_validate(LISTED))
+    assert (row.id, row.number, row.subject, row.status, row.priority, row.tech_name, row.user_id) == (
+        108412001, 31702, "Printer offline", "In Progress", "1 High", "Dana Whitfield", 1843)
+    assert row.updated_at == datetime(2026, 11, 20, 16, 30, tzinfo=UTC) and row.updated_at.tzinfo is UTC
+    assert row.customer_reply and row.sla_breaching_soon and not row.sla_breached and row.problem_type == "Hardware"
+    other = QueueRow.of(TicketSummary.model_validate({**LISTED, "id": 2, "number": 3}))
+    assert other.customer_business_then_name is row.customer_business_then_name and other.status is row.status
+    assert not hasattr(row, "__dict__") and sys.getsizeof(row) < 200
+
+
+def test_a_row_goes_to_the_cache_and_back_unchanged() -> None:
+    row = QueueRow.of(TicketSummary.model_validate(LISTED))
+    assert QueueRow.from_record(row.record()) == row
+    unassigned = QueueRow.of(TicketSummary.model_validate({**LISTED, "user": None, "user_id": None, "due_date": None}))
+    assert QueueRow.from_record(unassigned.record()) == unassigned and unassigned.tech_name is None
+
+
+def test_a_record_that_is_not_a_row_is_refused() -> None:
+    import pytest
+
+    record = QueueRow.of(TicketSummary.model_validate(LISTED)).record()
+    for broken in ({k: v for k, v in record.items() if k != "updated_at"}, {**record, "number": "31702"},
+                   {**record, "created_at": None}, {**record, "updated_at": "yesterday"}):
+        with pytest.raises((KeyError, TypeError, ValueError)):
+            QueueRow.from_record(broken)
