@@ -124,7 +124,7 @@ class Cache:
             if replace:
                 self._db.execute("DELETE FROM queue WHERE owner=?", (self.owner,))
             self._db.executemany("INSERT OR REPLACE INTO queue VALUES (?, ?, ?)",
-                                 [(self.owner, t.id, json.dumps(t.record())) for t in changed])
+                                 ((self.owner, t.id, json.dumps(t.record())) for t in changed))
             self._db.executemany("DELETE FROM queue WHERE owner=? AND ticket_id=?",
                                  [(self.owner, ticket_id) for ticket_id in removed])
             self._db.execute("INSERT OR REPLACE INTO saved VALUES (?, ?, ?, ?)",

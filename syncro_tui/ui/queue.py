@@ -89,7 +89,6 @@ class QueueScreen(ReportsFailures, Screen[None]):
         self.appointments: list[Appointment] = []
         #: Tickets that changed since the tech last had the cursor on them.
         self.unseen: set[int] = set()
-        self._cells: dict[int, tuple[QueueRow, list[Text]]] = {}
         self._hay: dict[int, tuple[QueueRow, str]] = {}
         self._refresh_timer: Timer | None = None
 
@@ -359,17 +358,14 @@ class QueueScreen(ReportsFailures, Screen[None]):
         return [t for t in source if self.visible(t)]
 
     def cells(self, ticket: QueueRow) -> list[Text]:
-        """The row's cells, made once per version of the ticket (a filter keystroke only re-adds rows)."""
+        """The row's cells (the table keeps them while the row is shown and unchanged; only drawn rows have any)."""
         changed = ticket.id in self.unseen
-        cached = self._cells.get(ticket.id)
-        if cached is not None and cached[0] is ticket and (cached[1][0] is CHANGED) == changed:
-            return cached[1]
         now = self.session.now()
         tz = self.app.account.time_zone
         updated = ticket.updated_at.astimezone(tz)
         updated_text = updated.strftime("%H:%M") if updated.date() == now.astimezone(tz).date() else updated.strftime("%b %d")
         tech = ticket.tech_name or ("—" if ticket.user_id is None else f"#{ticket.user_id}")
-        cells = [
+        return [
             CHANGED if changed else NOT_CHANGED,
             literal(f"#{ticket.number}"),
             literal(ticket.status, "bold" if ticket.status in ("New", "Customer Reply") else ""),
@@ -380,8 +376,6 @@ class QueueScreen(ReportsFailures, Screen[None]):
             literal(age(ticket.created_at, now)),
             literal(updated_text),
         ]
-        self._cells[ticket.id] = (ticket, cells)
-        return cells
 
     def rebuild(self) -> None:
         """The section or the filter changed: all rows at once (only the lines drawn have their cells made)."""
@@ -414,21 +408,20 @@ class QueueScreen(ReportsFailures, Screen[None]):
             return
         table = self.query_one(TicketTable)
         drop = {str(ticket_id) for ticket_id in changes.removed}
-        fresh: dict[str, list[Text]] = {}
+        stale = []
         arrivals = []
         for ticket in (*changes.updated, *changes.added):
             key = str(ticket.id)
             if not self.visible(ticket):
                 drop.add(key)
             elif table.index_of(key) is not None:
-                fresh[key] = self.cells(ticket)
+                stale.append(key)
             else:
                 arrivals.append(ticket)
         arrivals.sort(key=sort_key)
         kept = [int(key) for key in table.keys if key not in drop]
         order = insert_in_order(kept, arrivals, self.queue.tickets)
-        fresh.update((str(t.id), self.cells(t)) for t in arrivals)
-        table.reorder([str(ticket_id) for ticket_id in order], fresh)
+        table.reorder([str(ticket_id) for ticket_id in order], stale)
         self.show_sections()
 
     def show_appointments(self) -> None:

@@ -12,7 +12,7 @@ rows are replaced, inserted or removed.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -110,19 +110,18 @@ class TicketTable(ScrollView, can_focus=True):
         return cells
 
     def set_keys(self, keys: list[str]) -> None:
-        """Replace every row by key; their cells are made by ``source`` as they are drawn."""
+        """Replace every row by key. Cells already made are kept for the rows still shown (a filter keystroke
+        re-renders no text); the others' are made by ``source`` as they are drawn."""
         keep = self.cursor_key
         self.keys = keys
-        self.cells = {}
         self._changed(keep)
 
-    def reorder(self, keys: list[str], cells: Mapping[str, Sequence[Text]]) -> None:
-        """The rows now in this order, with ``cells`` for the rows new or changed: one index rebuild, one redraw."""
+    def reorder(self, keys: list[str], stale: Iterable[str] = ()) -> None:
+        """The rows now in this order; the ``stale`` rows (changed) are made again when next drawn. One index
+        rebuild, one redraw; only the rows drawn ever have cells, so a page of arrivals renders nothing."""
         keep = self.cursor_key
-        wanted = set(keys)
-        for gone in [key for key in self.cells if key not in wanted]:
-            del self.cells[gone]
-        self.cells.update(cells)
+        for key in stale:
+            self.cells.pop(key, None)
         self.keys = keys
         self._changed(keep)
 
@@ -137,6 +136,7 @@ class TicketTable(ScrollView, can_focus=True):
 
     def _changed(self, keep: str | None) -> None:
         self._index = None
+        self.cells = {key: cells for key, cells in self.cells.items() if self.index_of(key) is not None}
         self.virtual_size = Size(self._width, len(self.keys) + 1)
         target = self.index_of(keep) if keep is not None else None
         if target is None:
