@@ -31,10 +31,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
-
-from bench_queue import grow  # noqa: E402
 
 from syncro_tui.simulator import Simulator  # noqa: E402
 from syncro_tui.simulator.app import RateWindow  # noqa: E402
@@ -150,8 +147,7 @@ def median(values: list[float]) -> float:
 
 
 def report(runs: int = RUNS) -> str:
-    sim = Simulator(seed=1, zero_price_rate=0.0)  # Syncro's rate limit (180 a minute) stays on
-    grow(sim, ROWS)
+    sim = Simulator(seed=1, zero_price_rate=0.0, open_tickets=ROWS)  # Syncro's rate limit (180 a minute) stays on
     with BackgroundSimulator(sim) as server:
         # cold: no cache; warm: the cold run's cache copied in; each once with Enter pressed as rows show
         kinds = {"cold": (False, False), "warm": (True, False), "during": (False, True), "after": (True, True)}

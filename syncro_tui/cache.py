@@ -19,10 +19,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .api.models import Ticket
 from .domain.queue import QueueRow
 from .files import make_private, private_dir
+
+if TYPE_CHECKING:  # the models (pydantic) load with the client: the queue is drawn from the cache before them
+    from .api.models import Ticket
 
 log = logging.getLogger("syncro_tui.cache")
 #: How many opened tickets are kept (the newest).
@@ -137,6 +140,8 @@ class Cache:
 
     # ------------------------------------------------------------ tickets opened
     def ticket(self, ticket_id: int) -> CachedTicket | None:
+        from .api.models import Ticket
+
         try:
             row = self._db.execute("SELECT record, at FROM tickets WHERE owner=? AND ticket_id=?",
                                    (self.owner, ticket_id)).fetchone()

@@ -27,7 +27,7 @@ from .domain.when import involves
 if TYPE_CHECKING:
     from .api.client import SyncroClient  # only for annotations: httpx loads after the first paint
     from .api.pacing import Budget
-    from .cache import Cache, CachedQueue, CachedTicket
+    from .cache import Cache, CachedTicket
 
 
 class UnknownTicket(LookupError):
@@ -158,9 +158,6 @@ class Reads:
     # ------------------------------------------------------------ the local cache
     def cached_ticket(self, ticket_id: int) -> CachedTicket | None:
         return self.cache.ticket(ticket_id) if self.cache is not None else None
-
-    def cached_queue(self) -> CachedQueue | None:
-        return self.cache.queue() if self.cache is not None else None
 
     def keep_queue(self, *, changed: Iterable[QueueRow], removed: Iterable[int], watermark: datetime | None,
                    zone: str, replace: bool = False) -> None:

@@ -82,15 +82,34 @@ class SyncroApp(SyncroBase):
         await super().on_event(event)
 
     def on_ready(self) -> None:
-        """The first frame is on screen: open the session, build the client, then ask Syncro whose key it is.
+        """The first frame is on screen: open the session and draw the cached queue, then connect.
 
-        Reading the config and the key and building the client (httpx; with --demo, seeding and starting
-        the simulator) happen here, after the first paint, on the event loop: keys typed meanwhile wait.
+        Reading the config happens here, after the first paint; the queue kept on this machine is drawn next,
+        before the key is read and the client built (httpx; with --demo, seeding and starting the simulator),
+        which ``connect`` does once that frame is out. Keys typed meanwhile wait.
         """
         try:
             if self.session is None:
                 self.session = self._open()  # type: ignore[misc]
-            self.session.client  # noqa: B018 - builds it
+        except CannotConnect as exc:
+            self.fatal(str(exc), exc.exit_code)
+            return
+        except Exception as exc:  # whatever stops the session being opened, the tech is told and the app ends
+            log.exception("could not open the session")
+            self.fatal(f"could not open the session: {exc}", 1)
+            return
+        if self.session.config.keymap:
+            self.set_keymap(self.session.config.keymap)
+        self.queue_screen.set_sections()  # with the tech's own section and the config's filters
+        if self.queue_screen.show_cached():  # the last queue seen on this machine: drawn before connecting
+            self.call_after_refresh(self.connect)
+        else:
+            self.connect()
+
+    def connect(self) -> None:
+        """Build the client, then ask Syncro whose key it is (``startup``)."""
+        try:
+            self.session.client  # noqa: B018 - builds it (httpx, the key)
         except CannotConnect as exc:
             self.fatal(str(exc), exc.exit_code)
             return
@@ -105,10 +124,6 @@ class SyncroApp(SyncroBase):
             self.log_file = Path(self._log_handler.baseFilename)
         except OSError:
             self.log_file = None  # warnings are then only on screen
-        if self.session.config.keymap:
-            self.set_keymap(self.session.config.keymap)
-        self.queue_screen.set_sections()  # with the tech's own section and the config's filters
-        self.queue_screen.show_cached()  # the last queue seen on this machine, until Syncro answers
         if self._early_keys:
             self.replay(self._early_keys)
             self._early_keys = []

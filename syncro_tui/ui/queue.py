@@ -298,8 +298,12 @@ class QueueScreen(ReportsFailures, Screen[None]):
             self.load_remote(self.section)
 
     def show_cached(self) -> bool:
-        """The queue as last seen on this machine, on screen before Syncro answers; False when there is none."""
-        cached = self.app.reads.cached_queue()
+        """The queue as last seen on this machine, on screen before Syncro answers; False when there is none.
+
+        Read from the session's cache, not through ``reads``: it needs no client, so it is drawn before httpx
+        and the key are loaded."""
+        cache = self.session.cache
+        cached = cache.queue() if cache is not None else None
         if cached is None or not cached.tickets or self.queue.tickets:
             return False
         if cached.zone and self.app.account.settings is None:  # times in the account's zone, as last seen

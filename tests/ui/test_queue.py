@@ -465,6 +465,24 @@ async def test_the_last_queue_is_on_screen_at_once_and_marked_until_syncro_answe
         assert "(cached)" not in rendered(queue, "#status") and queue.connected
 
 
+async def test_the_cached_queue_is_drawn_before_the_key_is_read_or_the_client_built(tmp_path) -> None:
+    sim = make_simulator()
+    before = await run_once(sim, tmp_path)
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    session = app.session
+    build = session.connect
+    drawn_then: list[list[int]] = []
+
+    def connect():
+        drawn_then.append(shown_ids(app))  # what the table held when the client was asked for
+        return build()
+
+    session.connect = connect
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+    assert drawn_then == [before]
+
+
 async def test_without_syncro_the_cached_queue_is_browsed_read_only(tmp_path) -> None:
     sim = make_simulator()
     before = await run_once(sim, tmp_path)
