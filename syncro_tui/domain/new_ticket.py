@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from .comment import CommentDraft, Visibility
 from ..api.models import BusinessHours, TicketSettings
 from .plan import Plan, new_ticket
-from .when import DATE_HELP, Booking, WhenProblem, booking, describe_span, outside_hours, parse_day, parse_when
+from .when import DATE_HELP, Booking, WhenProblem, booking, describe_span, due_at, outside_hours, parse_day, parse_when
 
 INITIAL_ISSUE = "Initial Issue"
 EMERGENCY = "Emergency Service"
@@ -166,7 +166,7 @@ def review(form: NewTicketForm, *, now: datetime, tz: ZoneInfo, appointment_type
         "status": "New",
         "priority": form.priority,
         "user_id": form.user_id,
-        "due_date": due.isoformat() if due else None,
+        "due_date": due_at(due, tz) if due else None,
         "contact_id": form.contact_id,
         "address_id": form.address_id,
     }

@@ -12,9 +12,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from ..api.models import Appointment, BusinessHours
+if TYPE_CHECKING:  # the queue shows due dates before the first frame, when pydantic is not loaded yet
+    from ..api.models import Appointment, BusinessHours
 
 #: An appointment made with no end lasts this long (SYNCRO.md section 5).
 DEFAULT_LENGTH = timedelta(minutes=90)
@@ -69,6 +71,52 @@ def parse_day(text: str, *, today: date, past: bool = False) -> date:
         return date.fromisoformat(word)
     except ValueError:
         raise WhenProblem(f"“{text}” is not a day: write {DATE_HELP}.") from None
+
+
+# ------------------------------------------------------------ due dates: one rule for a day without a time
+def due_at(day: date, tz: ZoneInfo) -> datetime:
+    """A due date typed as a day, as it is sent: the start of that day in the account's zone.
+
+    Sent as a bare date, Syncro keeps midnight UTC, which the account's zone west of Greenwich shows
+    as the evening before ("fri" became "Thu Dec 03, 18:00" in Chicago).
+    """
+    return datetime.combine(day, time(0), tz)
+
+
+@dataclass(frozen=True)
+class Due:
+    """A ticket's due date as the tech reads it: the day in the account's zone, and its time if it has one."""
+
+    day: date
+    at: time | None
+    overdue: bool
+    today: bool
+
+    def text(self, today: date) -> str:
+        """ "today", "Fri" within the week, else "Dec 04" ("Dec 04 2027" another year); its time when it has one.
+        At most 12 characters."""
+        ahead = (self.day - today).days
+        if ahead == 0:
+            words = "today"
+        elif 0 < ahead < 7:
+            words = f"{self.day:%a}"
+        elif self.day.year != today.year:
+            return f"{self.day:%b %d %Y}"
+        else:
+            words = f"{self.day:%b %d}"
+        return f"{words} {self.at:%H:%M}" if self.at is not None else words
+
+
+def due(moment: datetime, *, tz: ZoneInfo, now: datetime) -> Due:
+    """What a stored due date means. A day without a time, sent by this app (midnight in the zone) or as a bare
+    date by anything else (midnight UTC), is that day, whole: overdue only once it has passed in the zone."""
+    utc, local = moment.astimezone(UTC), moment.astimezone(tz)
+    today = now.astimezone(tz).date()
+    if local.time() == time(0) or utc.time() == time(0):
+        day = local.date() if local.time() == time(0) else utc.date()
+        return Due(day, None, overdue=day < today, today=day == today)
+    return Due(local.date(), local.time().replace(second=0, microsecond=0), overdue=moment < now,
+               today=local.date() == today)
 
 
 def parse_when(text: str, *, now: datetime, tz: ZoneInfo, past: bool = False) -> datetime:

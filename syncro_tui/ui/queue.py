@@ -24,9 +24,10 @@ from ..api.pacing import background
 from ..domain.queue import Changes, Queue, QueueRow, age, insert_in_order, sort_key
 from ..domain.sections import (Needle, Section, Source, builtin_sections, customer_section, haystack, query_section,
                                saved_filter, saved_search)
+from ..domain.when import due
 from .messages import OpenActivity, OpenAppointments, OpenBilling, OpenNewTicket, OpenTicket, OpenUnfinished
 from .text import clean, literal, palette_text
-from .ticket_table import TicketTable
+from .ticket_table import Column, TicketTable
 from .widgets import AttributionBanner, ReportsFailures, StatusBar
 
 if TYPE_CHECKING:
@@ -34,9 +35,14 @@ if TYPE_CHECKING:
     from ..reads import RowPage
     from ..session import Session
 
-COLUMNS = (("seen", " ", 1), ("number", "#", 7), ("status", "Status", 19), ("priority", "Priority", 9),
-           ("customer", "Customer", 26), ("subject", "Subject", 40), ("tech", "Tech", 16), ("age", "Age", 4),
-           ("updated", "Updated", 11))
+#: The queue's columns, in order on screen. By importance (README, "The queue's columns"): the mark, number
+#: and subject always show; then customer, status, priority, due, tech, updated, age. On a narrow terminal
+#: customer, status and tech narrow first, then the least important give way; a wide one widens the subject.
+COLUMNS = (Column("seen", " ", 1), Column("number", "#", 7), Column("status", "Status", 19, least=10, rank=2),
+           Column("priority", "Priority", 8, rank=3), Column("customer", "Customer", 26, least=14, rank=1),
+           Column("subject", "Subject", 30, grow=True), Column("due", "Due", 12, rank=4),
+           Column("tech", "Tech", 16, least=10, rank=5), Column("age", "Age", 4, rank=7),
+           Column("updated", "Updated", 11, rank=6))
 APPOINTMENT_COLUMNS = (("time", "Time", 13), ("summary", "Summary", 40), ("customer", "Customer", 26),
                        ("tech", "Tech", 16), ("ticket", "Ticket", 8), ("location", "Location", 20))
 
@@ -376,10 +382,24 @@ class QueueScreen(ReportsFailures, Screen[None]):
             literal(ticket.priority or "", PRIORITY_STYLE.get(ticket.priority or "", "")),
             literal(ticket.customer_business_then_name or ""),
             literal(ticket.subject),
+            self.due_cell(ticket, now),
             literal(tech, "dim" if ticket.user_id is None else ""),
             literal(age(ticket.created_at, now)),
             literal(updated_text),
         ]
+
+    def due_cell(self, ticket: QueueRow, now: datetime) -> Text:
+        """The SLA's state when it is breached or about to be, else the due date: overdue red, today yellow."""
+        if ticket.sla_breached:
+            return Text("SLA breached", style="bold red")
+        if ticket.sla_breaching_soon:
+            return Text("SLA due soon", style="bold yellow")
+        if ticket.due_date is None:
+            return Text("")
+        tz = self.app.account.time_zone
+        when = due(ticket.due_date, tz=tz, now=now)
+        return Text(when.text(now.astimezone(tz).date()),
+                    style="bold red" if when.overdue else "bold yellow" if when.today else "")
 
     def rebuild(self) -> None:
         """The section or the filter changed: all rows at once (only the lines drawn have their cells made)."""

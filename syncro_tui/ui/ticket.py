@@ -18,9 +18,10 @@ from textual.widgets import Footer, Static
 from ..api import NotFound, SyncroError
 from ..api.models import CommentKind, Invoice, Ticket
 from ..domain.ticket import billing_status, timer_minutes, timer_state
+from ..domain.when import due
 from .base import ShowsTicket
 from .messages import OpenBilling, OpenComment, TicketChanged
-from .text import html_to_text, literal, palette_text
+from .text import clean, html_to_text, literal, palette_text
 from .triage import ACTIONS, triage
 from .widgets import AttributionBanner, ReportsFailures
 
@@ -98,6 +99,23 @@ class TicketScreen(ShowsTicket, ReportsFailures, Screen[None]):
             return "—"
         return moment.astimezone(self.app.account.time_zone).strftime("%a %b %d %Y, %H:%M")
 
+    def due(self, ticket: Ticket) -> Text:
+        """The due day in the account's zone (a day without a time is that day: ``domain.when.due``), and the SLA."""
+        if ticket.due_date is None:
+            text = Text("—")
+        else:
+            now = self.app.session.now()
+            when = due(ticket.due_date, tz=self.app.account.time_zone, now=now)
+            text = Text(f"{when.day:%a %b %d %Y}" + (f", {when.at:%H:%M}" if when.at else ""),
+                        style="bold red" if when.overdue else "bold yellow" if when.today else "")
+            if when.overdue:
+                text.append(" (overdue)")
+        if ticket.sla_breached or ticket.sla_breaching_soon:
+            name = f" {clean(ticket.sla_name)}" if ticket.sla_name else ""
+            state = "breached" if ticket.sla_breached else "due soon"
+            text.append(f"  SLA{name} {state}", style="bold red" if ticket.sla_breached else "bold yellow")
+        return text
+
     def show(self) -> None:
         ticket = self.ticket
         assert ticket is not None
@@ -125,7 +143,7 @@ class TicketScreen(ShowsTicket, ReportsFailures, Screen[None]):
         tech = ticket.user.full_name if ticket.user and ticket.user.full_name else (
             "unassigned" if ticket.user_id is None else f"user {ticket.user_id}")
         grid.add_row("Status", literal(ticket.status, "bold"), "Created", self.when(ticket.created_at))
-        grid.add_row("Priority", literal(ticket.priority or "—"), "Due", self.when(ticket.due_date))
+        grid.add_row("Priority", literal(ticket.priority or "—"), "Due", self.due(ticket))
         grid.add_row("Problem type", literal(ticket.problem_type or "—"), "Updated", self.when(ticket.updated_at))
         grid.add_row("Customer", literal(customer), "Tech", literal(tech))
         grid.add_row("Contact", contact or Text("—"), "", "")

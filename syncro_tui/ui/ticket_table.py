@@ -4,15 +4,17 @@ Textual's DataTable measures every cell of every row it is given (about
 0.2 ms a row here), so re-adding 5,000 rows on each filter keystroke took a
 second. This widget keeps its rows as a Python list of keys with their cells
 (Rich ``Text``, made once per ticket version by the screen) and renders only
-the visible lines (Textual's Line API). Columns have fixed widths; the header
-stays put while the rows scroll; the cursor stays on its row's key whenever
-rows are replaced, inserted or removed.
+the visible lines (Textual's Line API). Columns fit the width (``fit``): the
+least important give way on a narrow terminal and the growing one (the subject)
+takes what a wide one has spare; the header stays put while the rows scroll;
+the cursor stays on its row's key whenever rows are replaced, inserted or removed.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
@@ -29,11 +31,68 @@ from textual.strip import Strip
 STRIP_CACHE = 400
 
 
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    #: Its width when there is room.
+    width: int
+    #: How narrow it may get before columns give way (None: it keeps its width).
+    least: int | None = None
+    #: Importance: 0 always shown; the highest gives way first on a narrow terminal.
+    rank: int = 0
+    #: Takes the width a wide terminal has spare (one column: the subject).
+    grow: bool = False
+
+
+def fit(columns: Sequence[Column], total: int, *, core: int = 3) -> list[tuple[int, int]]:
+    """The columns shown in ``total`` cells, as (index, width) in the columns' order.
+
+    Each column costs its width and a space. Too narrow: the columns beyond the ``core`` ranks give way, the
+    least important first, each narrowing before it goes; then the core columns narrow; then they too give
+    way (rank 0 never). Width left over goes back to the narrowed columns (the most important first), then
+    to the growing column.
+    """
+    widths = {i: c.width for i, c in enumerate(columns)}
+
+    def over() -> int:
+        return sum(w + 1 for w in widths.values()) - total
+
+    def narrow(i: int) -> None:
+        least = columns[i].least
+        if least is not None and over() > 0:
+            widths[i] = max(least, widths[i] - over())
+
+    by_rank = sorted(range(len(columns)), key=lambda i: (-columns[i].rank, -i))
+    for i in by_rank:
+        if over() <= 0 or columns[i].rank <= core:
+            break
+        narrow(i)
+        if over() > 0:
+            del widths[i]
+    for i in by_rank:
+        if i in widths:
+            narrow(i)
+    for i in by_rank:
+        if over() <= 0 or columns[i].rank == 0:
+            break
+        widths.pop(i, None)
+    for i in sorted(widths, key=lambda i: columns[i].rank):  # room left: the narrowed get theirs back first
+        if over() < 0 and widths[i] < columns[i].width:
+            widths[i] = min(columns[i].width, widths[i] - over())
+    grow = next((i for i in widths if columns[i].grow), None)
+    if grow is not None and over() < 0:
+        widths[grow] -= over()
+    return sorted(widths.items())
+
+
 class TicketTable(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"ticket-table--header", "ticket-table--cursor", "ticket-table--odd"}
     DEFAULT_CSS = """
     TicketTable {
         background: $surface;
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
         & > .ticket-table--header { text-style: bold; background: $panel; color: $foreground; }
         & > .ticket-table--cursor { background: $block-cursor-blurred-background; }
         &:focus > .ticket-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
@@ -65,7 +124,7 @@ class TicketTable(ScrollView, can_focus=True):
     class Selected(Highlighted):
         pass
 
-    def __init__(self, columns: Sequence[tuple[str, str, int]], *, id: str | None = None,
+    def __init__(self, columns: Sequence[Column], *, id: str | None = None,
                  source: Callable[[str], Sequence[Text]] | None = None) -> None:
         """``source``: makes a row's cells from its key when the row is first drawn, so a queue of 20,000
         rows costs only the rows on screen (rows given with their cells need none)."""
@@ -76,8 +135,9 @@ class TicketTable(ScrollView, can_focus=True):
         self.cells: dict[str, Sequence[Text]] = {}
         self.source = source
         self._index: dict[str, int] | None = {}
-        self._width = sum(width for _, _, width in self.columns) + len(self.columns)
-        self._header = [Text(label) for _, label, _ in self.columns]
+        #: The columns drawn at the current width, as (index, width).
+        self.shown = fit(self.columns, sum(c.width + 1 for c in self.columns))
+        self._header = [Text(c.label) for c in self.columns]
         #: Drawn rows by (cells, style): scrolling and refiltering redraw without re-rendering text.
         self._strips: OrderedDict[tuple[str, Style], tuple[Sequence[Text], Strip]] = OrderedDict()
 
@@ -137,7 +197,7 @@ class TicketTable(ScrollView, can_focus=True):
     def _changed(self, keep: str | None) -> None:
         self._index = None
         self.cells = {key: cells for key, cells in self.cells.items() if self.index_of(key) is not None}
-        self.virtual_size = Size(self._width, len(self.keys) + 1)
+        self.virtual_size = Size(self._width(), len(self.keys) + 1)
         target = self.index_of(keep) if keep is not None else None
         if target is None:
             target = min(self.cursor_row, max(len(self.keys) - 1, 0))
@@ -146,7 +206,19 @@ class TicketTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _column(self, column: str) -> int:
-        return next(i for i, (key, _, _) in enumerate(self.columns) if key == column)
+        return next(i for i, c in enumerate(self.columns) if c.key == column)
+
+    def _width(self) -> int:
+        return sum(width + 1 for _, width in self.shown)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # The vertical scrollbar's room is kept whether it shows or not: the columns never jump when it comes.
+        shown = fit(self.columns, self.size.width - self.styles.scrollbar_size_vertical)
+        if shown != self.shown:
+            self.shown = shown
+            self._strips.clear()
+            self.virtual_size = Size(self._width(), len(self.keys) + 1)
+            self.refresh()
 
     # -------------------------------------------------------------- cursor
     def validate_cursor_row(self, row: int) -> int:
@@ -248,8 +320,8 @@ class TicketTable(ScrollView, can_focus=True):
     def _segments(self, cells: Sequence[Text], style: Style) -> list[Segment]:
         console = self.app.console
         out: list[Segment] = []
-        for (_, _, width), cell in zip(self.columns, cells):
-            text = cell.copy()
+        for index, width in self.shown:
+            text = cells[index].copy()
             text.truncate(width, overflow="ellipsis", pad=True)
             # Text.render applies the spans but not the Text's own style: add it here.
             cell_style = style + console.get_style(text.style) if text.style else style

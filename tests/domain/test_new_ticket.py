@@ -40,7 +40,7 @@ def test_everything_filled_is_three_calls_with_the_appointment_linked():
     result = check(filled(user_id=7, due="tomorrow", contact_id=3, address_id=700012, asset_id=55, do_not_email=False,
                           appointment_type_id=4322, location="12 Main St", start="mon 10:00"))
     ticket, comment, appointment = result.plan.steps
-    assert ticket.body["due_date"] == "2026-11-21" and ticket.body["asset_ids"] == [55]
+    assert ticket.body["due_date"] == "2026-11-21T00:00:00-06:00" and ticket.body["asset_ids"] == [55]  # the day in the zone
     assert ticket.body["user_id"] == 7 and ticket.body["contact_id"] == 3 and ticket.body["address_id"] == 700012
     assert comment.body["do_not_email"] is False
     assert appointment.body["start_at"] == "2026-11-23T10:00:00-06:00"

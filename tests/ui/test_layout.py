@@ -1,0 +1,65 @@
+"""The queue fits any terminal (issue 19): columns by importance, the subject never under 30, spare width to it."""
+
+from __future__ import annotations
+
+import pytest
+
+from syncro_tui.ui.queue import COLUMNS
+from syncro_tui.ui.ticket_table import Column, TicketTable, fit
+
+from ..conftest import make_simulator
+from .helpers import make_app, settle
+
+ORDER_OF_IMPORTANCE = ["seen", "number", "subject", "customer", "status", "priority", "due", "tech", "updated", "age"]
+
+
+def shown(width: int) -> dict[str, int]:
+    return {COLUMNS[i].key: w for i, w in fit(COLUMNS, width)}
+
+
+def test_the_documented_order_of_importance_is_the_order_columns_give_way() -> None:
+    assert sorted(COLUMNS, key=lambda c: (c.rank, ORDER_OF_IMPORTANCE.index(c.key))) == sorted(
+        COLUMNS, key=lambda c: ORDER_OF_IMPORTANCE.index(c.key))
+    kept = [set(shown(width)) for width in range(60, 160)]
+    for narrower, wider in zip(kept, kept[1:]):
+        assert narrower <= wider  # a wider terminal never loses a column
+
+
+@pytest.mark.parametrize("width", range(60, 240, 7))
+def test_every_width_fits_and_the_subject_keeps_30(width) -> None:
+    columns = shown(width)
+    assert sum(w + 1 for w in columns.values()) <= width
+    assert columns["subject"] >= 30 and {"seen", "number", "subject"} <= set(columns)
+
+
+def test_narrow_terminals_lose_the_least_important_and_wide_ones_widen_the_subject() -> None:
+    assert list(shown(77)) == ["seen", "number", "status", "priority", "customer", "subject"]
+    assert list(shown(99)) == ["seen", "number", "status", "priority", "customer", "subject"]  # full widths
+    assert shown(99)["status"] == 19 and shown(99)["customer"] == 26
+    assert "due" in shown(119) and "tech" not in shown(119)
+    assert len(shown(150)) == len(COLUMNS)
+    assert shown(219)["subject"] - shown(150)["subject"] == 69  # every spare cell goes to the subject
+
+
+def test_a_column_that_may_narrow_does_so_before_a_core_one_goes() -> None:
+    columns = (Column("a", "A", 10), Column("b", "B", 20, least=5, rank=1), Column("c", "C", 5, rank=2))
+    assert fit(columns, 40) == [(0, 10), (1, 20), (2, 5)]
+    assert fit(columns, 30) == [(0, 10), (1, 12), (2, 5)]
+    assert fit(columns, 14) == [(0, 10)]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (220, 60)])
+def test_queue_layout_snapshot(snap_compare, size) -> None:
+    assert snap_compare(make_app(make_simulator()), terminal_size=size, run_before=settle)
+
+
+async def test_the_table_refits_when_the_terminal_is_resized() -> None:
+    app = make_app(make_simulator())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.query_one(TicketTable)
+        assert "tech" not in {table.columns[i].key for i, _ in table.shown}
+        await pilot.resize_terminal(180, 40)
+        await settle(pilot)
+        assert "tech" in {table.columns[i].key for i, _ in table.shown}
+        assert table.virtual_size.width <= table.size.width  # nothing off to the right
