@@ -196,13 +196,14 @@ def app_run(server: BackgroundSimulator, sim: Simulator, size: int, *, cache_fro
                 if took is not None:
                     out.setdefault(name, []).append(took)
         out["requests per unchanged refresh"] = requests
-        samples = [term.rss_mb()]
-        for cycle in range(1, cycles + 1):
-            changes.updates()
-            term.key(b"r")
-            if cycle % 50 == 0:
-                samples.append(term.rss_mb())
-        out["RSS over refresh cycles (MB)"] = samples
+        if cycles:
+            samples = [term.rss_mb()]
+            for cycle in range(1, cycles + 1):
+                changes.updates()
+                term.key(b"r")
+                if cycle % 50 == 0:
+                    samples.append(term.rss_mb())
+            out["RSS over refresh cycles (MB)"] = samples
     finally:
         term.close()
     return out, data
