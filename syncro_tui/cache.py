@@ -1,7 +1,8 @@
 """The last queue and the tickets opened recently, kept on this machine: rows on screen before Syncro answers.
 
 One SQLite file in the data directory (owner-only), one set of rows per
-account and profile: a profile never sees another's. The queue is kept as its
+account and profile: a profile never sees another's. It also keeps where the
+tech was (the section, the filter, the ticket selected) for the next start. The queue is kept as its
 rows (``QueueRow``), a ticket opened as Syncro sent it; what is read back is
 checked as it is read, so a record the app cannot read is skipped, never shown
 wrong, and rows an older app kept in another shape are dropped. A cache that cannot be read is moved aside and
@@ -38,6 +39,8 @@ CREATE TABLE IF NOT EXISTS queue (owner TEXT NOT NULL, ticket_id INTEGER NOT NUL
 CREATE TABLE IF NOT EXISTS saved (owner TEXT PRIMARY KEY, at TEXT NOT NULL, watermark TEXT, zone TEXT);
 CREATE TABLE IF NOT EXISTS tickets (owner TEXT NOT NULL, ticket_id INTEGER NOT NULL, record TEXT NOT NULL,
                                     at TEXT NOT NULL, PRIMARY KEY (owner, ticket_id));
+CREATE TABLE IF NOT EXISTS place (owner TEXT PRIMARY KEY, section TEXT NOT NULL, filter TEXT NOT NULL,
+                                  ticket_id INTEGER);
 """
 
 
@@ -49,6 +52,15 @@ class CachedQueue:
     watermark: datetime | None
     #: The account's time zone then (times are shown in it before Syncro has said it again).
     zone: str | None = None
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the tech was in the queue when the app last closed: the section, the filter, the ticket selected."""
+
+    section: str
+    filter: str = ""
+    ticket_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +149,22 @@ class Cache:
             log.warning("the queue could not be cached: %s", exc)
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
+
+    # ------------------------------------------------------------ where the tech was
+    def place(self) -> Place | None:
+        try:
+            row = self._db.execute("SELECT section, filter, ticket_id FROM place WHERE owner=?", (self.owner,)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            log.warning("the queue's last place could not be read: %s", exc)
+            return None
+        return Place(*row) if row else None
+
+    def save_place(self, place: Place) -> None:
+        try:
+            self._db.execute("INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?)",
+                             (self.owner, place.section, place.filter, place.ticket_id))
+        except sqlite3.DatabaseError as exc:
+            log.warning("the queue's place could not be kept: %s", exc)
 
     # ------------------------------------------------------------ tickets opened
     def ticket(self, ticket_id: int) -> CachedTicket | None:

@@ -95,6 +95,9 @@ class SavedFilter(Section):
 class QueueSettings(Section):
     refresh_seconds: int = 60
     page_size: int = 100
+    #: The section shown on a first start (later starts go back to where the tech was): mine, new, reply, all,
+    #: appointments, "filter:<name>" for one of [[queue.filters]], "search:<id>" for a Syncro saved search.
+    first_section: str = "mine"
     filters: list[SavedFilter] = Field(default_factory=list)
 
     @field_validator("refresh_seconds")

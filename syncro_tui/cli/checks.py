@@ -14,13 +14,14 @@ def run_rates(args: argparse.Namespace) -> int:
     """The rate table in effect; with ``--check``, where Syncro's products disagree with it."""
     from ..api import SyncroError
     from ..config import Config, load_config
+    from ..domain.money import dollars
     from ..domain.rates import differences
     from ..reads import read_products
 
     rates = (Config() if args.demo else load_config()).rate_table()
     for rate in rates.rates:
         unit = "trip" if rate.unit.value == "trip" else "h"
-        print(f"{rate.labor_type.value:<10} {rate.product_id:>8}  {rate.name:<45} ${rate.price_retail}/{unit}")
+        print(f"{rate.labor_type.value:<10} {rate.product_id:>8}  {rate.name:<45} {dollars(rate.price_retail)}/{unit}")
     if not args.check:
         return 0
     connection = connect(args)

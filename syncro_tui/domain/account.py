@@ -9,6 +9,7 @@ loses nothing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -67,3 +68,16 @@ class Drafts:
     comments: dict[int, CommentForm] = field(default_factory=dict)
     #: The new ticket being written (one at a time).
     new_ticket: NewTicketForm | None = None
+
+    def unsent(self, numbers: Mapping[int, int]) -> list[str]:
+        """What the tech typed and has not sent, in words (drafts last only as long as the app runs)."""
+        def name(ticket_id: int) -> str:
+            return f"#{numbers[ticket_id]}" if ticket_id in numbers else f"ticket {ticket_id}"
+
+        out = [f"the billing of {name(t)}" for t, form in self.billing.items()
+               if form.minutes.strip() or form.description.strip() or form.comment.strip()]
+        out += [f"a comment on {name(t)}" for t, form in self.comments.items() if form.text.strip()]
+        form = self.new_ticket
+        if form is not None and (form.subject.strip() or form.description.strip() or form.customer_text.strip()):
+            out.append("the new ticket")
+        return out

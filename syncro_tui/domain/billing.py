@@ -21,10 +21,10 @@ from typing import Any
 
 from ..api.models import Customer, Invoice, LineItem, Ticket, Timer
 from .comment import not_for_customers
+from .money import HUNDREDTH, dollars, money
 from .rates import LaborType, Rate, RateTable, Unit
 
 MAX_MINUTES = 24 * 60
-HUNDREDTH = Decimal("0.01")
 EMERGENCY_PREPAID_FACTOR = Decimal("1.5")
 
 
@@ -60,10 +60,6 @@ def hours(minutes: int) -> Decimal:
 def hours_text(minutes: int) -> str:
     h, m = divmod(minutes, 60)
     return f"{h} h {m:02d} min" if h else f"{m} min"
-
-
-def money(value: Decimal) -> Decimal:
-    return value.quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -133,7 +129,7 @@ def plan_time(minutes: int, labor_type: LaborType | str, *, ended_at: datetime, 
         reasons.append(f"Prepaid project labor: {rate.name} at 0.00, chosen explicitly; the hours come off the "
                        "project's prepaid block.")
     else:
-        reasons.append(f"{labor.value.replace('_', ' ').capitalize()} work: {rate.name} at ${rate.price_retail}/h.")
+        reasons.append(f"{labor.value.replace('_', ' ').capitalize()} work: {rate.name} at {dollars(rate.price_retail)}/h.")
 
     price = rate.price_retail
     total = money(price * quantity)
@@ -148,10 +144,10 @@ def plan_time(minutes: int, labor_type: LaborType | str, *, ended_at: datetime, 
             reasons.append(f"Prepaid block of {prepaid} h is not touched by this product.")
         elif applied < quantity:
             reasons.append(f"Prepaid block: {prepaid} h covers {applied} h; the other {quantity - applied} h are "
-                           f"billed at ${price}/h. {after} h left after.")
+                           f"billed at {dollars(price)}/h. {after} h left after.")
         else:
             reasons.append(f"Prepaid block: {prepaid} h before, {after} h after (this line is paid from the block).")
-    reasons.append(f"Total: {quantity} × ${price} = ${total}.")
+    reasons.append(f"Total: {quantity} × {dollars(price)} = {dollars(total)}.")
     return TimePlan(labor_type=labor, minutes=minutes, rate=rate, quantity=quantity, price=price, total=total,
                     start_at=start_at, end_at=ended_at, billable=billable, invoice=invoice,
                     prepaid_before=prepaid, prepaid_after=after, reasons=tuple(reasons), prepaid_applied=applied)
@@ -177,7 +173,7 @@ def checklist(plan: TimePlan, rates: RateTable, *, comment_body: str, customer_v
     checks = [
         Check("Price matches the rate table",
               expected_price is not None and expected_price.price_retail == plan.price,
-              f"{plan.rate.name}: ${plan.price} (rate table: "
+              f"{plan.rate.name}: {dollars(plan.price)} (rate table: "
               f"{'$' + str(expected_price.price_retail) if expected_price else 'not in the table'})."),
         Check("Quantity arithmetic is exact",
               plan.quantity == (Decimal("1") if plan.rate.unit is Unit.TRIP
@@ -186,7 +182,7 @@ def checklist(plan: TimePlan, rates: RateTable, *, comment_body: str, customer_v
         Check("Timer length equals the quantity", plan.timer_hours == plan.quantity,
               f"Timer {plan.start_at:%H:%M}–{plan.end_at:%H:%M} is {plan.timer_hours.normalize()} h."),
         Check("Total = price × quantity", plan.total == money(plan.price * plan.quantity),
-              f"{plan.quantity} × ${plan.price} = ${plan.total}."),
+              f"{plan.quantity} × {dollars(plan.price)} = {dollars(plan.total)}."),
     ]
     if plan.labor_type is LaborType.EMERGENCY:
         onsite, emergency = rates.for_type(LaborType.ONSITE), rates.for_type(LaborType.EMERGENCY)
@@ -248,13 +244,13 @@ class Situation:
     def invoiced_words(self) -> str:
         """What is on invoices already, as the lines say (the invoices' numbers where they were read)."""
         if self.invoices:
-            return ", ".join(f"#{i.number} (${i.total:,.2f})" for i in self.invoices)
+            return ", ".join(f"#{i.number} ({dollars(i.total)})" for i in self.invoices)
         lines = self.invoiced_lines
         if not lines:
             return "its status says Invoiced"
         count = len({li.invoice_id for li in lines}) if all(li.invoice_id for li in lines) else 0
         where = f"on {count} invoice{'s' if count != 1 else ''}" if count else "on an invoice"
-        return (f"{len(lines)} line{'s' if len(lines) != 1 else ''} of ${sum((li.total for li in lines), Decimal(0)):,.2f} "
+        return (f"{len(lines)} line{'s' if len(lines) != 1 else ''} of {dollars(sum((li.total for li in lines), Decimal(0)))} "
                 f"{where}")
 
     @property
@@ -348,11 +344,11 @@ def check_charged_line(ticket: Ticket, expect: Mapping[str, Any]) -> Finding:
                               "(or remove the line and timer and bill again) before resuming.")
     facts = {"line_item_id": line.id, "price_retail": format(line.price_retail, "f")}
     if line.price_retail == price:
-        return Finding(True, f"Line {line.id}: {quantity} × ${price}, as planned.", {**facts, "needs_patch": False})
+        return Finding(True, f"Line {line.id}: {quantity} × {dollars(price)}, as planned.", {**facts, "needs_patch": False})
     if line.price_retail == 0 and price is not None and price > 0:
         return Finding(True, f"Line {line.id} arrived at $0.00 (a known Syncro quirk): the next call sets its price "
-                             f"to ${price}.", {**facts, "needs_patch": True})
-    return Finding(False, f"Line {line.id} is at ${line.price_retail}, not ${price}: the wrong product was charged. "
+                             f"to {dollars(price)}.", {**facts, "needs_patch": True})
+    return Finding(False, f"Line {line.id} is at {dollars(line.price_retail)}, not {dollars(price)}: the wrong product was charged. "
                           "Do not patch the price: remove the line and the timer in Syncro and bill again with the "
                           "right product.", facts)
 
@@ -394,17 +390,17 @@ def check_invoice(invoice: Invoice, expect: Mapping[str, Any]) -> Finding:
                               f"{expect.get('product_id')})." + recovery, facts)
     if price and any(li.price == 0 for li in ours):
         return Finding(False, f"INVOICE #{invoice.number} HAS THE LABOR LINE AT $0.00 (a 0.00 invoice): the plan is "
-                              f"${price}." + recovery, facts)
+                              f"{dollars(price)}." + recovery, facts)
     if total is None and subtotal is not None and invoice.subtotal is None:
         # Taxed lines: the plan can only predict the subtotal, and this answer does not say it. Not guessed.
         return Finding(False, f"Invoice #{invoice.number} does not say its subtotal, so it cannot be checked against "
-                              f"the plan (${subtotal} before tax): check it in Syncro before resuming.", facts)
+                              f"the plan ({dollars(subtotal)} before tax): check it in Syncro before resuming.", facts)
     if subtotal is not None and invoice.subtotal is not None and invoice.subtotal != subtotal \
             or total is not None and invoice.total != total:
-        said = f" (subtotal ${money(invoice.subtotal)})" if invoice.subtotal is not None else ""
-        return Finding(False, f"INVOICE #{invoice.number} TOTAL IS ${money(invoice.total)}{said}; "
-                              f"THE PLAN IS ${total if total is not None else subtotal}." + recovery, facts)
-    return Finding(True, f"Invoice #{invoice.number}: ${money(invoice.total)}, as planned.", facts)
+        said = f" (subtotal {dollars(invoice.subtotal)})" if invoice.subtotal is not None else ""
+        return Finding(False, f"INVOICE #{invoice.number} TOTAL IS {dollars(invoice.total)}{said}; "
+                              f"THE PLAN IS {dollars(total if total is not None else subtotal)}." + recovery, facts)
+    return Finding(True, f"Invoice #{invoice.number}: {dollars(invoice.total)}, as planned.", facts)
 
 
 # ------------------------------------------------------------ non-time items

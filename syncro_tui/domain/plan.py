@@ -18,6 +18,7 @@ from .billing import TimePlan, expected_invoice, hours_text, line_expectation
 from .comment import CommentDraft, Visibility, audience
 from .queue import QueueRow
 from .rates import RateTable
+from .money import dollars
 
 #: How a conditional step's condition reads (by the field of the earlier step's result it depends on).
 CONDITIONS = {"needs_patch": "only if the line arrived at $0.00"}
@@ -100,7 +101,7 @@ def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, d
                                       product_id=time.rate.product_id, billable=time.billable),
                          before=ids(full.ticket_timers) if full else None))
     notes = [f"{hours_text(time.minutes)} of {time.labor_type.value.replace('_', ' ')} work: {time.quantity} × "
-             f"{time.rate.name} at ${time.price} = ${time.total}."]
+             f"{time.rate.name} at {dollars(time.price)} = {dollars(time.total)}."]
     if time.invoice:
         steps.append(rq.charge_timer(ticket.id, Ref(timer)))
         check = len(steps)
@@ -121,14 +122,14 @@ def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, d
         steps.append(rq.update_ticket(ticket.id, {"status": INVOICED}))
         if pending:
             notes.append(f"The invoice also pulls {len(pending)} other line{'s' if len(pending) != 1 else ''} already "
-                         "on the ticket: " + "; ".join(f"{li.name} {li.quantity} × ${li.price_retail}" for li in pending))
-        notes.append(f"Invoice expected: ${expect['total'] if expect['total'] is not None else expect['subtotal']}"
+                         "on the ticket: " + "; ".join(f"{li.name} {li.quantity} × {dollars(li.price_retail)}" for li in pending))
+        notes.append(f"Invoice expected: {dollars(expect['total'] if expect['total'] is not None else expect['subtotal'])}"
                      f"{'' if expect['total'] is not None else ' before tax'}.")
     else:
         notes.append("Internal time: the timer records it; nothing is charged or invoiced.")
     who = ticket.customer_business_then_name or f"customer {ticket.customer_id}"
     return Plan(kind="billing", title=f"Bill ticket #{ticket.number} ({who}): {time.quantity} × {time.rate.name} = "
-                f"${time.total}" + (", invoiced" if time.invoice else " (not invoiced)"),
+                f"{dollars(time.total)}" + (", invoiced" if time.invoice else " (not invoiced)"),
                 steps=tuple(steps), ticket_id=ticket.id, notes=tuple(notes))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
@@ -82,6 +83,7 @@ class QueueRow:
 
 
 _FIELDS = fields(QueueRow)
+_VERSIONS = itertools.count(1)
 _TIMES = ("created_at", "updated_at", "due_date")
 
 #: Most urgent first; unknown priorities after the known ones.
@@ -129,6 +131,9 @@ class Queue:
     #: Newest updated_at seen, in Syncro's clock: the next delta fetch asks from here.
     watermark: datetime | None = None
     _ordered: list[QueueRow] | None = field(default=None, init=False, repr=False, compare=False)
+    #: New whenever the tickets may have changed (unique across queues): what is worked out from them is kept
+    #: until it changes.
+    version: int = field(default_factory=lambda: next(_VERSIONS), init=False, compare=False)
 
     def is_open(self, ticket: QueueRow) -> bool:
         return ticket.status not in self.closed_statuses
@@ -141,6 +146,7 @@ class Queue:
         """
         changes = Changes()
         self._ordered = None
+        self.version = next(_VERSIONS)
         for ticket in delta:
             if advance and (self.watermark is None or ticket.updated_at > self.watermark):
                 self.watermark = ticket.updated_at
@@ -165,6 +171,7 @@ class Queue:
         for ticket_id in gone:
             del self.tickets[ticket_id]
         self._ordered = None
+        self.version = next(_VERSIONS)
         self.watermark = max((t.updated_at for t in self.tickets.values()), default=self.watermark)
         return Changes(removed=gone)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
+from .money import dollars
 
 if TYPE_CHECKING:
     from ..api.models import Product
@@ -107,7 +108,7 @@ def differences(rates: RateTable, products: dict[int, Product | None]) -> list[s
             continue
         if product.price_retail != rate.price_retail:
             out.append(f"{rate.labor_type.value}: Syncro's {product.name} ({product.id}) is ${product.price_retail:.2f}; "
-                       f"the rate table says ${rate.price_retail}, which is what the app sends.")
+                       f"the rate table says {dollars(rate.price_retail)}, which is what the app sends.")
         if product.disabled:
             out.append(f"{rate.labor_type.value}: {product.name} ({product.id}) is disabled in Syncro.")
     return out

@@ -63,3 +63,8 @@ def html_to_text(body: str | None) -> str:
     text = _TAG.sub("", text)
     text = html.unescape(text)
     return "\n".join(line.rstrip() for line in text.splitlines() if line.strip()).strip()
+
+
+def counted(count: int, word: str, plural: str | None = None) -> str:
+    """ "1 call", "2 calls" ("1 copy", "2 copies" with ``plural``)."""
+    return f"{count:,} {word if count == 1 else plural or word + 's'}"

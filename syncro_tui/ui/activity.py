@@ -7,12 +7,14 @@ from datetime import date, timedelta
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Static
 
-from ..writes.activity import export, groups_on, rows
+from ..writes.activity import detail_lines, export, groups_on, rows
 from .base import OnSyncro
 from .text import literal
+from .widgets import ListTable
 
 STATE_STYLE = {"done": "green", "abandoned": "dim", "open": "bold yellow"}
 
@@ -35,7 +37,7 @@ class ActivityScreen(OnSyncro, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="activity-title")
-        table: DataTable[Text] = DataTable(id="activity-table", cursor_type="row", zebra_stripes=True)
+        table: ListTable = ListTable(id="activity-table", cursor_type="row", zebra_stripes=True)
         table.add_column("Time", key="at", width=6)
         table.add_column("Kind", key="kind", width=14)
         table.add_column("What", key="title", width=52)
@@ -73,6 +75,12 @@ class ActivityScreen(OnSyncro, Screen[None]):
         empty.update(Text("Nothing written to Syncro this day." if not found else "", style="italic dim"))
         empty.display = not found
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row: every call of that write, what was sent and how it ended."""
+        group = next((g for g in self.groups() if g.id == event.row_key.value), None)
+        if group is not None:
+            self.app.push_screen(WriteDetail(detail_lines(group, self.app.account.time_zone)))
+
     def action_day(self, step: int) -> None:
         self.day += timedelta(days=step)
         self.show()
@@ -89,3 +97,19 @@ class ActivityScreen(OnSyncro, Screen[None]):
             self.notify(f"Could not write the export: {exc}", title="Export", severity="error", timeout=15)
             return
         self.notify(f"{csv_path}\n{json_path}", title="Exported", timeout=15)
+
+
+class WriteDetail(ModalScreen[None]):
+    """One write of the activity screen, call by call (Syncro's and the tech's text shown literally)."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Back", id="write_detail.back")]
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__()
+        self.lines = lines
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog wide"):
+            yield Static(literal(self.lines[0], "bold"), classes="dialog-title")
+            yield Static(literal("\n".join(self.lines[1:]), single_line=False))
+            yield Static(Text("Escape goes back.", style="italic"), classes="dialog-help")

@@ -68,6 +68,7 @@ class SyncroApp(SyncroBase):
         self._open = None if opened else session
         #: Keys typed before the session was open, replayed once it is.
         self._early_keys: list[events.Key] = []
+        self._asking_quit = False
         self._log_handler: logging.Handler | None = None
 
     def get_default_screen(self) -> Screen[None]:
@@ -321,11 +322,47 @@ class SyncroApp(SyncroBase):
         if commands is not None:
             yield from commands()
 
+    async def action_quit(self) -> None:
+        """Quit; first ask when a write is being sent or something typed has not been sent (drafts end with the app)."""
+        if not self._asking_quit:
+            self.ask_to_quit()
+
+    @work(group="quit", exit_on_error=False)
+    async def ask_to_quit(self) -> None:
+        sending = self.writes is not None and self.writes.sending > 0
+        unsent = self.drafts.unsent(self.ticket_numbers())
+        if not sending and not unsent:
+            self.leave()
+            return
+        from .dialogs import ChoiceScreen
+
+        reasons = (["a write is being sent to Syncro now: quitting stops it between calls, and the next start "
+                    "offers to finish it"] if sending else [])
+        if unsent:
+            reasons.append("not sent yet, and lost on quitting: " + ", ".join(unsent))
+        self._asking_quit = True  # q again while asked: the question stays, once
+        try:
+            answer = await self.push_screen_wait(ChoiceScreen(
+                "Quit?\n" + "\n".join(f"• {r[0].upper()}{r[1:]}." for r in reasons),
+                [("stay", "Stay"), ("quit", "Quit anyway")]))
+        finally:
+            self._asking_quit = False
+        if answer == "quit":
+            self.leave()
+
+    def leave(self) -> None:
+        """Quit, keeping where the tech is in the queue for the next start."""
+        if self.session is not None:
+            self.queue_screen.remember_place()
+        self.exit()
+
     def action_toggle_help(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
+        from .help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
         else:
-            self.action_show_help_panel()
+            self.push_screen(HelpScreen(self.screen))
 
     async def on_unmount(self) -> None:
         if self._log_handler is not None:

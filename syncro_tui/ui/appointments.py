@@ -29,7 +29,7 @@ from .base import SyncroBase
 from .dialogs import CustomerSearchScreen, ErrorDialog
 from .text import literal
 from .messages import OpenTicket
-from .widgets import AttributionBanner, ReportsFailures
+from .widgets import AttributionBanner, ListTable, ReportsFailures
 from .writing import confirm_and_send
 
 COLUMNS = (("day", "Day", 10), ("time", "Time", 11), ("summary", "Summary", 44), ("customer", "Customer", 24),
@@ -63,7 +63,7 @@ class AppointmentsScreen(ReportsFailures, Screen[None]):
     def compose(self) -> ComposeResult:
         yield AttributionBanner(id="attribution")
         yield Static(id="appts-head")
-        table: DataTable[Text] = DataTable(id="appts-table", cursor_type="row", zebra_stripes=True)
+        table: ListTable = ListTable(id="appts-table", cursor_type="row", zebra_stripes=True)
         for key, label, width in COLUMNS:
             table.add_column(label, width=width, key=key)
         yield table

@@ -29,7 +29,7 @@ from ..api import SyncroError
 from ..api.models import Invoice
 from ..api.ollama import BillingSuggestion
 from ..domain import billing_form
-from ..domain.billing import Situation, money
+from ..domain.billing import Situation
 from ..domain.billing_form import FIELDS, BillingForm, BillingReview
 from ..domain.comment import Visibility, audience
 from ..domain.drafting import billing_prompt
@@ -38,6 +38,7 @@ from ..domain.rates import LaborType, Unit
 from ..domain.ticket import email_recipient
 from ..reads import UnknownTicket
 from ..writes.journal import GroupState, StepState
+from ..domain.money import dollars
 from .drafting import HELP, ask, can_draft, history, put
 from .messages import TicketChanged
 from .text import clean, literal
@@ -237,11 +238,11 @@ class BillingScreen(ReportsFailures, Screen[None]):
         grid.add_row("Product", f"{time.rate.name} ({time.rate.product_id})")
         unit = "trip" if time.rate.unit is Unit.TRIP else "h"
         grid.add_row("Quantity", f"{time.quantity} {unit}")
-        grid.add_row("Rate", f"${time.price}/{unit}")
-        grid.add_row("Total", Text(f"${time.total}", style="bold"))
+        grid.add_row("Rate", f"{dollars(time.price)}/{unit}")
+        grid.add_row("Total", Text(f"{dollars(time.total)}", style="bold"))
         if time.prepaid_before is not None:
             grid.add_row("Prepaid", f"{time.prepaid_before} h → {time.prepaid_after} h")
-            grid.add_row("Invoice adds", f"${time.charged}")
+            grid.add_row("Invoice adds", f"{dollars(time.charged)}")
         grid.add_row("Billed", "yes, then invoiced" if time.invoice else "no: recorded only")
         reasons = Text("\n".join("• " + r for r in time.reasons))
         differ = self.app.product_differences.get(time.rate.product_id) or []
@@ -328,7 +329,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
         if outcome.done:
             invoice = outcome.record(Invoice)
             done = Text("\nBilled. ", style="bold green")
-            done.append(f"Invoice #{invoice.number}: ${money(invoice.total)}. " if invoice else "")
+            done.append(f"Invoice #{invoice.number}: {dollars(invoice.total)}. " if invoice else "")
             done.append("Escape goes back.")
             self.show_progress(done)
         else:

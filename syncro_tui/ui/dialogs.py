@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 
 from ..api import SyncroError
 from .text import clean, literal
-from .widgets import ReportsFailures
+from .widgets import Choices, ReportsFailures
 
 
 class ChoiceScreen(ModalScreen[str | None]):
@@ -43,7 +43,7 @@ class ChoiceScreen(ModalScreen[str | None]):
                 if value == self.current:
                     text.append("  (now)", style="dim")
                 options.append(Option(text, id=value))
-            yield OptionList(*options, id="choices")
+            yield Choices(*options, id="choices")
             yield Static(Text("Enter picks, Escape cancels.", style="italic"), classes="dialog-help")
 
     def on_mount(self) -> None:
@@ -66,18 +66,22 @@ class NoteScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="note.cancel")]
 
-    def __init__(self, prompt: str, placeholder: str = "", *, optional: bool = False) -> None:
-        """With ``optional``, Enter on an empty box answers "" (none); Escape still cancels."""
+    def __init__(self, prompt: str, placeholder: str = "", *, optional: bool = False, enter: str = "saves the note",
+                 needed: str = "Write a few words: the note is what a colleague reads later.") -> None:
+        """With ``optional``, Enter on an empty box answers "" (none); Escape still cancels. ``enter``: what
+        Enter does, as the help line says it; ``needed``: what an empty Enter is told when text is required."""
         super().__init__()
         self.prompt = prompt
         self.placeholder = placeholder
         self.optional = optional
+        self.enter = enter
+        self.needed = needed
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(literal(self.prompt, "bold", single_line=False), classes="dialog-title")
             yield Input(placeholder=self.placeholder, id="note")
-            yield Static(Text("Enter saves the note" + (" (empty: none)" if self.optional else "") + ", Escape cancels.",
+            yield Static(Text(f"Enter {self.enter}" + (" (empty: none)" if self.optional else "") + ", Escape cancels.",
                               style="italic"), classes="dialog-help")
 
     @on(Input.Submitted)
@@ -89,7 +93,7 @@ class NoteScreen(ModalScreen[str | None]):
             self.dismiss("")
             return
         if not note:
-            self.notify("Write a few words: the note is what a colleague reads later.", severity="warning")
+            self.notify(self.needed, severity="warning")
             return
         self.dismiss(note)
 
@@ -126,7 +130,7 @@ class CustomerPicker(ReportsFailures, Vertical):
 
     def compose(self) -> ComposeResult:
         yield Input(self.value, placeholder="customer name, at least 2 letters", id="customer-query")
-        yield OptionList(id="customers").set_styles("display: none;")
+        yield Choices(id="customers").set_styles("display: none;")
         yield Static(Text(self.help_text, style="italic"), id="customer-help", classes="dialog-help")
 
     @on(Input.Changed, "#customer-query")
@@ -155,15 +159,18 @@ class CustomerPicker(ReportsFailures, Vertical):
         options.clear_options()
         options.add_options([Option(literal(c.display_name), id=f"{c.id}:{c.display_name}") for c in found])
         options.display = bool(found)
-        help_line.update(Text(f"{len(found)} found. ↓ and Enter to pick." if found else "No customer matches.",
-                              style="italic"))
+        words = ("1 found: Enter picks it." if len(found) == 1 else f"{len(found)} found. ↓ and Enter to pick." if found
+                 else "No customer matches.")
+        help_line.update(Text(words, style="italic"))
 
     @on(Input.Submitted, "#customer-query")
     def first(self, event: Input.Submitted | None = None) -> None:
         if event is not None:
             event.stop()
         options = self.query_one(OptionList)
-        if options.option_count:
+        if options.option_count == 1 and event is not None:  # Enter with one match: that is the one
+            self.pick(options.get_option_at_index(0).id or "")
+        elif options.option_count:
             options.focus()
             options.highlighted = 0
 
@@ -173,7 +180,10 @@ class CustomerPicker(ReportsFailures, Vertical):
     @on(OptionList.OptionSelected, "#customers")
     def picked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        customer_id, _, name = (event.option.id or "").partition(":")
+        self.pick(event.option.id or "")
+
+    def pick(self, option_id: str) -> None:
+        customer_id, _, name = option_id.partition(":")
         name = clean(name)  # Syncro's text, literal in the box too
         self._shown = name
         self.query_one(Input).value = name

@@ -21,6 +21,7 @@ from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 
 from ..api import AuthError, SyncroError
 from ..api.pacing import background
+from ..cache import Place
 from ..domain.queue import Changes, Queue, QueueRow, age, insert_in_order, sort_key
 from ..domain.sections import (Needle, Section, Source, builtin_sections, customer_section, haystack, query_section,
                                saved_filter, saved_search)
@@ -28,7 +29,7 @@ from ..domain.when import due
 from .messages import OpenActivity, OpenAppointments, OpenBilling, OpenNewTicket, OpenTicket, OpenUnfinished
 from .text import clean, literal, palette_text
 from .ticket_table import Column, TicketTable
-from .widgets import AttributionBanner, ReportsFailures, StatusBar
+from .widgets import AttributionBanner, ListTable, ReportsFailures, StatusBar
 
 if TYPE_CHECKING:
     from ..api.models import Appointment
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
 #: The queue's columns, in order on screen. By importance (README, "The queue's columns"): the mark, number
 #: and subject always show; then customer, status, priority, due, tech, updated, age. On a narrow terminal
 #: customer, status and tech narrow first, then the least important give way; a wide one widens the subject.
+#: Seconds after the tech stops moving before where they are is kept for the next start.
+PLACE_DELAY = 2.0
 COLUMNS = (Column("seen", " ", 1), Column("number", "#", 7), Column("status", "Status", 19, least=10, rank=2),
            Column("priority", "Priority", 8, rank=3), Column("customer", "Customer", 26, least=14, rank=1),
            Column("subject", "Subject", 30, grow=True), Column("due", "Due", 12, rank=4),
@@ -97,6 +100,13 @@ class QueueScreen(ReportsFailures, Screen[None]):
         self.unseen: set[int] = set()
         self._hay: dict[int, tuple[QueueRow, str]] = {}
         self._refresh_timer: Timer | None = None
+        #: Where the tech was when the app last closed, until it is restored (or the tech goes elsewhere first).
+        self._place: Place | None = None
+        self._place_read = False
+        #: The ticket to put the cursor on once its row is shown (the one selected when the app last closed).
+        self._select: int | None = None
+        self._counts: dict[tuple[str, int], int] = {}
+        self._place_timer: Timer | None = None
 
     @property
     def session(self) -> Session:
@@ -110,7 +120,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
                     compact=True)
         with ContentSwitcher(initial="queue-table", id="views"):
             yield TicketTable(COLUMNS, id="queue-table", source=self.row_cells)
-            appts: DataTable[Text] = DataTable(id="appointments-table", cursor_type="row", zebra_stripes=True)
+            appts: ListTable = ListTable(id="appointments-table", cursor_type="row", zebra_stripes=True)
             for key, label, width in APPOINTMENT_COLUMNS:
                 appts.add_column(label, key=key, width=width)
             yield appts
@@ -138,9 +148,55 @@ class QueueScreen(ReportsFailures, Screen[None]):
         if self.section is not None and self.section.source in (Source.QUERY, Source.CUSTOMER):
             sections.append(self.section)  # a search stays reachable until another replaces it
         self.sections = sections
-        if self.section is None or self.section.id not in {s.id for s in sections}:
+        if session is not None and not self._place_read:
+            self.read_place()
+        wanted = next((s for s in sections if self._place is not None and s.id == self._place.section), None)
+        if wanted is not None:
+            self._place = None
+            if wanted.source is Source.QUEUE or self.app.session is None:
+                self.section = wanted
+            else:  # a Syncro saved search, or today's appointments: read as when the tech picks it
+                self.enter(wanted)
+        elif self.section is None or self.section.id not in {s.id for s in sections}:
             self.section = next(s for s in sections if s.id == "all")
         self.show_sections()
+
+    # ------------------------------------------------------------ where the tech was
+    def read_place(self) -> None:
+        """The section, filter and ticket of the last run (or the config's first section on a first start)."""
+        self._place_read = True
+        cache = self.session.cache
+        place = cache.place() if cache is not None else None
+        self._place = place or Place(self.session.config.queue.first_section)
+        if place is not None:
+            self._select = place.ticket_id
+            if place.filter:
+                self.needle = Needle(place.filter)
+                self.query_one("#filter", Input).value = place.filter
+
+    def place_changed(self) -> None:
+        """Kept a moment after the tech stops moving (one write for a run of keys), and again on quitting."""
+        if self._place_timer is not None:
+            self._place_timer.stop()
+        self._place_timer = self.set_timer(PLACE_DELAY, self.remember_place, name="queue-place")
+
+    def remember_place(self) -> None:
+        """Kept for the next start: where the tech is now (a search of the moment is not a place to come back to)."""
+        cache = self.session.cache if self.session is not None else None
+        if cache is None or self.section is None or self.section.source in (Source.QUERY, Source.CUSTOMER):
+            return
+        key = self.selected_key() if self.on_queue() else None
+        cache.save_place(Place(self.section.id, self.needle.text, int(key) if key else None))
+
+    def reselect(self) -> None:
+        """The cursor on the ticket selected when the app last closed, once its row is there."""
+        if self._select is None:
+            return
+        table = self.query_one(TicketTable)
+        index = table.index_of(str(self._select))
+        if index is not None:
+            self._select = None
+            table.cursor_row = index
 
     def show_sections(self) -> None:
         bar = Text(no_wrap=True, overflow="ellipsis")
@@ -150,7 +206,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
             bar.append(f" {key} ", style="bold reverse" if current else "bold")
             label = clean(section.label)
             if section.source is Source.QUEUE and self.queue.tickets:
-                label += f" {len(section.pick(self.queue.tickets.values()))}"
+                label += f" {self.count(section)}"
             bar.append(f" {label} ", style="bold" if current else "dim")
         if self.needle:
             bar.append("  filter: ", style="dim")
@@ -159,12 +215,23 @@ class QueueScreen(ReportsFailures, Screen[None]):
             bar.append(f"  {self.progress}", style="italic")
         self.query_one("#sections", Static).update(bar)
 
+    def count(self, section: Section) -> int:
+        """How many open tickets a section holds, worked out once per change of the queue (not per keystroke)."""
+        key = (section.id, self.queue.version)
+        if key not in self._counts:
+            if len(self._counts) > 50:
+                self._counts.clear()
+            self._counts[key] = len(section.pick(self.queue.tickets.values()))
+        return self._counts[key]
+
     def action_section(self, index: int) -> None:
         if index < len(self.sections):
             self.enter(self.sections[index])
 
     def enter(self, section: Section) -> None:
+        self._place = None  # the tech went somewhere: the last run's place is not restored over it
         self.section = section
+        self.place_changed()
         if section.source is Source.QUEUE:
             self.remote = []
         self.show_sections()
@@ -245,6 +312,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         gone = self.queue.loaded(seen)
         if gone:
             self.apply(gone)
+        self._select = None  # every open ticket is in: the last run's ticket is closed, or elsewhere
         self.app.reads.keep_queue(changed=self.queue.tickets.values(), removed=(), watermark=self.queue.watermark,
                                   zone=self.app.account.time_zone.key, replace=True)
         self.unreadable_count = skipped
@@ -404,6 +472,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
     def rebuild(self) -> None:
         """The section or the filter changed: all rows at once (only the lines drawn have their cells made)."""
         self.query_one(TicketTable).set_keys([str(t.id) for t in self.rows()])
+        self.reselect()
         self.show_sections()
 
     def row_cells(self, key: str) -> list[Text]:
@@ -446,6 +515,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         kept = [int(key) for key in table.keys if key not in drop]
         order = insert_in_order(kept, arrivals, self.queue.tickets)
         table.reorder([str(ticket_id) for ticket_id in order], stale)
+        self.reselect()
         self.show_sections()
 
     def show_appointments(self) -> None:
@@ -470,6 +540,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
     @on(TicketTable.Highlighted)
     def looked_at(self, event: TicketTable.Highlighted) -> None:
         """The cursor on a changed row: the tech has seen it."""
+        if self._select is None:  # not while the last run's ticket is still being looked for
+            self.place_changed()
         ticket_id = int(event.key)
         if ticket_id in self.unseen:
             self.unseen.discard(ticket_id)
@@ -506,16 +578,20 @@ class QueueScreen(ReportsFailures, Screen[None]):
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
         needle = Needle(event.value)
+        if needle == self.needle:  # the filter put back at start, or only spaces typed
+            return
         narrower = self.on_queue() and needle.narrows(self.needle)
         self.needle = needle
+        table = self.query_one(TicketTable)
         if not narrower:
             self.rebuild()
-            return
-        table = self.query_one(TicketTable)  # one more letter: only the rows shown can still match
-        tickets = self.queue.tickets
-        table.set_keys([key for key in table.keys
-                        if (ticket := tickets.get(int(key))) is not None and needle.matches(self.hay(ticket))])
-        self.show_sections()
+        else:  # one more letter: only the rows shown can still match
+            tickets = self.queue.tickets
+            table.set_keys([key for key in table.keys
+                            if (ticket := tickets.get(int(key))) is not None and needle.matches(self.hay(ticket))])
+            self.show_sections()
+        table.cursor_row = 0  # on the first match: Enter then opens what the filter found first
+        self.place_changed()
 
     @on(Input.Submitted, "#filter")
     def filter_done(self) -> None:
@@ -537,7 +613,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
         from .dialogs import NoteScreen
 
         text = await self.app.push_screen_wait(NoteScreen(
-            "Search Syncro's tickets (all statuses) for:", placeholder="words, a name, a ticket number"))
+            "Search Syncro's tickets (all statuses) for:", placeholder="words, a name, a ticket number",
+            enter="searches Syncro and shows what it finds as a section", needed="Type what to search for."))
         if text:
             self.enter(query_section(text))
             self.set_sections()

@@ -14,7 +14,7 @@ from ..writes.activity import outcome_text
 from .dialogs import NoteScreen
 from .text import literal
 from .writing import resume
-from .widgets import ReportsFailures
+from .widgets import ListTable, ReportsFailures
 
 
 class UnfinishedScreen(ReportsFailures, ModalScreen[None]):
@@ -31,7 +31,7 @@ class UnfinishedScreen(ReportsFailures, ModalScreen[None]):
             yield Static(Text("Unfinished writes", style="bold"), classes="dialog-title")
             yield Static(Text("These were cut short. Resuming first reads Syncro back to see what landed; "
                               "nothing is sent again without your confirm.", style="italic"), classes="dialog-help")
-            table: DataTable[Text] = DataTable(id="unfinished-table", cursor_type="row")
+            table: ListTable = ListTable(id="unfinished-table", cursor_type="row")
             table.add_column("Started", key="at", width=12)
             table.add_column("What", key="title", width=52)
             table.add_column("Where it stopped", key="where", width=58)

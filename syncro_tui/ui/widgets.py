@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.binding import Binding
+from textual.widgets import DataTable, OptionList, Static
 from textual.worker import Worker
 
 from .base import OnSyncro
@@ -72,3 +73,17 @@ class ReportsFailures(OnSyncro):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.app.on_worker_state_changed(event)
+
+
+class ListTable(DataTable[Text]):
+    """A table of rows (activity, appointments, unfinished writes): ``j``/``k`` move as in the queue."""
+
+    BINDINGS = [Binding("j", "cursor_down", "Down", show=False, id="list.down"),
+                Binding("k", "cursor_up", "Up", show=False, id="list.up")]
+
+
+class Choices(OptionList):
+    """A list to pick from: ``j``/``k`` move as in the queue."""
+
+    BINDINGS = [Binding("j", "cursor_down", "Down", show=False, id="choices.down"),
+                Binding("k", "cursor_up", "Up", show=False, id="choices.up")]

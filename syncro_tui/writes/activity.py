@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
-from ..domain.text import cell
+from ..domain.text import cell, counted
 from ..files import write_private
 from .journal import Group, GroupState, Journal, StepState, running_elsewhere
 
@@ -45,7 +45,7 @@ def outcome_text(group: Group) -> str:
         found = any(s.state is StepState.PRESENT for s in group.steps)
         return "Saved" + (" (an answer was lost; found in Syncro by reading back)" if found else "")
     if group.state is GroupState.ABANDONED:
-        return f"Abandoned after {settled} of {len(group.steps)} calls: {group.note or 'no note'}"
+        return f"Abandoned after {settled} of {counted(len(group.steps), 'call')}: {group.note or 'no note'}"
     step = group.next_step
     if step is None:
         return "Unfinished"
@@ -54,6 +54,28 @@ def outcome_text(group: Group) -> str:
             StepState.FAILED: f"{'check failed' if step.expect is not None else 'refused'}: {step.error or ''}"
             }.get(step.state, str(step.state))
     return f"Unfinished: call {step.seq + 1} ({step.call}): {what}"
+
+
+STATE_WORDS = {StepState.PLANNED: "not sent", StepState.SENDING: "in flight when the app stopped",
+               StepState.UNKNOWN: "outcome unknown", StepState.ABSENT: "did not land", StepState.FAILED: "refused"}
+
+
+def detail_lines(group: Group, zone: tzinfo) -> list[str]:
+    """Every call of a group as it was journaled: what was sent, where, and how it ended."""
+    out = [group.title, f"{group.kind}, {group.created_at.astimezone(zone):%Y-%m-%d %H:%M} ({zone}): {outcome_text(group)}"]
+    if group.note:
+        out.append(f"Note: {group.note}")
+    for step in group.steps:
+        state = STATE_WORDS.get(step.state, str(step.state))
+        if step.expect is not None and step.state is StepState.FAILED:
+            state = "check failed"
+        sent = f", sent {step.sent_at.astimezone(zone):%H:%M:%S}" if step.sent_at else ""
+        out.append(f"{step.seq + 1}. {step.method} {step.path} ({step.call}): {state}{sent}")
+        if step.body:
+            out += [f"     {key}: {value}" for key, value in step.body.items()]
+        if step.error:
+            out.append(f"     → {step.error}")
+    return out
 
 
 def rows(groups: list[Group]) -> list[ActivityRow]:

@@ -36,6 +36,7 @@ from ..api.requests import ApiRequest, Ref, rebuild
 from ..crash import summary
 from ..domain.billing import Finding, check_charged_line, check_invoice
 from ..domain.plan import CONDITIONS, Plan
+from ..domain.text import counted
 from .journal import PROCESS, Group, GroupState, Journal, Step, StepState, claim_is_free, running_elsewhere
 from .reconcile import READERS, Verdict, baseline, reconcile
 
@@ -114,7 +115,7 @@ class GroupOutcome:
             checked = sum(s.checked for s in self.steps)
             skipped = sum(s.state is StepState.SKIPPED for s in self.steps)
             saved = len(self.steps) - checked - skipped
-            return (f"All done: {saved} calls saved in Syncro" + (f", {checked} read back and checked" if checked else "")
+            return (f"All done: {counted(saved, 'call')} saved in Syncro" + (f", {checked} read back and checked" if checked else "")
                     + (f", {skipped} not needed" if skipped else "") + ".")
         stop = self.stopped
         return stop.message if stop else "Nothing was sent."
@@ -139,6 +140,8 @@ class WritePath:
         self.profile_name = profile_name
         self.user_id = user_id
         self.clock = clock
+        #: Groups being sent by this window now (quitting then asks first).
+        self.sending = 0
         self._me: Me | None = None
 
     def remember_owner(self, me: Me) -> None:
@@ -207,9 +210,11 @@ class WritePath:
         if group.state is not GroupState.OPEN:
             raise ValueError(f"group {group_id} is {group.state}, not open")
         self.claim(group_id)
+        self.sending += 1
         try:
             return await self._run(group_id, confirmed, progress)
         finally:
+            self.sending -= 1
             self.journal.release(group_id, PROCESS)
 
     async def _run(self, group_id: str, confirmed: Mapping[int, ApiRequest[Any]],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from syncro_tui.ui.text import clean, html_to_text, literal
 
 from ..conftest import make_simulator
@@ -78,10 +80,21 @@ async def test_question_mark_toggles_the_key_help() -> None:
         await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
-        assert app.screen.query("HelpPanel")
+        from syncro_tui.ui.help import HelpScreen
+
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        from rich.console import Console
+
+        console = Console(width=200, record=True, file=io.StringIO())
+        console.print(help_screen.keys())
+        keys = console.export_text()
+        assert "queue.close" in keys and "app.quit" in keys and "Close" in keys  # each key's binding id, for [keymap]
+        shown = "\n".join(str(static.content) for static in help_screen.query("Static"))
+        assert "1  My open" in shown and "4  All open" in shown  # the sections by number
         await pilot.press("question_mark")
         await pilot.pause()
-        assert not app.screen.query("HelpPanel")
+        assert not isinstance(app.screen, HelpScreen)
 
 
 async def test_a_key_of_another_tech_raises_a_banner_nobody_can_miss() -> None:

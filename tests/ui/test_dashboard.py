@@ -1,0 +1,176 @@
+"""The all-day dashboard (issue 19): it remembers where the tech was, and the small things a tech trips on."""
+
+from __future__ import annotations
+
+from syncro_tui.config import QueueSettings
+from syncro_tui.ui.activity import ActivityScreen, WriteDetail
+from syncro_tui.ui.billing import BillingScreen
+from syncro_tui.ui.confirm import ConfirmScreen
+from syncro_tui.ui.dialogs import ChoiceScreen, CustomerSearchScreen, NoteScreen
+from syncro_tui.ui.ticket import TicketScreen
+from syncro_tui.ui.ticket_table import TicketTable
+
+from ..conftest import make_simulator
+from .helpers import SIZE, make_app, rendered, settle, type_text, wait_for_screen
+from .test_writes_ui import pick, selected_ticket
+
+
+async def test_the_section_filter_and_ticket_are_kept_for_the_next_start(tmp_path) -> None:
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")  # New / unassigned
+        await pilot.press("slash")
+        await type_text(pilot, "o")
+        await pilot.press("enter", "j", "j")
+        await settle(pilot)
+        kept = selected_ticket(app)
+        await pilot.press("q")
+        await pilot.pause()
+    again = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = again.queue_screen
+        assert queue.section is not None and queue.section.id == "new"
+        assert queue.query_one("#filter").value == "o" and queue.needle.text == "o"
+        assert "filter: o" in rendered(queue, "#sections")
+        assert selected_ticket(again).id == kept.id
+
+
+async def test_a_first_start_opens_on_my_open_unless_the_config_says(tmp_path) -> None:
+    assert QueueSettings().first_section == "mine"
+    app = make_app(make_simulator(), first_section=QueueSettings().first_section)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.queue_screen
+        assert queue.section is not None and queue.section.id == "mine"
+        assert all(t.user_id == 1843 for t in queue.rows())
+    app = make_app(make_simulator(), first_section="reply")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.queue_screen.section.id == "reply"
+
+
+async def test_after_a_filter_and_enter_the_cursor_is_on_the_first_match(tmp_path) -> None:
+    app = make_app(make_simulator(), journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*["j"] * 12)  # well down the queue first
+        await pilot.press("slash")
+        await type_text(pilot, "printer")
+        await pilot.press("enter")
+        await settle(pilot)
+        table = app.queue_screen.query_one(TicketTable)
+        assert table.cursor_row == 0 and table.cursor_key == table.keys[0]
+        first = app.queue_screen.queue.tickets[int(table.keys[0])]
+        await pilot.press("enter")
+        screen = await wait_for_screen(pilot, TicketScreen)
+        assert screen.ticket_id == first.id
+
+
+async def test_q_quits_at_once_when_nothing_would_be_lost() -> None:
+    app = make_app(make_simulator())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_q_asks_first_when_something_typed_was_not_sent(tmp_path) -> None:
+    app = make_app(make_simulator(), journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        number = selected_ticket(app).number
+        await pilot.press("b")
+        await wait_for_screen(pilot, BillingScreen)
+        await settle(pilot)
+        await type_text(pilot, "45")
+        await pilot.press("escape")  # the wizard keeps the draft for the app's run
+        await settle(pilot)
+        await pilot.press("q")
+        asked = await wait_for_screen(pilot, ChoiceScreen)
+        assert f"the billing of #{number}" in asked.prompt and "lost on quitting" in asked.prompt
+        await pilot.press("q")  # again while asked: the one question stays
+        await pilot.pause()
+        assert len([s for s in app.screen_stack if isinstance(s, ChoiceScreen)]) == 1
+        await pick(pilot, "stay")
+        await settle(pilot)
+        assert app.is_running
+        await pilot.press("q")
+        await pick(pilot, "quit")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_an_activity_row_opens_every_call_of_that_write(tmp_path) -> None:
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ticket = selected_ticket(app)
+        await pilot.press("p")
+        await pick(pilot, "3 Low")
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("A")
+        await wait_for_screen(pilot, ActivityScreen)
+        await pilot.press("enter")
+        detail = await wait_for_screen(pilot, WriteDetail)
+        text = "\n".join(detail.lines)
+        assert f"PUT /tickets/{ticket.id} (update_ticket): " in text and "priority: 3 Low" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ActivityScreen)
+
+
+async def test_j_and_k_move_in_every_list(tmp_path) -> None:
+    app = make_app(make_simulator(), journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        choices = (await wait_for_screen(pilot, ChoiceScreen)).query_one("#choices")
+        choices.highlighted = 0
+        await pilot.press("j")
+        assert choices.highlighted == 1
+        await pilot.press("k")
+        assert choices.highlighted == 0
+        await pilot.press("escape")
+        await pilot.press("t")  # appointments: a table of rows
+        await settle(pilot)
+        table = app.screen.query_one("#appts-table")
+        table.focus()
+        await pilot.press("j")
+        assert table.cursor_row == 1
+        await pilot.press("k")
+        assert table.cursor_row == 0
+
+
+async def test_a_customer_search_with_one_match_takes_enter() -> None:
+    app = make_app(make_simulator())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("C")
+        screen = await wait_for_screen(pilot, CustomerSearchScreen)
+        await type_text(pilot, "Brightline")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if screen.query_one("#customers").option_count and not any(
+                    w.is_running for w in app.workers if w.group == "customer-search"):
+                break
+        assert screen.query_one("#customers").option_count == 1
+        assert "1 found: Enter picks it." in rendered(screen, "#customer-help")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.queue_screen.section.id.startswith("customer:")
+
+
+async def test_the_find_dialog_says_what_enter_does() -> None:
+    app = make_app(make_simulator())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        dialog = await wait_for_screen(pilot, NoteScreen)
+        assert "Enter searches Syncro and shows what it finds as a section" in rendered(dialog, ".dialog-help")
