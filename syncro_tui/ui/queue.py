@@ -213,7 +213,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
             bar.append(clean(self.needle.text), style="bold")
         if self.progress:
             bar.append(f"  {self.progress}", style="italic")
-        self.query_one("#sections", Static).update(bar)
+        self.query_one("#sections", Static).update(bar, layout=False)  # one line, always: no layout pass per key
 
     def count(self, section: Section) -> int:
         """How many open tickets a section holds, worked out once per change of the queue (not per keystroke)."""
@@ -487,8 +487,9 @@ class QueueScreen(ReportsFailures, Screen[None]):
         return self.cells(ticket)
 
     def apply(self, changes: Changes, *, mark: bool = True) -> None:
-        """Update rows in place, all of a refresh in one go: the table is never cleared, the cursor stays on its
-        ticket, existing rows keep their places and arrivals take theirs in the queue's order.
+        """Apply a refresh in one go: the table is never cleared and the cursor stays on its ticket. Arrivals
+        and changed rows take their places in the queue's order (a ticket raised to urgent goes up); the row under
+        the cursor stays where it is while the tech is on it, and is placed with the next change.
 
         ``mark``: changed rows carry the ● until looked at (not on the first load, when every row is new).
         """
@@ -509,6 +510,9 @@ class QueueScreen(ReportsFailures, Screen[None]):
                 drop.add(key)
             elif table.index_of(key) is not None:
                 stale.append(key)
+                if key != selected:  # re-sorted: it leaves its place and is placed again
+                    drop.add(key)
+                    arrivals.append(ticket)
             else:
                 arrivals.append(ticket)
         arrivals.sort(key=sort_key)

@@ -36,7 +36,7 @@ class StatusBar(Static):
         if model:
             text.append("  Model: ", style="dim")
             text.append(clean(model))
-        self.update(text)
+        self.update(text, layout=False)  # one line, always
 
 
 class AttributionBanner(OnSyncro, Static):

@@ -174,3 +174,28 @@ async def test_the_find_dialog_says_what_enter_does() -> None:
         await pilot.press("f")
         dialog = await wait_for_screen(pilot, NoteScreen)
         assert "Enter searches Syncro and shows what it finds as a section" in rendered(dialog, ".dialog-help")
+
+
+async def test_a_ticket_raised_to_urgent_by_someone_else_moves_up_to_its_place() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from syncro_tui.domain.queue import priority_rank
+    from syncro_tui.simulator.store import stamp
+
+    sim = make_simulator()
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.queue_screen
+        table = queue.query_one(TicketTable)
+        low = table.keys[-1]
+        assert queue.queue.tickets[int(low)].priority != "4 Urgent"
+        record = sim.store.t("tickets")[int(low)]
+        record["priority"] = "4 Urgent"
+        record["updated_at"] = stamp(datetime.now(UTC) + timedelta(minutes=5))
+        await pilot.press("r")
+        await settle(pilot)
+        place = table.keys.index(low)
+        urgent = [k for k in table.keys if priority_rank(queue.queue.tickets[int(k)].priority) == 0]
+        assert place == 0 and table.keys[:len(urgent)] == urgent  # the newest urgent first, above the rest
+        assert int(low) in queue.unseen  # and marked until looked at
