@@ -106,6 +106,23 @@ class QueueSettings(Section):
         return max(value, MIN_REFRESH_SECONDS)
 
 
+AlertWay = Literal["toast", "bell", "desktop"]
+
+
+class AlertSettings(Section):
+    """How each kind of alert reaches the tech (``[alerts]``): any of toast, bell, desktop; [] turns it off."""
+
+    new_ticket: list[AlertWay] = Field(default_factory=lambda: ["toast"])
+    customer_reply: list[AlertWay] = Field(default_factory=lambda: ["toast", "bell"])
+    assigned: list[AlertWay] = Field(default_factory=lambda: ["toast", "bell"])
+    urgent: list[AlertWay] = Field(default_factory=lambda: ["toast", "bell"])
+    sla_breached: list[AlertWay] = Field(default_factory=lambda: ["toast", "bell"])
+    sla_soon: list[AlertWay] = Field(default_factory=lambda: ["toast"])
+
+    def ways(self, kind: str) -> list[str]:
+        return list(getattr(self, kind, []))
+
+
 class PacingSettings(Section):
     per_minute: int = 180
     headroom: int = 15
@@ -137,6 +154,7 @@ class Config(Section):
     queue: QueueSettings = Field(default_factory=QueueSettings)
     pacing: PacingSettings = Field(default_factory=PacingSettings)
     drafting: DraftingSettings = Field(default_factory=DraftingSettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
     #: Binding id -> keys, e.g. {"queue.refresh" = "f5"}.
     keymap: dict[str, str] = Field(default_factory=dict)
     #: Where session logs are written on close (clients/<customer>/session-logs/ below it).

@@ -350,6 +350,16 @@ class SyncroApp(SyncroBase):
         if answer == "quit":
             self.leave()
 
+    def pop_screen(self):  # type: ignore[override]
+        """A dialog closed: alerts held while it was up are shown now."""
+        done = super().pop_screen()
+        self.call_after_refresh(self._after_dialog)
+        return done
+
+    def _after_dialog(self) -> None:
+        if self.screen_stack and self.session is not None:
+            self.queue_screen.deliver_alerts()
+
     def leave(self) -> None:
         """Quit, keeping where the tech is in the queue for the next start."""
         if self.session is not None:

@@ -6,6 +6,8 @@ opened, not with it (see ``ui/app.py``).
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -15,13 +17,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 
 from ..api import AuthError, SyncroError
 from ..api.pacing import background
 from ..cache import Place
+from ..domain.alerts import Alert, alerts
 from ..domain.queue import Changes, Queue, QueueRow, age, insert_in_order, sort_key
 from ..domain.sections import (Needle, Section, Source, builtin_sections, customer_section, haystack, query_section,
                                saved_filter, saved_search)
@@ -98,6 +101,9 @@ class QueueScreen(ReportsFailures, Screen[None]):
         self.appointments: list[Appointment] = []
         #: Tickets that changed since the tech last had the cursor on them.
         self.unseen: set[int] = set()
+        #: Alerts found while a dialog was up, and the tickets alerted that the tech has not looked at yet.
+        self._held: list[Alert] = []
+        self.alerted: set[int] = set()
         self._hay: dict[int, tuple[QueueRow, str]] = {}
         self._refresh_timer: Timer | None = None
         #: Where the tech was when the app last closed, until it is restored (or the tech goes elsewhere first).
@@ -261,6 +267,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
             return
         finally:
             view.loading = False
+            self.update_status()  # the budget it used
         if self.section != section:
             return  # the tech moved on meanwhile
         skipped = (appointments if section.source is Source.APPOINTMENTS else tickets).skipped
@@ -341,13 +348,44 @@ class QueueScreen(ReportsFailures, Screen[None]):
             self.notify(f"{unreadable(delta.skipped, 'changed ticket')}: they are not updated here "
                         f"({self.where_logged()} says which).",
                         title="Syncro", severity="warning", timeout=10)
+        before = {t.id: known for t in delta if (known := self.queue.tickets.get(t.id)) is not None}
         changes = self.queue.merge(delta)
         if changes:
             self.apply(changes)
+            self.raise_alerts(changes, before)
         self.app.reads.keep_queue(changed=(*changes.added, *changes.updated), removed=changes.removed,
                                   watermark=self.queue.watermark, zone=self.app.account.time_zone.key)
         self.mark_refreshed()
         self.schedule_refresh()
+
+    # ------------------------------------------------------------ alerts
+    def raise_alerts(self, changes: Changes, before: dict[int, QueueRow]) -> None:
+        """What this refresh brought that the tech must not miss: one alert per ticket, held while a dialog is up."""
+        mine = [s for s in self.sections if s.id in ("mine", "new") or s.id.startswith("filter:")]
+        settings = self.session.config.alerts
+        self._held += alerts((*changes.added, *changes.updated), before, me=self.session.profile.user_id,
+                             mine=lambda t: any(s.match is not None and s.match(t) for s in mine),
+                             wanted=lambda kind: bool(settings.ways(kind.value)))
+        self.deliver_alerts()
+
+    def deliver_alerts(self) -> None:
+        """Toast, bell, desktop notice, as the config says for each kind; never over a confirm or another dialog."""
+        if not self._held or isinstance(self.app.screen, ModalScreen):
+            return
+        held, self._held = self._held, []
+        settings = self.session.config.alerts
+        ring = False
+        for alert in held:
+            ways = settings.ways(alert.kind.value)
+            if "toast" in ways:
+                self.notify(alert.text, title=alert.title, severity="warning", timeout=15)
+            if "desktop" in ways:
+                desktop_notice(alert.title, alert.text)
+            ring = ring or "bell" in ways
+            self.alerted.add(alert.ticket.id)
+        if ring:
+            self.app.bell()
+        self.update_status()
 
     def where_logged(self) -> str:
         log_file = self.app.log_file
@@ -547,6 +585,9 @@ class QueueScreen(ReportsFailures, Screen[None]):
         if self._select is None:  # not while the last run's ticket is still being looked for
             self.place_changed()
         ticket_id = int(event.key)
+        if ticket_id in self.alerted:
+            self.alerted.discard(ticket_id)
+            self.update_status()
         if ticket_id in self.unseen:
             self.unseen.discard(ticket_id)
             ticket = self.queue.tickets.get(ticket_id)
@@ -572,7 +613,9 @@ class QueueScreen(ReportsFailures, Screen[None]):
             connection=self.connection_note,
             ok=self.connected,
             model=app.model_label,
+            alerts=len(self.alerted),
         )
+        self.deliver_alerts()
 
     # --------------------------------------------------------------- filter
     def action_filter(self) -> None:
@@ -715,6 +758,18 @@ class QueueScreen(ReportsFailures, Screen[None]):
 
     def action_cursor_up(self) -> None:
         self.query_one(ContentSwitcher).visible_content.action_cursor_up()  # type: ignore[union-attr]
+
+
+def desktop_notice(title: str, text: str) -> None:
+    """A desktop notification through ``notify-send`` where the machine has it (Syncro's text made safe first)."""
+    program = shutil.which("notify-send")
+    if program is None:
+        return
+    try:
+        subprocess.Popen([program, "--app-name=syncro-tui", clean(title), clean(text)], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        pass  # the toast still says it
 
 
 def loading_progress(loaded: int, page: RowPage) -> str:

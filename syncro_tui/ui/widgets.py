@@ -17,10 +17,13 @@ class StatusBar(Static):
     DEFAULT_CLASSES = "status-bar"
 
     def show(self, *, owner: str, account: str, used: int | None, limit: int | None, refreshed: str | None,
-             connection: str, ok: bool, model: str = "", background: int = 0) -> None:
+             connection: str, ok: bool, model: str = "", background: int = 0, alerts: int = 0) -> None:
         """``used`` and ``limit`` are None until the client exists (it is built after the first frame);
-        ``background``: requests of a queue load waiting while the tech's calls go first."""
+        ``background``: requests of a queue load waiting while the tech's calls go first; ``alerts``: tickets
+        alerted and not looked at yet (first, so a narrow terminal keeps it)."""
         text = Text(no_wrap=True, overflow="ellipsis")
+        if alerts:
+            text.append(f" ⚑ {alerts} alert{'s' if alerts != 1 else ''} ", style="bold reverse yellow")
         text.append(" Key: ", style="dim")
         text.append(clean(owner), style="bold")
         text.append("  Account: ", style="dim")

@@ -199,3 +199,92 @@ async def test_a_ticket_raised_to_urgent_by_someone_else_moves_up_to_its_place()
         urgent = [k for k in table.keys if priority_rank(queue.queue.tickets[int(k)].priority) == 0]
         assert place == 0 and table.keys[:len(urgent)] == urgent  # the newest urgent first, above the rest
         assert int(low) in queue.unseen  # and marked until looked at
+
+
+# ------------------------------------------------------------------ alerts (another tech's key makes each change)
+async def another_tech(sim, ticket_id: int, fields: dict) -> None:
+    """Marcus changes a ticket through the API, as from his own window."""
+    from syncro_tui.api import Pacer
+    from syncro_tui.demo import in_process_client
+
+    async with in_process_client(sim, "demo-key-marcus", pacer=Pacer(180, headroom=0, burst=179)) as client:
+        await client.update_ticket(ticket_id, fields)
+
+
+def others_tickets(app) -> list[int]:
+    """Open tickets of other techs that nothing alerts on yet."""
+    return [t.id for t in app.queue_screen.queue.ordered()
+            if t.user_id not in (None, 1843) and t.priority != "4 Urgent" and not t.sla_breached
+            and not t.sla_breaching_soon and t.status != "Customer Reply"]
+
+
+def others_ticket(app) -> int:
+    return others_tickets(app)[0]
+
+
+async def test_each_alert_by_keys_toast_count_and_seen(tmp_path) -> None:
+    from syncro_tui.ui.queue import QueueScreen
+
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue: QueueScreen = app.queue_screen
+        assigned, urgent = others_tickets(app)[:2]
+        await another_tech(sim, assigned, {"user_id": 1843})
+        await another_tech(sim, urgent, {"priority": "4 Urgent"})
+        await pilot.press("r")
+        await settle(pilot)
+        told = "\n".join(app.shown)
+        number = {t.id: t.number for t in queue.queue.tickets.values()}
+        assert f"Assigned to you: #{number[assigned]}" in told and f"Raised to urgent: #{number[urgent]}" in told
+        assert queue.alerted == {assigned, urgent} and "⚑ 2 alerts" in rendered(queue, "#status")
+        await another_tech(sim, assigned, {"status": "Customer Reply"})  # the customer answered, on a ticket of mine
+        await pilot.press("r")
+        await settle(pilot)
+        assert f"Customer reply: #{number[assigned]}" in "\n".join(app.shown)
+        table = queue.query_one(TicketTable)
+        table.cursor_row = table.index_of(str(urgent))  # looked at: seen
+        await settle(pilot)
+        assert queue.alerted == {assigned} and "⚑ 1 alert " in rendered(queue, "#status")
+        from syncro_tui.api import Pacer
+        from syncro_tui.demo import in_process_client
+
+        customer = queue.queue.tickets[assigned].customer_id
+        async with in_process_client(sim, "demo-key-marcus", pacer=Pacer(180, headroom=0, burst=179)) as client:
+            created = await client.create_ticket({"customer_id": customer, "subject": "Scanner jams", "status": "New",
+                                                  "problem_type": "Hardware"})
+        await pilot.press("r")
+        await settle(pilot)
+        assert f"New ticket: #{created.number}" in "\n".join(app.shown)  # unassigned: in New / unassigned
+
+
+async def test_alerts_wait_while_a_confirm_is_open(tmp_path) -> None:
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        changed = others_ticket(app)
+        await pilot.press("p")
+        await pick(pilot, "3 Low")
+        await wait_for_screen(pilot, ConfirmScreen)
+        await another_tech(sim, changed, {"user_id": 1843})
+        await app.queue_screen.refresh_delta().wait()  # a refresh that was already under way lands now
+        await pilot.pause()
+        assert "Assigned to you" not in "\n".join(app.shown)  # not over the confirm
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Assigned to you" in "\n".join(app.shown)
+
+
+async def test_an_alert_kind_the_config_turns_off_says_nothing(tmp_path) -> None:
+    from syncro_tui.config import AlertSettings, Config
+
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite", config=Config(alerts=AlertSettings(assigned=[])))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await another_tech(sim, others_ticket(app), {"user_id": 1843})
+        await pilot.press("r")
+        await settle(pilot)
+        assert "Assigned to you" not in "\n".join(app.shown) and not app.queue_screen.alerted

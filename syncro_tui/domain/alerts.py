@@ -1,0 +1,85 @@
+"""What a tech must not miss, found in a refresh's changes (issue 19). No I/O.
+
+A refresh's rows are compared with the rows they replace: a new ticket in one of
+the tech's sections, a customer reply on a ticket of theirs, a ticket newly
+assigned to them, a priority raised to urgent, an SLA about to breach or
+breached. At most one alert per ticket per refresh: the most pressing. Syncro's
+ticket list does not say who made a change, so an alert says what changed, not
+by whom.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .queue import QueueRow, priority_rank
+
+
+class AlertKind(StrEnum):
+    """The kinds, most pressing first; the value is the key in the config's ``[alerts]``."""
+
+    SLA_BREACHED = "sla_breached"
+    URGENT = "urgent"
+    ASSIGNED = "assigned"
+    CUSTOMER_REPLY = "customer_reply"
+    NEW_TICKET = "new_ticket"
+    SLA_SOON = "sla_soon"
+
+
+WORDS = {AlertKind.SLA_BREACHED: "SLA breached", AlertKind.URGENT: "Raised to urgent",
+         AlertKind.ASSIGNED: "Assigned to you", AlertKind.CUSTOMER_REPLY: "Customer reply",
+         AlertKind.NEW_TICKET: "New ticket", AlertKind.SLA_SOON: "SLA about to breach"}
+ORDER = list(AlertKind)
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: AlertKind
+    ticket: QueueRow
+
+    @property
+    def title(self) -> str:
+        return WORDS[self.kind]
+
+    @property
+    def text(self) -> str:
+        who = self.ticket.customer_business_then_name or f"customer {self.ticket.customer_id}"
+        return f"#{self.ticket.number} {who}: {self.ticket.subject}"
+
+
+def kinds(before: QueueRow | None, after: QueueRow, *, me: int | None, mine: Callable[[QueueRow], bool],
+          reply_status: str = "Customer Reply") -> list[AlertKind]:
+    """Every alert ``after`` raises over ``before`` (None: the ticket is new to the queue)."""
+    out = []
+    if after.sla_breached and not (before and before.sla_breached):
+        out.append(AlertKind.SLA_BREACHED)
+    if priority_rank(after.priority) == 0 and (before is None or priority_rank(before.priority) != 0):
+        if before is not None or mine(after):
+            out.append(AlertKind.URGENT)
+    if me is not None and after.user_id == me and before is not None and before.user_id != me:
+        out.append(AlertKind.ASSIGNED)
+    replied = after.status == reply_status or after.customer_reply
+    if me is not None and after.user_id == me and replied and not (
+            before and (before.status == reply_status or before.customer_reply)):
+        out.append(AlertKind.CUSTOMER_REPLY)
+    if before is None and mine(after):
+        out.append(AlertKind.NEW_TICKET)
+    if after.sla_breaching_soon and not after.sla_breached and not (before and before.sla_breaching_soon):
+        out.append(AlertKind.SLA_SOON)
+    return out
+
+
+def alerts(changed: Iterable[QueueRow], before: Mapping[int, QueueRow], *, me: int | None,
+           mine: Callable[[QueueRow], bool], wanted: Callable[[AlertKind], bool] = lambda kind: True) -> list[Alert]:
+    """One alert per ticket that raised any the tech wants: its most pressing kind.
+
+    ``mine``: the tech's own sections (theirs, or new and unassigned); ``wanted``: the kinds the config keeps.
+    """
+    out = []
+    for ticket in changed:
+        found = [k for k in kinds(before.get(ticket.id), ticket, me=me, mine=mine) if wanted(k)]
+        if found:
+            out.append(Alert(min(found, key=ORDER.index), ticket))
+    return out

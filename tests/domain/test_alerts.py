@@ -1,0 +1,44 @@
+"""Alerts as data: which change raises which alert, one per ticket per refresh, the most pressing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from syncro_tui.domain.alerts import AlertKind, alerts, kinds
+from syncro_tui.domain.queue import QueueRow
+
+AT = datetime(2026, 12, 1, 15, tzinfo=UTC)
+ME = 1843
+ROW = QueueRow(id=1, number=31901, subject="Printer offline", status="In Progress", priority="2 Normal",
+               customer_id=7, customer_business_then_name="Brightline Dental", user_id=2107, tech_name="Tom",
+               created_at=AT, updated_at=AT)
+
+
+def mine(row: QueueRow) -> bool:
+    return row.user_id == ME or row.user_id is None
+
+
+def test_each_change_raises_its_kind() -> None:
+    assert kinds(None, replace(ROW, user_id=None), me=ME, mine=mine) == [AlertKind.NEW_TICKET]
+    assert kinds(None, ROW, me=ME, mine=mine) == []  # someone else's new ticket is not mine to be told of
+    assert kinds(ROW, replace(ROW, user_id=ME), me=ME, mine=mine) == [AlertKind.ASSIGNED]
+    assert kinds(ROW, replace(ROW, priority="4 Urgent"), me=ME, mine=mine) == [AlertKind.URGENT]
+    mine_row = replace(ROW, user_id=ME)
+    assert kinds(mine_row, replace(mine_row, status="Customer Reply"), me=ME, mine=mine) == [AlertKind.CUSTOMER_REPLY]
+    assert kinds(ROW, replace(ROW, status="Customer Reply"), me=ME, mine=mine) == []  # not mine
+    assert kinds(ROW, replace(ROW, sla_breaching_soon=True), me=ME, mine=mine) == [AlertKind.SLA_SOON]
+    assert kinds(ROW, replace(ROW, sla_breached=True, sla_breaching_soon=True), me=ME, mine=mine) == [
+        AlertKind.SLA_BREACHED]
+    assert kinds(replace(ROW, priority="4 Urgent"), replace(ROW, priority="4 Urgent", subject="x"), me=ME,
+                 mine=mine) == []  # still urgent: said once
+
+
+def test_one_alert_per_ticket_the_most_pressing_and_only_the_kinds_wanted() -> None:
+    before = {1: ROW}
+    changed = replace(ROW, user_id=ME, priority="4 Urgent", sla_breached=True)
+    (only,) = alerts([changed], before, me=ME, mine=mine)
+    assert only.kind is AlertKind.SLA_BREACHED and only.text == "#31901 Brightline Dental: Printer offline"
+    (urgent,) = alerts([changed], before, me=ME, mine=mine, wanted=lambda k: k is not AlertKind.SLA_BREACHED)
+    assert urgent.kind is AlertKind.URGENT
+    assert alerts([changed], before, me=ME, mine=mine, wanted=lambda k: False) == []
