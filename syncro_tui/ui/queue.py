@@ -205,21 +205,37 @@ class QueueScreen(ReportsFailures, Screen[None]):
             table.cursor_row = index
 
     def show_sections(self) -> None:
+        """The sections by number, the filter and the load's progress, on one line. Too narrow for every label
+        (80 columns), the other sections collapse to their numbers and the current one keeps its name."""
+        width = self.query_one("#sections", Static).size.width or self.app.size.width
+        tail = Text()
+        if self.needle:
+            tail.append("  filter: ", style="dim")
+            tail.append(clean(self.needle.text), style="bold")
+        if self.progress:
+            tail.append(f"  {self.progress}", style="italic")
+        bar = self.section_tabs(labels=True)
+        if bar.cell_len + tail.cell_len > width:
+            bar = self.section_tabs(labels=False)
+        bar.append_text(tail)
+        self.query_one("#sections", Static).update(bar, layout=False)  # one line, always: no layout pass per key
+
+    def on_resize(self) -> None:
+        self.show_sections()  # labels back, or collapsed, for the new width
+
+    def section_tabs(self, *, labels: bool) -> Text:
         bar = Text(no_wrap=True, overflow="ellipsis")
         for number, section in enumerate(self.sections, start=1):
             current = section.id == (self.section.id if self.section else None)
             key = str(number) if number <= 9 else " "
             bar.append(f" {key} ", style="bold reverse" if current else "bold")
+            if not (labels or current):
+                continue
             label = clean(section.label)
             if section.source is Source.QUEUE and self.queue.tickets:
                 label += f" {self.count(section)}"
             bar.append(f" {label} ", style="bold" if current else "dim")
-        if self.needle:
-            bar.append("  filter: ", style="dim")
-            bar.append(clean(self.needle.text), style="bold")
-        if self.progress:
-            bar.append(f"  {self.progress}", style="italic")
-        self.query_one("#sections", Static).update(bar, layout=False)  # one line, always: no layout pass per key
+        return bar
 
     def count(self, section: Section) -> int:
         """How many open tickets a section holds, worked out once per change of the queue (not per keystroke)."""

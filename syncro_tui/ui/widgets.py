@@ -26,6 +26,8 @@ class StatusBar(Static):
             text.append(f" ⚑ {alerts} alert{'s' if alerts != 1 else ''} ", style="bold reverse yellow")
         text.append(" Key: ", style="dim")
         text.append(clean(owner), style="bold")
+        text.append("  ")  # whose key and the connection first: a narrow terminal cuts the end of the line
+        text.append("● " + connection, style="green" if ok else "bold red")
         text.append("  Account: ", style="dim")
         text.append(clean(account), style="bold reverse" if account == "DEMO" else "bold")
         text.append("  API: ", style="dim")
@@ -34,8 +36,6 @@ class StatusBar(Static):
             text.append(" · loading waits for you", style="italic")
         text.append("  Refreshed: ", style="dim")
         text.append(refreshed or "never")
-        text.append("  ")
-        text.append("● " + connection, style="green" if ok else "bold red")
         if model:
             text.append("  Model: ", style="dim")
             text.append(clean(model))

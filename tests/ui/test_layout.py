@@ -63,3 +63,16 @@ async def test_the_table_refits_when_the_terminal_is_resized() -> None:
         await settle(pilot)
         assert "tech" in {table.columns[i].key for i, _ in table.shown}
         assert table.virtual_size.width <= table.size.width  # nothing off to the right
+
+
+async def test_section_tabs_that_do_not_fit_collapse_to_their_numbers() -> None:
+    from .helpers import rendered
+
+    app = make_app(make_simulator())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        bar = rendered(app.queue_screen, "#sections")
+        assert "All open 67" in bar and "My open" not in bar and bar.startswith("1 2 3 4")
+        await pilot.resize_terminal(200, 40)
+        await settle(pilot)
+        assert "My open 20" in rendered(app.queue_screen, "#sections")
