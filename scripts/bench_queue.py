@@ -57,24 +57,6 @@ DOWN = b"\x1b[B"
 class Screen(Terminal):
     """A pty that also times a key to the frame it causes."""
 
-    def __init__(self, env: dict[str, str], argv: list[str] | None = None) -> None:
-        if argv is None:
-            super().__init__(env)
-            return
-        import pty
-
-        self.started = time.perf_counter()
-        self.pid, self.fd = pty.fork()
-        if self.pid == 0:
-            os.execve(argv[0], argv, env)
-        os.set_blocking(self.fd, False)
-        import fcntl
-        import struct
-        import termios
-
-        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
-        self.seen = b""
-
     def quiet(self, quiet: float = QUIET, limit: float = 1.0) -> None:
         """Read until the output has been quiet for ``quiet`` seconds."""
         deadline = time.perf_counter() + limit

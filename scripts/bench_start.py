@@ -56,11 +56,13 @@ base_url = "{base_url}"
 class Terminal:
     """``syncro-tui`` in a pseudo-terminal; ``until`` reads its output until a pattern shows."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], argv: list[str] | None = None) -> None:
+        """``argv``: another program to run in the pty (an anchor); by default the real entry point."""
+        program = argv or [str(ROOT / ".venv" / "bin" / "syncro-tui")]
         self.started = time.perf_counter()
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: the real entry point, as a tech starts it
-            os.execve(str(ROOT / ".venv" / "bin" / "syncro-tui"), ["syncro-tui"], env)
+            os.execve(program[0], argv or ["syncro-tui"], env)
         os.set_blocking(self.fd, False)
         import fcntl
         import struct
