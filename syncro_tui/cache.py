@@ -41,6 +41,8 @@ CREATE TABLE IF NOT EXISTS tickets (owner TEXT NOT NULL, ticket_id INTEGER NOT N
                                     at TEXT NOT NULL, PRIMARY KEY (owner, ticket_id));
 CREATE TABLE IF NOT EXISTS place (owner TEXT PRIMARY KEY, section TEXT NOT NULL, filter TEXT NOT NULL,
                                   ticket_id INTEGER);
+CREATE TABLE IF NOT EXISTS sorts (owner TEXT NOT NULL, section TEXT NOT NULL, sort_column TEXT NOT NULL,
+                                  descending INTEGER NOT NULL, PRIMARY KEY (owner, section));
 """
 
 
@@ -165,6 +167,26 @@ class Cache:
                              (self.owner, place.section, place.filter, place.ticket_id))
         except sqlite3.DatabaseError as exc:
             log.warning("the queue's place could not be kept: %s", exc)
+
+    def sorts(self) -> dict[str, tuple[str, bool]]:
+        """Each section's sort (column, descending) as the tech left it."""
+        try:
+            rows = self._db.execute("SELECT section, sort_column, descending FROM sorts WHERE owner=?",
+                                    (self.owner,)).fetchall()
+        except sqlite3.DatabaseError as exc:
+            log.warning("the queue's sorts could not be read: %s", exc)
+            return {}
+        return {section: (column, bool(descending)) for section, column, descending in rows}
+
+    def save_sort(self, section: str, sort: tuple[str, bool] | None) -> None:
+        try:
+            if sort is None:
+                self._db.execute("DELETE FROM sorts WHERE owner=? AND section=?", (self.owner, section))
+            else:
+                self._db.execute("INSERT OR REPLACE INTO sorts VALUES (?, ?, ?, ?)",
+                                 (self.owner, section, sort[0], int(sort[1])))
+        except sqlite3.DatabaseError as exc:
+            log.warning("the queue's sort could not be kept: %s", exc)
 
     # ------------------------------------------------------------ tickets opened
     def ticket(self, ticket_id: int) -> CachedTicket | None:

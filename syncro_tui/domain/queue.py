@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -97,6 +97,28 @@ def priority_rank(priority: str | None) -> int:
 def sort_key(ticket: QueueRow) -> tuple[int, float, int]:
     """Most urgent, then most recently updated, then the newest number: the same order on every start."""
     return (priority_rank(ticket.priority), -ticket.updated_at.timestamp(), -ticket.number)
+
+
+#: What each sortable column sorts by, ascending (ties: the queue's own order). Age ascending is youngest first.
+COLUMN_KEYS: dict[str, Callable[[QueueRow], Any]] = {
+    "number": lambda t: t.number,
+    "status": lambda t: t.status.lower(),
+    "priority": lambda t: priority_rank(t.priority),
+    "customer": lambda t: (t.customer_business_then_name or "").lower(),
+    "subject": lambda t: t.subject.lower(),
+    "due": lambda t: (t.due_date is None, t.due_date.timestamp() if t.due_date else 0.0),
+    "tech": lambda t: (t.tech_name is None, (t.tech_name or "").lower()),
+    "age": lambda t: -t.created_at.timestamp(),
+    "updated": lambda t: t.updated_at.timestamp(),
+}
+
+
+def sort_rows(rows: Iterable[QueueRow], column: str | None, *, descending: bool = False) -> list[QueueRow]:
+    """Rows by a column (None: the queue's order), ties in the queue's order whichever way the column runs."""
+    ordered = sorted(rows, key=sort_key)
+    if column is None:
+        return ordered[::-1] if descending else ordered
+    return sorted(ordered, key=COLUMN_KEYS[column], reverse=descending)  # stable: ties keep the queue's order
 
 
 def age(since: datetime, now: datetime) -> str:

@@ -25,7 +25,7 @@ from ..api import AuthError, SyncroError
 from ..api.pacing import background
 from ..cache import Place
 from ..domain.alerts import Alert, alerts
-from ..domain.queue import Changes, Queue, QueueRow, age, insert_in_order, sort_key
+from ..domain.queue import Changes, Queue, QueueRow, age, insert_in_order, sort_key, sort_rows
 from ..domain.sections import (Needle, Section, Source, builtin_sections, customer_section, haystack, query_section,
                                saved_filter, saved_search)
 from ..domain.when import due
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 #: The queue's columns, in order on screen. By importance (README, "The queue's columns"): the mark, number
 #: and subject always show; then customer, status, priority, due, tech, updated, age. On a narrow terminal
 #: customer, status and tech narrow first, then the least important give way; a wide one widens the subject.
+#: The columns ``o`` steps through, in order (a click on any of their headers sorts by it).
+SORTABLE = ("priority", "updated", "due", "number", "status", "customer", "subject", "tech", "age")
 #: Seconds after the tech stops moving before where they are is kept for the next start.
 PLACE_DELAY = 2.0
 COLUMNS = (Column("seen", " ", 1), Column("number", "#", 7), Column("status", "Status", 19, least=10, rank=2),
@@ -78,6 +80,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
         Binding("t", "appointments", "Appointments", id="queue.appointments"),
         Binding("u", "unfinished", "Unfinished", id="queue.unfinished"),
         Binding("A", "activity", "Activity", key_display="A", id="queue.activity"),
+        Binding("o", "sort_next", "Sort", show=False, id="queue.sort"),
+        Binding("O", "sort_reverse", "Reverse sort", key_display="O", show=False, id="queue.sort_reverse"),
         *(Binding(str(n), f"section({n - 1})", f"Section {n}", show=False, id=f"queue.section_{n}") for n in range(1, 10)),
     ]
 
@@ -113,6 +117,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
         self._select: int | None = None
         self._counts: dict[tuple[str, int], int] = {}
         self._place_timer: Timer | None = None
+        #: Each section's sort (column, descending); a section not here is in the queue's order.
+        self.sorts: dict[str, tuple[str, bool]] = {}
 
     @property
     def session(self) -> Session:
@@ -165,6 +171,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
                 self.enter(wanted)
         elif self.section is None or self.section.id not in {s.id for s in sections}:
             self.section = next(s for s in sections if s.id == "all")
+        self.query_one(TicketTable).show_sorted(self.current_sort())
         self.show_sections()
 
     # ------------------------------------------------------------ where the tech was
@@ -173,6 +180,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         self._place_read = True
         cache = self.session.cache
         place = cache.place() if cache is not None else None
+        self.sorts = cache.sorts() if cache is not None else {}
         self._place = place or Place(self.session.config.queue.first_section)
         if place is not None:
             self._select = place.ticket_id
@@ -259,6 +267,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         self.show_sections()
         self.query_one(ContentSwitcher).current = (
             "appointments-table" if section.source is Source.APPOINTMENTS else "queue-table")
+        self.query_one(TicketTable).show_sorted(self.current_sort())
         if section.source is Source.QUEUE:
             self.rebuild()
         else:
@@ -487,7 +496,47 @@ class QueueScreen(ReportsFailures, Screen[None]):
 
     def rows(self) -> list[QueueRow]:
         source = self.queue.ordered() if self.on_queue() else self.remote
-        return [t for t in source if self.visible(t)]
+        shown = [t for t in source if self.visible(t)]
+        sort = self.current_sort()
+        return sort_rows(shown, sort[0], descending=sort[1]) if sort else shown
+
+    # ------------------------------------------------------------ sorting
+    def current_sort(self) -> tuple[str, bool] | None:
+        return self.sorts.get(self.section.id) if self.section is not None else None
+
+    def sort_by(self, sort: tuple[str, bool] | None) -> None:
+        """This section sorted so (None: the queue's order), kept for it across restarts."""
+        if self.section is None:
+            return
+        if sort is None:
+            self.sorts.pop(self.section.id, None)
+        else:
+            self.sorts[self.section.id] = sort
+        cache = self.session.cache if self.session is not None else None
+        if cache is not None:
+            cache.save_sort(self.section.id, sort)
+        self.query_one(TicketTable).show_sorted(sort)
+        if self.section.source is not Source.APPOINTMENTS:
+            self.rebuild()
+
+    def action_sort_next(self) -> None:
+        """o: the next column, ascending; after the last, the queue's own order again."""
+        order = [None, *SORTABLE]
+        current = self.current_sort()
+        column = order[(order.index(current[0]) + 1) % len(order)] if current else order[1]
+        self.sort_by((column, False) if column else None)
+
+    def action_sort_reverse(self) -> None:
+        current = self.current_sort()
+        self.sort_by((current[0], not current[1]) if current else None)
+
+    @on(TicketTable.HeaderClicked)
+    def header_clicked(self, event: TicketTable.HeaderClicked) -> None:
+        """A click on a header sorts by it; a second click on the same header reverses it."""
+        if event.column not in SORTABLE:
+            return
+        current = self.current_sort()
+        self.sort_by((event.column, not current[1]) if current and current[0] == event.column else (event.column, False))
 
     def cells(self, ticket: QueueRow) -> list[Text]:
         """The row's cells (the table keeps them while the row is shown and unchanged; only drawn rows have any)."""
@@ -555,6 +604,11 @@ class QueueScreen(ReportsFailures, Screen[None]):
             self.show_sections()
             return
         table = self.query_one(TicketTable)
+        if self.current_sort() is not None:  # sorted by a column: the rows again in that order
+            for ticket in (*changes.updated, *changes.added):
+                table.cells.pop(str(ticket.id), None)
+            self.rebuild()
+            return
         drop = {str(ticket_id) for ticket_id in changes.removed}
         stale = []
         arrivals = []

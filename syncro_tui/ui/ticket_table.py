@@ -124,6 +124,14 @@ class TicketTable(ScrollView, can_focus=True):
     class Selected(Highlighted):
         pass
 
+    class HeaderClicked(Message):
+        """A click on a column's header (the screen sorts by it)."""
+
+        def __init__(self, table: TicketTable, column: str) -> None:
+            super().__init__()
+            self.table = table
+            self.column = column
+
     def __init__(self, columns: Sequence[Column], *, id: str | None = None,
                  source: Callable[[str], Sequence[Text]] | None = None) -> None:
         """``source``: makes a row's cells from its key when the row is first drawn, so a queue of 20,000
@@ -137,6 +145,8 @@ class TicketTable(ScrollView, can_focus=True):
         self._index: dict[str, int] | None = {}
         #: The columns drawn at the current width, as (index, width).
         self.shown = fit(self.columns, sum(c.width + 1 for c in self.columns))
+        #: The column the rows are sorted by and whether descending, shown in its header (None: the queue's order).
+        self.sorted: tuple[str, bool] | None = None
         self._header = [Text(c.label) for c in self.columns]
         #: Drawn rows by (cells, style): scrolling and refiltering redraw without re-rendering text.
         self._strips: OrderedDict[tuple[str, Style], tuple[Sequence[Text], Strip]] = OrderedDict()
@@ -204,6 +214,23 @@ class TicketTable(ScrollView, can_focus=True):
         self.set_reactive(TicketTable.cursor_row, target)
         self._announce()
         self.refresh()
+
+    def show_sorted(self, sorted_by: tuple[str, bool] | None) -> None:
+        """Mark the sorted column's header ▲ (ascending) or ▼."""
+        self.sorted = sorted_by
+        self._header = [Text(c.label + ((" ▼" if sorted_by[1] else " ▲") if sorted_by and sorted_by[0] == c.key else ""))
+                        for c in self.columns]
+        self._strips.clear()
+        self.refresh()
+
+    def column_at(self, x: int) -> str | None:
+        """The column under screen column ``x`` (scrolling included)."""
+        left = -int(self.scroll_x)
+        for index, width in self.shown:
+            if left <= x < left + width + 1:
+                return self.columns[index].key
+            left += width + 1
+        return None
 
     def _column(self, column: str) -> int:
         return next(i for i, c in enumerate(self.columns) if c.key == column)
@@ -276,6 +303,9 @@ class TicketTable(ScrollView, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         """A click moves the cursor; a click on the row under the cursor (or a double click) opens it."""
         if event.y == 0:
+            column = self.column_at(event.x)
+            if column is not None:
+                self.post_message(self.HeaderClicked(self, column))
             return
         index = int(self.scroll_y) + event.y - 1
         if not 0 <= index < len(self.keys):

@@ -97,3 +97,14 @@ def test_a_record_that_is_not_a_row_is_refused() -> None:
                    {**record, "created_at": None}, {**record, "updated_at": "yesterday"}):
         with pytest.raises((KeyError, TypeError, ValueError)):
             QueueRow.from_record(broken)
+
+
+def test_a_column_sort_keeps_the_queues_order_among_ties_both_ways() -> None:
+    from syncro_tui.domain.queue import sort_rows
+
+    rows = [ticket(1, "2 Normal", 5), ticket(2, "4 Urgent", 1), ticket(3, "2 Normal", 9), ticket(4, "1 High", 3)]
+    assert [t.id for t in sort_rows(rows, None)] == [2, 4, 3, 1]
+    assert [t.id for t in sort_rows(rows, "priority")] == [2, 4, 3, 1]
+    assert [t.id for t in sort_rows(rows, "priority", descending=True)] == [3, 1, 4, 2]  # ties still newest first
+    assert [t.id for t in sort_rows(rows, "number")] == [1, 2, 3, 4]
+    assert [t.id for t in sort_rows(rows, "updated", descending=True)] == [3, 1, 4, 2]

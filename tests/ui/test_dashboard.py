@@ -288,3 +288,46 @@ async def test_an_alert_kind_the_config_turns_off_says_nothing(tmp_path) -> None
         await pilot.press("r")
         await settle(pilot)
         assert "Assigned to you" not in "\n".join(app.shown) and not app.queue_screen.alerted
+
+
+# ------------------------------------------------------------------ sorting
+def column_values(app, column: str) -> list:
+    from syncro_tui.domain.queue import COLUMN_KEYS
+
+    queue = app.queue_screen
+    return [COLUMN_KEYS[column](queue.queue.tickets[int(k)]) for k in queue.query_one(TicketTable).keys]
+
+
+async def test_sort_by_a_key_and_a_header_click_both_ways_per_section_kept_across_a_restart(tmp_path) -> None:
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("o", "o")  # priority, then updated
+        await settle(pilot)
+        values = column_values(app, "updated")
+        assert values == sorted(values)
+        assert "Updated ▲" in app.queue_screen.query_one(TicketTable)._header[-1].plain
+        await pilot.press("O")
+        await settle(pilot)
+        assert column_values(app, "updated") == sorted(values, reverse=True)
+        table = app.queue_screen.query_one(TicketTable)
+        x = sum(w + 1 for i, w in table.shown if table.columns[i].key in ("seen", "number"))  # the Status header
+        await pilot.click("#queue-table", offset=(x + 2, 0))
+        await settle(pilot)
+        statuses = column_values(app, "status")
+        assert statuses == sorted(statuses) and app.queue_screen.current_sort() == ("status", False)
+        await pilot.click("#queue-table", offset=(x + 2, 0))
+        await settle(pilot)
+        assert column_values(app, "status") == sorted(statuses, reverse=True)
+        await pilot.press("2")  # another section: its own order
+        await settle(pilot)
+        assert app.queue_screen.current_sort() is None
+        await pilot.press("4")
+        await pilot.press("q")
+        await pilot.pause()
+    again = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert again.queue_screen.current_sort() == ("status", True)
+        assert column_values(again, "status") == sorted(column_values(again, "status"), reverse=True)
