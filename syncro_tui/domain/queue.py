@@ -121,6 +121,24 @@ def sort_rows(rows: Iterable[QueueRow], column: str | None, *, descending: bool 
     return sorted(ordered, key=COLUMN_KEYS[column], reverse=descending)  # stable: ties keep the queue's order
 
 
+#: The mark a changed row carries until looked at, by what changed (README: "What the marks say").
+MARKS = {"priority": "P", "tech": "T", "status": "S", "new": "+", "other": "●"}
+
+
+def change_mark(before: QueueRow | None, after: QueueRow) -> str:
+    """What changed, as the row's mark: P priority, T tech, S status, + new to the queue, ● anything else
+    (Syncro's list does not say what: a comment, a reply, a field the queue does not show)."""
+    if before is None:
+        return MARKS["new"]
+    if before.priority != after.priority:
+        return MARKS["priority"]
+    if before.user_id != after.user_id:
+        return MARKS["tech"]
+    if before.status != after.status:
+        return MARKS["status"]
+    return MARKS["other"]
+
+
 def age(since: datetime, now: datetime) -> str:
     """A compact age: 45m, 5h, 3d, 6w."""
     delta = max(now - since, timedelta(0))

@@ -25,7 +25,7 @@ from ..api import AuthError, SyncroError
 from ..api.pacing import background
 from ..cache import Place
 from ..domain.alerts import Alert, alerts
-from ..domain.queue import Changes, Queue, QueueRow, age, insert_in_order, sort_key, sort_rows
+from ..domain.queue import Changes, Queue, QueueRow, age, change_mark, insert_in_order, sort_key, sort_rows
 from ..domain.sections import (Needle, Section, Source, builtin_sections, customer_section, haystack, query_section,
                                saved_filter, saved_search)
 from ..domain.when import due
@@ -105,6 +105,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
         self.appointments: list[Appointment] = []
         #: Tickets that changed since the tech last had the cursor on them.
         self.unseen: set[int] = set()
+        #: What changed on each of them, as its mark (``domain.queue.change_mark``).
+        self.marks: dict[int, str] = {}
         #: Alerts found while a dialog was up, and the tickets alerted that the tech has not looked at yet.
         self._held: list[Alert] = []
         self.alerted: set[int] = set()
@@ -325,7 +327,10 @@ class QueueScreen(ReportsFailures, Screen[None]):
                     table.loading = False
                     seen.update(t.id for t in page.rows)
                     skipped += page.skipped
+                    before = {t.id: known for t in page.rows if (known := self.queue.tickets.get(t.id)) is not None}
                     changes = self.queue.merge(page.rows, advance=False)
+                    if not first:  # changed while the app was closed (a start from the cache), or since a reload
+                        self.marks.update((t.id, change_mark(before.get(t.id), t)) for t in (*changes.added, *changes.updated))
                     self.progress = loading_progress(len(seen) + skipped, page)
                     if changes:
                         self.apply(changes, mark=not first)
@@ -376,6 +381,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         before = {t.id: known for t in delta if (known := self.queue.tickets.get(t.id)) is not None}
         changes = self.queue.merge(delta)
         if changes:
+            self.marks.update((t.id, change_mark(before.get(t.id), t)) for t in (*changes.added, *changes.updated))
             self.apply(changes)
             self.raise_alerts(changes, before)
         self.app.reads.keep_queue(changed=(*changes.added, *changes.updated), removed=changes.removed,
@@ -547,7 +553,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         updated_text = updated.strftime("%H:%M") if updated.date() == now.astimezone(tz).date() else updated.strftime("%b %d")
         tech = ticket.tech_name or ("—" if ticket.user_id is None else f"#{ticket.user_id}")
         return [
-            CHANGED if changed else NOT_CHANGED,
+            Text(self.marks.get(ticket.id, "●"), style=CHANGED.style) if changed else NOT_CHANGED,
             literal(f"#{ticket.number}"),
             literal(ticket.status, "bold" if ticket.status in ("New", "Customer Reply") else ""),
             literal(ticket.priority or "", PRIORITY_STYLE.get(ticket.priority or "", "")),
@@ -660,6 +666,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
             self.update_status()
         if ticket_id in self.unseen:
             self.unseen.discard(ticket_id)
+            self.marks.pop(ticket_id, None)
             ticket = self.queue.tickets.get(ticket_id)
             if ticket is not None:
                 event.table.update_row(event.key, self.cells(ticket))

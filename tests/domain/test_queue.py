@@ -108,3 +108,16 @@ def test_a_column_sort_keeps_the_queues_order_among_ties_both_ways() -> None:
     assert [t.id for t in sort_rows(rows, "priority", descending=True)] == [3, 1, 4, 2]  # ties still newest first
     assert [t.id for t in sort_rows(rows, "number")] == [1, 2, 3, 4]
     assert [t.id for t in sort_rows(rows, "updated", descending=True)] == [3, 1, 4, 2]
+
+
+def test_a_changed_rows_mark_says_what_changed() -> None:
+    from dataclasses import replace
+
+    from syncro_tui.domain.queue import change_mark
+
+    row = ticket(1, "2 Normal", 5)
+    assert change_mark(None, row) == "+"
+    assert change_mark(row, replace(row, priority="4 Urgent", status="Resolved")) == "P"
+    assert change_mark(row, replace(row, user_id=2107)) == "T"
+    assert change_mark(row, replace(row, status="Waiting on Customer")) == "S"
+    assert change_mark(row, replace(row, updated_at=row.updated_at + timedelta(minutes=1))) == "●"  # a comment, say

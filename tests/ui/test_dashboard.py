@@ -198,7 +198,8 @@ async def test_a_ticket_raised_to_urgent_by_someone_else_moves_up_to_its_place()
         place = table.keys.index(low)
         urgent = [k for k in table.keys if priority_rank(queue.queue.tickets[int(k)].priority) == 0]
         assert place == 0 and table.keys[:len(urgent)] == urgent  # the newest urgent first, above the rest
-        assert int(low) in queue.unseen  # and marked until looked at
+        assert int(low) in queue.unseen  # and marked until looked at, with what changed
+        assert table.cells_of(low)[0].plain == "P"
 
 
 # ------------------------------------------------------------------ alerts (another tech's key makes each change)
