@@ -28,6 +28,10 @@ def in_process_client(sim: Simulator, key: str = DEMO_KEY, **kwargs) -> SyncroCl
     return SyncroClient(BASE_URL, key, transport=httpx.ASGITransport(sim), **kwargs)
 
 
+#: The demo's throwaway data directory (in the temp dir), removed when the app ends.
+DEMO_DIR_PREFIX = "syncro-tui-demo-"
+
+
 def demo_session(connect: Callable[[], SyncroClient], *, model_hosts: list[str], config: Config | None = None,
                  user_id: int | None = DEMO_USER, journal_path: Path | None = None,
                  clock: Callable[[], datetime] | None = None,
@@ -38,7 +42,7 @@ def demo_session(connect: Callable[[], SyncroClient], *, model_hosts: list[str],
     ``journal_path``); the simulator also answers as the local model (Ollama's API), so drafting works.
     """
     profile = Profile(tech_name="Dana Whitfield", user_id=user_id, base_url=BASE_URL)
-    journal = journal_path or Path(tempfile.mkdtemp(prefix="syncro-tui-demo-")) / "journal.sqlite"
+    journal = journal_path or Path(tempfile.mkdtemp(prefix=DEMO_DIR_PREFIX)) / "journal.sqlite"
     return Session(connect=connect, profile_name="dana", profile=profile, config=config or Config(),
                    account_label="DEMO", demo=True, clock=clock, journal_path=journal, model_hosts=model_hosts,
                    model_transport=model_transport)

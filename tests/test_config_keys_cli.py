@@ -345,3 +345,41 @@ def test_rates_check_shows_where_syncro_differs(config_file, capsys, monkeypatch
     out = capsys.readouterr().out
     assert "onsite: Syncro's Labor - Onsite Business (26118) is $185.00; the rate table says $175.00" in out
     assert "website: product 68055 (Labor - Website Labor) is not in Syncro." in out and "2 differences" in out
+
+
+def test_demo_runs_on_the_shops_own_config_so_a_shop_can_train_on_its_setup(config_file) -> None:
+    from syncro_tui.cli.app import LoopbackDemo, open_session
+    from syncro_tui.session import CannotConnect
+
+    config_file.write_text('[keymap]\n"queue.refresh" = "f5"\n\n[[queue.filters]]\nname = "Printers"\ntext = "printer"\n\n'
+                           '[rates.remote]\nproduct_id = 555\nprice_retail = "165.00"\n\n[alerts]\nnew_ticket = []\n')
+    args = cli.build_parser().parse_args(["--demo"])
+    demo = LoopbackDemo(args.seed)
+    try:
+        session = open_session(args, demo)
+        assert session.config.keymap == {"queue.refresh": "f5"}
+        assert [f.name for f in session.config.queue.filters] == ["Printers"]
+        assert session.config.rate_table().for_product(555) is not None and session.config.alerts.new_ticket == []
+        assert session.account_label == "DEMO"
+        config_file.write_text("[queue\n")
+        with pytest.raises(CannotConnect, match="not valid TOML"):
+            open_session(args, demo)
+    finally:
+        demo.stop()
+
+
+def test_the_demos_own_files_go_with_it_and_nothing_else_does(tmp_path) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from syncro_tui.cli.app import remove_demo_files
+    from syncro_tui.demo import DEMO_DIR_PREFIX
+
+    own = Path(tempfile.mkdtemp(prefix=DEMO_DIR_PREFIX))
+    (own / "journal.sqlite").write_text("x")
+    remove_demo_files(own)
+    assert not own.exists()
+    techs = tmp_path / "syncro-tui-demo-lookalike"  # not in the temp dir itself: a tech's directory
+    techs.mkdir()
+    remove_demo_files(techs)
+    assert techs.exists()

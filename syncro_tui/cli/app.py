@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import shutil
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..exit_codes import USAGE as EXIT_USAGE
 from .common import fail
 from .connect import account, client_for, pace
 
@@ -22,7 +26,17 @@ def run_app(args: argparse.Namespace) -> int:
     finally:
         if demo is not None:
             demo.stop()
+            if app.session is not None:
+                remove_demo_files(app.session.data_dir())
     return app.return_code or 0
+
+
+def remove_demo_files(directory: Path) -> None:
+    """The demo's journal, cache and log go with it: only its own throwaway directory, never a tech's."""
+    from ..demo import DEMO_DIR_PREFIX
+
+    if directory.name.startswith(DEMO_DIR_PREFIX) and directory.parent == Path(tempfile.gettempdir()):
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def make_app(args: argparse.Namespace) -> tuple[SyncroApp, LoopbackDemo | None]:
@@ -42,9 +56,15 @@ def open_session(args: argparse.Namespace, demo: LoopbackDemo | None) -> Session
     from ..session import Session
 
     if demo is not None:
+        from ..config import ConfigError, load_config
         from ..demo import demo_session
+        from ..session import CannotConnect
 
-        session = demo_session(demo.connect, model_hosts=[demo.origin])
+        try:  # the shop's own setup (keys, sections, rates, alerts, session logs) on the demo's data
+            config = load_config()
+        except ConfigError as exc:
+            raise CannotConnect(str(exc), EXIT_USAGE) from None
+        session = demo_session(demo.connect, model_hosts=[demo.origin], config=config)
         pace(session.config, None)
         return session
     config, profile_name, profile = account(args)
