@@ -566,11 +566,14 @@ class QueueScreen(ReportsFailures, Screen[None]):
         ]
 
     def due_cell(self, ticket: QueueRow, now: datetime) -> Text:
-        """The SLA's state when it is breached or about to be, else the due date: overdue red, today yellow."""
+        """The SLA's state when it is breached or about to be; for a customer's reply how long it has waited on us
+        (since the reply, the ticket's last update); else the due date, overdue red, due today yellow."""
         if ticket.sla_breached:
             return Text("SLA breached", style="bold red")
         if ticket.sla_breaching_soon:
             return Text("SLA due soon", style="bold yellow")
+        if ticket.status == "Customer Reply" or ticket.customer_reply:  # the customer answered: waiting on us since
+            return Text(f"waiting {age(ticket.updated_at, now)}", style="bold yellow")
         if ticket.due_date is None:
             return Text("")
         tz = self.app.account.time_zone

@@ -332,3 +332,15 @@ async def test_sort_by_a_key_and_a_header_click_both_ways_per_section_kept_acros
         await settle(pilot)
         assert again.queue_screen.current_sort() == ("status", True)
         assert column_values(again, "status") == sorted(column_values(again, "status"), reverse=True)
+
+
+async def test_a_customer_reply_says_how_long_it_has_waited_on_us(tmp_path) -> None:
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=(200, 40)) as pilot:
+        await settle(pilot)
+        ticket = others_ticket(app)
+        await another_tech(sim, ticket, {"status": "Customer Reply"})
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.queue_screen.query_one(TicketTable).cell(str(ticket), "due").plain.startswith("waiting ")
