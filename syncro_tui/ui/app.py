@@ -232,6 +232,7 @@ class SyncroApp(SyncroBase):
             log.warning("ticket settings unavailable: %s", exc)  # the status and tech pickers say so when used
         else:
             self.queue_screen.set_sections()  # the account's saved searches join the sections
+        self.queue_screen.update_status()  # the budget these reads used (the product check says its own)
 
     @work(exclusive=True, group="product-check", exit_on_error=False)
     async def check_products(self) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from pathlib import Path
 from typing import TypeVar
 
@@ -23,6 +26,10 @@ def make_app(sim: Simulator, *, key: str = DEMO_KEY, user_id: int | None = 1843,
     """``first_section``: the tests start on All open unless their config says otherwise (the shipped first
     section, My open, has its own test)."""
     config = config or Config()
+    if journal_path is None:  # a directory of its own, gone when the test run ends
+        directory = Path(tempfile.mkdtemp(prefix="syncro-tui-test-"))
+        atexit.register(shutil.rmtree, directory, True)
+        journal_path = directory / "journal.sqlite"
     if "first_section" not in config.queue.model_fields_set:
         config = config.model_copy(update={"queue": config.queue.model_copy(update={"first_section": first_section})})
     # The pacer's clock stands still too: the status bar's "N/180 a min" is the calls made, never the time taken.
