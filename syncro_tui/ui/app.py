@@ -89,15 +89,7 @@ class SyncroApp(SyncroBase):
         before the key is read and the client built (httpx; with --demo, seeding and starting the simulator),
         which ``connect`` does once that frame is out. Keys typed meanwhile wait.
         """
-        try:
-            if self.session is None:
-                self.session = self._open()  # type: ignore[misc]
-        except CannotConnect as exc:
-            self.fatal(str(exc), exc.exit_code)
-            return
-        except Exception as exc:  # whatever stops the session being opened, the tech is told and the app ends
-            log.exception("could not open the session")
-            self.fatal(f"could not open the session: {exc}", 1)
+        if self.session is None and not self._or_end(self._open_session, "open the session"):
             return
         if self.session.config.keymap:
             self.set_keymap(self.session.config.keymap)
@@ -107,16 +99,25 @@ class SyncroApp(SyncroBase):
         else:
             self.connect()
 
-    def connect(self) -> None:
-        """Build the client, then ask Syncro whose key it is (``startup``)."""
+    def _open_session(self) -> None:
+        self.session = self._open()  # type: ignore[misc]
+
+    def _or_end(self, step: Callable[[], object], what: str) -> bool:
+        """One step of opening; when it fails the tech is told why and the app ends (False)."""
         try:
-            self.session.client  # noqa: B018 - builds it (httpx, the key)
+            step()
         except CannotConnect as exc:
             self.fatal(str(exc), exc.exit_code)
-            return
-        except Exception as exc:  # whatever stops the connection being made, the tech is told and the app ends
-            log.exception("could not make the connection")
-            self.fatal(f"could not make the connection to Syncro: {exc}", 1)
+            return False
+        except Exception as exc:  # whatever stops it, the tech is told and the app ends
+            log.exception("could not %s", what)
+            self.fatal(f"could not {what}: {exc}", 1)
+            return False
+        return True
+
+    def connect(self) -> None:
+        """Build the client, then ask Syncro whose key it is (``startup``)."""
+        if not self._or_end(lambda: self.session.client, "make the connection to Syncro"):  # httpx, the key
             return
         try:
             from ..files import log_to

@@ -5,14 +5,13 @@ from __future__ import annotations
 from syncro_tui.config import QueueSettings
 from syncro_tui.ui.activity import ActivityScreen, WriteDetail
 from syncro_tui.ui.billing import BillingScreen
-from syncro_tui.ui.confirm import ConfirmScreen
 from syncro_tui.ui.dialogs import ChoiceScreen, CustomerSearchScreen, NoteScreen
 from syncro_tui.ui.ticket import TicketScreen
 from syncro_tui.ui.ticket_table import TicketTable
 
 from ..conftest import make_simulator
 from .helpers import SIZE, make_app, rendered, settle, type_text, wait_for_screen
-from .test_writes_ui import pick, selected_ticket
+from .test_writes_ui import pick, priority_confirm, selected_ticket
 
 
 async def test_the_section_filter_and_ticket_are_kept_for_the_next_start(tmp_path) -> None:
@@ -110,9 +109,7 @@ async def test_an_activity_row_opens_every_call_of_that_write(tmp_path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         ticket = selected_ticket(app)
-        await pilot.press("p")
-        await pick(pilot, "3 Low")
-        await wait_for_screen(pilot, ConfirmScreen)
+        await priority_confirm(pilot)
         await pilot.press("s")
         await settle(pilot)
         await pilot.press("A")
@@ -266,9 +263,7 @@ async def test_alerts_wait_while_a_confirm_is_open(tmp_path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         changed = others_ticket(app)
-        await pilot.press("p")
-        await pick(pilot, "3 Low")
-        await wait_for_screen(pilot, ConfirmScreen)
+        await priority_confirm(pilot)
         await another_tech(sim, changed, {"user_id": 1843})
         await app.queue_screen.refresh_delta().wait()  # a refresh that was already under way lands now
         await pilot.pause()

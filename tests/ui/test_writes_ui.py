@@ -43,6 +43,13 @@ async def close_selected(pilot, resolution: str = "") -> None:
     await pilot.press("enter")
 
 
+async def priority_confirm(pilot, value: str = "3 Low") -> ConfirmScreen:
+    """``p`` on the selected ticket, ``value`` picked: the confirm of that change is up (nothing sent yet)."""
+    await pilot.press("p")
+    await pick(pilot, value)
+    return await wait_for_screen(pilot, ConfirmScreen)
+
+
 async def pick(pilot, label: str) -> None:
     """In a ChoiceScreen: move to the option whose id is ``label`` and press Enter."""
     screen = await wait_for_screen(pilot, ChoiceScreen)
@@ -86,9 +93,7 @@ async def test_escape_on_the_confirm_sends_nothing_and_journals_nothing(tmp_path
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         ticket = selected_ticket(app)
-        await pilot.press("p")
-        await pick(pilot, "3 Low")
-        await wait_for_screen(pilot, ConfirmScreen)
+        await priority_confirm(pilot)
         await pilot.press("escape")
         await settle(pilot)
         assert puts(sim) == [] and server_ticket(sim, ticket.id)["priority"] == ticket.priority
