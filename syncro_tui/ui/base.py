@@ -109,6 +109,13 @@ class SyncroBase(App[None]):
         self._exit_renderables.append(Text(clean(self.exit_message)))
         self._close_messages_no_wait()
 
+    def write_to_terminal(self, text: str) -> bool:
+        """Put an escape sequence on the terminal as ``bell`` does (False when headless: there is none)."""
+        if self.is_headless or self._driver is None:
+            return False
+        self._driver.write(text)
+        return True
+
     def fatal(self, message: str, code: int = EXIT_AUTH) -> None:
         """Leave the app with a short message (printed after the screen is restored) and an exit code."""
         self.exit_message = f"syncro-tui: {redact(message)}"

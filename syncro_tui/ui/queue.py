@@ -6,8 +6,6 @@ opened, not with it (see ``ui/app.py``).
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -30,6 +28,7 @@ from ..domain.sections import (Needle, Section, Source, builtin_sections, custom
                                saved_filter, saved_search)
 from ..domain.when import due
 from .messages import OpenActivity, OpenAppointments, OpenBilling, OpenNewTicket, OpenTicket, OpenUnfinished
+from .notice import desktop_notice
 from .text import clean, literal, palette_text
 from .ticket_table import Column, TicketTable
 from .widgets import AttributionBanner, ListTable, ReportsFailures, StatusBar
@@ -411,7 +410,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
             if "toast" in ways:
                 self.notify(alert.text, title=alert.title, severity="warning", timeout=15)
             if "desktop" in ways:
-                desktop_notice(alert.title, alert.text)
+                desktop_notice(alert.title, alert.text, way=settings.desktop_by, write=self.app.write_to_terminal)
             ring = ring or "bell" in ways
             self.alerted.add(alert.ticket.id)
         if ring:
@@ -838,18 +837,6 @@ class QueueScreen(ReportsFailures, Screen[None]):
 
     def action_cursor_up(self) -> None:
         self.query_one(ContentSwitcher).visible_content.action_cursor_up()  # type: ignore[union-attr]
-
-
-def desktop_notice(title: str, text: str) -> None:
-    """A desktop notification through ``notify-send`` where the machine has it (Syncro's text made safe first)."""
-    program = shutil.which("notify-send")
-    if program is None:
-        return
-    try:
-        subprocess.Popen([program, "--app-name=syncro-tui", clean(title), clean(text)], stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    except OSError:
-        pass  # the toast still says it
 
 
 def loading_progress(loaded: int, page: RowPage) -> str:
