@@ -33,7 +33,8 @@ def span_seconds(timer: dict) -> int:
 
 def make_simulator(**kwargs) -> Simulator:
     kwargs.setdefault("rate_limit", None)
-    return Simulator(seed=SEED, today=FIXED_DAY, clock=lambda: FIXED_NOW, **kwargs)
+    kwargs.setdefault("clock", lambda: FIXED_NOW)
+    return Simulator(seed=SEED, today=FIXED_DAY, **kwargs)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .catalogue import BILLED_LABOR, DEFAULT_LABOR, EMERGENCY, HARDWARE, LABOR, Product
-from .store import decimal_string, money, stamp
+from .store import SLA_SOON, decimal_string, money, stamp
 
 TIME_ZONE = "America/Chicago"
 
@@ -167,7 +167,7 @@ def sla_fields(*, business: bool, due: datetime, ceiling: datetime, open_: bool)
     if not business:
         return {"sla_id": None, "sla_name": None, "sla_breached": False, "sla_breaching_soon": False}
     return {"sla_id": SLA["id"], "sla_name": SLA["name"], "sla_breached": open_ and due < ceiling,
-            "sla_breaching_soon": open_ and ceiling <= due < ceiling + timedelta(hours=8)}
+            "sla_breaching_soon": open_ and ceiling <= due < ceiling + SLA_SOON}
 
 
 def slug(text: str) -> str:

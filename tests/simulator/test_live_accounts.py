@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import httpx
 
+from ..conftest import make_simulator
 from .helpers import open_ticket
 
 START, END = "2026-11-20T14:00:00Z", "2026-11-20T14:45:00Z"
@@ -177,3 +178,36 @@ async def test_notes_9_11_there_is_no_customer_tickets_path(raw: httpx.AsyncClie
     assert (await raw.get(f"/customers/{customer_id}/tickets")).status_code == 404
     by_filter = (await raw.get("/tickets", params={"customer_id": customer_id})).json()["tickets"]
     assert by_filter and all(t["customer_id"] == customer_id for t in by_filter)
+
+
+async def test_the_sla_clock_flips_flags_as_time_passes_and_updates_the_ticket() -> None:
+    """Open SLA tickets turn breaching-soon, then breached, as the clock passes; the first look changes nothing."""
+    from datetime import timedelta
+
+    from syncro_tui.simulator.store import SLA_SOON
+    from syncro_tui.simulator.store.base import parse_time
+
+    from ..conftest import FIXED_NOW
+
+    now = [FIXED_NOW]
+    store = make_simulator(clock=lambda: now[0]).store
+    before = {tid: dict(t) for tid, t in store.t("tickets").items()}
+    store.list_tickets({}, key="demo-key")
+    assert {tid: dict(t) for tid, t in store.t("tickets").items()} == before  # the seed's flags stand
+    quiet = [t for t in store.t("tickets").values() if t["sla_id"] and t["status"] not in ("Resolved", "Invoiced", "Closed")
+             and not t["sla_breached"] and not t["sla_breaching_soon"]]
+    ticket = min(quiet, key=lambda t: parse_time(t["due_date"]))
+    due = parse_time(ticket["due_date"])
+    no_sla = next(t for t in store.t("tickets").values() if not t["sla_id"] and parse_time(t["due_date"]) < due)
+    now[0] = due - SLA_SOON
+    store.get_ticket(ticket["id"])
+    assert ticket["sla_breaching_soon"] and not ticket["sla_breached"] and ticket["updated_at"] == store.now()
+    now[0] = due
+    store.list_tickets({}, key="demo-key")
+    assert ticket["sla_breached"] and not ticket["sla_breaching_soon"]
+    assert not no_sla["sla_breached"] and no_sla["updated_at"] == before[no_sla["id"]]["updated_at"]
+    closed = next(t for t in store.t("tickets").values() if t["sla_id"] and t["status"] == "Resolved"
+                  and not t["sla_breached"])
+    now[0] = parse_time(closed["due_date"]) + timedelta(days=400)
+    store.list_tickets({}, key="demo-key")
+    assert not closed["sla_breached"]  # a resolved ticket's SLA clock has stopped

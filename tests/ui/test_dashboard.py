@@ -257,6 +257,38 @@ async def test_each_alert_by_keys_toast_count_and_seen(tmp_path) -> None:
         assert f"New ticket: #{created.number}" in "\n".join(app.shown)  # unassigned: in New / unassigned
 
 
+async def test_an_sla_nearing_and_then_passing_its_due_time_alerts(tmp_path) -> None:
+    """Syncro's SLA clock flips the flags as time passes (no one's key does): the simulator's clock moves on."""
+    from datetime import timedelta
+
+    from syncro_tui.simulator.store import SLA_SOON
+    from syncro_tui.simulator.store.base import parse_time
+
+    from ..conftest import FIXED_NOW
+
+    now = [FIXED_NOW]
+    sim = make_simulator(clock=lambda: now[0])
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.queue_screen
+        ticket = min((t for t in sim.store.t("tickets").values()
+                      if t["user_id"] == 1843 and t["sla_id"] and t["id"] in queue.queue.tickets
+                      and not t["sla_breached"] and not t["sla_breaching_soon"]),
+                     key=lambda t: parse_time(t["due_date"]))
+        due, number = parse_time(ticket["due_date"]), ticket["number"]
+        now[0] = due - SLA_SOON + timedelta(minutes=1)
+        await pilot.press("r")
+        await settle(pilot)
+        assert f"SLA about to breach: #{number}" in "\n".join(app.shown)
+        assert "SLA due soon" in [c.plain for c in queue.query_one(TicketTable).cells_of(str(ticket["id"]))]
+        now[0] = due + timedelta(minutes=1)
+        await pilot.press("r")
+        await settle(pilot)
+        assert f"SLA breached: #{number}" in "\n".join(app.shown)
+        assert queue.queue.tickets[ticket["id"]].sla_breached
+
+
 async def test_alerts_wait_while_a_confirm_is_open(tmp_path) -> None:
     sim = make_simulator()
     app = make_app(sim, journal_path=tmp_path / "j.sqlite")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .account import AccountCalls
 from .appointments import AppointmentCalls
-from .base import ADDRESS_ID_BASE, JSON, NOT_CLOSED_EXCLUDES, PERMISSION_MESSAGE, SimError, decimal_string, money, stamp
+from .base import ADDRESS_ID_BASE, JSON, NOT_CLOSED_EXCLUDES, PERMISSION_MESSAGE, SLA_SOON, SimError, decimal_string, money, stamp
 from .comments import CommentCalls
 from .customers import CustomerCalls
 from .invoices import InvoiceCalls
@@ -20,7 +20,7 @@ from .products import ProductCalls
 from .tickets import TicketCalls
 from .timers import TimerCalls
 
-__all__ = ["ADDRESS_ID_BASE", "JSON", "NOT_CLOSED_EXCLUDES", "PERMISSION_MESSAGE", "SimError", "Store",
+__all__ = ["ADDRESS_ID_BASE", "JSON", "NOT_CLOSED_EXCLUDES", "PERMISSION_MESSAGE", "SLA_SOON", "SimError", "Store",
            "decimal_string", "money", "stamp"]
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -22,6 +22,9 @@ PERMISSION_MESSAGE = "Not authorized. Please ask account admin to update your gr
 #: Statuses the "Not Closed" list filter leaves out. Whether real Syncro counts
 #: Invoiced as closed is unverified; the app filters on its own open-status list too.
 NOT_CLOSED_EXCLUDES = ("Resolved", "Invoiced", "Closed")
+#: How long before an SLA ticket's due time Syncro calls it ``sla_breaching_soon``. The window is the
+#: account's notification setting; the seed and the SLA watch share this one.
+SLA_SOON = timedelta(hours=8)
 
 
 #: Site ids are derived from the customer id, so the seeded data need not change.
@@ -130,6 +133,8 @@ class StoreBase:
             name: {int(k): copy.deepcopy(v) for k, v in data[name].items()} for name in self.TABLES
         }
         self.clock = clock or (lambda: datetime.now(UTC))
+        #: When the SLA watch last looked (see ``TicketCalls.watch_slas``); None: not yet.
+        self.sla_watched: datetime | None = None
         #: [quirk] share of charge_timer_entry calls whose generated line item arrives at 0.00.
         self.zero_price_rate = zero_price_rate
         self.seed = seed

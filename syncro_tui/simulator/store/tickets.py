@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .base import JSON, NOT_CLOSED_EXCLUDES, SimError, StoreBase, as_bool, as_int, not_found, parse_time
+from .base import JSON, NOT_CLOSED_EXCLUDES, SLA_SOON, SimError, StoreBase, as_bool, as_int, not_found, parse_time
 
 
 class TicketCalls(StoreBase):
@@ -58,7 +58,32 @@ class TicketCalls(StoreBase):
     def ticket_type(self, type_id: Any) -> JSON | None:
         return next((dict(t) for t in self.account.get("ticket_types", []) if t["id"] == as_int(type_id)), None)
 
+    def watch_slas(self) -> None:
+        """Syncro's SLA clock: an open SLA ticket whose due time the clock has passed since the last look is
+        breached, one within ``SLA_SOON`` of it is breaching soon, and either change updates the ticket.
+
+        The first look only notes the time: the seed's flags stand as the account had them. Whether live
+        Syncro moves ``updated_at`` when an SLA flag flips is unverified; here it does, so a delta
+        refresh sees the flip (otherwise the next full load would).
+        """
+        now, last = self.clock(), self.sla_watched
+        self.sla_watched = now if last is None or now > last else last
+        if last is None or now <= last:
+            return
+        for ticket in self.t("tickets").values():
+            due = parse_time(ticket.get("due_date")) if ticket.get("sla_id") is not None else None
+            if due is None or ticket["status"] in NOT_CLOSED_EXCLUDES or ticket.get("sla_breached"):
+                continue
+            if due <= now:
+                ticket.update(sla_breached=True, sla_breaching_soon=False)
+            elif not ticket.get("sla_breaching_soon") and due - SLA_SOON <= now:
+                ticket["sla_breaching_soon"] = True
+            else:
+                continue
+            self.touch_ticket(ticket)
+
     def list_tickets(self, params: Mapping[str, str], *, key: str) -> JSON:
+        self.watch_slas()
         items = list(self.t("tickets").values())
         status = params.get("status")
         if status:
@@ -103,6 +128,7 @@ class TicketCalls(StoreBase):
         return {"tickets": [self.render_ticket_list_item(t) for t in page], "meta": {"total_pages": meta["total_pages"], "page": meta["page"]}}
 
     def get_ticket(self, ticket_id: Any) -> JSON:
+        self.watch_slas()
         return {"ticket": self.render_ticket_detail(self.find_ticket(ticket_id))}
 
     TICKET_FIELDS = (
