@@ -9,12 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from ..writes.activity import detail_lines, export, groups_on, rows
 from .base import OnSyncro
 from .text import literal
-from .widgets import ListTable
+from .widgets import FittingFooter, ListTable
 
 STATE_STYLE = {"done": "green", "abandoned": "dim", "open": "bold yellow"}
 
@@ -45,7 +45,7 @@ class ActivityScreen(OnSyncro, Screen[None]):
         table.add_column("Outcome", key="outcome", width=60)
         yield table
         yield Static(id="activity-empty")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.show()

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from ..api import SyncroError
 from ..api.models import Appointment
@@ -29,7 +29,7 @@ from .base import SyncroBase
 from .dialogs import CustomerSearchScreen, ErrorDialog
 from .text import literal
 from .messages import OpenTicket
-from .widgets import AttributionBanner, ListTable, ReportsFailures
+from .widgets import AttributionBanner, FittingFooter, ListTable, ReportsFailures
 from .writing import confirm_and_send
 
 COLUMNS = (("day", "Day", 10), ("time", "Time", 11), ("summary", "Summary", 44), ("customer", "Customer", 24),
@@ -67,7 +67,7 @@ class AppointmentsScreen(ReportsFailures, Screen[None]):
         for key, label, width in COLUMNS:
             table.add_column(label, width=width, key=key)
         yield table
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.reload()

@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from ..api import SyncroError
 from ..api.models import Invoice
@@ -42,7 +42,7 @@ from ..domain.money import dollars
 from .drafting import HELP, ask, can_draft, history, put
 from .messages import TicketChanged
 from .text import clean, literal
-from .widgets import AttributionBanner, ReportsFailures
+from .widgets import AttributionBanner, FittingFooter, ReportsFailures
 from .writing import confirm_and_send
 
 LABOR_LABELS = {
@@ -114,7 +114,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
                 yield Static(id="bill-checks")
                 yield Static(id="bill-problems", classes="bill-problem")
                 yield Static(id="bill-progress")
-        yield Footer()
+        yield FittingFooter()
 
     @property
     def draft(self) -> BillingForm:

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from ..api.models import Ticket
 from ..api.ollama import CommentSuggestion
@@ -25,7 +25,7 @@ from ..domain.ticket import email_recipient
 from .drafting import HELP, ask, can_draft, history, put
 from .messages import TicketChanged
 from .text import clean, literal
-from .widgets import AttributionBanner, ReportsFailures
+from .widgets import AttributionBanner, FittingFooter, ReportsFailures
 from .writing import confirm_and_send
 
 class CommentScreen(ReportsFailures, Screen[bool]):
@@ -64,7 +64,7 @@ class CommentScreen(ReportsFailures, Screen[bool]):
             yield Label("Body (plain text: line breaks and “- ” lists are kept)")
             yield TextArea(form.text, id="body", soft_wrap=True, show_line_numbers=False)
             yield Static(id="comment-problems", classes="bill-problem")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#subject", Input).focus()

@@ -17,10 +17,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..api.requests import ApiRequest
 from ..domain.plan import Plan, condition_text
+from .widgets import FittingFooter
 from .text import literal
 
 
@@ -67,7 +68,7 @@ class ConfirmScreen(ModalScreen[bool]):
                                          single_line=False), classes="confirm-body")
             yield Static(Text("Press s to send, Escape to cancel. Nothing has been sent yet.", style="italic"),
                          id="confirm-help")
-        yield Footer()
+        yield FittingFooter()
 
     def action_send(self) -> None:
         if self.is_active:  # a key typed twice before the dialog closed answers once

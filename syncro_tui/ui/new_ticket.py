@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from ..api import SyncroError
 from ..api.models import Appointment, Asset, Customer, Ticket
@@ -29,7 +29,7 @@ from ..domain.when import TIME_HELP, clashes, describe_span, outside_hours
 from .dialogs import CustomerPicker
 from .messages import TicketChanged
 from .text import literal
-from .widgets import AttributionBanner, ReportsFailures
+from .widgets import AttributionBanner, FittingFooter, ReportsFailures
 from .writing import confirm_and_send
 
 #: Which box each of the review's problems belongs to (focus goes to the first on review).
@@ -115,7 +115,7 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
             with VerticalScroll(id="bill-preview"):
                 yield Static(id="nt-preview")
                 yield Static(id="nt-problems", classes="bill-problem")
-        yield Footer()
+        yield FittingFooter()
 
     @staticmethod
     def field(label: str, widget: Any) -> Vertical:

@@ -17,7 +17,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
+from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
 from ..api import AuthError, SyncroError
 from ..api.pacing import background
@@ -31,7 +31,7 @@ from .messages import OpenActivity, OpenAppointments, OpenBilling, OpenNewTicket
 from .notice import desktop_notice
 from .text import clean, literal, palette_text
 from .ticket_table import Column, TicketTable
-from .widgets import AttributionBanner, ListTable, ReportsFailures, StatusBar
+from .widgets import AttributionBanner, FittingFooter, ListTable, ReportsFailures, StatusBar
 
 if TYPE_CHECKING:
     from ..api.models import Appointment
@@ -138,7 +138,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
                 appts.add_column(label, key=key, width=width)
             yield appts
         yield StatusBar(id="status")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.set_sections()

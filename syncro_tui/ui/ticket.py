@@ -13,7 +13,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..api import NotFound, SyncroError
 from ..api.models import CommentKind, Invoice, Ticket
@@ -23,7 +23,7 @@ from .base import ShowsTicket
 from .messages import OpenBilling, OpenComment, TicketChanged
 from .text import clean, html_to_text, literal, palette_text
 from .triage import ACTIONS, triage
-from .widgets import AttributionBanner, ReportsFailures
+from .widgets import AttributionBanner, FittingFooter, ReportsFailures
 
 #: Comments shown before "more" (SYNCRO.md section 11).
 RECENT_COMMENTS = 5
@@ -60,7 +60,7 @@ class TicketScreen(ShowsTicket, ReportsFailures, Screen[None]):
             yield Static(id="ticket-comments", classes="ticket-part")
             yield Static(id="ticket-billing", classes="ticket-part")
             yield Static(id="ticket-appointments", classes="ticket-part")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.load()

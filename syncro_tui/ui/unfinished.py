@@ -8,13 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from ..writes.activity import outcome_text
 from .dialogs import NoteScreen
 from .text import literal
 from .writing import resume
-from .widgets import ListTable, ReportsFailures
+from .widgets import FittingFooter, ListTable, ReportsFailures
 
 
 class UnfinishedScreen(ReportsFailures, ModalScreen[None]):
@@ -36,7 +36,7 @@ class UnfinishedScreen(ReportsFailures, ModalScreen[None]):
             table.add_column("What", key="title", width=52)
             table.add_column("Where it stopped", key="where", width=58)
             yield table
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.fill()

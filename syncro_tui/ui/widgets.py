@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import DataTable, OptionList, Static
+from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets._footer import FooterKey
 from textual.worker import Worker
 
 from .base import OnSyncro
@@ -90,3 +91,47 @@ class Choices(OptionList):
 
     BINDINGS = [Binding("j", "cursor_down", "Down", show=False, id="choices.down"),
                 Binding("k", "cursor_up", "Up", show=False, id="choices.up")]
+
+
+class FittingFooter(Footer):
+    """Textual's footer made to fit the terminal, whatever ``[keymap]`` renamed the keys to.
+
+    A screen lists its bindings most important first, and the footer keeps
+    that order (Textual moves a remapped binding to the end). When they are
+    wider than the footer, the last ones give way; "? Keys" (help, which lists
+    every key and its id) and the palette always stay.
+    """
+
+    KEEP = frozenset({"toggle_help", "app.toggle_help"})
+
+    def compose(self):  # type: ignore[override]
+        declared = [b.action if isinstance(b, Binding) else b[1]
+                    for b in (*type(self.screen).BINDINGS, *type(self.app).BINDINGS)]
+        rank = {action: n for n, action in reversed(list(enumerate(declared)))}
+        keys = list(super().compose())  # a focused widget's own keys (not declared here) stay first
+        last = len(declared)  # the palette, docked at the right
+        yield from sorted(keys, key=lambda key: last if key.has_class("-command-palette")
+                          else rank.get(getattr(key, "action", None), -1))
+        self.call_after_refresh(self.fit)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.fit)
+
+    def fit(self) -> None:
+        keys = [key for key in self.query_children(FooterKey) if "-command-palette" not in key.classes]
+        if not keys or not self.size.width:
+            return
+        docked = sum(self.width_of(key) for key in self.query_children(FooterKey) if "-command-palette" in key.classes)
+        room = self.size.width - docked - sum(self.width_of(key) for key in keys if key.action in self.KEEP)
+        cut = False
+        for key in keys:
+            if key.action in self.KEEP:
+                continue
+            width = self.width_of(key)
+            cut = cut or width > room  # the order is the importance: once one gives way, so do the rest
+            key.display = not cut
+            room -= 0 if cut else width
+
+    def width_of(self, key: FooterKey) -> int:
+        styles = key.styles
+        return key.get_content_width(self.size, self.size) + styles.gutter.width + styles.margin.width

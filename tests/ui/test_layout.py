@@ -76,3 +76,43 @@ async def test_section_tabs_that_do_not_fit_collapse_to_their_numbers() -> None:
         await pilot.resize_terminal(200, 40)
         await settle(pilot)
         assert "My open 20" in rendered(app.queue_screen, "#sections")
+
+
+def footer_keys(app) -> list[tuple[str, str]]:
+    from textual.widgets._footer import FooterKey
+
+    from syncro_tui.ui.widgets import FittingFooter
+
+    footer = app.screen.query_one(FittingFooter)
+    return [(key.key_display, key.description) for key in footer.query_children(FooterKey) if key.display]
+
+
+async def test_the_footer_fits_with_keys_remapped_to_long_names() -> None:
+    from syncro_tui.config import Config
+    from syncro_tui.ui.widgets import FittingFooter
+
+    keymap = {"queue.refresh": "ctrl+shift+f5", "queue.filter": "ctrl+shift+f", "queue.find": "ctrl+shift+g",
+              "app.help": "f1"}
+    for width in (80, 120, 220):
+        app = make_app(make_simulator(), config=Config(keymap=keymap))
+        async with app.run_test(size=(width, 30)) as pilot:
+            await settle(pilot)
+            footer = app.screen.query_one(FittingFooter)
+            shown = footer_keys(app)
+            used = sum(footer.width_of(key) for key in footer.children if key.display)
+            assert used <= width  # nothing cut off mid-word at the edge
+            assert ("f1", "Keys") in shown and shown[-1][1] == "palette"  # help (every key, by id) always stays
+            descriptions = [d for _, d in shown]
+            assert descriptions[0] == "Refresh" and shown[0][0] != "r"  # the remapped key is the one shown
+            order = ["Refresh", "Filter", "Find in Syncro", "Customer", "Status", "Assign", "Priority", "Close",
+                     "Bill time", "New ticket", "Appointments", "Unfinished", "Activity", "Quit"]
+            kept = [d for d in descriptions if d in order]
+            assert kept == order[:len(kept)]  # the least important give way first
+            if width == 80:
+                assert len(kept) < len(order)
+            if width == 220:
+                assert kept == order
+            await pilot.resize_terminal(width // 2 + 20, 30)  # narrower: refitted
+            await settle(pilot)
+            assert sum(footer.width_of(key) for key in footer.children if key.display) <= width // 2 + 20
+            assert ("f1", "Keys") in footer_keys(app)
