@@ -31,7 +31,7 @@ from .messages import OpenActivity, OpenAppointments, OpenBilling, OpenNewTicket
 from .notice import desktop_notice
 from .text import clean, literal, palette_text
 from .ticket_table import Column, TicketTable
-from .widgets import AttributionBanner, FittingFooter, ListTable, ReportsFailures, StatusBar
+from .widgets import AttributionBanner, FittingFooter, ListTable, OneLineInput, ReportsFailures, StatusBar
 
 if TYPE_CHECKING:
     from ..api.models import Appointment
@@ -129,7 +129,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
     def compose(self) -> ComposeResult:
         yield AttributionBanner(id="attribution")
         yield Static(id="sections")
-        yield Input(placeholder="/ filters: words in the number, customer, subject or tech (Escape clears)", id="filter",
+        yield OneLineInput(placeholder="/ filters: words in the number, customer, subject or tech (Escape clears)", id="filter",
                     compact=True)
         with ContentSwitcher(initial="queue-table", id="views"):
             yield TicketTable(COLUMNS, id="queue-table", source=self.row_cells)

@@ -207,7 +207,12 @@ class TicketTable(ScrollView, can_focus=True):
     def _changed(self, keep: str | None) -> None:
         self._index = None
         self.cells = {key: cells for key, cells in self.cells.items() if self.index_of(key) is not None}
-        self.virtual_size = Size(self._width(), len(self.keys) + 1)
+        size = Size(self._width(), len(self.keys) + 1)
+        if size != self.virtual_size:
+            # Not a layout pass for the whole screen on each filter key: the table's own size is all that
+            # changed, so its scrollbars are set in place (showing or hiding one still lays the screen out).
+            self.set_reactive(TicketTable.virtual_size, size)
+            self._scroll_update(size)
         target = self.index_of(keep) if keep is not None else None
         if target is None:
             target = min(self.cursor_row, max(len(self.keys) - 1, 0))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.geometry import Size
+from textual.reactive import Reactive
+from textual.widgets import DataTable, Footer, Input, OptionList, Static
 from textual.widgets._footer import FooterKey
 from textual.worker import Worker
 
@@ -91,6 +93,18 @@ class Choices(OptionList):
 
     BINDINGS = [Binding("j", "cursor_down", "Down", show=False, id="choices.down"),
                 Binding("k", "cursor_up", "Up", show=False, id="choices.up")]
+
+
+class OneLineInput(Input):
+    """An input of a fixed size whose typing repaints only itself.
+
+    Textual's Input sets its virtual size on every key, and a virtual size
+    lays out the whole screen: on the queue's filter box that was a full
+    layout and repaint of every widget per key, beside the table's own.
+    Its size is fixed by CSS and it has no scrollbars, so nothing is laid out.
+    """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
 
 class FittingFooter(Footer):
