@@ -117,12 +117,31 @@ class FittingFooter(Footer):
     """
 
     KEEP = frozenset({"toggle_help", "app.toggle_help"})
+    _shown: tuple | None = None
+
+    def __init__(self, *, compact: bool = True, **kwargs) -> None:
+        # Compact: more keys fit, and each key is made without restyling (a key is born compact), which took
+        # half of the frame when the footer was rebuilt on leaving the filter box.
+        super().__init__(compact=compact, **kwargs)
+
+    def shown_keys(self, screen) -> tuple:
+        """What the footer would show: Textual redraws it on every focus change, even when this is the same."""
+        return tuple((binding.key, self.app.get_key_display(binding), binding.description, binding.action, enabled,
+                      tooltip) for _, binding, enabled, tooltip in screen.active_bindings.values() if binding.show)
+
+    def bindings_changed(self, screen) -> None:
+        # Moving between the filter box and the table changes no key shown: rebuilding some twenty keys and
+        # their styles for nothing took longer than the rest of the frame.
+        if self._shown is not None and screen is self.screen and self.shown_keys(screen) == self._shown:
+            return
+        super().bindings_changed(screen)
 
     def compose(self):  # type: ignore[override]
         declared = [b.action if isinstance(b, Binding) else b[1]
                     for b in (*type(self.screen).BINDINGS, *type(self.app).BINDINGS)]
         rank = {action: n for n, action in reversed(list(enumerate(declared)))}
         keys = list(super().compose())  # a focused widget's own keys (not declared here) stay first
+        self._shown = self.shown_keys(self.screen) if keys else None  # None: nothing drawn yet
         last = len(declared)  # the palette, docked at the right
         yield from sorted(keys, key=lambda key: last if key.has_class("-command-palette")
                           else rank.get(getattr(key, "action", None), -1))
