@@ -5,7 +5,9 @@ One method per Syncro call, answering in Syncro's shape; quirks are marked ``[qu
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from .base import JSON, NOT_CLOSED_EXCLUDES, SLA_SOON, SimError, StoreBase, as_bool, as_int, not_found, parse_time
@@ -63,24 +65,51 @@ class TicketCalls(StoreBase):
         breached, one within ``SLA_SOON`` of it is breaching soon, and either change updates the ticket.
 
         The first look only notes the time: the seed's flags stand as the account had them. Whether live
-        Syncro moves ``updated_at`` when an SLA flag flips is unverified; here it does, so a delta
-        refresh sees the flip (otherwise the next full load would).
+        Syncro moves ``updated_at`` when an SLA flag flips is unverified; here it does, so a delta refresh
+        sees the flip (otherwise the next full load would). The next moments to look at are kept in order
+        (made again after any write), so a list call does not walk every ticket.
         """
         now, last = self.clock(), self.sla_watched
-        self.sla_watched = now if last is None or now > last else last
-        if last is None or now <= last:
+        if last is not None and now <= last:
             return
-        for ticket in self.t("tickets").values():
-            due = parse_time(ticket.get("due_date")) if ticket.get("sla_id") is not None else None
-            if due is None or ticket["status"] in NOT_CLOSED_EXCLUDES or ticket.get("sla_breached"):
+        self.sla_watched = now
+        marks = self.sla_marks()
+        if last is None:
+            return
+        while marks and marks[0][0] <= now:
+            _, ticket_id = heapq.heappop(marks)
+            ticket = self.t("tickets").get(ticket_id)
+            due = self.sla_due(ticket)
+            if ticket is None or due is None:
                 continue
             if due <= now:
                 ticket.update(sla_breached=True, sla_breaching_soon=False)
             elif not ticket.get("sla_breaching_soon") and due - SLA_SOON <= now:
                 ticket["sla_breaching_soon"] = True
-            else:
+                heapq.heappush(marks, (due, ticket_id))
+            else:  # its due date moved since the mark was made
                 continue
-            self.touch_ticket(ticket)
+            ticket["updated_at"] = self.now()
+
+    def sla_due(self, ticket: JSON | None) -> datetime | None:
+        """When an open SLA ticket not yet breached is due; None for any other ticket."""
+        if (ticket is None or ticket.get("sla_id") is None or ticket.get("sla_breached")
+                or ticket["status"] in NOT_CLOSED_EXCLUDES):
+            return None
+        return parse_time(ticket.get("due_date"))
+
+    def sla_marks(self) -> list[tuple[datetime, int]]:
+        """The next moment each SLA ticket changes (a heap); made again after a write or a ticket added."""
+        tickets = self.t("tickets")
+        if self._sla_marks is None or self._sla_marks_for != (self.writes, len(tickets)):
+            marks = []
+            for ticket_id, ticket in tickets.items():
+                due = self.sla_due(ticket)
+                if due is not None:
+                    marks.append((due if ticket.get("sla_breaching_soon") else due - SLA_SOON, ticket_id))
+            heapq.heapify(marks)
+            self._sla_marks, self._sla_marks_for = marks, (self.writes, len(tickets))
+        return self._sla_marks
 
     def list_tickets(self, params: Mapping[str, str], *, key: str) -> JSON:
         self.watch_slas()
