@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .queue import QueueRow, priority_rank
+from .text import counted
 
 
 class AlertKind(StrEnum):
@@ -28,6 +29,15 @@ class AlertKind(StrEnum):
     SLA_SOON = "sla_soon"
 
 
+#: How many of a kind a refresh shows one by one; more are told in one notice ("20 new tickets").
+EACH_UP_TO = 3
+#: A group's title, "20 new tickets": the words for one and for many (``counted``; a group is never one).
+GROUP_WORDS = {AlertKind.SLA_BREACHED: ("ticket", "tickets: SLA breached"),
+               AlertKind.URGENT: ("ticket", "tickets raised to urgent"),
+               AlertKind.ASSIGNED: ("ticket", "tickets assigned to you"),
+               AlertKind.CUSTOMER_REPLY: ("customer reply", "customer replies"),
+               AlertKind.NEW_TICKET: ("new ticket", "new tickets"),
+               AlertKind.SLA_SOON: ("ticket", "tickets: SLA about to breach")}
 WORDS = {AlertKind.SLA_BREACHED: "SLA breached", AlertKind.URGENT: "Raised to urgent",
          AlertKind.ASSIGNED: "Assigned to you", AlertKind.CUSTOMER_REPLY: "Customer reply",
          AlertKind.NEW_TICKET: "New ticket", AlertKind.SLA_SOON: "SLA about to breach"}
@@ -82,4 +92,32 @@ def alerts(changed: Iterable[QueueRow], before: Mapping[int, QueueRow], *, me: i
         found = [k for k in kinds(before.get(ticket.id), ticket, me=me, mine=mine) if wanted(k)]
         if found:
             out.append(Alert(min(found, key=ORDER.index), ticket))
+    return out
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What one toast (or desktop notice) says: one alert, or every alert of a kind when a refresh brought many."""
+
+    kind: AlertKind
+    title: str
+    text: str
+    tickets: tuple[int, ...]
+
+
+def notices(held: Iterable[Alert], *, each_up_to: int = EACH_UP_TO) -> list[Notice]:
+    """One notice per alert, except a kind with more than ``each_up_to`` in one go (a morning's burst of new
+    tickets): one notice for them, naming the first few, so twenty arrivals are one toast, not twenty."""
+    by_kind: dict[AlertKind, list[Alert]] = {}
+    for alert in held:
+        by_kind.setdefault(alert.kind, []).append(alert)
+    out = []
+    for kind in ORDER:
+        group = by_kind.get(kind, [])
+        if len(group) <= each_up_to:
+            out.extend(Notice(kind, a.title, a.text, (a.ticket.id,)) for a in group)
+            continue
+        lines = [a.text for a in group[:each_up_to]] + [f"and {len(group) - each_up_to:,} more"]
+        out.append(Notice(kind, counted(len(group), *GROUP_WORDS[kind]), "\n".join(lines),
+                          tuple(a.ticket.id for a in group)))
     return out

@@ -22,7 +22,7 @@ from textual.widgets import ContentSwitcher, DataTable, Input, Static
 from ..api import AuthError, SyncroError
 from ..api.pacing import background
 from ..cache import Place
-from ..domain.alerts import Alert, alerts
+from ..domain.alerts import Alert, alerts, notices
 from ..domain.queue import Changes, Queue, QueueRow, age, change_mark, insert_in_order, sort_key, sort_rows
 from ..domain.sections import (Needle, Section, Source, builtin_sections, customer_section, haystack, query_section,
                                saved_filter, saved_search)
@@ -405,14 +405,14 @@ class QueueScreen(ReportsFailures, Screen[None]):
         held, self._held = self._held, []
         settings = self.session.config.alerts
         ring = False
-        for alert in held:
-            ways = settings.ways(alert.kind.value)
+        for notice in notices(held):
+            ways = settings.ways(notice.kind.value)
             if "toast" in ways:
-                self.notify(alert.text, title=alert.title, severity="warning", timeout=15)
+                self.notify(notice.text, title=notice.title, severity="warning", timeout=15)
             if "desktop" in ways:
-                desktop_notice(alert.title, alert.text, way=settings.desktop_by, write=self.app.write_to_terminal)
+                desktop_notice(notice.title, notice.text, way=settings.desktop_by, write=self.app.write_to_terminal)
             ring = ring or "bell" in ways
-            self.alerted.add(alert.ticket.id)
+        self.alerted.update(alert.ticket.id for alert in held)
         if ring:
             self.app.bell()
         self.update_status()

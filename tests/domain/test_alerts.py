@@ -42,3 +42,25 @@ def test_one_alert_per_ticket_the_most_pressing_and_only_the_kinds_wanted() -> N
     (urgent,) = alerts([changed], before, me=ME, mine=mine, wanted=lambda k: k is not AlertKind.SLA_BREACHED)
     assert urgent.kind is AlertKind.URGENT
     assert alerts([changed], before, me=ME, mine=mine, wanted=lambda k: False) == []
+
+
+def test_a_burst_of_one_kind_is_one_notice_naming_the_first_few() -> None:
+    from syncro_tui.domain.alerts import Alert, notices
+
+    new = [Alert(AlertKind.NEW_TICKET, replace(ROW, id=n, number=32000 + n, user_id=None)) for n in range(20)]
+    urgent = [Alert(AlertKind.URGENT, replace(ROW, id=100 + n, number=33000 + n)) for n in range(2)]
+    told = notices([*new, *urgent])
+    assert [n.kind for n in told] == [AlertKind.URGENT, AlertKind.URGENT, AlertKind.NEW_TICKET]  # most pressing first
+    assert told[0].title == "Raised to urgent" and told[0].tickets == (100,)
+    group = told[-1]
+    assert group.title == "20 new tickets" and group.tickets == tuple(range(20))
+    assert group.text.splitlines() == ["#32000 Brightline Dental: Printer offline",
+                                       "#32001 Brightline Dental: Printer offline",
+                                       "#32002 Brightline Dental: Printer offline", "and 17 more"]
+    # Up to three of a kind are each their own notice; a fourth makes them one.
+    assert [n.title for n in notices(new[:3])] == ["New ticket"] * 3
+    assert [n.title for n in notices(new[:4])] == ["4 new tickets"]
+    breached = [Alert(AlertKind.SLA_BREACHED, replace(ROW, id=n)) for n in range(5)]
+    assert notices(breached)[0].title == "5 tickets: SLA breached"
+    replies = [Alert(AlertKind.CUSTOMER_REPLY, replace(ROW, id=n)) for n in range(4)]
+    assert notices(replies)[0].title == "4 customer replies"

@@ -276,17 +276,39 @@ async def test_an_sla_nearing_and_then_passing_its_due_time_alerts(tmp_path) -> 
                       if t["user_id"] == 1843 and t["sla_id"] and t["id"] in queue.queue.tickets
                       and not t["sla_breached"] and not t["sla_breaching_soon"]),
                      key=lambda t: parse_time(t["due_date"]))
-        due, number = parse_time(ticket["due_date"]), ticket["number"]
+        due = parse_time(ticket["due_date"])
         now[0] = due - SLA_SOON + timedelta(minutes=1)
         await pilot.press("r")
         await settle(pilot)
-        assert f"SLA about to breach: #{number}" in "\n".join(app.shown)
+        # Other SLA tickets near their time too, so the notice may be one for several: this ticket is among them.
+        told = len(app.shown)
+        assert "SLA about to breach" in app.shown[-1] and ticket["id"] in queue.alerted
         assert "SLA due soon" in [c.plain for c in queue.query_one(TicketTable).cells_of(str(ticket["id"]))]
         now[0] = due + timedelta(minutes=1)
         await pilot.press("r")
         await settle(pilot)
-        assert f"SLA breached: #{number}" in "\n".join(app.shown)
+        assert "SLA breached" in "\n".join(app.shown[told:])
         assert queue.queue.tickets[ticket["id"]].sla_breached
+
+
+async def test_a_burst_of_new_tickets_is_one_toast(tmp_path) -> None:
+    from syncro_tui.api import Pacer
+    from syncro_tui.demo import in_process_client
+
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        customer = next(iter(app.queue_screen.queue.tickets.values())).customer_id
+        async with in_process_client(sim, "demo-key-marcus", pacer=Pacer(180, headroom=0, burst=179)) as client:
+            made = [await client.create_ticket({"customer_id": customer, "subject": f"Scanner {n} jams",
+                                                "status": "New", "problem_type": "Hardware"}) for n in range(6)]
+        await pilot.press("r")
+        await settle(pilot)
+        new = [line for line in app.shown if "new ticket" in line.lower()]
+        assert len(new) == 1 and new[0].startswith("6 new tickets: ") and new[0].endswith("and 3 more")
+        assert app.queue_screen.alerted == {t.id for t in made}  # each still counted until seen
+        assert "⚑ 6 alerts" in rendered(app.queue_screen, "#status")
 
 
 async def test_alerts_wait_while_a_confirm_is_open(tmp_path) -> None:
