@@ -127,8 +127,12 @@ class Changes:
             ticket_id = self.sim.store.next_id("ticket_id")
             number = self.sim.store.next_id("ticket_number")
             now = stamp(datetime.now(UTC))
+            # A new ticket as POST /tickets makes one: no SLA yet (a copied past due date would be breached
+            # by the simulator's SLA clock at once, and the figure would time twenty SLA alerts instead).
             self.tickets[ticket_id] = {**template, "id": ticket_id, "number": number, "status": "New",
-                                       "subject": f"Arrived {self.made}", "created_at": now, "updated_at": now}
+                                       "subject": f"Arrived {self.made}", "created_at": now, "updated_at": now,
+                                       "due_date": None, "sla_id": None, "sla_name": None, "sla_breached": False,
+                                       "sla_breaching_soon": False}
 
     def updates(self, count: int = 20) -> None:
         for ticket in self._open()[5:5 + count]:
