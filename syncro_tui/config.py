@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .domain.rates import DEFAULT_RATES, LaborType, RateTable, Unit
+from .domain.rates import DEFAULT_RATES, LaborType, RateTable, Rounding, Unit
 
 APP_NAME = "syncro-tui"
 MIN_REFRESH_SECONDS = 15
@@ -126,6 +126,23 @@ class AlertSettings(Section):
         return list(getattr(self, kind, []))
 
 
+class BillingSettings(Section):
+    """How minutes become billed hours (``[billing]``): ``increment`` "0.01 h", "6 min", "15 min"; ``direction``
+    "nearest" or "up" (to the next increment). Work is never rounded to nothing: at least one increment."""
+
+    increment: str = "0.01 h"
+    direction: Literal["nearest", "up"] = "nearest"
+
+    @field_validator("increment")
+    @classmethod
+    def _whole_hundredths(cls, value: str) -> str:
+        Rounding.parse(value)  # says what is wrong, in the config error
+        return value
+
+    def rounding(self) -> Rounding:
+        return Rounding.parse(self.increment, self.direction)
+
+
 class PacingSettings(Section):
     per_minute: int = 180
     headroom: int = 15
@@ -158,6 +175,7 @@ class Config(Section):
     pacing: PacingSettings = Field(default_factory=PacingSettings)
     drafting: DraftingSettings = Field(default_factory=DraftingSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
+    billing: BillingSettings = Field(default_factory=BillingSettings)
     #: Binding id -> keys, e.g. {"queue.refresh" = "f5"}.
     keymap: dict[str, str] = Field(default_factory=dict)
     #: Where session logs are written on close (clients/<customer>/session-logs/ below it).
@@ -168,7 +186,7 @@ class Config(Section):
             replace(default, **self.rates[default.labor_type].model_dump(exclude_none=True))
             if default.labor_type in self.rates else default
             for default in DEFAULT_RATES
-        ))
+        ), rounding=self.billing.rounding())
 
     def profile(self, name: str | None = None) -> tuple[str, Profile]:
         """The profile to use: the one named, else $SYNCRO_TUI_PROFILE, else the default, else the only one."""

@@ -22,7 +22,7 @@ from typing import Any
 from ..api.models import Customer, Invoice, LineItem, Ticket, Timer
 from .comment import not_for_customers
 from .money import HUNDREDTH, dollars, money
-from .rates import LaborType, Rate, RateTable, Unit
+from .rates import LaborType, Rate, RateTable, Rounding, Unit
 
 MAX_MINUTES = 24 * 60
 EMERGENCY_PREPAID_FACTOR = Decimal("1.5")
@@ -52,9 +52,9 @@ def parse_minutes(text: str, *, long_confirmed: bool = False) -> int:
     return minutes
 
 
-def hours(minutes: int) -> Decimal:
-    """Minutes as hours to two decimals: 45 → 0.75, 20 → 0.33, 50 → 0.83."""
-    return (Decimal(minutes) / 60).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+def hours(minutes: int, rounding: Rounding = Rounding()) -> Decimal:
+    """Minutes as billed hours, as the shop rounds them (by default to the nearest 0.01 h: 45 → 0.75, 20 → 0.33)."""
+    return rounding.hours(minutes)
 
 
 def hours_text(minutes: int) -> str:
@@ -100,8 +100,8 @@ def plan_time(minutes: int, labor_type: LaborType | str, *, ended_at: datetime, 
         raise ValueError("the work's time must be timezone-aware")
     labor = LaborType(labor_type)
     prepaid = prepay_hours if prepay_hours is not None and prepay_hours > 0 else None
-    worked = hours(minutes)
-    reasons = [f"{hours_text(minutes)} is {worked} h (minutes ÷ 60, to the hundredth)."]
+    worked = hours(minutes, rates.rounding)
+    reasons = [rates.rounding.reason(minutes)]
     rate = rates.for_type(labor)
     quantity = worked
     billable, invoice = True, True
@@ -167,7 +167,7 @@ class Check:
 def checklist(plan: TimePlan, rates: RateTable, *, comment_body: str, customer_visible: bool) -> list[Check]:
     """SYNCRO.md section 7's review checklist, each with pass or fail and why."""
     expected_price = rates.for_product(plan.rate.product_id)
-    worked = hours(plan.minutes)
+    worked = hours(plan.minutes, rates.rounding)
     prepaid_emergency = plan.labor_type is LaborType.EMERGENCY and plan.prepaid_before is not None
     factor = EMERGENCY_PREPAID_FACTOR if prepaid_emergency else 1
     checks = [

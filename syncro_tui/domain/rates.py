@@ -6,8 +6,9 @@ and the config may replace any of them. Money is Decimal, never float.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import TYPE_CHECKING
 from .money import dollars
@@ -61,11 +62,75 @@ DEFAULT_RATES: tuple[Rate, ...] = (
 )
 
 
+HUNDREDTH_HOUR = Decimal("0.01")
+_INCREMENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(h|hr|hrs|hours?|m|min|mins|minutes?)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Rounding:
+    """How the shop turns minutes into billed hours (``[billing] increment`` and ``direction``): one rule, here.
+
+    The increment is in hours and a whole number of hundredths (0.01 h, 6 min = 0.1 h, 15 min = 0.25 h), since
+    Syncro's quantities have two decimals; ``up`` bills up to the next increment, otherwise to the nearest.
+    """
+
+    increment: Decimal = HUNDREDTH_HOUR
+    up: bool = False
+
+    def __post_init__(self) -> None:
+        if self.increment <= 0 or (self.increment / HUNDREDTH_HOUR) % 1:
+            raise ValueError(f"a billing increment of {self.increment} h is not a whole number of hundredths of an hour")
+
+    @classmethod
+    def parse(cls, text: str, direction: str = "nearest") -> Rounding:
+        """``"0.01 h"``, ``"6 min"``, ``"15m"``; direction ``nearest`` or ``up``."""
+        found = _INCREMENT.match(text or "")
+        if not found:
+            raise ValueError(f"{text!r} is not an increment: write it as 0.01 h, 6 min or 15 min")
+        try:
+            amount = Decimal(found.group(1))
+        except InvalidOperation:  # pragma: no cover - the pattern only lets numbers through
+            raise ValueError(f"{text!r} is not an increment") from None
+        hours = amount if found.group(2).lower().startswith("h") else amount / 60
+        if direction not in ("nearest", "up"):
+            raise ValueError(f"direction {direction!r}: write nearest or up")
+        if hours <= 0 or (hours / HUNDREDTH_HOUR) % 1:
+            raise ValueError(f"an increment of {text.strip()} is not a whole number of hundredths of an hour "
+                             "(0.01 h is 36 seconds): use 0.01 h, or 3, 6, 12, 15, 30 or 60 min")
+        return cls(hours, up=direction == "up")
+
+    def hours(self, minutes: int) -> Decimal:
+        """Minutes as billed hours: 20 min is 0.33 h to the nearest 0.01 h, 0.50 h up to the next 15 min.
+        Work that was done is never rounded away: at least one increment."""
+        return (max(self._steps(minutes), Decimal(1)) * self.increment).quantize(HUNDREDTH_HOUR)
+
+    def _steps(self, minutes: int) -> Decimal:
+        """Whole increments in the minutes, rounded the shop's way (0 for work under half an increment)."""
+        rounding = ROUND_CEILING if self.up else ROUND_HALF_UP
+        return (Decimal(minutes) / 60 / self.increment).to_integral_value(rounding=rounding)
+
+    @property
+    def words(self) -> str:
+        """ "to the nearest 0.01 h", "up to the next 15 min"."""
+        minutes = self.increment * 60
+        step = (f"{minutes.normalize():f} min" if minutes == minutes.to_integral_value() and self.increment != HUNDREDTH_HOUR
+                else f"{self.increment.normalize():f} h")
+        return f"up to the next {step}" if self.up else f"to the nearest {step}"
+
+    def reason(self, minutes: int) -> str:
+        """ "20 min → 0.33 h: the shop bills to the nearest 0.01 h." """
+        h, m = divmod(minutes, 60)
+        said = f"{h} h {m:02d} min" if h else f"{m} min"
+        least = ", and never less than one increment" if self._steps(minutes) < 1 else ""
+        return f"{said} → {self.hours(minutes)} h: the shop bills {self.words}{least}."
+
+
 @dataclass(frozen=True, slots=True)
 class RateTable:
-    """The rate table in force: look up by labor type or by product id."""
+    """The rate table in force: look up by labor type or by product id; and how minutes become hours."""
 
     rates: tuple[Rate, ...] = DEFAULT_RATES
+    rounding: Rounding = Rounding()
 
     def __post_init__(self) -> None:
         types = [r.labor_type for r in self.rates]
