@@ -92,6 +92,16 @@ class TimePlan:
     def timer_hours(self) -> Decimal:
         return Decimal(int((self.end_at - self.start_at).total_seconds())) / 3600
 
+    @property
+    def trip(self) -> bool:
+        """Billed per trip: the timer is the real travel time, and its charged line is set to 1 trip after."""
+        return self.rate.unit is Unit.TRIP
+
+    @property
+    def charged_quantity(self) -> Decimal:
+        """The quantity charging the timer makes (its hours, to the hundredth): the billed quantity but for a trip."""
+        return self.timer_hours.quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
 
 def plan_time(minutes: int, labor_type: LaborType | str, *, ended_at: datetime, prepay_hours: Decimal | None,
               rates: RateTable) -> TimePlan:
@@ -123,8 +133,11 @@ def plan_time(minutes: int, labor_type: LaborType | str, *, ended_at: datetime, 
         reasons.append(f"Internal time: {rate.name}, not billable: the timer records it, nothing is invoiced.")
     elif labor is LaborType.TRAVEL or rate.unit is Unit.TRIP:
         quantity = Decimal("1")
-        reasons.append(f"Travel is billed per trip, not per hour: 1 trip of {rate.name}. The timer covers one "
-                       "hour so that its length matches the quantity billed.")
+        reasons.append(f"Travel is billed per trip, not per hour: 1 trip of {rate.name} at {dollars(rate.price_retail)}.")
+        reasons.append(f"The timer records the real {hours_text(minutes)} of travel, so time reports show the time "
+                       "spent. Syncro charges every timer (billable false is ignored), and the charge makes a line "
+                       f"of {(Decimal(minutes) / 60).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)} h; the run then "
+                       "sets that line to 1 trip.")
     elif labor is LaborType.PROJECT:
         reasons.append(f"Prepaid project labor: {rate.name} at 0.00, chosen explicitly; the hours come off the "
                        "project's prepaid block.")
@@ -133,8 +146,9 @@ def plan_time(minutes: int, labor_type: LaborType | str, *, ended_at: datetime, 
 
     price = rate.price_retail
     total = money(price * quantity)
-    start_at = ended_at - timedelta(seconds=int(quantity * 3600))
-    if quantity != worked:
+    trip = rate.unit is Unit.TRIP
+    start_at = ended_at - (timedelta(minutes=minutes) if trip else timedelta(seconds=int(quantity * 3600)))
+    if quantity != worked and not trip:
         reasons.append(f"The timer runs {quantity} h, from {start_at:%H:%M} to {ended_at:%H:%M}, to match.")
     debits = prepaid is not None and rate.debits_prepaid and billable
     applied = min(prepaid, quantity) if debits and prepaid is not None else Decimal("0")
@@ -179,6 +193,9 @@ def checklist(plan: TimePlan, rates: RateTable, *, comment_body: str, customer_v
               plan.quantity == (Decimal("1") if plan.rate.unit is Unit.TRIP
                                 else (worked * factor).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)),
               f"{plan.minutes} min → {plan.quantity} {'trip' if plan.rate.unit is Unit.TRIP else 'h'}."),
+        Check("Timer is the real travel time", plan.timer_hours * 60 == plan.minutes,
+              f"Timer {plan.start_at:%H:%M}–{plan.end_at:%H:%M} is {hours_text(plan.minutes)}; the line is 1 trip.")
+        if plan.trip else
         Check("Timer length equals the quantity", plan.timer_hours == plan.quantity,
               f"Timer {plan.start_at:%H:%M}–{plan.end_at:%H:%M} is {plan.timer_hours.normalize()} h."),
         Check("Total = price × quantity", plan.total == money(plan.price * plan.quantity),
@@ -295,8 +312,12 @@ def _dec(value: Any) -> Decimal | None:
 
 
 def line_expectation(time: TimePlan) -> dict[str, Any]:
-    """What the line that charging the timer makes must be (the line id comes from the charge)."""
-    return {"product_id": time.rate.product_id, "quantity": time.quantity, "price_retail": time.price}
+    """What the line must be once billed (the line id comes from the charge); for a trip, also the quantity the
+    charge makes (``charged_quantity``: the timer's hours), which the run then sets to 1."""
+    out: dict[str, Any] = {"product_id": time.rate.product_id, "quantity": time.quantity, "price_retail": time.price}
+    if time.charged_quantity != time.quantity:
+        out["charged_quantity"] = time.charged_quantity
+    return out
 
 
 def _charged_line(ticket: Ticket, expect: Mapping[str, Any]) -> tuple[LineItem | None, str]:
@@ -334,7 +355,8 @@ def ended_warnings(ended: datetime, *, ticket_created: datetime, now: datetime) 
 
 def check_charged_line(ticket: Ticket, expect: Mapping[str, Any]) -> Finding:
     """After charging: the line is there, the right product and quantity; a 0.00 price is patched next (rule 7)."""
-    quantity, price = _dec(expect.get("quantity")), _dec(expect.get("price_retail"))
+    price = _dec(expect.get("price_retail"))
+    quantity = _dec(expect.get("charged_quantity", expect.get("quantity")))
     line, why = _charged_line(ticket, expect)
     if line is None:
         return Finding(False, f"{why} Nothing more is sent: look at the ticket in Syncro before resuming.")
@@ -343,6 +365,9 @@ def check_charged_line(ticket: Ticket, expect: Mapping[str, Any]) -> Finding:
                               f"of product {expect.get('product_id')}. Nothing more is sent: fix the timer in Syncro "
                               "(or remove the line and timer and bill again) before resuming.")
     facts = {"line_item_id": line.id, "price_retail": format(line.price_retail, "f")}
+    if "charged_quantity" in expect and line.price_retail in (price, 0):
+        return Finding(True, f"Line {line.id}: {quantity} h of travel as charged; the next call makes it "
+                             f"{expect.get('quantity')} trip at {dollars(price)}.", {**facts, "needs_patch": True})
     if line.price_retail == price:
         return Finding(True, f"Line {line.id}: {quantity} × {dollars(price)}, as planned.", {**facts, "needs_patch": False})
     if line.price_retail == 0 and price is not None and price > 0:

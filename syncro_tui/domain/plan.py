@@ -110,8 +110,12 @@ def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, d
         before = list(ids(full.line_items)) if full else []
         steps.append(rq.check_line_item(ticket.id, {"timer_id": Ref(timer), "lines_before": before,
                                                     **line_expectation(time)}))
-        steps.append(replace(rq.update_line_item(ticket.id, Ref(check, "line_item_id"), price_retail=time.price),
-                             only_if=Ref(check, "needs_patch")))
+        if time.trip:  # the charge made a line of the travel's hours: it is set to 1 trip at the fee, always
+            steps.append(rq.update_line_item(ticket.id, Ref(check, "line_item_id"), quantity=time.quantity,
+                                             price_retail=time.price))
+        else:  # the 0.00 patch (rule 7), only when the line arrived at $0.00
+            steps.append(replace(rq.update_line_item(ticket.id, Ref(check, "line_item_id"), price_retail=time.price),
+                                 only_if=Ref(check, "needs_patch")))
         invoice = len(steps)
         if ticket.customer_id is None:
             raise ValueError(f"Ticket #{ticket.number} has no customer to invoice.")

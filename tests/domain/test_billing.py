@@ -41,8 +41,12 @@ def test_every_labor_type_prepaid_or_not_at_every_length(labor, minutes, prepaid
         assert plan.quantity == 1
     else:
         assert plan.quantity == worked
-    # the timer covers exactly the billed quantity, ending when the work ended
-    assert plan.end_at == END and plan.timer_hours == plan.quantity
+    # the timer covers exactly the billed quantity, ending when the work ended; a trip's timer is the real travel
+    assert plan.end_at == END
+    if labor is LaborType.TRAVEL:
+        assert plan.timer_hours * 60 == minutes and plan.charged_quantity == worked
+    else:
+        assert plan.timer_hours == plan.quantity == plan.charged_quantity
     # price from the rate table, total = price × quantity, money in Decimal cents
     # (half up, as invoices round: 0.25 h × $262.50 = $65.625 → $65.63)
     assert plan.price == plan.rate.price_retail

@@ -87,6 +87,34 @@ async def test_the_wizard_bills_a_ticket_to_invoiced_by_keys(tmp_path) -> None:
     assert sim.store.t("tickets")[ticket.id]["status"] == "Invoiced"
 
 
+async def test_travel_is_one_trip_with_the_real_travel_time_on_the_timer(tmp_path) -> None:
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        ticket, screen = await wizard_on_selected(pilot, sim)
+        await fill(pilot, "30", 8, "Drove to the site and back.")
+        plan = text_of(screen, "#bill-plan")
+        assert "Fee - Travel Time" in plan and "1 trip" in plan and "$40.00" in plan
+        assert "records the real 30 min of travel" in plan and "billable false is ignored" in plan
+        assert "✓ Timer is the real travel time" in text_of(screen, "#bill-checks")
+        await pilot.press("ctrl+s")
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        patch = next(r for r in confirm.requests if r.call == "update_line_item")
+        assert patch.only_if is None and Decimal(str(patch.body["quantity"])) == 1  # sent always: 1 trip
+        await pilot.press("s")
+        await wait_for_screen(pilot, BillingScreen)
+        await settle(pilot)
+        assert "Billed. Invoice #" in text_of(screen, "#bill-progress")
+    (timer,) = on_ticket(sim, "timers", ticket.id)
+    assert timer["recorded"] and span_seconds(timer) == 30 * 60  # the time spent, for time reports
+    (line,) = on_ticket(sim, "line_items", ticket.id)
+    assert (line["product_id"], Decimal(line["quantity"]), Decimal(str(line["price_retail"]))) == (
+        26117, Decimal("1"), Decimal("40"))
+    (invoice,) = [i for i in on_ticket(sim, "invoices", ticket.id) if i["line_items"][-1]["product_id"] == 26117]
+    assert Decimal(invoice["total"]) == Decimal("40.00")
+    assert sim.store.t("tickets")[ticket.id]["status"] == "Invoiced"
+
+
 async def test_bad_input_is_said_in_place_and_nothing_is_sent(tmp_path) -> None:
     sim = make_simulator()
     app = make_app(sim, journal_path=tmp_path / "j.sqlite")
