@@ -20,6 +20,7 @@ def run_bill(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from ..api import SyncroError
+    from ..api.models import AccountSettings
     from ..domain import billing
     from ..domain.billing_form import parse_ended
     from ..domain.comment import CommentDraft
@@ -46,14 +47,13 @@ def run_bill(args: argparse.Namespace) -> int:
     client, config = connection
     rates = config.rate_table()
 
-    async def read() -> tuple[billing.Situation, str | None]:
+    async def read() -> tuple[billing.Situation, AccountSettings]:
         async with client:
-            situation, settings = await asyncio.gather(read_situation(client, number=number),
-                                                       client.account_settings())
-            return situation, settings.time_zone
+            return await asyncio.gather(read_situation(client, number=number), client.account_settings())
 
     try:
-        situation, zone = asyncio.run(read())
+        situation, settings = asyncio.run(read())
+        zone = settings.time_zone
     except UnknownTicket as exc:
         return fail(str(exc))
     except SyncroError as exc:
@@ -74,13 +74,17 @@ def run_bill(args: argparse.Namespace) -> int:
                      pending=situation.pending, rates=rates, invoice_ids=situation.invoice_ids)
     checks = billing.checklist(time, rates, comment_body=comment.body if comment else "",
                                customer_visible=bool(comment and comment.visibility.customer_visible))
+    hints = billing.hints(time, hours=settings.business_hours, tz=tz)
     out = plan_json(situation, time, plan, checks, minutes=minutes, warnings=[*situation.warnings, *late])
+    out["hints"] = [{"kind": h.kind, "hint": h.text} for h in hints]
     if args.json:
         print(json.dumps(out, indent=2, ensure_ascii=False))
     else:
         print(plan.title)
         for line in (*situation.warnings, *late, *time.reasons, *plan.notes):
             print(f"  {line}")
+        for hint in hints:  # the wizard has the tech tick each one
+            print(f"  [hint] {hint.text}")
         for call in out["calls"]:
             print(f"{call['step']}. {call['method']} {call['path']}" + (f"  ({call['only_if']})" if "only_if" in call else ""))
             for key in ("body", "expect"):

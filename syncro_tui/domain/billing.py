@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from ..api.models import Customer, Invoice, LineItem, Ticket, Timer
+from ..api.models import BusinessHours, Customer, Invoice, LineItem, Ticket, Timer
 from .comment import not_for_customers
 from .money import HUNDREDTH, dollars, money
 from .rates import LaborType, Rate, RateTable, Rounding, Unit
+from .when import Booking, outside_hours
 
 MAX_MINUTES = 24 * 60
 EMERGENCY_PREPAID_FACTOR = Decimal("1.5")
@@ -216,6 +218,48 @@ def checklist(plan: TimePlan, rates: RateTable, *, comment_body: str, customer_v
                             "Looks like it hands over: " + "; ".join(comment_body[a:b] for a, b in found)
                             if found else "Nothing that looks like a password, key, token or internal note."))
     return checks
+
+
+# ------------------------------------------------------------ hours-aware hints
+#: Labor that has an after-hours product to go to.
+DAYTIME_LABOR = frozenset({LaborType.REMOTE, LaborType.ONSITE, LaborType.IN_SHOP, LaborType.WEBSITE})
+
+
+@dataclass(frozen=True)
+class Hint:
+    """Something the shop's hours or the customer's block say about the labor type chosen: the tech ticks it
+    (the plan is right as it is) or changes the plan. Never a silent change."""
+
+    kind: str
+    text: str
+
+    @property
+    def title(self) -> str:
+        return HINT_TITLES[self.kind]
+
+
+HINT_TITLES = {"after_hours": "Outside business hours", "emergency_in_hours": "Emergency inside business hours",
+               "project_no_block": "Project labor without a prepaid block"}
+
+
+def hints(plan: TimePlan, *, hours: Sequence[BusinessHours], tz: ZoneInfo) -> list[Hint]:
+    """After-hours work at a daytime rate, emergency inside business hours, project labor without a block."""
+    out = []
+    work = Booking(plan.end_at - timedelta(minutes=plan.minutes), plan.end_at)
+    start, end = (t.astimezone(tz) for t in (work.start, work.end))
+    when = f"{start:%a %d %b %H:%M}–{end:%H:%M}"
+    outside = outside_hours(work, hours, tz)
+    if plan.labor_type in DAYTIME_LABOR and outside:
+        out.append(Hint("after_hours", f"{outside} The work was {when}. After-hours work is usually billed as "
+                                       "Emergency / after hours: choose it, or tick this if this rate is right."))
+    if plan.labor_type is LaborType.EMERGENCY and hours and outside is None:
+        out.append(Hint("emergency_in_hours", f"Emergency at {when}, inside business hours: tick this if it was an "
+                                              "emergency all the same, or choose the normal labor type."))
+    if plan.labor_type is LaborType.PROJECT and plan.prepaid_before is None:
+        out.append(Hint("project_no_block", "Prepaid project labor is $0.00 and comes off a prepaid block, and this "
+                                            "customer has none: the work would go unbilled. Tick this only if it is "
+                                            "paid some other way."))
+    return out
 
 
 # ------------------------------------------------------ the ticket as it stands

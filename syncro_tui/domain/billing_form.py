@@ -9,22 +9,27 @@ same ``ended`` text through the same parser.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from . import billing
-from .billing import Check, LongWork, MinutesProblem, Situation, TimePlan
+from .billing import Check, Hint, LongWork, MinutesProblem, Situation, TimePlan
 from .comment import CommentDraft, Visibility
 from .plan import Plan, bill_time
 from .rates import LaborType, RateTable
 from .when import WhenProblem, parse_when, typed
 
+if TYPE_CHECKING:
+    from ..api.models import BusinessHours
+
 #: A work time this far past the clock is a typo, not a plan.
 FUTURE_SLACK = timedelta(minutes=5)
 PAST_HELP = "YYYY-MM-DD HH:MM, or now / today / yesterday / a weekday, then a time (yesterday 10pm)"
 #: Where the screen shows each field's problem, in the order the tech meets them.
-FIELDS = ("minutes", "labor", "ended", "description", "comment", "ack")
+FIELDS = ("minutes", "labor", "ended", "hints", "description", "comment", "ack")
 
 
 @dataclass
@@ -40,6 +45,8 @@ class BillingForm:
     comment: str = ""
     long_confirmed: bool = False
     acknowledged: bool = False
+    #: The hints the tech ticked (by their text: a hint that says something new asks again).
+    ticked: set[str] = field(default_factory=set)
 
     @property
     def comment_draft(self) -> CommentDraft:
@@ -55,6 +62,8 @@ class BillingReview:
     checks: list[Check] = field(default_factory=list)
     #: The minutes are over 24 hours and not yet confirmed as right.
     long_work: bool = False
+    #: What the shop's hours or the customer's block say about the labor type: each ticked, or the plan changed.
+    hints: list[Hint] = field(default_factory=list)
     plan: Plan | None = None
 
     @property
@@ -96,7 +105,7 @@ def parse_ended(text: str, *, now: datetime, tz: ZoneInfo) -> datetime:
 
 
 def review(form: BillingForm, situation: Situation | None, *, rates: RateTable, now: datetime,
-           tz: ZoneInfo) -> BillingReview:
+           tz: ZoneInfo, hours: Sequence[BusinessHours] = ()) -> BillingReview:
     """Everything the tech entered, checked by the shop's rules; the run only when nothing stops it."""
     out = BillingReview()
     minutes = None
@@ -127,6 +136,10 @@ def review(form: BillingForm, situation: Situation | None, *, rates: RateTable, 
     out.time = billing.plan_time(minutes, form.labor, ended_at=ended, prepay_hours=situation.prepaid, rates=rates)
     out.checks = billing.checklist(out.time, rates, comment_body=comment.body,
                                    customer_visible=comment.visibility.customer_visible)
+    out.hints = billing.hints(out.time, hours=hours, tz=tz)
+    unticked = [h for h in out.hints if h.text not in form.ticked]
+    if unticked:
+        out.problems["hints"] = f"{unticked[0].title}: tick the hint, or change the plan."
     if out.problems or out.failing:
         return out
     try:

@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static, TextArea
 
 from ..api import SyncroError
 from ..api.models import Invoice
@@ -99,6 +99,8 @@ class BillingScreen(ReportsFailures, Screen[None]):
                 yield Input(draft.ended or billing_form.default_end(self.now(), self.app.account.time_zone),
                             placeholder="YYYY-MM-DD HH:MM, or yesterday 10pm", id="ended")
                 yield Static(id="ended-note", classes="bill-note")
+                yield Static(id="hints-label", classes="bill-note")
+                yield SelectionList[str](id="hints")
                 yield Label("Billing description (the line on the invoice)")
                 yield Input(draft.description, id="description")
                 yield Label("Resolution comment")
@@ -126,6 +128,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#long", Checkbox).display = False
         self.query_one("#ack", Checkbox).display = False
+        self.query_one("#hints", SelectionList).display = self.query_one("#hints-label", Static).display = False
         self.query_one("#ended-label", Label).update(f"Work ended ({self.app.account.time_zone.key})")
         self.query_one("#minutes", Input).focus()
         self.load()
@@ -174,6 +177,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
     @on(Select.Changed)
     @on(TextArea.Changed)
     @on(Checkbox.Changed)
+    @on(SelectionList.SelectedChanged)
     def changed(self) -> None:
         if self.finished:  # a billed run's values must never come back as a new draft
             return
@@ -192,11 +196,14 @@ class BillingScreen(ReportsFailures, Screen[None]):
         draft.comment = self.query_one("#comment", TextArea).text
         draft.long_confirmed = self.query_one("#long", Checkbox).value
         draft.acknowledged = self.query_one("#ack", Checkbox).value
+        hints = self.query_one("#hints", SelectionList)
+        shown = {hints.get_option_at_index(n).value for n in range(hints.option_count)}
+        draft.ticked = (draft.ticked - shown) | set(hints.selected)
 
     def work_out(self) -> BillingReview:
         """Everything the tech entered, checked by the domain rules (no I/O)."""
         return billing_form.review(self.draft, self.situation, rates=self.app.session.config.rate_table(),
-                                   now=self.now(), tz=self.app.account.time_zone)
+                                   now=self.now(), tz=self.app.account.time_zone, hours=self.app.account.business_hours)
 
     def update_review(self) -> None:
         if self.sending or self.finished:
@@ -218,12 +225,28 @@ class BillingScreen(ReportsFailures, Screen[None]):
             ended_note.update(Text(f"Timer {start:%a %d %b %H:%M:%S} → {end:%H:%M} {end:%Z}", style="dim"))
         else:
             ended_note.update("")
+        self.show_hints(review)
         self.query_one("#bill-plan", Static).update(self.plan_view(review))
         if review.time is not None and review.time.rate.product_id not in self.app.product_differences:
             self.check_product(review.time.rate.product_id)
         self.query_one("#bill-checks", Static).update(self.checks_view(review))
         others = [msg for key, msg in shown.items() if key not in ("minutes", "labor", "ended")]
         self.query_one("#bill-problems", Static).update(Text("\n".join(others), style="red"))
+
+    def show_hints(self, review: BillingReview) -> None:
+        """The hints as items the tech ticks; made again only when what they say changes (ticks are kept)."""
+        box = self.query_one("#hints", SelectionList)
+        texts = [h.text for h in review.hints]
+        shown = [box.get_option_at_index(n).value for n in range(box.option_count)]
+        if texts != shown:
+            with box.prevent(SelectionList.SelectedChanged):
+                box.clear_options()
+                box.add_options([(f"{h.title}: right as planned", h.text, h.text in self.draft.ticked)
+                                 for h in review.hints])
+                box.highlighted = 0 if texts else None  # space ticks the first at once
+            self.query_one("#hints-label", Static).update(
+                Text("\n".join(f"⚠ {clean(h.text)}" for h in review.hints), style="yellow"))
+        box.display = self.query_one("#hints-label", Static).display = bool(texts)
 
     def plan_view(self, review: BillingReview) -> RichGroup | Text:
         time = review.time

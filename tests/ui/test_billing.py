@@ -115,6 +115,40 @@ async def test_travel_is_one_trip_with_the_real_travel_time_on_the_timer(tmp_pat
     assert sim.store.t("tickets")[ticket.id]["status"] == "Invoiced"
 
 
+async def test_after_hours_work_at_the_onsite_rate_asks_to_be_ticked_first(tmp_path) -> None:
+    from textual.widgets import SelectionList
+
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        ticket, screen = await wizard_on_selected(pilot, sim)
+        await type_text(pilot, "60")
+        await pilot.press("tab")
+        await choose_labor(pilot, 2)  # onsite
+        await pilot.press("tab", "ctrl+a", "ctrl+k")
+        await type_text(pilot, "yesterday 10pm")  # Thursday 21:00-22:00: the shop closes at 17:00
+        await settle(pilot)
+        hints = screen.query_one("#hints", SelectionList)
+        assert hints.display and hints.option_count == 1
+        assert str(hints.get_option_at_index(0).prompt) == "Outside business hours: right as planned"
+        said = text_of(screen, "#hints-label")
+        assert said.startswith("⚠ Outside business hours: Thursday is 08:00 to 17:00. The work was Thu 19 Nov "
+                               "21:00–22:00.") and "Emergency / after hours" in said
+        assert "Labor - Onsite Business" in text_of(screen, "#bill-plan")  # nothing changed behind the tech's back
+        await pilot.press("tab", "tab", "tab", "tab", "tab")  # past the hints, to the comment
+        await type_text(pilot, "Brought the server back after hours.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, BillingScreen)  # refused: the hint is not ticked
+        assert "Outside business hours: tick the hint, or change the plan." in notices(app)
+        assert app.focused is hints  # the refusal puts the tech on it
+        await pilot.press("space")  # ticked: the onsite rate is right
+        await pilot.press("ctrl+s")
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        assert "add_timer" in [r.call for r in confirm.requests]
+        await pilot.press("escape")
+
+
 async def test_bad_input_is_said_in_place_and_nothing_is_sent(tmp_path) -> None:
     sim = make_simulator()
     app = make_app(sim, journal_path=tmp_path / "j.sqlite")
