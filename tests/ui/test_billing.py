@@ -290,7 +290,14 @@ async def prepaid_emergency(pilot, sim: Simulator) -> BillingScreen:
     pilot.app.push_screen(BillingScreen(ticket["id"]))
     screen = await wait_for_screen(pilot, BillingScreen)
     await settle(pilot)
-    await fill(pilot, "60", 4, "Restored the file server after the power cut.\n- checked backups")
+    # An emergency the night before (Thursday 22:00, after business hours), so no hint asks about it.
+    await type_text(pilot, "60")
+    await pilot.press("tab")
+    await choose_labor(pilot, 4)
+    await pilot.press("tab", "ctrl+a", "ctrl+k")
+    await type_text(pilot, "yesterday 10pm")
+    await pilot.press("tab", "tab", "tab", "tab")
+    await type_text(pilot, "Restored the file server after the power cut.\n- checked backups")
     await settle(pilot)
     return screen
 
