@@ -337,6 +337,30 @@ class Situation:
         return out
 
 
+# ------------------------------------------------------------ closing
+def close_concerns(ticket: Ticket, *, now: datetime, tz: ZoneInfo) -> list[str]:
+    """What closing would leave behind on the money side: nothing billed, timers not charged, a visit still ahead.
+
+    Said in the close dialog with the offer to bill first; never a refusal (warranty and internal work close with
+    nothing billed, rightly).
+    """
+    out = []
+    if not ticket.line_items and not ticket.ticket_timers:
+        out.append("Nothing is billed on this ticket yet: no time and no line items.")
+    uncharged = [t for t in ticket.ticket_timers if not t.recorded]
+    if uncharged:
+        mins = ", ".join(f"{int((t.end_time - t.start_time).total_seconds() // 60)} min" if t.end_time else "running"
+                         for t in uncharged)
+        out.append(f"{len(uncharged)} timer{'s' if len(uncharged) != 1 else ''} not charged ({mins}): "
+                   f"{'it is' if len(uncharged) == 1 else 'they are'} not on any invoice.")
+    ahead = sorted((a for a in ticket.appointments if a.start_at > now), key=lambda a: a.start_at)
+    if ahead:
+        first = ahead[0].start_at.astimezone(tz)
+        more = f" (and {len(ahead) - 1} more)" if len(ahead) > 1 else ""
+        out.append(f"An appointment is still ahead: {first:%a %d %b %H:%M}{more}.")
+    return out
+
+
 # ------------------------------------------------- reading the run back (checks)
 @dataclass(frozen=True)
 class Finding:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..api import SyncroError
+from ..domain.billing import close_concerns
 from ..domain.plan import change_ticket, close_problem, close_ticket
 from ..domain.queue import QueueRow
 from ..domain.session_log import log_path, render
@@ -16,6 +17,7 @@ from ..writes.path import GroupOutcome
 from ..writes.session_log import write_new
 from .base import SyncroBase
 from .dialogs import ChoiceScreen, NoteScreen
+from .messages import OpenBilling
 from .text import clean
 from .writing import confirm_and_send, writes_allowed
 
@@ -80,6 +82,8 @@ async def close(app: SyncroBase, ticket: QueueRow) -> GroupOutcome | None:
     if problem:
         app.notify(problem, title="Cannot close", severity="error", timeout=15)
         return None
+    if not await billing_looked_at(app, ticket):
+        return None
     resolution = await app.push_screen_wait(NoteScreen(
         f"Close ticket #{ticket.number}: {clean(ticket.subject)}\nResolution comment (a public note on the ticket; "
         "nobody is emailed):", "What was done", optional=True))
@@ -94,6 +98,28 @@ async def close(app: SyncroBase, ticket: QueueRow) -> GroupOutcome | None:
     if outcome is not None and outcome.done:
         await offer_session_log(app, ticket.id, resolution)
     return outcome
+
+
+async def billing_looked_at(app: SyncroBase, ticket: QueueRow) -> bool:
+    """Before closing: what the ticket's billing would leave behind, with the offer to bill first.
+
+    True: go on closing (nothing to say, or the tech chose to close anyway); False: the tech is billing first
+    (the wizard is open) or cancelled.
+    """
+    try:
+        full = await app.reads.ticket(ticket.id)
+    except SyncroError as exc:
+        concerns = [f"Its billing could not be read to check it ({exc})."]
+    else:
+        concerns = close_concerns(full, now=app.session.now(), tz=app.account.time_zone)
+    if not concerns:
+        return True
+    answer = await app.push_screen_wait(ChoiceScreen(
+        f"Close ticket #{ticket.number}: {clean(ticket.subject)}\n" + "\n".join(f"⚠ {c}" for c in concerns),
+        [("bill", "Bill first (opens the billing wizard)"), ("close", "Close anyway"), ("cancel", "Cancel")]))
+    if answer == "bill":
+        app.post_message(OpenBilling(ticket.id))
+    return answer == "close"
 
 
 async def offer_session_log(app: SyncroBase, ticket_id: int, resolution: str) -> Path | None:

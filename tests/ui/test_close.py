@@ -11,7 +11,7 @@ from syncro_tui.ui.dialogs import ChoiceScreen, NoteScreen
 
 from ..conftest import FIXED_NOW, make_simulator
 from .helpers import SIZE, make_app, notices, settle, steady, type_text, wait_for_screen
-from .test_writes_ui import close_selected, pick, puts, selected_ticket
+from .test_writes_ui import close_anyway, close_selected, pick, puts, selected_ticket
 
 
 async def close_and_log(pilot, resolution: str) -> None:
@@ -61,7 +61,7 @@ async def test_escape_on_the_resolution_closes_nothing(tmp_path) -> None:
     app = make_app(sim, journal_path=tmp_path / "j.sqlite")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("c")
+        await close_anyway(pilot)
         await pilot.pause()
         await pilot.press("escape")
         await settle(pilot)
@@ -83,8 +83,7 @@ def test_the_log_is_plain_markdown_with_control_characters_made_visible() -> Non
 def test_close_resolution_snapshot(snap_compare) -> None:
     async def run_before(pilot) -> None:
         await settle(pilot)
-        await pilot.press("c")
-        await wait_for_screen(pilot, NoteScreen)
+        await close_anyway(pilot)
         await type_text(pilot, "Replaced the fuser")
         steady(pilot)
         await pilot.pause()
@@ -100,3 +99,100 @@ def test_close_confirm_snapshot(snap_compare) -> None:
         await pilot.pause()  # (not settle: the close worker waits on this confirm)
 
     assert snap_compare(make_app(make_simulator()), terminal_size=SIZE, run_before=run_before)
+
+
+# ------------------------------------------------------------------ close looks at billing (issue 20)
+def unbilled_with_a_timer_and_a_visit(sim, ticket_id: int) -> None:
+    """The ticket as a tech forgets it: a timer of 45 min never charged, and a visit booked for Monday."""
+    from .test_billing import clear_billing
+
+    clear_billing(sim, ticket_id)
+    store = sim.store
+    timer_id = store.next_id("timer_id")
+    store.t("timers")[timer_id] = {
+        "id": timer_id, "ticket_id": ticket_id, "user_id": 1843, "start_time": "2026-11-20T14:00:00.000Z",
+        "end_time": "2026-11-20T14:45:00.000Z", "recorded": False, "created_at": "2026-11-20T14:45:00.000Z",
+        "updated_at": "2026-11-20T14:45:00.000Z", "billable": True, "notes": "Swapped the toner", "toggl_id": None,
+        "product_id": 1190473, "comment_id": None, "ticket_line_item_id": None, "active_duration": 2700,
+        "billable_time": 2700, "billable_override": None}
+    for appointment in [a for a in store.t("appointments").values() if a.get("ticket_id") == ticket_id]:
+        del store.t("appointments")[appointment["id"]]
+    visit = store.next_id("appointment_id")
+    store.t("appointments")[visit] = {**next(iter(store.t("appointments").values())), "id": visit,
+                                      "ticket_id": ticket_id, "start_at": "2026-11-23T15:00:00.000Z",
+                                      "end_at": "2026-11-23T16:00:00.000Z"}
+
+
+async def test_closing_says_what_billing_would_leave_behind_and_offers_to_bill_first(tmp_path) -> None:
+    from syncro_tui.ui.billing import BillingScreen
+
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ticket = selected_ticket(app)
+        unbilled_with_a_timer_and_a_visit(sim, ticket.id)
+        await pilot.press("c")
+        dialog = await wait_for_screen(pilot, ChoiceScreen)
+        said = dialog.prompt
+        assert "⚠ 1 timer not charged (45 min): it is not on any invoice." in said
+        assert "⚠ An appointment is still ahead: Mon 23 Nov 09:00." in said
+        assert "Nothing is billed" not in said  # a timer is there, only not charged
+        await pick(pilot, "bill")
+        await wait_for_screen(pilot, BillingScreen)  # bill first: the wizard on this ticket, nothing closed
+        assert app.screen.ticket_id == ticket.id
+    assert puts(sim) == [] and sim.store.t("tickets")[ticket.id]["status"] != "Resolved"
+
+
+async def test_a_ticket_with_nothing_billed_closes_only_when_the_tech_says_so(tmp_path) -> None:
+    from .test_billing import clear_billing
+
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ticket = selected_ticket(app)
+        clear_billing(sim, ticket.id)
+        await pilot.press("c")
+        dialog = await wait_for_screen(pilot, ChoiceScreen)
+        assert "⚠ Nothing is billed on this ticket yet: no time and no line items." in dialog.prompt
+        await pick(pilot, "cancel")
+        await settle(pilot)
+        assert not isinstance(app.screen, (ChoiceScreen, NoteScreen)) and puts(sim) == []
+        await close_selected(pilot, "Warranty swap, nothing to bill")  # close anyway, through the confirm
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("s")
+        await settle(pilot)
+    assert sim.store.t("tickets")[ticket.id]["status"] == "Resolved"
+
+
+async def test_a_billed_ticket_closes_without_a_word_about_billing(tmp_path) -> None:
+    from .test_billing import clear_billing
+
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ticket = selected_ticket(app)
+        clear_billing(sim, ticket.id)
+        for appointment in [a for a in sim.store.t("appointments").values() if a.get("ticket_id") == ticket.id]:
+            del sim.store.t("appointments")[appointment["id"]]
+        line = sim.store.next_id("line_item_id")
+        sim.store.t("line_items")[line] = {**next(iter(sim.store.t("line_items").values())), "id": line,
+                                           "ticket_id": ticket.id}
+        await pilot.press("c")
+        await wait_for_screen(pilot, NoteScreen)  # straight to the resolution: nothing to say about billing
+
+
+def test_close_concerns_snapshot(snap_compare) -> None:
+    sim = make_simulator()
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        unbilled_with_a_timer_and_a_visit(sim, selected_ticket(pilot.app).id)
+        await pilot.press("c")
+        await wait_for_screen(pilot, ChoiceScreen)
+        steady(pilot)
+        await pilot.pause()
+
+    assert snap_compare(make_app(sim), terminal_size=SIZE, run_before=run_before)

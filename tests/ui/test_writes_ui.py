@@ -33,10 +33,21 @@ def puts(sim: Simulator) -> list[tuple[str, str]]:
     return [c for c in sim.calls if c[0] != "GET"]
 
 
-async def close_selected(pilot, resolution: str = "") -> None:
-    """``c`` on the selected ticket, then the resolution comment (empty: none)."""
+async def close_anyway(pilot) -> None:
+    """``c`` on the selected ticket; past the billing concerns (closing anyway) if it has any."""
     await pilot.press("c")
+    for _ in range(200):  # the close reads the ticket's billing first: either dialog may come up
+        await pilot.pause()
+        if isinstance(pilot.app.screen, (ChoiceScreen, NoteScreen)):
+            break
+    if isinstance(pilot.app.screen, ChoiceScreen):
+        await pick(pilot, "close")
     await wait_for_screen(pilot, NoteScreen)
+
+
+async def close_selected(pilot, resolution: str = "") -> None:
+    """``c`` on the selected ticket (closing anyway past any billing concerns), then the resolution (empty: none)."""
+    await close_anyway(pilot)
     await pilot.pause()
     if resolution:
         await pilot.press(*resolution)
