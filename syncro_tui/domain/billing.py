@@ -21,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..api.models import BusinessHours, Customer, Invoice, LineItem, Ticket, Timer
+from .clock import Clock
 from .comment import not_for_customers
 from .money import HUNDREDTH, dollars, money
 from .rates import LaborType, Rate, RateTable, Rounding, Unit
@@ -338,8 +339,9 @@ class Situation:
 
 
 # ------------------------------------------------------------ closing
-def close_concerns(ticket: Ticket, *, now: datetime, tz: ZoneInfo) -> list[str]:
-    """What closing would leave behind on the money side: nothing billed, timers not charged, a visit still ahead.
+def close_concerns(ticket: Ticket, *, now: datetime, tz: ZoneInfo, clock: Clock | None = None) -> list[str]:
+    """What closing would leave behind on the money side: nothing billed, timers not charged, a visit still ahead,
+    the tech's work clock on it (running, or stopped and not billed).
 
     Said in the close dialog with the offer to bill first; never a refusal (warranty and internal work close with
     nothing billed, rightly).
@@ -353,6 +355,9 @@ def close_concerns(ticket: Ticket, *, now: datetime, tz: ZoneInfo) -> list[str]:
                          for t in uncharged)
         out.append(f"{len(uncharged)} timer{'s' if len(uncharged) != 1 else ''} not charged ({mins}): "
                    f"{'it is' if len(uncharged) == 1 else 'they are'} not on any invoice.")
+    if clock is not None:
+        state = "still running" if clock.running else "stopped, not billed yet" if clock.stopped else "paused"
+        out.append(f"Your work clock on it is {state} ({clock.minutes(now)} min): W bills it.")
     ahead = sorted((a for a in ticket.appointments if a.start_at > now), key=lambda a: a.start_at)
     if ahead:
         first = ahead[0].start_at.astimezone(tz)

@@ -27,7 +27,8 @@ from ..exit_codes import AUTH as EXIT_AUTH
 from ..exit_codes import NETWORK as EXIT_NETWORK
 from ..session import CannotConnect, Session
 from .base import ShowsTicket, SyncroBase
-from .messages import (OpenActivity, OpenAppointments, OpenBilling, OpenComment, OpenNewTicket, OpenTicket,
+from .messages import (OpenActivity, OpenAppointments, OpenBilling, OpenComment, OpenNewTicket, OpenTicket, StopClock,
+                       ToggleClock,
                        OpenUnfinished, TicketChanged)
 from .queue import QueueScreen
 from .widgets import AttributionBanner
@@ -268,6 +269,106 @@ class SyncroApp(SyncroBase):
         from .billing import BillingScreen
 
         self.push_screen(BillingScreen(message.ticket_id))
+
+    # ------------------------------------------------------------ work clocks
+    @property
+    def clock_store(self):  # noqa: ANN201 - imported on first use
+        from ..writes.clocks import ClockStore
+
+        store = getattr(self, "_clock_store", None)
+        if store is None:
+            store = self._clock_store = ClockStore.for_profile(self.session.data_dir(), self.session.profile_name)
+        return store
+
+    @property
+    def clocks(self) -> dict:
+        """The work clocks of this profile, as last read or written (read once at first use)."""
+        clocks = getattr(self, "_clocks", None)
+        if clocks is None:
+            clocks = self._clocks = self.clock_store.load()
+            if self.clock_store.damage:
+                self.notify(self.clock_store.damage, title="Work clocks", severity="error", timeout=20)
+        return clocks
+
+    def change_clocks(self, edit: Callable[[dict], None]) -> bool:
+        """Change the clocks on disk (read again first: another window may have changed them); False when the
+        file cannot be written, which the tech is told (nothing is pretended)."""
+        try:
+            self._clocks = self.clock_store.change(edit)
+        except OSError as exc:
+            self.notify(f"The work clock could not be saved ({exc}): nothing changed.", title="Work clock",
+                        severity="error", timeout=15)
+            return False
+        self.queue_screen.update_status()
+        return True
+
+    def clock_words(self) -> str:
+        """ "⏱ #31996 ▶ 0:25  #31990 ‖ 1:10" for the status bar ('' with no clock)."""
+        now = self.session.now() if self.session else None
+        if not self.session or not self.clocks or now is None:
+            return ""
+        return "⏱ " + "  ".join(c.shown(now) for c in sorted(self.clocks.values(), key=lambda c: c.started_at))
+
+    def on_toggle_clock(self, message: ToggleClock) -> None:
+        from ..domain.clock import Clock
+
+        now = self.session.now()
+        said: list[str] = []
+
+        def edit(clocks: dict) -> None:
+            clock = clocks.get(message.ticket_id)
+            if clock is None:
+                clocks[message.ticket_id] = Clock.start(message.ticket_id, message.number, message.subject, now)
+                said.append("started: W stops it and bills the time")
+            elif clock.stopped:
+                said.append("is stopped and waits to be billed: W bills it")
+            else:
+                clocks[message.ticket_id] = clock = clock.toggled(now)
+                said.append("running again" if clock.running else "paused: w resumes it")
+
+        if self.change_clocks(edit):
+            self.notify(f"Work clock on #{message.number} {said[0]}.", title="Work clock", timeout=6)
+
+    def on_stop_clock(self, message: StopClock) -> None:
+        self.stop_clock(message.ticket_id)
+
+    @work(group="work-clock", exit_on_error=False)
+    async def stop_clock(self, ticket_id: int) -> None:
+        """Stop the clock and open the wizard with its minutes and end filled in; a long clock, or one across
+        midnight, asks first (and keeps running when the tech says not now)."""
+        from ..domain.billing_form import BillingForm
+        from ..domain.clock import concerns
+        from ..domain.when import typed
+        from .billing import BillingScreen
+        from .dialogs import ChoiceScreen
+
+        clock = self.clocks.get(ticket_id)
+        if clock is None:
+            self.notify("No work clock on this ticket: w starts one.", title="Work clock", timeout=6)
+            return
+        now, tz = self.session.now(), self.account.time_zone
+        stopped = clock.stop(now) if not clock.stopped else clock
+        asked = concerns(stopped, now, tz)
+        if asked and not clock.stopped:
+            answer = await self.push_screen_wait(ChoiceScreen(
+                f"Stop the work clock on #{clock.number}?\n" + "\n".join(f"⚠ {a}" for a in asked),
+                [("use", f"Bill {stopped.minutes(now)} min as worked"), ("keep", "Not now: the clock goes on")]))
+            if answer != "use":
+                return
+        if not self.change_clocks(lambda clocks: clocks.__setitem__(ticket_id, stopped)):
+            return
+        draft = self.drafts.billing.setdefault(ticket_id, BillingForm())
+        draft.minutes = str(stopped.minutes(now))
+        draft.ended = typed(stopped.ended_at(now), tz)
+        if asked:
+            draft.long_confirmed = draft.long_confirmed or stopped.minutes(now) > 24 * 60
+        self.push_screen(BillingScreen(ticket_id))
+
+    def billed(self, ticket_id: int) -> None:
+        """A billing run of the ticket is in Syncro: its stopped clock has been billed and goes."""
+        clock = self.clocks.get(ticket_id)
+        if clock is not None and clock.stopped:
+            self.change_clocks(lambda clocks: clocks.pop(ticket_id, None))
 
     def on_open_comment(self, message: OpenComment) -> None:
         from .comment import CommentScreen

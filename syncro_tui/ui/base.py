@@ -109,6 +109,11 @@ class SyncroBase(App[None]):
         self._exit_renderables.append(Text(clean(self.exit_message)))
         self._close_messages_no_wait()
 
+    @property
+    def clocks(self) -> dict:
+        """The tech's work clocks by ticket id (the app keeps them on disk; none here)."""
+        return {}
+
     def write_to_terminal(self, text: str) -> bool:
         """Put an escape sequence on the terminal as ``bell`` does (False when headless: there is none)."""
         if self.is_headless or self._driver is None:

@@ -347,6 +347,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
         self.finished = True
         self.query_one("#bill-form").disabled = True
         self.app.drafts.billing.pop(self.ticket_id, None)
+        self.app.billed(self.ticket_id)  # a stopped work clock's time is billed now
         self.app.post_message(TicketChanged(self.ticket_id))
         self.load()  # the header shows the ticket as it is now (Invoiced)
         if outcome.done:

@@ -56,3 +56,19 @@ class TicketChanged(Message):
     def __init__(self, ticket_id: int | None = None) -> None:
         super().__init__()
         self.ticket_id = ticket_id
+
+
+class ToggleClock(Message):
+    """``w``: start the ticket's work clock, or pause or resume it."""
+
+    def __init__(self, ticket_id: int, number: int, subject: str) -> None:
+        super().__init__()
+        self.ticket_id, self.number, self.subject = ticket_id, number, subject
+
+
+class StopClock(Message):
+    """``W``: stop the ticket's work clock and bill its time (the wizard, filled in)."""
+
+    def __init__(self, ticket_id: int) -> None:
+        super().__init__()
+        self.ticket_id = ticket_id

@@ -27,7 +27,8 @@ from ..domain.queue import Changes, Queue, QueueRow, age, change_mark, insert_in
 from ..domain.sections import (Needle, Section, Source, builtin_sections, customer_section, haystack, query_section,
                                saved_filter, saved_search)
 from ..domain.when import due
-from .messages import OpenActivity, OpenAppointments, OpenBilling, OpenNewTicket, OpenTicket, OpenUnfinished
+from .messages import (OpenActivity, OpenAppointments, OpenBilling, OpenNewTicket, OpenTicket, OpenUnfinished, StopClock,
+                       ToggleClock)
 from .notice import desktop_notice
 from .text import clean, literal, palette_text
 from .ticket_table import Column, TicketTable
@@ -75,6 +76,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
         Binding("p", "triage('priority')", "Priority", id="queue.priority"),
         Binding("c", "triage('close')", "Close", id="queue.close"),
         Binding("b", "bill", "Bill time", id="queue.bill"),
+        Binding("w", "clock", "Work clock", id="queue.clock"),
+        Binding("W", "stop_clock", "Stop clock and bill", key_display="W", show=False, id="queue.stop_clock"),
         Binding("n", "new_ticket", "New ticket", id="queue.new_ticket"),
         Binding("t", "appointments", "Appointments", id="queue.appointments"),
         Binding("u", "unfinished", "Unfinished", id="queue.unfinished"),
@@ -693,6 +696,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
             ok=self.connected,
             model=app.model_label,
             alerts=len(self.alerted),
+            clocks=app.clock_words(),
         )
         self.deliver_alerts()
 
@@ -795,6 +799,20 @@ class QueueScreen(ReportsFailures, Screen[None]):
             self.notify("Bill time: select a ticket first.", timeout=4)
             return
         self.app.post_message(OpenBilling(ticket.id))
+
+    def action_clock(self) -> None:
+        ticket = self.selected_ticket()
+        if ticket is None:
+            self.notify("Work clock: select a ticket first.", timeout=4)
+            return
+        self.app.post_message(ToggleClock(ticket.id, ticket.number, ticket.subject))
+
+    def action_stop_clock(self) -> None:
+        ticket = self.selected_ticket()
+        if ticket is None:
+            self.notify("Stop the work clock: select a ticket first.", timeout=4)
+            return
+        self.app.post_message(StopClock(ticket.id))
 
     def action_appointments(self) -> None:
         self.app.post_message(OpenAppointments())

@@ -20,7 +20,7 @@ from ..api.models import CommentKind, Invoice, Ticket
 from ..domain.ticket import billing_status, timer_minutes, timer_state
 from ..domain.when import due
 from .base import ShowsTicket
-from .messages import OpenBilling, OpenComment, TicketChanged
+from .messages import OpenBilling, OpenComment, StopClock, TicketChanged, ToggleClock
 from .text import clean, html_to_text, literal, palette_text
 from .triage import ACTIONS, triage
 from .widgets import AttributionBanner, FittingFooter, ReportsFailures
@@ -43,6 +43,8 @@ class TicketScreen(ShowsTicket, ReportsFailures, Screen[None]):
         Binding("p", "triage('priority')", "Priority", id="ticket.priority"),
         Binding("c", "triage('close')", "Close", id="ticket.close"),
         Binding("b", "bill", "Bill time", id="ticket.bill"),
+        Binding("w", "clock", "Work clock", id="ticket.clock"),
+        Binding("W", "stop_clock", "Stop clock and bill", key_display="W", show=False, id="ticket.stop_clock"),
         Binding("n", "comment", "Comment", id="ticket.comment"),
     ]
 
@@ -255,6 +257,15 @@ class TicketScreen(ShowsTicket, ReportsFailures, Screen[None]):
 
     def action_bill(self) -> None:
         self.app.post_message(OpenBilling(self.ticket_id))
+
+    def action_clock(self) -> None:
+        if self.ticket is None:
+            self.notify("Work clock: the ticket is not loaded yet.", timeout=4)
+            return
+        self.app.post_message(ToggleClock(self.ticket_id, self.ticket.number, self.ticket.subject))
+
+    def action_stop_clock(self) -> None:
+        self.app.post_message(StopClock(self.ticket_id))
 
     @work(exclusive=True, group="ticket-triage", exit_on_error=False)
     async def action_triage(self, action: str) -> None:

@@ -111,7 +111,8 @@ async def billing_looked_at(app: SyncroBase, ticket: QueueRow) -> bool:
     except SyncroError as exc:
         concerns = [f"Its billing could not be read to check it ({exc})."]
     else:
-        concerns = close_concerns(full, now=app.session.now(), tz=app.account.time_zone)
+        concerns = close_concerns(full, now=app.session.now(), tz=app.account.time_zone,
+                                  clock=app.clocks.get(ticket.id))
     if not concerns:
         return True
     answer = await app.push_screen_wait(ChoiceScreen(

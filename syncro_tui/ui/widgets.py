@@ -20,7 +20,8 @@ class StatusBar(Static):
     DEFAULT_CLASSES = "status-bar"
 
     def show(self, *, owner: str, account: str, used: int | None, limit: int | None, refreshed: str | None,
-             connection: str, ok: bool, model: str = "", background: int = 0, alerts: int = 0) -> None:
+             connection: str, ok: bool, model: str = "", background: int = 0, alerts: int = 0,
+             clocks: str = "") -> None:
         """``used`` and ``limit`` are None until the client exists (it is built after the first frame);
         ``background``: requests of a queue load waiting while the tech's calls go first; ``alerts``: tickets
         alerted and not looked at yet (first, so a narrow terminal keeps it)."""
@@ -31,6 +32,8 @@ class StatusBar(Static):
         text.append(clean(owner), style="bold")
         text.append("  ")  # whose key and the connection first: a narrow terminal cuts the end of the line
         text.append("● " + connection, style="green" if ok else "bold red")
+        if clocks:  # the work clocks, right after the connection: the money a narrow terminal must not hide
+            text.append("  " + clocks, style="bold cyan")
         text.append("  Account: ", style="dim")
         text.append(clean(account), style="bold reverse" if account == "DEMO" else "bold")
         text.append("  API: ", style="dim")

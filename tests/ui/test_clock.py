@@ -1,0 +1,126 @@
+"""The work clock by keys (issue 20): started, the app killed and started again, stopped, billed to Invoiced."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from syncro_tui.ui.billing import BillingScreen
+from syncro_tui.ui.confirm import ConfirmScreen
+from syncro_tui.ui.dialogs import ChoiceScreen
+from syncro_tui.writes.clocks import ClockStore
+
+from ..conftest import FIXED_NOW, make_simulator, span_seconds
+from .helpers import SIZE, make_app, rendered, settle, type_text, wait_for_screen
+from .test_billing import choose_labor, clear_billing, on_ticket
+from .test_writes_ui import pick, selected_ticket
+
+
+def clocked_app(sim, tmp_path, now: list):
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    app.session.clock = lambda: now[0]
+    return app
+
+
+async def test_a_clock_survives_a_kill_and_its_time_is_billed(tmp_path) -> None:
+    sim = make_simulator()
+    now = [FIXED_NOW]
+    app = clocked_app(sim, tmp_path, now)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ticket = selected_ticket(app)
+        clear_billing(sim, ticket.id)
+        await pilot.press("w")
+        await settle(pilot)
+        assert f"⏱ #{ticket.number} ▶ 0:00" in rendered(app.queue_screen, "#status")
+        now[0] += timedelta(minutes=10)
+        await pilot.press("w")  # a phone call: paused
+        now[0] += timedelta(minutes=30)
+        await pilot.press("w")  # back to it
+        now[0] += timedelta(minutes=15)
+        await pilot.press("r")
+        await settle(pilot)
+        assert f"⏱ #{ticket.number} ▶ 0:25" in rendered(app.queue_screen, "#status")
+    # The app is gone without a word (killed): the clock is on disk, written at each key.
+    assert list(ClockStore.for_profile(tmp_path, app.session.profile_name).load()) == [ticket.id]
+    now[0] += timedelta(minutes=5)
+    again = clocked_app(sim, tmp_path, now)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert f"⏱ #{ticket.number} ▶ 0:30" in rendered(again.queue_screen, "#status")
+        table = again.queue_screen.query_one("#queue-table")
+        table.cursor_row = table.index_of(str(ticket.id))
+        await pilot.press("W")
+        screen = await wait_for_screen(pilot, BillingScreen)
+        await settle(pilot)
+        assert screen.query_one("#minutes").value == "30"
+        assert screen.query_one("#ended").value == "2026-11-20 11:00"  # 10:00 + 10 + 30 + 15 + 5 min, Chicago
+        await pilot.press("tab")
+        await choose_labor(pilot, 1)  # remote
+        await pilot.press("tab", "tab", "tab", "tab", "tab")
+        await type_text(pilot, "Reset the print spooler.")
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("s")
+        await wait_for_screen(pilot, BillingScreen)
+        await settle(pilot)
+        assert "Billed. Invoice #" in rendered(screen, "#bill-progress")
+        assert "⏱" not in rendered(again.queue_screen, "#status")  # billed: the clock is gone
+    (timer,) = on_ticket(sim, "timers", ticket.id)
+    assert timer["recorded"] and span_seconds(timer) == 30 * 60
+    assert sim.store.t("tickets")[ticket.id]["status"] == "Invoiced"
+    assert ClockStore.for_profile(tmp_path, again.session.profile_name).load() == {}
+
+
+async def test_a_clock_left_running_overnight_asks_before_its_time_is_used(tmp_path) -> None:
+    sim = make_simulator()
+    now = [FIXED_NOW]
+    app = clocked_app(sim, tmp_path, now)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ticket = selected_ticket(app)
+        await pilot.press("w")
+        now[0] += timedelta(hours=15)  # forgotten: it is 01:00 the next day
+        await pilot.press("W")
+        dialog = await wait_for_screen(pilot, ChoiceScreen)
+        assert "more than 4 hours" in dialog.prompt and "across midnight" in dialog.prompt
+        await pick(pilot, "keep")
+        await settle(pilot)
+        assert not isinstance(app.screen, BillingScreen)
+        clock = app.clocks[ticket.id]
+        assert clock.running  # not now: the clock goes on, nothing is billed
+        await pilot.press("W")
+        await pick(pilot, "use")
+        screen = await wait_for_screen(pilot, BillingScreen)
+        assert screen.query_one("#minutes").value == "900" and app.clocks[ticket.id].stopped
+
+
+async def test_w_on_the_ticket_screen_starts_the_clock_too(tmp_path) -> None:
+    from syncro_tui.ui.ticket import TicketScreen
+
+    sim = make_simulator()
+    now = [FIXED_NOW]
+    app = clocked_app(sim, tmp_path, now)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ticket = selected_ticket(app)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, TicketScreen)
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        assert app.clocks[ticket.id].running
+        assert f"Work clock on #{ticket.number} started" in "\n".join(app.shown)
+
+
+async def test_closing_a_ticket_with_a_clock_on_it_says_so(tmp_path) -> None:
+    sim = make_simulator()
+    now = [FIXED_NOW]
+    app = clocked_app(sim, tmp_path, now)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        now[0] += timedelta(minutes=20)
+        await pilot.press("c")
+        dialog = await wait_for_screen(pilot, ChoiceScreen)
+        assert "⚠ Your work clock on it is still running (20 min): W bills it." in dialog.prompt
+        await pick(pilot, "cancel")
