@@ -310,6 +310,21 @@ def test_bill_plan_json_prints_every_call_and_the_checklist_and_sends_nothing(co
         assert [c["check"] for c in checks if not c["passed"]] == ["Nothing internal or secret in a customer-visible comment"]
         assert [c for c in sim.calls if c[0] != "GET"] == []
 
+        # parts and flat fees beside the time (issue 20): the product's own price and tax, before the invoice
+        assert cli.main([*args, "--item", "880103:2", "--item", "880104"]) == 0
+        out = jsonlib.loads(capsys.readouterr().out)
+        assert [c["call"] for c in out["calls"]][5:8] == ["add_line_item", "add_line_item", "create_invoice"]
+        assert out["calls"][5]["body"] == {"product_id": 880103, "name": "Samsung 870 EVO 1TB SSD",
+                                           "description": "Samsung 870 EVO 1TB SSD", "quantity": "2",
+                                           "price_retail": "129.00", "taxable": True}
+        expect = out["calls"][8]["expect"]
+        assert (expect["lines"], expect["subtotal"], expect.get("total")) == (3, "395.50", None)  # taxed: Syncro adds the tax
+        assert cli.main([*args, "--item", "26118:1"]) == 2  # labor is never a bare line
+        assert "is labor: bill it with a timer" in capsys.readouterr().err
+        assert cli.main([*args, "--item", "880103:0"]) == 2
+        assert "more than zero" in capsys.readouterr().err
+        assert [c for c in sim.calls if c[0] != "GET"] == []
+
 
 @pytest.mark.parametrize(("extra", "message"), [
     (["--minutes", "0", "--labor", "remote", "--plan"], "Zero minutes"),

@@ -88,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     bill.add_argument("--visibility", choices=[v.value for v in Visibility], default="public",
                       help="who sees the comment (default: public)")
     bill.add_argument("--long", action="store_true", help="confirm that more than 24 hours is right")
+    bill.add_argument("--item", action="append", default=[], metavar="PRODUCT_ID:QTY",
+                      help="a part or flat fee sold beside the time, at the product's price and tax (repeatable)")
     bill.add_argument("--plan", action="store_true", help="print the plan (required: the command line never sends)")
     bill.add_argument("--json", action="store_true", help="print the plan as JSON")
     bill.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..domain.billing import Check, Situation, TimePlan
@@ -20,13 +21,13 @@ def run_bill(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from ..api import SyncroError
-    from ..api.models import AccountSettings
+    from ..api.models import AccountSettings, Product
     from ..domain import billing
     from ..domain.billing_form import parse_ended
     from ..domain.comment import CommentDraft
     from ..domain.plan import bill_time
     from ..domain.when import WhenProblem
-    from ..reads import UnknownTicket, read_situation
+    from ..reads import UnknownTicket, read_products, read_situation
 
     if not args.plan:
         return fail("the command line only plans a billing run (add --plan); send it from the app, where each call "
@@ -47,12 +48,18 @@ def run_bill(args: argparse.Namespace) -> int:
     client, config = connection
     rates = config.rate_table()
 
-    async def read() -> tuple[billing.Situation, AccountSettings]:
+    try:
+        wanted = [parse_item(text) for text in args.item]
+    except ValueError as exc:
+        return fail(f"--item: {exc}")
+
+    async def read() -> tuple[billing.Situation, AccountSettings, dict[int, Product | None]]:
         async with client:
-            return await asyncio.gather(read_situation(client, number=number), client.account_settings())
+            return await asyncio.gather(read_situation(client, number=number), client.account_settings(),
+                                        read_products(client, [product_id for product_id, _ in wanted]))
 
     try:
-        situation, settings = asyncio.run(read())
+        situation, settings, products = asyncio.run(read())
         zone = settings.time_zone
     except UnknownTicket as exc:
         return fail(str(exc))
@@ -67,11 +74,22 @@ def run_bill(args: argparse.Namespace) -> int:
         ended = parse_ended(args.at, now=now, tz=tz) if args.at else now
     except WhenProblem as exc:
         return fail(f"--at: {exc}")
+    items = []
+    for product_id, quantity in wanted:
+        product = products.get(product_id)
+        if product is None:
+            return fail(f"--item: product {product_id} is not in Syncro")
+        try:  # the product's own price and tax; a labor product is refused with the reason
+            items.append(billing.plan_item(name=product.name, description=product.description or product.name,
+                                           quantity=quantity, price_retail=product.price_retail,
+                                           taxable=bool(product.taxable), product_id=product.id, rates=rates))
+        except ValueError as exc:
+            return fail(f"--item {product_id}: {exc}")
     time = billing.plan_time(minutes, args.labor, ended_at=ended, prepay_hours=situation.prepaid, rates=rates)
     late = billing.ended_warnings(ended, ticket_created=situation.ticket.created_at, now=now)
     comment = CommentDraft(args.subject, args.comment, Visibility(args.visibility)) if args.comment else None
     plan = bill_time(situation.ticket, time, comment=comment, description=args.description or situation.ticket.subject,
-                     pending=situation.pending, rates=rates, invoice_ids=situation.invoice_ids)
+                     pending=situation.pending, rates=rates, invoice_ids=situation.invoice_ids, items=items)
     checks = billing.checklist(time, rates, comment_body=comment.body if comment else "",
                                customer_visible=bool(comment and comment.visibility.customer_visible))
     hints = billing.hints(time, hours=settings.business_hours, tz=tz)
@@ -117,3 +135,16 @@ def plan_json(situation: Situation, time: TimePlan, plan: Plan, checks: list[Che
         "checklist": [{"check": c.name, "passed": c.passed, "reason": c.reason} for c in checks],
         "sent": False,
     }
+
+
+def parse_item(text: str) -> tuple[int, Decimal]:
+    """ "4417:2" → (4417, 2): a product id and a quantity above zero (the quantity defaults to 1)."""
+    product, _, quantity = text.partition(":")
+    try:
+        product_id = int(product.strip())
+        amount = Decimal(quantity.strip() or "1")
+    except (ValueError, InvalidOperation):
+        raise ValueError(f"{text!r} is not PRODUCT_ID:QTY (e.g. 4417:2)") from None
+    if not amount.is_finite() or amount <= 0:
+        raise ValueError(f"{text!r}: the quantity must be more than zero")
+    return product_id, amount

@@ -451,8 +451,9 @@ def check_charged_line(ticket: Ticket, expect: Mapping[str, Any]) -> Finding:
                           "right product.", facts)
 
 
-def expected_invoice(time: TimePlan, pending: Sequence[LineItem], rates: RateTable) -> dict[str, Any]:
-    """What ``POST /invoices`` must produce: it pulls every line not yet invoiced, this run's last.
+def expected_invoice(time: TimePlan, pending: Sequence[LineItem], rates: RateTable,
+                     items: Sequence[ItemPlan] = ()) -> dict[str, Any]:
+    """What ``POST /invoices`` must produce: it pulls every line not yet invoiced, then this run's time and items.
 
     Prepaid hours are applied line by line, in order, to the products that debit
     the block; the rest is billed in dollars. The total is only predicted when no
@@ -462,6 +463,7 @@ def expected_invoice(time: TimePlan, pending: Sequence[LineItem], rates: RateTab
     subtotal = Decimal("0")
     lines = [(li.product_id, li.quantity, li.price_retail, li.taxable) for li in sorted(pending, key=lambda x: x.id)]
     lines.append((time.rate.product_id, time.quantity, time.price, False))
+    lines.extend((item.product_id, item.quantity, item.price_retail, item.taxable) for item in items)
     for product_id, quantity, price, _taxable in lines:
         rate = rates.for_product(product_id) if product_id is not None else None
         applied = min(block, quantity) if rate is not None and rate.debits_prepaid and block > 0 else Decimal("0")

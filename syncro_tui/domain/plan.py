@@ -14,7 +14,7 @@ from typing import Any
 from ..api import requests as rq
 from ..api.models import LineItem, Ticket, TicketSummary
 from ..api.requests import ApiRequest, Ref
-from .billing import TimePlan, expected_invoice, hours_text, line_expectation
+from .billing import ItemPlan, TimePlan, expected_invoice, hours_text, line_expectation
 from .comment import CommentDraft, Visibility, audience
 from .queue import QueueRow
 from .rates import RateTable
@@ -76,7 +76,8 @@ INVOICED = "Invoiced"
 
 
 def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, description: str,
-              pending: Sequence[LineItem], rates: RateTable, invoice_ids: Sequence[int] | None = None) -> Plan:
+              pending: Sequence[LineItem], rates: RateTable, invoice_ids: Sequence[int] | None = None,
+              items: Sequence[ItemPlan] = ()) -> Plan:
     """The billing run of SYNCRO.md section 7 rule 10 as one group, in order.
 
     Comment, timer, charge (which makes the line: never ``add_line_item`` for
@@ -116,14 +117,22 @@ def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, d
         else:  # the 0.00 patch (rule 7), only when the line arrived at $0.00
             steps.append(replace(rq.update_line_item(ticket.id, Ref(check, "line_item_id"), price_retail=time.price),
                                  only_if=Ref(check, "needs_patch")))
+        for item in items:  # parts and flat fees beside the time: line items, every field explicit (rule 6)
+            steps.append(replace(rq.add_line_item(ticket.id, name=item.name, description=item.description,
+                                                  quantity=item.quantity, price_retail=item.price_retail,
+                                                  taxable=item.taxable, product_id=item.product_id),
+                                 before=ids(full.line_items) if full else None))
         invoice = len(steps)
         if ticket.customer_id is None:
             raise ValueError(f"Ticket #{ticket.number} has no customer to invoice.")
         steps.append(replace(rq.create_invoice(ticket_id=ticket.id, customer_id=ticket.customer_id),
                              before=tuple(invoice_ids) if invoice_ids is not None else None))
-        expect = expected_invoice(time, pending, rates)
+        expect = expected_invoice(time, pending, rates, items=items)
         steps.append(rq.check_invoice(Ref(invoice), expect))
         steps.append(rq.update_ticket(ticket.id, {"status": INVOICED}))
+        for item in items:
+            notes.append(f"{item.quantity} × {item.name} at {dollars(item.price_retail)} = {dollars(item.total)}"
+                         f" ({'taxable' if item.taxable else 'not taxable'}).")
         if pending:
             notes.append(f"The invoice also pulls {len(pending)} other line{'s' if len(pending) != 1 else ''} already "
                          "on the ticket: " + "; ".join(f"{li.name} {li.quantity} × {dollars(li.price_retail)}" for li in pending))

@@ -315,3 +315,25 @@ async def test_a_failed_check_reads_as_such_in_the_activity(tmp_path) -> None:
     outcome = await wp.execute(plan)
     text = outcome_text(wp.journal.group(outcome.group_id))
     assert text.startswith("Unfinished: call 7 (check_invoice): check failed: INVOICE #")
+
+
+async def test_a_part_sold_with_the_time_ends_invoiced_with_its_price_and_tax(tmp_path) -> None:
+    sim = make_simulator()
+    ticket = fresh_ticket(sim)
+    wp = write_path(sim, tmp_path)
+    situation = await read_situation(wp.client, ticket_id=ticket["id"])
+    time = plan_time(30, "remote", ended_at=ENDED, prepay_hours=situation.prepaid, rates=RATES)
+    ssd = plan_item(name="Samsung 870 EVO 1TB SSD", description="SSD for the front desk PC", quantity=Decimal("1"),
+                    price_retail=Decimal("129.00"), taxable=True, product_id=880103, rates=RATES)
+    plan = bill_time(situation.ticket, time, comment=None, description="Disk swap", pending=situation.pending,
+                     rates=RATES, invoice_ids=situation.invoice_ids, items=[ssd])
+    outcome = await wp.execute(plan)
+    assert outcome.done, outcome.message
+    lines = sorted(on_ticket(sim, "line_items", ticket["id"]), key=lambda li: li["id"])
+    assert [(li["product_id"], Decimal(li["quantity"]), Decimal(str(li["price_retail"])), li["taxable"]) for li in lines] \
+        == [(1190473, Decimal("0.50"), Decimal("150"), False), (880103, Decimal("1"), Decimal("129"), True)]
+    (timer,) = on_ticket(sim, "timers", ticket["id"])
+    assert timer["recorded"] and span_seconds(timer) == 30 * 60  # the time went through the timer, the part did not
+    (invoice,) = on_ticket(sim, "invoices", ticket["id"])
+    assert Decimal(invoice["subtotal"]) == Decimal("204.00") and Decimal(invoice["total"]) >= Decimal("204.00")
+    assert sim.store.t("tickets")[ticket["id"]]["status"] == "Invoiced"
