@@ -130,6 +130,10 @@ class Reads:
     async def techs(self) -> list[User]:
         return await self.client.users()
 
+    async def find_products(self, words: str) -> list[Product]:
+        """Syncro's products whose name has ``words`` (the first page: a picker, not a catalogue), not disabled."""
+        return [p for p in (await self.client.list_products(query=words)).items if not p.disabled]
+
     # ------------------------------------------------------------ tickets
     async def open_ticket_pages(self, *, per_page: int) -> AsyncIterator[RowPage]:
         """The open tickets page by page as queue rows, each as it arrives (rows show before the last page)."""

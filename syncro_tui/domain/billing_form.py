@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from . import billing
-from .billing import Check, Hint, LongWork, MinutesProblem, Situation, TimePlan
+from .billing import Check, Hint, ItemPlan, LongWork, MinutesProblem, Situation, TimePlan
 from .comment import CommentDraft, Visibility
 from .plan import Plan, bill_time
 from .rates import LaborType, RateTable
@@ -29,7 +30,19 @@ if TYPE_CHECKING:
 FUTURE_SLACK = timedelta(minutes=5)
 PAST_HELP = "YYYY-MM-DD HH:MM, or now / today / yesterday / a weekday, then a time (yesterday 10pm)"
 #: Where the screen shows each field's problem, in the order the tech meets them.
-FIELDS = ("minutes", "labor", "ended", "hints", "description", "comment", "ack")
+FIELDS = ("minutes", "labor", "ended", "hints", "items", "description", "comment", "ack")
+
+
+@dataclass(frozen=True)
+class ItemForm:
+    """A part or flat fee as the tech picked it: the product as Syncro has it, the quantity, taxable said."""
+
+    product_id: int
+    name: str
+    description: str
+    price_retail: Decimal
+    quantity: Decimal
+    taxable: bool
 
 
 @dataclass
@@ -47,6 +60,8 @@ class BillingForm:
     acknowledged: bool = False
     #: The hints the tech ticked (by their text: a hint that says something new asks again).
     ticked: set[str] = field(default_factory=set)
+    #: Parts and flat fees sold beside the time, as picked from Syncro's products.
+    items: list[ItemForm] = field(default_factory=list)
 
     @property
     def comment_draft(self) -> CommentDraft:
@@ -64,6 +79,8 @@ class BillingReview:
     long_work: bool = False
     #: What the shop's hours or the customer's block say about the labor type: each ticked, or the plan changed.
     hints: list[Hint] = field(default_factory=list)
+    #: The parts and fees of the run, checked by the rules of a line item.
+    items: list[ItemPlan] = field(default_factory=list)
     plan: Plan | None = None
 
     @property
@@ -129,6 +146,15 @@ def review(form: BillingForm, situation: Situation | None, *, rates: RateTable, 
     if form.labor != LaborType.INTERNAL.value:
         for problem in comment.problems():
             out.problems.setdefault("comment", problem)
+    if form.items and form.labor == LaborType.INTERNAL.value:
+        out.problems["items"] = "Internal time is not invoiced, so parts and fees cannot go with it: bill them with billed time."
+    for item in form.items:
+        try:
+            out.items.append(billing.plan_item(name=item.name, description=item.description, quantity=item.quantity,
+                                               price_retail=item.price_retail, taxable=item.taxable,
+                                               product_id=item.product_id, rates=rates))
+        except ValueError as exc:
+            out.problems.setdefault("items", f"{item.name}: {exc}")
     if situation is not None and situation.warnings and not form.acknowledged:
         out.problems["ack"] = "Read the warnings at the top, then tick the box to bill anyway."
     if minutes is None or form.labor is None or ended is None or situation is None:
@@ -144,7 +170,8 @@ def review(form: BillingForm, situation: Situation | None, *, rates: RateTable, 
         return out
     try:
         out.plan = bill_time(situation.ticket, out.time, comment=comment, description=form.description,
-                             pending=situation.pending, rates=rates, invoice_ids=situation.invoice_ids)
+                             pending=situation.pending, rates=rates, invoice_ids=situation.invoice_ids,
+                             items=out.items)
     except ValueError as exc:
         out.problems["plan"] = str(exc)
     return out

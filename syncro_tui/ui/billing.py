@@ -13,6 +13,7 @@ and each step's progress shows here as it goes. The rules themselves live in
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from rich.console import Group as RichGroup
@@ -30,7 +31,7 @@ from ..api.models import Invoice
 from ..api.ollama import BillingSuggestion
 from ..domain import billing_form
 from ..domain.billing import Situation
-from ..domain.billing_form import FIELDS, BillingForm, BillingReview
+from ..domain.billing_form import FIELDS, BillingForm, BillingReview, ItemForm
 from ..domain.comment import Visibility, audience
 from ..domain.drafting import billing_prompt
 from ..domain.plan import Plan
@@ -62,6 +63,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
         Binding("ctrl+s", "review", "Review and send", id="bill.review", priority=True),
         Binding("ctrl+r", "reload", "Read again", id="bill.reload"),
         Binding("ctrl+d", "draft", "Draft with the model", id="bill.draft", priority=True),
+        Binding("ctrl+o", "items", "Parts and fees", id="bill.items", priority=True),
     ]
 
     def __init__(self, ticket_id: int) -> None:
@@ -101,6 +103,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
                 yield Static(id="ended-note", classes="bill-note")
                 yield Static(id="hints-label", classes="bill-note")
                 yield SelectionList[str](id="hints")
+                yield Static(id="bill-items", classes="bill-note")
                 yield Label("Billing description (the line on the invoice)")
                 yield Input(draft.description, id="description")
                 yield Label("Resolution comment")
@@ -226,6 +229,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
         else:
             ended_note.update("")
         self.show_hints(review)
+        self.show_items(review)
         self.query_one("#bill-plan", Static).update(self.plan_view(review))
         if review.time is not None and review.time.rate.product_id not in self.app.product_differences:
             self.check_product(review.time.rate.product_id)
@@ -248,6 +252,85 @@ class BillingScreen(ReportsFailures, Screen[None]):
                 Text("\n".join(f"⚠ {clean(h.text)}" for h in review.hints), style="yellow"))
         box.display = self.query_one("#hints-label", Static).display = bool(texts)
 
+    def show_items(self, review: BillingReview) -> None:
+        """The parts and fees of the run, or how to add one."""
+        out = Text()
+        if review.items:
+            out.append("Parts and fees (ctrl+o adds or removes)\n", style="bold")
+            for item in review.items:
+                out.append(f"• {item.quantity} × ")
+                out.append_text(literal(item.name))
+                out.append(f" at {dollars(item.price_retail)} = {dollars(item.total)}, "
+                           f"{'taxable' if item.taxable else 'not taxable'}\n")
+        else:
+            out.append("ctrl+o adds a part or a flat fee to this run", style="dim italic")
+        self.query_one("#bill-items", Static).update(out)
+
+    @work(exclusive=True, group="bill-items", exit_on_error=False)
+    async def action_items(self) -> None:
+        """Add a part or flat fee (found in Syncro's products, at its price; quantity and taxable said), or remove one."""
+        from .dialogs import ChoiceScreen, NoteScreen
+
+        if self.sending or self.finished:
+            return
+        draft = self.draft
+        if draft.items:
+            choice = await self.app.push_screen_wait(ChoiceScreen("Parts and fees on this run:", [
+                ("add", "Add a part or fee"),
+                *[(str(n), f"Remove {item.quantity} × {item.name}") for n, item in enumerate(draft.items)]]))
+            if choice is None:
+                return
+            if choice != "add":
+                draft.items.pop(int(choice))
+                self.update_review()
+                return
+        words = await self.app.push_screen_wait(NoteScreen(
+            "Add a part or flat fee: part of the product's name", "e.g. SSD", enter="searches Syncro's products",
+            needed="Type part of the product's name."))
+        if not words:
+            return
+        try:
+            found = await self.app.reads.find_products(words.strip())
+        except SyncroError as exc:
+            self.notify(f"Syncro's products could not be searched: {exc}", severity="error", timeout=10)
+            return
+        if not found:
+            self.notify(f"No product in Syncro has “{clean(words)}” in its name.", timeout=6)
+            return
+        rates = self.app.session.config.rate_table()
+        picked = await self.app.push_screen_wait(ChoiceScreen(f"Products with “{words.strip()}”:", [
+            (str(p.id), f"{p.name}  {dollars(p.price_retail)}" + ("  (labor: bill it as time)"
+                                                                  if rates.is_labor_product(p.id) else ""))
+            for p in found]))
+        product = next((p for p in found if str(p.id) == picked), None)
+        if product is None:
+            return
+        if rates.is_labor_product(product.id):
+            self.notify(f"{product.name} is labor: bill it as time above (timer, then charge), never as a bare line "
+                        "item, which skips Syncro's time tracking and can bill twice.", title="Not added",
+                        severity="error", timeout=12)
+            return
+        typed = await self.app.push_screen_wait(NoteScreen(
+            f"How many {product.name} ({dollars(product.price_retail)} each)?", "1", enter="sets the quantity",
+            needed="Type the quantity."))
+        try:
+            quantity = Decimal((typed or "").strip())
+        except InvalidOperation:
+            quantity = Decimal(0)
+        if typed is None:
+            return
+        if not quantity.is_finite() or quantity <= 0:
+            self.notify(f"“{clean(typed)}” is not a quantity above zero: nothing was added.", severity="error")
+            return
+        taxable = await self.app.push_screen_wait(ChoiceScreen(
+            f"Is {product.name} taxable on this invoice?", [("yes", "Taxable"), ("no", "Not taxable")],
+            current="yes" if product.taxable else "no" if product.taxable is not None else None))
+        if taxable is None:
+            return
+        draft.items.append(ItemForm(product.id, product.name, product.description or product.name,
+                                    product.price_retail, quantity, taxable == "yes"))
+        self.update_review()
+
     def plan_view(self, review: BillingReview) -> RichGroup | Text:
         time = review.time
         if time is None:
@@ -267,6 +350,13 @@ class BillingScreen(ReportsFailures, Screen[None]):
             grid.add_row("Prepaid", f"{time.prepaid_before} h → {time.prepaid_after} h")
             grid.add_row("Invoice adds", f"{dollars(time.charged)}")
         grid.add_row("Billed", "yes, then invoiced" if time.invoice else "no: recorded only")
+        for item in review.items:
+            grid.add_row("Part / fee", literal(f"{item.quantity} × {item.name} = {dollars(item.total)}"
+                                               f"{' + tax' if item.taxable else ''}"))
+        if review.items:
+            run = time.charged + sum((item.total for item in review.items), Decimal(0))
+            grid.add_row("Run adds", Text(f"{dollars(run)}" + (" before tax" if any(i.taxable for i in review.items)
+                                                              else ""), style="bold"))
         reasons = Text("\n".join("• " + r for r in time.reasons))
         differ = self.app.product_differences.get(time.rate.product_id) or []
         parts = [Text("The plan", style="bold underline"), grid, Text(""), reasons]
@@ -324,7 +414,8 @@ class BillingScreen(ReportsFailures, Screen[None]):
     def focus_problem(self, review: BillingReview) -> None:
         for key in FIELDS:
             if key in review.problems:
-                self.query_one(f"#{key}").focus()
+                if self.query(f"#{key}"):  # a part's problem has no field: the notice says it
+                    self.query_one(f"#{key}").focus()
                 return
 
     @work(exclusive=True, group="bill-send", exit_on_error=False)

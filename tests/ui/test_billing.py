@@ -149,6 +149,56 @@ async def test_after_hours_work_at_the_onsite_rate_asks_to_be_ticked_first(tmp_p
         await pilot.press("escape")
 
 
+async def test_a_part_is_sold_with_the_time_by_keys_to_invoiced(tmp_path) -> None:
+    from syncro_tui.ui.dialogs import ChoiceScreen, NoteScreen
+
+    from .test_writes_ui import pick
+
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        ticket, screen = await wizard_on_selected(pilot, sim)
+        await fill(pilot, "30", 1, "Swapped the failing disk for a new SSD.")
+        await pilot.press("ctrl+o")
+        await wait_for_screen(pilot, NoteScreen)
+        await type_text(pilot, "labor - onsite")
+        await pilot.press("enter")
+        await pick(pilot, "26118")  # a labor product: refused with the reason
+        await settle(pilot)
+        assert "is labor: bill it as time above" in notices(app) and not app.drafts.billing[ticket.id].items
+        await pilot.press("ctrl+o")
+        await wait_for_screen(pilot, NoteScreen)
+        await type_text(pilot, "ssd")
+        await pilot.press("enter")
+        await pick(pilot, "880103")
+        await wait_for_screen(pilot, NoteScreen)
+        await type_text(pilot, "2")
+        await pilot.press("enter")
+        dialog = await wait_for_screen(pilot, ChoiceScreen)
+        assert "taxable" in dialog.prompt
+        await pick(pilot, "yes")
+        await settle(pilot)
+        plan = text_of(screen, "#bill-plan")
+        assert "2 × Samsung 870 EVO 1TB SSD = $258.00 + tax" in plan and "$333.00 before tax" in plan
+        assert "2 × Samsung 870 EVO 1TB SSD at $129.00 = $258.00, taxable" in text_of(screen, "#bill-items")
+        await pilot.press("ctrl+s")
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        calls = [r.call for r in confirm.requests]
+        assert calls.index("add_line_item") < calls.index("create_invoice")
+        await pilot.press("s")
+        await wait_for_screen(pilot, BillingScreen)
+        await settle(pilot)
+        assert "Billed. Invoice #" in text_of(screen, "#bill-progress")
+    lines = sorted(on_ticket(sim, "line_items", ticket.id), key=lambda li: li["id"])
+    assert [(li["product_id"], Decimal(li["quantity"]), Decimal(str(li["price_retail"])), li["taxable"]) for li in lines] \
+        == [(1190473, Decimal("0.50"), Decimal("150"), False), (880103, Decimal("2"), Decimal("129"), True)]
+    (timer,) = on_ticket(sim, "timers", ticket.id)
+    assert timer["recorded"] and span_seconds(timer) == 30 * 60
+    (invoice,) = [i for i in on_ticket(sim, "invoices", ticket.id) if len(i["line_items"]) == 2]
+    assert Decimal(invoice["subtotal"]) == Decimal("333.00")
+    assert sim.store.t("tickets")[ticket.id]["status"] == "Invoiced"
+
+
 async def test_bad_input_is_said_in_place_and_nothing_is_sent(tmp_path) -> None:
     sim = make_simulator()
     app = make_app(sim, journal_path=tmp_path / "j.sqlite")
