@@ -221,6 +221,62 @@ def checklist(plan: TimePlan, rates: RateTable, *, comment_body: str, customer_v
     return checks
 
 
+# ------------------------------------------------------ timers already on the ticket
+@dataclass(frozen=True)
+class TimerCharge:
+    """A timer already on the ticket, charged in this run: its own product and length, the rate table's price."""
+
+    timer_id: int
+    minutes: int
+    rate: Rate
+    quantity: Decimal
+
+    @property
+    def price(self) -> Decimal:
+        return self.rate.price_retail
+
+    @property
+    def total(self) -> Decimal:
+        return money(self.price * self.quantity)
+
+    @property
+    def trip(self) -> bool:
+        return self.rate.unit is Unit.TRIP
+
+    @property
+    def charged_quantity(self) -> Decimal:
+        """What charging it makes: its hours, to the hundredth."""
+        return (Decimal(self.minutes) / 60).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+    def expectation(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"product_id": self.rate.product_id, "quantity": self.quantity,
+                               "price_retail": self.price}
+        if self.charged_quantity != self.quantity:
+            out["charged_quantity"] = self.charged_quantity
+        return out
+
+
+def plan_timer_charge(timer: Timer, rates: RateTable, *, prepaid: Decimal | None) -> TimerCharge:
+    """The same checks as a new timer: a finished timer, not charged, of a labor product of the rate table, at the
+    table's price; an emergency timer for a prepaid customer is refused (the 1.5 × would be the wrong one)."""
+    if timer.recorded:
+        raise ValueError(f"Timer {timer.id} is charged already: charging it again would bill it twice.")
+    if timer.end_time is None:
+        raise ValueError(f"Timer {timer.id} is still running in Syncro: stop it there first.")
+    rate = rates.for_product(timer.product_id) if timer.product_id is not None else None
+    if rate is None:
+        raise ValueError(f"Timer {timer.id}'s product ({timer.product_id}) is not in the rate table: its price "
+                         "cannot be checked, so it is not charged here. Remove it, and bill the time in this run.")
+    if rate.labor_type is LaborType.EMERGENCY and prepaid is not None:
+        raise ValueError(f"Timer {timer.id} is emergency labor for a prepaid customer, who is billed onsite at "
+                         "1.5 × the hours: remove it, and bill the time here as emergency.")
+    minutes = int((timer.end_time - timer.start_time).total_seconds() // 60)
+    if minutes <= 0:
+        raise ValueError(f"Timer {timer.id} has no length: remove it.")
+    quantity = Decimal(1) if rate.unit is Unit.TRIP else (Decimal(minutes) / 60).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+    return TimerCharge(timer.id, minutes, rate, quantity)
+
+
 # ------------------------------------------------------------ hours-aware hints
 #: Labor that has an after-hours product to go to.
 DAYTIME_LABOR = frozenset({LaborType.REMOTE, LaborType.ONSITE, LaborType.IN_SHOP, LaborType.WEBSITE})
@@ -330,8 +386,9 @@ class Situation:
             mins = ", ".join(f"{int((t.end_time - t.start_time).total_seconds() // 60) if t.end_time else '?'} min"
                              for t in self.uncharged)
             out.append(f"The ticket has {len(self.uncharged)} uncharged timer{'s' if len(self.uncharged) != 1 else ''} "
-                       f"of its own ({mins}). This run does not charge them: charge or remove them in Syncro if they "
-                       "are this work, or they stay off the invoice.")
+                       f"of its own ({mins}). Charge {'it' if len(self.uncharged) == 1 else 'them'} in this run if "
+                       f"{'it is' if len(self.uncharged) == 1 else 'they are'} billable work (the wizard lists them), "
+                       "or remove a duplicate; otherwise they stay off the invoice.")
         if self.pending:
             out.append(f"{len(self.pending)} line{'s' if len(self.pending) != 1 else ''} already on the ticket will "
                        "be invoiced with this time.")
@@ -452,7 +509,7 @@ def check_charged_line(ticket: Ticket, expect: Mapping[str, Any]) -> Finding:
 
 
 def expected_invoice(time: TimePlan, pending: Sequence[LineItem], rates: RateTable,
-                     items: Sequence[ItemPlan] = ()) -> dict[str, Any]:
+                     items: Sequence[ItemPlan] = (), timers: Sequence[TimerCharge] = ()) -> dict[str, Any]:
     """What ``POST /invoices`` must produce: it pulls every line not yet invoiced, then this run's time and items.
 
     Prepaid hours are applied line by line, in order, to the products that debit
@@ -462,6 +519,7 @@ def expected_invoice(time: TimePlan, pending: Sequence[LineItem], rates: RateTab
     block = time.prepaid_before or Decimal("0")
     subtotal = Decimal("0")
     lines = [(li.product_id, li.quantity, li.price_retail, li.taxable) for li in sorted(pending, key=lambda x: x.id)]
+    lines.extend((t.rate.product_id, t.quantity, t.price, False) for t in timers)
     lines.append((time.rate.product_id, time.quantity, time.price, False))
     lines.extend((item.product_id, item.quantity, item.price_retail, item.taxable) for item in items)
     for product_id, quantity, price, _taxable in lines:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from . import billing
-from .billing import Check, Hint, ItemPlan, LongWork, MinutesProblem, Situation, TimePlan
+from .billing import Check, Hint, ItemPlan, LongWork, MinutesProblem, Situation, TimePlan, TimerCharge
 from .comment import CommentDraft, Visibility
 from .plan import Plan, bill_time
 from .rates import LaborType, RateTable
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 FUTURE_SLACK = timedelta(minutes=5)
 PAST_HELP = "YYYY-MM-DD HH:MM, or now / today / yesterday / a weekday, then a time (yesterday 10pm)"
 #: Where the screen shows each field's problem, in the order the tech meets them.
-FIELDS = ("minutes", "labor", "ended", "hints", "items", "description", "comment", "ack")
+FIELDS = ("minutes", "labor", "ended", "hints", "timers", "items", "description", "comment", "ack")
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,8 @@ class BillingForm:
     ticked: set[str] = field(default_factory=set)
     #: Parts and flat fees sold beside the time, as picked from Syncro's products.
     items: list[ItemForm] = field(default_factory=list)
+    #: Timers already on the ticket the tech ticked to charge in this run.
+    charge_timers: set[int] = field(default_factory=set)
 
     @property
     def comment_draft(self) -> CommentDraft:
@@ -81,6 +83,8 @@ class BillingReview:
     hints: list[Hint] = field(default_factory=list)
     #: The parts and fees of the run, checked by the rules of a line item.
     items: list[ItemPlan] = field(default_factory=list)
+    #: The ticket's own timers charged in this run, checked as a new timer is.
+    timers: list[TimerCharge] = field(default_factory=list)
     plan: Plan | None = None
 
     @property
@@ -146,6 +150,15 @@ def review(form: BillingForm, situation: Situation | None, *, rates: RateTable, 
     if form.labor != LaborType.INTERNAL.value:
         for problem in comment.problems():
             out.problems.setdefault("comment", problem)
+    if situation is not None:
+        for timer in situation.uncharged:
+            if timer.id in form.charge_timers:
+                try:
+                    out.timers.append(billing.plan_timer_charge(timer, rates, prepaid=situation.prepaid))
+                except ValueError as exc:
+                    out.problems.setdefault("timers", str(exc))
+    if out.timers and form.labor == LaborType.INTERNAL.value:
+        out.problems["timers"] = "Internal time is not invoiced, so the ticket's timers cannot be charged with it."
     if form.items and form.labor == LaborType.INTERNAL.value:
         out.problems["items"] = "Internal time is not invoiced, so parts and fees cannot go with it: bill them with billed time."
     for item in form.items:
@@ -171,7 +184,7 @@ def review(form: BillingForm, situation: Situation | None, *, rates: RateTable, 
     try:
         out.plan = bill_time(situation.ticket, out.time, comment=comment, description=form.description,
                              pending=situation.pending, rates=rates, invoice_ids=situation.invoice_ids,
-                             items=out.items)
+                             items=out.items, timers=out.timers)
     except ValueError as exc:
         out.problems["plan"] = str(exc)
     return out

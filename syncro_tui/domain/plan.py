@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..api import requests as rq
-from ..api.models import LineItem, Ticket, TicketSummary
+from ..api.models import LineItem, Ticket, TicketSummary, Timer
 from ..api.requests import ApiRequest, Ref
-from .billing import ItemPlan, TimePlan, expected_invoice, hours_text, line_expectation
+from .billing import ItemPlan, TimePlan, TimerCharge, expected_invoice, hours_text, line_expectation
 from .comment import CommentDraft, Visibility, audience
 from .queue import QueueRow
 from .rates import RateTable
@@ -77,7 +77,7 @@ INVOICED = "Invoiced"
 
 def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, description: str,
               pending: Sequence[LineItem], rates: RateTable, invoice_ids: Sequence[int] | None = None,
-              items: Sequence[ItemPlan] = ()) -> Plan:
+              items: Sequence[ItemPlan] = (), timers: Sequence[TimerCharge] = ()) -> Plan:
     """The billing run of SYNCRO.md section 7 rule 10 as one group, in order.
 
     Comment, timer, charge (which makes the line: never ``add_line_item`` for
@@ -117,6 +117,20 @@ def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, d
         else:  # the 0.00 patch (rule 7), only when the line arrived at $0.00
             steps.append(replace(rq.update_line_item(ticket.id, Ref(check, "line_item_id"), price_retail=time.price),
                                  only_if=Ref(check, "needs_patch")))
+        for charge in timers:  # timers already on the ticket: charged, read back and patched like the new one
+            steps.append(rq.charge_timer(ticket.id, charge.timer_id))
+            check = len(steps)
+            steps.append(rq.check_line_item(ticket.id, {"timer_id": charge.timer_id, "lines_before": before,
+                                                        **charge.expectation()}))
+            if charge.trip:
+                steps.append(rq.update_line_item(ticket.id, Ref(check, "line_item_id"), quantity=charge.quantity,
+                                                 price_retail=charge.price))
+            else:
+                steps.append(replace(rq.update_line_item(ticket.id, Ref(check, "line_item_id"),
+                                                         price_retail=charge.price),
+                                     only_if=Ref(check, "needs_patch")))
+            notes.append(f"Timer {charge.timer_id} already on the ticket ({hours_text(charge.minutes)}): "
+                         f"{charge.quantity} × {charge.rate.name} at {dollars(charge.price)} = {dollars(charge.total)}.")
         for item in items:  # parts and flat fees beside the time: line items, every field explicit (rule 6)
             steps.append(replace(rq.add_line_item(ticket.id, name=item.name, description=item.description,
                                                   quantity=item.quantity, price_retail=item.price_retail,
@@ -127,7 +141,7 @@ def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, d
             raise ValueError(f"Ticket #{ticket.number} has no customer to invoice.")
         steps.append(replace(rq.create_invoice(ticket_id=ticket.id, customer_id=ticket.customer_id),
                              before=tuple(invoice_ids) if invoice_ids is not None else None))
-        expect = expected_invoice(time, pending, rates, items=items)
+        expect = expected_invoice(time, pending, rates, items=items, timers=timers)
         steps.append(rq.check_invoice(Ref(invoice), expect))
         steps.append(rq.update_ticket(ticket.id, {"status": INVOICED}))
         for item in items:
@@ -144,6 +158,17 @@ def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, d
     return Plan(kind="billing", title=f"Bill ticket #{ticket.number} ({who}): {time.quantity} × {time.rate.name} = "
                 f"{dollars(time.total)}" + (", invoiced" if time.invoice else " (not invoiced)"),
                 steps=tuple(steps), ticket_id=ticket.id, notes=tuple(notes))
+
+
+def remove_timer(ticket: Listed, timer: Timer) -> Plan:
+    """Remove a timer the ticket has and has not charged (a duplicate, a mistake): one call, confirmed."""
+    if timer.recorded:
+        raise ValueError(f"Timer {timer.id} is charged: its line is on the ticket, and a charged timer is never "
+                         "removed here (the line would stay).")
+    minutes = int((timer.end_time - timer.start_time).total_seconds() // 60) if timer.end_time else 0
+    return Plan(kind="remove_timer", title=f"Remove timer {timer.id} ({hours_text(minutes)}) from ticket #{ticket.number}",
+                steps=(rq.delete_timer(ticket.id, timer.id),), ticket_id=ticket.id,
+                notes=("The timer was never charged, so nothing is on an invoice for it.",))
 
 
 def ids(records: Sequence[Any]) -> tuple[int, ...]:

@@ -64,6 +64,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
         Binding("ctrl+r", "reload", "Read again", id="bill.reload"),
         Binding("ctrl+d", "draft", "Draft with the model", id="bill.draft", priority=True),
         Binding("ctrl+o", "items", "Parts and fees", id="bill.items", priority=True),
+        Binding("ctrl+t", "remove_timer", "Remove a timer", id="bill.remove_timer", priority=True),
     ]
 
     def __init__(self, ticket_id: int) -> None:
@@ -103,6 +104,8 @@ class BillingScreen(ReportsFailures, Screen[None]):
                 yield Static(id="ended-note", classes="bill-note")
                 yield Static(id="hints-label", classes="bill-note")
                 yield SelectionList[str](id="hints")
+                yield Static(id="timers-label", classes="bill-note")
+                yield SelectionList[int](id="timers")
                 yield Static(id="bill-items", classes="bill-note")
                 yield Label("Billing description (the line on the invoice)")
                 yield Input(draft.description, id="description")
@@ -132,6 +135,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
         self.query_one("#long", Checkbox).display = False
         self.query_one("#ack", Checkbox).display = False
         self.query_one("#hints", SelectionList).display = self.query_one("#hints-label", Static).display = False
+        self.query_one("#timers", SelectionList).display = self.query_one("#timers-label", Static).display = False
         self.query_one("#ended-label", Label).update(f"Work ended ({self.app.account.time_zone.key})")
         self.query_one("#minutes", Input).focus()
         self.load()
@@ -153,6 +157,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
         if not self.finished and not self.draft.description:
             self.query_one("#description", Input).value = clean(situation.ticket.subject)  # Syncro text: literal even in an editor
         self.show_head(situation)
+        self.show_timers(situation)
         self.update_review()
 
     def action_reload(self) -> None:
@@ -202,6 +207,9 @@ class BillingScreen(ReportsFailures, Screen[None]):
         hints = self.query_one("#hints", SelectionList)
         shown = {hints.get_option_at_index(n).value for n in range(hints.option_count)}
         draft.ticked = (draft.ticked - shown) | set(hints.selected)
+        timers = self.query_one("#timers", SelectionList)
+        if timers.option_count:
+            draft.charge_timers = set(timers.selected)
 
     def work_out(self) -> BillingReview:
         """Everything the tech entered, checked by the domain rules (no I/O)."""
@@ -251,6 +259,48 @@ class BillingScreen(ReportsFailures, Screen[None]):
             self.query_one("#hints-label", Static).update(
                 Text("\n".join(f"⚠ {clean(h.text)}" for h in review.hints), style="yellow"))
         box.display = self.query_one("#hints-label", Static).display = bool(texts)
+
+    def show_timers(self, situation: Situation) -> None:
+        """The ticket's uncharged timers, each ticked to charge it in this run (made when the ticket is read)."""
+        box = self.query_one("#timers", SelectionList)
+        tz = self.app.account.time_zone
+        with box.prevent(SelectionList.SelectedChanged):
+            box.clear_options()
+            for timer in situation.uncharged:
+                minutes = int((timer.end_time - timer.start_time).total_seconds() // 60) if timer.end_time else 0
+                rate = self.app.session.config.rate_table().for_product(timer.product_id or -1)
+                label = (f"Charge timer {timer.id}: {timer.start_time.astimezone(tz):%a %d %b %H:%M}, {minutes} min, "
+                         f"{rate.name if rate else f'product {timer.product_id}'}")
+                box.add_option((literal(label), timer.id, timer.id in self.draft.charge_timers))
+            box.highlighted = 0 if situation.uncharged else None
+        self.query_one("#timers-label", Static).update(Text(
+            "Timers already on the ticket (tick to charge them in this run):", style="bold"))
+        box.display = self.query_one("#timers-label", Static).display = bool(situation.uncharged)
+
+    @work(exclusive=True, group="bill-timers", exit_on_error=False)
+    async def action_remove_timer(self) -> None:
+        """Remove one of the ticket's uncharged timers (a duplicate): picked, then confirmed like every write."""
+        from ..domain.plan import remove_timer
+        from .dialogs import ChoiceScreen
+
+        if self.sending or self.finished or self.situation is None:
+            return
+        uncharged = self.situation.uncharged
+        if not uncharged:
+            self.notify("The ticket has no uncharged timer to remove.", timeout=5)
+            return
+        box = self.query_one("#timers", SelectionList)
+        labels = {box.get_option_at_index(n).value: str(box.get_option_at_index(n).prompt)
+                  for n in range(box.option_count)}
+        picked = await self.app.push_screen_wait(ChoiceScreen("Remove which timer from the ticket?", [
+            (str(t.id), labels.get(t.id, f"Timer {t.id}").replace("Charge timer", "Timer", 1)) for t in uncharged]))
+        timer = next((t for t in uncharged if str(t.id) == picked), None)
+        if timer is None:
+            return
+        outcome = await confirm_and_send(self.app, remove_timer(self.situation.ticket, timer))
+        if outcome is not None and outcome.done:
+            self.draft.charge_timers.discard(timer.id)
+            self.load()  # the ticket as it is now
 
     def show_items(self, review: BillingReview) -> None:
         """The parts and fees of the run, or how to add one."""
@@ -350,11 +400,13 @@ class BillingScreen(ReportsFailures, Screen[None]):
             grid.add_row("Prepaid", f"{time.prepaid_before} h → {time.prepaid_after} h")
             grid.add_row("Invoice adds", f"{dollars(time.charged)}")
         grid.add_row("Billed", "yes, then invoiced" if time.invoice else "no: recorded only")
+        for charge in review.timers:
+            grid.add_row("Timer", literal(f"{charge.quantity} × {charge.rate.name} = {dollars(charge.total)}"))
         for item in review.items:
             grid.add_row("Part / fee", literal(f"{item.quantity} × {item.name} = {dollars(item.total)}"
                                                f"{' + tax' if item.taxable else ''}"))
-        if review.items:
-            run = time.charged + sum((item.total for item in review.items), Decimal(0))
+        if (review.items or review.timers) and time.prepaid_before is None:  # with a block, the invoice check says
+            run = time.charged + sum((x.total for x in (*review.items, *review.timers)), Decimal(0))
             grid.add_row("Run adds", Text(f"{dollars(run)}" + (" before tax" if any(i.taxable for i in review.items)
                                                               else ""), style="bold"))
         reasons = Text("\n".join("• " + r for r in time.reasons))

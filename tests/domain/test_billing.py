@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -194,3 +194,27 @@ def test_work_said_to_end_before_the_ticket_or_long_ago_is_warned() -> None:
     assert "before the ticket was created" in before
     (old,) = ended_warnings(END - timedelta(days=9), ticket_created=END - timedelta(days=30), now=END)
     assert "9 days ago" in old
+
+
+def test_a_timer_already_on_the_ticket_is_charged_with_the_same_checks_as_a_new_one() -> None:
+    from syncro_tui.api.models import Timer
+    from syncro_tui.domain.billing import plan_timer_charge
+
+    def timer(minutes: int | None, product_id: int | None = 1190473, **extra) -> Timer:
+        start = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
+        end = start + timedelta(minutes=minutes) if minutes is not None else None
+        return Timer(id=5, ticket_id=1, start_time=start, end_time=end, product_id=product_id, **extra)
+
+    remote = plan_timer_charge(timer(45), RATES, prepaid=None)
+    assert (remote.quantity, remote.price, remote.total, remote.trip) == (Decimal("0.75"), Decimal("150.00"),
+                                                                          Decimal("112.50"), False)
+    assert remote.expectation() == {"product_id": 1190473, "quantity": Decimal("0.75"), "price_retail": Decimal("150.00")}
+    trip = plan_timer_charge(timer(30, 26117), RATES, prepaid=None)  # travel: one trip, the line set to 1 after
+    assert trip.trip and trip.quantity == 1 and trip.expectation()["charged_quantity"] == Decimal("0.50")
+    for bad, words in [(timer(45, recorded=True), "charged already"), (timer(None), "still running"),
+                       (timer(45, 880103), "not in the rate table"), (timer(0), "no length")]:
+        with pytest.raises(ValueError, match=words):
+            plan_timer_charge(bad, RATES, prepaid=None)
+    with pytest.raises(ValueError, match="1.5 × the hours"):
+        plan_timer_charge(timer(60, 26184), RATES, prepaid=Decimal("5"))
+    assert plan_timer_charge(timer(60, 26184), RATES, prepaid=None).total == Decimal("262.50")

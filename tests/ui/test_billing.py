@@ -289,13 +289,81 @@ async def test_warnings_are_shown_and_must_be_acknowledged(tmp_path) -> None:
                                         "product_id": 1190473}, key="demo-key")
         screen = await open_wizard(pilot)
         assert "1 uncharged timer of its own (30 min)" in text_of(screen, "#bill-warnings")
-        await fill(pilot, "20", 1, "Done.")
+        await type_text(pilot, "20")
+        await pilot.press("tab")
+        await choose_labor(pilot, 1)
+        await pilot.press("tab", "tab", "tab", "tab", "tab", "tab")  # past the ticket's timers, to the comment
+        await type_text(pilot, "Done.")
         await pilot.press("ctrl+s")
         assert "tick the box to bill anyway" in text_of(screen, "#bill-problems")
         assert app.focused is screen.query_one("#ack") and puts(sim) == []
         await pilot.press("space")
         await pilot.press("ctrl+s")
         await wait_for_screen(pilot, ConfirmScreen)
+
+
+async def test_a_timer_already_on_the_ticket_is_charged_in_this_run(tmp_path) -> None:
+    from textual.widgets import SelectionList
+
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ticket = selected_ticket(app)
+        clear_billing(sim, ticket.id)
+        old = sim.store.add_timer(ticket.id, {"start_at": "2026-11-20T14:00:00Z", "duration_minutes": 30,
+                                              "product_id": 26118}, key="demo-key")  # onsite, yesterday's visit
+        screen = await open_wizard(pilot)
+        timers = screen.query_one("#timers", SelectionList)
+        assert timers.display and "30 min, Labor - Onsite Business" in str(timers.get_option_at_index(0).prompt)
+        await type_text(pilot, "15")
+        await pilot.press("tab")
+        await choose_labor(pilot, 1)  # 15 min remote today
+        await pilot.press("tab", "tab", "space")  # on the ticket's timer: ticked, charged in this run
+        await pilot.press("tab", "tab", "tab", "tab")
+        await type_text(pilot, "Visit and follow-up call.")
+        await pilot.press("tab", "space")  # the warnings read
+        await settle(pilot)
+        assert "0.50 × Labor - Onsite Business = $87.50" in text_of(screen, "#bill-plan")
+        await pilot.press("ctrl+s")
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        charges = [r for r in confirm.requests if r.call == "charge_timer"]
+        assert len(charges) == 2 and charges[1].body == {"timer_entry_id": old["id"]}
+        await pilot.press("s")
+        await wait_for_screen(pilot, BillingScreen)
+        await settle(pilot)
+        assert "Billed. Invoice #" in text_of(screen, "#bill-progress"), text_of(screen, "#bill-progress")
+    assert all(t["recorded"] for t in on_ticket(sim, "timers", ticket.id))
+    lines = sorted((li["product_id"], Decimal(li["quantity"])) for li in on_ticket(sim, "line_items", ticket.id))
+    assert lines == [(26118, Decimal("0.50")), (1190473, Decimal("0.25"))]
+    (invoice,) = on_ticket(sim, "invoices", ticket.id)
+    assert Decimal(invoice["total"]) == Decimal("87.50") + Decimal("37.50")
+
+
+async def test_a_duplicate_timer_is_removed_from_the_wizard_after_a_confirm(tmp_path) -> None:
+    from textual.widgets import SelectionList
+
+    from .test_writes_ui import pick
+
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ticket = selected_ticket(app)
+        clear_billing(sim, ticket.id)
+        dup = sim.store.add_timer(ticket.id, {"start_at": "2026-11-20T14:00:00Z", "duration_minutes": 30,
+                                              "product_id": 1190473}, key="demo-key")
+        screen = await open_wizard(pilot)
+        await pilot.press("ctrl+t")
+        await pick(pilot, str(dup["id"]))
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        assert [r.call for r in confirm.requests] == ["delete_timer"] and on_ticket(sim, "timers", ticket.id)
+        await pilot.press("s")
+        await wait_for_screen(pilot, BillingScreen)
+        await settle(pilot)
+        assert on_ticket(sim, "timers", ticket.id) == []
+        assert not screen.query_one("#timers", SelectionList).display  # read again: no timer left to list
+        assert "uncharged timer" not in text_of(screen, "#bill-warnings")
 
 
 async def test_a_failed_customer_read_is_shown_in_place_and_read_again(tmp_path) -> None:
