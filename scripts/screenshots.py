@@ -19,6 +19,7 @@ from tests.ui.pilot import settle  # noqa: E402
 from syncro_tui.simulator import Simulator
 from syncro_tui.ui.app import SyncroApp
 from syncro_tui.ui.confirm import ConfirmScreen
+from syncro_tui.ui.dialogs import ChoiceScreen, NoteScreen
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 KEY_NAMES = {" ": "space", ".": "full_stop", ",": "comma", "-": "minus", "\n": "enter"}
@@ -30,7 +31,7 @@ SIZE = (150, 40)
 SETTLE = None
 
 
-async def shoot(name: str, keys: list[str | None], *, until: type | None = None, size: tuple[int, int] = SIZE,
+async def shoot(name: str, keys: list[str | type | None], *, until: type | None = None, size: tuple[int, int] = SIZE,
                 **session_kwargs) -> None:
     """Press ``keys`` on the demo, then wait until everything settled (or until a ``until`` screen is up)."""
     sim = Simulator(seed=1, today=date(2026, 11, 20), clock=lambda: NOW, rate_limit=None)
@@ -40,6 +41,9 @@ async def shoot(name: str, keys: list[str | None], *, until: type | None = None,
         for key in keys:
             if key is SETTLE:
                 await settle(pilot)
+            elif isinstance(key, type):  # a dialog a worker waits on: pause until it is up
+                while not isinstance(app.screen, key):
+                    await pilot.pause(0.01)
             else:
                 await pilot.press(key)
         for editor in app.screen.query("Input, TextArea"):
@@ -59,8 +63,9 @@ def typed(text: str) -> list[str]:
     return [KEY_NAMES.get(ch, ch) for ch in text]
 
 
-#: The billing wizard on the first ticket: 90 minutes of emergency work, a two-line resolution comment.
-BILL = ["b", *typed("90"), "tab", "enter", *["down"] * 4, "enter", *["tab"] * 5,
+#: The billing wizard on the first ticket: 90 minutes of emergency work last night, a two-line resolution comment.
+BILL = ["b", *typed("90"), "tab", "enter", *["down"] * 4, "enter", "tab", "ctrl+a", "ctrl+k", *typed("yesterday 10pm"),
+        *["tab"] * 4,
         *typed("Restored the server after the power cut.\n- checked that everyone can log in")]
 
 
@@ -77,7 +82,8 @@ async def main() -> None:
     await shoot("my-open", ["1"])
     await shoot("appointments", ["5"])
     await shoot("ticket", ["1", "j", "j", "enter"], size=(150, 50))
-    await shoot("confirm-status", ["j", "c", "enter"], until=ConfirmScreen)  # close, no resolution comment
+    # close anyway past what its billing says, no resolution comment
+    await shoot("confirm-status", ["j", "c", ChoiceScreen, "down", "enter", NoteScreen, "enter"], until=ConfirmScreen)
     await shoot("wrong-key-banner", [], key="demo-key-marcus")
     await shoot("billing", BILL, size=(150, 45))
     await shoot("billing-confirm", [*BILL, "ctrl+s"], until=ConfirmScreen, size=(150, 45))
