@@ -60,6 +60,11 @@ def hours(minutes: int, rounding: Rounding = Rounding()) -> Decimal:
     return rounding.hours(minutes)
 
 
+def charged_hours(seconds: int) -> Decimal:
+    """The quantity Syncro's charge makes of a timer: its hours, to the hundredth."""
+    return (Decimal(seconds) / 3600).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+
 def hours_text(minutes: int) -> str:
     h, m = divmod(minutes, 60)
     return f"{h} h {m:02d} min" if h else f"{m} min"
@@ -103,7 +108,7 @@ class TimePlan:
     @property
     def charged_quantity(self) -> Decimal:
         """The quantity charging the timer makes (its hours, to the hundredth): the billed quantity but for a trip."""
-        return self.timer_hours.quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+        return charged_hours(int((self.end_at - self.start_at).total_seconds()))
 
 
 def plan_time(minutes: int, labor_type: LaborType | str, *, ended_at: datetime, prepay_hours: Decimal | None,
@@ -139,8 +144,7 @@ def plan_time(minutes: int, labor_type: LaborType | str, *, ended_at: datetime, 
         reasons.append(f"Travel is billed per trip, not per hour: 1 trip of {rate.name} at {dollars(rate.price_retail)}.")
         reasons.append(f"The timer records the real {hours_text(minutes)} of travel, so time reports show the time "
                        "spent. Syncro charges every timer (billable false is ignored), and the charge makes a line "
-                       f"of {(Decimal(minutes) / 60).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)} h; the run then "
-                       "sets that line to 1 trip.")
+                       f"of {charged_hours(minutes * 60)} h; the run then sets that line to 1 trip.")
     elif labor is LaborType.PROJECT:
         reasons.append(f"Prepaid project labor: {rate.name} at 0.00, chosen explicitly; the hours come off the "
                        "project's prepaid block.")
@@ -246,7 +250,7 @@ class TimerCharge:
     @property
     def charged_quantity(self) -> Decimal:
         """What charging it makes: its hours, to the hundredth."""
-        return (Decimal(self.minutes) / 60).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+        return charged_hours(self.minutes * 60)
 
     def expectation(self) -> dict[str, Any]:
         out: dict[str, Any] = {"product_id": self.rate.product_id, "quantity": self.quantity,
@@ -273,7 +277,7 @@ def plan_timer_charge(timer: Timer, rates: RateTable, *, prepaid: Decimal | None
     minutes = int((timer.end_time - timer.start_time).total_seconds() // 60)
     if minutes <= 0:
         raise ValueError(f"Timer {timer.id} has no length: remove it.")
-    quantity = Decimal(1) if rate.unit is Unit.TRIP else (Decimal(minutes) / 60).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+    quantity = Decimal(1) if rate.unit is Unit.TRIP else charged_hours(minutes * 60)
     return TimerCharge(timer.id, minutes, rate, quantity)
 
 

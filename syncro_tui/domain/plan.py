@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 from ..api import requests as rq
@@ -111,24 +112,13 @@ def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, d
         before = list(ids(full.line_items)) if full else []
         steps.append(rq.check_line_item(ticket.id, {"timer_id": Ref(timer), "lines_before": before,
                                                     **line_expectation(time)}))
-        if time.trip:  # the charge made a line of the travel's hours: it is set to 1 trip at the fee, always
-            steps.append(rq.update_line_item(ticket.id, Ref(check, "line_item_id"), quantity=time.quantity,
-                                             price_retail=time.price))
-        else:  # the 0.00 patch (rule 7), only when the line arrived at $0.00
-            steps.append(replace(rq.update_line_item(ticket.id, Ref(check, "line_item_id"), price_retail=time.price),
-                                 only_if=Ref(check, "needs_patch")))
+        steps.append(line_patch(ticket.id, check, quantity=time.quantity, price=time.price, trip=time.trip))
         for charge in timers:  # timers already on the ticket: charged, read back and patched like the new one
             steps.append(rq.charge_timer(ticket.id, charge.timer_id))
             check = len(steps)
             steps.append(rq.check_line_item(ticket.id, {"timer_id": charge.timer_id, "lines_before": before,
                                                         **charge.expectation()}))
-            if charge.trip:
-                steps.append(rq.update_line_item(ticket.id, Ref(check, "line_item_id"), quantity=charge.quantity,
-                                                 price_retail=charge.price))
-            else:
-                steps.append(replace(rq.update_line_item(ticket.id, Ref(check, "line_item_id"),
-                                                         price_retail=charge.price),
-                                     only_if=Ref(check, "needs_patch")))
+            steps.append(line_patch(ticket.id, check, quantity=charge.quantity, price=charge.price, trip=charge.trip))
             notes.append(f"Timer {charge.timer_id} already on the ticket ({hours_text(charge.minutes)}): "
                          f"{charge.quantity} × {charge.rate.name} at {dollars(charge.price)} = {dollars(charge.total)}.")
         for item in items:  # parts and flat fees beside the time: line items, every field explicit (rule 6)
@@ -158,6 +148,15 @@ def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, d
     return Plan(kind="billing", title=f"Bill ticket #{ticket.number} ({who}): {time.quantity} × {time.rate.name} = "
                 f"{dollars(time.total)}" + (", invoiced" if time.invoice else " (not invoiced)"),
                 steps=tuple(steps), ticket_id=ticket.id, notes=tuple(notes))
+
+
+def line_patch(ticket_id: int, check: int, *, quantity: Decimal, price: Decimal, trip: bool) -> ApiRequest[Any]:
+    """After a charge and its read-back (step ``check``): the 0.00 patch (rule 7), only when the line arrived at
+    $0.00; a trip's line (the charge made it the travel's hours) is always set to 1 trip at the fee."""
+    line = Ref(check, "line_item_id")
+    if trip:
+        return rq.update_line_item(ticket_id, line, quantity=quantity, price_retail=price)
+    return replace(rq.update_line_item(ticket_id, line, price_retail=price), only_if=Ref(check, "needs_patch"))
 
 
 def remove_timer(ticket: Listed, timer: Timer) -> Plan:
