@@ -13,7 +13,9 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from textual import events, work
@@ -32,6 +34,10 @@ from .messages import (OpenActivity, OpenAppointments, OpenBilling, OpenComment,
                        OpenUnfinished, TicketChanged)
 from .queue import QueueScreen
 from .widgets import AttributionBanner
+
+if TYPE_CHECKING:  # imported on first use: the clocks are not needed for the first frame
+    from ..domain.clock import Clock
+    from ..writes.clocks import ClockStore
 
 log = logging.getLogger("syncro_tui.ui")
 
@@ -71,6 +77,7 @@ class SyncroApp(SyncroBase):
         self._early_keys: list[events.Key] = []
         self._asking_quit = False
         self._log_handler: logging.Handler | None = None
+        self._clocks: dict[int, Clock] | None = None
 
     def get_default_screen(self) -> Screen[None]:
         return QueueScreen()
@@ -271,26 +278,22 @@ class SyncroApp(SyncroBase):
         self.push_screen(BillingScreen(message.ticket_id))
 
     # ------------------------------------------------------------ work clocks
-    @property
-    def clock_store(self):  # noqa: ANN201 - imported on first use
+    @cached_property
+    def clock_store(self) -> ClockStore:
         from ..writes.clocks import ClockStore
 
-        store = getattr(self, "_clock_store", None)
-        if store is None:
-            store = self._clock_store = ClockStore.for_profile(self.session.data_dir(), self.session.profile_name)
-        return store
+        return ClockStore.for_profile(self.session.data_dir(), self.session.profile_name)
 
     @property
-    def clocks(self) -> dict:
+    def clocks(self) -> dict[int, Clock]:
         """The work clocks of this profile, as last read or written (read once at first use)."""
-        clocks = getattr(self, "_clocks", None)
-        if clocks is None:
-            clocks = self._clocks = self.clock_store.load()
+        if self._clocks is None:
+            self._clocks = self.clock_store.load()
             if self.clock_store.damage:
                 self.notify(self.clock_store.damage, title="Work clocks", severity="error", timeout=20)
-        return clocks
+        return self._clocks
 
-    def change_clocks(self, edit: Callable[[dict], None]) -> bool:
+    def change_clocks(self, edit: Callable[[dict[int, Clock]], None]) -> bool:
         """Change the clocks on disk (read again first: another window may have changed them); False when the
         file cannot be written, which the tech is told (nothing is pretended)."""
         try:
@@ -315,7 +318,7 @@ class SyncroApp(SyncroBase):
         now = self.session.now()
         said: list[str] = []
 
-        def edit(clocks: dict) -> None:
+        def edit(clocks: dict[int, Clock]) -> None:
             clock = clocks.get(message.ticket_id)
             if clock is None:
                 clocks[message.ticket_id] = Clock.start(message.ticket_id, message.number, message.subject, now)
