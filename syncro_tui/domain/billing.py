@@ -25,6 +25,7 @@ from .clock import Clock
 from .comment import not_for_customers
 from .money import HUNDREDTH, dollars, money
 from .rates import LaborType, Rate, RateTable, Rounding, Unit
+from .ticket import timer_minutes
 from .when import Booking, outside_hours
 
 MAX_MINUTES = 24 * 60
@@ -274,7 +275,7 @@ def plan_timer_charge(timer: Timer, rates: RateTable, *, prepaid: Decimal | None
     if rate.labor_type is LaborType.EMERGENCY and prepaid is not None:
         raise ValueError(f"Timer {timer.id} is emergency labor for a prepaid customer, who is billed onsite at "
                          "1.5 × the hours: remove it, and bill the time here as emergency.")
-    minutes = int((timer.end_time - timer.start_time).total_seconds() // 60)
+    minutes = timer_minutes(timer)
     if minutes <= 0:
         raise ValueError(f"Timer {timer.id} has no length: remove it.")
     quantity = Decimal(1) if rate.unit is Unit.TRIP else charged_hours(minutes * 60)
@@ -387,7 +388,7 @@ class Situation:
         if self.invoiced_lines or self.ticket.status == "Invoiced":
             out.append(f"This ticket is already invoiced: {self.invoiced_words()}. Billing more makes another invoice.")
         if self.uncharged:
-            mins = ", ".join(f"{int((t.end_time - t.start_time).total_seconds() // 60) if t.end_time else '?'} min"
+            mins = ", ".join(f"{timer_minutes(t) if t.end_time else '?'} min"
                              for t in self.uncharged)
             out.append(f"The ticket has {len(self.uncharged)} uncharged timer{'s' if len(self.uncharged) != 1 else ''} "
                        f"of its own ({mins}). Charge {'it' if len(self.uncharged) == 1 else 'them'} in this run if "
@@ -412,7 +413,7 @@ def close_concerns(ticket: Ticket, *, now: datetime, tz: ZoneInfo, clock: Clock 
         out.append("Nothing is billed on this ticket yet: no time and no line items.")
     uncharged = [t for t in ticket.ticket_timers if not t.recorded]
     if uncharged:
-        mins = ", ".join(f"{int((t.end_time - t.start_time).total_seconds() // 60)} min" if t.end_time else "running"
+        mins = ", ".join(f"{timer_minutes(t)} min" if t.end_time else "running"
                          for t in uncharged)
         out.append(f"{len(uncharged)} timer{'s' if len(uncharged) != 1 else ''} not charged ({mins}): "
                    f"{'it is' if len(uncharged) == 1 else 'they are'} not on any invoice.")

@@ -18,6 +18,7 @@ from ..api.requests import ApiRequest, Ref
 from .billing import ItemPlan, TimePlan, TimerCharge, expected_invoice, hours_text, line_expectation
 from .comment import CommentDraft, Visibility, audience
 from .queue import QueueRow
+from .ticket import timer_minutes
 from .rates import RateTable
 from .money import dollars
 
@@ -164,8 +165,7 @@ def remove_timer(ticket: Listed, timer: Timer) -> Plan:
     if timer.recorded:
         raise ValueError(f"Timer {timer.id} is charged: its line is on the ticket, and a charged timer is never "
                          "removed here (the line would stay).")
-    minutes = int((timer.end_time - timer.start_time).total_seconds() // 60) if timer.end_time else 0
-    return Plan(kind="remove_timer", title=f"Remove timer {timer.id} ({hours_text(minutes)}) from ticket #{ticket.number}",
+    return Plan(kind="remove_timer", title=f"Remove timer {timer.id} ({hours_text(timer_minutes(timer))}) from ticket #{ticket.number}",
                 steps=(rq.delete_timer(ticket.id, timer.id),), ticket_id=ticket.id,
                 notes=("The timer was never charged, so nothing is on an invoice for it.",))
 

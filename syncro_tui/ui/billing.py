@@ -36,7 +36,7 @@ from ..domain.comment import Visibility, audience
 from ..domain.drafting import billing_prompt
 from ..domain.plan import Plan
 from ..domain.rates import LaborType, Unit
-from ..domain.ticket import email_recipient
+from ..domain.ticket import email_recipient, timer_minutes
 from ..reads import UnknownTicket
 from ..writes.journal import GroupState, StepState
 from ..domain.money import dollars
@@ -263,13 +263,13 @@ class BillingScreen(ReportsFailures, Screen[None]):
     def show_timers(self, situation: Situation) -> None:
         """The ticket's uncharged timers, each ticked to charge it in this run (made when the ticket is read)."""
         box = self.query_one("#timers", SelectionList)
-        tz = self.app.account.time_zone
+        tz, rates = self.app.account.time_zone, self.app.session.config.rate_table()
         with box.prevent(SelectionList.SelectedChanged):
             box.clear_options()
             for timer in situation.uncharged:
-                minutes = int((timer.end_time - timer.start_time).total_seconds() // 60) if timer.end_time else 0
-                rate = self.app.session.config.rate_table().for_product(timer.product_id or -1)
-                label = (f"Charge timer {timer.id}: {timer.start_time.astimezone(tz):%a %d %b %H:%M}, {minutes} min, "
+                rate = rates.for_product(timer.product_id or -1)
+                label = (f"Charge timer {timer.id}: {timer.start_time.astimezone(tz):%a %d %b %H:%M}, "
+                         f"{timer_minutes(timer)} min, "
                          f"{rate.name if rate else f'product {timer.product_id}'}")
                 box.add_option((literal(label), timer.id, timer.id in self.draft.charge_timers))
             box.highlighted = 0 if situation.uncharged else None
@@ -363,12 +363,12 @@ class BillingScreen(ReportsFailures, Screen[None]):
         typed = await self.app.push_screen_wait(NoteScreen(
             f"How many {product.name} ({dollars(product.price_retail)} each)?", "1", enter="sets the quantity",
             needed="Type the quantity."))
-        try:
-            quantity = Decimal((typed or "").strip())
-        except InvalidOperation:
-            quantity = Decimal(0)
         if typed is None:
             return
+        try:
+            quantity = Decimal(typed.strip())
+        except InvalidOperation:
+            quantity = Decimal(0)  # said just below, as any quantity not above zero
         if not quantity.is_finite() or quantity <= 0:
             self.notify(f"“{clean(typed)}” is not a quantity above zero: nothing was added.", severity="error")
             return
