@@ -10,23 +10,25 @@ the same functions over their own client. Writes and their read-backs live in
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from .api import requests as rq
+from .api.pacing import Budget, background
 from .api.errors import NotFound, SyncroError
 from .api.models import (AccountSettings, Appointment, Asset, Customer, Invoice, Listing, Me, Meta, Product, Ticket,
                          TicketSettings, TicketSummary, User)
 from .domain.billing import Situation, unnamed_invoice
 from .domain.queue import QueueRow
 from .domain.rates import RateTable, differences
-from .domain.when import involves
+from .domain.sweep import SweepDay
+from .domain.when import day_bounds, involves
 
 if TYPE_CHECKING:
     from .api.client import SyncroClient  # only for annotations: httpx loads after the first paint
-    from .api.pacing import Budget
     from .cache import Cache, CachedTicket
 
 
@@ -103,6 +105,53 @@ async def read_products(client: SyncroClient, product_ids: Iterable[int]) -> dic
     missing = [i for i in ids if i not in found]
     found.update(zip(missing, await asyncio.gather(*(one(i) for i in missing)), strict=True))
     return {i: found[i] for i in ids}
+
+
+async def read_sweep_day(client: SyncroClient, *, day: date, tz: ZoneInfo, user_id: int,
+                         status_changed: Iterable[int] = (), also: Iterable[int] = (),
+                         progress: Callable[[int, int], None] | None = None) -> SweepDay:
+    """What the end-of-day sweep looks at for ``day``: every ticket updated since the day began, those the tech's
+    appointments that day name, and ``status_changed`` and ``also`` (the tickets of the tech's clocks), each read in
+    full; and the day's $0.00 invoices with their lines.
+
+    Three lists (one page each on most days: tickets, appointments, invoices), then one read per ticket and per
+    $0.00 invoice (``progress`` is told each ticket read). A ticket that cannot be read is named in ``unread``,
+    never dropped in silence.
+    """
+    start, end = day_bounds(day, tz)
+    listed, appointments, invoices = await asyncio.gather(
+        client.all_tickets(since_updated_at=start, per_page=100),
+        client.list_appointments(date_from=day, date_to=day + timedelta(days=1)),
+        client.list_invoices(since_updated_at=start))
+    mine = tuple(a for a in appointments if involves(a, user_id) and start <= a.start_at < end)
+    wanted = {t.id for t in listed if t.updated_at >= start and t.created_at < end}
+    wanted |= {a.ticket_id for a in mine if a.ticket_id is not None} | set(status_changed) | set(also)
+
+    done = 0
+
+    async def ticket(ticket_id: int) -> Ticket | int:
+        nonlocal done
+        try:
+            return await client.get_ticket(ticket_id)
+        except NotFound:
+            return ticket_id
+        finally:
+            done += 1
+            if progress is not None:
+                progress(done, len(wanted))
+
+    async def invoice(invoice_id: int) -> Invoice | None:
+        try:
+            return await client.get_invoice(invoice_id)
+        except NotFound:
+            return None
+
+    zero = [i.id for i in invoices if i.total == 0 and (i.created_at is None or start <= i.created_at < end)]
+    read, full = await asyncio.gather(asyncio.gather(*(ticket(i) for i in sorted(wanted))),
+                                      asyncio.gather(*(invoice(i) for i in zero)))
+    return SweepDay(day=day, tickets=tuple(t for t in read if isinstance(t, Ticket)),
+                    zero_invoices=tuple(i for i in full if i is not None), appointments=mine,
+                    status_changed=frozenset(status_changed), unread=tuple(t for t in read if isinstance(t, int)))
 
 
 class Reads:
@@ -195,6 +244,13 @@ class Reads:
     # ------------------------------------------------------------ appointments
     async def appointments(self, first: date, last: date) -> Listing[Appointment]:
         return await self.client.list_appointments(date_from=first, date_to=last)
+
+    async def sweep_day(self, day: date, tz: ZoneInfo, user_id: int, *, status_changed: Iterable[int] = (),
+                        also: Iterable[int] = (), progress: Callable[[int, int], None] | None = None) -> SweepDay:
+        """The end-of-day sweep's reads, as background work: the tech's own calls go first."""
+        with background():
+            return await read_sweep_day(self.client, day=day, tz=tz, user_id=user_id, status_changed=status_changed,
+                                        also=also, progress=progress)
 
     async def owners_day(self, day: date, user_id: int | None) -> list[Appointment] | None:
         """The tech's appointments (owned or invited) on ``day``, for a clash warning; None when Syncro cannot say."""

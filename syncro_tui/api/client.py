@@ -345,9 +345,10 @@ class SyncroClient:
     async def get_invoice(self, invoice_id: int) -> m.Invoice:
         return await self.execute(rq.get_invoice(invoice_id))
 
-    async def list_invoices(self, *, ticket_id: int | None = None, max_pages: int | None = None) -> m.Listing[m.Invoice]:
-        return await self.collect(lambda page: rq.list_invoices(ticket_id=ticket_id, page=page, per_page=100),
-                                  max_pages=max_pages)
+    async def list_invoices(self, *, ticket_id: int | None = None, since_updated_at: datetime | None = None,
+                            max_pages: int | None = None) -> m.Listing[m.Invoice]:
+        return await self.collect(lambda page: rq.list_invoices(ticket_id=ticket_id, since_updated_at=since_updated_at,
+                                                                page=page, per_page=100), max_pages=max_pages)
 
     async def invoices_for_ticket(self, ticket: m.Ticket, *, since: datetime | None = None) -> list[m.Invoice]:
         """The ticket's invoices (made since ``since``), oldest first, known from what Syncro says of the ticket.

@@ -551,7 +551,8 @@ def get_invoice(invoice_id: int) -> ApiRequest[m.Invoice]:
     return ApiRequest("get_invoice", "GET", f"/invoices/{_id(invoice_id)}", wrapped("invoice", m.Invoice), permission="Invoices - View Details")
 
 
-def list_invoices(*, ticket_id: int | None = None, page: int = 1, per_page: int | None = None) -> ApiRequest[m.Page[m.Invoice]]:
+def list_invoices(*, ticket_id: int | None = None, since_updated_at: datetime | None = None, page: int = 1,
+                  per_page: int | None = None) -> ApiRequest[m.Page[m.Invoice]]:
     return ApiRequest("list_invoices", "GET", "/invoices", listed("invoices", m.Invoice),
-                      _params(ticket_id=ticket_id, page=page, per_page=per_page),
+                      _params(ticket_id=ticket_id, since_updated_at=since_updated_at, page=page, per_page=per_page),
                       permission="Invoices - List/Search")

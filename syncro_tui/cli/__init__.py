@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     from .auth import run_auth, run_config
     from .bill import run_bill
     from .checks import run_doctor, run_rates
+    from .sweep import run_sweep
 
     try:
         if args.command == "simulator":
@@ -42,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_bill(args)
         if args.command == "doctor":
             return run_doctor(args)
+        if args.command == "sweep":
+            return run_sweep(args)
         return run_rates(args)
     except ConfigError as exc:
         return fail(str(exc))
@@ -94,6 +97,15 @@ def build_parser() -> argparse.ArgumentParser:
     bill.add_argument("--json", action="store_true", help="print the plan as JSON")
     bill.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
                       help="plan against the built-in simulator")
+
+    sweep = sub.add_parser("sweep", help="the end-of-day sweep: the money the key's tech left behind on a day",
+                           description="Reads (never writes) the tickets touched on the day, their timers and lines, "
+                                       "the day's $0.00 invoices and your work clocks, and prints each leak with the "
+                                       "amount at stake. Exits 1 when it finds one (or cannot read a ticket).")
+    sweep.add_argument("--date", help="the day (YYYY-MM-DD, yesterday or a weekday), in the account's zone; "
+                                      "default: today")
+    sweep.add_argument("--json", action="store_true", help="print the leaks as JSON")
+    sweep.add_argument("--demo", action="store_true", default=argparse.SUPPRESS, help="sweep the built-in simulator")
 
     rates = sub.add_parser("rates", help="the rate table in effect, optionally checked against Syncro's products")
     rates.add_argument("--check", action="store_true", help="compare with GET /products/{id} and show differences")

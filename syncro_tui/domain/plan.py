@@ -15,12 +15,14 @@ from typing import Any
 from ..api import requests as rq
 from ..api.models import LineItem, Ticket, TicketSummary, Timer
 from ..api.requests import ApiRequest, Ref
-from .billing import ItemPlan, TimePlan, TimerCharge, expected_invoice, hours_text, line_expectation
+from .billing import (ItemPlan, pending_lines, TimePlan, TimerCharge, expected_invoice, hours_text,
+                      line_expectation)
 from .comment import CommentDraft, Visibility, audience
 from .queue import QueueRow
 from .ticket import timer_minutes
 from .rates import RateTable
 from .money import dollars
+from .text import counted
 
 #: How a conditional step's condition reads (by the field of the earlier step's result it depends on).
 CONDITIONS = {"needs_patch": "only if the line arrived at $0.00"}
@@ -114,35 +116,8 @@ def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, d
         steps.append(rq.check_line_item(ticket.id, {"timer_id": Ref(timer), "lines_before": before,
                                                     **line_expectation(time)}))
         steps.append(line_patch(ticket.id, check, quantity=time.quantity, price=time.price, trip=time.trip))
-        for charge in timers:  # timers already on the ticket: charged, read back and patched like the new one
-            steps.append(rq.charge_timer(ticket.id, charge.timer_id))
-            check = len(steps)
-            steps.append(rq.check_line_item(ticket.id, {"timer_id": charge.timer_id, "lines_before": before,
-                                                        **charge.expectation()}))
-            steps.append(line_patch(ticket.id, check, quantity=charge.quantity, price=charge.price, trip=charge.trip))
-            notes.append(f"Timer {charge.timer_id} already on the ticket ({hours_text(charge.minutes)}): "
-                         f"{charge.quantity} × {charge.rate.name} at {dollars(charge.price)} = {dollars(charge.total)}.")
-        for item in items:  # parts and flat fees beside the time: line items, every field explicit (rule 6)
-            steps.append(replace(rq.add_line_item(ticket.id, name=item.name, description=item.description,
-                                                  quantity=item.quantity, price_retail=item.price_retail,
-                                                  taxable=item.taxable, product_id=item.product_id),
-                                 before=ids(full.line_items) if full else None))
-        invoice = len(steps)
-        if ticket.customer_id is None:
-            raise ValueError(f"Ticket #{ticket.number} has no customer to invoice.")
-        steps.append(replace(rq.create_invoice(ticket_id=ticket.id, customer_id=ticket.customer_id),
-                             before=tuple(invoice_ids) if invoice_ids is not None else None))
-        expect = expected_invoice(time, pending, rates, items=items, timers=timers)
-        steps.append(rq.check_invoice(Ref(invoice), expect))
-        steps.append(rq.update_ticket(ticket.id, {"status": INVOICED}))
-        for item in items:
-            notes.append(f"{item.quantity} × {item.name} at {dollars(item.price_retail)} = {dollars(item.total)}"
-                         f" ({'taxable' if item.taxable else 'not taxable'}).")
-        if pending:
-            notes.append(f"The invoice also pulls {len(pending)} other line{'s' if len(pending) != 1 else ''} already "
-                         "on the ticket: " + "; ".join(f"{li.name} {li.quantity} × {dollars(li.price_retail)}" for li in pending))
-        notes.append(f"Invoice expected: {dollars(expect['total'] if expect['total'] is not None else expect['subtotal'])}"
-                     f"{'' if expect['total'] is not None else ' before tax'}.")
+        _charge_and_invoice(ticket, steps, notes, lines_before=before, time=time, timers=timers, items=items,
+                            pending=pending, rates=rates, prepaid=time.prepaid_before, invoice_ids=invoice_ids)
     else:
         notes.append("Internal time: the timer records it; nothing is charged or invoiced.")
     who = ticket.customer_business_then_name or f"customer {ticket.customer_id}"
@@ -158,6 +133,73 @@ def line_patch(ticket_id: int, check: int, *, quantity: Decimal, price: Decimal,
     if trip:
         return rq.update_line_item(ticket_id, line, quantity=quantity, price_retail=price)
     return replace(rq.update_line_item(ticket_id, line, price_retail=price), only_if=Ref(check, "needs_patch"))
+
+
+def _charge_and_invoice(ticket: Listed, steps: list[ApiRequest[Any]], notes: list[str], *, lines_before: list[int],
+                        time: TimePlan | None, timers: Sequence[TimerCharge], items: Sequence[ItemPlan],
+                        pending: Sequence[LineItem], rates: RateTable, prepaid: Decimal | None,
+                        invoice_ids: Sequence[int] | None) -> None:
+    """The ticket's own timers charged (each read back and patched like a new one), the parts and fees, the invoice
+    (which pulls ``pending`` too), the invoice read back against the plan, and the status Invoiced."""
+    full = ticket if isinstance(ticket, Ticket) else None
+    for charge in timers:
+        steps.append(rq.charge_timer(ticket.id, charge.timer_id))
+        check = len(steps)
+        steps.append(rq.check_line_item(ticket.id, {"timer_id": charge.timer_id, "lines_before": lines_before,
+                                                    **charge.expectation()}))
+        steps.append(line_patch(ticket.id, check, quantity=charge.quantity, price=charge.price, trip=charge.trip))
+        notes.append(f"Timer {charge.timer_id} already on the ticket ({hours_text(charge.minutes)}): "
+                     f"{charge.quantity} × {charge.rate.name} at {dollars(charge.price)} = {dollars(charge.total)}.")
+    for item in items:  # parts and flat fees beside the time: line items, every field explicit (rule 6)
+        steps.append(replace(rq.add_line_item(ticket.id, name=item.name, description=item.description,
+                                              quantity=item.quantity, price_retail=item.price_retail,
+                                              taxable=item.taxable, product_id=item.product_id),
+                             before=ids(full.line_items) if full else None))
+    invoice = len(steps)
+    if ticket.customer_id is None:
+        raise ValueError(f"Ticket #{ticket.number} has no customer to invoice.")
+    steps.append(replace(rq.create_invoice(ticket_id=ticket.id, customer_id=ticket.customer_id),
+                         before=tuple(invoice_ids) if invoice_ids is not None else None))
+    expect = expected_invoice(time, pending, rates, items=items, timers=timers, prepaid=prepaid)
+    steps.append(rq.check_invoice(Ref(invoice), expect))
+    steps.append(rq.update_ticket(ticket.id, {"status": INVOICED}))
+    for item in items:
+        notes.append(f"{item.quantity} × {item.name} at {dollars(item.price_retail)} = {dollars(item.total)}"
+                     f" ({'taxable' if item.taxable else 'not taxable'}).")
+    if pending:
+        notes.append(f"The invoice {'also ' if time or timers else ''}pulls {len(pending)} "
+                     f"{'other ' if time or timers else ''}line{'s' if len(pending) != 1 else ''} already on the ticket: "
+                     + "; ".join(f"{li.name} {li.quantity} × {dollars(li.price_retail)}" for li in pending))
+    notes.append(f"Invoice expected: {dollars(expect['total'] if expect['total'] is not None else expect['subtotal'])}"
+                 f"{'' if expect['total'] is not None else ' before tax'}.")
+
+
+def invoice_waiting(ticket: Ticket, rates: RateTable, *, prepaid: Decimal | None, invoice_ids: Sequence[int],
+                    timers: Sequence[TimerCharge] = ()) -> Plan:
+    """No new time: the ticket's own uncharged ``timers`` charged, and what waits for an invoice invoiced (the
+    end-of-day sweep's fix for a timer never charged, or a Resolved ticket never invoiced), read back, Invoiced."""
+    pending = pending_lines(ticket)
+    if not pending and not timers:
+        raise ValueError(f"Ticket #{ticket.number} has nothing waiting for an invoice.")
+    steps: list[ApiRequest[Any]] = []
+    notes: list[str] = []
+    _charge_and_invoice(ticket, steps, notes, lines_before=list(ids(ticket.line_items)), time=None, timers=timers,
+                        items=(), pending=pending, rates=rates, prepaid=prepaid, invoice_ids=invoice_ids)
+    who = ticket.customer_business_then_name or f"customer {ticket.customer_id}"
+    what = [counted(len(timers), "timer") + " charged"] if timers else []
+    what += [counted(len(pending), "line") + " on no invoice"] if pending else []
+    return Plan(kind="invoice", title=f"Invoice ticket #{ticket.number} ({who}): {' and '.join(what)}",
+                steps=tuple(steps), ticket_id=ticket.id, notes=tuple(notes))
+
+
+def patch_zero_line(ticket: Listed, line: LineItem, *, price: Decimal, product: str) -> Plan:
+    """A charged line that arrived at $0.00, set to the rate table's price: the only legitimate price patch (rule 7)."""
+    if line.price_retail != 0 or line.converted or line.invoice_id is not None:
+        raise ValueError(f"Line {line.id} is not a $0.00 line on no invoice: it is not patched here.")
+    return Plan(kind="patch line", title=f"Ticket #{ticket.number}: line “{line.name or product}” $0.00 → {dollars(price)}",
+                steps=(rq.update_line_item(ticket.id, line.id, price_retail=price),), ticket_id=ticket.id,
+                notes=(f"{product} is {dollars(price)} in the rate table; the charge left the line at $0.00 (SYNCRO.md "
+                       "section 7 rule 7).",))
 
 
 def remove_timer(ticket: Listed, timer: Timer) -> Plan:

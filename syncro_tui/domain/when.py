@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -221,6 +221,12 @@ def clashes(slot: Booking, others: Iterable[Appointment], *, ignore: int | None 
     return sorted((a for a in others if a.id != ignore
                    and a.start_at < slot.end and (a.end_at or a.start_at + DEFAULT_LENGTH) > slot.start),
                   key=lambda a: a.start_at)
+
+
+def day_bounds(day: date, zone: ZoneInfo | tzinfo) -> tuple[datetime, datetime]:
+    """The day from midnight to midnight in the account's zone (23 or 25 hours across a clock change)."""
+    return (datetime.combine(day, time(0), tzinfo=zone),
+            datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone))
 
 
 def involves(appointment: Appointment, user_id: int | None) -> bool:

@@ -29,9 +29,8 @@ from ..exit_codes import AUTH as EXIT_AUTH
 from ..exit_codes import NETWORK as EXIT_NETWORK
 from ..session import CannotConnect, Session
 from .base import ShowsTicket, SyncroBase
-from .messages import (OpenActivity, OpenAppointments, OpenBilling, OpenComment, OpenNewTicket, OpenTicket, StopClock,
-                       ToggleClock,
-                       OpenUnfinished, TicketChanged)
+from .messages import (OpenActivity, OpenAppointments, OpenBilling, OpenComment, OpenNewTicket, OpenSweep, OpenTicket,
+                       OpenUnfinished, StopClock, TicketChanged, ToggleClock)
 from .queue import QueueScreen
 from .widgets import AttributionBanner
 
@@ -400,6 +399,11 @@ class SyncroApp(SyncroBase):
         from .activity import ActivityScreen
 
         self.push_screen(ActivityScreen())
+
+    def on_open_sweep(self, message: OpenSweep) -> None:
+        from .sweep import SweepScreen
+
+        self.push_screen(SweepScreen())
 
     def on_ticket_changed(self, message: TicketChanged) -> None:
         """The queue reads what changed; a view of that ticket further down the stack reads it again."""

@@ -50,6 +50,10 @@ class OpenActivity(Message):
     pass
 
 
+class OpenSweep(Message):
+    """``E``: the end-of-day sweep."""
+
+
 class TicketChanged(Message):
     """A write landed on this ticket (None: a new ticket): the queue and the ticket's views read it again."""
 

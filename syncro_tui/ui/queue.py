@@ -27,8 +27,8 @@ from ..domain.queue import Changes, Queue, QueueRow, age, change_mark, insert_in
 from ..domain.sections import (Needle, Section, Source, builtin_sections, customer_section, haystack, query_section,
                                saved_filter, saved_search)
 from ..domain.when import due
-from .messages import (OpenActivity, OpenAppointments, OpenBilling, OpenNewTicket, OpenTicket, OpenUnfinished, StopClock,
-                       ToggleClock)
+from .messages import (OpenActivity, OpenAppointments, OpenBilling, OpenNewTicket, OpenSweep, OpenTicket,
+                       OpenUnfinished, StopClock, ToggleClock)
 from .notice import desktop_notice
 from .text import clean, literal, palette_text
 from .ticket_table import Column, TicketTable
@@ -82,6 +82,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         Binding("t", "appointments", "Appointments", id="queue.appointments"),
         Binding("u", "unfinished", "Unfinished", id="queue.unfinished"),
         Binding("A", "activity", "Activity", key_display="A", id="queue.activity"),
+        Binding("E", "sweep", "Sweep", key_display="E", id="queue.sweep"),
         Binding("o", "sort_next", "Sort", show=False, id="queue.sort"),
         Binding("O", "sort_reverse", "Reverse sort", key_display="O", show=False, id="queue.sort_reverse"),
         *(Binding(str(n), f"section({n - 1})", f"Section {n}", show=False, id=f"queue.section_{n}") for n in range(1, 10)),
@@ -849,6 +850,9 @@ class QueueScreen(ReportsFailures, Screen[None]):
 
     def action_activity(self) -> None:
         self.app.post_message(OpenActivity())
+
+    def action_sweep(self) -> None:
+        self.app.post_message(OpenSweep())
 
     def action_cursor_down(self) -> None:
         self.query_one(ContentSwitcher).visible_content.action_cursor_down()  # type: ignore[union-attr]

@@ -11,10 +11,11 @@ import csv
 import io
 import json
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 
 from ..domain.text import cell, counted
+from ..domain.when import day_bounds
 from ..files import write_private
 from .journal import Group, GroupState, Journal, StepState, running_elsewhere
 
@@ -84,11 +85,6 @@ def rows(groups: list[Group]) -> list[ActivityRow]:
                         outcome=outcome_text(g), group_id=g.id) for g in groups]
 
 
-def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time(0), tzinfo=zone)
-    return start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
-
-
 def groups_on(journal: Journal, day: date, zone: tzinfo, profile: str) -> list[Group]:
     """The profile's groups begun on ``day`` in the account's time zone, oldest first."""
     return journal.groups_between(*day_bounds(day, zone), profile=profile)
@@ -119,3 +115,11 @@ def export(groups: list[Group], directory: Path, day: date, zone: tzinfo) -> tup
     csv_text, json_text = to_csv(groups, zone), to_json(groups)  # both made before either file is touched
     return (write_private(directory / f"activity-{day.isoformat()}.csv", csv_text),
             write_private(directory / f"activity-{day.isoformat()}.json", json_text))
+
+
+def status_changes(groups: list[Group]) -> frozenset[int]:
+    """The tickets whose status these groups changed in Syncro (a status call that landed): what the end-of-day
+    sweep counts as touching a ticket, since Syncro's API keeps no history of who changed a status."""
+    return frozenset(g.ticket_id for g in groups if g.ticket_id is not None and any(
+        s.method == "PUT" and s.call == "update_ticket" and "status" in (s.body or {}) and s.state.landed
+        for s in g.steps))

@@ -105,7 +105,7 @@ async def test_the_footer_fits_with_keys_remapped_to_long_names() -> None:
             descriptions = [d for _, d in shown]
             assert descriptions[0] == "Refresh" and shown[0][0] != "r"  # the remapped key is the one shown
             order = ["Refresh", "Filter", "Find in Syncro", "Customer", "Status", "Assign", "Priority", "Close",
-                     "Bill time", "New ticket", "Appointments", "Unfinished", "Activity", "Quit"]
+                     "Bill time", "New ticket", "Appointments", "Unfinished", "Activity", "Sweep", "Quit"]
             kept = [d for d in descriptions if d in order]
             assert kept == order[:len(kept)]  # the least important give way first
             if width == 80:

@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from .base import JSON, SimError, StoreBase, as_bool, as_int, decimal_string, not_found, stamp, to_decimal
+from .base import (JSON, SimError, StoreBase, as_bool, as_int, decimal_string, not_found, parse_time, stamp,
+                   to_decimal)
 
 
 class InvoiceCalls(StoreBase):
@@ -121,6 +122,9 @@ class InvoiceCalls(StoreBase):
             items = [i for i in items if i["is_paid"]]
         if as_bool(params.get("unpaid")):
             items = [i for i in items if not i["is_paid"]]
+        since = parse_time(params.get("since_updated_at"))
+        if since is not None:
+            items = [i for i in items if parse_time(i["updated_at"]) >= since]  # type: ignore[operator]
         page, meta = self.paginate(items, params)
         return {"invoices": [self.invoice_list_item(i) for i in page], "meta": {"total_pages": meta["total_pages"], "page": meta["page"]}}
 

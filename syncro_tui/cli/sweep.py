@@ -1,0 +1,128 @@
+"""``sweep [--date D] [--json]``: the end-of-day sweep of the key's tech, printed (read-only; 1 when it finds a leak)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
+
+from .common import exit_for, fail
+from .connect import account, connect
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from ..domain.clock import Clock
+    from ..domain.sweep import Leak
+
+
+def current_time() -> datetime:
+    return datetime.now(UTC)
+
+
+def run_sweep(args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from ..api import SyncroError
+    from ..domain.sweep import Tech, summary, sweep
+    from ..domain.when import WhenProblem, parse_day
+    from ..reads import read_sweep_day
+
+    connection = connect(args)
+    if isinstance(connection, int):
+        return connection
+    client, config = connection
+    profile = "demo" if args.demo else account(args)[1]
+    clocks: dict[int, Clock] = {}
+    changed: frozenset[int] = frozenset()
+    notes: list[str] = []
+    now = current_time()
+
+    async def read():
+        async with client:
+            me, settings = await asyncio.gather(client.me(), client.account_settings())
+            try:
+                tz = ZoneInfo(settings.time_zone or "UTC")
+            except ZoneInfoNotFoundError:
+                tz = ZoneInfo("UTC")
+            day = parse_day(args.date, today=now.astimezone(tz).date(), past=True) if args.date \
+                else now.astimezone(tz).date()
+            nonlocal clocks, changed
+            if not args.demo:
+                clocks, changed = local_records(profile, day, tz, notes)
+            read = await read_sweep_day(client, day=day, tz=tz, user_id=me.user_id, status_changed=changed,
+                                        also=clocks)
+            return me, tz, read
+
+    try:
+        me, tz, day = asyncio.run(read())
+    except WhenProblem as exc:
+        return fail(f"--date: {exc}")
+    except SyncroError as exc:
+        return fail(f"could not read the day from Syncro: {exc}", exit_for(exc))
+    leaks = sweep(day, tech=Tech(me.user_id, me.user_name), tz=tz, rates=config.rate_table(), clocks=clocks, now=now)
+    if args.json:
+        print(json.dumps({"day": day.day.isoformat(), "tech": me.user_name, "leaks": [record(leak) for leak in leaks],
+                          "unread_tickets": list(day.unread), "tickets_read": len(day.tickets)},
+                         indent=2, ensure_ascii=False))
+    else:
+        print(f"End-of-day sweep for {me.user_name}, {day.day:%A %d %B %Y} ({tz.key}): "
+              f"{len(day.tickets)} tickets read.")
+        for leak in leaks:
+            where = f"#{leak.where.number}" if leak.where.number else f"ticket {leak.where.ticket_id}"
+            print(f"{leak.stake:>12}  {leak.kind.value:<17} {where} {safe(leak.where.customer)}: "
+                  f"{safe(leak.where.subject)}")
+            print(f"{'':14}{safe(leak.words)} Fix: {leak.fix.words}.")
+        if day.unread:
+            print(f"Not complete: ticket{'s' if len(day.unread) != 1 else ''} "
+                  f"{', '.join(map(str, day.unread))} could not be read.")
+        print(summary(leaks))
+    for note in notes:
+        print(f"syncro-tui: {note}", file=sys.stderr)
+    return 1 if leaks or day.unread else 0
+
+
+def local_records(profile: str, day: date, tz: ZoneInfo, notes: list[str]) -> tuple[dict[int, Clock], frozenset[int]]:
+    """The profile's work clocks, and the tickets whose status it changed that day (from the app's journal, where
+    there is one); what could not be read is said in ``notes``."""
+    import sqlite3
+
+    from ..config import data_dir
+    from ..writes.activity import groups_on, status_changes
+    from ..writes.clocks import ClockStore
+    from ..writes.journal import Journal
+
+    store = ClockStore.for_profile(data_dir(), profile)
+    clocks = store.load()
+    if store.damage:
+        notes.append(store.damage)
+    path = data_dir() / "journal.sqlite"
+    if not path.exists():
+        return clocks, frozenset()
+    try:
+        journal = Journal(path)
+        try:
+            return clocks, status_changes(groups_on(journal, day, tz, profile))
+        finally:
+            journal.close()
+    except (sqlite3.Error, OSError) as exc:
+        notes.append(f"The write journal at {path} could not be read ({exc}): status changes made through the app "
+                     "are not counted as touches.")
+        return clocks, frozenset()
+
+
+def record(leak: Leak) -> dict[str, object]:
+    return {"kind": leak.kind.name.lower(), "ticket_id": leak.where.ticket_id, "number": leak.where.number,
+            "subject": leak.where.subject, "customer": leak.where.customer, "words": leak.words,
+            "amount": None if leak.amount is None else format(leak.amount, "f"), "at_least": leak.at_least,
+            "fix": leak.fix.kind.value}
+
+
+def safe(text: str) -> str:
+    """Syncro's text, printed literally: control and bidi characters made visible."""
+    from ..domain.text import clean
+
+    return clean(text)

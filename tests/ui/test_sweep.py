@@ -1,0 +1,174 @@
+"""The end-of-day sweep by keys (issue 20): on a seeded day whose every leak is known, it finds exactly those,
+and each fix it opens lands in Syncro."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from syncro_tui.domain.sweep import LeakKind
+from syncro_tui.simulator.scenarios import LEAKS, NOT_LEAKS, Moment, leaky_day
+from syncro_tui.ui.billing import BillingScreen
+from syncro_tui.ui.confirm import ConfirmScreen
+from syncro_tui.ui.sweep import SweepScreen
+from syncro_tui.ui.ticket import TicketScreen
+
+from ..conftest import FIXED_NOW, make_simulator
+from .helpers import SIZE, make_app, rendered, settle, wait_for_screen
+from .test_writes_ui import pick
+
+TZ = ZoneInfo("America/Chicago")
+MONDAY = date(2026, 11, 23)  # the seed's day is Friday the 20th: nothing of it was updated on Monday
+
+KIND_OF = {"comment only": LeakKind.UNBILLED, "visit only": LeakKind.UNBILLED, "status changed": LeakKind.UNBILLED,
+           "resolved not invoiced": LeakKind.NOT_INVOICED, "timer not charged": LeakKind.UNCHARGED_TIMER,
+           "line at 0.00": LeakKind.ZERO_LINE, "invoice at 0.00": LeakKind.ZERO_INVOICE, "work clock": LeakKind.CLOCK}
+
+
+def monday(tmp_path):
+    moment = Moment(FIXED_NOW)
+    sim = make_simulator(clock=moment)
+    ids = leaky_day(sim.store, moment, MONDAY, TZ)  # ends at 17:00
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    app.session.clock = moment
+    return sim, moment, ids, app
+
+
+async def on_row(pilot, ticket_id: int) -> None:
+    table = pilot.app.screen.query_one("#queue-table")
+    table.cursor_row = table.index_of(str(ticket_id))
+    await pilot.pause()
+
+
+async def open_sweep(pilot) -> SweepScreen:
+    await pilot.press("E")
+    screen = await wait_for_screen(pilot, SweepScreen)
+    await settle(pilot)
+    return screen
+
+
+def found(screen: SweepScreen, ids: dict[str, int]) -> set[tuple[str, LeakKind]]:
+    names = {v: k for k, v in ids.items()}
+    return {(names.get(leak.where.ticket_id, f"ticket {leak.where.ticket_id}"), leak.kind) for leak in screen.leaks}
+
+
+async def select_leak(pilot, screen: SweepScreen, ticket_id: int) -> None:
+    table = screen.query_one("#sweep-table")
+    table.move_cursor(row=next(n for n, leak in enumerate(screen.leaks) if leak.where.ticket_id == ticket_id))
+    await pilot.pause()
+
+
+async def test_the_sweep_finds_exactly_the_days_leaks_and_none_of_the_look_alikes(tmp_path) -> None:
+    sim, moment, ids, app = monday(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # The two leaks that are the app's: a status changed through it (its journal says who), a work clock.
+        await on_row(pilot, ids["status changed"])
+        await pilot.press("s")
+        await pick(pilot, "In Progress")
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("s")
+        await settle(pilot)
+        await on_row(pilot, ids["work clock"])
+        await pilot.press("w")
+        moment.at += timedelta(minutes=40)
+        screen = await open_sweep(pilot)
+        assert found(screen, ids) == {(label, KIND_OF[label]) for label in LEAKS}
+        assert not {label for label, _ in found(screen, ids)} & set(NOT_LEAKS)
+        state = rendered(screen, "#sweep-state")
+        assert "8 leaks: $838.00 at stake, and 2 whose amount is not known" in state
+        by_label = {label: leak for leak in screen.leaks
+                    for label, i in ids.items() if i == leak.where.ticket_id}
+        assert by_label["visit only"].stake == "≥ $225.00"
+        assert by_label["work clock"].stake == "≥ $100.50"
+        assert by_label["status changed"].words == "Touched (status changed (now In Progress)) and no time recorded."
+        # A day of the seed's own, swept too: [ goes back a day (the weekend), and nothing of Monday's is there.
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert screen.day == MONDAY - timedelta(days=1)
+        assert {label for label, _ in found(screen, ids)} <= {"work clock"}
+
+
+async def test_each_fix_the_sweep_opens_lands_in_syncro(tmp_path) -> None:
+    sim, moment, ids, app = monday(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_sweep(pilot)
+        calls = len(sim.calls)
+
+        # A Resolved ticket never invoiced: Enter, the invoice's calls confirmed, sent; then only that ticket is read.
+        await select_leak(pilot, screen, ids["resolved not invoiced"])
+        await pilot.press("enter")
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        assert [r.call for r in confirm.requests] == ["create_invoice", "check_invoice", "update_ticket"]
+        await pilot.press("s")
+        await wait_for_screen(pilot, SweepScreen)
+        await settle(pilot)
+        ticket = sim.store.t("tickets")[ids["resolved not invoiced"]]
+        assert ticket["status"] == "Invoiced"
+        (invoice,) = [i for i in sim.store.t("invoices").values() if i["ticket_id"] == ticket["id"]]
+        assert Decimal(invoice["total"]) == Decimal("75.00")
+        assert ids["resolved not invoiced"] not in {leak.where.ticket_id for leak in screen.leaks}
+        reads = [c for c in list(sim.calls)[calls:] if c[0] == "GET"]
+        assert reads.count(("GET", "list_tickets")) == 0, "after a fix only its ticket is read again"
+
+        # A timer never charged: charged, read back, invoiced.
+        await select_leak(pilot, screen, ids["timer not charged"])
+        await pilot.press("enter")
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        assert [r.call for r in confirm.requests][:2] == ["charge_timer", "check_line_item"]
+        await pilot.press("s")
+        await wait_for_screen(pilot, SweepScreen)
+        await settle(pilot)
+        (timer,) = [t for t in sim.store.t("timers").values() if t["ticket_id"] == ids["timer not charged"]]
+        assert timer["recorded"]
+        (invoice,) = [i for i in sim.store.t("invoices").values() if i["ticket_id"] == ids["timer not charged"]]
+        assert Decimal(invoice["total"]) == Decimal("112.50")
+
+        # A line that arrived at $0.00: one confirmed patch to the rate table's price.
+        await select_leak(pilot, screen, ids["line at 0.00"])
+        await pilot.press("enter")
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        assert [(r.call, r.body["price_retail"]) for r in confirm.requests] == [("update_line_item", "175.00")]
+        await pilot.press("s")
+        await wait_for_screen(pilot, SweepScreen)
+        await settle(pilot)
+        (line,) = [li for li in sim.store.t("line_items").values() if li["ticket_id"] == ids["line at 0.00"]]
+        assert Decimal(str(line["price_retail"])) == Decimal("175.00")
+
+        # A visit with no time: the wizard, with the visit's minutes and end filled in.
+        await select_leak(pilot, screen, ids["visit only"])
+        await pilot.press("enter")
+        wizard = await wait_for_screen(pilot, BillingScreen)
+        await settle(pilot)
+        assert wizard.query_one("#minutes").value == "90"
+        assert wizard.query_one("#ended").value == "2026-11-23 10:30"
+        await pilot.press("escape")
+        await wait_for_screen(pilot, SweepScreen)
+        await settle(pilot)
+
+        # A $0.00 invoice is the tech's to delete in Syncro: the ticket opens, and the words say how.
+        await select_leak(pilot, screen, ids["invoice at 0.00"])
+        assert "delete invoice #" in rendered(screen, "#sweep-detail")
+        await pilot.press("enter")
+        await wait_for_screen(pilot, TicketScreen)
+        await pilot.press("escape")
+        await wait_for_screen(pilot, SweepScreen)
+        await settle(pilot)
+        assert found(screen, ids) == {("comment only", LeakKind.UNBILLED), ("visit only", LeakKind.UNBILLED),
+                                      ("invoice at 0.00", LeakKind.ZERO_INVOICE)}
+
+
+async def test_a_sweep_that_cannot_read_the_day_says_so_and_keeps_nothing_stale(tmp_path) -> None:
+    sim, moment, ids, app = monday(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        sim.add_fault(kind="500", route="list_invoices", times=0)
+        screen = await open_sweep(pilot)
+        assert "The day could not be read from Syncro" in rendered(screen, "#sweep-state")
+        assert screen.leaks == []
+        sim.faults.clear()
+        await pilot.press("r")
+        await settle(pilot)
+        assert len(screen.leaks) == 6
