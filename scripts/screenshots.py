@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout: tests.ui.pilot drives the app
 
 from syncro_tui.demo import in_process_session  # noqa: E402
 from tests.ui.pilot import settle  # noqa: E402
 from syncro_tui.simulator import Simulator
+from syncro_tui.simulator.scenarios import Moment, leaky_day
+from syncro_tui.simulator.store import Store
 from syncro_tui.ui.app import SyncroApp
 from syncro_tui.ui.confirm import ConfirmScreen
 from syncro_tui.ui.dialogs import ChoiceScreen, NoteScreen
@@ -32,10 +36,14 @@ SETTLE = None
 
 
 async def shoot(name: str, keys: list[str | type | None], *, until: type | None = None, size: tuple[int, int] = SIZE,
-                **session_kwargs) -> None:
-    """Press ``keys`` on the demo, then wait until everything settled (or until a ``until`` screen is up)."""
-    sim = Simulator(seed=1, today=date(2026, 11, 20), clock=lambda: NOW, rate_limit=None)
-    app = SyncroApp(in_process_session(sim, clock=lambda: NOW, **session_kwargs))
+                day: Callable[[Store, Moment], object] | None = None, **session_kwargs) -> None:
+    """Press ``keys`` on the demo (after ``day`` was played on it), then wait until everything settled (or until a
+    ``until`` screen is up)."""
+    moment = Moment(NOW)
+    sim = Simulator(seed=1, today=date(2026, 11, 20), clock=moment, rate_limit=None)
+    if day is not None:
+        day(sim.store, moment)
+    app = SyncroApp(in_process_session(sim, clock=moment, **session_kwargs))
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         for key in keys:
@@ -89,6 +97,9 @@ async def main() -> None:
     await shoot("billing-confirm", [*BILL, "ctrl+s"], until=ConfirmScreen, size=(150, 45))
     await shoot("new-ticket", NEW_TICKET, size=(150, 50))
     await shoot("appointments-week", ["t", SETTLE, "w", SETTLE, "e"])
+    # Monday's sweep: a day with one of every leak (simulator.scenarios.leaky_day), the second leak selected
+    await shoot("sweep", ["E", SETTLE, "j"], day=lambda store, moment: leaky_day(
+        store, moment, date(2026, 11, 23), ZoneInfo("America/Chicago")))
 
 
 if __name__ == "__main__":

@@ -61,7 +61,7 @@ class SweepScreen(ReportsFailures, Screen[None]):
         table.add_column("At stake", key="stake", width=11)
         table.add_column("Leak", key="kind", width=17)
         table.add_column("Ticket", key="number", width=7)
-        table.add_column("Customer", key="customer", width=24)
+        table.add_column("Customer", key="customer", width=20)
         table.add_column("Subject", key="subject", width=40)
         yield table
         yield Static(id="sweep-detail")
@@ -80,7 +80,7 @@ class SweepScreen(ReportsFailures, Screen[None]):
         title = Text(" End-of-day sweep: ", style="bold")
         title.append(literal(self.app.account.owner_label))
         title.append(f"  {self.day:%A %d %B %Y}", style="bold")
-        title.append(f"  (times in {self.app.account.time_zone.key})", style="dim")
+        title.append(f"  ({self.app.account.time_zone.key})", style="dim")
         self.query_one("#sweep-title", Static).update(title)
 
     def say(self, text: str, style: str = "") -> None:
@@ -133,7 +133,7 @@ class SweepScreen(ReportsFailures, Screen[None]):
         table = self.query_one(DataTable)
         table.clear()
         for n, leak in enumerate(self.leaks):
-            table.add_row(literal(leak.stake, "bold" if leak.amount else ""), literal(leak.kind.value),
+            table.add_row(literal(leak.stake, "bold" if leak.amount else "dim"), literal(leak.kind.value),
                           literal(f"#{leak.where.number}" if leak.where.number else "–"), literal(leak.where.customer),
                           literal(leak.where.subject), key=str(n))
         self.show_detail()
