@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     from .bill import run_bill
     from .checks import run_doctor, run_rates
     from .sweep import run_sweep
+    from .train import run_train
 
     try:
         if args.command == "simulator":
@@ -45,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_doctor(args)
         if args.command == "sweep":
             return run_sweep(args)
+        if args.command == "train":
+            return run_train(args)
         return run_rates(args)
     except ConfigError as exc:
         return fail(str(exc))
@@ -106,6 +109,16 @@ def build_parser() -> argparse.ArgumentParser:
                                       "default: today")
     sweep.add_argument("--json", action="store_true", help="print the leaks as JSON")
     sweep.add_argument("--demo", action="store_true", default=argparse.SUPPRESS, help="sweep the built-in simulator")
+
+    train = sub.add_parser("train", help="lessons in billing on the simulator, in the real screens",
+                           description="Each lesson sets up a fresh simulator (its ticket, customer, timers and "
+                                       "faults), gives a goal, and judges what you did from Syncro's side when you "
+                                       "quit. Progress is kept per trainee in the data directory.")
+    train.add_argument("lesson", nargs="?", help="the lesson to start (train --list shows them)")
+    train.add_argument("--list", action="store_true", help="the lessons, one a line")
+    train.add_argument("--trainee", help="your name, for your progress")
+    train.add_argument("--report", action="store_true", help="every trainee's progress, for the trainer")
+    train.add_argument("--json", action="store_true", help="with --report: as JSON")
 
     rates = sub.add_parser("rates", help="the rate table in effect, optionally checked against Syncro's products")
     rates.add_argument("--check", action="store_true", help="compare with GET /products/{id} and show differences")

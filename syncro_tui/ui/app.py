@@ -22,6 +22,7 @@ from textual import events, work
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Static
 
 from ..api import AuthError, NetworkError, SyncroError
 from ..api.pacing import background
@@ -32,6 +33,7 @@ from .base import ShowsTicket, SyncroBase
 from .messages import (OpenActivity, OpenAppointments, OpenBilling, OpenComment, OpenNewTicket, OpenSweep, OpenTicket,
                        OpenUnfinished, StopClock, TicketChanged, ToggleClock)
 from .queue import QueueScreen
+from .text import literal
 from .widgets import AttributionBanner
 
 if TYPE_CHECKING:  # imported on first use: the clocks are not needed for the first frame
@@ -215,6 +217,11 @@ class SyncroApp(SyncroBase):
             self.notify("Syncro answers again: the queue is being read, and writes are back on.", title="Connected",
                         timeout=8)
         account.me = me
+        if self.session.lesson:  # training: the goal stays in sight for the whole lesson
+            bar = self.queue_screen.query_one("#lesson-bar", Static)
+            bar.update(literal(" Lesson: " + self.session.lesson + "  (q ends the lesson and judges it)",
+                               single_line=False))
+            bar.add_class("-shown")
         if self.writes is not None:
             self.writes.remember_owner(me)
         problem = self.attribution_problem()

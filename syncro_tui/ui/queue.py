@@ -132,6 +132,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield AttributionBanner(id="attribution")
+        yield Static(id="lesson-bar")
         yield Static(id="sections")
         yield OneLineInput(placeholder="/ filters: words in the number, customer, subject or tech (Escape clears)", id="filter",
                     compact=True)

@@ -1,0 +1,60 @@
+"""Lesson files (issue 21): a wrong file says which file, which field and what to write; nothing starts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from syncro_tui.domain.lesson import LessonProblem, parse
+from syncro_tui.domain.rates import LaborType
+
+GOOD = '''
+title = "Remote time"
+goal = "Bill {ticket} for {customer}."
+why = "Because."
+[ticket]
+customer = "Marigold Bakery"
+subject = "Outlook"
+prepay_hours = "4.0"
+timers = [{ minutes = 60, labor = "onsite" }]
+[[faults]]
+kind = "drop"
+route = "create_invoice"
+when = "after"
+[[checks]]
+what = "line"
+labor = "remote"
+quantity = "0.75"
+wrong = "Not 0.75 h of remote."
+'''
+
+
+def test_a_good_lesson_reads_whole() -> None:
+    lesson = parse(GOOD, name="lessons/remote.toml")
+    assert lesson.id == "remote" and lesson.goal_for(31999) == "Bill #31999 for Marigold Bakery."
+    assert lesson.prepay_hours == Decimal("4.0") and lesson.timers[0].labor is LaborType.ONSITE
+    assert (lesson.faults[0].kind, lesson.faults[0].when) == ("drop", "after")
+    assert (lesson.checks[0].labor, lesson.checks[0].quantity) == (LaborType.REMOTE, Decimal("0.75"))
+
+
+@pytest.mark.parametrize(("change", "said"), [
+    (lambda t: t.replace('title = "Remote time"', ""), "mine.toml: title is required, as text"),
+    (lambda t: "bogus = 1\n" + t, "mine.toml: unknown field 'bogus'"),
+    (lambda t: t.replace('quantity = "0.75"', 'quantitiy = "0.75"'), "mine.toml: checks[1]: unknown field 'quantitiy'"),
+    (lambda t: t.replace('subject = "Outlook"', 'subjcet = "Outlook"'), "mine.toml: [ticket]: unknown field 'subjcet'"),
+    (lambda t: t.replace('labor = "remote"', 'labor = "remote-ish"'),
+     "mine.toml: checks[1]: 'remote-ish' is not a labor type; one of remote, onsite"),
+    (lambda t: t.replace('what = "line"', 'what = "vibes"'), "mine.toml: checks[1]: what must be one of line, no_line"),
+    (lambda t: t.replace('quantity = "0.75"', 'quantity = "three"'), "'three' is not a number"),
+    (lambda t: t.replace('kind = "drop"', 'kind = "gremlin"'), "mine.toml: faults[1]: kind must be one of"),
+    (lambda t: t.replace("minutes = 60", "minutes = 0"), "ticket.timers[1]: minutes must be a whole number above 0"),
+    (lambda t: t.replace('wrong = "Not 0.75 h of remote."', ""), "checks[1]: wrong is required"),
+    (lambda t: t.split("[[checks]]")[0], "at least one [[checks]] is required"),
+    (lambda t: t.replace("[ticket]", "[tickets]"), "unknown field 'tickets'"),
+    (lambda t: t.replace('title = "Remote time"', 'title = "Remote'), "mine.toml: not valid TOML"),
+])
+def test_a_wrong_lesson_says_where_and_what(change, said) -> None:
+    with pytest.raises(LessonProblem) as caught:
+        parse(change(GOOD), name="mine.toml")
+    assert said in str(caught.value)

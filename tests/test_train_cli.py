@@ -1,0 +1,69 @@
+"""``syncro-tui train --list`` and ``--report`` (issue 21): a shop's own lessons, a bad one said, the trainer's view."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from syncro_tui import cli
+from syncro_tui.writes.progress import Progress
+
+SHOP_LESSON = '''
+title = "Our website retainer"
+goal = "Bill {ticket}: 30 minutes of website work."
+why = "Website work has its own product."
+[ticket]
+customer = "Marigold Bakery"
+subject = "Update the opening hours"
+[[checks]]
+what = "line"
+labor = "website"
+quantity = "0.50"
+wrong = "Not 0.50 h of website labor."
+'''
+
+
+def data() -> Path:
+    return Path(os.environ["SYNCRO_TUI_DATA_DIR"])
+
+
+def test_list_shows_the_built_in_and_the_shops_lessons_and_says_a_bad_file(capsys) -> None:
+    (data() / "lessons").mkdir(parents=True)
+    (data() / "lessons" / "website.toml").write_text(SHOP_LESSON)
+    (data() / "lessons" / "broken.toml").write_text("title = 'x'\n")
+    code = cli.main(["train", "--list"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "remote-time            Remote time" in out and "website                Our website retainer" in out
+    assert "lesson not used:" in err and "broken.toml: [ticket] is required" in err
+
+
+def test_an_unknown_lesson_starts_nothing(capsys) -> None:
+    assert cli.main(["train", "no-such-lesson", "--trainee", "Sam"]) == 2
+    assert "there is no lesson 'no-such-lesson'" in capsys.readouterr().err
+
+
+def test_the_trainers_report(capsys) -> None:
+    progress = Progress.in_dir(data())
+    progress.record("Sam", "remote-time", passed=False, mistakes=["line", "invoices"])
+    progress.record("Sam", "remote-time", passed=True, mistakes=[])
+    progress.record("Sam", "warranty", passed=False, mistakes=["line"])
+    assert cli.main(["train", "--report"]) == 0
+    out = capsys.readouterr().out
+    assert "Sam: 1 of 4 lessons passed" in out
+    assert "  ✓ Remote time: 2 attempts; mistakes: invoices ×1, line ×1" in out
+    assert "  ✗ Warranty work: 1 attempt; mistakes: line ×1" in out
+    assert cli.main(["train", "--report", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["Sam"]["remote-time"] == {"attempts": 2, "passed": True, "mistakes": {"line": 1, "invoices": 1}}
+    assert oct(progress.path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_damaged_record_is_set_aside_and_said(capsys) -> None:
+    data().mkdir(parents=True, exist_ok=True)
+    (data() / "training.json").write_text("{nope")
+    assert cli.main(["train", "--report"]) == 0
+    out, err = capsys.readouterr()
+    assert "No lesson has been taken yet." in out and "The training record was damaged" in err
+    assert list(data().glob("training.json.damaged-*"))

@@ -1,0 +1,162 @@
+"""Training lessons by keys (issue 21): each built-in lesson done right in the real screens and judged passed from
+the simulator's state, and done wrong in its characteristic way and judged failed with the right explanation."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from syncro_tui.api import Pacer
+from syncro_tui.domain.lesson import Verdict, judge
+from syncro_tui.domain.rates import RateTable
+from syncro_tui.training import Classroom, lessons
+from syncro_tui.ui.app import SyncroApp
+from syncro_tui.ui.billing import BillingScreen
+from syncro_tui.ui.confirm import ConfirmScreen
+
+from ..conftest import FIXED_NOW
+from .helpers import SIZE, rendered, settle, type_text, wait_for_screen
+from .test_billing import choose_labor
+
+LESSONS, PROBLEMS = lessons()
+#: Labor types as the wizard's Select lists them, after "Choose…".
+DOWNS = {"remote": 1, "onsite": 2, "emergency": 4, "warranty": 5}
+
+
+def test_the_built_in_lessons_all_load() -> None:
+    assert PROBLEMS == []
+    assert set(LESSONS) >= {"remote-time", "emergency-prepaid", "warranty", "another-techs-key"}
+
+
+async def bill(pilot, classroom: Classroom, *, minutes: str, labor: str, comment: str, ended: str | None = None,
+               send: bool = True) -> BillingScreen:
+    """On the queue: the lesson's ticket selected, b, the form typed as a trainee types it, ctrl+s, s."""
+    table = pilot.app.screen.query_one("#queue-table")
+    table.cursor_row = table.index_of(str(classroom.ticket_id))
+    await pilot.press("b")
+    screen = await wait_for_screen(pilot, BillingScreen)
+    await settle(pilot)
+    await type_text(pilot, minutes)
+    await pilot.press("tab")
+    await choose_labor(pilot, DOWNS[labor])
+    await pilot.press("tab")
+    if ended is not None:
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, ended)
+    await pilot.press("tab", "tab", "tab", "tab")
+    await type_text(pilot, comment)
+    await pilot.press("ctrl+s")
+    if send:
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("s")
+        await wait_for_screen(pilot, BillingScreen)
+        await settle(pilot)
+        assert "Billed. Invoice #" in rendered(screen, "#bill-progress")
+    return screen
+
+
+async def take(lesson_id: str, work) -> tuple[Verdict, SyncroApp]:
+    """The lesson on its own simulator, the trainee's ``work`` done by keys, then judged from Syncro's side."""
+    classroom = Classroom.open(LESSONS[lesson_id], clock=lambda: FIXED_NOW)
+    directory = Path(tempfile.mkdtemp(prefix="syncro-tui-test-"))
+    try:
+        app = SyncroApp(classroom.session(clock=lambda: FIXED_NOW, journal_path=directory / "journal.sqlite",
+                                          pacer=Pacer(180, headroom=0, burst=179, clock=lambda: 0.0),
+                                          retry_backoff=0.01))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            bar = rendered(app.queue_screen, "#lesson-bar")
+            assert f"Lesson: {classroom.lesson.title}: " in bar and f"#{classroom.number}" in bar
+            await work(pilot, classroom)
+        return judge(classroom.lesson, await classroom.afterwards(), RateTable()), app
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def failed_with(verdict: Verdict, *words: str) -> None:
+    assert not verdict.passed
+    said = "\n".join(verdict.report())
+    for w in words:
+        assert w in said
+    assert "Why: " in said
+
+
+@pytest.mark.parametrize(("minutes", "passed"), [("45", True), ("60", False)])
+async def test_remote_time(minutes, passed) -> None:
+    async def work(pilot, classroom):
+        await bill(pilot, classroom, minutes=minutes, labor="remote", comment="Reset the Outlook profile.")
+
+    verdict, _ = await take("remote-time", work)
+    if passed:
+        assert verdict.passed, verdict.report()
+        assert "  ✓ A line of 0.75 × Labor - Remote Business at $150.00" in verdict.report()
+    else:  # an hour billed for 45 minutes' work
+        failed_with(verdict, "✗ The ticket does not carry one line of 0.75 × Labor - Remote Business",
+                    "✗ The ticket does not have one invoice of $112.50")
+        assert verdict.mistakes == ["line", "invoices"]
+
+
+@pytest.mark.parametrize(("labor", "ended", "passed"), [("emergency", "yesterday 21:30", True), ("onsite", None, False)])
+async def test_emergency_for_a_prepaid_customer(labor, ended, passed) -> None:
+    async def work(pilot, classroom):
+        await bill(pilot, classroom, minutes="120", labor=labor, comment="Brought the server back up.", ended=ended)
+
+    verdict, _ = await take("emergency-prepaid", work)
+    if passed:
+        assert verdict.passed, verdict.report()
+    else:  # billed as plain onsite: 2.00 h, the after-hours premium lost
+        failed_with(verdict, "✗ The ticket does not carry 3.00 × Labor - Onsite Business", "1.5 × the hours")
+
+
+@pytest.mark.parametrize(("labor", "passed"), [("warranty", True), ("remote", False)])
+async def test_warranty_work(labor, passed) -> None:
+    async def work(pilot, classroom):
+        await bill(pilot, classroom, minutes="30", labor=labor, comment="Replaced the drive under warranty.")
+
+    verdict, _ = await take("warranty", work)
+    if passed:
+        assert verdict.passed, verdict.report()
+    else:
+        failed_with(verdict, "✗ The ticket does not carry 0.50 × Labor- Warranty work",
+                    "✗ Remote labor is on the ticket")
+
+
+async def test_another_techs_key_the_app_refuses_and_the_lesson_passes() -> None:
+    async def work(pilot, classroom):
+        await bill(pilot, classroom, minutes="15", labor="remote", comment="Looked at the backups.", send=False)
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, ConfirmScreen)
+        assert any("Write refused" in shown for shown in pilot.app.shown)
+
+    verdict, _ = await take("another-techs-key", recording(work))
+    assert verdict.passed, verdict.report()
+
+
+async def test_another_techs_key_a_note_sent_anyway_fails() -> None:
+    async def work(pilot, classroom):  # sent with Marcus's key outside the app (an old script, Syncro's web)
+        classroom.sim.store.add_comment(classroom.ticket_id, {"subject": "Update", "body": "Looked at the backups.",
+                                                              "hidden": True}, key="demo-key-marcus")
+
+    verdict, _ = await take("another-techs-key", work)
+    failed_with(verdict, "✗ Something was written on the ticket with Marcus Bell's key")
+
+
+def recording(work):
+    """The app's notices, kept to look at (the app is made inside ``take``)."""
+    async def wrapped(pilot, classroom):
+        app = pilot.app
+        shown: list[str] = []
+        notify = app.notify
+
+        def keep(message, *, title="", **kwargs):
+            shown.append(f"{title}: {message}")
+            notify(message, title=title, **kwargs)
+
+        app.notify = keep
+        app.shown = shown
+        await work(pilot, classroom)
+
+    return wrapped
