@@ -35,7 +35,8 @@ DEMO_DIR_PREFIX = "syncro-tui-demo-"
 def demo_session(connect: Callable[[], SyncroClient], *, model_hosts: list[str], config: Config | None = None,
                  user_id: int | None = DEMO_USER, journal_path: Path | None = None,
                  clock: Callable[[], datetime] | None = None,
-                 model_transport: httpx.AsyncBaseTransport | None = None, lesson: str | None = None) -> Session:
+                 model_transport: httpx.AsyncBaseTransport | None = None, lesson: str | None = None,
+                 lesson_ticket: int | None = None) -> Session:
     """The one way a session on the simulator is made (``--demo``, tests, screenshots, benchmarks).
 
     The demo's Syncro starts fresh each run, so its journal does too (a new temporary directory unless
@@ -45,14 +46,16 @@ def demo_session(connect: Callable[[], SyncroClient], *, model_hosts: list[str],
     journal = journal_path or Path(tempfile.mkdtemp(prefix=DEMO_DIR_PREFIX)) / "journal.sqlite"
     return Session(connect=connect, profile_name="dana", profile=profile, config=config or Config(),
                    account_label="TRAINING" if lesson else "DEMO", demo=True, clock=clock, journal_path=journal,
-                   model_hosts=model_hosts, model_transport=model_transport, lesson=lesson)
+                   model_hosts=model_hosts, model_transport=model_transport, lesson=lesson,
+                   lesson_ticket=lesson_ticket)
 
 
 def in_process_session(sim: Simulator, *, key: str = DEMO_KEY, user_id: int | None = DEMO_USER,
                        config: Config | None = None, clock: Callable[[], datetime] | None = None,
                        pacer: Pacer | None = None, journal_path: Path | None = None, lesson: str | None = None,
-                       **client_kwargs) -> Session:
+                       lesson_ticket: int | None = None, **client_kwargs) -> Session:
     """A session on the in-process simulator (no socket: httpx's ASGI transport)."""
     client = in_process_client(sim, key, pacer=pacer or Pacer(180, headroom=0, burst=179), **client_kwargs)
     return demo_session(lambda: client, model_hosts=["http://simulator"], config=config, user_id=user_id,
-                        journal_path=journal_path, clock=clock, model_transport=httpx.ASGITransport(sim), lesson=lesson)
+                        journal_path=journal_path, clock=clock, model_transport=httpx.ASGITransport(sim), lesson=lesson,
+                        lesson_ticket=lesson_ticket)

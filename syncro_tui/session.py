@@ -51,8 +51,10 @@ class Session:
     model_hosts: list[str] | None = None
     #: How to reach the model's hosts (the in-process simulator in tests); None: the network.
     model_transport: httpx.AsyncBaseTransport | None = None
-    #: A training lesson's goal, shown in a bar on the queue for as long as the lesson runs.
+    #: A training lesson's goal, shown in a bar on the queue for as long as the lesson runs, and its ticket
+    #: (selected in the queue at start).
     lesson: str | None = None
+    lesson_ticket: int | None = None
 
     @cached_property
     def client(self) -> SyncroClient:

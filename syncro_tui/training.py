@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from .config import Config
 from .demo import DEMO_USER, in_process_client, in_process_session
@@ -49,6 +50,19 @@ def lessons(extra: Path | None = None) -> tuple[dict[str, Lesson], list[str]]:
     return found, problems
 
 
+#: The simulator's account's zone (its seed's), where a lesson's morning is.
+ZONE = ZoneInfo("America/Chicago")
+
+
+def lesson_clock(real: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Callable[[], datetime]:
+    """The last Tuesday before today at 10:00 in the account's zone, going on from now as ``real`` time does."""
+    started = real()
+    local = started.astimezone(ZONE)
+    tuesday = local.date() - timedelta(days=(local.weekday() - 1) % 7 or 7)
+    base = datetime.combine(tuesday, time(10), tzinfo=ZONE)
+    return lambda: base + (real() - started)
+
+
 @dataclass
 class Classroom:
     """A lesson's simulator, and what its setup put there."""
@@ -60,12 +74,20 @@ class Classroom:
     comments_before: int
     timers_before: int
 
+    clock: Callable[[], datetime]
+
     @classmethod
     def open(cls, lesson: Lesson, *, clock: Callable[[], datetime] | None = None, rates: RateTable = RateTable(),
              seed: int = 1) -> Classroom:
-        """The lesson's simulator; LessonProblem when its customer is not in the simulator's data."""
-        now = (clock or (lambda: datetime.now(UTC)))()
-        sim = Simulator(seed=seed, clock=clock, rate_limit=None, zero_price_rate=1.0 if lesson.zero_price else 0.0)
+        """The lesson's simulator; LessonProblem when its customer is not in the simulator's data.
+
+        Without ``clock`` the lesson runs on a Tuesday morning of the account's zone that goes on as real time
+        does, whenever it is taken: "ended just now" is within business hours, as the lesson's goal assumes.
+        """
+        clock = clock or lesson_clock()
+        now = clock()
+        sim = Simulator(seed=seed, today=now.astimezone(ZONE).date(), clock=clock, rate_limit=None,
+                        zero_price_rate=1.0 if lesson.zero_price else 0.0)
         store = sim.store
         customer = next((c for c in store.t("customers").values() if store.customer_name(c) == lesson.customer), None)
         if customer is None:
@@ -84,17 +106,18 @@ class Classroom:
             sim.add_fault(kind=fault.kind, route=fault.route, when=fault.when, times=fault.times)  # type: ignore[arg-type]
         ticket = store.t("tickets")[made["id"]]
         comments = sum(c["ticket_id"] == ticket["id"] for c in store.t("comments").values())
-        return cls(lesson, sim, ticket["id"], ticket["number"], comments, len(lesson.timers))
+        return cls(lesson, sim, ticket["id"], ticket["number"], comments, len(lesson.timers), clock)
 
     @property
     def goal(self) -> str:
         return self.lesson.goal_for(self.number)
 
-    def session(self, *, config: Config | None = None, clock: Callable[[], datetime] | None = None,
-                journal_path: Path | None = None, **kwargs) -> Session:
-        """The trainee's session: the real app on this simulator, with the lesson's key, its goal in a bar."""
-        return in_process_session(self.sim, key=self.lesson.key, config=config, clock=clock, journal_path=journal_path,
-                                  lesson=f"{self.lesson.title}: {self.goal}", **kwargs)
+    def session(self, *, config: Config | None = None, journal_path: Path | None = None, **kwargs) -> Session:
+        """The trainee's session: the real app on this simulator at the lesson's time, with the lesson's key, its
+        goal in a bar and its ticket selected."""
+        return in_process_session(self.sim, key=self.lesson.key, config=config, clock=self.clock,
+                                  journal_path=journal_path, lesson=f"{self.lesson.title}: {self.goal}",
+                                  lesson_ticket=self.ticket_id, **kwargs)
 
     async def afterwards(self) -> Afterwards:
         """The ticket and its invoices as Syncro holds them now (read with the owner's key, no fault in the way)."""

@@ -51,7 +51,7 @@ def test_the_trainers_report(capsys) -> None:
     progress.record("Sam", "warranty", passed=False, mistakes=["line"])
     assert cli.main(["train", "--report"]) == 0
     out = capsys.readouterr().out
-    assert "Sam: 1 of 4 lessons passed" in out
+    assert "Sam: 1 of 6 lessons passed" in out
     assert "  ✓ Remote time: 2 attempts; mistakes: invoices ×1, line ×1" in out
     assert "  ✗ Warranty work: 1 attempt; mistakes: line ×1" in out
     assert cli.main(["train", "--report", "--json"]) == 0
@@ -67,3 +67,17 @@ def test_a_damaged_record_is_set_aside_and_said(capsys) -> None:
     out, err = capsys.readouterr()
     assert "No lesson has been taken yet." in out and "The training record was damaged" in err
     assert list(data().glob("training.json.damaged-*"))
+
+
+def test_a_lesson_runs_on_a_tuesday_morning_whenever_it_is_taken() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from syncro_tui.training import ZONE, lesson_clock
+
+    real = [datetime(2026, 12, 2, 10, 19, tzinfo=UTC)]  # Wednesday 04:19 in Chicago: outside business hours
+    clock = lesson_clock(lambda: real[0])
+    assert clock() == datetime(2026, 12, 1, 10, 0, tzinfo=ZONE)
+    real[0] += timedelta(minutes=45)  # the lesson's time goes on as real time does
+    assert clock() == datetime(2026, 12, 1, 10, 45, tzinfo=ZONE)
+    tuesday = lesson_clock(lambda: datetime(2026, 12, 1, 20, 0, tzinfo=UTC))  # a Tuesday: the one before
+    assert tuesday() == datetime(2026, 11, 24, 10, 0, tzinfo=ZONE)

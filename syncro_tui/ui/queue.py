@@ -188,7 +188,9 @@ class QueueScreen(ReportsFailures, Screen[None]):
         place = cache.place() if cache is not None else None
         self.sorts = cache.sorts() if cache is not None else {}
         self._place = place or Place(self.session.config.queue.first_section)
-        if place is not None:
+        if self.session.lesson_ticket is not None:  # training: the lesson's ticket, ready to work on
+            self._select = self.session.lesson_ticket
+        elif place is not None:
             self._select = place.ticket_id
             if place.filter:
                 self.needle = Needle(place.filter)

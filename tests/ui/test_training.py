@@ -35,7 +35,7 @@ async def bill(pilot, classroom: Classroom, *, minutes: str, labor: str, comment
                send: bool = True) -> BillingScreen:
     """On the queue: the lesson's ticket selected, b, the form typed as a trainee types it, ctrl+s, s."""
     table = pilot.app.screen.query_one("#queue-table")
-    table.cursor_row = table.index_of(str(classroom.ticket_id))
+    assert table.cursor_key == str(classroom.ticket_id), "the lesson's ticket is selected at start"
     await pilot.press("b")
     screen = await wait_for_screen(pilot, BillingScreen)
     await settle(pilot)
@@ -63,7 +63,7 @@ async def take(lesson_id: str, work) -> tuple[Verdict, SyncroApp]:
     classroom = Classroom.open(LESSONS[lesson_id], clock=lambda: FIXED_NOW)
     directory = Path(tempfile.mkdtemp(prefix="syncro-tui-test-"))
     try:
-        app = SyncroApp(classroom.session(clock=lambda: FIXED_NOW, journal_path=directory / "journal.sqlite",
+        app = SyncroApp(classroom.session(journal_path=directory / "journal.sqlite",
                                           pacer=Pacer(180, headroom=0, burst=179, clock=lambda: 0.0),
                                           retry_backoff=0.01))
         async with app.run_test(size=SIZE) as pilot:
@@ -160,3 +160,55 @@ def recording(work):
         await work(pilot, classroom)
 
     return wrapped
+
+
+async def test_a_line_that_arrives_at_zero_is_read_back_and_patched() -> None:
+    async def work(pilot, classroom):
+        await bill(pilot, classroom, minutes="60", labor="onsite", comment="Replaced the panel PC's power supply.")
+
+    verdict, _ = await take("zero-line", work)
+    assert verdict.passed, verdict.report()
+
+
+async def test_a_zero_line_left_as_it_came_fails() -> None:
+    async def work(pilot, classroom):  # charged outside the app: nobody read the line back
+        store = classroom.sim.store
+        made = store.add_timer(classroom.ticket_id, {"start_at": "2026-11-20T15:00:00Z", "end_at": "2026-11-20T16:00:00Z",
+                                                     "product_id": 26118, "notes": "Work"}, key="demo-key")
+        store.charge_timer(classroom.ticket_id, {"timer_entry_id": made["id"]}, key="demo-key")
+        ticket = store.t("tickets")[classroom.ticket_id]
+        store.create_invoice({"ticket_id": ticket["id"], "customer_id": ticket["customer_id"]}, key="demo-key")
+
+    verdict, _ = await take("zero-line", work)
+    failed_with(verdict, "✗ The onsite line is not 1.00 × $175.00", "✗ The ticket does not have one invoice of $175.00")
+
+
+async def test_a_lost_answer_is_read_back_and_the_run_finished_once() -> None:
+    async def work(pilot, classroom):
+        await bill(pilot, classroom, minutes="30", labor="remote", comment="Re-added the shared mailbox.", send=False)
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("s")
+        for _ in range(200):  # the run: the invoice's answer is lost, read back, found, and the rest confirmed again
+            await pilot.pause()
+            if isinstance(pilot.app.screen, ConfirmScreen):
+                await pilot.press("s")
+            elif classroom.sim.store.t("tickets")[classroom.ticket_id]["status"] == "Invoiced":
+                break
+        await settle(pilot)
+
+    verdict, _ = await take("lost-answer", work)
+    assert verdict.passed, verdict.report()
+
+
+async def test_an_invoice_sent_again_after_a_lost_answer_fails() -> None:
+    async def work(pilot, classroom):
+        await bill(pilot, classroom, minutes="30", labor="remote", comment="Re-added the shared mailbox.", send=False)
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("s")
+        await settle(pilot)
+        ticket = classroom.sim.store.t("tickets")[classroom.ticket_id]  # "it failed: send it again", by hand
+        classroom.sim.store.create_invoice({"ticket_id": ticket["id"], "customer_id": ticket["customer_id"]},
+                                           key="demo-key")
+
+    verdict, _ = await take("lost-answer", work)
+    failed_with(verdict, "✗ The ticket does not have exactly one invoice of $75.00", "billed twice")
