@@ -84,6 +84,19 @@ NEW_TICKET = ["n", *typed("brightline"), SETTLE, "down", "enter", SETTLE, *typed
               "enter", "tab", *typed("Front desk"), "tab", *typed("mon 14:00"), SETTLE]
 
 
+async def shoot_lesson(name: str, lesson_id: str, *, size: tuple[int, int] = SIZE) -> None:
+    """A training lesson as the trainee first sees it: its ticket selected, its goal in the bar."""
+    from syncro_tui.training import Classroom, lessons
+
+    classroom = Classroom.open(lessons()[0][lesson_id], clock=lambda: NOW)
+    app = SyncroApp(classroom.session())
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        path = OUT / f"{name}.svg"
+        app.save_screenshot(filename=path.name, path=str(path.parent))
+        print(f"wrote {path}")
+
+
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
     await shoot("queue", [])
@@ -100,6 +113,7 @@ async def main() -> None:
     # Monday's sweep: a day with one of every leak (simulator.scenarios.leaky_day), the second leak selected
     await shoot("sweep", ["E", SETTLE, "j"], day=lambda store, moment: leaky_day(
         store, moment, date(2026, 11, 23), ZoneInfo("America/Chicago")))
+    await shoot_lesson("lesson", "emergency-prepaid")
 
 
 if __name__ == "__main__":

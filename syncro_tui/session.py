@@ -55,6 +55,8 @@ class Session:
     #: (selected in the queue at start).
     lesson: str | None = None
     lesson_ticket: int | None = None
+    #: The training lessons (id, title) the demo offers in its command palette.
+    lessons: tuple[tuple[str, str], ...] = ()
 
     @cached_property
     def client(self) -> SyncroClient:

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import shutil
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..exit_codes import USAGE as EXIT_USAGE
-from .common import fail
+from .common import fail, remove_demo_files
 from .connect import account, client_for, pace
 
 if TYPE_CHECKING:
@@ -28,15 +25,12 @@ def run_app(args: argparse.Namespace) -> int:
             demo.stop()
             if app.session is not None:
                 remove_demo_files(app.session.data_dir())
+    if app.chosen_lesson is not None:  # the demo's palette: a training lesson, on its own fresh simulator
+        from .train import run_train
+
+        return run_train(argparse.Namespace(lesson=app.chosen_lesson, list=False, trainee=None, report=False,
+                                            json=False))
     return app.return_code or 0
-
-
-def remove_demo_files(directory: Path) -> None:
-    """The demo's journal, cache and log go with it: only its own throwaway directory, never a tech's."""
-    from ..demo import DEMO_DIR_PREFIX
-
-    if directory.name.startswith(DEMO_DIR_PREFIX) and directory.parent == Path(tempfile.gettempdir()):
-        shutil.rmtree(directory, ignore_errors=True)
 
 
 def make_app(args: argparse.Namespace) -> tuple[SyncroApp, LoopbackDemo | None]:
@@ -65,6 +59,10 @@ def open_session(args: argparse.Namespace, demo: LoopbackDemo | None) -> Session
         except ConfigError as exc:
             raise CannotConnect(str(exc), EXIT_USAGE) from None
         session = demo_session(demo.connect, model_hosts=[demo.origin], config=config)
+        from ..config import data_dir
+        from ..training import lessons
+
+        session.lessons = tuple((lesson.id, lesson.title) for lesson in lessons(data_dir() / "lessons")[0].values())
         pace(session.config, None)
         return session
     config, profile_name, profile = account(args)

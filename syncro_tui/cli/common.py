@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from ..exit_codes import AUTH as EXIT_AUTH
@@ -23,3 +26,11 @@ def exit_for(exc: Exception) -> int:
 
 def text_or_none(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def remove_demo_files(directory: Path) -> None:
+    """The demo's journal, cache and log go with it: only its own throwaway directory, never a tech's."""
+    from ..demo import DEMO_DIR_PREFIX
+
+    if directory.name.startswith(DEMO_DIR_PREFIX) and directory.parent == Path(tempfile.gettempdir()):
+        shutil.rmtree(directory, ignore_errors=True)

@@ -39,7 +39,7 @@ def run_train(args: argparse.Namespace) -> int:
     except LessonProblem as exc:
         return fail(str(exc))
     from ..ui.app import SyncroApp
-    from .app import remove_demo_files
+    from .common import remove_demo_files
 
     config = Config()  # the shipped rate table: the built-in lessons' prices are its own
     app = SyncroApp(lambda: classroom.session(config=config))

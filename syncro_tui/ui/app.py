@@ -77,6 +77,8 @@ class SyncroApp(SyncroBase):
         #: Keys typed before the session was open, replayed once it is.
         self._early_keys: list[events.Key] = []
         self._asking_quit = False
+        #: The training lesson chosen from the demo's palette: the command line starts it once the demo ends.
+        self.chosen_lesson: str | None = None
         self._log_handler: logging.Handler | None = None
         self._clocks: dict[int, Clock] | None = None
 
@@ -438,6 +440,21 @@ class SyncroApp(SyncroBase):
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:
             yield from commands()
+        if self.session is not None and self.session.lessons:
+            yield SystemCommand("Training: billing lessons", "Leave the demo for a lesson on a fresh simulator, "
+                                "judged when you quit", self.pick_lesson)
+
+    @work(group="lesson", exit_on_error=False)
+    async def pick_lesson(self) -> None:
+        """The demo's way into training: the lesson chosen, the demo ends and the lesson starts (``train``)."""
+        from .dialogs import ChoiceScreen
+
+        chosen = await self.push_screen_wait(ChoiceScreen(
+            "Take a lesson: the demo ends, and the lesson starts on its own simulator (your name is asked first).",
+            list(self.session.lessons)))
+        if chosen:
+            self.chosen_lesson = chosen
+            self.ask_to_quit()  # asked first when something typed would be lost
 
     async def action_quit(self) -> None:
         """Quit; first ask when a write is being sent or something typed has not been sent (drafts end with the app)."""

@@ -212,3 +212,25 @@ async def test_an_invoice_sent_again_after_a_lost_answer_fails() -> None:
 
     verdict, _ = await take("lost-answer", work)
     failed_with(verdict, "✗ The ticket does not have exactly one invoice of $75.00", "billed twice")
+
+
+async def test_the_demo_palette_leads_into_a_lesson() -> None:
+    from ..conftest import make_simulator
+    from .helpers import make_app
+    from .test_writes_ui import pick
+
+    app = make_app(make_simulator())
+    app.session.lessons = tuple((lesson.id, lesson.title) for lesson in LESSONS.values())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "Training")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pick(pilot, "warranty")
+        for _ in range(50):
+            await pilot.pause()
+            if app.return_code is not None:
+                break
+        assert app.return_code == 0, "the demo ends"
+    assert app.chosen_lesson == "warranty"  # the command line starts it once the demo has ended
