@@ -186,8 +186,9 @@ def time_recorded(ticket: Ticket, day: SweepDay, tech: Tech, tz: ZoneInfo, rates
     """Time is recorded on the ticket that day: the tech's timer, or a labor line made that day (by hand, against
     the rules, but billed: whose it is, Syncro's line does not say)."""
     bounds = day_bounds(day.day, tz)
-    return timed(ticket, day, tech, tz) or any(li.product_id is not None and rates.is_labor_product(li.product_id) and _on(li.created_at, bounds)
-               for li in ticket.line_items)
+    return timed(ticket, day, tech, tz) or any(
+        li.product_id is not None and rates.is_labor_product(li.product_id) and _on(li.created_at, bounds)
+        for li in ticket.line_items)
 
 
 def _priced(line_product: int | None, rates: RateTable) -> Rate | None:

@@ -32,7 +32,7 @@ def test_the_built_in_lessons_all_load() -> None:
 
 
 async def bill(pilot, classroom: Classroom, *, minutes: str, labor: str, comment: str, ended: str | None = None,
-               send: bool = True) -> BillingScreen:
+               send: bool = True, tick_timer: bool | None = None) -> BillingScreen:
     """On the queue: the lesson's ticket selected, b, the form typed as a trainee types it, ctrl+s, s."""
     table = pilot.app.screen.query_one("#queue-table")
     assert table.cursor_key == str(classroom.ticket_id), "the lesson's ticket is selected at start"
@@ -46,8 +46,13 @@ async def bill(pilot, classroom: Classroom, *, minutes: str, labor: str, comment
     if ended is not None:
         await pilot.press("ctrl+a", "ctrl+k")
         await type_text(pilot, ended)
+    if tick_timer is not None:  # the ticket's own timers are listed after the end: ticked or left
+        await pilot.press("tab", *(["space"] if tick_timer else []))
     await pilot.press("tab", "tab", "tab", "tab")
     await type_text(pilot, comment)
+    if tick_timer is not None:
+        await pilot.press("tab", "space")  # the warnings (the ticket's own timer) read
+        await settle(pilot)
     await pilot.press("ctrl+s")
     if send:
         await wait_for_screen(pilot, ConfirmScreen)
@@ -234,3 +239,16 @@ async def test_the_demo_palette_leads_into_a_lesson() -> None:
                 break
         assert app.return_code == 0, "the demo ends"
     assert app.chosen_lesson == "warranty"  # the command line starts it once the demo has ended
+
+
+@pytest.mark.parametrize("tick", [True, False])
+async def test_a_ticket_with_a_timer_already_on_it(tick) -> None:
+    async def work(pilot, classroom):
+        await bill(pilot, classroom, minutes="15", labor="remote", comment="Visit, then a follow-up call.",
+                   tick_timer=tick)
+
+    verdict, _ = await take("timer-on-ticket", work)
+    if tick:
+        assert verdict.passed, verdict.report()
+    else:  # the follow-up billed, the visit left on an uncharged timer
+        failed_with(verdict, "✗ A timer on the ticket was never charged", "✗ The ticket does not have one invoice of $212.50")
