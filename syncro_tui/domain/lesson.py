@@ -21,7 +21,8 @@ shop adds its own in the data directory's ``lessons/``)::
     when = "after"              # the write lands, the answer is lost
 
     [[checks]]                  # what decides it, read from Syncro afterwards
-    what = "line"               # line, no_line, invoices, status, timers_charged, nothing_written, comments_safe
+    what = "line"               # line, no_line, invoices, status, timers_charged, nothing_written, comments_safe,
+                                # public_comment
     labor = "remote"            # line / no_line: the rate table's product for a labor type
     quantity = "0.75"
     price = "150.00"
@@ -45,7 +46,8 @@ from .comment import not_for_customers
 from .money import dollars
 from .rates import LaborType, RateTable
 
-CHECKS = ("line", "no_line", "invoices", "status", "timers_charged", "nothing_written", "comments_safe")
+CHECKS = ("line", "no_line", "invoices", "status", "timers_charged", "nothing_written", "comments_safe",
+          "public_comment")
 FAULT_KINDS = ("timeout", "drop", "500", "garbage", "429", "latency")
 LABOR = tuple(t.value for t in LaborType)
 
@@ -81,7 +83,8 @@ class Check:
         if self.what == "status":
             return f"Status {self.status}"
         return {"timers_charged": "Every timer charged", "nothing_written": "Nothing written under another tech's name",
-                "comments_safe": "Nothing secret in a comment the customer sees"}[self.what]
+                "comments_safe": "Nothing secret in a comment the customer sees",
+                "public_comment": "A comment the customer sees"}[self.what]
 
 
 @dataclass(frozen=True)
@@ -280,5 +283,7 @@ def _passes(check: Check, after: Afterwards, rates: RateTable) -> bool:
                 and not ticket.line_items)
     if check.what == "comments_safe":
         return not any(not c.hidden and not_for_customers(c.body or "") for c in ticket.comments)
+    if check.what == "public_comment":
+        return any(not c.hidden for c in ticket.comments[after.comments_before:])
     raise AssertionError(check.what)
 

@@ -252,3 +252,46 @@ async def test_a_ticket_with_a_timer_already_on_it(tick) -> None:
         assert verdict.passed, verdict.report()
     else:  # the follow-up billed, the visit left on an uncharged timer
         failed_with(verdict, "✗ A timer on the ticket was never charged", "✗ The ticket does not have one invoice of $212.50")
+
+
+async def test_a_customer_email_without_the_password() -> None:
+    from syncro_tui.domain.comment import Visibility
+    from syncro_tui.ui.comment import CommentScreen
+    from syncro_tui.ui.ticket import TicketScreen
+
+    from .test_comment import choose
+
+    async def work(pilot, classroom):
+        await pilot.press("enter")
+        await wait_for_screen(pilot, TicketScreen)
+        await settle(pilot)
+        await pilot.press("n")
+        screen = await wait_for_screen(pilot, CommentScreen)
+        await pilot.pause()
+        await type_text(pilot, "Wi-Fi is back")
+        await choose(pilot, Visibility.EMAIL)
+        await type_text(pilot, "The guest Wi-Fi works again. password: Harbor2026!")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Stopped: a customer would see what looks like a password" in rendered(screen, "#comment-problems")
+        assert not isinstance(pilot.app.screen, ConfirmScreen), "the secret stop: nothing to confirm"
+        await pilot.press("ctrl+a", "ctrl+k")  # the body again, without it
+        await type_text(pilot, "The guest Wi-Fi works again. The new details are on the sticker under the router.")
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("s")
+        await wait_for_screen(pilot, TicketScreen)
+        await settle(pilot)
+
+    verdict, _ = await take("password-in-comment", work)
+    assert verdict.passed, verdict.report()
+
+
+async def test_a_password_emailed_from_outside_the_app_fails() -> None:
+    async def work(pilot, classroom):  # the same email sent from Syncro's web, where nothing stops it
+        classroom.sim.store.add_comment(classroom.ticket_id, {"subject": "Wi-Fi is back", "hidden": False,
+                                                              "body": "Works again. password: Harbor2026!"},
+                                        key="demo-key")
+
+    verdict, _ = await take("password-in-comment", work)
+    failed_with(verdict, "✗ A comment the customer sees carries what looks like a password")
