@@ -32,11 +32,13 @@ def test_the_built_in_lessons_all_load() -> None:
 
 
 async def bill(pilot, classroom: Classroom, *, minutes: str, labor: str, comment: str, ended: str | None = None,
-               send: bool = True, tick_timer: bool | None = None) -> BillingScreen:
-    """On the queue: the lesson's ticket selected, b, the form typed as a trainee types it, ctrl+s, s."""
-    table = pilot.app.screen.query_one("#queue-table")
+               send: bool = True, tick_timer: bool | None = None, opened: bool = False) -> BillingScreen:
+    """On the queue: the lesson's ticket selected, b (unless the wizard is ``opened`` already), the form typed as a
+    trainee types it, ctrl+s, s."""
+    table = pilot.app.screen_stack[0].query_one("#queue-table")
     assert table.cursor_key == str(classroom.ticket_id), "the lesson's ticket is selected at start"
-    await pilot.press("b")
+    if not opened:
+        await pilot.press("b")
     screen = await wait_for_screen(pilot, BillingScreen)
     await settle(pilot)
     await type_text(pilot, minutes)
@@ -295,3 +297,30 @@ async def test_a_password_emailed_from_outside_the_app_fails() -> None:
 
     verdict, _ = await take("password-in-comment", work)
     failed_with(verdict, "✗ A comment the customer sees carries what looks like a password")
+
+
+@pytest.mark.parametrize("choice", ["bill", "close"])
+async def test_closing_a_ticket_with_nothing_billed(choice) -> None:
+    from syncro_tui.ui.dialogs import NoteScreen
+
+    from .test_writes_ui import pick
+
+    async def work(pilot, classroom):
+        await pilot.press("c")
+        await pick(pilot, choice)  # the close dialog: "Nothing is billed on this ticket yet"
+        if choice == "bill":
+            await bill(pilot, classroom, minutes="30", labor="remote", comment="Cleaned the print head.",
+                       opened=True)
+        else:  # close anyway: no resolution comment, confirmed
+            await wait_for_screen(pilot, NoteScreen)
+            await pilot.press("enter")
+            await wait_for_screen(pilot, ConfirmScreen)
+            await pilot.press("s")
+            await settle(pilot)
+            assert classroom.sim.store.t("tickets")[classroom.ticket_id]["status"] == "Resolved"
+
+    verdict, _ = await take("closing-unbilled", work)
+    if choice == "bill":
+        assert verdict.passed, verdict.report()
+    else:
+        failed_with(verdict, "✗ The ticket was closed with its 30 minutes of remote work not billed")
