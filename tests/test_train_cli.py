@@ -51,7 +51,7 @@ def test_the_trainers_report(capsys) -> None:
     progress.record("Sam", "warranty", passed=False, mistakes=["line"])
     assert cli.main(["train", "--report"]) == 0
     out = capsys.readouterr().out
-    assert "Sam: 1 of 9 lessons passed" in out
+    assert "Sam: 1 of 10 lessons passed" in out
     assert "  ✓ Remote time: 2 attempts; mistakes: invoices ×1, line ×1" in out
     assert "  ✗ Warranty work: 1 attempt; mistakes: line ×1" in out
     assert cli.main(["train", "--report", "--json"]) == 0

@@ -324,3 +324,16 @@ async def test_closing_a_ticket_with_nothing_billed(choice) -> None:
         assert verdict.passed, verdict.report()
     else:
         failed_with(verdict, "✗ The ticket was closed with its 30 minutes of remote work not billed")
+
+
+@pytest.mark.parametrize(("labor", "ended", "passed"), [("emergency", "yesterday 21:30", True), ("onsite", None, False)])
+async def test_emergency_without_a_prepaid_block(labor, ended, passed) -> None:
+    async def work(pilot, classroom):
+        await bill(pilot, classroom, minutes="120", labor=labor, comment="Brought the till back up.", ended=ended)
+
+    verdict, _ = await take("emergency-no-block", work)
+    if passed:
+        assert verdict.passed, verdict.report()
+    else:
+        failed_with(verdict, "✗ The ticket does not carry 2.00 × Labor - Emergency or After Hours Business",
+                    "✗ Onsite labor is on the ticket")
