@@ -81,3 +81,14 @@ def test_a_lesson_runs_on_a_tuesday_morning_whenever_it_is_taken() -> None:
     assert clock() == datetime(2026, 12, 1, 10, 45, tzinfo=ZONE)
     tuesday = lesson_clock(lambda: datetime(2026, 12, 1, 20, 0, tzinfo=UTC))  # a Tuesday: the one before
     assert tuesday() == datetime(2026, 11, 24, 10, 0, tzinfo=ZONE)
+
+
+def test_a_lesson_whose_customer_or_fault_the_simulator_does_not_have_starts_nothing(capsys) -> None:
+    (data() / "lessons").mkdir(parents=True)
+    (data() / "lessons" / "nobody.toml").write_text(SHOP_LESSON.replace("Marigold Bakery", "Nobody & Co"))
+    assert cli.main(["train", "nobody", "--trainee", "Sam"]) == 2
+    assert "lesson nobody: no customer called 'Nobody & Co' in the simulator's data" in capsys.readouterr().err
+    (data() / "lessons" / "gremlin.toml").write_text(
+        SHOP_LESSON + '\n[[faults]]\nkind = "drop"\nroute = "make_coffee"\n')
+    assert cli.main(["train", "gremlin", "--trainee", "Sam"]) == 2
+    assert "lesson gremlin: faults: unknown route 'make_coffee'" in capsys.readouterr().err
