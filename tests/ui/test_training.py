@@ -258,18 +258,12 @@ async def test_a_ticket_with_a_timer_already_on_it(tick) -> None:
 
 async def test_a_customer_email_without_the_password() -> None:
     from syncro_tui.domain.comment import Visibility
-    from syncro_tui.ui.comment import CommentScreen
     from syncro_tui.ui.ticket import TicketScreen
 
-    from .test_comment import choose
+    from .test_comment import choose, open_comment
 
     async def work(pilot, classroom):
-        await pilot.press("enter")
-        await wait_for_screen(pilot, TicketScreen)
-        await settle(pilot)
-        await pilot.press("n")
-        screen = await wait_for_screen(pilot, CommentScreen)
-        await pilot.pause()
+        screen = await open_comment(pilot)
         await type_text(pilot, "Wi-Fi is back")
         await choose(pilot, Visibility.EMAIL)
         await type_text(pilot, "The guest Wi-Fi works again. password: Harbor2026!")
