@@ -13,7 +13,7 @@ from syncro_tui.ui.dialogs import ErrorDialog
 from syncro_tui.ui.ticket import TicketScreen
 
 from ..conftest import make_simulator, span_seconds
-from .helpers import SIZE, make_app, notices, rendered, settle, type_text, wait_for_screen
+from .helpers import SIZE, make_app, notices, rendered, settle, steady, type_text, wait_for_screen
 from .test_writes_ui import puts, selected_ticket
 
 def clear_billing(sim: Simulator, ticket_id: int) -> None:
@@ -417,6 +417,7 @@ async def prepaid_emergency(pilot, sim: Simulator) -> BillingScreen:
     await pilot.press("tab", "tab", "tab", "tab")
     await type_text(pilot, "Restored the file server after the power cut.\n- checked backups")
     await settle(pilot)
+    steady(pilot)  # the comment's cursor shown, not blinking: the same picture however loaded the machine is
     return screen
 
 
