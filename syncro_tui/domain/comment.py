@@ -89,6 +89,14 @@ class CommentDraft:
         """Spans of the text a customer must not see, when the customer would see it (none for a private note)."""
         return not_for_customers(self.text) if self.visibility.customer_visible else []
 
+    @property
+    def stopped(self) -> str | None:
+        """Why the comment cannot be sent as it is, when a customer would see something they must not."""
+        if not self.hazards():
+            return None
+        return (f"Stopped: a customer would see what looks like a password, key, token or internal note "
+                f"({self.visibility.label.lower()}). Remove it, or make this a private note.")
+
 
 #: Private is the default: nothing reaches a customer unless the tech chooses so.
 DEFAULT_VISIBILITY = Visibility.PRIVATE

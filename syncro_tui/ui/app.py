@@ -65,7 +65,10 @@ class SyncroApp(SyncroBase):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "toggle_help", "Keys", key_display="?", id="app.help"),
+        Binding("f1", "toggle_coach", "Coach", show=False, id="app.coach"),
     ]
+    #: Below 120 columns the coach sits under the screen, not beside it.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
     def __init__(self, session: Session | Callable[[], Session]) -> None:
         """``session``, or what opens it (may raise CannotConnect), called once the first frame is painted."""
@@ -81,6 +84,8 @@ class SyncroApp(SyncroBase):
         self.chosen_lesson: str | None = None
         self._log_handler: logging.Handler | None = None
         self._clocks: dict[int, Clock] | None = None
+        #: The coach panel is shown (F1): from the start in training, off otherwise.
+        self.coach = False
 
     def get_default_screen(self) -> Screen[None]:
         return QueueScreen()
@@ -104,6 +109,8 @@ class SyncroApp(SyncroBase):
             return
         if self.session.config.keymap:
             self.set_keymap(self.session.config.keymap)
+        if self.session.lesson:
+            self.show_coach(True)
         self.queue_screen.set_sections()  # with the tech's own section and the config's filters
         if self.queue_screen.show_cached():  # the last queue seen on this machine: drawn before connecting
             self.call_after_refresh(self.connect)
@@ -440,6 +447,8 @@ class SyncroApp(SyncroBase):
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:
             yield from commands()
+        yield SystemCommand("Coach: show or hide (F1)", "What the field under the cursor is for, and the rule that applies",
+                            self.action_toggle_coach)
         if self.session is not None and self.session.lessons:
             yield SystemCommand("Training: billing lessons", "Leave the demo for a lesson on a fresh simulator, "
                                 "judged when you quit", self.pick_lesson)
@@ -499,6 +508,19 @@ class SyncroApp(SyncroBase):
         if self.session is not None:
             self.queue_screen.remember_place()
         self.exit()
+
+    def action_toggle_coach(self) -> None:
+        self.show_coach(not self.coach)
+
+    def show_coach(self, on: bool) -> None:
+        """The coach panel on every screen at once (each screen's panel reads ``coach`` when it mounts)."""
+        from .coach import CoachPanel
+
+        self.coach = on
+        for screen in self.screen_stack:
+            for panel in screen.query(CoachPanel):
+                panel.display = on
+                panel.follow()
 
     def action_toggle_help(self) -> None:
         from .help import HelpScreen

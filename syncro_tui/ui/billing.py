@@ -24,14 +24,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static, TextArea
 
 from ..api import SyncroError
 from ..api.models import Invoice
 from ..api.ollama import BillingSuggestion
-from ..domain import billing_form
+from ..domain import billing_form, coach
 from ..domain.billing import Situation
 from ..domain.billing_form import FIELDS, BillingForm, BillingReview, ItemForm
+from ..domain.coach import Coaching
 from ..domain.comment import Visibility, audience
 from ..domain.drafting import billing_prompt
 from ..domain.plan import Plan
@@ -40,6 +42,7 @@ from ..domain.ticket import email_recipient, timer_minutes
 from ..reads import UnknownTicket
 from ..writes.journal import GroupState, StepState
 from ..domain.money import dollars
+from .coach import CoachPanel, coach_again, place
 from .drafting import HELP, ask, can_draft, history, put
 from .messages import TicketChanged
 from .text import clean, literal
@@ -122,6 +125,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
                 yield Static(id="bill-checks")
                 yield Static(id="bill-problems", classes="bill-problem")
                 yield Static(id="bill-progress")
+        yield CoachPanel()
         yield FittingFooter()
 
     @property
@@ -244,6 +248,12 @@ class BillingScreen(ReportsFailures, Screen[None]):
         self.query_one("#bill-checks", Static).update(self.checks_view(review))
         others = [msg for key, msg in shown.items() if key not in ("minutes", "labor", "ended")]
         self.query_one("#bill-problems", Static).update(Text("\n".join(others), style="red"))
+        coach_again(self)
+
+    def coaching(self, widget: Widget | None) -> Coaching | None:
+        field = place(widget, coach.fields("bill"))
+        return (coach.billing(field, self.draft, self.review, self.situation, self.app.session.config.rate_table())
+                if field else None)
 
     def show_hints(self, review: BillingReview) -> None:
         """The hints as items the tech ticks; made again only when what they say changes (ticks are kept)."""

@@ -14,14 +14,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from ..api.models import Ticket
 from ..api.ollama import CommentSuggestion
+from ..domain import coach
+from ..domain.coach import Coaching
 from ..domain.comment import CommentDraft, CommentForm, Visibility, audience
 from ..domain.drafting import comment_prompt
 from ..domain.plan import Plan, comment_on
 from ..domain.ticket import email_recipient
+from .coach import CoachPanel, coach_again, place
 from .drafting import HELP, ask, can_draft, history, put
 from .messages import TicketChanged
 from .text import clean, literal
@@ -64,6 +68,7 @@ class CommentScreen(ReportsFailures, Screen[bool]):
             yield Label("Body (plain text: line breaks and “- ” lists are kept)")
             yield TextArea(form.text, id="body", soft_wrap=True, show_line_numbers=False)
             yield Static(id="comment-problems", classes="bill-problem")
+        yield CoachPanel()
         yield FittingFooter()
 
     def on_mount(self) -> None:
@@ -93,11 +98,14 @@ class CommentScreen(ReportsFailures, Screen[bool]):
                 out.append(problem + "\n", style="bold red")
         hazards = draft.hazards()
         if hazards:
-            out.append(f"Stopped: a customer would see what looks like a password, key, token or internal note "
-                       f"({draft.visibility.label.lower()}). Remove it, or make this a private note.\n",
-                       style="bold red")
+            out.append(f"{draft.stopped}\n", style="bold red")
             out.append_text(highlighted(draft.text, hazards))
         self.query_one("#comment-problems", Static).update(out)
+        coach_again(self)
+
+    def coaching(self, widget: Widget | None) -> Coaching | None:
+        field = place(widget, coach.fields("comment"))
+        return coach.comment(field, self.draft(), email_recipient(self.ticket)) if field else None
 
     def action_review(self) -> None:
         if self.sending:

@@ -20,12 +20,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from ..api import SyncroError
 from ..api.models import Appointment, Asset, Customer, Ticket
+from ..domain.coach import Coaching, fields, with_now
 from ..domain.new_ticket import NO_INVITE_NOTE, AccountRules, NewTicketForm, Review, review
 from ..domain.when import TIME_HELP, clashes, describe_span, outside_hours
+from .coach import CoachPanel, coach_again, place
 from .dialogs import CustomerPicker
 from .messages import TicketChanged
 from .text import literal
@@ -115,6 +118,7 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
             with VerticalScroll(id="bill-preview"):
                 yield Static(id="nt-preview")
                 yield Static(id="nt-problems", classes="bill-problem")
+        yield CoachPanel()
         yield FittingFooter()
 
     @staticmethod
@@ -290,6 +294,15 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
             self.query_one(selector).set_class(self.attempted and key in checked.problems, "-problem")
         self.show("#nt-problems", problems)
         self.show("#nt-preview", preview(self.form, checked, app.account.time_zone, AccountRules.of(app.account.tickets)))
+        coach_again(self)
+
+    def coaching(self, widget: Widget | None) -> Coaching | None:
+        field = place(widget, fields("new"))
+        if field is None:
+            return None
+        checked = getattr(self, "checked", None)
+        problem = checked.problems.get("description" if field == "issue" else field) if checked else None
+        return with_now(f"new.{field}", problem, checked.urgent_hint if checked and field == "priority" else None)
 
     def when_note(self, checked: Review) -> Text:
         app = self.app

@@ -17,6 +17,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
 from ..api import AuthError, SyncroError
@@ -29,6 +30,7 @@ from ..domain.sections import (Needle, Section, Source, builtin_sections, custom
 from ..domain.when import due
 from .messages import (OpenActivity, OpenAppointments, OpenBilling, OpenNewTicket, OpenSweep, OpenTicket,
                        OpenUnfinished, StopClock, ToggleClock)
+from .coach import CoachPanel, coach_again
 from .notice import desktop_notice
 from .text import clean, literal, palette_text
 from .ticket_table import Column, TicketTable
@@ -36,6 +38,7 @@ from .widgets import AttributionBanner, FittingFooter, ListTable, OneLineInput, 
 
 if TYPE_CHECKING:
     from ..api.models import Appointment
+    from ..domain.coach import Coaching
     from ..reads import RowPage
     from ..session import Session
 
@@ -143,6 +146,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
                 appts.add_column(label, key=key, width=width)
             yield appts
         yield StatusBar(id="status")
+        yield CoachPanel()
         yield FittingFooter()
 
     def on_mount(self) -> None:
@@ -664,9 +668,17 @@ class QueueScreen(ReportsFailures, Screen[None]):
     def selected_key(self) -> str | None:
         return self.query_one(TicketTable).cursor_key
 
+    def coaching(self, widget: Widget | None) -> Coaching | None:
+        """The ticket under the cursor: what its status means and what comes next."""
+        from ..domain.coach import ticket_status
+
+        ticket = self.selected_ticket() if isinstance(widget, TicketTable) else None
+        return ticket_status(ticket.status) if ticket is not None else None
+
     @on(TicketTable.Highlighted)
     def looked_at(self, event: TicketTable.Highlighted) -> None:
         """The cursor on a changed row: the tech has seen it."""
+        coach_again(self)
         if self._select is None:  # not while the last run's ticket is still being looked for
             self.place_changed()
         ticket_id = int(event.key)

@@ -18,15 +18,19 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from ..api import SyncroError
+from ..domain import coach
 from ..domain.billing_form import BillingForm
+from ..domain.coach import Coaching
 from ..domain.billing import plan_timer_charge
 from ..domain.plan import invoice_waiting, patch_zero_line
 from ..domain.sweep import FixKind, Leak, SweepDay, Tech, summary, sweep
 from ..domain.when import typed
 from ..writes.activity import groups_on, status_changes
+from .coach import CoachPanel, coach_again
 from .messages import OpenBilling, OpenTicket, StopClock
 from .text import literal
 from .widgets import FittingFooter, ListTable, ReportsFailures
@@ -65,6 +69,7 @@ class SweepScreen(ReportsFailures, Screen[None]):
         table.add_column("Subject", key="subject", width=40)
         yield table
         yield Static(id="sweep-detail")
+        yield CoachPanel()
         yield FittingFooter()
 
     def on_mount(self) -> None:
@@ -153,6 +158,12 @@ class SweepScreen(ReportsFailures, Screen[None]):
         text = literal(leak.words, single_line=False)
         text.append(f"\nEnter: {leak.fix.words}.", style="bold")
         detail.update(text)
+        coach_again(self)
+
+    def coaching(self, _widget: Widget | None) -> Coaching | None:
+        """The leak under the cursor: the rule it breaks and why it matters."""
+        leak = self.selected()
+        return coach.leak(leak.kind, leak.fix.words) if leak is not None else None
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_detail()

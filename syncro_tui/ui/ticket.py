@@ -13,13 +13,16 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from ..api import NotFound, SyncroError
 from ..api.models import CommentKind, Invoice, Ticket
+from ..domain.coach import Coaching, ticket_status
 from ..domain.ticket import billing_status, timer_minutes, timer_state
 from ..domain.when import due
 from .base import ShowsTicket
+from .coach import CoachPanel, coach_again
 from .messages import OpenBilling, OpenComment, StopClock, TicketChanged, ToggleClock
 from .text import clean, html_to_text, literal, palette_text
 from .triage import ACTIONS, triage
@@ -62,6 +65,7 @@ class TicketScreen(ShowsTicket, ReportsFailures, Screen[None]):
             yield Static(id="ticket-comments", classes="ticket-part")
             yield Static(id="ticket-billing", classes="ticket-part")
             yield Static(id="ticket-appointments", classes="ticket-part")
+        yield CoachPanel()
         yield FittingFooter()
 
     def on_mount(self) -> None:
@@ -94,6 +98,11 @@ class TicketScreen(ShowsTicket, ReportsFailures, Screen[None]):
         self.ticket = view.ticket
         self.invoices = list(view.invoices)
         self.show()
+        coach_again(self)
+
+    def coaching(self, _widget: Widget | None) -> Coaching | None:
+        """The ticket's status: what it means and what comes next."""
+        return ticket_status(self.ticket.status) if self.ticket is not None else None
 
     # ------------------------------------------------------------ rendering
     def when(self, moment: datetime | None) -> str:
