@@ -23,9 +23,11 @@ shop adds its own in the data directory's ``lessons/``)::
     [[checks]]                  # what decides it, read from Syncro afterwards
     what = "line"               # line, no_line, invoices, status, timers_charged, nothing_written, comments_safe,
                                 # public_comment
-    labor = "remote"            # line / no_line: the rate table's product for a labor type
+    labor = "remote"            # line / no_line: the rate table's product for a labor type,
+                                # or product = 880103 (a part or fee; name = "…" to show it by name)
     quantity = "0.75"
     price = "150.00"
+    taxable = false             # line: optional, the line's taxable flag
     wrong = "Said when the check fails: what went wrong, in plain words."
 
 ``parse`` turns the text into a ``Lesson`` or raises ``LessonProblem`` saying
@@ -66,13 +68,22 @@ class Check:
     count: int | None = None
     total: Decimal | None = None
     status: str | None = None
+    #: line / no_line: a product that is not labor (a part, a fee), by id; ``name`` only to say it.
+    product: int | None = None
+    name: str | None = None
+    taxable: bool | None = None
+
+    def product_id(self, rates: RateTable) -> int | None:
+        return rates.for_type(self.labor).product_id if self.labor else self.product
 
     def words(self, rates: RateTable) -> str:
         """What the check asks for, in words (what went right, when it passes)."""
-        product = rates.for_type(self.labor).name if self.labor else ""
+        product = (rates.for_type(self.labor).name if self.labor
+                   else self.name or f"product {self.product}" if self.product is not None else "")
         if self.what == "line":
             said = [f"{self.quantity} ×" if self.quantity is not None else "", product,
-                    f"at {dollars(self.price)}" if self.price is not None else ""]
+                    f"at {dollars(self.price)}" if self.price is not None else "",
+                    {True: "taxable", False: "not taxable", None: ""}[self.taxable]]
             return "A line of " + " ".join(s for s in said if s)
         if self.what == "no_line":
             return f"No line of {product}"
@@ -184,7 +195,7 @@ def parse(text: str, *, name: str) -> Lesson:
                   timers=tuple(timers), faults=tuple(faults))
 
 
-CHECK_FIELDS = {"what", "wrong", "labor", "quantity", "price", "count", "total", "status"}
+CHECK_FIELDS = {"what", "wrong", "labor", "product", "name", "quantity", "price", "taxable", "count", "total", "status"}
 TICKET_FIELDS = {"customer", "subject", "prepay_hours", "timers"}
 
 
@@ -201,10 +212,24 @@ def _check(data: Any, where: str) -> Check:
     _known(data, CHECK_FIELDS, where)
     what = data["what"]
     wrong = _text(data, "wrong", where)
-    labor = _labor(data.get("labor"), where) if what in ("line", "no_line") else None
+    labor = product = None
+    if what in ("line", "no_line"):
+        if "product" in data:
+            if "labor" in data:
+                raise LessonProblem(f"{where}: a line is of a labor type or of a product, not both")
+            if not isinstance(data["product"], int) or isinstance(data["product"], bool):
+                raise LessonProblem(f"{where}: product must be a product id, a whole number (product = 880103)")
+            product = data["product"]
+        elif "labor" in data:
+            labor = _labor(data["labor"], where)
+        else:
+            raise LessonProblem(f"{where}: a {what} check needs labor = \"remote\" (a labor type) or product = 880103")
+    if "taxable" in data and not isinstance(data["taxable"], bool):
+        raise LessonProblem(f"{where}: taxable must be true or false")
     if what == "status" and not isinstance(data.get("status"), str):
         raise LessonProblem(f"{where}: a status check needs status = \"…\"")
-    return Check(what=what, wrong=wrong, labor=labor,
+    return Check(what=what, wrong=wrong, labor=labor, product=product,
+                 name=str(data["name"]) if "name" in data else None, taxable=data.get("taxable"),
                  quantity=_decimal(data["quantity"], where) if "quantity" in data else None,
                  price=_decimal(data["price"], where) if "price" in data else None,
                  count=int(data["count"]) if "count" in data else None,
@@ -264,11 +289,12 @@ def _result(check: Check, after: Afterwards, rates: RateTable) -> Result:
 
 def _passes(check: Check, after: Afterwards, rates: RateTable) -> bool:
     ticket = after.ticket
-    product = rates.for_type(check.labor).product_id if check.labor else None
+    product = check.product_id(rates)
     lines = [li for li in ticket.line_items if li.product_id == product]
     if check.what == "line":
         return any((check.quantity is None or li.quantity == check.quantity)
-                   and (check.price is None or li.price_retail == check.price) for li in lines) and len(lines) == 1
+                   and (check.price is None or li.price_retail == check.price)
+                   and (check.taxable is None or li.taxable is check.taxable) for li in lines) and len(lines) == 1
     if check.what == "no_line":
         return not lines
     if check.what == "invoices":

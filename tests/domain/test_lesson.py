@@ -53,8 +53,36 @@ def test_a_good_lesson_reads_whole() -> None:
     (lambda t: t.split("[[checks]]")[0], "at least one [[checks]] is required"),
     (lambda t: t.replace("[ticket]", "[tickets]"), "unknown field 'tickets'"),
     (lambda t: t.replace('title = "Remote time"', 'title = "Remote'), "mine.toml: not valid TOML"),
+    (lambda t: t.replace('labor = "remote"', ""), 'checks[1]: a line check needs labor = "remote" (a labor type) or '
+                                                  "product = 880103"),
+    (lambda t: t.replace('labor = "remote"', 'labor = "remote"\nproduct = 880103'),
+     "checks[1]: a line is of a labor type or of a product, not both"),
+    (lambda t: t.replace('labor = "remote"', 'product = "SSD"'), "checks[1]: product must be a product id"),
+    (lambda t: t.replace('quantity = "0.75"', 'quantity = "0.75"\ntaxable = "yes"'),
+     "checks[1]: taxable must be true or false"),
 ])
 def test_a_wrong_lesson_says_where_and_what(change, said) -> None:
     with pytest.raises(LessonProblem) as caught:
         parse(change(GOOD), name="mine.toml")
     assert said in str(caught.value)
+
+
+def test_a_part_is_checked_by_its_product_quantity_price_and_tax() -> None:
+    from syncro_tui.api.models import Ticket
+    from syncro_tui.domain.lesson import Afterwards, judge
+    from syncro_tui.domain.rates import RateTable
+
+    lesson = parse(GOOD.replace('labor = "remote"', 'product = 880103\nname = "SSD"\ntaxable = true')
+                   .replace('quantity = "0.75"', 'quantity = "2"\nprice = "129.00"'), name="part.toml")
+
+    def after(taxable: bool, product: int = 880103) -> Afterwards:
+        return Afterwards(Ticket.model_validate({
+            "id": 1, "number": 31999, "subject": "Drives", "status": "Invoiced", "customer_id": 7,
+            "created_at": "2026-11-19T09:00:00-06:00", "updated_at": "2026-11-19T09:00:00-06:00",
+            "line_items": [{"id": 5, "product_id": product, "name": "SSD", "quantity": "2.0", "price_retail": "129.0",
+                            "taxable": taxable}]}), ())
+
+    assert judge(lesson, after(True), RateTable()).passed
+    assert judge(lesson, after(True), RateTable()).report()[1] == "  ✓ A line of 2 × SSD at $129.00 taxable"
+    assert not judge(lesson, after(False), RateTable()).passed
+    assert not judge(lesson, after(True, product=880104), RateTable()).passed

@@ -149,8 +149,28 @@ async def test_after_hours_work_at_the_onsite_rate_asks_to_be_ticked_first(tmp_p
         await pilot.press("escape")
 
 
-async def test_a_part_is_sold_with_the_time_by_keys_to_invoiced(tmp_path) -> None:
+async def add_part(pilot, words: str, product_id: str, quantity: str, *, taxable: bool) -> None:
+    """In the wizard, ctrl+o: search the products for ``words``, pick one, say the quantity and whether it is taxed."""
     from syncro_tui.ui.dialogs import ChoiceScreen, NoteScreen
+
+    from .test_writes_ui import pick
+
+    await pilot.press("ctrl+o")
+    await wait_for_screen(pilot, NoteScreen)
+    await type_text(pilot, words)
+    await pilot.press("enter")
+    await pick(pilot, product_id)
+    await wait_for_screen(pilot, NoteScreen)
+    await type_text(pilot, quantity)
+    await pilot.press("enter")
+    dialog = await wait_for_screen(pilot, ChoiceScreen)
+    assert "taxable" in dialog.prompt
+    await pick(pilot, "yes" if taxable else "no")
+    await settle(pilot)
+
+
+async def test_a_part_is_sold_with_the_time_by_keys_to_invoiced(tmp_path) -> None:
+    from syncro_tui.ui.dialogs import NoteScreen
 
     from .test_writes_ui import pick
 
@@ -166,18 +186,7 @@ async def test_a_part_is_sold_with_the_time_by_keys_to_invoiced(tmp_path) -> Non
         await pick(pilot, "26118")  # a labor product: refused with the reason
         await settle(pilot)
         assert "is labor: bill it as time above" in notices(app) and not app.drafts.billing[ticket.id].items
-        await pilot.press("ctrl+o")
-        await wait_for_screen(pilot, NoteScreen)
-        await type_text(pilot, "ssd")
-        await pilot.press("enter")
-        await pick(pilot, "880103")
-        await wait_for_screen(pilot, NoteScreen)
-        await type_text(pilot, "2")
-        await pilot.press("enter")
-        dialog = await wait_for_screen(pilot, ChoiceScreen)
-        assert "taxable" in dialog.prompt
-        await pick(pilot, "yes")
-        await settle(pilot)
+        await add_part(pilot, "ssd", "880103", "2", taxable=True)
         plan = text_of(screen, "#bill-plan")
         assert "2 × Samsung 870 EVO 1TB SSD = $258.00 + tax" in plan and "$333.00 before tax" in plan
         assert "2 × Samsung 870 EVO 1TB SSD at $129.00 = $258.00, taxable" in text_of(screen, "#bill-items")

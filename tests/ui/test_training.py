@@ -19,7 +19,7 @@ from syncro_tui.ui.confirm import ConfirmScreen
 
 from ..conftest import FIXED_NOW
 from .helpers import SIZE, rendered, settle, type_text, wait_for_screen
-from .test_billing import choose_labor
+from .test_billing import add_part, choose_labor
 
 LESSONS, PROBLEMS = lessons()
 #: Labor types as the wizard's Select lists them, after "Choose…".
@@ -32,9 +32,9 @@ def test_the_built_in_lessons_all_load() -> None:
 
 
 async def bill(pilot, classroom: Classroom, *, minutes: str, labor: str, comment: str, ended: str | None = None,
-               send: bool = True, tick_timer: bool | None = None, opened: bool = False) -> BillingScreen:
+               send: bool = True, tick_timer: bool | None = None, opened: bool = False, then=None) -> BillingScreen:
     """On the queue: the lesson's ticket selected, b (unless the wizard is ``opened`` already), the form typed as a
-    trainee types it, ctrl+s, s."""
+    trainee types it (``then``: what the trainee does after it, as adding a part), ctrl+s, s."""
     table = pilot.app.screen_stack[0].query_one("#queue-table")
     assert table.cursor_key == str(classroom.ticket_id), "the lesson's ticket is selected at start"
     if not opened:
@@ -55,6 +55,8 @@ async def bill(pilot, classroom: Classroom, *, minutes: str, labor: str, comment
     if tick_timer is not None:
         await pilot.press("tab", "space")  # the warnings (the ticket's own timer) read
         await settle(pilot)
+    if then is not None:
+        await then(pilot)
     await pilot.press("ctrl+s")
     if send:
         await wait_for_screen(pilot, ConfirmScreen)
@@ -331,3 +333,20 @@ async def test_emergency_without_a_prepaid_block(labor, ended, passed) -> None:
     else:
         failed_with(verdict, "✗ The ticket does not carry 2.00 × Labor - Emergency or After Hours Business",
                     "✗ Onsite labor is on the ticket")
+
+
+@pytest.mark.parametrize("taxable", [True, False])
+async def test_a_part_and_labor_on_one_ticket(taxable) -> None:
+    async def work(pilot, classroom):
+        async def ssds(pilot):
+            await add_part(pilot, "ssd", "880103", "2", taxable=taxable)
+
+        await bill(pilot, classroom, minutes="30", labor="remote", comment="Installed the new drives.", then=ssds)
+
+    verdict, _ = await take("part-and-labor", work)
+    if taxable:
+        assert verdict.passed, verdict.report()
+        assert "  ✓ A line of 2 × Samsung 870 EVO 1TB SSD at $129.00 taxable" in verdict.report()
+    else:  # hardware sold untaxed
+        failed_with(verdict, "✗ The ticket does not carry one line of 2 × Samsung 870 EVO 1TB SSD at $129.00, taxable")
+        assert verdict.mistakes == ["line"]
