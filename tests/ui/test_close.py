@@ -201,6 +201,7 @@ def test_close_concerns_snapshot(snap_compare) -> None:
         await pilot.press("c")
         await wait_for_screen(pilot, ChoiceScreen)
         steady(pilot)
+        fresh_budget(pilot)  # the dialog is up once the billing read is in: the bar counts it
         await pilot.pause()
 
     assert snap_compare(make_app(sim), terminal_size=SIZE, run_before=run_before)
