@@ -52,6 +52,8 @@ FIRST_FRAME = re.compile(rb"Refresh")
 ANCHOR_FRAME = re.compile(rb"Rebuild")
 REFRESHED = re.compile(rb"Refreshed: (?:\x1b\[[0-9;]*m)*\d\d:\d\d:\d\d")
 DOWN = b"\x1b[B"
+#: More of the app's config (--no-arrival-toast: what 20 arrivals cost without the toast announcing them).
+EXTRA_CONFIG = ""
 
 
 class Screen(Terminal):
@@ -100,7 +102,7 @@ class Screen(Terminal):
 def environment(base_url: str, data: Path) -> dict[str, str]:
     config = data / "config.toml"
     # A refresh only when the benchmark presses r: the app's own timer would draw in the middle of a figure.
-    config.write_text(CONFIG.format(base_url=base_url) + "\n[queue]\nrefresh_seconds = 86400\n")
+    config.write_text(CONFIG.format(base_url=base_url) + "\n[queue]\nrefresh_seconds = 86400\n" + EXTRA_CONFIG)
     return {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(COLUMNS), "LINES": str(LINES),
             "SYNCRO_TUI_CONFIG": str(config), "SYNCRO_TUI_DATA_DIR": str(data / "data"), "SYNCRO_API_KEY": "demo-key"}
 
@@ -324,7 +326,12 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--runs", type=int, default=RUNS)
     parser.add_argument("--cycles", type=int, default=CYCLES)
+    parser.add_argument("--no-arrival-toast", action="store_true",
+                        help="[alerts] new_ticket = [] (to see the toast's part of the arrivals' figure)")
     args = parser.parse_args()
+    if args.no_arrival_toast:
+        global EXTRA_CONFIG
+        EXTRA_CONFIG = "\n[alerts]\nnew_ticket = []\n"
     text = report(tuple(args.sizes), args.runs, args.cycles)
     print(text)
     if args.write:
