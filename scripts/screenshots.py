@@ -126,7 +126,7 @@ def bill(minutes: str, labor_downs: int, comment: str, ended: str | None = None)
 
 
 async def shoot_report(name: str) -> None:
-    """The trainer's report (``syncro-tui train --report``) after Sam's lessons, each taken by keys and judged."""
+    """The trainer's report (``syncro-tui train --report``) after two trainees' lessons, each taken by keys and judged."""
     from syncro_tui.cli.train import report
     from syncro_tui.training import lessons
     from syncro_tui.writes.progress import Progress
