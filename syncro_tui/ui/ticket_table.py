@@ -109,7 +109,8 @@ class TicketTable(ScrollView, can_focus=True):
         Binding("enter", "select", "Open", show=False),
     ]
 
-    cursor_row: reactive[int] = reactive(0, always_update=True)
+    #: repaint=False: a cursor move redraws its two rows (watch_cursor_row), not the whole table (30 KB a key).
+    cursor_row: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     class Highlighted(Message):
         def __init__(self, table: TicketTable, key: str) -> None:
@@ -150,6 +151,8 @@ class TicketTable(ScrollView, can_focus=True):
         self._header = [Text(c.label) for c in self.columns]
         #: Drawn rows by (cells, style): scrolling and refiltering redraw without re-rendering text.
         self._strips: OrderedDict[tuple[str, Style], tuple[Sequence[Text], Strip]] = OrderedDict()
+        #: The widget's style during a drawing pass (``render_lines``).
+        self._base_style: Style | None = None
 
     # ---------------------------------------------------------------- data
     @property
@@ -322,8 +325,18 @@ class TicketTable(ScrollView, can_focus=True):
             self.cursor_row = index
 
     # ------------------------------------------------------------- drawing
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The widget's style once a pass, not once a line: ``rich_style`` walks every ancestor's styles, and at
+        # 50 lines a frame that was a third of drawing the table.
+        self._base_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base_style = None
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
+        base = self._base_style if self._base_style is not None else self.rich_style
         scroll_x = int(self.scroll_x)
         if y == 0:
             key = "\0header"
@@ -332,10 +345,10 @@ class TicketTable(ScrollView, can_focus=True):
         else:
             index = int(self.scroll_y) + y - 1
             if index >= len(self.keys):
-                return Strip.blank(width, self.rich_style)
+                return Strip.blank(width, base)
             key = self.keys[index]
             cells = self.cells_of(key)
-            style = self.rich_style
+            style = base
             if index % 2:
                 style += self.get_component_rich_style("ticket-table--odd")
             if index == self.cursor_row:

@@ -116,3 +116,28 @@ async def test_the_footer_fits_with_keys_remapped_to_long_names() -> None:
             await settle(pilot)
             assert sum(footer.width_of(key) for key in footer.children if key.display) <= width // 2 + 20
             assert ("f1", "Keys") in footer_keys(app)
+
+
+async def test_a_cursor_move_redraws_its_two_rows_not_the_whole_table(monkeypatch) -> None:
+    """A real terminal is sent every line redrawn: the whole table on each arrow key was 30 KB a key."""
+    drawn: list[int] = []
+    render_line = TicketTable.render_line
+
+    def counting(self, y):
+        drawn.append(y)
+        return render_line(self, y)
+
+    app = make_app(make_simulator())
+    async with app.run_test(size=(180, 50)) as pilot:
+        await settle(pilot)
+        table = app.query_one(TicketTable)
+        monkeypatch.setattr(TicketTable, "render_line", counting)
+        await pilot.press("down")
+        await pilot.pause()
+        assert table.cursor_row == 1
+        assert sorted(drawn) == [1, 2]  # the row it left and the row it is on (line 0 is the header)
+        drawn.clear()
+        for _ in range(table.size.height):  # past the last line shown: the table scrolls, and all of it is drawn
+            await pilot.press("down")
+        await pilot.pause()
+        assert table.scroll_y > 0 and len(set(drawn)) == table.size.height
