@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .domain.queue import QueueRow
+from .domain.queue import QueueRow, sort_key
 from .files import make_private, private_dir
 
 if TYPE_CHECKING:  # the models (pydantic) load with the client: the queue is drawn from the cache before them
@@ -31,11 +31,14 @@ if TYPE_CHECKING:  # the models (pydantic) load with the client: the queue is dr
 log = logging.getLogger("syncro_tui.cache")
 #: How many opened tickets are kept (the newest).
 RECENT_TICKETS = 200
-#: The shape of the queue's records (``PRAGMA user_version``): 2, rows; before, whole listed tickets.
-ROWS_VERSION = 2
+#: The shape of the queue's table (``PRAGMA user_version``): 3, rows with the queue's order (``sort_key``) in
+#: columns, so the first screenfuls can be read alone; 2, rows; before, whole listed tickets.
+ROWS_VERSION = 3
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS queue (owner TEXT NOT NULL, ticket_id INTEGER NOT NULL, record TEXT NOT NULL,
+                                  by_priority INTEGER NOT NULL, by_update REAL NOT NULL, by_number INTEGER NOT NULL,
                                   PRIMARY KEY (owner, ticket_id));
+CREATE INDEX IF NOT EXISTS queue_order ON queue (owner, by_priority, by_update, by_number);
 CREATE TABLE IF NOT EXISTS saved (owner TEXT PRIMARY KEY, at TEXT NOT NULL, watermark TEXT, zone TEXT);
 CREATE TABLE IF NOT EXISTS tickets (owner TEXT NOT NULL, ticket_id INTEGER NOT NULL, record TEXT NOT NULL,
                                     at TEXT NOT NULL, PRIMARY KEY (owner, ticket_id));
@@ -54,6 +57,8 @@ class CachedQueue:
     watermark: datetime | None
     #: The account's time zone then (times are shown in it before Syncro has said it again).
     zone: str | None = None
+    #: How many rows there are: more than ``tickets`` when only the first were read (less those that could not be).
+    total: int = 0
 
 
 @dataclass(frozen=True)
@@ -100,10 +105,11 @@ class Cache:
         db = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA journal_mode=WAL")
+            if db.execute("PRAGMA user_version").fetchone()[0] != ROWS_VERSION:  # an older app's queue: read again
+                db.executescript(f"DROP TABLE IF EXISTS queue; DROP TABLE IF EXISTS saved; "
+                                 f"PRAGMA user_version={ROWS_VERSION};")
             db.executescript(SCHEMA)
             db.execute("SELECT COUNT(*) FROM queue").fetchone()
-            if db.execute("PRAGMA user_version").fetchone()[0] != ROWS_VERSION:  # an older app's queue: read again
-                db.executescript(f"DELETE FROM queue; DELETE FROM saved; PRAGMA user_version={ROWS_VERSION};")
         except sqlite3.DatabaseError:
             db.close()
             raise
@@ -114,13 +120,19 @@ class Cache:
         self._db.close()
 
     # ------------------------------------------------------------ the queue
-    def queue(self) -> CachedQueue | None:
-        """The queue as last saved for this owner, or None (never saved, or unreadable: then it is dropped)."""
+    def queue(self, first: int | None = None) -> CachedQueue | None:
+        """The queue as last saved for this owner, or None (never saved, or unreadable: then it is dropped).
+
+        ``first``: only that many rows, the first in the queue's order (``total`` says how many there are), so a
+        queue of 20,000 has its first screenfuls on screen before the rest is read."""
         try:
             saved = self._db.execute("SELECT at, watermark, zone FROM saved WHERE owner=?", (self.owner,)).fetchone()
             if saved is None:
                 return None
-            rows = self._db.execute("SELECT record FROM queue WHERE owner=?", (self.owner,)).fetchall()
+            rows = self._db.execute("SELECT record FROM queue WHERE owner=? ORDER BY by_priority, by_update, by_number "
+                                    "LIMIT ?", (self.owner, -1 if first is None else first)).fetchall()
+            total = len(rows) if first is None or len(rows) < first else self._db.execute(
+                "SELECT COUNT(*) FROM queue WHERE owner=?", (self.owner,)).fetchone()[0]
         except sqlite3.DatabaseError as exc:
             log.warning("the cached queue could not be read: %s", exc)
             return None
@@ -131,7 +143,8 @@ class Cache:
             except (KeyError, TypeError, ValueError):
                 continue  # not a row this app can read: the refresh brings the ticket back
         return CachedQueue(tickets, datetime.fromisoformat(saved[0]),
-                           datetime.fromisoformat(saved[1]) if saved[1] else None, saved[2])
+                           datetime.fromisoformat(saved[1]) if saved[1] else None, saved[2],
+                           total=total - (len(rows) - len(tickets)))
 
     def save_queue(self, *, changed: Iterable[QueueRow], removed: Iterable[int], watermark: datetime | None,
                    at: datetime, replace: bool = False, zone: str | None = None) -> None:
@@ -140,8 +153,8 @@ class Cache:
             self._db.execute("BEGIN")
             if replace:
                 self._db.execute("DELETE FROM queue WHERE owner=?", (self.owner,))
-            self._db.executemany("INSERT OR REPLACE INTO queue VALUES (?, ?, ?)",
-                                 ((self.owner, t.id, json.dumps(t.record())) for t in changed))
+            self._db.executemany("INSERT OR REPLACE INTO queue VALUES (?, ?, ?, ?, ?, ?)",
+                                 ((self.owner, t.id, json.dumps(t.record()), *sort_key(t)) for t in changed))
             self._db.executemany("DELETE FROM queue WHERE owner=? AND ticket_id=?",
                                  [(self.owner, ticket_id) for ticket_id in removed])
             self._db.execute("INSERT OR REPLACE INTO saved VALUES (?, ?, ?, ?)",

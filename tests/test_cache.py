@@ -95,3 +95,41 @@ def test_a_cache_that_is_locked_or_cannot_be_opened_is_never_set_aside(tmp_path,
     monkeypatch.undo()
     assert not [p for p in tmp_path.iterdir() if "damaged" in p.name]
     assert [t.id for t in Cache(tmp_path / "cache.sqlite", owner="x").queue().tickets] == [1]  # type: ignore[union-attr]
+
+
+def test_the_first_rows_are_the_first_in_the_queues_order_and_the_total_counts_them_all(tmp_path) -> None:
+    """A start from a cache of 20,000 draws its first screenfuls before reading the rest."""
+    from syncro_tui.domain.queue import Queue
+
+    priorities = ["1 High", "2 Normal", "0 Urgent", None, "3 Low"]
+    rows = [QueueRow.of(summary(i).model_copy(update={"priority": priorities[i % 5],
+                                                     "updated_at": AT - timedelta(minutes=(i * 7) % 11)}))
+            for i in range(1, 41)]
+    cache = Cache(tmp_path / "cache.sqlite", owner="x")
+    cache.save_queue(changed=rows[:30], removed=[], watermark=AT, at=AT, replace=True)
+    cache.save_queue(changed=rows[30:], removed=[5], watermark=AT, at=AT)  # kept in two saves, one row gone
+    queue = Queue()
+    queue.merge([r for r in rows if r.id != 5], advance=False)
+    first = cache.queue(first=12)
+    assert first is not None and first.total == 39
+    assert first.tickets == queue.ordered()[:12]
+    assert cache.queue().tickets == queue.ordered() and cache.queue().total == 39  # type: ignore[union-attr]
+    assert cache.queue(first=100).total == 39  # type: ignore[union-attr]
+
+
+def test_a_cache_kept_before_the_queues_order_was_is_dropped_then_kept_again(tmp_path) -> None:
+    import sqlite3
+
+    path = tmp_path / "cache.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript("CREATE TABLE queue (owner TEXT NOT NULL, ticket_id INTEGER NOT NULL, record TEXT NOT NULL, "
+                     "PRIMARY KEY (owner, ticket_id)); CREATE TABLE saved (owner TEXT PRIMARY KEY, at TEXT NOT NULL, "
+                     "watermark TEXT, zone TEXT); PRAGMA user_version=2;")
+    db.execute("INSERT INTO queue VALUES ('x', 1, ?)", (__import__("json").dumps(row(1).record()),))
+    db.execute("INSERT INTO saved VALUES ('x', ?, NULL, NULL)", (AT.isoformat(),))
+    db.commit()
+    db.close()
+    cache = Cache(path, owner="x")
+    assert cache.queue() is None  # read from Syncro again
+    cache.save_queue(changed=[row(2)], removed=[], watermark=AT, at=AT, replace=True)
+    assert [t.id for t in Cache(path, owner="x").queue().tickets] == [2]  # type: ignore[union-attr]

@@ -113,6 +113,13 @@ class SyncroApp(SyncroBase):
             self.show_coach(True)
         self.queue_screen.set_sections()  # with the tech's own section and the config's filters
         if self.queue_screen.show_cached():  # the last queue seen on this machine: drawn before connecting
+            self.call_after_refresh(self._rest_of_cache_then_connect)
+        else:
+            self.connect()
+
+    def _rest_of_cache_then_connect(self) -> None:
+        """The first rows are on screen: the rest of a big cached queue, then (once drawn) the client."""
+        if self.queue_screen.show_rest_of_cache():
             self.call_after_refresh(self.connect)
         else:
             self.connect()

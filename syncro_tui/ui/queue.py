@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 SORTABLE = ("priority", "updated", "due", "number", "status", "customer", "subject", "tech", "age")
 #: Seconds after the tech stops moving before where they are is kept for the next start.
 PLACE_DELAY = 2.0
+#: The cached queue's first rows, drawn before the rest is read: a few screenfuls of the tallest terminal.
+CACHE_FIRST = 500
 COLUMNS = (Column("seen", " ", 1), Column("number", "#", 7), Column("status", "Status", 19, least=10, rank=2),
            Column("priority", "Priority", 8, rank=3), Column("customer", "Customer", 26, least=14, rank=1),
            Column("subject", "Subject", 30, grow=True), Column("due", "Due", 12, rank=4),
@@ -103,6 +105,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
         self.progress = ""
         #: When the queue on screen came from the local cache: when that was saved (None once Syncro has answered).
         self.cached_at: datetime | None = None
+        #: Only the cached queue's first rows are in (``show_cached``): the rest are read next.
+        self._cache_rest = False
         self.sections: list[Section] = []
         self.section: Section | None = None
         self.needle = Needle()
@@ -252,7 +256,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
             if not (labels or current):
                 continue
             label = clean(section.label)
-            if section.source is Source.QUEUE and self.queue.tickets:
+            if section.source is Source.QUEUE and self.queue.tickets and not self._cache_rest:  # no count of a part
                 label += f" {self.count(section)}"
             bar.append(f" {label} ", style="bold" if current else "dim")
         return bar
@@ -325,6 +329,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
     @work(exclusive=True, group="queue-refresh", exit_on_error=False)
     async def load(self) -> None:
         """Full load of the open tickets, shown page by page as they arrive, in the queue's order."""
+        self.show_rest_of_cache()  # every cached row in before Syncro's: what it says now goes over them
         table = self.query_one(TicketTable)
         first = not self.queue.tickets  # nothing on screen yet: rows are not marked as changed
         table.loading = first
@@ -374,6 +379,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
     @work(exclusive=True, group="queue-refresh", exit_on_error=False)
     async def refresh_delta(self) -> None:
         """Only what changed since the newest update seen: one request when nothing did."""
+        self.show_rest_of_cache()
         if self.queue.watermark is None:
             self.load()
             return
@@ -454,9 +460,12 @@ class QueueScreen(ReportsFailures, Screen[None]):
         """The queue as last seen on this machine, on screen before Syncro answers; False when there is none.
 
         Read from the session's cache, not through ``reads``: it needs no client, so it is drawn before httpx
-        and the key are loaded."""
+        and the key are loaded. A big queue comes in two steps: its first rows in the queue's order (a few
+        screenfuls: 20,000 rows take half a second to read), then the rest (``show_rest_of_cache``), once
+        those are on screen. When the section or filter shown leaves less than a screenful of the first
+        rows, all are read at once, so the tech never sees a section look emptier than it is."""
         cache = self.session.cache
-        cached = cache.queue() if cache is not None else None
+        cached = cache.queue(first=CACHE_FIRST) if cache is not None else None
         if cached is None or not cached.tickets or self.queue.tickets:
             return False
         if cached.zone and self.app.account.settings is None:  # times in the account's zone, as last seen
@@ -466,6 +475,11 @@ class QueueScreen(ReportsFailures, Screen[None]):
                 pass
         self.queue = Queue(closed_statuses=self.closed_statuses(), watermark=cached.watermark)
         self.queue.merge(cached.tickets, advance=False)
+        self._cache_rest = cached.total > len(cached.tickets)
+        if self._cache_rest and len(self.rows()) < self.app.size.height:
+            self.read_rest_of_cache()
+        elif self._cache_rest:
+            self.progress = f"reading {len(cached.tickets):,} of {cached.total:,} from this machine"
         self.cached_at = cached.saved_at
         self.connection_note = f"cached: as of {self.as_of()}"
         self.show_sections()
@@ -473,6 +487,24 @@ class QueueScreen(ReportsFailures, Screen[None]):
             self.rebuild()
         self.update_status()
         return True
+
+    def show_rest_of_cache(self) -> bool:
+        """The rows of the cached queue after its first (``show_cached``); False when there were none."""
+        if not self._cache_rest:
+            return False
+        self.read_rest_of_cache()
+        self.progress = ""
+        if self.on_queue():
+            self.rebuild()
+        else:
+            self.show_sections()
+        return True
+
+    def read_rest_of_cache(self) -> None:
+        self._cache_rest = False
+        cached = self.session.cache.queue()
+        if cached is not None:  # unreadable now: the first rows stay, and the load brings the rest
+            self.queue.merge(cached.tickets, advance=False)
 
     def as_of(self) -> str:
         """When the cached queue on screen was last refreshed, in the account's zone ("14:02", or "Nov 28 14:02")."""

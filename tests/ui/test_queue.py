@@ -515,3 +515,62 @@ async def test_each_filter_keystroke_shows_what_a_full_rebuild_would() -> None:
             await pilot.press(key)
             assert shown_ids(app) == [t.id for t in queue.rows()], (key, queue.needle.text)
         assert queue.needle.text == "p" and len(shown_ids(app)) > 1
+
+
+async def test_a_big_cached_queue_draws_its_first_rows_then_the_rest_before_the_client_is_built(tmp_path,
+                                                                                             monkeypatch) -> None:
+    """20,000 cached rows take half a second to read: the first screenfuls are drawn first, without counts."""
+    from syncro_tui.ui import queue as queue_module
+
+    sim = make_simulator()
+    before = await run_once(sim, tmp_path)  # 67 open tickets, All open
+    monkeypatch.setattr(queue_module, "CACHE_FIRST", SIZE[1] + 5)  # a screenful and a bit: 45 of the 67
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    first: list[tuple[list[int], str]] = []
+    rest = queue_module.QueueScreen.show_rest_of_cache
+
+    def drawn_first(screen):
+        first.append((shown_ids(app), rendered(screen, "#sections")))
+        return rest(screen)
+
+    monkeypatch.setattr(queue_module.QueueScreen, "show_rest_of_cache", drawn_first)
+    build = app.session.connect
+    at_connect: list[list[int]] = []
+    app.session.connect = lambda: (at_connect.append(shown_ids(app)), build())[1]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        sections = rendered(app.screen, "#sections")
+    [(ids, bar)] = first
+    assert ids == before[:SIZE[1] + 5]  # the first in the queue's order
+    assert "reading 45 of 67 from this machine" in bar and "All open " in bar and "All open 45" not in bar
+    assert at_connect == [before]  # the rest read before the client was built
+    assert "All open 67" in sections and "reading" not in sections
+
+
+async def test_a_cached_section_with_few_of_the_first_rows_is_read_whole_at_once(tmp_path, monkeypatch) -> None:
+    """My open holds 20 of the 67, fewer than a screenful of the first 45 rows: all are read before drawing, so
+    the section never looks emptier than it is."""
+    from syncro_tui.ui import queue as queue_module
+
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("1")  # My open: where the next start comes back to
+        await settle(pilot)
+        app.screen.remember_place()  # as a moment after the tech stops moving
+        mine = shown_ids(app)
+    monkeypatch.setattr(queue_module, "CACHE_FIRST", SIZE[1] + 5)
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    drawn: list[tuple[list[int], bool]] = []
+    cached = queue_module.QueueScreen.show_cached
+
+    def spy(screen):
+        done = cached(screen)
+        drawn.append((shown_ids(app), screen.show_rest_of_cache()))
+        return done
+
+    monkeypatch.setattr(queue_module.QueueScreen, "show_cached", spy)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+    assert len(mine) == 20 and drawn == [(mine, False)]  # all of My open at once, nothing left to read
