@@ -348,7 +348,12 @@ class QueueScreen(ReportsFailures, Screen[None]):
                         self.marks.update((t.id, change_mark(before.get(t.id), t)) for t in (*changes.added, *changes.updated))
                     self.progress = loading_progress(len(seen) + skipped, page)
                     if changes:
+                        # On the first load a cursor left on the top row stays there: the most urgent tickets
+                        # arrive page by page above the one it was on. Moved, it keeps its ticket.
+                        top = first and self._select is None and table.cursor_row == 0
                         self.apply(changes, mark=not first)
+                        if top and table.cursor_row != 0:
+                            table.cursor_row = 0
                     else:
                         self.show_sections()
         except AuthError as exc:  # e.g. a key without the ticket permissions

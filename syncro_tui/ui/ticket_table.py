@@ -220,6 +220,7 @@ class TicketTable(ScrollView, can_focus=True):
         if target is None:
             target = min(self.cursor_row, max(len(self.keys) - 1, 0))
         self.set_reactive(TicketTable.cursor_row, target)
+        self._scroll_to_cursor()  # its row pushed down by rows above it: the view follows, the cursor never goes off screen
         self._announce()
         self.refresh()
 

@@ -575,3 +575,39 @@ async def test_a_cached_section_with_few_of_the_first_rows_is_read_whole_at_once
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
     assert len(mine) == 20 and drawn == [(mine, False)]  # all of My open at once, nothing left to read
+
+
+async def test_a_cursor_left_on_the_top_row_stays_there_while_the_first_load_brings_more_urgent_pages() -> None:
+    """Pages come in Syncro's order, not the queue's: 300 open tickets in pages of 100 bring more urgent ones
+    on the later pages, above the first page's top row (which the cursor then followed down, off the top)."""
+    sim = make_simulator(open_tickets=300)
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#queue-table")
+        assert len(shown_ids(app)) == 300
+        assert table.cursor_row == 0 and table.scroll_y == 0
+        assert table.cursor_key == str(app.screen.queue.ordered()[0].id)  # on the most urgent ticket
+
+
+async def test_a_cursor_pushed_down_by_arrivals_keeps_its_ticket_and_stays_on_screen() -> None:
+    sim = make_simulator()
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#queue-table")
+        lines = table.size.height - 1  # the header takes one
+        for _ in range(lines - 2):  # near the bottom of the screen
+            await pilot.press("down")
+        await settle(pilot)
+        on, at = table.cursor_key, table.cursor_row
+        assert table.scroll_y == 0
+        template = sim.store.t("tickets")[int(table.keys[0])]
+        for n in range(5):  # as urgent as the top row and newer: above the cursor's row
+            ticket_id = sim.store.next_id("ticket_id")
+            sim.store.t("tickets")[ticket_id] = {**template, "id": ticket_id, "number": sim.store.next_id("ticket_number"),
+                                                 "subject": f"Arrived {n}", "updated_at": "2026-11-20T16:00:05.000Z"}
+        await pilot.press("r")
+        await settle(pilot)
+        assert table.cursor_key == on and table.cursor_row > at
+        assert table.scroll_y <= table.cursor_row < table.scroll_y + lines  # the view followed it
