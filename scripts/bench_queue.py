@@ -53,6 +53,7 @@ FIRST_FRAME = re.compile(rb"Refresh")
 ANCHOR_FRAME = re.compile(rb"Rebuild")
 REFRESHED = re.compile(rb"Refreshed: (?:\x1b\[[0-9;]*m)*\d\d:\d\d:\d\d")
 DOWN = b"\x1b[B"
+HOME = b"\x1b[H"
 #: More of the app's config (--no-arrival-toast: what 20 arrivals cost without the toast announcing them).
 EXTRA_CONFIG = ""
 
@@ -178,6 +179,9 @@ def app_run(server: BackgroundSimulator, sim: Simulator, size: int, *, cache_fro
         out["filter key → frame"] = [t for t in (term.key(c.encode()) for c in FILTER) if t is not None]
         out["filter cleared (Escape) → frame"] = [t for t in [term.key(b"\x1b")] if t is not None]
         term.key(b"\x1b")  # out of the box, onto the table
+        # Back to the top: the cursor kept the ticket the filter found (deep in All open), so the view is there,
+        # the cursor on its last line, and every arrow key would scroll the table (one full frame a key).
+        term.key(HOME)
         out["cursor down → frame"] = [t for t in (term.key(DOWN) for _ in range(10)) if t is not None]
         changes = Changes(sim)
         figures = {"unchanged refresh (r) → frame": lambda: None, "20 arrivals (r) → frame": changes.arrivals,
@@ -222,6 +226,7 @@ def anchor_run(size: int) -> dict[str, list[float]]:
         term.key(b"/")
         out["filter key → frame"] = [t for t in (term.key(c.encode()) for c in FILTER) if t is not None]
         out["filter cleared (Escape) → frame"] = [t for t in [term.key(b"\x1b")] if t is not None]
+        term.key(HOME)
         out["cursor down → frame"] = [t for t in (term.key(DOWN) for _ in range(10)) if t is not None]
         out["full rebuild (r) → frame"] = [t for t in (term.key(b"r") for _ in range(3)) if t is not None]
     finally:
