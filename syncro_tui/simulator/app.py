@@ -218,7 +218,7 @@ class Simulator:
 
     def _make_store(self, data: dict[str, Any] | None) -> Store:
         if data is None:
-            today = self.today or (self.clock().date() if self.clock else None)
+            today = self.today or (seed_module.seed_day(self.clock()) if self.clock else None)
             data = seed_module.generate(self.seed, today, open_tickets=self.open_tickets)
         return Store(data, clock=self.clock, zero_price_rate=self.zero_price_rate, seed=self.seed)
 

@@ -22,6 +22,8 @@ from .catalogue import BILLED_LABOR, DEFAULT_LABOR, EMERGENCY, HARDWARE, LABOR, 
 from .store import SLA_SOON, decimal_string, money, stamp
 
 TIME_ZONE = "America/Chicago"
+#: The seeded day's "now" in the account's zone: no ticket is created or updated after it.
+SEED_NOW = time(9, 45)
 
 STATUSES = [
     "New", "In Progress", "Waiting on Customer", "Waiting on Vendor", "Scheduled",
@@ -175,12 +177,25 @@ def slug(text: str) -> str:
     return "".join(keep.split())[:18] or "customer"
 
 
+def seed_day(now: datetime) -> date:
+    """The day to seed at ``now``: today in the account's zone once its ``SEED_NOW`` has passed, else the day before.
+
+    Syncro never lists a ticket updated after the moment it answers. Seeded for today before 9:45 there (a
+    European morning is the small hours in Chicago), the queue's newest update would lie ahead of the clock,
+    and every change made meanwhile, stamped now, would be older than it: a refresh asking for what changed
+    since the newest update seen would never see them.
+    """
+    local = now.astimezone(ZoneInfo(TIME_ZONE))
+    return local.date() if local.time() >= SEED_NOW else local.date() - timedelta(days=1)
+
+
 def generate(seed: int = 1, today: date | None = None, *, open_tickets: int | None = None) -> dict[str, Any]:
     """The demo account: about 40 customers, 300 tickets, 4 techs, as JSON-able data.
 
-    ``open_tickets``: a bigger shop's queue, the open tickets copied until there are that many.
+    ``today``: the day seeded (``seed_day`` of now when not given). ``open_tickets``: a bigger shop's queue,
+    the open tickets copied until there are that many.
     """
-    seeder = Seeder(seed, today or datetime.now(ZoneInfo(TIME_ZONE)).date())
+    seeder = Seeder(seed, today or seed_day(datetime.now(UTC)))
     data = seeder.build()
     if open_tickets is not None:
         seeder.grow_open(open_tickets)
@@ -200,6 +215,8 @@ class Seeder:
         self.today = today
         self.tz = ZoneInfo(TIME_ZONE)
         self.epoch = stamp(self.local(today - timedelta(days=400), 9))
+        #: The seeded day's "now" (``SEED_NOW``): nothing is created or updated after it.
+        self.now = datetime.combine(today, SEED_NOW, self.tz).astimezone(UTC)
         self.counters = {
             "ticket_id": 108_412_000, "ticket_number": 31_700, "comment_id": 541_000_000, "timer_id": 7_300_000,
             "line_item_id": 25_100_000, "invoice_id": 1_480_000_000, "invoice_number": 18_400,
@@ -433,7 +450,7 @@ class Seeder:
             "pdf_url": None, "parent_id": None,
             "contract_id": contract["id"] if contract else None, "contract_name": contract["name"] if contract else None,
             # [quirk] the SLA fields live accounts carry: business self.customers are on the 8x5 SLA.
-            **sla_fields(business=bool(customer.get("business_name")), due=due, ceiling=self.local(self.today, 9, 45),
+            **sla_fields(business=bool(customer.get("business_name")), due=due, ceiling=self.now,
                          open_=status not in ("Resolved", "Invoiced", "Closed")),
         }
         self.tickets[str(tid)] = ticket
@@ -470,8 +487,7 @@ class Seeder:
             moment += timedelta(hours=2)
             self.add_comment(ticket, moment, "Customer Reply", self.rng.choice(CUSTOMER_REPLIES), hidden=False, emailed=False,
                         tech_id=None, tech_name=contact_name)
-        now_ceiling = self.local(self.today, 9, 45)
-        ticket["updated_at"] = stamp(min(moment, max(now_ceiling, created)))
+        ticket["updated_at"] = stamp(min(moment, max(self.now, created)))
 
     def add_time(self, ticket: dict[str, Any], customer: dict[str, Any], *, moment: datetime, charged: bool,
                  age_days: int) -> None:

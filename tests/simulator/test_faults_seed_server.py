@@ -109,6 +109,18 @@ def test_seed_looks_like_a_small_msp() -> None:
     assert {p["id"]: p["price_retail"] for p in data["products"].values()}[26184] == 262.5
 
 
+@pytest.mark.parametrize("utc_hour, day", [(7, "2026-12-02"), (15, "2026-12-02"), (16, "2026-12-03")])
+def test_a_simulator_started_early_in_the_day_lists_no_update_after_its_clock(utc_hour: int, day: str) -> None:
+    """A European morning is the small hours in Chicago: seeded for that day, the newest update (9:45 there)
+    would lie ahead of the clock, and a change made now would be older than it, never seen by a refresh."""
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 12, 3, utc_hour, 0, tzinfo=UTC)
+    sim = Simulator(clock=lambda: now)
+    newest = max(t["updated_at"] for t in sim.store.t("tickets").values())
+    assert newest.startswith(day) and datetime.fromisoformat(newest.replace("Z", "+00:00")) <= now
+
+
 def test_seed_carries_hostile_text_for_the_ui_to_show_literally() -> None:
     data = seed.generate(1, FIXED_DAY)
     names = [c["business_name"] or c["fullname"] for c in data["customers"].values()]
