@@ -105,6 +105,10 @@ class Cache:
         db = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA journal_mode=WAL")
+            # No sync to disk at each commit: a crash may lose the last refresh kept, never the file's
+            # consistency, and the next start's refresh brings what was lost (the journal of writes, a file of
+            # its own, syncs every commit).
+            db.execute("PRAGMA synchronous=NORMAL")
             if db.execute("PRAGMA user_version").fetchone()[0] != ROWS_VERSION:  # an older app's queue: read again
                 db.executescript(f"DROP TABLE IF EXISTS queue; DROP TABLE IF EXISTS saved; "
                                  f"PRAGMA user_version={ROWS_VERSION};")

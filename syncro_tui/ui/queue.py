@@ -6,6 +6,7 @@ opened, not with it (see ``ui/app.py``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -405,10 +406,12 @@ class QueueScreen(ReportsFailures, Screen[None]):
             self.marks.update((t.id, change_mark(before.get(t.id), t)) for t in (*changes.added, *changes.updated))
             self.apply(changes)
             self.raise_alerts(changes, before)
-        self.app.reads.keep_queue(changed=(*changes.added, *changes.updated), removed=changes.removed,
-                                  watermark=self.queue.watermark, zone=self.app.account.time_zone.key)
         self.mark_refreshed()
         self.schedule_refresh()
+        # Kept on this machine once the frame with the changes is out: the tech waits for the rows, not the disk.
+        self.call_after_refresh(functools.partial(
+            self.app.reads.keep_queue, changed=(*changes.added, *changes.updated), removed=changes.removed,
+            watermark=self.queue.watermark, zone=self.app.account.time_zone.key))
 
     # ------------------------------------------------------------ alerts
     def raise_alerts(self, changes: Changes, before: dict[int, QueueRow]) -> None:

@@ -89,6 +89,16 @@ def test_a_row_goes_to_the_cache_and_back_unchanged() -> None:
     assert QueueRow.from_record(unassigned.record()) == unassigned and unassigned.tech_name is None
 
 
+def test_a_rows_place_in_the_queue_is_worked_out_once_and_follows_every_change() -> None:
+    from dataclasses import replace
+
+    row = ticket(1, "2 Normal", minutes=5)
+    assert sort_key(row) == (2, -(T0 + timedelta(minutes=5)).timestamp(), -30001)
+    raised = replace(row, priority="4 Urgent")  # a changed ticket is a new row: its place is worked out again
+    assert sort_key(raised)[0] == 0 and sort_key(QueueRow.from_record(raised.record())) == sort_key(raised)
+    assert "order" not in row.record()  # the cache keeps the ticket, not where it sorts (an older app's rows read)
+
+
 def test_a_record_that_is_not_a_row_is_refused() -> None:
     import pytest
 

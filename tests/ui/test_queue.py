@@ -483,6 +483,25 @@ async def test_the_cached_queue_is_drawn_before_the_key_is_read_or_the_client_bu
     assert drawn_then == [before]
 
 
+async def test_what_a_refresh_brings_is_kept_on_this_machine_once_its_frame_is_out(tmp_path) -> None:
+    from datetime import timedelta
+
+    from ..conftest import FIXED_NOW
+
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        changed = next(t for t in sim.store.t("tickets").values() if t["status"] == "In Progress")
+        changed["subject"] = "Printer on fire (kept)"
+        changed["updated_at"] = (FIXED_NOW + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.pause()
+        kept = {t.id: t.subject for t in app.session.cache.queue().tickets}
+    assert kept[changed["id"]] == "Printer on fire (kept)"
+
+
 async def test_without_syncro_the_cached_queue_is_browsed_read_only(tmp_path) -> None:
     sim = make_simulator()
     before = await run_once(sim, tmp_path)
