@@ -120,9 +120,19 @@ class SyncroApp(SyncroBase):
     def _rest_of_cache_then_connect(self) -> None:
         """The first rows are on screen: the rest of a big cached queue, then (once drawn) the client."""
         if self.queue_screen.show_rest_of_cache():
-            self.call_after_refresh(self.connect)
+            self.connect_once_drawn()
         else:
             self.connect()
+
+    @work(group="connect", exit_on_error=False)
+    async def connect_once_drawn(self) -> None:
+        """``connect`` once the app is quiet: the frames with every row and the section counts written first.
+
+        Building the client imports httpx and the response models, a third of a second holding the interpreter;
+        begun at the next refresh, it kept Textual's writer thread (and the layout the counts need) waiting for it.
+        """
+        await until_idle(limit=0.5)
+        self.connect()
 
     def _open_session(self) -> None:
         self.session = self._open()  # type: ignore[misc]
