@@ -405,7 +405,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
         if changes:
             self.marks.update((t.id, change_mark(before.get(t.id), t)) for t in (*changes.added, *changes.updated))
             self.apply(changes)
-            self.raise_alerts(changes, before)
+            # Announced once the rows are drawn: mounting a toast and laying it out would hold their frame back.
+            self.call_after_refresh(self.raise_alerts, changes, before)
         self.mark_refreshed()
         self.schedule_refresh()
         # Kept on this machine once the frame with the changes is out: the tech waits for the rows, not the disk.
