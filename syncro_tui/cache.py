@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .domain.queue import QueueRow, sort_key
-from .files import make_private, private_dir
+from .files import make_private, private_dir, use_wal
 
 if TYPE_CHECKING:  # the models (pydantic) load with the client: the queue is drawn from the cache before them
     from .api.models import Ticket
@@ -104,7 +104,7 @@ class Cache:
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
+            use_wal(db, self.path)
             # No sync to disk at each commit: a crash may lose the last refresh kept, never the file's
             # consistency, and the next start's refresh brings what was lost (the journal of writes, a file of
             # its own, syncs every commit).

@@ -118,9 +118,10 @@ class AlertSettings(Section):
     urgent: list[AlertWay] = Field(default_factory=lambda: ["toast", "bell"])
     sla_breached: list[AlertWay] = Field(default_factory=lambda: ["toast", "bell"])
     sla_soon: list[AlertWay] = Field(default_factory=lambda: ["toast"])
-    #: How "desktop" reaches the desktop: auto (the terminal's own sequence where it is known, else
-    #: notify-send), or one of osc99 (kitty), osc777 (WezTerm, Ghostty, foot), osc9 (iTerm2), notify-send.
-    desktop_by: Literal["auto", "osc99", "osc777", "osc9", "notify-send"] = "auto"
+    #: How "desktop" reaches the desktop: auto (the terminal's own sequence where it is known, else the
+    #: system's: Windows' notification centre, macOS Notification Center, notify-send elsewhere), or one of
+    #: osc99 (kitty), osc777 (WezTerm, Ghostty, foot), osc9 (iTerm2), system (notify-send: the same, by its old name).
+    desktop_by: Literal["auto", "osc99", "osc777", "osc9", "system", "notify-send"] = "auto"
 
     def ways(self, kind: str) -> list[str]:
         return list(getattr(self, kind, []))

@@ -10,16 +10,20 @@ makes the command exit non-zero.
 
 from __future__ import annotations
 
+import platform
+import shutil
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .api import requests as rq
+from .host import Machine, desktop_words, exposure, privacy_words, terminal_words
 from .api.errors import AuthError, NetworkError, SyncroError
 from .api.models import Me
+from .domain.account import resolve_zone
 from .domain.rates import differences
 from .reads import read_products
 
@@ -50,6 +54,23 @@ PERMISSIONS: tuple[tuple[str, str, str, bool], ...] = (
     ("invoice", "write", "invoice at the end of a billing run", True),
     ("asset", "read", "pick an asset on a new ticket", False),
 )
+
+
+def this_machine(machine: Machine, *, config_file: Path, data: Path,
+                 which: Callable[[str], str | None] = shutil.which) -> list[Finding]:
+    """The machine's part: OS and terminal, whether keys and colours will work, how alerts reach the tech, where
+    the files are and whether they are private (nothing is read from Syncro)."""
+    out = [Finding(Level.OK, "This machine", f"{machine.name} ({platform.platform(terse=True)}), "
+                                             f"Python {platform.python_version()}.")]
+    terminal, problem = terminal_words(machine)
+    out.append(Finding(Level.WARN if problem else Level.OK, "Terminal",
+                       f"{terminal}: " + (problem if problem else "keys and colours will work.")))
+    out.append(Finding(Level.OK, "Alerts", f"Alerts set to \"desktop\" reach you through {desktop_words(machine, which)}."))
+    out.append(Finding(Level.OK, "Files", f"Config: {config_file}{'' if config_file.exists() else ' (not created yet)'}. "
+                                          f"Journal, clocks, cache, logs: {data}."))
+    loose = exposure(data, machine) if data.exists() else None
+    out.append(Finding(Level.WARN if loose else Level.OK, "Privacy", loose or f"They are {privacy_words(machine)}."))
+    return out
 
 
 async def examine(client: SyncroClient, config: Config, profile: Profile) -> list[Finding]:
@@ -144,11 +165,9 @@ async def _account(client: SyncroClient, out: list[Finding]) -> None:
     except SyncroError as exc:
         out.append(Finding(Level.WARN, "Time zone", f"GET /settings could not be read: {exc}"))
         return
-    try:
-        zone = ZoneInfo(settings.time_zone or "")
-    except (ZoneInfoNotFoundError, ValueError):
-        out.append(Finding(Level.WARN, "Time zone", f"The account's time zone {settings.time_zone!r} is not one this "
-                           "machine knows: times are shown in UTC."))
+    zone, problem = resolve_zone(settings.time_zone or "")
+    if problem or not settings.time_zone:
+        out.append(Finding(Level.WARN, "Time zone", problem or "The account names no time zone: times are shown in UTC."))
     else:
         out.append(Finding(Level.OK, "Time zone", f"{zone.key}; times are typed and shown in it."))
     open_days = [h for h in settings.business_hours if not h.closed and h.start and h.end]
@@ -205,10 +224,12 @@ async def _read(label: str, read: Callable[[], Awaitable[Any]], out: list[Findin
         out.append(Finding(Level.OK, "Reads", f"{label}{count}: every record read."))
 
 
-def report(findings: list[Finding]) -> tuple[str, int]:
-    """The findings in words, and the exit code: 1 when any is a problem."""
+def report(findings: list[Finding], *, summary: bool = True) -> tuple[str, int]:
+    """The findings in words, and the exit code: 1 when any is a problem (``summary``: the closing line)."""
     lines = [f"{f.level.value:<8}{f.topic}: {f.text}" for f in findings]
     problems = sum(f.level is Level.PROBLEM for f in findings)
+    if not summary:
+        return "\n".join(lines), 1 if problems else 0
     warnings = sum(f.level is Level.WARN for f in findings)
     if problems:
         lines.append(f"{problems} problem{'s' if problems != 1 else ''}"

@@ -50,16 +50,20 @@ def lessons(extra: Path | None = None) -> tuple[dict[str, Lesson], list[str]]:
     return found, problems
 
 
-#: The simulator's account's zone (its seed's), where a lesson's morning is.
-ZONE = ZoneInfo("America/Chicago")
+#: The simulator's account's zone (its seed's), where a lesson's morning is (looked up when used, not at import).
+ZONE_NAME = "America/Chicago"
+
+
+def lesson_zone() -> ZoneInfo:
+    return ZoneInfo(ZONE_NAME)
 
 
 def lesson_clock(real: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Callable[[], datetime]:
     """The last Tuesday before today at 10:00 in the account's zone, going on from now as ``real`` time does."""
     started = real()
-    local = started.astimezone(ZONE)
+    local = started.astimezone(lesson_zone())
     tuesday = local.date() - timedelta(days=(local.weekday() - 1) % 7 or 7)
-    base = datetime.combine(tuesday, time(10), tzinfo=ZONE)
+    base = datetime.combine(tuesday, time(10), tzinfo=lesson_zone())
     return lambda: base + (real() - started)
 
 
@@ -85,7 +89,7 @@ class Classroom:
         """
         clock = clock or lesson_clock()
         now = clock()
-        sim = Simulator(seed=seed, today=now.astimezone(ZONE).date(), clock=clock, rate_limit=None,
+        sim = Simulator(seed=seed, today=now.astimezone(lesson_zone()).date(), clock=clock, rate_limit=None,
                         zero_price_rate=1.0 if lesson.zero_price else 0.0)
         store = sim.store
         customer = next((c for c in store.t("customers").values() if store.customer_name(c) == lesson.customer), None)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import stat
 from datetime import UTC, datetime, timedelta
 
 from syncro_tui import cache as cache_module
 from syncro_tui.api.models import Ticket, TicketSummary
 from syncro_tui.cache import Cache
 from syncro_tui.domain.queue import QueueRow
+from syncro_tui.host import exposure
 
 AT = datetime(2026, 11, 20, 20, 2, tzinfo=UTC)
 
@@ -35,7 +34,7 @@ def test_a_saved_queue_comes_back_as_it_was_and_only_for_its_owner(tmp_path) -> 
     assert back.saved_at == AT + timedelta(minutes=1) and back.zone == "America/Chicago"
     assert Cache(tmp_path / "cache.sqlite", owner="https://acme.syncromsp.com/api/v1|tom").queue() is None
     assert Cache(tmp_path / "cache.sqlite", owner="https://other.syncromsp.com/api/v1|dana").queue() is None
-    assert stat.S_IMODE(os.stat(tmp_path / "cache.sqlite").st_mode) == 0o600
+    assert exposure(tmp_path / "cache.sqlite") is None
 
 
 def test_a_damaged_cache_is_set_aside_and_started_again(tmp_path) -> None:

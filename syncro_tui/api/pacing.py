@@ -150,12 +150,12 @@ class MachinePacer(Pacer):
                  burst: int = 20, clock: Callable[[], float] = time.time,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         super().__init__(per_minute, headroom=headroom, burst=burst, clock=clock, sleep=sleep)
-        from ..files import make_private, private_dir
+        from ..files import make_private, private_dir, use_wal
 
         private_dir(path.parent)
         self.account = account
         self._db = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        use_wal(self._db, path)
         self._db.executescript(
             "CREATE TABLE IF NOT EXISTS bucket (account TEXT PRIMARY KEY, tokens REAL NOT NULL, last REAL NOT NULL);"
             "CREATE TABLE IF NOT EXISTS sent (account TEXT NOT NULL, at REAL NOT NULL);"

@@ -8,18 +8,21 @@ before its first frame: the config and the key are read right after it.
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
 from .. import __version__
 from ..domain.comment import Visibility
 from ..domain.rates import LaborType
 from ..exit_codes import AUTH as EXIT_AUTH
 from .app import make_app, run_app, run_simulator
-from .common import fail
+from .common import fail, survive_any_console
 
 __all__ = ["EXIT_AUTH", "build_parser", "fail", "main", "make_app"]
 
 
 def main(argv: list[str] | None = None) -> int:
+    survive_any_console()
     args = build_parser().parse_args(argv)
     if args.command is None:
         try:
@@ -53,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
         return fail(str(exc))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `syncro-tui sweep | head`: the reader has gone, which is no failure of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own flush at exit stays quiet
+        return 0
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,6 +17,11 @@ if TYPE_CHECKING:
 
 
 def run_app(args: argparse.Namespace) -> int:
+    from ..host import console_problem
+
+    problem = console_problem()
+    if problem:  # Git Bash's mintty: say so and how to fix it, rather than a screen that takes no keys
+        return fail(problem)
     app, demo = make_app(args)
     try:
         app.run()

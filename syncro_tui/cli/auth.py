@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import getpass
 import sys
+import warnings
 from typing import Any
 
 from ..exit_codes import AUTH as EXIT_AUTH
@@ -24,6 +25,28 @@ def run_config(args: argparse.Namespace) -> int:
     return 0
 
 
+NO_HIDDEN_PROMPT = ("this terminal cannot hide what you type, so the key would be shown on screen; nothing was "
+                    "stored. Run `syncro-tui auth set --profile {profile}` in Windows Terminal or PowerShell (or "
+                    "`winpty syncro-tui auth set ...` in Git Bash), or set SYNCRO_API_KEY for this session instead.")
+
+
+def read_key(profile: str) -> str | None:
+    """The key, typed hidden at a console or piped in; None when it could only be typed visibly (Git Bash's mintty
+    without a console echoes what is typed into the pipe it gives programs, and getpass would echo too)."""
+    from ..host import hidden_input
+
+    if not hidden_input():
+        return None
+    if not sys.stdin.isatty():
+        return sys.stdin.readline()  # piped: `syncro-tui auth set < key.txt` shows nothing
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", getpass.GetPassWarning)  # getpass's own fallback echoes: refuse instead
+        try:
+            return getpass.getpass(f"Syncro API key for {profile} (input hidden): ")
+        except getpass.GetPassWarning:
+            return None
+
+
 def run_auth(args: argparse.Namespace) -> int:
     from .. import keys
     from ..config import config_path, load_config
@@ -34,10 +57,9 @@ def run_auth(args: argparse.Namespace) -> int:
             if args.profile not in config.profiles:
                 print(f"Note: no profile named {args.profile!r} in {config_path()} yet; add it there to use this key.",
                       file=sys.stderr)
-            if sys.stdin.isatty():
-                key = getpass.getpass(f"Syncro API key for {args.profile} (input hidden): ")
-            else:
-                key = sys.stdin.readline()
+            key = read_key(args.profile)
+            if key is None:
+                return fail(NO_HIDDEN_PROMPT.format(profile=args.profile), EXIT_AUTH)
             keys.store_key(args.profile, key)
             print(f"Stored the key for {args.profile} in the OS keyring.")
             profile = config.profiles.get(args.profile)

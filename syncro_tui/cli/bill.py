@@ -18,11 +18,12 @@ from .connect import connect
 def run_bill(args: argparse.Namespace) -> int:
     """``bill NUMBER --minutes M --labor TYPE --plan [--json]``: the billing run's calls and checklist, nothing sent."""
     import json
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    import sys
 
     from ..api import SyncroError
     from ..api.models import AccountSettings, Product
     from ..domain import billing
+    from ..domain.account import resolve_zone
     from ..domain.billing_form import parse_ended
     from ..domain.comment import CommentDraft
     from ..domain.plan import bill_time
@@ -65,10 +66,9 @@ def run_bill(args: argparse.Namespace) -> int:
         return fail(str(exc))
     except SyncroError as exc:
         return fail(f"could not read the ticket and customer: {exc}", exit_for(exc))
-    try:
-        tz = ZoneInfo(zone or "UTC")
-    except ZoneInfoNotFoundError:
-        tz = ZoneInfo("UTC")
+    tz, zone_problem = resolve_zone(zone)
+    if zone_problem:
+        print(f"note: {zone_problem}", file=sys.stderr)
     now = datetime.now(UTC)
     try:  # the same words the wizard's "Work ended" box takes, in the account's zone
         ended = parse_ended(args.at, now=now, tz=tz) if args.at else now

@@ -46,9 +46,11 @@ def run_rates(args: argparse.Namespace) -> int:
 
 def run_doctor(args: argparse.Namespace) -> int:
     """``doctor``: what works on this account and what does not, in words; 1 when a write would fail."""
-    from ..config import Profile
-    from ..doctor import examine, report
+    from ..config import Profile, config_path, data_dir
+    from ..doctor import examine, report, this_machine
+    from ..host import Machine
 
+    print(report(this_machine(Machine.this(), config_file=config_path(), data=data_dir()), summary=False)[0])
     connection = connect(args)
     if isinstance(connection, int):
         return connection

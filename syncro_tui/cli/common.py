@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import io
 import shutil
 import sys
 import tempfile
@@ -10,6 +12,31 @@ from typing import Any
 
 from ..exit_codes import AUTH as EXIT_AUTH
 from ..exit_codes import USAGE as EXIT_USAGE
+
+
+#: Plain words for the signs the commands print, where the console's code page has no glyph for them
+#: (a Windows console or pipe in cp1252, LANG=C): the output stays readable instead of crashing on an arrow.
+ASCII_WORDS = {"→": "->", "←": "<-", "≥": ">=", "≤": "<=", "•": "*", "…": "...", "—": "-", "–": "-", "×": "x",
+               "✓": "ok", "✗": "x", "⚑": "!", "▲": "^", "▼": "v", "“": '"', "”": '"', "‘": "'", "’": "'",
+               "·": "-", "€": "EUR", "£": "GBP", "\u00a0": " "}
+
+
+def _in_ascii(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    chunk = error.object[error.start:error.end]
+    return "".join(ASCII_WORDS.get(c) or c.encode("ascii", "backslashreplace").decode("ascii") for c in chunk), error.end
+
+
+codecs.register_error("syncro-tui-ascii", _in_ascii)
+
+
+def survive_any_console(*streams: object) -> None:
+    """Make the command's output printable on any console: UTF-8 where the console takes it (unchanged), plain
+    ASCII words for what its code page lacks. Nothing printed can then end a command with UnicodeEncodeError."""
+    for stream in streams or (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="syncro-tui-ascii")
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> int:

@@ -24,9 +24,8 @@ def current_time() -> datetime:
 
 
 def run_sweep(args: argparse.Namespace) -> int:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     from ..api import SyncroError
+    from ..domain.account import resolve_zone
     from ..domain.sweep import Tech, summary, sweep
     from ..domain.when import WhenProblem, parse_day
     from ..reads import read_sweep_day
@@ -44,10 +43,9 @@ def run_sweep(args: argparse.Namespace) -> int:
     async def read():
         async with client:
             me, settings = await asyncio.gather(client.me(), client.account_settings())
-            try:
-                tz = ZoneInfo(settings.time_zone or "UTC")
-            except ZoneInfoNotFoundError:
-                tz = ZoneInfo("UTC")
+            tz, zone_problem = resolve_zone(settings.time_zone)
+            if zone_problem:
+                notes.append(zone_problem)
             day = parse_day(args.date, today=now.astimezone(tz).date(), past=True) if args.date \
                 else now.astimezone(tz).date()
             nonlocal clocks, changed

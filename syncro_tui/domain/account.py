@@ -9,10 +9,14 @@ loses nothing.
 
 from __future__ import annotations
 
+import io
+import struct
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .text import clean
 
 if TYPE_CHECKING:  # the app holds these before its first frame, which pydantic would delay
     from ..api.models import AccountSettings, BusinessHours, Me, TicketSettings
@@ -20,7 +24,33 @@ if TYPE_CHECKING:  # the app holds these before its first frame, which pydantic 
     from .comment import CommentForm
     from .new_ticket import NewTicketForm
 
-UTC_ZONE = ZoneInfo("UTC")
+
+
+def utc() -> ZoneInfo:
+    """UTC as a zone, on any machine. Zones are looked up when used, never at import: Windows has no zone
+    database of its own (the ``tzdata`` package brings one), and an import that fails there would stop the app
+    from starting. Where no zone data can be found at all, UTC is built from its few bytes of TZif."""
+    try:
+        return ZoneInfo("UTC")
+    except ZoneInfoNotFoundError:
+        def block(names: bytes) -> bytes:  # a TZif header with one type (offset 0, not DST), and its names
+            return b"TZif2" + bytes(15) + struct.pack(">6l", 0, 0, 0, 0, 1, len(names)) + bytes(6) + names
+        return ZoneInfo.from_file(io.BytesIO(block(b"\0") + block(b"UTC\0") + b"\nUTC0\n"), key="UTC")
+
+
+def resolve_zone(name: str | None) -> tuple[ZoneInfo, str | None]:
+    """The zone Syncro names for the account, or UTC and the words that say why (None: nothing to say).
+
+    A name this machine cannot resolve (a typo in the account, old zone data) never stops the app: times
+    go on in UTC and the tech is told which zone was asked for."""
+    if not name:
+        return utc(), None
+    try:
+        return ZoneInfo(name), None
+    except (ZoneInfoNotFoundError, ValueError):  # ValueError: a name that is not a zone's at all ("../x")
+        return utc(), (f"The account's time zone “{clean(name)}” is not one this machine knows: times are shown "
+                       "and typed in UTC until it is set right in Syncro (Admin → Account settings) or the "
+                       "machine's zone data is updated (pip install -U tzdata).")
 
 
 @dataclass
@@ -28,7 +58,7 @@ class Account:
     #: Whose key this is (GET /me); None until asked.
     me: Me | None = None
     #: The account's zone: every time is shown and typed in it (UTC until the settings are read).
-    time_zone: ZoneInfo = UTC_ZONE
+    time_zone: ZoneInfo = field(default_factory=utc)
     #: Problem types, priorities, time zone and business hours (None until read, or when they cannot be).
     settings: AccountSettings | None = None
     #: Ticket statuses, techs, saved searches, appointment and ticket types (None until read).

@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from textual import events, work
 from textual.app import SystemCommand
@@ -26,6 +25,7 @@ from textual.widgets import Static
 
 from ..api import AuthError, NetworkError, SyncroError
 from ..api.pacing import background
+from ..domain.account import resolve_zone
 from ..exit_codes import AUTH as EXIT_AUTH
 from ..exit_codes import NETWORK as EXIT_NETWORK
 from ..session import CannotConnect, Session
@@ -256,11 +256,13 @@ class SyncroApp(SyncroBase):
             self.notify(problem, title="Whose key is this?", severity="error", timeout=30)
         try:
             settings = await reads.account_settings()
-            account.settings = settings
-            if settings.time_zone:
-                account.time_zone = ZoneInfo(settings.time_zone)
-        except (SyncroError, ZoneInfoNotFoundError):
+        except SyncroError:
             pass  # times stay in UTC; the queue still works
+        else:
+            account.settings = settings
+            account.time_zone, zone_problem = resolve_zone(settings.time_zone)
+            if zone_problem:
+                self.notify(zone_problem, title="Time zone", severity="warning", timeout=20)
         self.queue_screen.load()
         if self.writes is not None and self.writes.cut_short():  # not the ones another window is sending
             from .unfinished import UnfinishedScreen

@@ -10,7 +10,6 @@ import functools
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rich.text import Text
 from textual import on, work
@@ -24,6 +23,7 @@ from textual.widgets import ContentSwitcher, DataTable, Input, Static
 from ..api import AuthError, SyncroError
 from ..api.pacing import background
 from ..cache import Place
+from ..domain.account import resolve_zone
 from ..domain.alerts import Alert, alerts, notices
 from ..domain.queue import Changes, Queue, QueueRow, age, change_mark, insert_in_order, sort_key, sort_rows
 from ..domain.sections import (Needle, Section, Source, builtin_sections, customer_section, haystack, query_section,
@@ -478,10 +478,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         if cached is None or not cached.tickets or self.queue.tickets:
             return False
         if cached.zone and self.app.account.settings is None:  # times in the account's zone, as last seen
-            try:
-                self.app.account.time_zone = ZoneInfo(cached.zone)
-            except (ValueError, ZoneInfoNotFoundError):
-                pass
+            self.app.account.time_zone = resolve_zone(cached.zone)[0]  # a problem is said once Syncro names it
         self.queue = Queue(closed_statuses=self.closed_statuses(), watermark=cached.watermark)
         self.queue.merge(cached.tickets, advance=False)
         self._cache_rest = cached.total > len(cached.tickets)

@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from ..api.redact import redact, redact_data
-from ..files import make_private, private_dir
+from ..files import make_private, private_dir, use_wal
+from ..host import alive
 from ..api.requests import ApiRequest
 
 
@@ -159,19 +160,9 @@ PROCESS = f"{socket.gethostname()}:{os.getpid()}"
 def claim_is_free(group: Group) -> bool:
     """Whether another process's claim on ``group`` may be taken over: its process is gone, or it went quiet."""
     host, _, pid = (group.claim_owner or "").rpartition(":")
-    if host == socket.gethostname() and pid.isdigit() and not _alive(int(pid)):
+    if host == socket.gethostname() and pid.isdigit() and not alive(int(pid)):
         return True
     return group.claim_at is None or _now() - group.claim_at > CLAIM_STALE
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process
-    return True
 
 
 def running_elsewhere(group: Group) -> str | None:
@@ -235,7 +226,7 @@ class Journal:
     def _open(self) -> None:
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
+        use_wal(self._db, self.path)
         self._db.execute("PRAGMA synchronous=FULL")  # a recorded step must survive a crash
         self._db.executescript(SCHEMA)
         have = {row["name"] for row in self._db.execute("PRAGMA table_info(steps)")}

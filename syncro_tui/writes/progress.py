@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..files import write_private
+from ..host import lock_for
 
 
 @dataclass
@@ -54,6 +55,10 @@ class Progress:
             return {}
 
     def record(self, trainee: str, lesson_id: str, *, passed: bool, mistakes: Sequence[str]) -> LessonRecord:
+        with lock_for(self.path):  # two trainees ending lessons at once both keep their record
+            return self._record(trainee, lesson_id, passed=passed, mistakes=mistakes)
+
+    def _record(self, trainee: str, lesson_id: str, *, passed: bool, mistakes: Sequence[str]) -> LessonRecord:
         everyone = self.load()
         mine = everyone.setdefault(trainee, {}).setdefault(lesson_id, LessonRecord())
         mine.attempts += 1

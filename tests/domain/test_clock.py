@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import stat
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,6 +10,7 @@ import pytest
 
 from syncro_tui.domain.clock import Clock, concerns
 from syncro_tui.writes.clocks import ClockStore
+from syncro_tui.host import exposure
 
 T0 = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # 09:00 in Chicago
 CHICAGO = ZoneInfo("America/Chicago")
@@ -71,7 +70,7 @@ def test_the_store_keeps_clocks_owner_only_and_sets_a_damaged_file_aside(tmp_pat
     clock = Clock.start(7, 31996, "Printer", T0)
     store.change(lambda clocks: clocks.__setitem__(7, clock))
     assert ClockStore(store.path).load() == {7: clock}
-    assert stat.S_IMODE(os.stat(store.path).st_mode) == 0o600
+    assert exposure(store.path) is None
     store.path.write_text("{not json")
     fresh = ClockStore(store.path)
     assert fresh.load() == {} and "damaged" in fresh.damage and "kept at" in fresh.damage

@@ -11,6 +11,7 @@ from syncro_tui.simulator import DEMO_KEY
 from syncro_tui.ui.app import SyncroApp
 from syncro_tui.ui.confirm import ConfirmScreen
 from syncro_tui.ui.dialogs import ErrorDialog
+from syncro_tui.host import exposure
 
 from ..conftest import FIXED_NOW, make_simulator
 from .helpers import SIZE, make_app, notices, settle, type_text, wait_for_screen
@@ -90,7 +91,7 @@ async def test_a_bug_in_a_background_task_is_a_dialog_and_a_redacted_report_not_
     (report,) = (tmp_path / "crash-reports").iterdir()
     text = report.read_text()
     assert "KeyError" in text and "background task refresh" in text and DEMO_KEY not in text
-    assert report.stat().st_mode & 0o077 == 0  # owner-only
+    assert exposure(report) is None  # owner-only
 
 
 async def test_notices_show_syncros_text_literally(tmp_path) -> None:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from syncro_tui.api import requests as rq
 from syncro_tui.api.redact import register_secret
 from syncro_tui.writes.journal import GroupState, Journal, StepState
+from syncro_tui.host import exposure
 
 NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 
@@ -135,7 +136,7 @@ def test_the_journal_and_its_directory_are_owner_only(tmp_path) -> None:
     path = tmp_path / "data" / "journal.sqlite"
     one_group(path)
     Journal(path).close()
-    assert path.stat().st_mode & 0o077 == 0 and path.parent.stat().st_mode & 0o077 == 0
+    assert exposure(path) is None and exposure(path.parent) is None
 
 
 def test_the_activity_export_survives_bad_text_and_never_runs_a_formula(tmp_path) -> None:
@@ -151,4 +152,4 @@ def test_the_activity_export_survives_bad_text_and_never_runs_a_formula(tmp_path
     csv_path, json_path = export(groups, tmp_path / "exports", NOW.date(), ZoneInfo("UTC"))
     (row,) = list(csv.reader(csv_path.read_text(encoding="utf-8").splitlines()))[1:]
     assert row[2].startswith("'=HYPERLINK") and "\x1b" not in row[2]
-    assert json_path.stat().st_size > 0 and csv_path.stat().st_mode & 0o077 == 0
+    assert json_path.stat().st_size > 0 and exposure(csv_path) is None
