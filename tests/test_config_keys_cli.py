@@ -169,8 +169,9 @@ def run_cli(*args: str, stdin: str | None = None, env: dict | None = None) -> su
     import os
 
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "syncro_tui", *args], capture_output=True, text=True, input=stdin,
-                          env=full_env, timeout=60)
+    # Read the output in the encoding the command writes (cp1252 when the suite runs as on Windows).
+    return subprocess.run([sys.executable, "-m", "syncro_tui", *args], capture_output=True, input=stdin,
+                          encoding=full_env.get("PYTHONIOENCODING") or "utf-8", env=full_env, timeout=60)
 
 
 IMPORT_CHECK = """

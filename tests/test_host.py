@@ -168,3 +168,49 @@ def test_an_unknown_account_zone_is_named_and_times_go_on_in_utc() -> None:
     assert zone.key == "UTC" and "Mars/Olympus_Mons<U+202E>" in (problem or "") and "UTC" in (problem or "")
     assert resolve_zone("America/Chicago") == (resolve_zone("America/Chicago")[0], None)
     assert resolve_zone(None)[1] is None
+
+
+def test_auth_set_refuses_where_the_key_would_be_echoed(monkeypatch, capsys) -> None:
+    from syncro_tui import cli
+
+    monkeypatch.setattr(Machine, "this", classmethod(lambda cls: MINTTY))
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("typed-where-it-shows\n"))
+    assert cli.main(["auth", "set", "--profile", "dana"]) == cli.EXIT_AUTH
+    err = capsys.readouterr().err
+    assert "cannot hide what you type" in err and "SYNCRO_API_KEY" in err and "nothing was stored" in err
+    assert "typed-where-it-shows" not in err
+
+
+def test_the_app_names_a_terminal_it_cannot_drive_instead_of_starting(monkeypatch, capsys) -> None:
+    from syncro_tui import cli
+
+    monkeypatch.setattr(Machine, "this", classmethod(lambda cls: MINTTY))
+    assert cli.main(["--demo"]) == 2
+    assert "winpty syncro-tui" in capsys.readouterr().err
+
+
+def test_doctor_says_what_this_machine_will_do(tmp_path: Path) -> None:
+    from syncro_tui.doctor import Level, this_machine
+
+    data = tmp_path / "data"
+    data.mkdir()
+    windows = Machine("win32", {"WT_SESSION": "1", "USERPROFILE": str(tmp_path)}, True)
+    found = {f.topic: f for f in this_machine(windows, config_file=tmp_path / "config.toml", data=data,
+                                              which=lambda name: None)}
+    assert found["This machine"].text.startswith("Windows")
+    assert "Windows Terminal; true colour: keys and colours will work" in found["Terminal"].text
+    assert "Windows' notification centre" in found["Alerts"].text
+    assert str(data) in found["Files"].text and "(not created yet)" in found["Files"].text
+    assert found["Privacy"].level is Level.OK and "SYSTEM" in found["Privacy"].text
+
+    found = {f.topic: f for f in this_machine(MINTTY, config_file=tmp_path / "c", data=data, which=lambda n: None)}
+    assert found["Terminal"].level is Level.WARN and "winpty" in found["Terminal"].text
+    assert "outside your user profile" in found["Privacy"].text  # no profile known: said, not assumed
+
+    mac = Machine("darwin", {"TERM_PROGRAM": "iTerm.app"}, True)
+    found = {f.topic: f for f in this_machine(mac, config_file=tmp_path / "c", data=data, which=lambda n: None)}
+    assert "(osc9)" in found["Alerts"].text
+    linux = Machine("linux", {"TERM": "xterm-256color", "NO_COLOR": "1"}, True)
+    found = {f.topic: f for f in this_machine(linux, config_file=tmp_path / "c", data=data,
+                                              which=lambda n: "/usr/bin/" + n)}
+    assert "no colours (NO_COLOR is set)" in found["Terminal"].text and "notify-send" in found["Alerts"].text

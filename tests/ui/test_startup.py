@@ -127,3 +127,16 @@ async def test_keys_typed_before_the_session_opens_wait_for_it_and_then_land() -
         assert app.session is session and app.screen.query_one("#filter").value == "otis"
         table = app.screen.query_one("#queue-table")
         assert table.row_count > 0 and all("Otis" in table.cell(key, "customer").plain for key in table.keys)
+
+
+async def test_an_account_zone_this_machine_cannot_resolve_is_named_and_times_go_on_in_utc() -> None:
+    from .helpers import make_app, notices
+
+    sim = make_simulator()
+    sim.store.account["time_zone"] = "America/Atlantis"
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.account.time_zone.key == "UTC"
+        assert "The account's time zone “America/Atlantis” is not one this machine knows" in notices(app)
+        assert app.screen.query_one("#queue-table").row_count > 0  # the queue works all the same
