@@ -492,15 +492,21 @@ class BillingScreen(ReportsFailures, Screen[None]):
         if outcome is None:  # refused or cancelled: nothing sent, the form is as it was
             self.query_one("#bill-progress", Static).update("")
             return
-        if outcome.state is GroupState.ABANDONED:  # Syncro refused the first call: nothing of it is in Syncro
-            self.show_progress(Text(f"\nNothing was billed: {clean(outcome.message, single_line=False)}",
+        held = self.app.writes.held(outcome.group_id) if self.app.writes is not None else set()
+        if not held:  # refused, or not sent again: nothing of it is in Syncro, so nothing the tech did is dropped
+            self.show_progress(Text(f"\nNothing was billed: {clean(outcome.message, single_line=False)}\n"
+                                    f"What you typed is kept{self.clock_kept()}: send again when ready.",
                                     style="bold red"))
             return
         # Something is in Syncro now: this form must never send the same run a second time.
         self.finished = True
         self.query_one("#bill-form").disabled = True
+        # The unfinished group holds the rest of the run (a draft sent again would repeat what landed).
         self.app.drafts.billing.pop(self.ticket_id, None)
-        self.app.billed(self.ticket_id)  # a stopped work clock's time is billed now
+        if "add_timer" in held:  # the minutes are in Syncro, read back: only now does the clock go
+            self.app.billed(self.ticket_id)
+        kept = "" if "add_timer" in held or not self.clock_kept() else (
+            "\nThe minutes are not in Syncro yet: the work clock is kept until they are (resuming sends them).")
         self.app.post_message(TicketChanged(self.ticket_id))
         self.load()  # the header shows the ticket as it is now (Invoiced)
         if outcome.done:
@@ -512,7 +518,12 @@ class BillingScreen(ReportsFailures, Screen[None]):
         else:
             self.show_progress(Text(f"\nStopped: {clean(outcome.message, single_line=False)}\nThe rest of this run is "
                                     "in the unfinished writes (u on the queue): resume it there once the cause is "
-                                    "fixed. Escape goes back.", style="bold red"))
+                                    f"fixed.{kept} Escape goes back.", style="bold red"))
+
+    def clock_kept(self) -> str:
+        """", and the work clock" when this ticket has a stopped clock whose minutes this run bills."""
+        clock = self.app.clocks.get(self.ticket_id)
+        return " and the work clock" if clock is not None and clock.stopped else ""
 
     def progress(self, seq: int, state: StepState, message: str) -> None:
         self.states[seq] = (state, message)

@@ -69,4 +69,8 @@ async def confirm_and_send(app: SyncroBase, plan: Plan, *, notes: Sequence[str] 
 async def resume(app: SyncroBase, group_id: str, progress: Progress | None = None) -> GroupOutcome | None:
     """An unfinished group: read back its step in doubt, then confirm and send the rest."""
     path = recovery(app)
-    return await path.resume(group_id, progress) if path else None
+    outcome = await path.resume(group_id, progress) if path else None
+    group = app.writes.journal.group(group_id) if app.writes is not None else None
+    if group is not None and group.kind == "billing" and group.ticket_id and "add_timer" in app.writes.held(group_id):
+        app.billed(group.ticket_id)  # a resumed run put the clock's minutes in Syncro: the clock goes now
+    return outcome

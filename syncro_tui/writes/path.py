@@ -331,6 +331,11 @@ class WritePath:
         self.journal.mark(group_id, seq, StepState.UNKNOWN, error=message)
         return Outcome(StepState.UNKNOWN, message, group_id=group_id, seq=seq)
 
+    def held(self, group_id: str) -> set[str]:
+        """The calls of a group that Syncro holds (landed and read back), over every run of it: a run's outcome
+        only has the steps that run touched, while a comment may have landed in an earlier one."""
+        return {step.call for step in self.journal.group(group_id).steps if step.state.landed}
+
     # ------------------------------------------------------------ resuming
     def open_groups(self) -> list[Group]:
         """This profile's groups cut short (crash, kill, lost network), oldest first."""
