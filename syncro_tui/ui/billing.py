@@ -40,7 +40,7 @@ from ..domain.plan import Plan
 from ..domain.rates import LaborType, Unit
 from ..domain.ticket import email_recipient, timer_minutes
 from ..reads import UnknownTicket
-from ..writes.journal import GroupState, StepState
+from ..writes.journal import StepState
 from ..domain.money import dollars
 from .coach import CoachPanel, coach_again, place
 from .drafting import HELP, ask, can_draft, history, put

@@ -51,8 +51,10 @@ class UnfinishedScreen(ReportsFailures, ModalScreen[None]):
         tz = self.app.account.time_zone
         groups = self.writes.open_groups() if self.writes else []
         for group in groups:
+            where = ("Sending now, from this window: not to resume" if self.writes.sending_here(group.id)
+                     else outcome_text(group).removeprefix("Unfinished: "))
             table.add_row(literal(group.created_at.astimezone(tz).strftime("%b %d %H:%M")), literal(group.title),
-                          literal(outcome_text(group).removeprefix("Unfinished: ")), key=group.id)
+                          literal(where), key=group.id)
         if not groups:
             self.dismiss(None)
 

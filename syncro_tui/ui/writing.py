@@ -1,17 +1,25 @@
 """From a screen to Syncro: the write path's questions asked on screen.
 
 Every write in the UI goes through ``confirm_and_send`` (a new group) or
-``resume`` (an unfinished one). Both must run in a worker, because they wait
-for the confirm screen. Nothing here decides what is safe to send or what
-comes after a stop: ``writes.recovery`` does; this shows its confirms, stops
-and notices.
+``resume`` (an unfinished one). Both must be awaited from a worker, because
+they wait for the confirm screen. The send itself runs in a worker of the
+app's (``outliving``), never the screen's: leaving a screen (Escape) cancels
+the screen's workers, and a send cut there would leave a write in doubt for
+no reason. Nothing here decides what is safe to send or what comes after a
+stop: ``writes.recovery`` does; this shows its confirms, stops and notices.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Awaitable, Sequence
+from typing import TypeVar
+
+from textual.css.query import NoMatches
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from ..domain.plan import Plan
+from ..writes.journal import StepState
 from ..writes.path import GroupOutcome, Progress
 from ..writes.recovery import Confirmation, Recovery, Severity
 from .base import SyncroBase
@@ -59,17 +67,50 @@ def recovery(app: SyncroBase) -> Recovery | None:
     return Recovery(app.writes, OnScreen(app), owner=app.account.owner_label)
 
 
+T = TypeVar("T")
+
+
+async def outliving(app: SyncroBase, send: Awaitable[T], *, name: str) -> T | None:
+    """Run ``send`` in a worker of the app's and wait for it: the screen that asked may be left (its own worker
+    cancelled) while the send goes on to its end. None when it failed (the app reports the error)."""
+    worker = app.run_worker(send, name=name, group="sends", exit_on_error=False)
+    try:
+        # Shielded: awaiting a task directly would pass the screen's cancellation on to the send.
+        return await asyncio.shield(worker.wait())
+    except (WorkerFailed, WorkerCancelled):
+        return None
+
+
+def shown_while_there(progress: Progress | None) -> Progress | None:
+    """A screen's progress display that falls silent once the screen is left (the send goes on; the journal and
+    the activity screen keep every step)."""
+    if progress is None:
+        return None
+
+    def show(seq: int, state: StepState, message: str) -> None:
+        try:
+            progress(seq, state, message)
+        except NoMatches:
+            pass
+
+    return show
+
+
 async def confirm_and_send(app: SyncroBase, plan: Plan, *, notes: Sequence[str] = (),
                            progress: Progress | None = None) -> GroupOutcome | None:
     """Show the plan's exact calls; on ``s`` send them. None when nothing was sent (refused or cancelled)."""
     path = recovery(app)
-    return await path.send(plan, notes=notes, progress=progress) if path else None
+    if path is None:
+        return None
+    shown = shown_while_there(progress)
+    return await outliving(app, path.send(plan, notes=notes, progress=shown), name=f"send: {plan.title}")
 
 
 async def resume(app: SyncroBase, group_id: str, progress: Progress | None = None) -> GroupOutcome | None:
     """An unfinished group: read back its step in doubt, then confirm and send the rest."""
     path = recovery(app)
-    outcome = await path.resume(group_id, progress) if path else None
+    shown = shown_while_there(progress)
+    outcome = await outliving(app, path.resume(group_id, shown), name="resume") if path else None
     group = app.writes.journal.group(group_id) if app.writes is not None else None
     if group is not None and group.kind == "billing" and group.ticket_id and "add_timer" in app.writes.held(group_id):
         app.billed(group.ticket_id)  # a resumed run put the clock's minutes in Syncro: the clock goes now

@@ -25,7 +25,9 @@ otherwise journaled as skipped.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -142,7 +144,24 @@ class WritePath:
         self.clock = clock
         #: Groups being sent by this window now (quitting then asks first).
         self.sending = 0
+        #: Groups this window is seeing through now (being sent, or waiting on the tech's answer about a stop).
+        #: The journal's claim is per process, so only this keeps the window from resuming its own send.
+        self._owned: Counter[str] = Counter()
         self._me: Me | None = None
+
+    @contextmanager
+    def owned(self, group_id: str) -> Iterator[None]:
+        """While inside, ``group_id`` is this window's own: not offered under Unfinished, not resumed from here."""
+        self._owned[group_id] += 1
+        try:
+            yield
+        finally:
+            self._owned[group_id] -= 1
+            if self._owned[group_id] <= 0:
+                del self._owned[group_id]
+
+    def sending_here(self, group_id: str) -> bool:
+        return group_id in self._owned
 
     def remember_owner(self, me: Me) -> None:
         """The app asked GET /me at start: no need to ask again."""
@@ -174,7 +193,9 @@ class WritePath:
 
     async def execute(self, plan: Plan, progress: Progress | None = None) -> GroupOutcome:
         """Journal a confirmed plan, then send it (the very request objects the tech saw)."""
-        return await self.run(await self.start(plan), dict(enumerate(plan.steps)), progress)
+        group_id = await self.start(plan)
+        with self.owned(group_id):
+            return await self.run(group_id, dict(enumerate(plan.steps)), progress)
 
     async def start(self, plan: Plan) -> str:
         unsafe = [req.call for req in plan.steps if req.call not in (CHECKS if req.is_check else READERS)]
@@ -212,7 +233,8 @@ class WritePath:
         self.claim(group_id)
         self.sending += 1
         try:
-            return await self._run(group_id, confirmed, progress)
+            with self.owned(group_id):
+                return await self._run(group_id, confirmed, progress)
         finally:
             self.sending -= 1
             self.journal.release(group_id, PROCESS)
@@ -343,7 +365,7 @@ class WritePath:
 
     def cut_short(self) -> list[Group]:
         """The open groups no other live window is sending right now: the ones to offer for resuming."""
-        return [g for g in self.open_groups() if running_elsewhere(g) is None]
+        return [g for g in self.open_groups() if running_elsewhere(g) is None and not self.sending_here(g.id)]
 
     @staticmethod
     def check_owner(group: Group, me: Me) -> None:

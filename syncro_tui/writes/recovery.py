@@ -146,6 +146,16 @@ class Recovery:
     async def resume(self, group_id: str, progress: Progress | None = None) -> GroupOutcome | None:
         """An unfinished group: read back its step in doubt, then confirm and send the rest."""
         writes = self.writes
+        if writes.sending_here(group_id):
+            self.ask.tell("This write is being sent by this window right now: nothing was sent again. It is "
+                          "listed under Unfinished only if it stops.", title="Not resumed", severity="warning",
+                          timeout=10)
+            return None
+        with writes.owned(group_id):
+            return await self._resume(group_id, progress)
+
+    async def _resume(self, group_id: str, progress: Progress | None) -> GroupOutcome | None:
+        writes = self.writes
         try:
             group, verdict = await writes.prepare(group_id)
         except (AttributionRefused, DamagedGroup, GroupClaimed) as exc:
@@ -179,6 +189,10 @@ class Recovery:
 
     async def follow_up(self, outcome: GroupOutcome, title: str, progress: Progress | None) -> GroupOutcome:
         """After a run: report it, and see what stopped it through with the tech, until nothing more can go on."""
+        with self.writes.owned(outcome.group_id):  # a question about a stop is still this window's send
+            return await self._follow_up(outcome, title, progress)
+
+    async def _follow_up(self, outcome: GroupOutcome, title: str, progress: Progress | None) -> GroupOutcome:
         writes, ask = self.writes, self.ask
         while True:
             step = next_step(outcome)

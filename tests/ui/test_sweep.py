@@ -172,3 +172,67 @@ async def test_a_sweep_that_cannot_read_the_day_says_so_and_keeps_nothing_stale(
         await pilot.press("r")
         await settle(pilot)
         assert len(screen.leaks) == 6
+
+
+class HeldAnswer:
+    """The simulator's ``asyncio`` with one change: a latency fault of ``HOLD`` seconds waits for ``release``
+    instead of the clock, so a send is in flight for exactly as long as the test needs (no timing)."""
+
+    HOLD = 3600.0
+
+    def __init__(self) -> None:
+        import asyncio
+
+        self._asyncio = asyncio
+        self.release = asyncio.Event()
+        self.holding = asyncio.Event()
+
+    def __getattr__(self, name: str):
+        return getattr(self._asyncio, name)
+
+    async def sleep(self, delay: float, *args) -> None:
+        if delay == self.HOLD:
+            self.holding.set()
+            await self.release.wait()
+            return
+        await self._asyncio.sleep(delay, *args)
+
+
+async def test_a_fix_left_mid_send_is_not_offered_again_and_lands_once(tmp_path, monkeypatch) -> None:
+    """Escape on the sweep while the invoice is in flight, then u, r, s: the send goes on (leaving never cancels
+    it), Unfinished says it is sending now and will not resume it, and Syncro holds one invoice."""
+    from syncro_tui.simulator import app as simulator_app
+    from syncro_tui.ui.unfinished import UnfinishedScreen
+
+    held = HeldAnswer()
+    monkeypatch.setattr(simulator_app, "asyncio", held)
+    sim, moment, ids, app = monday(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_sweep(pilot)
+        await select_leak(pilot, screen, ids["resolved not invoiced"])
+        sim.faults.add(kind="latency", route="create_invoice", delay=HeldAnswer.HOLD)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("s")
+        await held.holding.wait()  # the invoice is in flight
+        await pilot.press("escape")  # leave the sweep
+        for _ in range(100):
+            await pilot.pause()
+            if not isinstance(app.screen, SweepScreen):
+                break
+        await pilot.press("u")
+        unfinished = await wait_for_screen(pilot, UnfinishedScreen)
+        table = unfinished.query_one("#unfinished-table")
+        rows = [" ".join(str(cell) for cell in table.get_row_at(n)) for n in range(table.row_count)]
+        assert len(rows) == 1 and "Sending now, from this window" in rows[0]
+        await pilot.press("r")
+        for _ in range(20):
+            await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen), "its own send was offered to be sent again"
+        held.release.set()
+        await settle(pilot)
+    ticket = sim.store.t("tickets")[ids["resolved not invoiced"]]
+    invoices = [i for i in sim.store.t("invoices").values() if i["ticket_id"] == ticket["id"]]
+    assert len(invoices) == 1 and Decimal(invoices[0]["total"]) == Decimal("75.00")
+    assert ticket["status"] == "Invoiced"  # the rest of the fix went on after the sweep was left
