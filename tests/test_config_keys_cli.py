@@ -323,7 +323,7 @@ def test_bill_plan_json_prints_every_call_and_the_checklist_and_sends_nothing(co
         assert cli.main([*args, "--item", "26118:1"]) == 2  # labor is never a bare line
         assert "is labor: bill it with a timer" in capsys.readouterr().err
         assert cli.main([*args, "--item", "880103:0"]) == 2
-        assert "more than zero" in capsys.readouterr().err
+        assert "above zero" in capsys.readouterr().err
         assert [c for c in sim.calls if c[0] != "GET"] == []
 
 
@@ -399,3 +399,21 @@ def test_the_demos_own_files_go_with_it_and_nothing_else_does(tmp_path) -> None:
     techs.mkdir()
     remove_demo_files(techs)
     assert techs.exists()
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["--demo", "bill", "31913", "--minutes", "²", "--labor", "remote", "--plan"], "not a whole number of minutes"),
+    (["--demo", "bill", "31913", "--minutes", "1000000000000", "--long", "--labor", "remote", "--plan"], "over 7 days"),
+    (["--demo", "bill", "31913", "--minutes", "30", "--labor", "remote", "--plan", "--at", "0001-01-01T00:10-06:00"],
+     "years from today"),
+    (["--demo", "bill", "31913", "--minutes", "30", "--labor", "remote", "--plan", "--item", "880103:1e999999"],
+     "is not a quantity"),
+    (["--demo", "bill", "①", "--minutes", "30", "--labor", "remote", "--plan"], "not a whole number"),
+    (["--base-url", "http://[::1/api/v1", "bill", "31913", "--minutes", "30", "--labor", "remote", "--plan"],
+     "--base-url: “http://[::1/api/v1” is not a URL"),
+])
+def test_no_argument_ends_a_command_in_a_traceback(config_file, args, said) -> None:
+    config_file.write_text(PROFILES)
+    result = run_cli(*args, env={"SYNCRO_API_KEY": "demo-key"})
+    assert "Traceback" not in result.stderr and result.returncode == 2, result.stderr
+    assert said in result.stderr

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from ..domain.billing import Check, Situation, TimePlan
 from ..domain.comment import Visibility
 from ..domain.plan import Plan, condition_text
+from ..domain.inputs import InputProblem, shown, whole_number
+from ..domain.inputs import quantity as parse_quantity
 from .common import exit_for, fail, text_or_none
 from .connect import connect
 
@@ -40,9 +42,9 @@ def run_bill(args: argparse.Namespace) -> int:
     except billing.MinutesProblem as exc:
         return fail(str(exc))
     try:
-        number = int(args.number.lstrip("#"))
-    except ValueError:
-        return fail(f"{args.number!r} is not a ticket number")
+        number = whole_number(args.number.lstrip("#"), what="the ticket number")
+    except InputProblem as exc:
+        return fail(str(exc))
     connection = connect(args)
     if isinstance(connection, int):
         return connection
@@ -139,12 +141,8 @@ def plan_json(situation: Situation, time: TimePlan, plan: Plan, checks: list[Che
 
 def parse_item(text: str) -> tuple[int, Decimal]:
     """ "4417:2" → (4417, 2): a product id and a quantity above zero (the quantity defaults to 1)."""
-    product, _, quantity = text.partition(":")
+    product, _, typed = text.partition(":")
     try:
-        product_id = int(product.strip())
-        amount = Decimal(quantity.strip() or "1")
-    except (ValueError, InvalidOperation):
-        raise ValueError(f"{text!r} is not PRODUCT_ID:QTY (e.g. 4417:2)") from None
-    if not amount.is_finite() or amount <= 0:
-        raise ValueError(f"{text!r}: the quantity must be more than zero")
-    return product_id, amount
+        return whole_number(product, what="product id"), parse_quantity(typed or "1")
+    except InputProblem as exc:
+        raise InputProblem(f"{shown(text)} is not PRODUCT_ID:QTY (e.g. 4417:2): {exc}") from None

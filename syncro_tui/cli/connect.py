@@ -10,6 +10,7 @@ import argparse
 import os
 from typing import TYPE_CHECKING
 
+from ..domain.inputs import InputProblem, base_url
 from ..exit_codes import AUTH as EXIT_AUTH
 from ..exit_codes import USAGE as EXIT_USAGE
 from .common import fail
@@ -56,6 +57,11 @@ def account(args: argparse.Namespace) -> tuple[Config, str, Profile]:
     if not profile.api_base_url():
         raise CannotConnect(f"Profile {profile_name!r} has neither a subdomain nor a base_url; set one in "
                             f"{config_path()}.", EXIT_USAGE)
+    try:
+        base_url(profile.api_base_url())
+    except InputProblem as exc:
+        where = "--base-url" if args.base_url else "$SYNCRO_BASE_URL" if env_base_url() else f"profile {profile_name!r}"
+        raise CannotConnect(f"{where}: {exc}", EXIT_USAGE) from None
     return config, profile_name, profile
 
 

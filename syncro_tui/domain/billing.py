@@ -26,9 +26,12 @@ from .comment import not_for_customers
 from .money import HUNDREDTH, dollars, money
 from .rates import LaborType, Rate, RateTable, Rounding, Unit
 from .ticket import timer_minutes
+from .inputs import InputProblem, whole_number
 from .when import Booking, outside_hours
 
 MAX_MINUTES = 24 * 60
+#: Past a day the tech confirms; past a week it is refused (a migration weekend fits, a typo of zeros does not).
+MAX_CONFIRMABLE_MINUTES = 7 * 24 * 60
 EMERGENCY_PREPAID_FACTOR = Decimal("1.5")
 
 
@@ -41,16 +44,18 @@ class LongWork(MinutesProblem):
 
 
 def parse_minutes(text: str, *, long_confirmed: bool = False) -> int:
-    value = (text or "").strip()
-    if not value:
+    """The one reader of typed minutes (the wizard, ``bill --minutes``); MinutesProblem for any other string."""
+    if not (text or "").strip():
         raise MinutesProblem("Minutes are required: how long did the work take?")
-    if not value.isdigit():
-        if value.lstrip("-").isdigit():
-            raise MinutesProblem("Minutes cannot be negative.")
-        raise MinutesProblem(f"“{value}” is not a whole number of minutes.")
-    minutes = int(value)
+    try:
+        minutes = whole_number(text, what="minutes")
+    except InputProblem as exc:
+        raise MinutesProblem(str(exc)) from None
     if minutes == 0:
         raise MinutesProblem("Zero minutes bills nothing: enter the time the work took.")
+    if minutes > MAX_CONFIRMABLE_MINUTES:
+        raise MinutesProblem(f"{minutes:,} minutes is over {MAX_CONFIRMABLE_MINUTES // (24 * 60)} days: no one "
+                             "piece of work is that long. Bill it in parts, a day or a visit each.")
     if minutes > MAX_MINUTES and not long_confirmed:
         raise LongWork(f"{minutes} minutes is over 24 hours ({hours_text(minutes)}). Is that right?")
     return minutes

@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from .text import clean
+
 if TYPE_CHECKING:  # the queue shows due dates before the first frame, when pydantic is not loaded yet
     from ..api.models import Appointment, BusinessHours
 
@@ -29,13 +31,13 @@ class WhenProblem(ValueError):
     """The text is not a date or time the app can be sure of; the message says what to write."""
 
 
-_TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
+_TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.ASCII)
 
 
 def parse_time_of_day(text: str) -> time:
     match = _TIME.match(text.strip().lower())
     if not match:
-        raise WhenProblem(f"“{text}” is not a time: write 14:30, 9:00 or 2pm.")
+        raise WhenProblem(f"“{clean(text)}” is not a time: write 14:30, 9:00 or 2pm.")
     hour, minute, half = int(match[1]), int(match[2] or 0), match[3]
     if half:
         if not 1 <= hour <= 12:
@@ -68,9 +70,11 @@ def parse_day(text: str, *, today: date, past: bool = False) -> date:
             ahead = (index - today.weekday()) % 7 or 7
             return today + timedelta(days=ahead)
     try:
-        return date.fromisoformat(word)
+        day = date.fromisoformat(word)
     except ValueError:
-        raise WhenProblem(f"“{text}” is not a day: write {DATE_HELP}.") from None
+        raise WhenProblem(f"“{clean(text)}” is not a day: write {DATE_HELP}.") from None
+    _within_reach(day, today)
+    return day
 
 
 # ------------------------------------------------------------ due dates: one rule for a day without a time
@@ -126,6 +130,8 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo, past: bool = False) ->
     ``parse_day``); or ISO 8601 with its own offset ("2026-11-20T16:30-06:00"), kept as that moment.
     """
     text = text.strip()
+    if len(text) > 60:
+        raise WhenProblem(f"That is {len(text):,} characters, not a time: write {TIME_HELP}.")
     if text.lower() == "now":
         return now.astimezone(tz)
     words = text.split(maxsplit=1)
@@ -133,10 +139,11 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo, past: bool = False) ->
         try:
             stamped = datetime.fromisoformat(text)
         except ValueError:
-            raise WhenProblem(f"“{text}” is not a time: write {TIME_HELP}.") from None
+            raise WhenProblem(f"“{clean(text)}” is not a time: write {TIME_HELP}.") from None
         if stamped.tzinfo is None:
-            raise WhenProblem(f"“{text}” has no time zone: add one (2026-11-20T16:30-06:00), or write a day and a "
-                              f"time in the account's zone ({tz.key}).")
+            raise WhenProblem(f"“{clean(text)}” has no time zone: add one (2026-11-20T16:30-06:00), or write a day "
+                              f"and a time in the account's zone ({tz.key}).")
+        _within_reach(stamped.date(), now.date())
         return stamped.astimezone(tz)
     if len(words) != 2:
         raise WhenProblem(f"Write a day and a time: {TIME_HELP}.")
@@ -145,6 +152,16 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo, past: bool = False) ->
     if moment.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != moment.replace(tzinfo=None):
         raise WhenProblem(f"{moment:%Y-%m-%d %H:%M} does not exist in {tz.key}: the clocks change then.")
     return moment
+
+
+#: How far from now a typed time may be: further is a typo (year 1, 9999), and at the ends of the calendar the
+#: conversion to UTC overflows.
+REACH_YEARS = 10
+
+
+def _within_reach(day: date, today: date) -> None:
+    if abs(day.year - today.year) > REACH_YEARS:
+        raise WhenProblem(f"{day.isoformat()} is more than {REACH_YEARS} years from today: check the year.")
 
 
 def describe(moment: datetime, tz: ZoneInfo) -> str:

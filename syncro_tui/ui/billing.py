@@ -13,7 +13,7 @@ and each step's progress shows here as it goes. The rules themselves live in
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from rich.console import Group as RichGroup
@@ -36,6 +36,8 @@ from ..domain.billing_form import FIELDS, BillingForm, BillingReview, ItemForm
 from ..domain.coach import Coaching
 from ..domain.comment import Visibility, audience
 from ..domain.drafting import billing_prompt
+from ..domain.inputs import InputProblem
+from ..domain.inputs import quantity as parse_quantity
 from ..domain.plan import Plan
 from ..domain.rates import LaborType, Unit
 from ..domain.ticket import email_recipient, timer_minutes
@@ -376,11 +378,9 @@ class BillingScreen(ReportsFailures, Screen[None]):
         if typed is None:
             return
         try:
-            quantity = Decimal(typed.strip())
-        except InvalidOperation:
-            quantity = Decimal(0)  # said just below, as any quantity not above zero
-        if not quantity.is_finite() or quantity <= 0:
-            self.notify(f"“{clean(typed)}” is not a quantity above zero: nothing was added.", severity="error")
+            quantity = parse_quantity(typed)
+        except InputProblem as exc:
+            self.notify(f"{exc} Nothing was added.", severity="error")
             return
         taxable = await self.app.push_screen_wait(ChoiceScreen(
             f"Is {product.name} taxable on this invoice?", [("yes", "Taxable"), ("no", "Not taxable")],

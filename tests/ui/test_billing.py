@@ -186,6 +186,17 @@ async def test_a_part_is_sold_with_the_time_by_keys_to_invoiced(tmp_path) -> Non
         await pick(pilot, "26118")  # a labor product: refused with the reason
         await settle(pilot)
         assert "is labor: bill it as time above" in notices(app) and not app.drafts.billing[ticket.id].items
+        for typed in ("1e999999", "²", "NaN"):  # the first once ended the app at the invoice's arithmetic
+            await pilot.press("ctrl+o")
+            await wait_for_screen(pilot, NoteScreen)
+            await type_text(pilot, "ssd")
+            await pilot.press("enter")
+            await pick(pilot, "880103")
+            await wait_for_screen(pilot, NoteScreen)
+            await type_text(pilot, typed)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert "is not a quantity" in notices(app) and not app.drafts.billing[ticket.id].items, typed
         await add_part(pilot, "ssd", "880103", "2", taxable=True)
         plan = text_of(screen, "#bill-plan")
         assert "2 × Samsung 870 EVO 1TB SSD = $258.00 + tax" in plan and "$333.00 before tax" in plan
@@ -220,7 +231,8 @@ async def test_bad_input_is_said_in_place_and_nothing_is_sent(tmp_path) -> None:
         assert "Choose the labor type" in text_of(screen, "#minutes-problem")
         assert "The comment needs a body" in text_of(screen, "#bill-problems")
         assert app.focused is screen.query_one("#minutes")
-        for typed, message in (("0", "Zero minutes"), ("-5", "cannot be negative"), ("abc", "not a whole number")):
+        for typed, message in (("0", "Zero minutes"), ("-5", "cannot be negative"), ("abc", "not a whole number"),
+                               ("²", "not a whole number"), ("①", "not a whole number")):
             screen.query_one("#minutes", Input).value = ""
             await type_text(pilot, typed)
             assert message in text_of(screen, "#minutes-problem"), typed
@@ -232,6 +244,13 @@ async def test_bad_input_is_said_in_place_and_nothing_is_sent(tmp_path) -> None:
         long_box.focus()
         await pilot.press("space")
         assert "over 24 hours" not in text_of(screen, "#minutes-problem")
+        minutes = screen.query_one("#minutes", Input)
+        minutes.value = ""
+        minutes.focus()
+        await type_text(pilot, "1000000000000")  # with "over 24 h" ticked: this ended the app
+        assert "over 7 days" in text_of(screen, "#minutes-problem")
+        minutes.value = ""
+        await type_text(pilot, "1500")
         ended = screen.query_one("#ended", Input)
         ended.focus()
         ended.value = ""
@@ -240,6 +259,10 @@ async def test_bad_input_is_said_in_place_and_nothing_is_sent(tmp_path) -> None:
         ended.value = ""
         await type_text(pilot, "2026-12-24 10:00")
         assert "in the future" in text_of(screen, "#ended-note")
+        for typed in ("0001-01-01 00:10", "9999-12-31 23:59"):  # each ended the app
+            ended.value = ""
+            await type_text(pilot, typed)
+            assert "years from today" in text_of(screen, "#ended-note"), typed
         await pilot.press("ctrl+s")
         assert not isinstance(app.screen, ConfirmScreen)
     assert puts(sim) == []

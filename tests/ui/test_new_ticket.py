@@ -125,7 +125,15 @@ async def test_bad_input_is_said_in_place_and_nothing_is_sent(tmp_path) -> None:
         problems = rendered(screen, "#nt-problems")
         assert "“Nobody Anywhere” is not a customer Syncro knows" in problems
         assert "must be after the start" in problems and "Choose the appointment type" in problems
-        assert isinstance(app.screen, NewTicketScreen)
+        # A year at the end of the calendar once ended the app (and every unsent draft with it).
+        for typed in ("9999-12-31 23:59", "0001-01-01 00:10"):
+            screen.query_one("#start").value = ""
+            await to_field(pilot, screen, "#start")
+            await type_text(pilot, typed)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert "years from today: check the year" in rendered(screen, "#nt-problems"), typed
+        assert isinstance(app.screen, NewTicketScreen) and app.is_running
     assert len(sim.store.t("tickets")) == before
     assert not any(method == "POST" for method, _ in sim.calls)
 
