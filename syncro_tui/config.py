@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .domain.rates import DEFAULT_RATES, LaborType, RateTable, Rounding, Unit
 
@@ -145,8 +145,17 @@ class BillingSettings(Section):
 
 
 class PacingSettings(Section):
-    per_minute: int = 180
-    headroom: int = 15
+    """This machine's share of Syncro's 180 requests a minute per IP, and what it leaves unused."""
+
+    per_minute: int = Field(180, ge=2, le=180)
+    headroom: int = Field(15, ge=0)
+
+    @model_validator(mode="after")
+    def _leaves_some(self) -> PacingSettings:
+        if self.headroom >= self.per_minute - 1:
+            raise ValueError(f"headroom ({self.headroom}) must leave requests to send: less than per_minute "
+                             f"({self.per_minute}) minus 1")
+        return self
 
 
 class DraftingSettings(Section):
@@ -238,6 +247,9 @@ def load_config(path: Path | None = None) -> Config:
         return Config()
     try:
         raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at position {exc.start}): "
+                          "save it as UTF-8 (Notepad: Save as, Encoding UTF-8).") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from None
     except OSError as exc:

@@ -20,6 +20,7 @@ one office IP still each have their own (see the README).
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import threading
 import time
@@ -30,6 +31,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
+log = logging.getLogger(__name__)
 SYNCRO_LIMIT_PER_MINUTE = 180
 #: How often a background request looks again while it yields (seconds, at most).
 BACKGROUND_POLL = 0.25
@@ -85,6 +87,12 @@ class Pacer:
             self._sent.append(now + wait)
             return wait
 
+    async def _take(self) -> float:
+        return self._reserve()
+
+    async def _free(self) -> float:
+        return self._available()
+
     def _available(self) -> float:
         """Tokens free right now, without taking one."""
         with self._lock:
@@ -96,7 +104,7 @@ class Pacer:
             return
         self._waiting += 1  # counted before the reservation: background work sees the tech is waiting
         try:
-            wait = self._reserve()
+            wait = await self._take()
             if wait > 0:
                 await self._sleep(wait)
         finally:
@@ -108,9 +116,9 @@ class Pacer:
         self._background_waiting += 1
         try:
             while True:
-                free = self._available()
+                free = await self._free()
                 if self._waiting == 0 and free >= 1:
-                    wait = self._reserve()
+                    wait = await self._take()
                     if wait > 0:  # another process took it meanwhile (the machine-wide bucket)
                         await self._sleep(wait)
                     return
@@ -118,7 +126,7 @@ class Pacer:
                 before = self._clock()
                 await self._sleep(min(max(due, 0.01), BACKGROUND_POLL))
                 if self._clock() == before and self._waiting == 0:  # a clock that stands still never refills
-                    self._reserve()
+                    await self._take()
                     return
         finally:
             self._background_waiting -= 1
@@ -160,7 +168,19 @@ class MachinePacer(Pacer):
             "CREATE TABLE IF NOT EXISTS bucket (account TEXT PRIMARY KEY, tokens REAL NOT NULL, last REAL NOT NULL);"
             "CREATE TABLE IF NOT EXISTS sent (account TEXT NOT NULL, at REAL NOT NULL);"
             "CREATE INDEX IF NOT EXISTS sent_by_account ON sent(account, at);")
+        check = self._db.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            self._db.close()
+            raise sqlite3.DatabaseError(f"database disk image is malformed ({check})")
         make_private(path)
+
+    async def _take(self) -> float:
+        # Another process may hold the file's lock for a moment (or, stuck, up to the 10 s timeout): wait for it
+        # on a thread, never on the loop that draws the screen.
+        return await asyncio.to_thread(self._reserve)
+
+    async def _free(self) -> float:
+        return await asyncio.to_thread(self._available)
 
     def _available(self) -> float:
         with self._lock:
@@ -201,21 +221,63 @@ class MachinePacer(Pacer):
 
 
 _shared: Pacer | None = None
+#: Why the machine's shared budget could not be had (None: it is in use, or none was asked for).
+_shared_problem: str | None = None
+
+
+def burst_for(per_minute: int, headroom: int) -> int:
+    """The burst a budget allows: 20 calls at Syncro's limit, fewer for a machine given a small share of it."""
+    return max(1, min(20, (per_minute - headroom) // 4))
 
 
 def configure_shared_pacer(per_minute: int = SYNCRO_LIMIT_PER_MINUTE, headroom: int = 15, *,
                            machine: tuple[Path, str] | None = None) -> Pacer:
     """Replace the process-wide pacer (from the config, at start-up); ``machine``: (file, account) to share it
-    with every other syncro-tui process of that account on this machine."""
-    global _shared
+    with every other syncro-tui process of that account on this machine.
+
+    A damaged budget file is set aside (renamed, never deleted) and a new one started. When the shared budget
+    still cannot be had, this process paces itself alone and ``shared_pacer_problem()`` says why."""
+    global _shared, _shared_problem
+    burst = burst_for(per_minute, headroom)
+    _shared_problem = None
     if machine is not None:
+        path, account = machine
         try:
-            _shared = MachinePacer(machine[0], machine[1], per_minute, headroom=headroom)
+            _shared = MachinePacer(path, account, per_minute, headroom=headroom, burst=burst)
             return _shared
-        except (OSError, sqlite3.Error):
-            pass  # the data directory is not usable: pace this process alone rather than not at all
-    _shared = Pacer(per_minute, headroom=headroom)
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError):  # locked for good, or a folder it cannot write
+                _shared_problem = (f"the machine's request budget ({path}) cannot be used ({exc}): this window "
+                                   "paces itself alone, so several windows together may exceed Syncro's limit")
+            else:
+                aside = set_aside(path)
+                try:
+                    _shared = MachinePacer(path, account, per_minute, headroom=headroom, burst=burst)
+                    _shared_problem = None
+                    log.warning("the request budget file was damaged (%s); kept at %s, a new one started", exc, aside)
+                    return _shared
+                except (OSError, sqlite3.Error) as again:
+                    _shared_problem = f"the machine's request budget cannot be used ({again}): this window paces itself alone"
+        except OSError as exc:
+            _shared_problem = (f"the machine's request budget cannot be kept in {path.parent} ({exc.strerror or exc}): "
+                               "this window paces itself alone")
+    _shared = Pacer(per_minute, headroom=headroom, burst=burst)
     return _shared
+
+
+def shared_pacer_problem() -> str | None:
+    """Why this process paces alone although a machine-wide budget was asked for (None: nothing to say)."""
+    return _shared_problem
+
+
+def set_aside(path: Path) -> Path:
+    """Keep a damaged SQLite file (and its -wal, -shm) under a dated name; where it now is."""
+    aside = path.with_name(f"{path.stem}.damaged-{time.strftime('%Y%m%d-%H%M%S')}{path.suffix}")
+    for suffix in ("", "-wal", "-shm"):
+        part = path.with_name(path.name + suffix)
+        if part.exists():
+            part.replace(aside.with_name(aside.name + suffix))
+    return aside
 
 
 def shared_pacer() -> Pacer:

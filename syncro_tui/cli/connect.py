@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from typing import TYPE_CHECKING
 
 from ..domain.inputs import InputProblem, base_url
@@ -33,10 +34,10 @@ def connect(args: argparse.Namespace) -> tuple[SyncroClient, Config] | int:
 
     try:
         config, name, profile = account(args)
+        pace(config, profile)  # before the client, which takes the process's pacer when it is built
         client = client_for(name, profile)
     except CannotConnect as exc:
         return fail(str(exc), exc.exit_code)
-    pace(config, profile)
     return client, config
 
 
@@ -84,12 +85,15 @@ def key_for(profile_name: str) -> str:
 def pace(config: Config, profile: Profile | None) -> None:
     """The pacer every request of this process draws on: shared with every other syncro-tui process of the
     account on this machine (Syncro counts per IP), or this process's own for the demo's private simulator."""
-    from ..api.pacing import configure_shared_pacer
+    from ..api.pacing import configure_shared_pacer, shared_pacer_problem
     from ..config import data_dir
 
     account = (profile.api_base_url() or "") if profile is not None else ""
     configure_shared_pacer(config.pacing.per_minute, headroom=config.pacing.headroom,
                            machine=(data_dir() / "pacing.sqlite", account) if account else None)
+    problem = shared_pacer_problem()
+    if problem:
+        print(f"syncro-tui: note: {problem}", file=sys.stderr)
 
 
 def env_base_url() -> str | None:

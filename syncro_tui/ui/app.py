@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ..api import AuthError, NetworkError, SyncroError
-from ..api.pacing import background
+from ..api.pacing import background, shared_pacer_problem
 from ..domain.account import resolve_zone
 from ..exit_codes import AUTH as EXIT_AUTH
 from ..exit_codes import NETWORK as EXIT_NETWORK
@@ -164,6 +164,10 @@ class SyncroApp(SyncroBase):
         if self._early_keys:
             self.replay(self._early_keys)
             self._early_keys = []
+        alone = shared_pacer_problem()
+        if alone:  # said once; the status bar keeps saying "this window only"
+            log.warning("%s", alone)
+            self.notify(alone[0].upper() + alone[1:] + ".", title="Request budget", severity="warning", timeout=20)
         self.open_journal()
         self.startup()
         self.probe_model()

@@ -21,7 +21,7 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
 from ..api import AuthError, SyncroError
-from ..api.pacing import background
+from ..api.pacing import background, shared_pacer_problem
 from ..cache import Place
 from ..domain.account import resolve_zone
 from ..domain.alerts import Alert, alerts, notices
@@ -751,6 +751,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
             model=app.model_label,
             alerts=len(self.alerted),
             clocks=app.clock_words(),
+            alone=shared_pacer_problem() is not None,
         )
         self.deliver_alerts()
 

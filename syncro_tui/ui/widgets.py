@@ -21,10 +21,11 @@ class StatusBar(Static):
 
     def show(self, *, owner: str, account: str, used: int | None, limit: int | None, refreshed: str | None,
              connection: str, ok: bool, model: str = "", background: int = 0, alerts: int = 0,
-             clocks: str = "") -> None:
+             clocks: str = "", alone: bool = False) -> None:
         """``used`` and ``limit`` are None until the client exists (it is built after the first frame);
         ``background``: requests of a queue load waiting while the tech's calls go first; ``alerts``: tickets
-        alerted and not looked at yet (first, so a narrow terminal keeps it)."""
+        alerted and not looked at yet (first, so a narrow terminal keeps it); ``alone``: the machine's shared
+        budget could not be had, so the figure is this window's only."""
         text = Text(no_wrap=True, overflow="ellipsis")
         if alerts:
             text.append(f" ⚑ {alerts} alert{'s' if alerts != 1 else ''} ", style="bold reverse yellow")
@@ -38,6 +39,8 @@ class StatusBar(Static):
         text.append(clean(account), style="bold reverse" if account == "DEMO" else "bold")
         text.append("  API: ", style="dim")
         text.append("–" if used is None else f"{used}/{limit} a min")
+        if alone and used is not None:
+            text.append(" this window only", style="bold yellow")
         if background:
             text.append(" · loading waits for you", style="italic")
         text.append("  Refreshed: ", style="dim")
