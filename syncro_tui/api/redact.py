@@ -12,12 +12,21 @@ import logging
 import re
 import threading
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 MASK = "***"
 _QUERY_KEY = re.compile(r"(api_key=)[^&\s'\"#]+", re.IGNORECASE)
 _AUTH_HEADER = re.compile(r"((?:authorization)['\"]?\s*[:=]\s*['\"]?(?:bearer\s+)?)[^\s'\",}]+", re.IGNORECASE)
 
+#: A piece of a key this long is masked wherever it appears, whoever wrote the text around it.
+FRAGMENT = 12
+
 _secrets: set[str] = set()
+
+
+def _forms(secret: str) -> tuple[str, ...]:
+    """The key as it may be echoed: raw, URL-encoded (a query string), and form-encoded."""
+    return tuple(dict.fromkeys((secret, quote(secret, safe=""), quote_plus(secret))))
 _lock = threading.Lock()
 
 
@@ -38,8 +47,14 @@ def redact(text: Any, *, patterns: bool = True) -> str:
     with _lock:
         secrets = sorted(_secrets, key=len, reverse=True)
     for secret in secrets:
-        if secret in value:
-            value = value.replace(secret, MASK)
+        for form in _forms(secret):
+            if form in value:
+                value = value.replace(form, MASK)
+        if len(secret) > FRAGMENT:  # a server or proxy that echoes part of it (cut, or split across a line)
+            for start in range(len(secret) - FRAGMENT + 1):
+                piece = secret[start:start + FRAGMENT]
+                if piece in value:
+                    value = value.replace(piece, MASK)
     if not patterns:
         return value
     value = _QUERY_KEY.sub(r"\1" + MASK, value)

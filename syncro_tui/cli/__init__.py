@@ -16,7 +16,7 @@ from ..domain.comment import Visibility
 from ..domain.rates import LaborType
 from ..exit_codes import AUTH as EXIT_AUTH
 from .app import make_app, run_app, run_simulator
-from .common import fail, survive_any_console
+from .common import fail, one_way_out, survive_any_console
 
 __all__ = ["EXIT_AUTH", "build_parser", "fail", "main", "make_app"]
 
@@ -30,35 +30,29 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:
             return 130
     from ..config import ConfigError
+
+    with one_way_out():  # every line a command prints: Syncro's text made visible, the key masked
+        try:
+            return _run(args)
+        except ConfigError as exc:
+            return fail(str(exc))
+        except KeyboardInterrupt:
+            return 130
+        except BrokenPipeError:  # `syncro-tui sweep | head`: the reader has gone, which is no failure of ours
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's flush at exit stays quiet
+            return 0
+
+
+def _run(args: argparse.Namespace) -> int:
     from .auth import run_auth, run_config
     from .bill import run_bill
     from .checks import run_doctor, run_rates
     from .sweep import run_sweep
     from .train import run_train
 
-    try:
-        if args.command == "simulator":
-            return run_simulator(args)
-        if args.command == "config":
-            return run_config(args)
-        if args.command == "auth":
-            return run_auth(args)
-        if args.command == "bill":
-            return run_bill(args)
-        if args.command == "doctor":
-            return run_doctor(args)
-        if args.command == "sweep":
-            return run_sweep(args)
-        if args.command == "train":
-            return run_train(args)
-        return run_rates(args)
-    except ConfigError as exc:
-        return fail(str(exc))
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:  # `syncro-tui sweep | head`: the reader has gone, which is no failure of ours
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own flush at exit stays quiet
-        return 0
+    commands = {"simulator": run_simulator, "config": run_config, "auth": run_auth, "bill": run_bill,
+                "doctor": run_doctor, "sweep": run_sweep, "train": run_train}
+    return commands.get(args.command, run_rates)(args)
 
 
 def build_parser() -> argparse.ArgumentParser:

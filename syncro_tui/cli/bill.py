@@ -11,6 +11,7 @@ from typing import Any
 from ..domain.billing import Check, Situation, TimePlan
 from ..domain.comment import Visibility
 from ..domain.plan import Plan, condition_text
+from ..domain.text import json_text
 from ..domain.inputs import InputProblem, shown, whole_number
 from ..domain.inputs import quantity as parse_quantity
 from .common import exit_for, fail, text_or_none
@@ -19,7 +20,6 @@ from .connect import connect
 
 def run_bill(args: argparse.Namespace) -> int:
     """``bill NUMBER --minutes M --labor TYPE --plan [--json]``: the billing run's calls and checklist, nothing sent."""
-    import json
     import sys
 
     from ..api import SyncroError
@@ -98,7 +98,7 @@ def run_bill(args: argparse.Namespace) -> int:
     out = plan_json(situation, time, plan, checks, minutes=minutes, warnings=[*situation.warnings, *late])
     out["hints"] = [{"kind": h.kind, "hint": h.text} for h in hints]
     if args.json:
-        print(json.dumps(out, indent=2, ensure_ascii=False))
+        print(json_text(out, indent=2))
     else:
         print(plan.title)
         for line in (*situation.warnings, *late, *time.reasons, *plan.notes):
@@ -109,7 +109,7 @@ def run_bill(args: argparse.Namespace) -> int:
             print(f"{call['step']}. {call['method']} {call['path']}" + (f"  ({call['only_if']})" if "only_if" in call else ""))
             for key in ("body", "expect"):
                 if key in call:
-                    print(f"   {key}: {json.dumps(call[key], ensure_ascii=False)}")
+                    print(f"   {key}: {json_text(call[key])}")
         for c in checks:
             print(f"[{'pass' if c.passed else 'FAIL'}] {c.name}: {c.reason}")
         print("Nothing was sent.")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import codecs
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 import shutil
 import sys
 import tempfile
@@ -40,8 +42,39 @@ def survive_any_console(*streams: object) -> None:
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> int:
-    print(f"syncro-tui: {message}", file=sys.stderr)
+    print(f"syncro-tui: {message}", file=sys.stderr)  # cleaned and redacted by the stream (CleanedStream)
     return code
+
+
+class CleanedStream:
+    """Standard output or error as the commands write to it: every piece of text goes out the way the screens
+    show Syncro's text (control, bidi and surrogate characters made visible) and with the key masked, raw,
+    URL-encoded or in pieces, whoever wrote the text (an error echoed by a proxy)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        from ..api.redact import redact
+        from ..domain.text import clean
+
+        self.stream.write(clean(redact(text), single_line=False))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+@contextmanager
+def one_way_out() -> Iterator[None]:
+    """Inside, everything a command prints goes through ``CleanedStream`` (the app's screen does not: Textual
+    draws it, and the screens clean Syncro's text themselves)."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = (s if isinstance(s, CleanedStream) else CleanedStream(s) for s in saved)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def exit_for(exc: Exception) -> int:

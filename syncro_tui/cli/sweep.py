@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
+from ..domain.text import json_text
 from .common import exit_for, fail
 from .connect import account, connect
 
@@ -63,9 +63,8 @@ def run_sweep(args: argparse.Namespace) -> int:
         return fail(f"could not read the day from Syncro: {exc}", exit_for(exc))
     leaks = sweep(day, tech=Tech(me.user_id, me.user_name), tz=tz, rates=config.rate_table(), clocks=clocks, now=now)
     if args.json:
-        print(json.dumps({"day": day.day.isoformat(), "tech": me.user_name, "leaks": [record(leak) for leak in leaks],
-                          "unread_tickets": list(day.unread), "tickets_read": len(day.tickets)},
-                         indent=2, ensure_ascii=False))
+        print(json_text({"day": day.day.isoformat(), "tech": me.user_name, "leaks": [record(leak) for leak in leaks],
+                         "unread_tickets": list(day.unread), "tickets_read": len(day.tickets)}, indent=2))
     else:
         print(f"End-of-day sweep for {me.user_name}, {day.day:%A %d %B %Y} ({tz.key}): "
               f"{len(day.tickets)} tickets read.")

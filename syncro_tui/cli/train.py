@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 
+from ..domain.text import json_text
 from .common import fail
 
 
@@ -66,9 +66,8 @@ def report(progress, found, *, as_json: bool) -> int:
     if progress.damage:
         print(f"syncro-tui: {progress.damage}", file=sys.stderr)
     if as_json:
-        print(json.dumps({name: {lesson: {"attempts": r.attempts, "passed": r.passed, "mistakes": r.mistakes}
-                                 for lesson, r in records.items()} for name, records in everyone.items()},
-                         indent=2, ensure_ascii=False))
+        print(json_text({name: {lesson: {"attempts": r.attempts, "passed": r.passed, "mistakes": r.mistakes}
+                                for lesson, r in records.items()} for name, records in everyone.items()}, indent=2))
         return 0
     if not everyone:
         print("No lesson has been taken yet.")

@@ -11,6 +11,7 @@ readable text.
 from __future__ import annotations
 
 import html
+import json
 import re
 
 #: C0 and C1 controls (ESC, BEL, CSI ...), bidi embeddings, overrides, isolates and marks (U+202E turns text
@@ -28,6 +29,13 @@ def _picture(match: re.Match[str]) -> str:
     if code < 0xA0 or 0xD800 <= code <= 0xDFFF:
         return "\ufffd"
     return f"<U+{code:04X}>"  # a bidi control, shown for what it is instead of reordering the line
+
+
+def json_text(value: object, **options: object) -> str:
+    """``value`` as JSON that is safe to ``cat``: readable UTF-8 (``ensure_ascii=False``), except control, bidi and
+    surrogate characters, which are escaped (``\\u202e``), so the data is kept exactly and no terminal obeys it."""
+    text = json.dumps(value, ensure_ascii=False, **options)  # type: ignore[arg-type]
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def clean(value: object, *, single_line: bool = True) -> str:

@@ -37,6 +37,17 @@ from .store import JSON, PERMISSION_MESSAGE, SimError, Store
 
 log = logging.getLogger("syncro_tui.simulator")
 
+
+class SyncroJSON(JSONResponse):
+    """Syncro's JSON: UTF-8, except text that UTF-8 cannot carry (a lone surrogate in a stored comment), which
+    arrives escaped (\\ud800), as a JSON encoder that escapes it sends it."""
+
+    def render(self, content: object) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
 API_PREFIX = "/api/v1"
 
 HTML_400 = (
@@ -331,7 +342,7 @@ class Simulator:
             return await self._fail(fault, send, committed=True)
         if result is None:
             return Response(status_code=route.status)
-        return JSONResponse(result, status_code=route.status)
+        return SyncroJSON(result, status_code=route.status)
 
     async def _model(self, request: Request, path: str) -> Response | None:
         """The Ollama-compatible stand-in (simulator/model.py); no key: a local model has none."""

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 
-from ..domain.text import cell, counted
+from ..domain.text import cell, counted, json_text
 from ..domain.when import day_bounds
 from ..files import write_private
 from .journal import Group, GroupState, Journal, StepState, running_elsewhere
@@ -107,14 +106,14 @@ def to_json(groups: list[Group]) -> str:
         data["outcome"] = outcome_text(group)
         return data
 
-    return json.dumps([group_data(g) for g in groups], indent=2, default=str, ensure_ascii=False)
+    return json_text([group_data(g) for g in groups], indent=2, default=str)
 
 
 def export(groups: list[Group], directory: Path, day: date, zone: tzinfo) -> tuple[Path, Path]:
     """Write ``activity-DAY.csv`` and ``activity-DAY.json`` (whole or not at all, owner-only); returns their paths."""
-    csv_text, json_text = to_csv(groups, zone), to_json(groups)  # both made before either file is touched
-    return (write_private(directory / f"activity-{day.isoformat()}.csv", csv_text),
-            write_private(directory / f"activity-{day.isoformat()}.json", json_text))
+    csv_body, json_body = to_csv(groups, zone), to_json(groups)  # both made before either file is touched
+    return (write_private(directory / f"activity-{day.isoformat()}.csv", csv_body),
+            write_private(directory / f"activity-{day.isoformat()}.json", json_body))
 
 
 def status_changes(groups: list[Group]) -> frozenset[int]:

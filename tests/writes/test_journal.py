@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from datetime import UTC, datetime, timedelta
 
 from syncro_tui.api import requests as rq
@@ -146,10 +148,14 @@ def test_the_activity_export_survives_bad_text_and_never_runs_a_formula(tmp_path
     from syncro_tui.writes.activity import export
 
     journal = Journal(tmp_path / "journal.sqlite", clock=lambda: NOW)
-    journal.begin(kind="comment", title="=HYPERLINK(\"http://x.invalid\") \ud800 \x1b[2J", profile="dana",
+    journal.begin(kind="comment", title="=HYPERLINK(\"http://x.invalid\") \ud800 \x1b[2J \u202eevil", profile="dana",
                   steps=[rq.add_comment(1, subject="Update", body="b", hidden=True, do_not_email=True)])
     groups = journal.groups_between(NOW - timedelta(days=1), NOW + timedelta(days=1))
     csv_path, json_path = export(groups, tmp_path / "exports", NOW.date(), ZoneInfo("UTC"))
     (row,) = list(csv.reader(csv_path.read_text(encoding="utf-8").splitlines()))[1:]
     assert row[2].startswith("'=HYPERLINK") and "\x1b" not in row[2]
     assert json_path.stat().st_size > 0 and exposure(csv_path) is None
+    # The JSON keeps the text exactly, escaped: `cat` shows \u202e instead of turning the line around.
+    raw = json_path.read_text(encoding="utf-8")
+    assert "\u202e" not in raw and "\x1b" not in raw and "\\u202e" in raw
+    assert json.loads(raw)[0]["title"].endswith("\u202eevil")
