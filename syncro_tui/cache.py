@@ -92,14 +92,31 @@ class Cache:
         except sqlite3.OperationalError:
             raise  # locked by another window, or not openable: not damage, and never moved aside
         except sqlite3.DatabaseError as exc:
-            kept = self.path.with_name(f"{self.path.stem}.damaged-{datetime.now(UTC):%Y%m%d-%H%M%S}{self.path.suffix}")
-            for suffix in ("", "-wal", "-shm"):
-                part = self.path.with_name(self.path.name + suffix)
-                if part.exists():
-                    part.rename(kept.with_name(kept.name + suffix))
-            self.damage = f"the local cache could not be read ({exc}); it was moved aside to {kept} and started again"
-            log.warning("%s", self.damage)
+            self._set_aside(exc)
             return self._connect()
+
+    def _set_aside(self, exc: sqlite3.DatabaseError) -> None:
+        kept = self.path.with_name(f"{self.path.stem}.damaged-{datetime.now(UTC):%Y%m%d-%H%M%S}{self.path.suffix}")
+        for suffix in ("", "-wal", "-shm"):
+            part = self.path.with_name(self.path.name + suffix)
+            if part.exists():
+                part.rename(kept.with_name(kept.name + suffix))
+        self.damage = f"the local cache could not be read ({exc}); it was moved aside to {kept} and started again"
+        log.warning("%s", self.damage)
+
+    def _recover(self, exc: sqlite3.DatabaseError) -> None:
+        """After a read or write failed: a file damaged inside (garbage pages open, then fail) is set aside and a
+        new cache started, so starting from the cache works again; a locked or full one is left as it is."""
+        if isinstance(exc, sqlite3.OperationalError):
+            return
+        self._db.close()
+        try:
+            self._set_aside(exc)
+            self._db = self._connect()
+        except (OSError, sqlite3.Error) as again:
+            log.warning("the local cache could not be started again: %s", again)
+            self._db = sqlite3.connect(":memory:", check_same_thread=False)  # nothing kept this run; Syncro is read
+            self._db.executescript(SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
@@ -139,6 +156,7 @@ class Cache:
                 "SELECT COUNT(*) FROM queue WHERE owner=?", (self.owner,)).fetchone()[0]
         except sqlite3.DatabaseError as exc:
             log.warning("the cached queue could not be read: %s", exc)
+            self._recover(exc)
             return None
         tickets = []
         for (record,) in rows:
@@ -168,6 +186,7 @@ class Cache:
             log.warning("the queue could not be cached: %s", exc)
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
+            self._recover(exc)
 
     # ------------------------------------------------------------ where the tech was
     def place(self) -> Place | None:
@@ -175,6 +194,7 @@ class Cache:
             row = self._db.execute("SELECT section, filter, ticket_id FROM place WHERE owner=?", (self.owner,)).fetchone()
         except sqlite3.DatabaseError as exc:
             log.warning("the queue's last place could not be read: %s", exc)
+            self._recover(exc)
             return None
         return Place(*row) if row else None
 
@@ -184,6 +204,7 @@ class Cache:
                              (self.owner, place.section, place.filter, place.ticket_id))
         except sqlite3.DatabaseError as exc:
             log.warning("the queue's place could not be kept: %s", exc)
+            self._recover(exc)
 
     def sorts(self) -> dict[str, tuple[str, bool]]:
         """Each section's sort (column, descending) as the tech left it."""
@@ -192,6 +213,7 @@ class Cache:
                                     (self.owner,)).fetchall()
         except sqlite3.DatabaseError as exc:
             log.warning("the queue's sorts could not be read: %s", exc)
+            self._recover(exc)
             return {}
         return {section: (column, bool(descending)) for section, column, descending in rows}
 
@@ -204,6 +226,7 @@ class Cache:
                                  (self.owner, section, sort[0], int(sort[1])))
         except sqlite3.DatabaseError as exc:
             log.warning("the queue's sort could not be kept: %s", exc)
+            self._recover(exc)
 
     # ------------------------------------------------------------ tickets opened
     def ticket(self, ticket_id: int) -> CachedTicket | None:
@@ -225,3 +248,4 @@ class Cache:
                              "WHERE owner=? ORDER BY at DESC LIMIT ?)", (self.owner, self.owner, RECENT_TICKETS))
         except sqlite3.DatabaseError as exc:
             log.warning("ticket %s could not be cached: %s", ticket.id, exc)
+            self._recover(exc)

@@ -24,6 +24,10 @@ from .domain.lesson import Afterwards, Lesson, LessonProblem, parse
 from .domain.rates import RateTable
 from .session import Session
 from .simulator import Simulator
+from .simulator.app import ROUTES
+
+#: The calls a lesson's fault may name: the simulator's routes.
+ROUTE_NAMES = frozenset(route.name for route in ROUTES)
 
 
 def lessons(extra: Path | None = None) -> tuple[dict[str, Lesson], list[str]]:
@@ -45,6 +49,11 @@ def lessons(extra: Path | None = None) -> tuple[dict[str, Lesson], list[str]]:
             lesson = parse(text, name=name)
         except LessonProblem as exc:
             problems.append(str(exc))
+            continue
+        unknown = sorted({f.route for f in lesson.faults if f.route is not None} - ROUTE_NAMES)
+        if unknown:  # a fault that could never happen would make the lesson teach nothing, silently
+            problems.append(f"{name}: faults name a call the simulator does not have ({', '.join(unknown)}); "
+                            f"calls it has: {', '.join(sorted(ROUTE_NAMES))}")
             continue
         found[lesson.id] = lesson
     return found, problems

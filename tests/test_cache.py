@@ -132,3 +132,24 @@ def test_a_cache_kept_before_the_queues_order_was_is_dropped_then_kept_again(tmp
     assert cache.queue() is None  # read from Syncro again
     cache.save_queue(changed=[row(2)], removed=[], watermark=AT, at=AT, replace=True)
     assert [t.id for t in Cache(path, owner="x").queue().tickets] == [2]  # type: ignore[union-attr]
+
+
+def test_a_cache_with_garbage_pages_is_set_aside_when_read_so_the_next_start_works(tmp_path) -> None:
+    path = tmp_path / "cache.sqlite"
+    cache = Cache(path, owner="x")
+    long = [QueueRow.of(summary(n).model_copy(update={"subject": "S" * 3000})) for n in range(1, 100)]
+    cache.save_queue(changed=long, removed=[], watermark=AT, at=AT, replace=True)
+    cache._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    cache.close()
+    data = bytearray(path.read_bytes())
+    page, pages = 4096, len(data) // 4096
+    for n in range(pages // 2, pages - 1):  # the rows' pages: garbage; the schema and the indexes intact
+        data[n * page:(n + 1) * page] = bytes(range(256)) * (page // 256)
+    path.write_bytes(bytes(data))
+    damaged = Cache(path, owner="x")
+    assert damaged.damage is None  # it opens: the damage is inside
+    assert damaged.queue() is None
+    assert damaged.damage and "moved aside" in damaged.damage
+    assert [p.name for p in tmp_path.iterdir() if "damaged" in p.name]
+    damaged.save_queue(changed=[row(1)], removed=[], watermark=AT, at=AT, replace=True)
+    assert [t.id for t in Cache(path, owner="x").queue().tickets] == [1]  # type: ignore[union-attr]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import os
 from pathlib import Path
@@ -62,9 +64,10 @@ def test_the_trainers_report(capsys) -> None:
     assert exposure(progress.path) is None  # owner-only on POSIX, in the profile on Windows
 
 
-def test_a_damaged_record_is_set_aside_and_said(capsys) -> None:
+@pytest.mark.parametrize("damaged", [b"{nope", b'{"trainees": {"Sam\xff": {}}}'])  # the byte: a traceback once
+def test_a_damaged_record_is_set_aside_and_said(capsys, damaged) -> None:
     data().mkdir(parents=True, exist_ok=True)
-    (data() / "training.json").write_text("{nope")
+    (data() / "training.json").write_bytes(damaged)
     assert cli.main(["train", "--report"]) == 0
     out, err = capsys.readouterr()
     assert "No lesson has been taken yet." in out and "The training record was damaged" in err
@@ -92,5 +95,8 @@ def test_a_lesson_whose_customer_or_fault_the_simulator_does_not_have_starts_not
     assert "lesson nobody: no customer called 'Nobody & Co' in the simulator's data" in capsys.readouterr().err
     (data() / "lessons" / "gremlin.toml").write_text(
         SHOP_LESSON + '\n[[faults]]\nkind = "drop"\nroute = "make_coffee"\n')
+    assert cli.main(["train", "--list"]) == 1  # said by the list, not only when a trainee starts it
+    assert "gremlin.toml: faults name a call the simulator does not have (make_coffee)" in capsys.readouterr().err
     assert cli.main(["train", "gremlin", "--trainee", "Sam"]) == 2
-    assert "lesson gremlin: faults: unknown route 'make_coffee'" in capsys.readouterr().err
+    assert "make_coffee" in capsys.readouterr().err
+

@@ -164,6 +164,11 @@ class SyncroApp(SyncroBase):
         if self._early_keys:
             self.replay(self._early_keys)
             self._early_keys = []
+        cache = self.session.cache
+        if cache is not None and cache.damage:  # found before the log existed: said now, in both
+            log.warning("%s", cache.damage)
+            self.notify(cache.damage[0].upper() + cache.damage[1:] + ". The queue is read from Syncro.",
+                        title="Local cache", severity="warning", timeout=15)
         alone = shared_pacer_problem()
         if alone:  # said once; the status bar keeps saying "this window only"
             log.warning("%s", alone)

@@ -37,11 +37,11 @@ class Progress:
     def load(self) -> dict[str, dict[str, LessonRecord]]:
         """Trainee → lesson id → record."""
         try:
-            text = self.path.read_text(encoding="utf-8")
+            raw = self.path.read_bytes()
         except FileNotFoundError:
             return {}
         try:
-            data = json.loads(text)["trainees"]
+            data = json.loads(raw.decode("utf-8"))["trainees"]  # a bad byte is a UnicodeDecodeError: a ValueError
             return {name: {lesson: LessonRecord(int(r["attempts"]), bool(r["passed"]),
                                                 {str(k): int(v) for k, v in r.get("mistakes", {}).items()})
                            for lesson, r in lessons.items()} for name, lessons in data.items()}

@@ -247,3 +247,14 @@ async def test_the_app_starts_on_a_damaged_journal_and_says_where_the_copy_is(tm
         (kept,) = tmp_path.glob("j.damaged-*.sqlite")
         assert str(kept) in dialog.message
         assert app.writes is not None  # writes go on, on a new journal
+
+
+async def test_a_damaged_cache_is_said_once_the_app_has_its_log(tmp_path) -> None:
+    (tmp_path / "cache.sqlite").write_bytes(b"\x00garbage, not SQLite" * 50)
+    app = make_app(make_simulator(), journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "the local cache could not be read" in notices(app).lower() and "moved aside" in notices(app)
+        assert app.screen.query_one("#queue-table").row_count > 0  # read from Syncro
+    assert "moved aside" in (tmp_path / "syncro-tui.log").read_text()
+    assert list(tmp_path.glob("cache.damaged-*.sqlite"))
