@@ -31,8 +31,9 @@ def private_dir(path: Path) -> Path:
     return path
 
 
-def write_private(path: Path, text: str, *, exclusive: bool = False) -> Path:
-    """Write ``text`` to ``path`` atomically, owner-only; ``exclusive``: never over an existing file.
+def write_private(path: Path, text: str, *, exclusive: bool = False, durable: bool = True) -> Path:
+    """Write ``text`` to ``path`` atomically, owner-only; ``exclusive``: never over an existing file; ``durable``:
+    on the disk before returning (synced), not only in the OS's cache.
 
     An exclusive write first claims the name with ``open(..., "x")`` (which fails if the file exists, on every
     OS and file system, network shares included: no hard link is needed), then puts the finished text there."""
@@ -44,7 +45,8 @@ def write_private(path: Path, text: str, *, exclusive: bool = False) -> Path:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:  # not for what is written at each key (drafts): a crash of the app keeps it without
+                os.fsync(fh.fileno())
         make_owner_only(Path(tmp))
         if exclusive:
             with open(path, "xb"):  # FileExistsError if it exists: nothing is overwritten

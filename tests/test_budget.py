@@ -9,7 +9,6 @@ import asyncio
 import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 

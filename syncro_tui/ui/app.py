@@ -39,6 +39,7 @@ from .widgets import AttributionBanner
 if TYPE_CHECKING:  # imported on first use: the clocks are not needed for the first frame
     from ..domain.clock import Clock
     from ..writes.clocks import ClockStore
+    from ..writes.drafts import DraftStore
 
 log = logging.getLogger("syncro_tui.ui")
 
@@ -84,6 +85,8 @@ class SyncroApp(SyncroBase):
         self.chosen_lesson: str | None = None
         self._log_handler: logging.Handler | None = None
         self._clocks: dict[int, Clock] | None = None
+        #: Why unsent drafts cannot be kept on disk (None: they are, at each change).
+        self.drafts_unkept: str | None = None
         #: The coach panel is shown (F1): from the start in training, off otherwise.
         self.coach = False
 
@@ -164,6 +167,7 @@ class SyncroApp(SyncroBase):
         if self._early_keys:
             self.replay(self._early_keys)
             self._early_keys = []
+        self.restore_drafts()
         cache = self.session.cache
         if cache is not None and cache.damage:  # found before the log existed: said now, in both
             log.warning("%s", cache.damage)
@@ -319,6 +323,42 @@ class SyncroApp(SyncroBase):
         from .billing import BillingScreen
 
         self.push_screen(BillingScreen(message.ticket_id))
+
+    # ------------------------------------------------------------ unsent drafts, kept on disk
+    @cached_property
+    def draft_store(self) -> DraftStore:
+        from ..writes.drafts import DraftStore
+
+        return DraftStore.for_profile(self.session.data_dir(), self.session.profile_name)
+
+    def keep_drafts(self) -> None:
+        """Write what the tech has typed and not sent, at each change: a crash or a kill loses none of it."""
+        if self.session is None:
+            return
+        from filelock import Timeout
+
+        try:
+            self.draft_store.keep(self.drafts)
+            self.drafts_unkept = None
+        except (OSError, Timeout) as exc:
+            if self.drafts_unkept is None:  # said once, not at every key
+                log.warning("unsent drafts could not be kept: %s", exc)
+                self.notify(f"What you type cannot be kept on this machine ({exc}): it lasts only while the app runs.",
+                            title="Drafts", severity="warning", timeout=15)
+            self.drafts_unkept = str(exc)
+
+    def restore_drafts(self) -> None:
+        """Every draft left unsent by an earlier run (quit, crash or kill) comes back, said with its visibility."""
+        try:
+            back = self.draft_store.restore(self.drafts)
+        except Exception as exc:  # noqa: BLE001 - a locked or unreadable file never stops the app
+            log.warning("unsent drafts could not be read: %s", exc)
+            return
+        if self.draft_store.damage:
+            self.notify(self.draft_store.damage, title="Unsent drafts", severity="error", timeout=20)
+        if back:
+            self.notify("Back from before, as you left them: " + "; ".join(back) + ". Check who will see a comment "
+                        "before sending it.", title="Unsent drafts restored", severity="warning", timeout=20)
 
     # ------------------------------------------------------------ work clocks
     @cached_property
@@ -501,7 +541,8 @@ class SyncroApp(SyncroBase):
     @work(group="quit", exit_on_error=False)
     async def ask_to_quit(self) -> None:
         sending = self.writes is not None and self.writes.sending > 0
-        unsent = self.drafts.unsent(self.ticket_numbers())
+        # Drafts are kept on disk and come back at the next start: only asked about when they could not be kept.
+        unsent = self.drafts.unsent(self.ticket_numbers()) if self.drafts_unkept else []
         if not sending and not unsent:
             self.leave()
             return
@@ -510,7 +551,8 @@ class SyncroApp(SyncroBase):
         reasons = (["a write is being sent to Syncro now: quitting stops it between calls, and the next start "
                     "offers to finish it"] if sending else [])
         if unsent:
-            reasons.append("not sent yet, and lost on quitting: " + ", ".join(unsent))
+            reasons.append("not sent yet, and lost on quitting (they could not be kept on this machine): "
+                           + ", ".join(unsent))
         self._asking_quit = True  # q again while asked: the question stays, once
         try:
             answer = await self.push_screen_wait(ChoiceScreen(

@@ -197,6 +197,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
             return
         self.keep_draft()
         self.update_review()
+        self.app.keep_drafts()
 
     def keep_draft(self) -> None:
         draft = self.draft
@@ -390,6 +391,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
         draft.items.append(ItemForm(product.id, product.name, product.description or product.name,
                                     product.price_retail, quantity, taxable == "yes"))
         self.update_review()
+        self.app.keep_drafts()
 
     def plan_view(self, review: BillingReview) -> RichGroup | Text:
         time = review.time
@@ -503,6 +505,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
         self.query_one("#bill-form").disabled = True
         # The unfinished group holds the rest of the run (a draft sent again would repeat what landed).
         self.app.drafts.billing.pop(self.ticket_id, None)
+        self.app.keep_drafts()
         if "add_timer" in held:  # the minutes are in Syncro, read back: only now does the clock go
             self.app.billed(self.ticket_id)
         kept = "" if "add_timer" in held or not self.clock_kept() else (

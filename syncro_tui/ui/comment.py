@@ -60,6 +60,11 @@ class CommentScreen(ReportsFailures, Screen[bool]):
         yield AttributionBanner(id="attribution")
         yield Static(head, id="comment-head")
         with VerticalScroll(id="comment-form"):
+            if form.text.strip() or form.subject.strip():  # never silently: a draft typed earlier, with its visibility
+                yield Static(literal(f"Your unsent draft is back, set to {Visibility(form.visibility).label}: "
+                                     + audience(Visibility(form.visibility), email_recipient(self.ticket))
+                                     + " Check it before sending; your typing goes on at its end.", "bold yellow"),
+                             id="restored", classes="bill-note")
             with Horizontal(classes="bill-row"):
                 yield Input(form.subject, placeholder="Subject", id="subject")
                 yield Select([(v.label, v.value) for v in Visibility], value=form.visibility, allow_blank=False,
@@ -72,7 +77,12 @@ class CommentScreen(ReportsFailures, Screen[bool]):
         yield FittingFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#subject", Input).focus()
+        if self.query("#restored"):  # typing goes on at the end of the draft, never in front of it
+            body = self.query_one("#body", TextArea)
+            body.focus()
+            body.move_cursor(body.document.end)
+        else:
+            self.query_one("#subject", Input).focus()
         self.update_view()
 
     def draft(self) -> CommentDraft:
@@ -87,6 +97,7 @@ class CommentScreen(ReportsFailures, Screen[bool]):
         form.visibility = str(self.query_one("#visibility", Select).value)
         form.text = self.query_one("#body", TextArea).text
         self.update_view()
+        self.app.keep_drafts()
 
     def update_view(self) -> None:
         draft = self.draft()
@@ -130,6 +141,7 @@ class CommentScreen(ReportsFailures, Screen[bool]):
             self.sending = False
         if outcome is not None and outcome.steps and outcome.steps[0].landed:
             self.app.drafts.comments.pop(self.ticket.id, None)
+            self.app.keep_drafts()
             self.app.post_message(TicketChanged(self.ticket.id))
             self.dismiss(True)
 

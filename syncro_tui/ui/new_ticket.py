@@ -260,6 +260,7 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
         form.description = self.query_one("#issue", TextArea).text
         form.do_not_email = self.query_one("#do_not_email", Checkbox).value
         self.update_view()
+        self.app.keep_drafts()
 
     def owner(self) -> str:
         app = self.app
@@ -369,6 +370,7 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
         if outcome is None or not outcome.steps or not outcome.steps[0].landed:
             return
         self.app.drafts.new_ticket = None
+        self.app.keep_drafts()
         created = outcome.record(Ticket)
         if created is not None:
             self.notify(f"Ticket #{created.number} is in Syncro.", title="Created", timeout=6)

@@ -169,3 +169,58 @@ def test_comment_confirm_snapshot(snap_compare) -> None:
         await pilot.pause()  # (not settle: the send worker waits on this confirm)
 
     assert snap_compare(make_app(sim), terminal_size=(150, 32), run_before=run_before)
+
+
+async def test_a_comment_typed_before_a_kill_comes_back_said_with_its_visibility(tmp_path) -> None:
+    """The app killed mid-comment (no quit): the next start says the draft is back; the comment screen says it
+    is a public note and puts the typing at its end, so new words never go in front of stale ones unseen."""
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ticket = selected_ticket(app)
+        await open_comment(pilot)
+        await type_text(pilot, "Phones")
+        await choose(pilot, Visibility.PUBLIC)
+        await type_text(pilot, "removed it.")
+    # killed: nothing more was written than at each key
+    again = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert f"a comment on ticket {ticket.id}, set to Public note" in notices(again)
+        table = again.queue_screen.query_one("#queue-table")
+        table.cursor_row = table.index_of(str(ticket.id))
+        screen = await open_comment(pilot)
+        assert "Your unsent draft is back, set to Public note" in shown(screen, "#restored")
+        await type_text(pilot, " Rebooted the PBX.")
+        assert screen.form.text == "removed it. Rebooted the PBX."
+        assert screen.form.visibility == Visibility.PUBLIC.value
+
+
+def test_two_windows_keep_their_own_drafts_and_a_bad_record_keeps_the_rest(tmp_path) -> None:
+    from syncro_tui.domain.account import Drafts
+    from syncro_tui.domain.comment import CommentForm
+    from syncro_tui.writes.drafts import DraftStore
+
+    one, two = Drafts(), Drafts()
+    one.comments[1] = CommentForm("A", "public", "first window")
+    two.comments[2] = CommentForm("B", "private", "second window")
+    DraftStore.for_profile(tmp_path, "dana").keep(one)
+    second = DraftStore.for_profile(tmp_path, "dana")
+    second.keep(two)
+    two.comments.pop(2)  # sent from the second window
+    second.keep(two)
+    back = Drafts()
+    DraftStore.for_profile(tmp_path, "dana").restore(back)
+    assert {k: v.text for k, v in back.comments.items()} == {1: "first window"}
+    store = DraftStore.for_profile(tmp_path, "dana")
+    store.path.write_text('{"drafts": [{"kind": "gremlin", "key": "1", "form": {}},'
+                          ' {"kind": "comment", "key": "x", "form": {"subject": "no ticket"}},'
+                          ' {"kind": "comment", "key": "3", "form": {"subject": "C", "text": "ok"}}]}')
+    back = Drafts()
+    restoring = DraftStore.for_profile(tmp_path, "dana")
+    assert restoring.restore(back) == ["a comment on ticket 3, set to Private note"]  # the good one back
+    assert "2 unsent drafts could not be read" in (restoring.damage or "")
+    store.path.write_bytes(b'{"drafts": [\xff')
+    damaged = DraftStore.for_profile(tmp_path, "dana")
+    assert damaged.restore(Drafts()) == [] and "damaged" in (damaged.damage or "")

@@ -10,7 +10,7 @@ from syncro_tui.ui.ticket import TicketScreen
 from syncro_tui.ui.ticket_table import TicketTable
 
 from ..conftest import make_simulator
-from .helpers import SIZE, make_app, rendered, settle, type_text, wait_for_screen
+from .helpers import SIZE, make_app, notices, rendered, settle, type_text, wait_for_screen
 from .test_writes_ui import pick, priority_confirm, selected_ticket
 
 
@@ -77,20 +77,52 @@ async def test_q_quits_at_once_when_nothing_would_be_lost() -> None:
         assert not app.is_running
 
 
-async def test_q_asks_first_when_something_typed_was_not_sent(tmp_path) -> None:
-    app = make_app(make_simulator(), journal_path=tmp_path / "j.sqlite")
+async def test_q_quits_at_once_and_an_unsent_draft_comes_back_at_the_next_start(tmp_path) -> None:
+    """Drafts are kept on disk at each change, so q does not cry wolf about them; the next start brings them back,
+    said in a notice."""
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        number = selected_ticket(app).number
+        ticket = selected_ticket(app)
         await pilot.press("b")
         await wait_for_screen(pilot, BillingScreen)
         await settle(pilot)
         await type_text(pilot, "45")
-        await pilot.press("escape")  # the wizard keeps the draft for the app's run
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not isinstance(app.screen, ChoiceScreen) and not app.is_running
+    again = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert f"the billing of ticket {ticket.id} (45 min)" in notices(again)
+        table = again.queue_screen.query_one("#queue-table")
+        table.cursor_row = table.index_of(str(ticket.id))
+        await pilot.press("b")
+        screen = await wait_for_screen(pilot, BillingScreen)
+        await settle(pilot)
+        assert screen.query_one("#minutes").value == "45"
+
+
+async def test_q_still_asks_while_a_write_is_being_sent_or_drafts_cannot_be_kept(tmp_path) -> None:
+    app = make_app(make_simulator(), journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        number = selected_ticket(app).number
+        app.drafts_unkept = "disk full"  # as keep_drafts leaves it when the file cannot be written
+        await pilot.press("b")
+        await wait_for_screen(pilot, BillingScreen)
+        await settle(pilot)
+        app.draft_store.path = tmp_path / "no-such-dir" / "x" / "drafts.json"
+        (tmp_path / "no-such-dir").write_text("a file where the folder should be")
+        await type_text(pilot, "45")
+        await pilot.press("escape")
         await settle(pilot)
         await pilot.press("q")
         asked = await wait_for_screen(pilot, ChoiceScreen)
-        assert f"the billing of #{number}" in asked.prompt and "lost on quitting" in asked.prompt
+        assert f"the billing of #{number}" in asked.prompt and "could not be kept" in asked.prompt
         await pilot.press("q")  # again while asked: the one question stays
         await pilot.pause()
         assert len([s for s in app.screen_stack if isinstance(s, ChoiceScreen)]) == 1
