@@ -99,3 +99,66 @@ def test_a_config_in_another_encoding_is_named_not_a_traceback(tmp_path) -> None
     path.write_bytes('[profiles.dana]\ntech_name = "Dana Müller"\n'.encode("latin-1"))
     with pytest.raises(ConfigError, match="is not UTF-8 text"):
         load_config(path)
+
+
+APP_WINDOW = """
+import asyncio, sys, time
+from syncro_tui.cli import build_parser, make_app
+
+app, _ = make_app(build_parser().parse_args([]))
+
+async def main():
+    async with app.run_test(size=(120, 30)) as pilot:
+        end = time.monotonic() + float(sys.argv[1])
+        while time.monotonic() < end:
+            await pilot.press("r")  # a refresh a second: a tech who keeps pressing r
+            await asyncio.sleep(1)
+
+asyncio.run(main())
+"""
+
+SWEEP_LOOP = """
+import subprocess, sys, time
+end = time.monotonic() + float(sys.argv[1])
+done = 0
+while time.monotonic() < end:
+    subprocess.run([sys.executable, "-m", "syncro_tui", "sweep", "--date", "2026-11-20"], capture_output=True)
+    done += 1
+print(done)
+"""
+
+
+def test_two_windows_and_a_sweep_loop_for_a_minute_get_no_429(config_file, tmp_path) -> None:
+    """Real processes on one machine budget against a simulator that limits like Syncro (180 a minute per
+    address): two app windows refreshing every second and a CLI sweep loop, for a minute, offer more than the
+    limit, and Syncro answers 429 to none of them. This test takes a minute by design: the limit is per minute."""
+    import os
+
+    from syncro_tui.simulator.server import BackgroundSimulator
+
+    from .conftest import make_simulator
+
+    sim = make_simulator(rate_limit=180)
+    refused = []
+    allow = sim.rate.allow
+
+    def counting(client: str) -> bool:
+        ok = allow(client)
+        if not ok:
+            refused.append(client)
+        return ok
+
+    sim.rate.allow = counting  # the simulator's own limit, counted as it answers
+    seconds = 60
+    with BackgroundSimulator(sim) as server:
+        config_file.write_text(PROFILES.replace("http://127.0.0.1:8765/api/v1", server.base_url)
+                               .replace('default_profile = "dana"', 'default_profile = "tom"'))
+        env = {**os.environ, "SYNCRO_API_KEY": "demo-key-tom", "SYNCRO_TUI_DATA_DIR": str(tmp_path / "shared")}
+        procs = [subprocess.Popen([sys.executable, "-c", APP_WINDOW, str(seconds)], env=env) for _ in range(2)]
+        loop = subprocess.Popen([sys.executable, "-c", SWEEP_LOOP, str(seconds)], env=env, stdout=subprocess.PIPE,
+                                text=True)
+        sweeps = int(loop.communicate(timeout=seconds + 120)[0].strip() or 0)
+        assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    served = len(sim.calls)
+    assert sweeps >= 1 and served > 150, (sweeps, served)  # the minute was busy: the budget was what held it
+    assert refused == []
