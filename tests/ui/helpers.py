@@ -97,3 +97,27 @@ async def pick_customer(pilot, screen, text: str) -> None:
         if screen.query_one("#customers").option_count and not searching:
             break
     await pilot.press("down", "enter")
+
+
+class HeldAnswer:
+    """The simulator's ``asyncio`` with one change: a latency fault of ``HOLD`` seconds waits for ``release``
+    instead of the clock, so a send is in flight for exactly as long as the test needs (no timing)."""
+
+    HOLD = 3600.0
+
+    def __init__(self) -> None:
+        import asyncio
+
+        self._asyncio = asyncio
+        self.release = asyncio.Event()
+        self.holding = asyncio.Event()
+
+    def __getattr__(self, name: str):
+        return getattr(self._asyncio, name)
+
+    async def sleep(self, delay: float, *args) -> None:
+        if delay == self.HOLD:
+            self.holding.set()
+            await self.release.wait()
+            return
+        await self._asyncio.sleep(delay, *args)

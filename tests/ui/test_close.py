@@ -205,3 +205,42 @@ def test_close_concerns_snapshot(snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(sim), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_a_resolution_still_being_sent_is_not_offered_again_and_lands_once(tmp_path, monkeypatch) -> None:
+    """c, a resolution, s with a slow Syncro; then, while it sends, u, r, s: the public comment lands once."""
+    from syncro_tui.simulator import app as simulator_app
+    from syncro_tui.ui.unfinished import UnfinishedScreen
+
+    from .helpers import HeldAnswer
+
+    held = HeldAnswer()
+    monkeypatch.setattr(simulator_app, "asyncio", held)
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite", config=Config(session_log_root=str(tmp_path / "logs")))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ticket = selected_ticket(app)
+        before = len([c for c in sim.store.t("comments").values() if c["ticket_id"] == ticket.id])
+        sim.faults.add(kind="latency", route="add_comment", delay=HeldAnswer.HOLD)
+        await close_selected(pilot, "Replaced the toner")
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("s")
+        await held.holding.wait()  # the resolution comment is in flight
+        await pilot.press("u")
+        unfinished = await wait_for_screen(pilot, UnfinishedScreen)
+        table = unfinished.query_one("#unfinished-table")
+        assert any("Sending now, from this window" in " ".join(map(str, table.get_row_at(n)))
+                   for n in range(table.row_count))
+        await pilot.press("r")
+        for _ in range(20):
+            await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen), "its own send was offered to be sent again"
+        await pilot.press("s")  # what the tech pressed next: nothing to send
+        await pilot.press("escape")
+        held.release.set()
+        await pick(pilot, "write")  # the close goes on to its session log
+        await settle(pilot)
+    comments = [c for c in sim.store.t("comments").values() if c["ticket_id"] == ticket.id]
+    assert len(comments) == before + 1
+    assert sim.store.t("tickets")[ticket.id]["status"] == "Resolved"

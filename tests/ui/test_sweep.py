@@ -15,7 +15,7 @@ from syncro_tui.ui.sweep import SweepScreen
 from syncro_tui.ui.ticket import TicketScreen
 
 from ..conftest import FIXED_NOW, make_simulator
-from .helpers import SIZE, make_app, rendered, settle, wait_for_screen
+from .helpers import SIZE, HeldAnswer, make_app, rendered, settle, wait_for_screen
 from .test_writes_ui import pick
 
 TZ = ZoneInfo("America/Chicago")
@@ -172,30 +172,6 @@ async def test_a_sweep_that_cannot_read_the_day_says_so_and_keeps_nothing_stale(
         await pilot.press("r")
         await settle(pilot)
         assert len(screen.leaks) == 6
-
-
-class HeldAnswer:
-    """The simulator's ``asyncio`` with one change: a latency fault of ``HOLD`` seconds waits for ``release``
-    instead of the clock, so a send is in flight for exactly as long as the test needs (no timing)."""
-
-    HOLD = 3600.0
-
-    def __init__(self) -> None:
-        import asyncio
-
-        self._asyncio = asyncio
-        self.release = asyncio.Event()
-        self.holding = asyncio.Event()
-
-    def __getattr__(self, name: str):
-        return getattr(self._asyncio, name)
-
-    async def sleep(self, delay: float, *args) -> None:
-        if delay == self.HOLD:
-            self.holding.set()
-            await self.release.wait()
-            return
-        await self._asyncio.sleep(delay, *args)
 
 
 async def test_a_fix_left_mid_send_is_not_offered_again_and_lands_once(tmp_path, monkeypatch) -> None:
