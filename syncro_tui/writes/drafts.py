@@ -156,10 +156,11 @@ class DraftStore:
 
 
 def restored_words(kind: str, key: str, form: Any) -> str:
-    if kind == "billing":
-        return f"the billing of ticket {key} ({form.minutes or '?'} min)"
-    if kind == "comment":
-        from ..domain.comment import Visibility
+    from ..domain.comment import Visibility
 
+    if kind == "billing":
+        comment = f"; its comment a {Visibility(form.visibility).label}" if form.comment.strip() else ""
+        return f"the billing of ticket {key} ({form.minutes or '?'} min{comment})"
+    if kind == "comment":
         return f"a comment on ticket {key}, set to {Visibility(form.visibility).label}"
     return "the new ticket" + (f" “{form.subject}”" if form.subject else "")
