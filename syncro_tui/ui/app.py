@@ -350,7 +350,9 @@ class SyncroApp(SyncroBase):
     def restore_drafts(self) -> None:
         """Every draft left unsent by an earlier run (quit, crash or kill) comes back, said with its visibility."""
         try:
-            back = self.draft_store.restore(self.drafts)
+            numbers = self.ticket_numbers()
+            back = self.draft_store.restore(
+                self.drafts, name=lambda t: f"#{numbers[t]}" if t in numbers else f"the ticket with id {t}")
         except Exception as exc:  # noqa: BLE001 - a locked or unreadable file never stops the app
             log.warning("unsent drafts could not be read: %s", exc)
             return

@@ -15,6 +15,7 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from ..domain.account import Drafts
@@ -119,8 +120,10 @@ class DraftStore:
         body = {"drafts": [{"kind": kind, "key": key, "form": form} for (kind, key), form in sorted(records.items())]}
         write_private(self.path, json.dumps(body, indent=1, ensure_ascii=False), durable=False)
 
-    def restore(self, into: Drafts) -> list[str]:
-        """Put every draft on disk into ``into`` (they become this window's); what came back, in words."""
+    def restore(self, into: Drafts, name: Callable[[int], str] = lambda ticket_id: f"ticket {ticket_id}",
+                ) -> list[str]:
+        """Put every draft on disk into ``into`` (they become this window's); what came back, in words (``name``:
+        a ticket as the tech knows it, by its id)."""
         with lock_for(self.path):
             records = self._read()
         said: list[str] = []
@@ -138,7 +141,7 @@ class DraftStore:
                 bad += 1
                 continue
             self._mine.add((kind, key))
-            said.append(restored_words(kind, key, form))
+            said.append(restored_words(kind, name(int(key)) if key else "", form))
         if bad:
             self.damage = (f"{bad} unsent draft{'s' if bad != 1 else ''} could not be read and "
                            f"{'were' if bad != 1 else 'was'} left out; the file as it was is kept at {self._keep_aside()}.")
@@ -155,12 +158,12 @@ class DraftStore:
         self._mine = set(mine)
 
 
-def restored_words(kind: str, key: str, form: Any) -> str:
+def restored_words(kind: str, ticket: str, form: Any) -> str:
     from ..domain.comment import Visibility
 
     if kind == "billing":
         comment = f"; its comment a {Visibility(form.visibility).label}" if form.comment.strip() else ""
-        return f"the billing of ticket {key} ({form.minutes or '?'} min{comment})"
+        return f"the billing of {ticket} ({form.minutes or '?'} min{comment})"
     if kind == "comment":
-        return f"a comment on ticket {key}, set to {Visibility(form.visibility).label}"
+        return f"a comment on {ticket}, set to {Visibility(form.visibility).label}"
     return "the new ticket" + (f" “{form.subject}”" if form.subject else "")

@@ -187,7 +187,7 @@ async def test_a_comment_typed_before_a_kill_comes_back_said_with_its_visibility
     again = make_app(sim, journal_path=tmp_path / "j.sqlite")
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert f"a comment on ticket {ticket.id}, set to Public note" in notices(again)
+        assert f"a comment on #{ticket.number}, set to Public note" in notices(again)
         table = again.queue_screen.query_one("#queue-table")
         table.cursor_row = table.index_of(str(ticket.id))
         screen = await open_comment(pilot)

@@ -97,7 +97,7 @@ async def test_q_quits_at_once_and_an_unsent_draft_comes_back_at_the_next_start(
     again = make_app(sim, journal_path=tmp_path / "j.sqlite")
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert f"the billing of ticket {ticket.id} (45 min)" in notices(again)
+        assert f"the billing of #{ticket.number} (45 min)" in notices(again)
         table = again.queue_screen.query_one("#queue-table")
         table.cursor_row = table.index_of(str(ticket.id))
         await pilot.press("b")
