@@ -175,9 +175,12 @@ def _charge_and_invoice(ticket: Listed, steps: list[ApiRequest[Any]], notes: lis
 
 
 def invoice_waiting(ticket: Ticket, rates: RateTable, *, prepaid: Decimal | None, invoice_ids: Sequence[int],
-                    timers: Sequence[TimerCharge] = ()) -> Plan:
+                    timers: Sequence[TimerCharge] = (), still_leaking: str | None = None) -> Plan:
     """No new time: the ticket's own uncharged ``timers`` charged, and what waits for an invoice invoiced (the
-    end-of-day sweep's fix for a timer never charged, or a Resolved ticket never invoiced), read back, Invoiced."""
+    end-of-day sweep's fix for a timer never charged, or a Resolved ticket never invoiced), read back, Invoiced.
+
+    ``still_leaking``: another leak the ticket still has (in words); then its status is left as it is, since a
+    ticket set to Invoiced looks done to everyone and its other leak would never be billed."""
     pending = pending_lines(ticket)
     if not pending and not timers:
         raise ValueError(f"Ticket #{ticket.number} has nothing waiting for an invoice.")
@@ -185,6 +188,9 @@ def invoice_waiting(ticket: Ticket, rates: RateTable, *, prepaid: Decimal | None
     notes: list[str] = []
     _charge_and_invoice(ticket, steps, notes, lines_before=list(ids(ticket.line_items)), time=None, timers=timers,
                         items=(), pending=pending, rates=rates, prepaid=prepaid, invoice_ids=invoice_ids)
+    if still_leaking:
+        steps = [s for s in steps if not (s.call == "update_ticket" and (s.body or {}).get("status") == INVOICED)]
+        notes.append(f"The status stays {ticket.status}, not Invoiced: the ticket still has {still_leaking}.")
     who = ticket.customer_business_then_name or f"customer {ticket.customer_id}"
     what = [counted(len(timers), "timer") + " charged"] if timers else []
     what += [counted(len(pending), "line") + " on no invoice"] if pending else []

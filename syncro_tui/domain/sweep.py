@@ -184,10 +184,16 @@ def timed(ticket: Ticket, day: SweepDay, tech: Tech, tz: ZoneInfo) -> bool:
 
 def time_recorded(ticket: Ticket, day: SweepDay, tech: Tech, tz: ZoneInfo, rates: RateTable) -> bool:
     """Time is recorded on the ticket that day: the tech's timer, or a labor line made that day (by hand, against
-    the rules, but billed: whose it is, Syncro's line does not say)."""
+    the rules, but billed: whose it is, Syncro's line does not say).
+
+    A line made that day by charging an older timer is that older work's, not the day's: otherwise the sweep's own
+    fix of an uncharged timer would hide the day's unbilled visit on the same ticket."""
     bounds = day_bounds(day.day, tz)
+    older_work = {t.ticket_line_item_id for t in ticket.ticket_timers
+                  if t.ticket_line_item_id is not None and not _on(t.start_time, bounds)}
     return timed(ticket, day, tech, tz) or any(
         li.product_id is not None and rates.is_labor_product(li.product_id) and _on(li.created_at, bounds)
+        and li.id not in older_work
         for li in ticket.line_items)
 
 

@@ -232,8 +232,12 @@ class SweepScreen(ReportsFailures, Screen[None]):
                 if len(timers) != len(leak.fix.charge_timers):
                     raise ValueError(f"The timer is no longer waiting on ticket #{ticket.number}: it was charged or "
                                      "removed meanwhile.")
+                addressed = (LeakKind.UNCHARGED_TIMER, LeakKind.NOT_INVOICED)  # what charging and invoicing fix
+                others = [other for other in self.leaks if other.where.ticket_id == ticket.id
+                          and other.kind not in addressed]
                 plan = invoice_waiting(ticket, rates, prepaid=situation.prepaid, invoice_ids=situation.invoice_ids,
-                                       timers=timers)
+                                       timers=timers, still_leaking=" and ".join(
+                                           f"“{other.kind.value}” ({other.words})" for other in others) or None)
         except ValueError as exc:
             self.notify(str(exc), title="Nothing to send", timeout=10)
             await self.read_again(ticket.id)

@@ -274,3 +274,34 @@ def test_the_patch_fix_only_patches_a_zero_line_on_no_invoice() -> None:
                                                                             "price_retail": "175.00"})]
     with pytest.raises(ValueError):
         patch_zero_line(t, t.line_items[1], price=Decimal("175.00"), product="Labor - Onsite Business")
+
+
+# --------------------------------------------------------------- a fix never hides a leak it did not address
+def test_charging_an_old_timer_never_hides_the_days_unbilled_visit() -> None:
+    """#31913 (issue 33): an uncharged timer from last week and today's 90-minute visit on one ticket. Charging the
+    old timer makes a labor line today; that line is last week's work, so the visit is still a leak."""
+    friday = DAY - timedelta(days=3)
+    visit = {"id": 5, "ticket_id": 130, "user_id": 1843, "start_at": at(9), "end_at": at(10, 30),
+             "summary": "On site", "appointment_type_id": 4322}
+    before = ticket(13, timers=[(at(9, 0, friday), at(10, 0, friday), REMOTE, False)])
+    assert sorted(k for k, _ in kinds(leaks_of(before, appointments=[visit]))) == sorted(
+        [LeakKind.UNBILLED, LeakKind.UNCHARGED_TIMER])
+    # The fix charged it: the timer is recorded and its line was made today, linked from the timer.
+    after = before.model_copy(update={
+        "ticket_timers": [before.ticket_timers[0].model_copy(update={"recorded": True, "ticket_line_item_id": 13000})],
+        "line_items": ticket(13, lines=[(REMOTE, "Labor - Remote Business", "1.00", "150.00", False, 13)]).line_items})
+    assert kinds(leaks_of(after, appointments=[visit])) == [(LeakKind.UNBILLED, 13)]
+    # A labor line made today by hand (no timer behind it) is still the day's time, as before.
+    by_hand = ticket(13, lines=[(ONSITE, "Labor - Onsite Business", "1.50", "175.00", False, None)])
+    assert leaks_of(by_hand, appointments=[visit]) == []
+
+
+def test_a_fix_that_leaves_another_leak_does_not_set_the_ticket_invoiced() -> None:
+    old = ticket(14, timers=[(at(9, 0, DAY - timedelta(days=3)), at(10, 0, DAY - timedelta(days=3)), REMOTE, False)])
+    timers = [plan_timer_charge(t, RATES, prepaid=None) for t in old.ticket_timers]
+    plan = invoice_waiting(old, RATES, prepaid=None, invoice_ids=[], timers=timers)
+    assert plan.steps[-1].call == "update_ticket"  # alone on the ticket: Invoiced at the end
+    held = invoice_waiting(old, RATES, prepaid=None, invoice_ids=[], timers=timers,
+                           still_leaking="“no time” (today's visit)")
+    assert all(step.call != "update_ticket" for step in held.steps)
+    assert any("stays In Progress, not Invoiced" in note for note in held.notes)
