@@ -27,7 +27,7 @@ from ..domain.billing_form import BillingForm
 from ..domain.coach import Coaching
 from ..domain.billing import plan_timer_charge
 from ..domain.plan import invoice_waiting, patch_zero_line
-from ..domain.sweep import FixKind, Leak, SweepDay, Tech, summary, sweep
+from ..domain.sweep import FixKind, Leak, LeakKind, SweepDay, Tech, summary, sweep
 from ..domain.when import typed
 from ..writes.activity import groups_on, status_changes
 from .coach import CoachPanel, coach_again

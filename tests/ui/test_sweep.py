@@ -212,3 +212,35 @@ async def test_a_fix_left_mid_send_is_not_offered_again_and_lands_once(tmp_path,
     invoices = [i for i in sim.store.t("invoices").values() if i["ticket_id"] == ticket["id"]]
     assert len(invoices) == 1 and Decimal(invoices[0]["total"]) == Decimal("75.00")
     assert ticket["status"] == "Invoiced"  # the rest of the fix went on after the sweep was left
+
+
+async def test_charging_a_timer_on_a_ticket_with_another_leak_leaves_it_listed_and_not_invoiced(tmp_path) -> None:
+    from syncro_tui.simulator.scenarios import Day
+
+    sim, moment, ids, app = monday(tmp_path)
+    both = ids["comment only"]  # touched today with no time; and a timer of last Friday's, never charged
+    at = moment.at
+    friday = Day(sim.store, moment, MONDAY - timedelta(days=3), TZ)
+    friday.at(11)
+    friday.timer(both, 45, 1190473, charge=False)
+    monday_again = Day(sim.store, moment, MONDAY, TZ)
+    monday_again.at(16)
+    monday_again.comment(both, "Still waiting on the customer's callback.")
+    moment.at = at
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_sweep(pilot)
+        assert {leak.kind for leak in screen.leaks if leak.where.ticket_id == both} == {
+            LeakKind.UNCHARGED_TIMER, LeakKind.UNBILLED}
+        table = screen.query_one("#sweep-table")
+        table.move_cursor(row=next(n for n, leak in enumerate(screen.leaks)
+                                   if leak.where.ticket_id == both and leak.kind is LeakKind.UNCHARGED_TIMER))
+        await pilot.press("enter")
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        assert "update_ticket" not in [r.call for r in confirm.requests]
+        assert any("not Invoiced: the ticket still has “no time”" in note for note in confirm.notes)
+        await pilot.press("s")
+        await wait_for_screen(pilot, SweepScreen)
+        await settle(pilot)
+        assert {leak.kind for leak in screen.leaks if leak.where.ticket_id == both} == {LeakKind.UNBILLED}
+    assert sim.store.t("tickets")[both]["status"] != "Invoiced"
