@@ -321,7 +321,10 @@ class SyncroApp(SyncroBase):
 
     def on_open_billing(self, message: OpenBilling) -> None:
         from .billing import BillingScreen
+        from .writing import key_allowed
 
+        if not key_allowed(self):  # refused at the first key, not after the tech has filled the wizard in
+            return
         self.push_screen(BillingScreen(message.ticket_id))
 
     # ------------------------------------------------------------ unsent drafts, kept on disk
@@ -459,11 +462,19 @@ class SyncroApp(SyncroBase):
             self.change_clocks(lambda clocks: clocks.pop(ticket_id, None))
 
     def on_open_comment(self, message: OpenComment) -> None:
+        from .writing import key_allowed
+
+        if not key_allowed(self):
+            return
         from .comment import CommentScreen
 
         self.push_screen(CommentScreen(message.ticket))
 
     def on_open_new_ticket(self, message: OpenNewTicket) -> None:
+        from .writing import key_allowed
+
+        if not key_allowed(self):
+            return
         from .new_ticket import NewTicketScreen
 
         self.push_screen(NewTicketScreen())

@@ -26,6 +26,8 @@ ACTIONS = {"status": "Change status", "assign": "Assign to a tech", "priority": 
 
 async def triage(app: SyncroBase, ticket: QueueRow, action: str) -> GroupOutcome | None:
     """Ask for the new value of ``action`` and send it; None when nothing was sent."""
+    if not writes_allowed(app):  # refused at the first key, before the tech picks a value in vain
+        return None
     fields: dict[str, object]
     if action == "status":
         settings = app.account.tickets

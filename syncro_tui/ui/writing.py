@@ -60,6 +60,16 @@ def writes_allowed(app: SyncroBase) -> bool:
     return True
 
 
+def key_allowed(app: SyncroBase) -> bool:
+    """Whether forms that end in a write may open: not under another tech's key (refused at the first key, before
+    anything is typed in vain). Offline they open: what is typed is kept as a draft."""
+    problem = app.attribution_problem()
+    if problem:
+        app.notify(problem, title="Write refused", severity="error", timeout=20)
+        return False
+    return True
+
+
 def recovery(app: SyncroBase) -> Recovery | None:
     """The write path with the tech in the loop, or None when writes are refused (the tech is told why)."""
     if not writes_allowed(app) or app.writes is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import asyncio
 import csv
 import json
@@ -150,6 +152,23 @@ async def test_a_key_of_another_tech_cannot_triage(tmp_path) -> None:
         assert not isinstance(app.screen, ConfirmScreen)
         assert "Write refused: This key belongs to Marcus Bell" in notices(app)
         assert puts(sim) == []
+
+
+@pytest.mark.parametrize("key", ["s", "a", "p", "b", "n"])
+async def test_another_techs_key_is_refused_at_the_first_key_not_at_send(tmp_path, key) -> None:
+    """The status picker and the billing wizard opened and let the tech fill them in; the refusal came at send."""
+    from syncro_tui.ui.billing import BillingScreen
+    from syncro_tui.ui.dialogs import ChoiceScreen
+    from syncro_tui.ui.new_ticket import NewTicketScreen
+
+    sim = make_simulator()
+    app = make_app(sim, key="demo-key-marcus", journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        assert not isinstance(app.screen, (ChoiceScreen, BillingScreen, NewTicketScreen)), key
+        assert "Write refused: This key belongs to Marcus Bell" in notices(app)
 
 
 async def test_a_write_that_did_not_land_asks_before_it_is_sent_again(tmp_path) -> None:
