@@ -546,16 +546,3 @@ async def test_a_run_stopped_part_way_cannot_be_sent_again_from_the_form(tmp_pat
     assert len(on_ticket(sim, "timers", ticket.id)) == 1 and on_ticket(sim, "invoices", ticket.id) == []
     from syncro_tui.writes.journal import Journal
     assert len(Journal(tmp_path / "j.sqlite").open_groups()) == 1
-
-
-async def test_under_another_techs_key_the_wizard_warns_and_sends_nothing(tmp_path) -> None:
-    sim = make_simulator()
-    app = make_app(sim, key="demo-key-marcus", journal_path=tmp_path / "j.sqlite")
-    async with app.run_test(size=SIZE) as pilot:
-        _, screen = await wizard_on_selected(pilot, sim)
-        assert screen.query_one("#attribution").shown
-        await fill(pilot, "45", 1, "Done.")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert not isinstance(app.screen, ConfirmScreen) and "Write refused" in notices(app)
-    assert puts(sim) == []
