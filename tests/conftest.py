@@ -65,3 +65,12 @@ def make_client(sim: Simulator, key: str = DEMO_KEY, **kwargs) -> SyncroClient:
 async def client(sim: Simulator) -> AsyncIterator[SyncroClient]:
     async with make_client(sim) as c:
         yield c
+
+
+@pytest.fixture
+def config_file(tmp_path, monkeypatch):
+    """Where the command line reads its config: a file of the test's own (not yet written)."""
+    path = tmp_path / "config.toml"
+    monkeypatch.setenv("SYNCRO_TUI_CONFIG", str(path))
+    monkeypatch.delenv("SYNCRO_TUI_PROFILE", raising=False)
+    return path

@@ -17,7 +17,7 @@ from syncro_tui.api.pacing import MachinePacer, configure_shared_pacer, shared_p
 from syncro_tui.cli.connect import connect
 from syncro_tui.config import ConfigError, load_config
 
-from .test_config_keys_cli import PROFILES, config_file  # noqa: F401 - the fixture
+from .test_config_keys_cli import PROFILES
 
 
 @pytest.fixture(autouse=True)

@@ -59,14 +59,6 @@ def no_keyring(monkeypatch):
     keyring.set_keyring(previous)
 
 
-@pytest.fixture
-def config_file(tmp_path, monkeypatch):
-    path = tmp_path / "config.toml"
-    monkeypatch.setenv("SYNCRO_TUI_CONFIG", str(path))
-    monkeypatch.delenv("SYNCRO_TUI_PROFILE", raising=False)
-    return path
-
-
 PROFILES = """
 default_profile = "dana"
 

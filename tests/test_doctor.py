@@ -6,7 +6,7 @@ from syncro_tui import cli
 from syncro_tui.simulator.server import BackgroundSimulator
 
 from .conftest import make_simulator
-from .test_config_keys_cli import PROFILES, config_file  # noqa: F401 - the fixture
+from .test_config_keys_cli import PROFILES
 
 
 def test_doctor_on_the_demo_finds_everything_working(capsys) -> None:

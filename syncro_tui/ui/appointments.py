@@ -173,18 +173,20 @@ class AppointmentsScreen(ReportsFailures, Screen[None]):
         slot, warnings = chosen
         tz = app.account.time_zone
         plan = move(appt, slot, tz=tz, owner=owner_of(app, appt))
-        outcome = await confirm_and_send(app, plan, notes=warnings)
+        outcome = await confirm_and_send(app, plan, notes=warnings, says_done=True)
         if outcome is None or not outcome.steps or not outcome.steps[0].landed:
             return
         saved = outcome.record(Appointment)
         if saved is None:
+            if outcome.done:
+                self.notify(outcome.message, title="Saved", timeout=6)
             return
         wrong = landed_wrong(saved, slot, tz)
         if wrong:
             await app.push_screen_wait(ErrorDialog("The appointment is not at the time intended", wrong))
         else:
             self.notify(f"Moved to {describe_span(saved.start_at, saved.end_at, tz)}; Syncro's answer matches.",
-                        title="Moved", timeout=6)
+                        title="Saved", timeout=6)
         self.reload()
 
     def action_leave(self) -> None:

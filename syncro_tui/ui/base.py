@@ -51,6 +51,10 @@ class SyncroBase(App[None]):
         self.log_file: Path | None = None
         #: Where Syncro's product disagrees with the rate table, by product id (read once per run of the app).
         self.product_differences: dict[int, list[str]] = {}
+        #: Notices raised while a confirm is up, shown once it closes (nothing covers a confirm), and how many
+        #: confirms hold them.
+        self._held_notices: list[tuple[str, str, SeverityLevel, float | None]] = []
+        self._holding = 0
 
     @property
     def reads(self) -> Reads:
@@ -82,8 +86,26 @@ class SyncroBase(App[None]):
         Never parsed as markup (a customer called ``[/dim]`` would raise, ``[link=…]`` would link), control
         and bidi characters made visible (an ESC or OSC sequence would reach the terminal through a toast).
         """
+        if self._holding:
+            self._held_notices.append((message, title, severity, timeout))
+        else:
+            self._show_notice(message, title, severity, timeout)
+
+    def _show_notice(self, message: str, title: str, severity: SeverityLevel, timeout: float | None) -> None:
         super().notify(clean(message, single_line=False), title=clean(title), severity=severity, timeout=timeout,
                        markup=False)
+
+    def hold_notices(self) -> None:
+        """A confirm opened: notices wait until it closes (the toasts already up are hidden there by the CSS)."""
+        self._holding += 1
+
+    def release_notices(self) -> None:
+        """A confirm closed: what was raised meanwhile is shown now, in order, each for its full time."""
+        self._holding = max(0, self._holding - 1)
+        if not self._holding:
+            held, self._held_notices = self._held_notices, []
+            for notice in held:
+                self._show_notice(*notice)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A bug in a background task is reported in place (a dialog and a redacted report), never the app's end."""

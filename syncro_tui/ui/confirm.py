@@ -21,11 +21,12 @@ from textual.widgets import Static
 
 from ..api.requests import ApiRequest
 from ..domain.plan import Plan, condition_text
+from .base import OnSyncro
 from .widgets import FittingFooter
 from .text import literal
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(OnSyncro, ModalScreen[bool]):
     """Dismisses with True only when the tech presses ``s``."""
 
     BINDINGS = [
@@ -69,6 +70,12 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(Text("Press s to send, Escape to cancel. Nothing has been sent yet.", style="italic"),
                          id="confirm-help")
         yield FittingFooter()
+
+    def on_screen_resume(self) -> None:
+        self.app.hold_notices()  # nothing covers the calls or "Press s to send" while they are in view
+
+    def on_screen_suspend(self) -> None:
+        self.app.release_notices()
 
     def action_send(self) -> None:
         if self.is_active:  # a key typed twice before the dialog closed answers once

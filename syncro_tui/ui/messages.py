@@ -55,7 +55,8 @@ class OpenSweep(Message):
 
 
 class TicketChanged(Message):
-    """A write landed on this ticket (None: a new ticket): the queue and the ticket's views read it again."""
+    """A write landed on this ticket (a new one too; None: not known): the queue and the ticket's views read it
+    again."""
 
     def __init__(self, ticket_id: int | None = None) -> None:
         super().__init__()

@@ -364,7 +364,7 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
         assert plan is not None
         self.sending = True
         try:
-            outcome = await confirm_and_send(self.app, plan, notes=self.warnings(self.checked))
+            outcome = await confirm_and_send(self.app, plan, notes=self.warnings(self.checked), says_done=True)
         finally:
             self.sending = False
         if outcome is None or not outcome.steps or not outcome.steps[0].landed:
@@ -372,9 +372,13 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
         self.app.drafts.new_ticket = None
         self.app.keep_drafts()
         created = outcome.record(Ticket)
-        if created is not None:
-            self.notify(f"Ticket #{created.number} is in Syncro.", title="Created", timeout=6)
-        self.app.post_message(TicketChanged())
+        if outcome.done:  # the one notice of this outcome (a stop was told by the write path)
+            self.notify(f"Ticket #{created.number} is in Syncro: {outcome.message}" if created else outcome.message,
+                        title="Saved", timeout=6)
+        elif created is not None:
+            self.notify(f"Ticket #{created.number} is in Syncro; the rest is under Unfinished (u).", title="Created",
+                        timeout=10)
+        self.app.post_message(TicketChanged(created.id if created else None))
         self.dismiss(created.number if created else None)
 
     def action_reload(self) -> None:

@@ -7,7 +7,7 @@ opened, not with it (see ``ui/app.py``).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -389,13 +389,19 @@ class QueueScreen(ReportsFailures, Screen[None]):
         if self.queue.watermark is None:
             self.load()
             return
+        # What this window's own writes changed up to now: read back here, it raises no alert.
+        own = self.app.writes.take_written() if self.app.writes is not None else set()
         try:
             with background():
                 delta = await self.app.reads.changed_tickets(self.queue.watermark)
         except SyncroError as exc:
+            self.give_back(own)
             self.set_connection(False, str(exc))
             self.schedule_refresh()
             return
+        except BaseException:  # cancelled by the next refresh: that one reads these changes
+            self.give_back(own)
+            raise
         if delta.skipped:
             self.notify(f"{unreadable(delta.skipped, 'changed ticket')}: they are not updated here "
                         f"({self.where_logged()} says which).",
@@ -406,7 +412,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
             self.marks.update((t.id, change_mark(before.get(t.id), t)) for t in (*changes.added, *changes.updated))
             self.apply(changes)
             # Announced once the rows are drawn: mounting a toast and laying it out would hold their frame back.
-            self.call_after_refresh(self.raise_alerts, changes, before)
+            self.call_after_refresh(self.raise_alerts, changes, before, own)
         self.mark_refreshed()
         self.schedule_refresh()
         # Kept on this machine once the frame with the changes is out: the tech waits for the rows, not the disk.
@@ -415,11 +421,17 @@ class QueueScreen(ReportsFailures, Screen[None]):
             watermark=self.queue.watermark, zone=self.app.account.time_zone.key))
 
     # ------------------------------------------------------------ alerts
-    def raise_alerts(self, changes: Changes, before: dict[int, QueueRow]) -> None:
-        """What this refresh brought that the tech must not miss: one alert per ticket, held while a dialog is up."""
+    def give_back(self, own: set[int]) -> None:
+        if own and self.app.writes is not None:
+            self.app.writes.give_back(own)
+
+    def raise_alerts(self, changes: Changes, before: dict[int, QueueRow], own: Collection[int] = ()) -> None:
+        """What this refresh brought that the tech must not miss: one alert per ticket, held while a dialog is up.
+        ``own``: tickets this window's writes changed, whose changes are the tech's own doing and never alerts."""
         mine = [s for s in self.sections if s.id in ("mine", "new") or s.id.startswith("filter:")]
         settings = self.session.config.alerts
-        self._held += alerts((*changes.added, *changes.updated), before, me=self.session.profile.user_id,
+        changed = [t for t in (*changes.added, *changes.updated) if t.id not in own]
+        self._held += alerts(changed, before, me=self.session.profile.user_id,
                              mine=lambda t: any(s.match is not None and s.match(t) for s in mine),
                              wanted=lambda kind: bool(settings.ways(kind.value)))
         self.deliver_alerts()

@@ -107,13 +107,16 @@ def shown_while_there(progress: Progress | None) -> Progress | None:
 
 
 async def confirm_and_send(app: SyncroBase, plan: Plan, *, notes: Sequence[str] = (),
-                           progress: Progress | None = None) -> GroupOutcome | None:
-    """Show the plan's exact calls; on ``s`` send them. None when nothing was sent (refused or cancelled)."""
+                           progress: Progress | None = None, says_done: bool = False) -> GroupOutcome | None:
+    """Show the plan's exact calls; on ``s`` send them. None when nothing was sent (refused or cancelled).
+
+    ``says_done``: the screen tells a finished run in its own words, so no "Saved" notice is shown for it."""
     path = recovery(app)
     if path is None:
         return None
     shown = shown_while_there(progress)
-    return await outliving(app, path.send(plan, notes=notes, progress=shown), name=f"send: {plan.title}")
+    return await outliving(app, path.send(plan, notes=notes, progress=shown, says_done=says_done),
+                           name=f"send: {plan.title}")
 
 
 async def resume(app: SyncroBase, group_id: str, progress: Progress | None = None) -> GroupOutcome | None:

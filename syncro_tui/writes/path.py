@@ -148,6 +148,9 @@ class WritePath:
         #: The journal's claim is per process, so only this keeps the window from resuming its own send.
         self._owned: Counter[str] = Counter()
         self._me: Me | None = None
+        #: Tickets a write of this window changed (or created) since the queue last took them: the refresh that
+        #: reads those changes raises no alert for them (the tech's own writes are never alerts).
+        self._written: set[int] = set()
 
     @contextmanager
     def owned(self, group_id: str) -> Iterator[None]:
@@ -162,6 +165,15 @@ class WritePath:
 
     def sending_here(self, group_id: str) -> bool:
         return group_id in self._owned
+
+    def take_written(self) -> set[int]:
+        """The tickets this window's writes changed since the last take, forgotten here: a refresh takes them as
+        it starts, and what it reads of them is the tech's own doing (``give_back`` if the refresh never ends)."""
+        taken, self._written = self._written, set()
+        return taken
+
+    def give_back(self, written: set[int]) -> None:
+        self._written |= written
 
     def remember_owner(self, me: Me) -> None:
         """The app asked GET /me at start: no need to ask again."""
@@ -276,6 +288,10 @@ class WritePath:
                     progress(step.seq, StepState.SENDING, f"Sending {req.method} {req.path}")
                 outcome = await self.run_step(group_id, step.seq, req)
             done.append(outcome)
+            if outcome.landed and not req.is_check:
+                self._written.add(group.ticket_id or getattr(outcome.result, "ticket_id", None)
+                                  or (getattr(outcome.result, "id", 0) if req.call == "create_ticket" else 0))
+                self._written.discard(0)
             if progress:
                 progress(step.seq, outcome.state, outcome.message)
             if not outcome.settled or outcome.duplicates:

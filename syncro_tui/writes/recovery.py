@@ -129,9 +129,11 @@ class Recovery:
         self.ask = ask
         self.owner = owner
 
-    async def send(self, plan: Plan, *, notes: Sequence[str] = (),
-                   progress: Progress | None = None) -> GroupOutcome | None:
-        """Confirm the plan's exact calls, then send them. None when nothing was sent (cancelled or refused)."""
+    async def send(self, plan: Plan, *, notes: Sequence[str] = (), progress: Progress | None = None,
+                   says_done: bool = False) -> GroupOutcome | None:
+        """Confirm the plan's exact calls, then send them. None when nothing was sent (cancelled or refused).
+
+        ``says_done``: the caller tells the tech a finished run in its own words (one outcome, one notice)."""
         if not await self.ask.confirm(Confirmation(plan.title, plan.steps,
                                                    notes=(*plan.notes, *notes, recorded_as(self.owner)))):
             self.ask.tell("Cancelled: nothing was sent.", timeout=4)
@@ -141,7 +143,7 @@ class Recovery:
         except (AttributionRefused, SyncroError) as exc:
             self.ask.tell(str(exc), title="Nothing was sent", severity="error", timeout=20)
             return None
-        return await self.follow_up(outcome, plan.title, progress)
+        return await self.follow_up(outcome, plan.title, progress, says_done=says_done)
 
     async def resume(self, group_id: str, progress: Progress | None = None) -> GroupOutcome | None:
         """An unfinished group: read back its step in doubt, then confirm and send the rest."""
@@ -187,17 +189,20 @@ class Recovery:
             return None
         return await self.follow_up(outcome, group.title, progress)
 
-    async def follow_up(self, outcome: GroupOutcome, title: str, progress: Progress | None) -> GroupOutcome:
+    async def follow_up(self, outcome: GroupOutcome, title: str, progress: Progress | None, *,
+                        says_done: bool = False) -> GroupOutcome:
         """After a run: report it, and see what stopped it through with the tech, until nothing more can go on."""
         with self.writes.owned(outcome.group_id):  # a question about a stop is still this window's send
-            return await self._follow_up(outcome, title, progress)
+            return await self._follow_up(outcome, title, progress, says_done)
 
-    async def _follow_up(self, outcome: GroupOutcome, title: str, progress: Progress | None) -> GroupOutcome:
+    async def _follow_up(self, outcome: GroupOutcome, title: str, progress: Progress | None,
+                         says_done: bool) -> GroupOutcome:
         writes, ask = self.writes, self.ask
         while True:
             step = next_step(outcome)
             if isinstance(step, Finished):
-                ask.tell(f"{title}: {step.message}", title="Saved", timeout=5)
+                if not says_done:
+                    ask.tell(f"{title}: {step.message}", title="Saved", timeout=5)
                 return outcome
             if isinstance(step, Refused):
                 ask.tell(f"{title}: {step.message}", title="Syncro refused it", severity="error", timeout=20)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.app import App
+from syncro_tui.ui.base import SyncroBase
 
 from syncro_tui.api import requests as rq
 from syncro_tui.ui.app import styles_dir
@@ -17,7 +17,7 @@ REQUESTS = [
 ]
 
 
-class Host(App[None]):
+class Host(SyncroBase):
     CSS_PATH = str(styles_dir() / "app.tcss")
 
     def __init__(self, screen: ConfirmScreen | None = None) -> None:

@@ -246,3 +246,38 @@ async def test_an_account_that_requires_a_ticket_type_gets_one(tmp_path) -> None
     (ticket,) = [t for t in sim.store.t("tickets").values() if t["subject"] == SUBJECT]
     assert (ticket["customer_id"], ticket["ticket_type_id"], ticket["ticket_type_name"]) == (
         customer["id"], 9104, "Maintenance")
+
+
+async def test_a_create_is_one_notice_and_never_an_alert_while_another_techs_new_ticket_still_is(tmp_path) -> None:
+    """Issue 33, item 5: the tech's own new ticket raised "Saved", "Created" and a "New ticket" alert counted in
+    ⚑ alerts. One outcome, one notice; the tech's own writes are never alerts; someone else's still are."""
+    from syncro_tui.api import Pacer
+    from syncro_tui.demo import in_process_client
+
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    customer = customer_named(sim, "Brightline Dental")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_form(pilot)
+        await choose_customer(pilot, screen, "brightline")
+        await to_field(pilot, screen, "#subject")
+        await type_text(pilot, SUBJECT)
+        await to_field(pilot, screen, "#issue")
+        await type_text(pilot, "Tray 2")
+        async with in_process_client(sim, "demo-key-marcus", pacer=Pacer(180, headroom=0, burst=179)) as client:
+            theirs = await client.create_ticket({"customer_id": customer["id"], "subject": "Scanner jams",
+                                                 "status": "New", "problem_type": "Hardware"})
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("s")
+        await wait_for_screen(pilot, QueueScreen)
+        await settle(pilot)
+        await settle(pilot)
+        (mine,) = [t for t in sim.store.t("tickets").values() if t["subject"] == SUBJECT]
+        queue = app.queue_screen
+        assert mine["id"] in queue.queue.tickets and theirs.id in queue.queue.tickets  # both read by the refresh
+        about_mine = [n for n in app.shown if f"#{mine['number']}" in n]
+        assert about_mine == [f"Saved: Ticket #{mine['number']} is in Syncro: All done: 2 calls saved in Syncro."]
+        assert f"New ticket: #{theirs.number}" in notices(app)
+        assert queue.alerted == {theirs.id}
+        assert "⚑ 1 alert " in rendered(queue, "#status")
