@@ -183,7 +183,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
             if wanted.source is Source.QUEUE or self.app.session is None:
                 self.section = wanted
             else:  # a Syncro saved search, or today's appointments: read as when the tech picks it
-                self.enter(wanted)
+                self.enter(wanted, restoring=True)
         elif self.section is None or self.section.id not in {s.id for s in sections}:
             self.section = next(s for s in sections if s.id == "all")
         self.query_one(TicketTable).show_sorted(self.current_sort())
@@ -229,9 +229,13 @@ class QueueScreen(ReportsFailures, Screen[None]):
             self._select = None
             table.cursor_row = index
 
+    #: How far the other sections' labels are cut, in turn, until the bar fits (0: the number alone).
+    LABEL_CUTS = (None, 14, 10, 8, 0)
+
     def show_sections(self) -> None:
-        """The sections by number, the filter and the load's progress, on one line. Too narrow for every label
-        (80 columns), the other sections collapse to their numbers and the current one keeps its name."""
+        """The sections by number, the filter and the load's progress, on one line. Too narrow for every label,
+        the other sections' labels are cut shorter step by step (a long search's name then costs its own room,
+        not everyone's), down to their numbers; the current one keeps its name."""
         width = self.query_one("#sections", Static).size.width or self.app.size.width
         tail = Text()
         if self.needle:
@@ -239,24 +243,28 @@ class QueueScreen(ReportsFailures, Screen[None]):
             tail.append(clean(self.needle.text), style="bold")
         if self.progress:
             tail.append(f"  {self.progress}", style="italic")
-        bar = self.section_tabs(labels=True)
-        if bar.cell_len + tail.cell_len > width:
-            bar = self.section_tabs(labels=False)
+        for cut in self.LABEL_CUTS:
+            bar = self.section_tabs(cut=cut)
+            if bar.cell_len + tail.cell_len <= width:
+                break
         bar.append_text(tail)
         self.query_one("#sections", Static).update(bar, layout=False)  # one line, always: no layout pass per key
 
     def on_resize(self) -> None:
         self.show_sections()  # labels back, or collapsed, for the new width
 
-    def section_tabs(self, *, labels: bool) -> Text:
+    def section_tabs(self, *, cut: int | None = None) -> Text:
+        """``cut``: the other sections' labels at most this wide (their counts kept), 0 for none."""
         bar = Text(no_wrap=True, overflow="ellipsis")
         for number, section in enumerate(self.sections, start=1):
             current = section.id == (self.section.id if self.section else None)
             key = str(number) if number <= 9 else " "
             bar.append(f" {key} ", style="bold reverse" if current else "bold")
-            if not (labels or current):
+            if cut == 0 and not current:
                 continue
             label = clean(section.label)
+            if cut is not None and not current and len(label) > cut:
+                label = label[:cut - 1].rstrip() + "…"
             if section.source is Source.QUEUE and self.queue.tickets and not self._cache_rest:  # no count of a part
                 label += f" {self.count(section)}"
             bar.append(f" {label} ", style="bold" if current else "dim")
@@ -275,8 +283,13 @@ class QueueScreen(ReportsFailures, Screen[None]):
         if index < len(self.sections):
             self.enter(self.sections[index])
 
-    def enter(self, section: Section) -> None:
+    def enter(self, section: Section, *, restoring: bool = False) -> None:
+        """Show ``section``. A filter typed in another section is cleared (issue 33: kept, it made a fresh
+        search look empty); the last run's filter comes back with its own section (``restoring``)."""
         self._place = None  # the tech went somewhere: the last run's place is not restored over it
+        if not restoring and self.needle and (self.section is None or section.id != self.section.id):
+            self.needle = Needle()
+            self.query_one("#filter", Input).value = ""
         self.section = section
         self.place_changed()
         if section.source is Source.QUEUE:

@@ -630,3 +630,43 @@ async def test_a_cursor_pushed_down_by_arrivals_keeps_its_ticket_and_stays_on_sc
         await settle(pilot)
         assert table.cursor_key == on and table.cursor_row > at
         assert table.scroll_y <= table.cursor_row < table.scroll_y + lines  # the view followed it
+
+
+async def test_a_filter_stays_with_its_section_and_a_fresh_search_is_not_hidden_by_it() -> None:
+    """Issue 33, item 7: a filter typed in one section stayed on the next, so a fresh search looked empty."""
+    sim = make_simulator()
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"printer", "enter")
+        assert shown_ids(app) and "filter: printer" in app.screen.query_one("#sections").content.plain
+        await pilot.press("f")
+        await wait_for_screen(pilot, NoteScreen)
+        await pilot.press(*"firewall", "enter")
+        await settle(pilot)
+        ids = shown_ids(app)
+        assert ids and all("firewall" in sim.store.t("tickets")[i]["subject"].lower() for i in ids)
+        assert "filter:" not in app.screen.query_one("#sections").content.plain
+        assert app.screen.query_one("#filter").value == ""
+        await pilot.press("slash", *"zzz", "enter", "2")  # another section: shown whole
+        await settle(pilot)
+        assert shown_ids(app) and "filter:" not in app.screen.query_one("#sections").content.plain
+
+
+async def test_a_search_section_does_not_collapse_every_name_to_a_digit() -> None:
+    """Issue 33, item 7: with a search section added, every section name became its number, even at 180."""
+    from .helpers import rendered
+
+    app = make_app(make_simulator())
+    async with app.run_test(size=(180, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await wait_for_screen(pilot, NoteScreen)
+        await pilot.press(*"firewall", "enter")
+        await settle(pilot)
+        bar = rendered(app.queue_screen, "#sections")
+        assert "My open 20" in bar and "All open 67" in bar and "Search: firewall" in bar
+        await pilot.resize_terminal(140, 40)  # narrower: the others' names are cut, not dropped
+        await settle(pilot)
+        bar = rendered(app.queue_screen, "#sections")
+        assert "My open 20" in bar and "Search: firewall" in bar and "Customer… 1" in bar
