@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
@@ -73,7 +74,9 @@ class QueueScreen(ReportsFailures, Screen[None]):
         Binding("r", "refresh_now", "Refresh", id="queue.refresh"),
         Binding("j", "cursor_down", "Down", show=False, id="queue.down"),
         Binding("k", "cursor_up", "Up", show=False, id="queue.up"),
-        Binding("slash", "filter", "Filter", key_display="/", id="queue.filter"),
+        # A priority binding: taken when the key is read, so what is typed right after it (a burst, a fast typist)
+        # lands in the filter box instead of being sent on to the table as section keys.
+        Binding("slash", "filter", "Filter", key_display="/", id="queue.filter", priority=True),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="queue.clear_filter"),
         Binding("f", "find", "Find in Syncro", id="queue.find"),
         Binding("C", "customer", "Customer", key_display="C", id="queue.customer"),
@@ -782,8 +785,11 @@ class QueueScreen(ReportsFailures, Screen[None]):
 
     # --------------------------------------------------------------- filter
     def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.has_focus:
+            raise SkipAction()  # in the box already: the key is typed there
         # Focus at once (not after the next refresh), so that keys typed right after / land in the box.
-        self.set_focus(self.query_one("#filter", Input))
+        self.set_focus(box)
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
@@ -805,7 +811,13 @@ class QueueScreen(ReportsFailures, Screen[None]):
 
     @on(Input.Submitted, "#filter")
     def filter_done(self) -> None:
-        self.set_focus(self.query_one("#queue-table"))
+        """Enter keeps the filter and goes back to the table. A second Enter typed before the first had moved the
+        focus reached the box too: it meant the table's Enter, and opens the ticket the filter found first."""
+        table = self.query_one("#queue-table", TicketTable)
+        if self.focused is table:
+            table.action_select()
+        else:
+            self.set_focus(table)
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)

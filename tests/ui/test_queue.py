@@ -670,3 +670,28 @@ async def test_a_search_section_does_not_collapse_every_name_to_a_digit() -> Non
         await settle(pilot)
         bar = rendered(app.queue_screen, "#sections")
         assert "My open 20" in bar and "Search: firewall" in bar and "Customer… 1" in bar
+
+
+async def test_a_fast_typist_filters_and_opens_with_no_key_lost() -> None:
+    """Issue 33, item 8: ``/31921⏎⏎`` arriving in one burst (as a terminal sends a fast typist's keys) lost keys:
+    the digits went on to the table as section keys, or the second Enter went to the filter box."""
+    from textual import events
+
+    from syncro_tui.ui.ticket import TicketScreen
+
+    sim = make_simulator()
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        section = app.queue_screen.section
+        number = next(t["number"] for t in sim.store.t("tickets").values() if t["number"] == 31921)
+        burst = [("slash", "/"), *((ch, ch) for ch in str(number)), ("enter", "\r"), ("enter", "\r")]
+        for key, character in burst:  # all queued before the first is handled, as from the terminal's driver
+            app.post_message(events.Key(key, character))
+        screen = await wait_for_screen(pilot, TicketScreen)
+        assert screen.ticket_id == next(t["id"] for t in sim.store.t("tickets").values() if t["number"] == number)
+        assert app.queue_screen.section is section  # no digit was taken as a section key
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("slash", "slash")  # a / typed in the box is a /
+        assert app.queue_screen.query_one("#filter").value == "/"
