@@ -46,8 +46,11 @@ def run_sweep(args: argparse.Namespace) -> int:
             tz, zone_problem = resolve_zone(settings.time_zone)
             if zone_problem:
                 notes.append(zone_problem)
-            day = parse_day(args.date, today=now.astimezone(tz).date(), past=True) if args.date \
-                else now.astimezone(tz).date()
+            today = now.astimezone(tz).date()
+            if args.demo:  # the demo's day is the one it seeded: yesterday in Chicago's small hours
+                from ..simulator.seed import seed_day
+                today = seed_day(now)
+            day = parse_day(args.date, today=today, past=True) if args.date else today
             nonlocal clocks, changed
             if not args.demo:
                 clocks, changed = local_records(profile, day, tz, notes)
