@@ -127,6 +127,38 @@ def sort_rows(rows: Iterable[QueueRow], column: str | None, *, descending: bool 
     return sorted(ordered, key=COLUMN_KEYS[column], reverse=descending)  # stable: ties keep the queue's order
 
 
+#: Syncro's stock statuses in at most 10 cells, each unlike the others (cut, the three "Waiting…" looked alike).
+SHORT_STATUS = {"In Progress": "In prog", "Waiting on Customer": "Wait cust", "Waiting on Vendor": "Wait vend",
+                "Waiting for Parts": "Wait parts", "Customer Reply": "Cust reply", "Scheduled": "Scheduled"}
+_FILLER = {"on", "for", "the", "to", "of", "a", "by", "with"}
+
+
+def short_status(status: str, width: int = 10) -> str:
+    """A status in ``width`` cells for a narrow queue, keeping what tells it from its neighbours: the first
+    word's start and the last word ("Waiting on Customer" and "Waiting on Vendor" stay apart)."""
+    if status in SHORT_STATUS:
+        return SHORT_STATUS[status]
+    if len(status) <= width:
+        return status
+    words = [w for w in status.split() if w.lower() not in _FILLER] or status.split()
+    if len(words) < 2:
+        return status[:width - 1] + "…"
+    first = words[0][:4]
+    return f"{first} {words[-1][:width - len(first) - 1].lower()}"
+
+
+#: The due column's words when it has under 12 cells.
+SHORT_DUE = {"SLA breached": "SLA breach", "SLA due soon": "SLA soon"}
+
+
+def short_due(text: str, width: int = 10) -> str:
+    """The due column's words in ``width`` cells: "SLA breach", and a far date without its hour ("Nov 29")."""
+    if text in SHORT_DUE:
+        return SHORT_DUE[text]
+    day, _, hour = text.rpartition(" ")
+    return day if len(text) > width and day and hour[:2].isdigit() and ":" in hour else text
+
+
 #: The mark a changed row carries until looked at, by what changed (README: "What the marks say").
 MARKS = {"priority": "P", "tech": "T", "status": "S", "new": "+", "other": "●"}
 

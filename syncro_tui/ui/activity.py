@@ -14,7 +14,13 @@ from textual.widgets import DataTable, Static
 from ..writes.activity import detail_lines, export, groups_on, rows
 from .base import OnSyncro
 from .text import literal
+from .ticket_table import Column
 from .widgets import FittingFooter, ListTable
+
+#: At 80 columns the list keeps time, what, and the outcome (issue 33: it lost the outcome); kind and calls narrow
+#: or give way first.
+COLUMNS = (Column("at", "Time", 6), Column("kind", "Kind", 14, least=10, rank=4), Column("title", "What", 52, least=20),
+           Column("calls", "Calls", 6, rank=5), Column("outcome", "Outcome", 60, least=22, rank=1, grow=True))
 
 STATE_STYLE = {"done": "green", "abandoned": "dim", "open": "bold yellow"}
 
@@ -37,13 +43,7 @@ class ActivityScreen(OnSyncro, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="activity-title")
-        table: ListTable = ListTable(id="activity-table", cursor_type="row", zebra_stripes=True)
-        table.add_column("Time", key="at", width=6)
-        table.add_column("Kind", key="kind", width=14)
-        table.add_column("What", key="title", width=52)
-        table.add_column("Calls", key="calls", width=6)
-        table.add_column("Outcome", key="outcome", width=60)
-        yield table
+        yield ListTable(COLUMNS, id="activity-table", zebra_stripes=True)
         yield Static(id="activity-empty")
         yield FittingFooter()
 
@@ -65,12 +65,10 @@ class ActivityScreen(OnSyncro, Screen[None]):
         title.append(f"  {self.day:%A %d %B %Y}", style="bold")
         title.append(f"  ({len(found)} write{'s' if len(found) != 1 else ''}, times in {tz.key})", style="dim")
         self.query_one("#activity-title", Static).update(title)
-        table = self.query_one(DataTable)
-        table.clear()
-        for row in found:
-            table.add_row(literal(row.at.astimezone(tz).strftime("%H:%M")), literal(row.kind), literal(row.title),
-                          literal(f"{row.calls_done}/{row.calls}"), literal(row.outcome, STATE_STYLE.get(row.state, "")),
-                          key=row.group_id)
+        self.query_one(ListTable).show_rows(
+            (row.group_id, (literal(row.at.astimezone(tz).strftime("%H:%M")), literal(row.kind), literal(row.title),
+                            literal(f"{row.calls_done}/{row.calls}"), literal(row.outcome, STATE_STYLE.get(row.state, ""))))
+            for row in found)
         empty = self.query_one("#activity-empty", Static)
         empty.update(Text("Nothing written to Syncro this day." if not found else "", style="italic dim"))
         empty.display = not found

@@ -29,11 +29,15 @@ from .base import SyncroBase
 from .dialogs import CustomerSearchScreen, ErrorDialog
 from .text import literal
 from .messages import OpenTicket
+from .ticket_table import Column
 from .widgets import AttributionBanner, FittingFooter, ListTable, ReportsFailures
 from .writing import confirm_and_send
 
-COLUMNS = (("day", "Day", 10), ("time", "Time", 11), ("summary", "Summary", 44), ("customer", "Customer", 24),
-           ("owner", "Owner", 16), ("ticket", "Ticket", 7), ("location", "Location", 18))
+#: At 80 columns the list keeps day, time, summary (it names the customer), owner, ticket and location; the
+#: customer column gives way first (issue 33).
+COLUMNS = (Column("day", "Day", 10, rank=1), Column("time", "Time", 11), Column("summary", "Summary", 44, least=16, grow=True),
+           Column("customer", "Customer", 24, least=12, rank=4), Column("owner", "Owner", 16, least=10, rank=2),
+           Column("ticket", "Ticket", 7, rank=1), Column("location", "Location", 18, least=10, rank=3))
 
 
 def owner_of(app: SyncroBase, appt: Appointment) -> str:
@@ -63,9 +67,7 @@ class AppointmentsScreen(ReportsFailures, Screen[None]):
     def compose(self) -> ComposeResult:
         yield AttributionBanner(id="attribution")
         yield Static(id="appts-head")
-        table: ListTable = ListTable(id="appts-table", cursor_type="row", zebra_stripes=True)
-        for key, label, width in COLUMNS:
-            table.add_column(label, width=width, key=key)
+        table = ListTable(COLUMNS, id="appts-table", zebra_stripes=True)
         yield table
         yield FittingFooter()
 
@@ -101,22 +103,21 @@ class AppointmentsScreen(ReportsFailures, Screen[None]):
         app = self.app
         tz = app.account.time_zone
         self.shown = in_scope(self.listed, self.scope, user_id=app.account.me.user_id if app.account.me else None)
-        table = self.query_one("#appts-table", DataTable)
-        keep = table.cursor_row
-        table.clear()
+        table = self.query_one("#appts-table", ListTable)
         numbers = app.ticket_numbers()
         names = app.account.tech_names
+        rows = []
         for appt in self.shown:
             start = appt.start_at.astimezone(tz)
             end = appt.end_at.astimezone(tz) if appt.end_at else None
             customer = (appt.customer.display_name if appt.customer else None) or (
                 f"#{appt.customer_id}" if appt.customer_id else "")
-            table.add_row(literal(f"{start:%a %m-%d}"), literal(f"{start:%H:%M}–{end:%H:%M}" if end else f"{start:%H:%M}"),
-                          literal(appt.summary or ""), literal(customer), literal(names.get(appt.user_id or -1, "")),
-                          literal(f"#{numbers[appt.ticket_id]}" if appt.ticket_id in numbers else
-                                  ("yes" if appt.ticket_id else "")), literal(appt.location or ""), key=str(appt.id))
-        if self.shown:
-            table.move_cursor(row=min(keep, len(self.shown) - 1))
+            rows.append((str(appt.id), (
+                literal(f"{start:%a %m-%d}"), literal(f"{start:%H:%M}–{end:%H:%M}" if end else f"{start:%H:%M}"),
+                literal(appt.summary or ""), literal(customer), literal(names.get(appt.user_id or -1, "")),
+                literal(f"#{numbers[appt.ticket_id]}" if appt.ticket_id in numbers else ("yes" if appt.ticket_id else "")),
+                literal(appt.location or ""))))
+        table.show_rows(rows)
         self.head("" if self.shown else "Nothing here.")
 
     def selected(self) -> Appointment | None:

@@ -26,7 +26,8 @@ from ..api.pacing import background, shared_pacer_problem
 from ..cache import Place
 from ..domain.account import resolve_zone
 from ..domain.alerts import Alert, alerts, notices
-from ..domain.queue import Changes, Queue, QueueRow, age, change_mark, insert_in_order, sort_key, sort_rows
+from ..domain.queue import (Changes, Queue, QueueRow, age, change_mark, insert_in_order, short_due, short_status,
+                            sort_key, sort_rows)
 from ..domain.sections import (Needle, Section, Source, builtin_sections, customer_section, haystack, query_section,
                                saved_filter, saved_search)
 from ..domain.when import due
@@ -53,13 +54,18 @@ SORTABLE = ("priority", "updated", "due", "number", "status", "customer", "subje
 PLACE_DELAY = 2.0
 #: The cached queue's first rows, drawn before the rest is read: a few screenfuls of the tallest terminal.
 CACHE_FIRST = 500
-COLUMNS = (Column("seen", " ", 1), Column("number", "#", 7), Column("status", "Status", 19, least=10, rank=2),
+#: At 80 columns the queue keeps number, status (short forms that stay apart), priority, customer, subject and
+#: Due/SLA (issue 33): the subject narrows to make room before Due gives way.
+COLUMNS = (Column("seen", " ", 1), Column("number", "#", 7),
+           Column("status", "Status", 19, least=10, rank=2, short=short_status),
            Column("priority", "Priority", 8, rank=3), Column("customer", "Customer", 26, least=14, rank=1),
-           Column("subject", "Subject", 30, grow=True), Column("due", "Due", 12, rank=4),
+           Column("subject", "Subject", 30, least=16, grow=True),
+           Column("due", "Due", 12, least=10, rank=3, short=short_due),
            Column("tech", "Tech", 16, least=10, rank=5), Column("age", "Age", 4, rank=7),
            Column("updated", "Updated", 11, rank=6))
-APPOINTMENT_COLUMNS = (("time", "Time", 13), ("summary", "Summary", 40), ("customer", "Customer", 26),
-                       ("tech", "Tech", 16), ("ticket", "Ticket", 8), ("location", "Location", 20))
+APPOINTMENT_COLUMNS = (Column("time", "Time", 13), Column("summary", "Summary", 40, least=16, grow=True),
+                       Column("customer", "Customer", 26, least=12, rank=4), Column("tech", "Tech", 16, least=10, rank=2),
+                       Column("ticket", "Ticket", 8, rank=1), Column("location", "Location", 20, least=10, rank=3))
 
 PRIORITY_STYLE = {"4 Urgent": "bold red", "0 Urgent": "bold red", "1 High": "yellow", "3 Low": "dim"}
 CHANGED = Text("●", style="bold dodger_blue1")
@@ -149,10 +155,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
                     compact=True)
         with ContentSwitcher(initial="queue-table", id="views"):
             yield TicketTable(COLUMNS, id="queue-table", source=self.row_cells)
-            appts: ListTable = ListTable(id="appointments-table", cursor_type="row", zebra_stripes=True)
-            for key, label, width in APPOINTMENT_COLUMNS:
-                appts.add_column(label, key=key, width=width)
-            yield appts
+            yield ListTable(APPOINTMENT_COLUMNS, id="appointments-table", zebra_stripes=True)
         yield StatusBar(id="status")
         yield CoachPanel()
         yield FittingFooter()
@@ -716,9 +719,9 @@ class QueueScreen(ReportsFailures, Screen[None]):
         self.show_sections()
 
     def show_appointments(self) -> None:
-        table = self.query_one("#appointments-table", DataTable)
-        table.clear()
+        table = self.query_one("#appointments-table", ListTable)
         tz = self.app.account.time_zone
+        rows = []
         names = self.app.account.tech_names
         numbers = {t.id: t.number for t in self.queue.tickets.values()}
         for appt in self.appointments:
@@ -727,9 +730,10 @@ class QueueScreen(ReportsFailures, Screen[None]):
             customer = (appt.customer.display_name if appt.customer else None) or (
                 f"#{appt.customer_id}" if appt.customer_id else "")
             ticket = f"#{numbers[appt.ticket_id]}" if appt.ticket_id in numbers else ("open" if appt.ticket_id else "")
-            table.add_row(literal(f"{start:%H:%M}–{end:%H:%M}"), literal(appt.summary or ""), literal(customer),
-                          literal(names.get(appt.user_id or -1, "")), literal(ticket), literal(appt.location or ""),
-                          key=str(appt.id))
+            rows.append((str(appt.id), (literal(f"{start:%H:%M}–{end:%H:%M}"), literal(appt.summary or ""),
+                                        literal(customer), literal(names.get(appt.user_id or -1, "")), literal(ticket),
+                                        literal(appt.location or ""))))
+        table.show_rows(rows)
 
     def selected_key(self) -> str | None:
         return self.query_one(TicketTable).cursor_key

@@ -33,7 +33,11 @@ from ..writes.activity import groups_on, status_changes
 from .coach import CoachPanel, coach_again
 from .messages import OpenBilling, OpenTicket, StopClock
 from .text import literal
+from .ticket_table import Column
 from .widgets import FittingFooter, ListTable, ReportsFailures
+
+COLUMNS = (Column("stake", "At stake", 11), Column("kind", "Leak", 17, least=12), Column("number", "Ticket", 7),
+           Column("customer", "Customer", 20, least=10, rank=4), Column("subject", "Subject", 40, least=14, rank=3, grow=True))
 from .writing import confirm_and_send
 
 
@@ -61,13 +65,7 @@ class SweepScreen(ReportsFailures, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="sweep-title")
         yield Static(id="sweep-state")
-        table: ListTable = ListTable(id="sweep-table", cursor_type="row", zebra_stripes=True)
-        table.add_column("At stake", key="stake", width=11)
-        table.add_column("Leak", key="kind", width=17)
-        table.add_column("Ticket", key="number", width=7)
-        table.add_column("Customer", key="customer", width=20)
-        table.add_column("Subject", key="subject", width=40)
-        yield table
+        yield ListTable(COLUMNS, id="sweep-table", zebra_stripes=True)
         yield Static(id="sweep-detail")
         yield CoachPanel()
         yield FittingFooter()
@@ -135,12 +133,11 @@ class SweepScreen(ReportsFailures, Screen[None]):
         self.fill()
 
     def fill(self) -> None:
-        table = self.query_one(DataTable)
-        table.clear()
-        for n, leak in enumerate(self.leaks):
-            table.add_row(literal(leak.stake, "bold" if leak.amount else "dim"), literal(leak.kind.value),
-                          literal(f"#{leak.where.number}" if leak.where.number else "–"), literal(leak.where.customer),
-                          literal(leak.where.subject), key=str(n))
+        self.query_one(ListTable).show_rows(
+            (str(n), (literal(leak.stake, "bold" if leak.amount else "dim"), literal(leak.kind.value),
+                      literal(f"#{leak.where.number}" if leak.where.number else "–"), literal(leak.where.customer),
+                      literal(leak.where.subject)))
+            for n, leak in enumerate(self.leaks))
         self.show_detail()
 
     def selected(self) -> Leak | None:

@@ -43,12 +43,15 @@ class Column:
     rank: int = 0
     #: Takes the width a wide terminal has spare (one column: the subject).
     grow: bool = False
+    #: A shorter form of a cell's text when it does not fit (before it is cut with an ellipsis), so that a narrow
+    #: column keeps values apart: ("text", width) -> text.
+    short: Callable[[str, int], str] | None = None
 
 
-def fit(columns: Sequence[Column], total: int, *, core: int = 3) -> list[tuple[int, int]]:
+def fit(columns: Sequence[Column], total: int, *, core: int = 3, gap: int = 1) -> list[tuple[int, int]]:
     """The columns shown in ``total`` cells, as (index, width) in the columns' order.
 
-    Each column costs its width and a space. Too narrow: the columns beyond the ``core`` ranks give way, the
+    Each column costs its width and ``gap`` (a space here; a DataTable pads both sides). Too narrow: the columns beyond the ``core`` ranks give way, the
     least important first, each narrowing before it goes; then the core columns narrow; then they too give
     way (rank 0 never). Width left over goes back to the narrowed columns (the most important first), then
     to the growing column.
@@ -56,7 +59,7 @@ def fit(columns: Sequence[Column], total: int, *, core: int = 3) -> list[tuple[i
     widths = {i: c.width for i, c in enumerate(columns)}
 
     def over() -> int:
-        return sum(w + 1 for w in widths.values()) - total
+        return sum(w + gap for w in widths.values()) - total
 
     def narrow(i: int) -> None:
         least = columns[i].least
@@ -370,7 +373,11 @@ class TicketTable(ScrollView, can_focus=True):
         console = self.app.console
         out: list[Segment] = []
         for index, width in self.shown:
-            text = cells[index].copy()
+            short = self.columns[index].short
+            if short is not None and cells[index].cell_len > width:
+                text = Text(short(cells[index].plain, width), style=cells[index].style)
+            else:
+                text = cells[index].copy()
             text.truncate(width, overflow="ellipsis", pad=True)
             # Text.render applies the spans but not the Text's own style: add it here.
             cell_style = style + console.get_style(text.style) if text.style else style

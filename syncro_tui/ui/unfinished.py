@@ -14,7 +14,11 @@ from ..writes.activity import outcome_text
 from .dialogs import NoteScreen
 from .text import literal
 from .writing import resume
+from .ticket_table import Column
 from .widgets import FittingFooter, ListTable, ReportsFailures
+
+COLUMNS = (Column("at", "Started", 12), Column("title", "What", 52, least=20),
+           Column("where", "Where it stopped", 58, least=24, rank=1, grow=True))
 
 
 class UnfinishedScreen(ReportsFailures, ModalScreen[None]):
@@ -31,11 +35,7 @@ class UnfinishedScreen(ReportsFailures, ModalScreen[None]):
             yield Static(Text("Unfinished writes", style="bold"), classes="dialog-title")
             yield Static(Text("These were cut short. Resuming first reads Syncro back to see what landed; "
                               "nothing is sent again without your confirm.", style="italic"), classes="dialog-help")
-            table: ListTable = ListTable(id="unfinished-table", cursor_type="row")
-            table.add_column("Started", key="at", width=12)
-            table.add_column("What", key="title", width=52)
-            table.add_column("Where it stopped", key="where", width=58)
-            yield table
+            yield ListTable(COLUMNS, id="unfinished-table")
         yield FittingFooter()
 
     def on_mount(self) -> None:
@@ -46,15 +46,15 @@ class UnfinishedScreen(ReportsFailures, ModalScreen[None]):
         return self.app.writes
 
     def fill(self) -> None:
-        table = self.query_one(DataTable)
-        table.clear()
         tz = self.app.account.time_zone
+        rows = []
         groups = self.writes.open_groups() if self.writes else []
         for group in groups:
             where = ("Sending now, from this window: not to resume" if self.writes.sending_here(group.id)
                      else outcome_text(group).removeprefix("Unfinished: "))
-            table.add_row(literal(group.created_at.astimezone(tz).strftime("%b %d %H:%M")), literal(group.title),
-                          literal(where), key=group.id)
+            rows.append((group.id, (literal(group.created_at.astimezone(tz).strftime("%b %d %H:%M")),
+                                    literal(group.title), literal(where))))
+        self.query_one(ListTable).show_rows(rows)
         if not groups:
             self.dismiss(None)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Size
@@ -12,6 +14,7 @@ from textual.worker import Worker
 
 from .base import OnSyncro
 from .text import clean
+from .ticket_table import Column, fit
 
 
 class StatusBar(Static):
@@ -26,28 +29,45 @@ class StatusBar(Static):
         ``background``: requests of a queue load waiting while the tech's calls go first; ``alerts``: tickets
         alerted and not looked at yet (first, so a narrow terminal keeps it); ``alone``: the machine's shared
         budget could not be had, so the figure is this window's only."""
-        text = Text(no_wrap=True, overflow="ellipsis")
-        if alerts:
-            text.append(f" ⚑ {alerts} alert{'s' if alerts != 1 else ''} ", style="bold reverse yellow")
-        text.append(" Key: ", style="dim")
-        text.append(clean(owner), style="bold")
-        text.append("  ")  # whose key and the connection first: a narrow terminal cuts the end of the line
-        text.append("● " + connection, style="green" if ok else "bold red")
-        if clocks:  # the work clocks, right after the connection: the money a narrow terminal must not hide
-            text.append("  " + clocks, style="bold cyan")
-        text.append("  Account: ", style="dim")
-        text.append(clean(account), style="bold reverse" if account == "DEMO" else "bold")
-        text.append("  API: ", style="dim")
-        text.append("–" if used is None else f"{used}/{limit} a min")
-        if alone and used is not None:
-            text.append(" this window only", style="bold yellow")
-        if background:
-            text.append(" · loading waits for you", style="italic")
-        text.append("  Refreshed: ", style="dim")
-        text.append(refreshed or "never")
-        if model:
-            text.append("  Model: ", style="dim")
-            text.append(clean(model))
+        def line(short: bool) -> Text:
+            text = Text(no_wrap=True, overflow="ellipsis")
+            if alerts:
+                text.append(f" ⚑ {alerts}{'' if short else ' alert' + ('s' if alerts != 1 else '')} ",
+                            style="bold reverse yellow")
+            text.append(" " if short else " Key: ", style="dim")
+            text.append(clean(owner), style="bold")
+            text.append("  ")  # whose key and the connection first: a narrow terminal cuts the end of the line
+            text.append("● " + connection, style="green" if ok else "bold red")
+            if clocks:  # the work clocks, right after the connection: the money a narrow terminal must not hide
+                text.append("  " + clocks, style="bold cyan")
+            budget = "–" if used is None else f"{used}/{limit}" + ("" if short else " a min")
+            refresh = refreshed or "never"
+            if short:  # the budget and the last refresh before the account's name (issue 33: 80 columns lost them)
+                text.append("  API ", style="dim")
+                text.append(budget)
+                if alone and used is not None:
+                    text.append(" alone", style="bold yellow")
+                text.append("  ↻ ", style="dim")
+                text.append(refresh)
+            text.append("  " if short else "  Account: ", style="dim")
+            text.append(clean(account), style="bold reverse" if account == "DEMO" else "bold")
+            if not short:
+                text.append("  API: ", style="dim")
+                text.append(budget)
+                if alone and used is not None:
+                    text.append(" this window only", style="bold yellow")
+                if background:
+                    text.append(" · loading waits for you", style="italic")
+                text.append("  Refreshed: ", style="dim")
+                text.append(refresh)
+            if model:
+                text.append("  " if short else "  Model: ", style="dim")
+                text.append(clean(model))
+            return text
+
+        text = line(short=False)
+        if text.cell_len > (self.size.width or self.app.size.width):
+            text = line(short=True)
         self.update(text, layout=False)  # one line, always
 
 
@@ -88,10 +108,63 @@ class ReportsFailures(OnSyncro):
 
 
 class ListTable(DataTable[Text]):
-    """A table of rows (activity, appointments, unfinished writes): ``j``/``k`` move as in the queue."""
+    """A table of rows (activity, appointments, unfinished writes): ``j``/``k`` move as in the queue.
+
+    Its columns fit the width the way the queue's do (``fit``): on a narrow terminal the least important give
+    way, each narrowing before it goes, and the growing one takes what a wide terminal has spare. So at 80
+    columns each list keeps what a tech needs from it (issue 33). The rows are kept, and laid out again on a
+    resize; the screens give them with ``show_rows``.
+    """
 
     BINDINGS = [Binding("j", "cursor_down", "Down", show=False, id="list.down"),
                 Binding("k", "cursor_up", "Up", show=False, id="list.up")]
+
+    def __init__(self, columns: Sequence[Column], *, id: str | None = None, zebra_stripes: bool = False) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=zebra_stripes)
+        self.spec = tuple(columns)
+        self._rows: list[tuple[str, Sequence[Text]]] = []
+        self._fitted: list[tuple[int, int]] = []
+
+    def on_mount(self) -> None:
+        self.lay_out()
+
+    def on_resize(self) -> None:
+        self.lay_out()
+
+    def show_rows(self, rows: Iterable[tuple[str, Sequence[Text]]]) -> None:
+        """The rows, by key, each with a cell per column of the spec; the cursor keeps its place."""
+        self._rows = list(rows)
+        self.lay_out(force=True)
+
+    def lay_out(self, *, force: bool = False) -> None:
+        width = self.size.width or self.app.size.width
+        fitted = fit(self.spec, width - 2, gap=2 * self.cell_padding)  # the vertical scrollbar's room kept
+        if fitted == self._fitted and not force:
+            return
+        self._fitted = fitted
+        keep = self.cursor_row
+        self.clear(columns=True)
+        for index, size in fitted:
+            column = self.spec[index]
+            self.add_column(column.label, width=size, key=column.key)
+        for key, cells in self._rows:
+            self.add_row(*(cut(cells[index], size) for index, size in fitted), key=key)
+        if self._rows:
+            self.move_cursor(row=min(max(keep, 0), len(self._rows) - 1))
+
+    @property
+    def shown_keys(self) -> list[str]:
+        """The keys of the columns shown, in order."""
+        return [str(column.key.value) for column in self.ordered_columns]
+
+
+def cut(cell: Text, width: int) -> Text:
+    """The cell at most ``width`` cells wide, an ellipsis marking what was cut (DataTable cuts silently)."""
+    if cell.cell_len <= width:
+        return cell
+    cell = cell.copy()
+    cell.truncate(width, overflow="ellipsis")
+    return cell
 
 
 class Choices(OptionList):

@@ -131,3 +131,27 @@ def test_a_changed_rows_mark_says_what_changed() -> None:
     assert change_mark(row, replace(row, user_id=2107)) == "T"
     assert change_mark(row, replace(row, status="Waiting on Customer")) == "S"
     assert change_mark(row, replace(row, updated_at=row.updated_at + timedelta(minutes=1))) == "●"  # a comment, say
+
+
+def test_short_statuses_stay_unlike_each_other_in_ten_cells() -> None:
+    from syncro_tui.domain.queue import short_status
+
+    stock = ["New", "In Progress", "Waiting on Customer", "Waiting on Vendor", "Waiting for Parts", "Customer Reply",
+             "Scheduled", "Resolved"]
+    shorts = [short_status(s) for s in stock]
+    assert len(set(shorts)) == len(stock) and all(len(s) <= 10 for s in shorts)
+    assert short_status("Waiting on Customer") == "Wait cust" and short_status("Waiting on Vendor") == "Wait vend"
+    # a shop's own status: the first word's start and the last word, so two custom "Waiting…" also differ
+    assert short_status("Waiting on Insurance Approval") == "Wait appro"
+    assert short_status("Awaiting Quote") == "Awai quote"
+    assert short_status("Quarantined") == "Quarantin…"  # one long word: cut, and said to be cut
+    assert short_status("Billing") == "Billing"
+
+
+def test_a_short_due_drops_the_hour_of_a_far_date_and_keeps_the_sla_words() -> None:
+    from syncro_tui.domain.queue import short_due
+
+    assert short_due("Nov 15 17:00") == "Nov 15"
+    assert short_due("Mon 17:00") == "Mon 17:00"  # fits: kept whole
+    assert short_due("SLA breached") == "SLA breach" and short_due("SLA due soon") == "SLA soon"
+    assert short_due("—") == "—"

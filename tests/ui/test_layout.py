@@ -1,4 +1,5 @@
-"""The queue fits any terminal (issue 19): columns by importance, the subject never under 30, spare width to it."""
+"""The queue fits any terminal (issues 19, 33): columns by importance, short forms before a column goes, the subject
+never under 16 (30 from 88 columns), spare width to it."""
 
 from __future__ import annotations
 
@@ -26,17 +27,19 @@ def test_the_documented_order_of_importance_is_the_order_columns_give_way() -> N
 
 
 @pytest.mark.parametrize("width", range(60, 240, 7))
-def test_every_width_fits_and_the_subject_keeps_30(width) -> None:
+def test_every_width_fits_and_the_subject_keeps_16_and_30_once_there_is_room(width) -> None:
     columns = shown(width)
     assert sum(w + 1 for w in columns.values()) <= width
-    assert columns["subject"] >= 30 and {"seen", "number", "subject"} <= set(columns)
+    assert columns["subject"] >= (30 if width >= 88 else 16) and {"seen", "number", "subject"} <= set(columns)
 
 
 def test_narrow_terminals_lose_the_least_important_and_wide_ones_widen_the_subject() -> None:
-    assert list(shown(77)) == ["seen", "number", "status", "priority", "customer", "subject"]
-    assert list(shown(99)) == ["seen", "number", "status", "priority", "customer", "subject"]  # full widths
-    assert shown(99)["status"] == 19 and shown(99)["customer"] == 26
-    assert "due" in shown(119) and "tech" not in shown(119)
+    assert list(shown(60)) == ["seen", "number", "status", "customer", "subject"]
+    # 80 columns (issue 33): the short status and the due date stay; status and customer narrow first
+    assert list(shown(80)) == ["seen", "number", "status", "priority", "customer", "subject", "due"]
+    assert shown(80)["status"] == 10 and shown(80)["due"] == 10 and shown(80)["customer"] == 14
+    assert shown(110)["status"] == 19 and shown(110)["customer"] == 26 and shown(110)["due"] == 12  # full widths
+    assert "tech" not in shown(119)
     assert len(shown(150)) == len(COLUMNS)
     assert shown(219)["subject"] - shown(150)["subject"] == 69  # every spare cell goes to the subject
 
@@ -141,3 +144,46 @@ async def test_a_cursor_move_redraws_its_two_rows_not_the_whole_table(monkeypatc
             await pilot.press("down")
         await pilot.pause()
         assert table.scroll_y > 0 and len(set(drawn)) == table.size.height
+
+
+def lines_of(widget) -> list[str]:
+    """What a widget draws, line by line, as plain text."""
+    return [widget.render_line(y).text for y in range(widget.size.height)]
+
+
+async def test_at_80_by_24_every_screen_keeps_what_a_tech_needs() -> None:
+    """Issue 33: short statuses that stay distinct, the due date, the appointment's owner, ticket and location,
+    the write's outcome, and the status bar's budget and refresh time, all at 80×24."""
+    from syncro_tui.ui.activity import ActivityScreen
+    from syncro_tui.ui.appointments import AppointmentsScreen
+    from syncro_tui.ui.widgets import ListTable
+
+    from .helpers import wait_for_screen
+
+    sim = make_simulator()
+    app = make_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")  # all open: every status the demo has
+        await settle(pilot)
+        table = app.query_one(TicketTable)
+        header, *rows = lines_of(table)
+        assert header.split()[-1] == "Due"
+        statuses = {t["status"] for t in sim.store.t("tickets").values()}
+        assert {"Waiting on Customer", "Waiting on Vendor"} <= statuses
+        drawn = "\n".join(rows)
+        assert "Wait cust" in drawn and "Wait vend" in drawn and "Waiting o" not in drawn
+        bar = " ".join(lines_of(app.queue_screen.query_one("#status")))
+        assert "API 5/180" in bar and "↻ 10:00" in bar and "connected" in bar
+
+        await pilot.press("t")
+        screen = await wait_for_screen(pilot, AppointmentsScreen)
+        await settle(pilot)
+        listed = screen.query_one(ListTable)
+        assert {"owner", "ticket", "location"} <= set(listed.shown_keys)
+        assert "customer" not in listed.shown_keys  # the summary already begins with it
+        assert all(len(line) <= 80 for line in lines_of(listed))
+
+        await pilot.press("escape", "A")
+        screen = await wait_for_screen(pilot, ActivityScreen)
+        assert "outcome" in screen.query_one(ListTable).shown_keys
