@@ -374,7 +374,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
                         severity="error", timeout=12)
             return
         typed = await self.app.push_screen_wait(NoteScreen(
-            f"How many {product.name} ({dollars(product.price_retail)} each)?", "1", enter="sets the quantity",
+            f"How many {product.name} ({dollars(product.price_retail)} each)?", value="1", enter="sets the quantity",
             needed="Type the quantity."))
         if typed is None:
             return

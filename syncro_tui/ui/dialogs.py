@@ -66,13 +66,17 @@ class NoteScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="note.cancel")]
 
-    def __init__(self, prompt: str, placeholder: str = "", *, optional: bool = False, enter: str = "saves the note",
+    def __init__(self, prompt: str, placeholder: str = "", *, value: str = "", optional: bool = False,
+                 enter: str = "saves the note",
                  needed: str = "Write a few words: the note is what a colleague reads later.") -> None:
         """With ``optional``, Enter on an empty box answers "" (none); Escape still cancels. ``enter``: what
-        Enter does, as the help line says it; ``needed``: what an empty Enter is told when text is required."""
+        Enter does, as the help line says it; ``needed``: what an empty Enter is told when text is required.
+        ``value``: a real default, in the box and selected (Enter keeps it, typing replaces it); a placeholder
+        is only a hint, and Enter on it is an empty box."""
         super().__init__()
         self.prompt = prompt
         self.placeholder = placeholder
+        self.value = value
         self.optional = optional
         self.enter = enter
         self.needed = needed
@@ -80,7 +84,7 @@ class NoteScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(literal(self.prompt, "bold", single_line=False), classes="dialog-title")
-            yield Input(placeholder=self.placeholder, id="note")
+            yield Input(self.value, placeholder=self.placeholder, id="note")
             yield Static(Text(f"Enter {self.enter}" + (" (empty: none)" if self.optional else "") + ", Escape cancels.",
                               style="italic"), classes="dialog-help")
 

@@ -169,6 +169,40 @@ async def add_part(pilot, words: str, product_id: str, quantity: str, *, taxable
     await settle(pilot)
 
 
+async def test_a_parts_quantity_of_one_is_a_real_default_that_typing_replaces(tmp_path) -> None:
+    """Issue 33: the box showed a grey "1" that Enter refused ("Type the quantity"). Now 1 is in the box:
+    Enter keeps it, and a typed 3 replaces it (3, not 13)."""
+    from syncro_tui.ui.dialogs import NoteScreen
+
+    from .test_writes_ui import pick
+
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        ticket, _ = await wizard_on_selected(pilot, sim)
+        await pilot.press("ctrl+o")
+        await wait_for_screen(pilot, NoteScreen)
+        await type_text(pilot, "ssd")
+        await pilot.press("enter")
+        await pick(pilot, "880103")
+        await wait_for_screen(pilot, NoteScreen)
+        await pilot.press("enter")
+        await pick(pilot, "yes")
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await pick(pilot, "add")  # with a part on the draft, ctrl+o asks: add another, or remove one
+        await wait_for_screen(pilot, NoteScreen)
+        await type_text(pilot, "ssd")
+        await pilot.press("enter")
+        await pick(pilot, "880103")
+        await wait_for_screen(pilot, NoteScreen)
+        await type_text(pilot, "3")
+        await pilot.press("enter")
+        await pick(pilot, "yes")
+        await settle(pilot)
+        assert [item.quantity for item in app.drafts.billing[ticket.id].items] == [Decimal(1), Decimal(3)]
+
+
 async def test_a_part_is_sold_with_the_time_by_keys_to_invoiced(tmp_path) -> None:
     from syncro_tui.ui.dialogs import NoteScreen
 
