@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import httpx
 import keyring
@@ -289,6 +291,13 @@ def test_bill_plan_json_prints_every_call_and_the_checklist_and_sends_nothing(co
         at = args.index("--at") + 1
         assert cli.main([*args[:at], "2026-11-20 16:30", *args[at + 1:]]) == 0
         assert jsonlib.loads(capsys.readouterr().out)["calls"][1]["body"]["start_at"] == "2026-11-20T15:45:00-06:00"
+        assert cli.main([*args[:at], "soon", *args[at + 1:]]) == 2
+        assert "--at: When did the work end?" in capsys.readouterr().err
+        # without --at the work ended now, and the plan shows it on the account's clock, as the app does (it
+        # printed UTC's times, six hours off in Chicago)
+        assert cli.main([*args[:at - 1], *args[at + 1:]]) == 0
+        start = datetime.fromisoformat(jsonlib.loads(capsys.readouterr().out)["calls"][1]["body"]["start_at"])
+        assert start.utcoffset() == start.astimezone(ZoneInfo("America/Chicago")).utcoffset() != timedelta(0)
         assert cli.main([*args[:at], "soon", *args[at + 1:]]) == 2
         assert "--at: When did the work end?" in capsys.readouterr().err
 

@@ -73,7 +73,8 @@ def run_bill(args: argparse.Namespace) -> int:
         print(f"note: {zone_problem}", file=sys.stderr)
     now = datetime.now(UTC)
     try:  # the same words the wizard's "Work ended" box takes, in the account's zone
-        ended = parse_ended(args.at, now=now, tz=tz) if args.at else now
+        # in the account's zone, as the app shows it: the plan's timer reads 09:00–09:30, not UTC's 15:00–15:30
+        ended = (parse_ended(args.at, now=now, tz=tz) if args.at else now).astimezone(tz)
     except WhenProblem as exc:
         return fail(f"--at: {exc}")
     items = []
