@@ -49,18 +49,21 @@ def test_an_unknown_lesson_starts_nothing(capsys) -> None:
 
 
 def test_the_trainers_report(capsys) -> None:
+    line, invoice = "A line of 0.75 × Labor - Remote Business at $150.00", "1 invoice of $112.50"
     progress = Progress.in_dir(data())
-    progress.record("Sam", "remote-time", passed=False, mistakes=["line", "invoices"])
+    progress.record("Sam", "remote-time", passed=False, mistakes=[line, invoice])
+    progress.record("Sam", "remote-time", passed=False, mistakes=[line])
     progress.record("Sam", "remote-time", passed=True, mistakes=[])
-    progress.record("Sam", "warranty", passed=False, mistakes=["line"])
+    progress.record("Sam", "warranty", passed=False, mistakes=["No line of Labor - Remote Business"])
     assert cli.main(["train", "--report"]) == 0
     out = capsys.readouterr().out
     assert f"Sam: 1 of {len(lessons()[0])} lessons passed" in out
-    assert "  ✓ Remote time: 2 attempts; mistakes: invoices ×1, line ×1" in out
-    assert "  ✗ Warranty work: 1 attempt; mistakes: line ×1" in out
+    # what was asked and missed, in words (it said "mistakes: line ×1", the check's kind)
+    assert (f"  ✓ Remote time: 3 attempts\n      missed once: {invoice}\n      missed twice: {line}\n"
+            "  ✗ Warranty work: 1 attempt\n      missed once: No line of Labor - Remote Business\n") in out
     assert cli.main(["train", "--report", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["Sam"]["remote-time"] == {"attempts": 2, "passed": True, "mistakes": {"line": 1, "invoices": 1}}
+    assert report["Sam"]["remote-time"] == {"attempts": 3, "passed": True, "mistakes": {line: 2, invoice: 1}}
     assert exposure(progress.path) is None  # owner-only on POSIX, in the profile on Windows
 
 

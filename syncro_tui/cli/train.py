@@ -76,7 +76,11 @@ def report(progress, found, *, as_json: bool) -> int:
         print(f"{clean(name)}: {passed} of {len(found)} lessons passed")
         for lesson_id, r in sorted(records.items()):
             title = found[lesson_id].title if lesson_id in found else lesson_id
-            mistakes = ", ".join(f"{kind} ×{n}" for kind, n in sorted(r.mistakes.items()))
-            print(f"  {'✓' if r.passed else '✗'} {title}: {r.attempts} attempt{'s' if r.attempts != 1 else ''}"
-                  + (f"; mistakes: {mistakes}" if mistakes else ""))
+            print(f"  {'✓' if r.passed else '✗'} {title}: {r.attempts} attempt{'s' if r.attempts != 1 else ''}")
+            for asked, n in sorted(r.mistakes.items()):  # what was asked and not done, and how often
+                print(f"      missed {times(n)}: {clean(asked)}")
     return 0
+
+
+def times(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")

@@ -63,8 +63,8 @@ NOTES: dict[str, Coaching] = {
         "block is onsite at 1.5 × the hours, never the emergency product as well; without a block it is the "
         "emergency product, whose rate already has the 1.5 ×. Warranty work is the warranty product at $0.00, "
         "never a billable product marked not billable. Travel is per trip, not per hour.",
-        "Emergency labor for a prepaid customer billed as the emergency product at 1.5 × applied the 1.5 twice: "
-        "$437.50 an hour instead of $262.50."),
+        "Emergency labor for a prepaid customer billed as the emergency product at 1.5 × the hours applied the 1.5 "
+        "twice: 2.25 × the onsite rate for each hour worked instead of 1.5 ×."),
     "bill.ended": Coaching(
         "Work ended",
         "When the work ended, in the account's time zone. The timer runs back from here by the billed quantity.",

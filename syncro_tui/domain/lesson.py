@@ -30,6 +30,10 @@ shop adds its own in the data directory's ``lessons/``)::
     taxable = false             # line: optional, the line's taxable flag
     wrong = "Said when the check fails: what went wrong, in plain words."
 
+An amount in a text is computed from the shop's rate table, never typed (a typed
+one was wrong, and a shop's own rates make any typed one wrong): ``{$onsite}`` is
+the onsite rate, ``{$3.00 × emergency}`` is 3.00 h of it ("$787.50").
+
 ``parse`` turns the text into a ``Lesson`` or raises ``LessonProblem`` saying
 which file, which field and what to write instead; ``judge`` decides each check
 from the ticket and its invoices as Syncro holds them afterwards.
@@ -37,6 +41,7 @@ from the ticket and its invoices as Syncro holds them afterwards.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -56,6 +61,28 @@ LABOR = tuple(t.value for t in LaborType)
 
 class LessonProblem(ValueError):
     """A lesson file that cannot be used; the message names the file and the field."""
+
+
+#: ``{$onsite}`` or ``{$3.00 × emergency}`` in a lesson's text: an amount from the rate table.
+AMOUNT = re.compile(r"\{\$(?:(?P<quantity>\d+(?:\.\d+)?) ?× ?)?(?P<labor>[a-z]+)\}")
+
+
+def amounts(text: str, rates: RateTable) -> str:
+    """The text with each ``{$…}`` replaced by its amount at the shop's rates."""
+    def amount(found: re.Match[str]) -> str:
+        rate = rates.for_type(LaborType(found["labor"])).price_retail
+        return dollars(rate * Decimal(found["quantity"] or 1))
+    return AMOUNT.sub(amount, text)
+
+
+def _amounts_known(text: str, where: str) -> str:
+    """A ``{$…}`` naming no labor type, or a ``{$`` not in the form, is said when the file is read, not in a report."""
+    for found in AMOUNT.finditer(text):
+        if found["labor"] not in LABOR:
+            raise LessonProblem(f"{where}: {found[0]} names no labor type; one of {', '.join(LABOR)}")
+    if AMOUNT.sub("", text).count("{$"):
+        raise LessonProblem(f"{where}: an amount is written {{$onsite}} or {{$3.00 × onsite}}")
+    return text
 
 
 @dataclass(frozen=True)
@@ -150,7 +177,7 @@ def _text(data: Mapping[str, Any], name: str, where: str, *, required: bool = Tr
         return ""
     if not isinstance(value, str) or not value.strip():
         raise LessonProblem(f"{where}: {name} is required, as text")
-    return value.strip()
+    return _amounts_known(value.strip(), f"{where}: {name}")
 
 
 def parse(text: str, *, name: str) -> Lesson:
@@ -254,12 +281,16 @@ class Result:
     check: Check
     passed: bool
     said: str
+    #: What the check asked for, in words.
+    asked: str = ""
 
 
 @dataclass(frozen=True)
 class Verdict:
     lesson: Lesson
     results: tuple[Result, ...] = field(default_factory=tuple)
+    #: The lesson's why, its amounts at the shop's rates.
+    why: str = ""
 
     @property
     def passed(self) -> bool:
@@ -267,24 +298,25 @@ class Verdict:
 
     @property
     def mistakes(self) -> list[str]:
-        """The kinds of check that failed (the trainer's report counts them)."""
-        return [r.check.what for r in self.results if not r.passed]
+        """What each failed check asked for, in words (the trainer's report counts them): "A line of 3.00 ×
+        Labor - Onsite Business at $175.00", not the check's kind ("line")."""
+        return [r.asked for r in self.results if not r.passed]
 
     def report(self) -> list[str]:
         out = [f"{self.lesson.title}: {'PASSED' if self.passed else 'NOT PASSED'}"]
         out += [f"  ✓ {r.said}" for r in self.results if r.passed]
         out += [f"  ✗ {r.said}" for r in self.results if not r.passed]
-        out.append(f"  Why: {self.lesson.why}")
+        out.append(f"  Why: {self.why or self.lesson.why}")
         return out
 
 
 def judge(lesson: Lesson, after: Afterwards, rates: RateTable) -> Verdict:
-    return Verdict(lesson, tuple(_result(c, after, rates) for c in lesson.checks))
+    return Verdict(lesson, tuple(_result(c, after, rates) for c in lesson.checks), why=amounts(lesson.why, rates))
 
 
 def _result(check: Check, after: Afterwards, rates: RateTable) -> Result:
-    passed = _passes(check, after, rates)
-    return Result(check, passed, check.words(rates) if passed else check.wrong)
+    passed, asked = _passes(check, after, rates), check.words(rates)
+    return Result(check, passed, asked if passed else amounts(check.wrong, rates), asked)
 
 
 def _passes(check: Check, after: Afterwards, rates: RateTable) -> bool:

@@ -60,6 +60,10 @@ def test_a_good_lesson_reads_whole() -> None:
     (lambda t: t.replace('labor = "remote"', 'product = "SSD"'), "checks[1]: product must be a product id"),
     (lambda t: t.replace('quantity = "0.75"', 'quantity = "0.75"\ntaxable = "yes"'),
      "checks[1]: taxable must be true or false"),
+    (lambda t: t.replace('wrong = "Not 0.75 h of remote."', 'wrong = "Not {$0.75 × remotely}."'),
+     "checks[1]: wrong: {$0.75 × remotely} names no labor type"),
+    (lambda t: t.replace('wrong = "Not 0.75 h of remote."', 'wrong = "Not {$0.75 remote}."'),
+     "checks[1]: wrong: an amount is written {$onsite} or {$3.00 × onsite}"),
 ])
 def test_a_wrong_lesson_says_where_and_what(change, said) -> None:
     with pytest.raises(LessonProblem) as caught:
@@ -86,3 +90,40 @@ def test_a_part_is_checked_by_its_product_quantity_price_and_tax() -> None:
     assert judge(lesson, after(True), RateTable()).report()[1] == "  ✓ A line of 2 × SSD at $129.00 taxable"
     assert not judge(lesson, after(False), RateTable()).passed
     assert not judge(lesson, after(True, product=880104), RateTable()).passed
+
+
+def test_a_lessons_amounts_are_computed_at_the_shops_rates() -> None:
+    from dataclasses import replace
+
+    from syncro_tui.domain.lesson import amounts
+    from syncro_tui.domain.rates import RateTable
+
+    rates = RateTable()
+    said = amounts("{$3.00 × emergency} for what should be {$3.00 × onsite}; {$remote} an hour", rates)
+    assert said == "$787.50 for what should be $525.00; $150.00 an hour"
+    dearer = RateTable(rates=tuple(replace(r, price_retail=Decimal("200.00"))
+                                   if r.labor_type is LaborType.ONSITE else r for r in rates.rates))
+    assert amounts("{$3.00 × onsite}", dearer) == "$600.00"  # a shop's own rate, not a typed figure
+
+
+def test_every_amount_a_shipped_lesson_says_is_computed_or_checked() -> None:
+    """Issue 33: a lesson's why said $437.50 against $262.50 for a case whose answer is $525.00. Each amount in a
+    shipped lesson's words is now a {$…} computed from the rate table, or one its own checks decide (a check's
+    price or total, which judging holds the trainee to); a labor line's price is the rate table's."""
+    import re
+
+    from syncro_tui.domain.lesson import AMOUNT
+    from syncro_tui.domain.rates import RateTable
+    from syncro_tui.training import lessons
+
+    rates = RateTable()
+    found, problems = lessons()
+    assert not problems and found
+    for lesson in found.values():
+        decided = {Decimal("0.00")} | {a for c in lesson.checks for a in (c.price, c.total) if a is not None}
+        for check in lesson.checks:
+            if check.labor is not None and check.price is not None:
+                assert check.price == rates.for_type(check.labor).price_retail, (lesson.id, check)
+        for text in (lesson.goal, lesson.why, *(c.wrong for c in lesson.checks)):
+            typed = {Decimal(a.replace(",", "")) for a in re.findall(r"\$([\d,]+\.\d\d)", AMOUNT.sub("", text))}
+            assert typed <= decided, (lesson.id, text, typed - decided)

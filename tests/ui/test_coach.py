@@ -52,7 +52,7 @@ async def test_in_a_lesson_the_coach_follows_the_wizard_field_by_field_and_f1_hi
             said = coach(wizard)
             assert "Labor type" in said and "Choose the labor type: it is never assumed." in said
             assert "prepaid block of 10.0 h: after-hours work is onsite at 1.5 × the hours" in said
-            assert "$437.50 an hour instead of $262.50" in said  # why the rule exists
+            assert "2.25 × the onsite rate for each hour worked instead of 1.5 ×" in said  # why the rule exists
             await choose_labor(pilot, DOWNS["emergency"])
             await pilot.pause()
             said = coach(wizard)
