@@ -91,7 +91,7 @@ class OllamaClient:
     async def draft(self, system: str, user: str, shape: type[S]) -> S:
         """One chat turn asking for JSON of ``shape``; DraftFailed when there is no usable answer."""
         if self.host is None:
-            raise DraftFailed("No local model is reachable (checked when the app started): write the text yourself.")
+            raise DraftFailed("No local model is reachable (checked when the app started).")
         payload = {"model": self.model, "stream": False, "think": False, "format": "json",
                    "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}]}
         try:

@@ -225,6 +225,7 @@ class SyncroApp(SyncroBase):
         await drafter.probe()
         log.info("drafting model: %s", drafter.status)
         self.queue_screen.update_status()
+        self.screen.refresh_bindings()  # a form already open drops ctrl+d from its footer when there is no model
 
     @property
     def queue_screen(self) -> QueueScreen:

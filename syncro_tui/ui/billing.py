@@ -45,7 +45,7 @@ from ..reads import UnknownTicket
 from ..writes.journal import StepState
 from ..domain.money import dollars
 from .coach import CoachPanel, coach_again, place
-from .drafting import HELP, ask, can_draft, history, put
+from .drafting import HELP, ask, can_draft, footer_quiet, history, put
 from .messages import TicketChanged
 from .text import clean, literal
 from .widgets import AttributionBanner, FittingFooter, ReportsFailures
@@ -550,6 +550,9 @@ class BillingScreen(ReportsFailures, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return can_draft(self.app) if action == "draft" else True
+
+    def footer_quiet(self) -> set[str]:
+        return footer_quiet(self.app)
 
     @work(exclusive=True, group="bill-draft", exit_on_error=False)
     async def action_draft(self) -> None:

@@ -26,7 +26,7 @@ from ..domain.drafting import comment_prompt
 from ..domain.plan import Plan, comment_on
 from ..domain.ticket import email_recipient
 from .coach import CoachPanel, coach_again, place
-from .drafting import HELP, ask, can_draft, history, put
+from .drafting import HELP, ask, can_draft, footer_quiet, history, put
 from .messages import TicketChanged
 from .text import clean, literal
 from .widgets import AttributionBanner, FittingFooter, ReportsFailures
@@ -147,6 +147,9 @@ class CommentScreen(ReportsFailures, Screen[bool]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return can_draft(self.app) if action == "draft" else True
+
+    def footer_quiet(self) -> set[str]:
+        return footer_quiet(self.app)
 
     @work(exclusive=True, group="comment-draft", exit_on_error=False)
     async def action_draft(self) -> None:

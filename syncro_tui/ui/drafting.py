@@ -33,6 +33,12 @@ def can_draft(app: SyncroBase) -> bool:
     return app.session.drafter is not None
 
 
+def footer_quiet(app: SyncroBase) -> set[str]:
+    """ctrl+d is left out of the footer once the start's check found no model; pressed, it still says why."""
+    drafter = app.session.drafter
+    return {"draft"} if drafter is not None and drafter.host is None and drafter.status != "not checked" else set()
+
+
 async def ask(app: SyncroBase, system: str, user: str, shape: type[S]) -> S | None:
     """The model's suggestion, or None after saying in place why there is none."""
     app.notify("Asking the local model…", timeout=3)

@@ -203,10 +203,19 @@ class FittingFooter(Footer):
         # half of the frame when the footer was rebuilt on leaving the filter box.
         super().__init__(compact=compact, **kwargs)
 
+    @staticmethod
+    def quiet(screen) -> frozenset[str]:
+        """Actions the screen keeps working but out of the footer (``footer_quiet``): ctrl+d with no model
+        reachable still says so when pressed, but is not offered."""
+        quiet = getattr(screen, "footer_quiet", None)
+        return frozenset(quiet()) if quiet else frozenset()
+
     def shown_keys(self, screen) -> tuple:
         """What the footer would show: Textual redraws it on every focus change, even when this is the same."""
+        quiet = self.quiet(screen)
         return tuple((binding.key, self.app.get_key_display(binding), binding.description, binding.action, enabled,
-                      tooltip) for _, binding, enabled, tooltip in screen.active_bindings.values() if binding.show)
+                      tooltip) for _, binding, enabled, tooltip in screen.active_bindings.values()
+                     if binding.show and binding.action not in quiet)
 
     def bindings_changed(self, screen) -> None:
         # Moving between the filter box and the table changes no key shown: rebuilding some twenty keys and
@@ -219,7 +228,9 @@ class FittingFooter(Footer):
         declared = [b.action if isinstance(b, Binding) else b[1]
                     for b in (*type(self.screen).BINDINGS, *type(self.app).BINDINGS)]
         rank = {action: n for n, action in reversed(list(enumerate(declared)))}
-        keys = list(super().compose())  # a focused widget's own keys (not declared here) stay first
+        quiet = self.quiet(self.screen)
+        keys = [key for key in super().compose()  # a focused widget's own keys (not declared here) stay first
+                if getattr(key, "action", None) not in quiet]
         self._shown = self.shown_keys(self.screen) if keys else None  # None: nothing drawn yet
         last = len(declared)  # the palette, docked at the right
         yield from sorted(keys, key=lambda key: last if key.has_class("-command-palette")

@@ -11,6 +11,7 @@ from ..conftest import make_simulator
 from .helpers import SIZE, make_app, notices, rendered, settle, type_text, wait_for_screen
 from .test_billing import fill, wizard_on_selected
 from .test_comment import comments_on, open_comment
+from .test_layout import footer_keys
 
 
 async def draft(pilot) -> None:
@@ -84,11 +85,16 @@ async def test_with_no_model_the_status_bar_says_so_and_the_tech_writes(tmp_path
         await settle(pilot)
         assert "Model: none" in rendered(app.screen, "#status")
         screen = await open_comment(pilot)
+        # issue 33: no model, so ctrl+d is not offered; pressed anyway, it says why (once) and changes nothing
+        assert "Draft with the model" not in [d for _, d in footer_keys(app)]
+        assert "Review and send" in [d for _, d in footer_keys(app)]
         await pilot.press("tab", "tab")
         await type_text(pilot, "my notes")
         await draft(pilot)
         assert screen.query_one("#body").text == "my notes"
-        assert "No local model is reachable" in notices(app)
+        said = notices(app)
+        assert "No local model is reachable (checked when the app started). Nothing was changed; write it " \
+               "yourself." in said and said.count("yourself") == 1
     assert sum(1 for call in sim.calls if call == ("GET", "ollama_tags")) == 1  # checked once per run
     assert ("POST", "ollama_chat") not in sim.calls
 
