@@ -44,6 +44,8 @@ class Plan:
     steps: tuple[ApiRequest[Any], ...]
     ticket_id: int | None = None
     notes: tuple[str, ...] = ()
+    #: The number the tech knows the ticket by (the id is Syncro's internal key).
+    ticket_number: int | None = None
 
     def __post_init__(self) -> None:
         if not self.steps:
@@ -73,7 +75,7 @@ def change_ticket(ticket: Listed, fields: Mapping[str, Any], *, kind: str, words
     """One triage change (status, priority, assignee, close) as a plan: ``words`` says what changes."""
     who = ticket.customer_business_then_name or f"customer {ticket.customer_id}"
     return Plan(kind=kind, title=f"Ticket #{ticket.number} ({who}): {words}",
-                steps=(rq.update_ticket(ticket.id, fields),), ticket_id=ticket.id)
+                steps=(rq.update_ticket(ticket.id, fields),), ticket_id=ticket.id, ticket_number=ticket.number)
 
 
 INVOICED = "Invoiced"
@@ -123,7 +125,7 @@ def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, d
     who = ticket.customer_business_then_name or f"customer {ticket.customer_id}"
     return Plan(kind="billing", title=f"Bill ticket #{ticket.number} ({who}): {time.quantity} × {time.rate.name} = "
                 f"{dollars(time.total)}" + (", invoiced" if time.invoice else " (not invoiced)"),
-                steps=tuple(steps), ticket_id=ticket.id, notes=tuple(notes))
+                steps=tuple(steps), ticket_id=ticket.id, ticket_number=ticket.number, notes=tuple(notes))
 
 
 def line_patch(ticket_id: int, check: int, *, quantity: Decimal, price: Decimal, trip: bool) -> ApiRequest[Any]:
@@ -195,7 +197,7 @@ def invoice_waiting(ticket: Ticket, rates: RateTable, *, prepaid: Decimal | None
     what = [counted(len(timers), "timer") + " charged"] if timers else []
     what += [counted(len(pending), "line") + " on no invoice"] if pending else []
     return Plan(kind="invoice", title=f"Invoice ticket #{ticket.number} ({who}): {' and '.join(what)}",
-                steps=tuple(steps), ticket_id=ticket.id, notes=tuple(notes))
+                steps=tuple(steps), ticket_id=ticket.id, ticket_number=ticket.number, notes=tuple(notes))
 
 
 def patch_zero_line(ticket: Listed, line: LineItem, *, price: Decimal, product: str) -> Plan:
@@ -203,7 +205,7 @@ def patch_zero_line(ticket: Listed, line: LineItem, *, price: Decimal, product: 
     if line.price_retail != 0 or line.converted or line.invoice_id is not None:
         raise ValueError(f"Line {line.id} is not a $0.00 line on no invoice: it is not patched here.")
     return Plan(kind="patch line", title=f"Ticket #{ticket.number}: line “{line.name or product}” $0.00 → {dollars(price)}",
-                steps=(rq.update_line_item(ticket.id, line.id, price_retail=price),), ticket_id=ticket.id,
+                steps=(rq.update_line_item(ticket.id, line.id, price_retail=price),), ticket_id=ticket.id, ticket_number=ticket.number,
                 notes=(f"{product} is {dollars(price)} in the rate table; the charge left the line at $0.00 (SYNCRO.md "
                        "section 7 rule 7).",))
 
@@ -214,7 +216,7 @@ def remove_timer(ticket: Listed, timer: Timer) -> Plan:
         raise ValueError(f"Timer {timer.id} is charged: its line is on the ticket, and a charged timer is never "
                          "removed here (the line would stay).")
     return Plan(kind="remove_timer", title=f"Remove timer {timer.id} ({hours_text(timer_minutes(timer))}) from ticket #{ticket.number}",
-                steps=(rq.delete_timer(ticket.id, timer.id),), ticket_id=ticket.id,
+                steps=(rq.delete_timer(ticket.id, timer.id),), ticket_id=ticket.id, ticket_number=ticket.number,
                 notes=("The timer was never charged, so nothing is on an invoice for it.",))
 
 
@@ -236,7 +238,7 @@ def comment_on(ticket: Listed, draft: CommentDraft, *, recipient: str | None) ->
                 steps=(replace(rq.add_comment(ticket.id, subject=draft.subject.strip(), body=draft.body,
                                               hidden=draft.visibility.hidden, do_not_email=draft.visibility.do_not_email),
                                before=ids(ticket.comments) if isinstance(ticket, Ticket) else None),),
-                ticket_id=ticket.id, notes=(audience(draft.visibility, recipient),))
+                ticket_id=ticket.id, ticket_number=ticket.number, notes=(audience(draft.visibility, recipient),))
 
 
 def close_problem(resolved: str, statuses: Sequence[str]) -> str | None:
@@ -262,4 +264,4 @@ def close_ticket(ticket: Listed, *, status: str, resolution: str | None) -> Plan
     who = ticket.customer_business_then_name or f"customer {ticket.customer_id}"
     return Plan(kind="close", title=f"Ticket #{ticket.number} ({who}): close (status {ticket.status} → {status})"
                 + (" with a resolution comment" if len(steps) == 2 else ""),
-                steps=tuple(steps), ticket_id=ticket.id, notes=tuple(notes))
+                steps=tuple(steps), ticket_id=ticket.id, ticket_number=ticket.number, notes=tuple(notes))

@@ -25,6 +25,7 @@ class ActivityRow:
     kind: str
     title: str
     ticket_id: int | None
+    ticket_number: int | None
     calls_done: int
     calls: int
     state: str
@@ -79,7 +80,7 @@ def detail_lines(group: Group, zone: tzinfo) -> list[str]:
 
 
 def rows(groups: list[Group]) -> list[ActivityRow]:
-    return [ActivityRow(at=g.created_at, kind=g.kind, title=g.title, ticket_id=g.ticket_id,
+    return [ActivityRow(at=g.created_at, kind=g.kind, title=g.title, ticket_id=g.ticket_id, ticket_number=g.ticket_number,
                         calls_done=sum(s.state.settled for s in g.steps), calls=len(g.steps), state=str(g.state),
                         outcome=outcome_text(g), group_id=g.id) for g in groups]
 
@@ -92,11 +93,13 @@ def groups_on(journal: Journal, day: date, zone: tzinfo, profile: str) -> list[G
 def to_csv(groups: list[Group], zone: tzinfo) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["time", "kind", "what", "ticket_id", "calls_in_syncro", "calls", "state", "outcome", "group_id"])
+    # Keyed by the ticket's number, the one the tech and the customer know; Syncro's internal id is last, for tools.
+    writer.writerow(["time", "kind", "what", "ticket", "calls_in_syncro", "calls", "state", "outcome", "group_id",
+                     "ticket_id"])
     for row in rows(groups):
         # Titles and outcomes carry Syncro's text: cleaned, and never a formula in a spreadsheet.
-        writer.writerow([row.at.astimezone(zone).isoformat(), cell(row.kind), cell(row.title), row.ticket_id or "",
-                         row.calls_done, row.calls, row.state, cell(row.outcome), row.group_id])
+        writer.writerow([row.at.astimezone(zone).isoformat(), cell(row.kind), cell(row.title), row.ticket_number or "",
+                         row.calls_done, row.calls, row.state, cell(row.outcome), row.group_id, row.ticket_id or ""])
     return out.getvalue()
 
 

@@ -71,7 +71,8 @@ CREATE TABLE IF NOT EXISTS groups (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     claim_owner TEXT,
-    claim_at TEXT
+    claim_at TEXT,
+    ticket_number INTEGER
 );
 CREATE TABLE IF NOT EXISTS steps (
     group_id TEXT NOT NULL REFERENCES groups(id),
@@ -95,7 +96,7 @@ CREATE INDEX IF NOT EXISTS groups_by_time ON groups(created_at);
 
 #: Columns added after the first release, for journals made before them.
 ADDED_COLUMNS = {"expect": "TEXT", "only_if": "TEXT", "before": "TEXT"}
-ADDED_GROUP_COLUMNS = {"claim_owner": "TEXT", "claim_at": "TEXT"}
+ADDED_GROUP_COLUMNS = {"claim_owner": "TEXT", "claim_at": "TEXT", "ticket_number": "INTEGER"}
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,8 @@ class Group:
     #: The process sending it right now ("host:pid"), and its last heartbeat; None when nobody is.
     claim_owner: str | None = None
     claim_at: datetime | None = None
+    #: The ticket's number, as the tech knows it (None for a new ticket, and in journals from before it was kept).
+    ticket_number: int | None = None
 
     @property
     def damaged(self) -> str | None:
@@ -257,15 +260,16 @@ class Journal:
 
     # ---------------------------------------------------------------- writing
     def begin(self, *, kind: str, title: str, steps: Sequence[ApiRequest[Any]], profile: str,
-              user_id: int | None = None, ticket_id: int | None = None, claim: str | None = None) -> str:
+              user_id: int | None = None, ticket_id: int | None = None, ticket_number: int | None = None,
+              claim: str | None = None) -> str:
         """Record a group and all of its planned steps, before anything is sent (claimed by ``claim``, if given)."""
         group_id = uuid.uuid4().hex
         now = _ts(self.clock())
         with self._tx() as db:
             db.execute("INSERT INTO groups (id, kind, title, ticket_id, profile, user_id, state, note, created_at,"
-                       " updated_at, claim_owner, claim_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                       " updated_at, claim_owner, claim_at, ticket_number) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                        (group_id, kind, _storable(redact(title)), ticket_id, profile, user_id, GroupState.OPEN, None, now,
-                        now, claim, _ts(_now()) if claim else None))
+                        now, claim, _ts(_now()) if claim else None, ticket_number))
             for seq, req in enumerate(steps):
                 db.execute("INSERT INTO steps (group_id, seq, call, method, path, body, state, updated_at, expect, only_if,"
                            " before) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
@@ -358,7 +362,8 @@ class Journal:
                 problems.append("its claim cannot be read")
         return Group(id=row["id"], kind=row["kind"], title=row["title"], ticket_id=row["ticket_id"], profile=row["profile"],
                      user_id=row["user_id"], state=state, note=row["note"], created_at=created, steps=steps,
-                     problem="; ".join(problems) or None, claim_owner=row["claim_owner"], claim_at=claim_at)
+                     problem="; ".join(problems) or None, claim_owner=row["claim_owner"], claim_at=claim_at,
+                     ticket_number=row["ticket_number"])
 
 
 def _dump(value: Any, *, body: bool = False) -> str | None:

@@ -217,7 +217,8 @@ class WritePath:
         steps = [req if req.before is not None else replace(req, before=await baseline(self.client, req, now=self.clock()))
                  for req in plan.steps]
         return self.journal.begin(kind=plan.kind, title=plan.title, steps=steps, profile=self.profile_name,
-                                  user_id=me.user_id, ticket_id=plan.ticket_id, claim=PROCESS)
+                                  user_id=me.user_id, ticket_id=plan.ticket_id,
+                                  ticket_number=plan.ticket_number, claim=PROCESS)
 
     def claim(self, group_id: str) -> None:
         """Only one process sends a group: claim it, or say who has it (GroupClaimed)."""

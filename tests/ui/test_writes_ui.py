@@ -275,6 +275,9 @@ async def test_activity_lists_todays_writes_and_exports_csv_and_json(tmp_path) -
         # the CSV has each outcome whole; the table, at this width, cuts a long one with an ellipsis
         assert rows[0]["outcome"].startswith(outcomes[0].removesuffix("…")) and rows[1]["outcome"] == "Saved"
         assert rows[1]["kind"] == "close"
+        # keyed by the number the tech knows, not Syncro's internal id
+        closed = sim.store.t("tickets")[int(rows[1]["ticket_id"])]
+        assert rows[1]["ticket"] == str(closed["number"]) != rows[1]["ticket_id"]
         data = json.loads((exports / "activity-2026-11-20.json").read_text())
         assert [len(g["steps"]) for g in data] == [3, 1] and data[1]["steps"][0]["body"] == {"status": "Resolved"}
         assert "demo-key" not in (exports / "activity-2026-11-20.json").read_text()
