@@ -25,6 +25,7 @@ from ..writes.recovery import Confirmation, Recovery, Severity
 from .base import SyncroBase
 from .confirm import ConfirmScreen
 from .dialogs import ErrorDialog
+from .messages import TicketChanged
 
 
 class OnScreen:
@@ -127,4 +128,6 @@ async def resume(app: SyncroBase, group_id: str, progress: Progress | None = Non
     group = app.writes.journal.group(group_id) if app.writes is not None else None
     if group is not None and group.kind == "billing" and group.ticket_id and "add_timer" in app.writes.held(group_id):
         app.billed(group.ticket_id)  # a resumed run put the clock's minutes in Syncro: the clock goes now
+    if outcome is not None and group is not None and group.ticket_id:
+        app.post_message(TicketChanged(group.ticket_id))  # the queue's row and any view of it read it now
     return outcome

@@ -360,3 +360,34 @@ async def test_no_journal_no_writes(tmp_path) -> None:
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)
         assert "Writes are off" in notices(app) and puts(sim) == []
+
+
+async def test_a_resumed_status_change_shows_in_the_queue_at_once(tmp_path) -> None:
+    """A resume that lands changes the queue's row then, not at the next refresh."""
+    from syncro_tui.domain.plan import change_ticket
+    from syncro_tui.writes.journal import StepState
+
+    sim = make_simulator()
+    journal_path = tmp_path / "j.sqlite"
+    ticket_id = next(t["id"] for t in sim.store.t("tickets").values() if t["status"] == "New")
+    client = make_client(sim)
+    wp = WritePath(client, Journal(journal_path, clock=lambda: FIXED_NOW), profile_name="dana", user_id=1843,
+                   clock=lambda: FIXED_NOW)
+    plan = change_ticket(await client.get_ticket(ticket_id), {"status": "In Progress"}, kind="status",
+                         words="status New → In Progress")
+    group_id = await wp.start(plan)
+    wp.journal.mark(group_id, 0, StepState.SENDING)  # killed while sending: it never reached Syncro
+    await client.aclose()
+    wp.journal.close()
+    app = make_app(sim, journal_path=journal_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, UnfinishedScreen)
+        queue = app.queue_screen.queue
+        await settle(pilot)
+        assert queue.tickets[ticket_id].status == "New"
+        await pilot.press("r")
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("s")
+        await settle(pilot)
+        assert sim.store.t("tickets")[ticket_id]["status"] == "In Progress"
+        assert queue.tickets[ticket_id].status == "In Progress"
