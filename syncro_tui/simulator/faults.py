@@ -20,12 +20,19 @@ Kinds:
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 FaultKind = Literal["timeout", "drop", "500", "garbage", "429", "latency"]
 KINDS: tuple[str, ...] = ("timeout", "drop", "500", "garbage", "429", "latency")
+
+log = logging.getLogger("syncro_tui.simulator")
+
+#: How each fault is told in the simulator's log: one line, since it was asked for (never a traceback).
+TOLD = {"timeout": "hangs {delay:g} s", "drop": "connection dropped", "500": "answered a 500 page",
+        "garbage": "answered unparseable JSON", "429": "answered 429 (rate limited)", "latency": "delayed {delay:g} s"}
 
 
 @dataclass
@@ -86,6 +93,9 @@ class FaultPlan:
                     fault.skip -= 1
                     continue
                 fault.applied += 1
+                log.warning("Injected fault on %s %s: %s%s", method, route, TOLD[fault.kind].format(delay=fault.delay),
+                            "" if fault.kind in ("429", "latency") else
+                            f" ({'after' if fault.when == 'after' else 'before'} the call was processed)")
                 return fault
         return None
 

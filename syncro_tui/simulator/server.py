@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import threading
 import time
@@ -10,7 +11,22 @@ from typing import Any
 
 import uvicorn
 
-from .app import API_PREFIX, Simulator
+from .app import API_PREFIX, SimulatedDisconnect, Simulator
+
+
+class InjectedDropsAreNotErrors(logging.Filter):
+    """A dropped connection the simulator was asked for is said once by the simulator's own log line; uvicorn's
+    "Exception in ASGI application" traceback for it is dropped. Any other error still shows in full."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], SimulatedDisconnect))
+
+
+def quiet_injected_drops() -> None:
+    """After uvicorn has configured its logging (its Config does that)."""
+    uvicorn_errors = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, InjectedDropsAreNotErrors) for f in uvicorn_errors.filters):
+        uvicorn_errors.addFilter(InjectedDropsAreNotErrors())
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -35,6 +51,7 @@ class BackgroundSimulator:
         self.sock = sock or _bind(host, port)
         self.host, self.port = self.sock.getsockname()[:2]
         config = uvicorn.Config(simulator, log_level="critical", access_log=False, lifespan="off")
+        quiet_injected_drops()
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self._run, name="syncro-simulator", daemon=True)
 
@@ -82,6 +99,12 @@ def serve_forever(simulator: Simulator, host: str, port: int, announce: Any = pr
         announce(f"State file: {simulator.state_file}")
     announce("Press Ctrl+C to stop.")
     config = uvicorn.Config(simulator, log_level="warning", access_log=False, lifespan="off")
+    quiet_injected_drops()
+    told = logging.StreamHandler()  # stderr, like uvicorn's own lines
+    told.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    simulator_log = logging.getLogger("syncro_tui.simulator")
+    simulator_log.addHandler(told)
+    simulator_log.setLevel(logging.INFO)
     server = uvicorn.Server(config)
     try:
         asyncio.run(server.serve(sockets=[sock]))

@@ -168,3 +168,27 @@ def test_real_loopback_http_with_a_dropped_connection_after_commit() -> None:
                 c.post(f"/tickets/{tid}/comment", json=BODY)
             assert landed(sim, tid) == 1
             assert c.get(f"/tickets/{tid}").status_code == 200
+
+
+def test_the_standalone_simulator_tells_an_injected_fault_in_one_line_not_a_traceback() -> None:
+    """A trainer injecting faults reads what happened, not a Python traceback per call (a real process)."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "syncro_tui", "simulator", "--port", "0", "--rate-limit", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        base = proc.stdout.readline().strip().split(": ", 1)[1]  # type: ignore[union-attr]
+        control = base.rsplit("/api/", 1)[0] + "/__sim"
+        with httpx.Client(headers={"Authorization": f"Bearer {DEMO_KEY}"}, timeout=5) as c:
+            for kind in ("drop", "500"):
+                c.post(f"{control}/faults", json={"kind": kind, "route": "list_tickets"}).raise_for_status()
+                with pytest.raises(httpx.TransportError) if kind == "drop" else pytest.raises(httpx.HTTPStatusError):
+                    c.get(f"{base}/tickets").raise_for_status()
+            assert c.get(f"{base}/tickets").status_code == 200
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=10)
+    told = [line for line in err.splitlines() if "Injected fault" in line]
+    assert len(told) == 2 and "connection dropped" in told[0] and "500 page" in told[1]
+    assert "Traceback" not in err and "Exception in ASGI application" not in err
