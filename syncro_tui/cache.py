@@ -20,13 +20,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .domain.queue import QueueRow, sort_key
 from .files import make_private, private_dir, use_wal
 
 if TYPE_CHECKING:  # the models (pydantic) load with the client: the queue is drawn from the cache before them
-    from .api.models import Ticket
+    from .api.models import Me, Ticket, TicketSettings
 
 log = logging.getLogger("syncro_tui.cache")
 #: How many opened tickets are kept (the newest).
@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS tickets (owner TEXT NOT NULL, ticket_id INTEGER NOT N
                                     at TEXT NOT NULL, PRIMARY KEY (owner, ticket_id));
 CREATE TABLE IF NOT EXISTS place (owner TEXT PRIMARY KEY, section TEXT NOT NULL, filter TEXT NOT NULL,
                                   ticket_id INTEGER);
+CREATE TABLE IF NOT EXISTS account (owner TEXT PRIMARY KEY, me TEXT, ticket_settings TEXT);
 CREATE TABLE IF NOT EXISTS sorts (owner TEXT NOT NULL, section TEXT NOT NULL, sort_column TEXT NOT NULL,
                                   descending INTEGER NOT NULL, PRIMARY KEY (owner, section));
 """
@@ -74,6 +75,15 @@ class Place:
 class CachedTicket:
     ticket: Ticket
     saved_at: datetime
+
+
+@dataclass(frozen=True)
+class CachedAccount:
+    """What Syncro last said of the account: whose key it is, and its ticket settings (the saved searches, the
+    techs' names). Shown, marked as last known, only while Syncro cannot be reached."""
+
+    me: Me | None
+    ticket_settings: TicketSettings | None
 
 
 class Cache:
@@ -226,6 +236,40 @@ class Cache:
                                  (self.owner, section, sort[0], int(sort[1])))
         except sqlite3.DatabaseError as exc:
             log.warning("the queue's sort could not be kept: %s", exc)
+            self._recover(exc)
+
+    # ------------------------------------------------------------ the account, as last read
+    def account(self) -> CachedAccount | None:
+        from .api.models import Me, TicketSettings
+
+        try:
+            row = self._db.execute("SELECT me, ticket_settings FROM account WHERE owner=?", (self.owner,)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            log.warning("the account as last read could not be read: %s", exc)
+            self._recover(exc)
+            return None
+        if row is None:
+            return None
+
+        def read(kind: type[Me] | type[TicketSettings], text: str | None) -> Any:
+            try:
+                return kind.model_validate_json(text) if text else None
+            except ValueError:  # an older app's shape: read again from Syncro when it answers
+                return None
+
+        return CachedAccount(read(Me, row[0]), read(TicketSettings, row[1]))
+
+    def save_account(self, *, me: Me | None = None, ticket_settings: TicketSettings | None = None) -> None:
+        """Whichever was read (each is read on its own at start)."""
+        try:
+            self._db.execute("INSERT OR IGNORE INTO account (owner) VALUES (?)", (self.owner,))
+            if me is not None:
+                self._db.execute("UPDATE account SET me=? WHERE owner=?", (me.model_dump_json(), self.owner))
+            if ticket_settings is not None:
+                self._db.execute("UPDATE account SET ticket_settings=? WHERE owner=?",
+                                 (ticket_settings.model_dump_json(), self.owner))
+        except sqlite3.DatabaseError as exc:
+            log.warning("the account could not be cached: %s", exc)
             self._recover(exc)
 
     # ------------------------------------------------------------ tickets opened

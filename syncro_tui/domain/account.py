@@ -63,10 +63,18 @@ class Account:
     settings: AccountSettings | None = None
     #: Ticket statuses, techs, saved searches, appointment and ticket types (None until read).
     tickets: TicketSettings | None = None
+    #: Why the key could not be checked (Syncro cannot be reached), and whose it was when last checked.
+    unchecked: str | None = None
+    last_known: Me | None = None
 
     @property
     def owner_label(self) -> str:
-        return f"{self.me.user_name} (#{self.me.user_id})" if self.me else "checking key…"
+        if self.me:
+            return f"{self.me.user_name} (#{self.me.user_id})"
+        if self.unchecked:
+            was = f"{self.last_known.user_name} (#{self.last_known.user_id}) when last checked; " if self.last_known else ""
+            return f"{was}not checked now: {self.unchecked}"
+        return "checking key…"
 
     @property
     def user_id(self) -> int | None:

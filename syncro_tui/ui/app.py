@@ -256,7 +256,10 @@ class SyncroApp(SyncroBase):
             self.queue_screen.query_one("#attribution", AttributionBanner).clear()
             self.notify("Syncro answers again: the queue is being read, and writes are back on.", title="Connected",
                         timeout=8)
-        account.me = me
+        account.me, account.unchecked = me, None
+        cache = self.session.cache
+        if cache is not None:
+            cache.save_account(me=me)
         if self.session.lesson:  # training: the goal stays in sight for the whole lesson
             bar = self.queue_screen.query_one("#lesson-bar", Static)
             bar.update(literal(" Lesson: " + self.session.lesson + "  (q ends the lesson and judges it)",
@@ -288,6 +291,8 @@ class SyncroApp(SyncroBase):
         except SyncroError as exc:
             log.warning("ticket settings unavailable: %s", exc)  # the status and tech pickers say so when used
         else:
+            if cache is not None:
+                cache.save_account(ticket_settings=account.tickets)  # sections and names, for a start offline
             self.queue_screen.set_sections()  # the account's saved searches join the sections
         self.queue_screen.update_status()  # the budget these reads used (the product check says its own)
 
@@ -311,6 +316,14 @@ class SyncroApp(SyncroBase):
                         "machine: read-only, and writes are off until Syncro answers. The app tries again every "
                         f"{self.session.config.queue.refresh_seconds} s.")
         queue.query_one("#attribution", AttributionBanner).warn(self.offline)
+        account, cache = self.account, self.session.cache
+        known = cache.account() if cache is not None else None
+        account.unchecked = "offline"
+        if known is not None:
+            account.last_known = known.me
+            if account.tickets is None and known.ticket_settings is not None:
+                account.tickets = known.ticket_settings  # the saved searches stay in the sections, as last read
+                queue.set_sections()
         queue.set_connection(False, f"offline: as of {queue.as_of()}")
         self.set_timer(self.session.config.queue.refresh_seconds, self.startup, name="reconnect")
 

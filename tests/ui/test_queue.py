@@ -9,6 +9,7 @@ import pytest
 from textual.command import CommandPalette
 
 from syncro_tui.config import Config, QueueSettings, SavedFilter
+from syncro_tui.domain.sections import Source
 from syncro_tui.simulator import Simulator
 from syncro_tui.ui.confirm import ConfirmScreen
 from syncro_tui.ui.dialogs import CustomerSearchScreen, NoteScreen
@@ -512,6 +513,13 @@ async def test_without_syncro_the_cached_queue_is_browsed_read_only(tmp_path) ->
         assert app.is_running and shown_ids(app) == before
         assert "read-only" in rendered(app.screen, "#attribution")
         assert app.account.time_zone.key == "America/Chicago"  # times as the account shows them, from the cache
+        # the account's saved searches stay among the sections, and the key says what is known of it, never
+        # "checking" for ever
+        assert [s.id for s in app.queue_screen.sections if s.source is Source.SAVED_SEARCH] == ["search:501",
+                                                                                                "search:502"]
+        assert "Waiting on vendor" in rendered(app.screen, "#sections")
+        assert app.account.owner_label == "Dana Whitfield (#1843) when last checked; not checked now: offline"
+        assert "checking key" not in rendered(app.screen, "#status")
         await pilot.press("c")  # close: refused, and said why
         await settle(pilot)
         assert "Syncro cannot be reached" in notices(app).split("\n")[-1]
