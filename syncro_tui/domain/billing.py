@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..api.models import BusinessHours, Customer, Invoice, LineItem, Ticket, Timer
+from ..api.models import Appointment, BusinessHours, Customer, Invoice, LineItem, Ticket, Timer
 from .clock import Clock
 from .comment import not_for_customers
 from .money import HUNDREDTH, dollars, money
@@ -411,6 +411,11 @@ class Situation:
 
 
 # ------------------------------------------------------------ closing
+def appointments_ahead(ticket: Ticket, now: datetime) -> list[Appointment]:
+    """The ticket's appointments not begun yet, soonest first: what closing it could leave booked."""
+    return sorted((a for a in ticket.appointments if a.start_at > now), key=lambda a: a.start_at)
+
+
 def close_concerns(ticket: Ticket, *, now: datetime, tz: ZoneInfo, clock: Clock | None = None) -> list[str]:
     """What closing would leave behind on the money side: nothing billed, timers not charged, a visit still ahead,
     the tech's work clock on it (running, or stopped and not billed).
@@ -430,7 +435,7 @@ def close_concerns(ticket: Ticket, *, now: datetime, tz: ZoneInfo, clock: Clock 
     if clock is not None:
         state = "still running" if clock.running else "stopped, not billed yet" if clock.stopped else "paused"
         out.append(f"Your work clock on it is {state} ({clock.minutes(now)} min): W bills it.")
-    ahead = sorted((a for a in ticket.appointments if a.start_at > now), key=lambda a: a.start_at)
+    ahead = appointments_ahead(ticket, now)
     if ahead:
         first = ahead[0].start_at.astimezone(tz)
         more = f" (and {len(ahead) - 1} more)" if len(ahead) > 1 else ""

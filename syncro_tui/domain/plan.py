@@ -11,9 +11,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..api import requests as rq
-from ..api.models import LineItem, Ticket, TicketSummary, Timer
+from ..api.models import Appointment, LineItem, Ticket, TicketSummary, Timer
 from ..api.requests import ApiRequest, Ref
 from .billing import (ItemPlan, pending_lines, TimePlan, TimerCharge, expected_invoice, hours_text,
                       line_expectation)
@@ -23,6 +24,7 @@ from .ticket import timer_minutes
 from .rates import RateTable
 from .money import dollars
 from .text import counted
+from .when import describe_span
 
 #: How a conditional step's condition reads (by the field of the earlier step's result it depends on).
 CONDITIONS = {"needs_patch": "only if the line arrived at $0.00"}
@@ -249,8 +251,11 @@ def close_problem(resolved: str, statuses: Sequence[str]) -> str | None:
     return None
 
 
-def close_ticket(ticket: Listed, *, status: str, resolution: str | None) -> Plan:
-    """Close: an optional resolution comment (a public note: on the ticket, nobody emailed), then the resolved status."""
+def close_ticket(ticket: Listed, *, status: str, resolution: str | None, cancel: Sequence[Appointment] = (),
+                 tz: ZoneInfo = ZoneInfo("UTC")) -> Plan:
+    """Close: an optional resolution comment (a public note: on the ticket, nobody emailed), then the resolved status,
+    then, when the tech chose to, each appointment still ahead deleted from the calendar (after the status: a close
+    that did not land leaves the visit booked)."""
     steps: list[ApiRequest[Any]] = []
     notes = []
     if resolution and resolution.strip():
@@ -261,7 +266,14 @@ def close_ticket(ticket: Listed, *, status: str, resolution: str | None) -> Plan
         steps.append(rq.add_comment(ticket.id, subject=draft.subject, body=draft.body, hidden=False, do_not_email=True))
         notes.append(audience(Visibility.PUBLIC, None))
     steps.append(rq.update_ticket(ticket.id, {"status": status}))
+    commented = len(steps) == 2
+    for appt in cancel:
+        steps.append(rq.delete_appointment(appt.id))
+        notes.append(f"Cancelled: “{appt.summary or f'appointment {appt.id}'}”, "
+                     f"{describe_span(appt.start_at, appt.end_at, tz)} (deleted from the calendar).")
     who = ticket.customer_business_then_name or f"customer {ticket.customer_id}"
+    also = [what for what, said in (("a resolution comment", commented),
+                                    (f"{counted(len(cancel), 'appointment')} ahead cancelled", bool(cancel))) if said]
     return Plan(kind="close", title=f"Ticket #{ticket.number} ({who}): close (status {ticket.status} → {status})"
-                + (" with a resolution comment" if len(steps) == 2 else ""),
+                + (f" with {' and '.join(also)}" if also else ""),
                 steps=tuple(steps), ticket_id=ticket.id, ticket_number=ticket.number, notes=tuple(notes))

@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..api import SyncroError
-from ..domain.billing import close_concerns
+from ..api.models import Appointment
+from ..domain.billing import appointments_ahead, close_concerns
 from ..domain.plan import change_ticket, close_problem, close_ticket
 from ..domain.queue import QueueRow
 from ..domain.session_log import log_path, render
@@ -84,7 +85,8 @@ async def close(app: SyncroBase, ticket: QueueRow) -> GroupOutcome | None:
     if problem:
         app.notify(problem, title="Cannot close", severity="error", timeout=15)
         return None
-    if not await billing_looked_at(app, ticket):
+    cancel = await billing_looked_at(app, ticket)
+    if cancel is None:
         return None
     resolution = await app.push_screen_wait(NoteScreen(
         f"Close ticket #{ticket.number}: {clean(ticket.subject)}\nResolution comment (a public note on the ticket; "
@@ -92,7 +94,7 @@ async def close(app: SyncroBase, ticket: QueueRow) -> GroupOutcome | None:
     if resolution is None:
         return None
     try:
-        plan = close_ticket(ticket, status=resolved, resolution=resolution)
+        plan = close_ticket(ticket, status=resolved, resolution=resolution, cancel=cancel, tz=app.account.time_zone)
     except ValueError as exc:
         app.notify(str(exc), title="Not sent", severity="error", timeout=15)
         return None
@@ -102,27 +104,34 @@ async def close(app: SyncroBase, ticket: QueueRow) -> GroupOutcome | None:
     return outcome
 
 
-async def billing_looked_at(app: SyncroBase, ticket: QueueRow) -> bool:
-    """Before closing: what the ticket's billing would leave behind, with the offer to bill first.
+async def billing_looked_at(app: SyncroBase, ticket: QueueRow) -> list[Appointment] | None:
+    """Before closing: what the ticket's billing would leave behind, with the offer to bill first, and the visits
+    still ahead, with the offer to cancel them in the same confirmed close.
 
-    True: go on closing (nothing to say, or the tech chose to close anyway); False: the tech is billing first
+    The appointments to cancel with the close (often none) to go on closing; None when the tech is billing first
     (the wizard is open) or cancelled.
     """
+    ahead: list[Appointment] = []
     try:
         full = await app.reads.ticket(ticket.id)
     except SyncroError as exc:
         concerns = [f"Its billing could not be read to check it ({exc})."]
     else:
-        concerns = close_concerns(full, now=app.session.now(), tz=app.account.time_zone,
-                                  clock=app.clocks.get(ticket.id))
+        now = app.session.now()
+        concerns = close_concerns(full, now=now, tz=app.account.time_zone, clock=app.clocks.get(ticket.id))
+        ahead = appointments_ahead(full, now)
     if not concerns:
-        return True
+        return []
+    them = "it" if len(ahead) == 1 else "them"
+    choices = ([("bill", "Bill first (opens the billing wizard)")] if len(concerns) > bool(ahead) else []) + (
+        [("cancel-ahead", "Close and cancel that appointment" if len(ahead) == 1 else
+          f"Close and cancel those {len(ahead)} appointments"),
+         ("close", f"Close and keep {them} booked")] if ahead else [("close", "Close anyway")]) + [("cancel", "Cancel")]
     answer = await app.push_screen_wait(ChoiceScreen(
-        f"Close ticket #{ticket.number}: {clean(ticket.subject)}\n" + "\n".join(f"⚠ {c}" for c in concerns),
-        [("bill", "Bill first (opens the billing wizard)"), ("close", "Close anyway"), ("cancel", "Cancel")]))
+        f"Close ticket #{ticket.number}: {clean(ticket.subject)}\n" + "\n".join(f"⚠ {c}" for c in concerns), choices))
     if answer == "bill":
         app.post_message(OpenBilling(ticket.id))
-    return answer == "close"
+    return ahead if answer == "cancel-ahead" else [] if answer == "close" else None
 
 
 async def offer_session_log(app: SyncroBase, ticket_id: int, resolution: str) -> Path | None:

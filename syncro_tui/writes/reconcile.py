@@ -9,7 +9,7 @@ the record is looked for first. Each kind of write has its own read-back:
 - line item: the ticket's line items, by name, description, quantity and price;
 - invoice: the ticket's invoices made since the write was sent (``SyncroClient.invoices_for_ticket``);
 - ticket: the customer's tickets with that subject made since then; an update by its fields;
-- appointment: that day's appointments by summary and start; a move by its start.
+- appointment: that day's appointments by summary and start; a move by its start; a cancel by its absence.
 
 A create is read back *by difference*, not by resemblance: its journaled
 ``before`` names the records that already existed and could look like it, and
@@ -201,6 +201,14 @@ async def _appointment_update(client: SyncroClient, req: ApiRequest[Any], sent_a
     return Verdict(same, "The appointment is at the new time." if same else "The appointment is still at its old time: the move did not land.", (appt,) if same else ())
 
 
+async def _appointment_delete(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
+    try:
+        await client.get_appointment(int(req.path.rsplit("/", 1)[1]))
+    except NotFound:
+        return Verdict(True, "The appointment is no longer in the calendar.")
+    return Verdict(False, "The appointment is still in the calendar: the cancel did not land.")
+
+
 Reader = Callable[["SyncroClient", ApiRequest[Any], datetime, "int | None"], Awaitable[Verdict]]
 
 READERS: dict[str, Reader] = {
@@ -216,6 +224,7 @@ READERS: dict[str, Reader] = {
     "update_ticket": _ticket_update,
     "create_appointment": _appointment_create,
     "update_appointment": _appointment_update,
+    "delete_appointment": _appointment_delete,
 }
 
 

@@ -41,3 +41,18 @@ def test_closing_needs_the_accounts_resolved_status_and_keeps_the_resolution_pub
     assert [r.call for r in plan.steps] == ["add_comment", "update_ticket"]
     assert plan.steps[0].body["hidden"] is False and plan.steps[0].body["do_not_email"] is True
     assert [r.call for r in close_ticket(TICKET, status="Resolved", resolution=" ").steps] == ["update_ticket"]
+
+
+def test_a_close_cancels_the_visits_ahead_only_after_the_status_and_says_when_they_were() -> None:
+    from zoneinfo import ZoneInfo
+
+    from syncro_tui.api.models import Appointment
+
+    visit = Appointment.model_validate({"id": 77, "summary": "Onsite: fuser", "start_at": "2026-11-23T15:00:00Z",
+                                        "end_at": "2026-11-23T16:00:00Z"})
+    plan = close_ticket(TICKET, status="Resolved", resolution="", cancel=[visit], tz=ZoneInfo("America/Chicago"))
+    assert [(r.call, r.path) for r in plan.steps] == [("update_ticket", "/tickets/5"),
+                                                      ("delete_appointment", "/appointments/77")]
+    assert plan.title.endswith("close (status In Progress → Resolved) with 1 appointment ahead cancelled")
+    assert plan.notes == ("Cancelled: “Onsite: fuser”, Mon 2026-11-23 09:00 CST to 10:00 (1 h 00 min) "
+                          "(deleted from the calendar).",)

@@ -152,6 +152,33 @@ async def test_closing_says_what_billing_would_leave_behind_and_offers_to_bill_f
     assert puts(sim) == [] and sim.store.t("tickets")[ticket.id]["status"] != "Resolved"
 
 
+async def test_closing_offers_to_cancel_the_visit_still_ahead_in_the_same_confirm(tmp_path) -> None:
+    """A closed ticket with Monday's visit still booked sends a tech to a job that is done: the close offers to
+    cancel it, and the confirm shows the cancel as its own call, after the status."""
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ticket = selected_ticket(app)
+        unbilled_with_a_timer_and_a_visit(sim, ticket.id)
+        [visit] = [a["id"] for a in sim.store.t("appointments").values() if a.get("ticket_id") == ticket.id]
+        await pilot.press("c")
+        dialog = await wait_for_screen(pilot, ChoiceScreen)
+        assert [value for value, _ in dialog.choices] == ["bill", "cancel-ahead", "close", "cancel"]
+        await pick(pilot, "cancel-ahead")
+        await wait_for_screen(pilot, NoteScreen)
+        await pilot.press("enter")  # no resolution comment
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        assert [(r.call, r.path) for r in confirm.requests] == [
+            ("update_ticket", f"/tickets/{ticket.id}"), ("delete_appointment", f"/appointments/{visit}")]
+        assert any(n.startswith("Cancelled: ") and "Mon 2026-11-23 09:00" in n for n in confirm.notes)
+        assert visit in sim.store.t("appointments"), "nothing before s"
+        await pilot.press("s")
+        await settle(pilot)
+    assert sim.store.t("tickets")[ticket.id]["status"] == "Resolved"
+    assert visit not in sim.store.t("appointments")
+
+
 async def test_a_ticket_with_nothing_billed_closes_only_when_the_tech_says_so(tmp_path) -> None:
     from .test_billing import clear_billing
 

@@ -33,6 +33,7 @@ def cases(sim: Simulator) -> dict[str, tuple[rq.ApiRequest[Any], Callable[[], in
     invoiced = next(x for x in sim.store.t("tickets").values() if x["status"] in ("In Progress",) and x["id"] != tid)
     sim.store.charge_timer(invoiced["id"], {"timer_entry_id": sim.store.add_timer(
         invoiced["id"], {"start_at": "2026-11-20T09:00:00Z", "duration_minutes": 60, "product_id": 26118}, key="demo-key")["id"]}, key="demo-key")
+    visit = next(iter(sim.store.t("appointments")))
     return {
         "comment": (rq.add_comment(tid, subject="Update", body="Replaced the switch", hidden=False, do_not_email=True),
                     lambda: count(sim, "comments", lambda c: c["body"] == "Replaced the switch")),
@@ -51,6 +52,8 @@ def cases(sim: Simulator) -> dict[str, tuple[rq.ApiRequest[Any], Callable[[], in
                    lambda: count(sim, "tickets", lambda x: x["id"] == tid and x["status"] == "Waiting on Vendor")),
         "appointment": (rq.create_appointment({"summary": "Onsite: switch", "ticket_id": tid, "start_at": START, "end_at": END}),
                         lambda: count(sim, "appointments", lambda a: a["summary"] == "Onsite: switch")),
+        # a cancel (closing with a visit ahead) "lands" once: the appointment is gone, and a resend would be a 404
+        "cancel appointment": (rq.delete_appointment(visit), lambda: int(visit not in sim.store.t("appointments"))),
     }
 
 
@@ -58,7 +61,7 @@ FAULTS = [("timeout", "before", 0), ("timeout", "after", 1), ("drop", "after", 1
           ("garbage", "after", 1), ("429", "before", 1)]
 ROUTES = {"comment": "add_comment", "timer": "add_timer", "charge": "charge_timer", "line item": "add_line_item",
           "invoice": "create_invoice", "ticket": "create_ticket", "status": "update_ticket",
-          "appointment": "create_appointment"}
+          "appointment": "create_appointment", "cancel appointment": "delete_appointment"}
 
 
 def write_path(sim: Simulator, tmp_path, key: str = "demo-key", user_id: int | None = 1843) -> WritePath:
