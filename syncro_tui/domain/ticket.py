@@ -11,6 +11,8 @@ from ..api.models import Invoice, Ticket, Timer
 @dataclass(frozen=True)
 class BillingStatus:
     line_total: Decimal
+    #: Whether any line is taxable: its total is then before tax (Syncro adds the tax on the invoice).
+    taxed: bool
     uninvoiced_lines: int
     uncharged_timers: int
     invoices: tuple[Invoice, ...]
@@ -19,7 +21,7 @@ class BillingStatus:
     def words(self) -> str:
         parts = []
         if self.invoices:
-            parts.append("Invoiced: " + ", ".join(f"#{i.number} (${i.total:,.2f})" for i in self.invoices))
+            parts.append("Invoiced: " + ", ".join(f"#{i.number} ({invoice_amounts(i)})" for i in self.invoices))
         if self.uninvoiced_lines:
             parts.append(f"{self.uninvoiced_lines} line item{'s' if self.uninvoiced_lines != 1 else ''} not invoiced yet")
         if self.uncharged_timers:
@@ -27,10 +29,20 @@ class BillingStatus:
         return "; ".join(parts) or "Nothing billed yet"
 
 
+def invoice_amounts(invoice: Invoice) -> str:
+    """An invoice's total with its tax shown, so it adds up beside the ticket's lines (which are before tax)."""
+    if not invoice.tax:
+        return f"${invoice.total:,.2f}"
+    if invoice.subtotal is not None:
+        return f"${invoice.subtotal:,.2f} + ${invoice.tax:,.2f} tax = ${invoice.total:,.2f}"
+    return f"${invoice.total:,.2f}, of which ${invoice.tax:,.2f} tax"
+
+
 def billing_status(ticket: Ticket, invoices: list[Invoice]) -> BillingStatus:
     """``converted`` marks a line that is on an invoice; ``recorded`` a timer that was charged."""
     return BillingStatus(
         line_total=sum((li.total for li in ticket.line_items), Decimal("0")),
+        taxed=any(li.taxable for li in ticket.line_items),
         uninvoiced_lines=sum(not li.converted for li in ticket.line_items),
         uncharged_timers=sum(not t.recorded for t in ticket.ticket_timers),
         invoices=tuple(sorted(invoices, key=lambda i: i.id)),

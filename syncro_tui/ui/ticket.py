@@ -200,7 +200,8 @@ class TicketScreen(ShowsTicket, ReportsFailures, Screen[None]):
             for li in ticket.line_items:
                 lines.add_row(literal(li.name or li.description or ""), f"{li.quantity.normalize():f}",
                               f"${li.price_retail:,.2f}", f"${li.total:,.2f}", "invoiced" if li.converted else "")
-            lines.add_row(Text("Total", style="bold"), "", "", Text(f"${status.line_total:,.2f}", style="bold"), "")
+            lines.add_row(Text("Total before tax" if status.taxed else "Total", style="bold"), "", "",
+                          Text(f"${status.line_total:,.2f}", style="bold"), "")
             parts.append(lines)
         if ticket.ticket_timers:
             timers = Table(box=None, padding=(0, 1), show_edge=False, header_style="dim")

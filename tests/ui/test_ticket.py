@@ -147,3 +147,25 @@ async def test_j_and_k_scroll_a_long_ticket() -> None:
         assert body.scroll_y == 3
         await pilot.press("k")
         assert body.scroll_y == 2
+
+
+async def test_an_invoice_with_tax_adds_up_beside_the_lines_before_tax() -> None:
+    """Lines of $395.50 beside an invoice of $418.85 looked like a mistake: the tax is said."""
+    from ..simulator.helpers import open_ticket as a_ticket
+
+    sim = make_simulator()
+    ticket = a_ticket(sim)
+    for li in [li for li in sim.store.t("line_items").values() if li["ticket_id"] == ticket["id"]]:
+        del sim.store.t("line_items")[li["id"]]
+    sim.store.add_line_item(ticket["id"], {"name": "SSD", "description": "Samsung 1TB SSD", "quantity": "1",
+                                           "price_retail": "129.00", "taxable": True, "product_id": 880103},
+                            key="demo-key")
+    invoice = sim.store.create_invoice({"ticket_id": ticket["id"]}, key="demo-key")
+    invoice = invoice.get("invoice", invoice)
+    assert Decimal(invoice["tax"]) == Decimal("10.64")  # 8.25 % of $129.00
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_ticket_screen(pilot, ticket["id"])
+        billing = text_of(screen, "billing")
+        assert f"Invoiced: #{invoice['number']} ($129.00 + $10.64 tax = $139.64)" in billing
+        assert "Total before tax" in billing
