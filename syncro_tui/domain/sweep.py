@@ -330,6 +330,25 @@ def _unbilled(ticket: Ticket, day: SweepDay, tech: Tech, touched: Sequence[str],
                 words=f"Touched ({', '.join(touched)}) and no time recorded.")
 
 
+def addressed(fix: Leak, other: Leak) -> bool:
+    """Whether ``fix``'s fix takes care of ``other``: a patch, its own line; a charge and invoice, the timers it
+    charges and the ticket's lines waiting for an invoice. Never another timer of the same ticket."""
+    if other.where.ticket_id != fix.where.ticket_id:
+        return False
+    if fix.fix.kind is FixKind.PATCH_LINE:
+        return other.kind is LeakKind.ZERO_LINE and other.fix.line_id == fix.fix.line_id
+    if fix.fix.kind is FixKind.INVOICE:
+        return other.kind is LeakKind.NOT_INVOICED or (
+            other.kind is LeakKind.UNCHARGED_TIMER and set(other.fix.charge_timers) <= set(fix.fix.charge_timers))
+    return other == fix
+
+
+def still_leaking(fix: Leak, leaks: Iterable[Leak]) -> list[Leak]:
+    """The ticket's leaks ``fix`` does not take care of: while there is one, the fix must not call the ticket done
+    (Invoiced), and it must stay listed after."""
+    return [other for other in leaks if other.where.ticket_id == fix.where.ticket_id and not addressed(fix, other)]
+
+
 def total_at_stake(leaks: Iterable[Leak]) -> tuple[Decimal, int]:
     """The known dollars at stake, and how many leaks have no amount."""
     leaks = list(leaks)

@@ -27,7 +27,7 @@ from ..domain.billing_form import BillingForm
 from ..domain.coach import Coaching
 from ..domain.billing import plan_timer_charge
 from ..domain.plan import invoice_waiting, patch_zero_line
-from ..domain.sweep import FixKind, Leak, LeakKind, SweepDay, Tech, summary, sweep
+from ..domain.sweep import FixKind, Leak, SweepDay, Tech, still_leaking, summary, sweep
 from ..domain.when import typed
 from ..writes.activity import groups_on, status_changes
 from .coach import CoachPanel, coach_again
@@ -229,9 +229,7 @@ class SweepScreen(ReportsFailures, Screen[None]):
                 if len(timers) != len(leak.fix.charge_timers):
                     raise ValueError(f"The timer is no longer waiting on ticket #{ticket.number}: it was charged or "
                                      "removed meanwhile.")
-                addressed = (LeakKind.UNCHARGED_TIMER, LeakKind.NOT_INVOICED)  # what charging and invoicing fix
-                others = [other for other in self.leaks if other.where.ticket_id == ticket.id
-                          and other.kind not in addressed]
+                others = still_leaking(leak, self.leaks)
                 plan = invoice_waiting(ticket, rates, prepaid=situation.prepaid, invoice_ids=situation.invoice_ids,
                                        timers=timers, still_leaking=" and ".join(
                                            f"“{other.kind.value}” ({other.words})" for other in others) or None)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from syncro_tui.domain.sweep import LeakKind
+from syncro_tui.domain.sweep import FixKind, LeakKind
 from syncro_tui.simulator.scenarios import LEAKS, NOT_LEAKS, Moment, leaky_day
 from syncro_tui.ui.billing import BillingScreen
 from syncro_tui.ui.confirm import ConfirmScreen
@@ -244,3 +244,68 @@ async def test_charging_a_timer_on_a_ticket_with_another_leak_leaves_it_listed_a
         await settle(pilot)
         assert {leak.kind for leak in screen.leaks if leak.where.ticket_id == both} == {LeakKind.UNBILLED}
     assert sim.store.t("tickets")[both]["status"] != "Invoiced"
+
+
+# ------------------------------------------------ the rule: a fix never hides a leak it did not address (issue 33)
+def identity(leak) -> tuple:
+    """A leak as itself: its ticket, its kind, and the timer or line it is about (a ticket may have two)."""
+    return leak.where.ticket_id, leak.kind, leak.fix.charge_timers, leak.fix.line_id
+
+
+def addressed_by(fix_leak, other) -> bool:
+    """Whether ``fix_leak``'s fix addresses ``other``: a charge and invoice addresses its own timers and the
+    ticket's lines waiting for an invoice; a patch, its own line."""
+    if other.where.ticket_id != fix_leak.where.ticket_id:
+        return False
+    if fix_leak.fix.kind is FixKind.PATCH_LINE:
+        return identity(other) == identity(fix_leak)
+    return other.kind is LeakKind.NOT_INVOICED or (
+        other.kind is LeakKind.UNCHARGED_TIMER and set(other.fix.charge_timers) <= set(fix_leak.fix.charge_timers))
+
+
+async def test_no_fix_on_the_leaky_day_makes_a_leak_it_did_not_address_disappear(tmp_path) -> None:
+    """The seeded leaky day, layered so that tickets leak twice: last Friday's timer never charged on every leaking
+    ticket, and today's visit on the tickets whose fix makes a labor line today. Every fix the sweep sends itself is
+    made, by keys, one after another; after each, every leak it did not address is still listed, and no ticket
+    that still leaks was set to Invoiced."""
+    from syncro_tui.simulator.scenarios import Day
+
+    sim, moment, ids, app = monday(tmp_path)
+    at = moment.at
+    friday = Day(sim.store, moment, MONDAY - timedelta(days=3), TZ)
+    friday.at(10)
+    for label in ("comment only", "visit only", "resolved not invoiced", "timer not charged", "line at 0.00",
+                  "invoice at 0.00"):
+        friday.timer(ids[label], 30, 1190473, charge=False)
+    today = Day(sim.store, moment, MONDAY, TZ)
+    for label in ("timer not charged", "line at 0.00", "resolved not invoiced"):
+        today.visit(ids[label], today.at(7), 60)
+    moment.at = at
+    tickets = sim.store.t("tickets")
+    sendable = (FixKind.INVOICE, FixKind.PATCH_LINE)  # the fixes the sweep sends itself, each through a confirm
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_sweep(pilot)
+        tried: list = []
+        while (leak := next((lk for lk in screen.leaks if lk.fix.kind in sendable
+                             and identity(lk) not in {identity(t) for t in tried}), None)) is not None:
+            tried.append(leak)
+            before = list(screen.leaks)
+            status_before = {lk.where.ticket_id: tickets[lk.where.ticket_id]["status"] for lk in before}
+            screen.query_one("#sweep-table").move_cursor(row=screen.leaks.index(leak))
+            await pilot.pause()
+            await pilot.press("enter")
+            await wait_for_screen(pilot, ConfirmScreen)
+            await pilot.press("s")
+            await wait_for_screen(pilot, SweepScreen)
+            await settle(pilot)
+            after = {identity(lk) for lk in screen.leaks}
+            hidden = [lk for lk in before if not addressed_by(leak, lk) and identity(lk) not in after]
+            assert not hidden, f"fixing {leak.kind} on #{leak.where.number} hid {[(h.kind, h.words) for h in hidden]}"
+            assert identity(leak) not in after, "the fix addressed its own leak"
+            newly_invoiced = {t for t, status in status_before.items()
+                              if status != "Invoiced" and tickets[t]["status"] == "Invoiced"}
+            assert not newly_invoiced & {t for t, *_ in after}, "a ticket that still leaks was set to Invoiced"
+        # both kinds of fix the sweep sends were made, on tickets that leak more than once, until none was left
+        assert {lk.fix.kind for lk in tried} == set(sendable) and len(tried) >= 6
+        assert not [lk for lk in screen.leaks if lk.fix.kind in sendable]
