@@ -159,7 +159,7 @@ class PacingSettings(Section):
 
 
 class DraftingSettings(Section):
-    """A local model (Ollama) that drafts prose; optional (SYNCRO.md section 10)."""
+    """A local model (Ollama) that drafts prose; optional (docs/rules.md §10)."""
 
     enabled: bool = True
     #: Tried in order, once per run of the app: localhost first, then the shop's second host.

@@ -1,7 +1,7 @@
 """Per-tech API keys in the OS keyring, with SYNCRO_API_KEY as the override and the fallback.
 
 Each tech uses their own key, because Syncro records every API write under the
-key's owner (SYNCRO.md section 8). Keys are never written to a file.
+key's owner (docs/rules.md §8). Keys are never written to a file.
 
 Where there is no keyring backend (headless Linux, CI), ``SYNCRO_API_KEY`` is
 the way to give a key, and every message says so.

@@ -354,7 +354,7 @@ class SyncroClient:
         """The ticket's invoices (made since ``since``), oldest first, known from what Syncro says of the ticket.
 
         Live accounts list invoices without ``ticket_id`` (and the filter is not
-        trusted, SYNCRO.md section 4), so the list only names candidates: the
+        trusted, docs/rules.md §4), so the list only names candidates: the
         invoices its lines were rolled onto, and the newest page of
         ``GET /invoices?ticket_id=`` for the ticket's customer. A candidate whose
         listing does not say its ticket is read with ``GET /invoices/{id}``, which does.

@@ -84,7 +84,7 @@ class ResponseShapeError(SyncroError):
 class WriteOutcomeUnknown(SyncroError):
     """A write whose result is unknown: it may or may not have landed.
 
-    Never resend it blindly: read the record back and decide (SYNCRO.md section 3).
+    Never resend it blindly: read the record back and decide (docs/rules.md §3).
     """
 
     def __init__(self, message: str, *, request: SentRequest, reason: str) -> None:
@@ -115,7 +115,7 @@ _TAGS = re.compile(r"<[^>]+>")
 def error_messages(text: str, content_type: str = "") -> list[str]:
     """Turn any of Syncro's error bodies into readable messages.
 
-    Shapes (SYNCRO.md section 1): {"error": "..."}, {"success": false, "message": [...]},
+    Shapes (docs/rules.md §1): {"error": "..."}, {"success": false, "message": [...]},
     {"errors": "a, b", "params": {}}, {"errors": [...]}, a bare {"field": [...]} hash,
     {"message": "Not found"}, plain text, and HTML pages.
     """

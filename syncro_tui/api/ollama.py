@@ -1,4 +1,4 @@
-"""A local model through Ollama's HTTP API, for drafting prose (SYNCRO.md section 10).
+"""A local model through Ollama's HTTP API, for drafting prose (docs/rules.md §10).
 
 Optional: hosts are tried in order with a short timeout once per run of the
 app; without a reachable model the tech writes, and nothing else changes. The

@@ -3,7 +3,7 @@
 A request is built here, shown to the tech (the confirm screen renders
 ``body_json()``), and then sent by the client as those very bytes: what is
 previewed is what is sent. Each builder names the shape its response comes
-in (SYNCRO.md section 2), so no other code ever reads raw JSON.
+in (docs/rules.md §2), so no other code ever reads raw JSON.
 """
 
 from __future__ import annotations
@@ -439,7 +439,7 @@ def charge_timer(ticket_id: Id, timer_id: Id) -> ApiRequest[m.Timer]:
 # -------------------------------------------------------------- line items
 def add_line_item(ticket_id: Id, *, name: str, description: str, quantity: Decimal, price_retail: Decimal,
                   taxable: bool, product_id: Id | None = None, price_cost: Decimal | None = None) -> ApiRequest[m.LineItem]:
-    # name, description, price_retail and taxable are always explicit (SYNCRO.md section 7, rule 6).
+    # name, description, price_retail and taxable are always explicit (docs/rules.md §7, rule 6).
     fields = clean_body({"product_id": product_id, "name": name, "description": description, "quantity": quantity,
                          "price_retail": price_retail, "price_cost": price_cost})
     fields["taxable"] = bool(taxable)
@@ -501,7 +501,7 @@ def get_product(product_id: int) -> ApiRequest[m.Product]:
 # ------------------------------------------------------------ appointments
 def list_appointments(*, date_from: date | None = None, date_to: date | None = None, mine: bool | None = None,
                       page: int = 1) -> ApiRequest[m.Page[m.Appointment]]:
-    # customer_id is ignored by Syncro: filter client-side (SYNCRO.md section 4).
+    # customer_id is ignored by Syncro: filter client-side (docs/rules.md §4).
     return ApiRequest("list_appointments", "GET", "/appointments", listed("appointments", m.Appointment, item_key="appointment"),
                       _params(date_from=date_from, date_to=date_to, mine=mine or None, page=page),
                       permission="Appointments - View All")

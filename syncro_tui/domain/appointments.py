@@ -1,4 +1,4 @@
-"""Appointments: which ones a tech is looking at, and moving one (SYNCRO.md sections 4 and 5; no I/O).
+"""Appointments: which ones a tech is looking at, and moving one (docs/rules.md §4 and §5; no I/O).
 
 ``GET /appointments`` ignores ``customer_id``, so appointments are listed by
 date and filtered here, by the customer on the appointment or words in its

@@ -1,4 +1,4 @@
-"""Billing time the way the shop's rules say (SYNCRO.md section 7), as pure code: no I/O, Decimal money.
+"""Billing time the way the shop's rules say (docs/rules.md §7), as pure code: no I/O, Decimal money.
 
 ``plan_time`` turns what the tech states (minutes, labor type, when the work
 ended) and the customer's prepaid block into the product, quantity, price,
@@ -192,7 +192,7 @@ class Check:
 
 
 def checklist(plan: TimePlan, rates: RateTable, *, comment_body: str, customer_visible: bool) -> list[Check]:
-    """SYNCRO.md section 7's review checklist, each with pass or fail and why."""
+    """docs/rules.md §7's review checklist, each with pass or fail and why."""
     expected_price = rates.for_product(plan.rate.product_id)
     worked = hours(plan.minutes, rates.rounding)
     prepaid_emergency = plan.labor_type is LaborType.EMERGENCY and plan.prepaid_before is not None
@@ -596,7 +596,7 @@ class NotANonTimeItem(ValueError):
 
 @dataclass(frozen=True)
 class ItemPlan:
-    """Hardware or a flat fee: one ``add_line_item`` with every field explicit (SYNCRO.md section 7, rule 6)."""
+    """Hardware or a flat fee: one ``add_line_item`` with every field explicit (docs/rules.md §7, rule 6)."""
 
     name: str
     description: str

@@ -2,7 +2,7 @@
 
 Each place a tech can stand (a field of the billing wizard, the comment form or
 the new-ticket form, a ticket in the queue, a leak in the sweep) has a note:
-what it is, the rule (SYNCRO.md's section and number) and the incident behind
+what it is, the rule (its number in docs/rules.md) and the incident behind
 it. Where the form already says something about the field (its problem, or
 what the billing rules made of it), that comes last, as "now". The rules are
 not restated here: "now" is what ``billing_form.review`` and the comment
@@ -33,7 +33,7 @@ class Coaching:
     now: tuple[str, ...] = ()
 
 
-_COMMENT_RULE = ("SYNCRO.md 6: a customer-visible comment never carries internal notes or anything that looks like a "
+_COMMENT_RULE = ("docs/rules.md §6: a customer-visible comment never carries internal notes or anything that looks like a "
                  "credential (passwords, API keys, tokens). Line breaks become <br>; lists do not render in Syncro.")
 _COMMENT_WHY = ("An email cannot be taken back: a password sent to a customer's inbox has to be changed everywhere "
                 "it is used, and an internal note sent to them is read as the shop's opinion of them.")
@@ -47,19 +47,19 @@ NOTES: dict[str, Coaching] = {
     "bill.minutes": Coaching(
         "Minutes worked",
         "The minutes you worked on this piece of work, as you say them: never taken from a guess or a default.",
-        "SYNCRO.md 7, rules 1 and 3: you state the minutes every time. The quantity is minutes ÷ 60 in decimal "
+        "docs/rules.md §7.1 and §7.3: you state the minutes every time. The quantity is minutes ÷ 60 in decimal "
         "hours (45 minutes is 0.75 h, not 0.77), and the timer's start and end span exactly that quantity.",
         "An hour billed for 45 minutes overcharges by a quarter hour; the customer who finds it disputes every "
         "invoice after, and the time reports stop agreeing with the invoices."),
     "bill.long": Coaching(
         "More than 24 hours",
         "Minutes over a day are usually a typo (4500 for 45). Tick it only when the work really took that long.",
-        "SYNCRO.md 7, rule 1: the minutes are the tech's to state, so the app asks instead of trimming them.",
+        "docs/rules.md §7.1: the minutes are the tech's to state, so the app asks instead of trimming them.",
         "A slipped zero (4500 for 45) would put 75 hours on the customer's invoice."),
     "bill.labor": Coaching(
         "Labor type",
         "What kind of work it was. It picks the product and its rate from the shop's rate table.",
-        "SYNCRO.md 7, rules 1, 4 and 5: never assumed. Emergency or after-hours work for a customer with a prepaid "
+        "docs/rules.md §7.1, §7.4 and §7.5: never assumed. Emergency or after-hours work for a customer with a prepaid "
         "block is onsite at 1.5 × the hours, never the emergency product as well; without a block it is the "
         "emergency product, whose rate already has the 1.5 ×. Warranty work is the warranty product at $0.00, "
         "never a billable product marked not billable. Travel is per trip, not per hour.",
@@ -68,7 +68,7 @@ NOTES: dict[str, Coaching] = {
     "bill.ended": Coaching(
         "Work ended",
         "When the work ended, in the account's time zone. The timer runs back from here by the billed quantity.",
-        "SYNCRO.md 7, rules 2 and 3: time is billed as a timer first, and the timer's length equals the quantity "
+        "docs/rules.md §7.2 and §7.3: time is billed as a timer first, and the timer's length equals the quantity "
         "billed. Work outside the shop's hours is after-hours work: the app asks you to say whether it was.",
         "A wrong end puts the work at the wrong hour in the time reports, and can bill an after-hours call at the "
         "day rate (or the other way round)."),
@@ -76,18 +76,18 @@ NOTES: dict[str, Coaching] = {
         "What the hours and the block say",
         "What the shop's hours or the customer's prepaid block say about the labor type you chose. Tick one when "
         "the plan is right as it is; otherwise change the plan.",
-        "SYNCRO.md 7, rules 1 and 4: the app never changes the labor type for you; it shows why it might be wrong.",
+        "docs/rules.md §7.1 and §7.4: the app never changes the labor type for you; it shows why it might be wrong.",
         "A silent switch to emergency labor would bill a call the shop promised at the day rate."),
     "bill.timers": Coaching(
         "Timers already on the ticket",
         "Timers someone started on the ticket in Syncro and never charged. Tick one to charge it in this run.",
-        "SYNCRO.md 7, rules 2 and 8: charging a timer makes its line; an invoice pulls every line on the ticket, "
+        "docs/rules.md §7.2 and §7.8: charging a timer makes its line; an invoice pulls every line on the ticket, "
         "but never an uncharged timer. Charge it, or remove it (ctrl+t) when the work is billed here instead.",
         "A timer left uncharged is work never billed, and billing the same work again by hand bills it twice."),
     "bill.description": Coaching(
         "Billing description",
         "The words on the invoice line: the customer reads them next to the price.",
-        "SYNCRO.md 7, rule 10: drafted (by you or the model), reviewed and confirmed with the rest of the run.",
+        "docs/rules.md §7.10: drafted (by you or the model), reviewed and confirmed with the rest of the run.",
         "An invoice line that says only \"Labor\" comes back as a question before it is paid."),
     "bill.subject": Coaching(
         "Comment subject",
@@ -102,7 +102,7 @@ NOTES: dict[str, Coaching] = {
         "Bill anyway",
         "The warnings at the top say something about this ticket that may make the bill wrong (already invoiced, "
         "lines waiting). Read them; tick only when billing is still right.",
-        "SYNCRO.md 7, rules 8 and 9: an invoice pulls every line on the ticket, and lines are never removed once "
+        "docs/rules.md §7.8 and §7.9: an invoice pulls every line on the ticket, and lines are never removed once "
         "invoiced.",
         "A second invoice for work already invoiced bills the customer twice: a credit note and an apology."),
     "comment.subject": Coaching(
@@ -117,22 +117,22 @@ NOTES: dict[str, Coaching] = {
     "new.customer": Coaching(
         "Customer",
         "Whose ticket this is: their contacts, sites and assets come from here.",
-        "SYNCRO.md 5: a ticket is created with its first comment and appointment in one form, previewed and "
+        "docs/rules.md §5: a ticket is created with its first comment and appointment in one form, previewed and "
         "confirmed once.",
         "A ticket on the wrong customer sends their emails to someone else's contact."),
     "new.subject": Coaching(
         "Subject",
         "One line the queue and the customer see.",
-        "SYNCRO.md 11: the queue shows number, status, customer and subject: make the subject say the problem.",
+        "docs/rules.md §11: the queue shows number, status, customer and subject: make the subject say the problem.",
         "\"Help\" as a subject makes a queue of thirty tickets impossible to triage."),
     "new.problem_type": Coaching(
         "Issue type",
         "Syncro's Issue Type list; the closest match, else \"Not determined\".",
-        "SYNCRO.md 5: the shop's reports by issue type only work when every ticket has one.", ""),
+        "docs/rules.md §5: the shop's reports by issue type only work when every ticket has one.", ""),
     "new.priority": Coaching(
         "Priority",
         "\"2 Normal\" unless it is not; \"4 Urgent\" for emergency and after-hours calls.",
-        "SYNCRO.md 5: priority is a number-prefixed string; emergency work is \"4 Urgent\".",
+        "docs/rules.md §5: priority is a number-prefixed string; emergency work is \"4 Urgent\".",
         "An after-hours call left at Normal waits for the morning."),
     "new.issue": Coaching(
         "Initial issue",
@@ -141,56 +141,56 @@ NOTES: dict[str, Coaching] = {
     "new.do_not_email": Coaching(
         "Do not email",
         "Whether the first comment is emailed to the customer's contact.",
-        "SYNCRO.md 5 and 6: do_not_email is sent with the first comment. Calendar invites cannot be turned off "
+        "docs/rules.md §5 and §6: do_not_email is sent with the first comment. Calendar invites cannot be turned off "
         "through the API.", ""),
     "new.start": Coaching(
         "Appointment start",
         "When a start is given, an appointment is made with the ticket (end: start + 90 minutes unless said).",
-        "SYNCRO.md 5: the appointment is the third call of the one confirmed run.", ""),
+        "docs/rules.md §5: the appointment is the third call of the one confirmed run.", ""),
 }
 
 _STATUS: dict[str, tuple[str, str]] = {
     "New": ("Not picked up yet: set its priority and assign a tech (s, p, a).",
-            "SYNCRO.md 5: priority is \"2 Normal\" unless said; \"4 Urgent\" for emergency and after-hours work."),
+            "docs/rules.md §5: priority is \"2 Normal\" unless said; \"4 Urgent\" for emergency and after-hours work."),
     "In Progress": ("Being worked: bill each piece of work when it is done (b).",
-                    "SYNCRO.md 7, rule 2: a timer first, then its charge; never a bare line item for labor."),
+                    "docs/rules.md §7.2: a timer first, then its charge; never a bare line item for labor."),
     "Waiting on Customer": ("The shop waits for the customer: the work done so far can be billed now (b).",
-                            "SYNCRO.md 7, rule 1: the minutes and the labor type are stated, never guessed later."),
+                            "docs/rules.md §7.1: the minutes and the labor type are stated, never guessed later."),
     "Waiting on Vendor": ("The shop waits for a vendor: a private comment (n) keeps the vendor's case number.",
-                          "SYNCRO.md 6: a private note is hidden from the customer and not emailed."),
+                          "docs/rules.md §6: a private note is hidden from the customer and not emailed."),
     "Scheduled": ("A visit is booked: its time is billed when it is over.",
-                  "SYNCRO.md 7, rule 3: the timer spans exactly the time billed."),
+                  "docs/rules.md §7.3: the timer spans exactly the time billed."),
     "Resolved": ("The work is done and may not be billed yet: bill it (b), or check its lines are on an invoice.",
-                 "SYNCRO.md 7, rule 8: the invoice pulls every line; the sweep (E) finds Resolved tickets whose lines "
+                 "docs/rules.md §7.8: the invoice pulls every line; the sweep (E) finds Resolved tickets whose lines "
                  "are on no invoice."),
-    "Invoiced": ("Billed and invoiced.", "SYNCRO.md 7, rule 9: never remove line items from a ticket after invoicing."),
+    "Invoiced": ("Billed and invoiced.", "docs/rules.md §7.9: never remove line items from a ticket after invoicing."),
     "Closed": ("Closed.", "Closing with nothing billed is asked about first: work done and not billed is lost."),
 }
 
 _LEAKS: dict[LeakKind, Coaching] = {
     LeakKind.UNBILLED: Coaching(
         "No time recorded", "You touched this ticket today (a comment, a status, a visit) and billed no time on it.",
-        "SYNCRO.md 7, rule 2: all work with a time component is billed as a timer first; only cancelled tickets "
+        "docs/rules.md §7.2: all work with a time component is billed as a timer first; only cancelled tickets "
         "are exempt.", "Work touched and not billed is given away, a few minutes a ticket, every day."),
     LeakKind.NOT_INVOICED: Coaching(
         "Lines on no invoice", "The ticket is Resolved or Invoiced, and some of its lines are on no invoice.",
-        "SYNCRO.md 7, rule 8: the invoice pulls every line on the ticket, then the status is set to Invoiced.",
+        "docs/rules.md §7.8: the invoice pulls every line on the ticket, then the status is set to Invoiced.",
         "A ticket marked Invoiced with nothing invoiced is never looked at again."),
     LeakKind.ZERO_INVOICE: Coaching(
         "A $0.00 invoice", "An invoice of $0.00 that carries lines the rate table prices.",
-        "SYNCRO.md 7, rule 8: a $0.00 invoice is recovered by patching the lines, deleting it (in Syncro's web) "
+        "docs/rules.md §7.8: a $0.00 invoice is recovered by patching the lines, deleting it (in Syncro's web) "
         "and invoicing again.", "A $0.00 invoice sent to a customer is work given away."),
     LeakKind.ZERO_LINE: Coaching(
         "A $0.00 line", "A charged line at $0.00 for a product the rate table prices.",
-        "SYNCRO.md 7, rule 7: charging sometimes makes a $0.00 line; it is patched to the rate table's price, the "
+        "docs/rules.md §7.7: charging sometimes makes a $0.00 line; it is patched to the rate table's price, the "
         "only legitimate price patch.", "Unpatched, the line goes onto the invoice at $0.00."),
     LeakKind.UNCHARGED_TIMER: Coaching(
         "A timer not charged", "A timer on the ticket that was never charged, so it made no line.",
-        "SYNCRO.md 7, rules 2 and 8: charging makes the line; invoices never pull an uncharged timer.",
+        "docs/rules.md §7.2 and §7.8: charging makes the line; invoices never pull an uncharged timer.",
         "The time shows in reports and never on an invoice."),
     LeakKind.CLOCK: Coaching(
         "A work clock", "A clock you started in the app that is still running, paused, or stopped and not billed.",
-        "SYNCRO.md 7, rule 1: the clock's minutes are yours to confirm; W stops it and bills it.",
+        "docs/rules.md §7.1: the clock's minutes are yours to confirm; W stops it and bills it.",
         "A clock left running overnight would offer sixteen hours for an hour's work."),
 }
 

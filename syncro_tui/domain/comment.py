@@ -1,4 +1,4 @@
-"""Comments as Syncro really has them (SYNCRO.md section 6), without I/O.
+"""Comments as Syncro really has them (docs/rules.md §6), without I/O.
 
 Three kinds, set by two flags: an email reply goes to the contact, a public
 note shows on the customer's portal without an email, and a private note is

@@ -1,4 +1,4 @@
-"""What a local model is asked when it drafts prose (SYNCRO.md section 10; no I/O).
+"""What a local model is asked when it drafts prose (docs/rules.md §10; no I/O).
 
 The model writes words only: never the product, quantity, price or anything
 about credentials. Everything sent to it has obvious secrets removed first,

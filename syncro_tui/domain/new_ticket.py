@@ -1,4 +1,4 @@
-"""A new ticket as the form gathers it, checked and turned into its three calls (SYNCRO.md section 5; no I/O).
+"""A new ticket as the form gathers it, checked and turned into its three calls (docs/rules.md §5; no I/O).
 
 The form holds what the tech typed and picked; ``review`` says, per field,
 what is missing or wrong, and builds the plan only when nothing is. Blank
@@ -105,7 +105,7 @@ INTAKE_NOTE = ("This account requires an intake form with each ticket, which can
 def review(form: NewTicketForm, *, now: datetime, tz: ZoneInfo, appointment_types: dict[int, str],
            owner: str, hours: Sequence[BusinessHours] = (), urgent: str = "4 Urgent",
            rules: AccountRules | None = None) -> Review:
-    """Check every field; build the plan of SYNCRO.md section 5 when all is well."""
+    """Check every field; build the plan of docs/rules.md §5 when all is well."""
     out = Review()
     rules = rules or AccountRules()
     if form.customer_id is None:

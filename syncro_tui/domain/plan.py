@@ -62,7 +62,7 @@ class Plan:
 
 def new_ticket(ticket: Mapping[str, Any], *, customer_name: str, comment: Mapping[str, Any] | None = None,
                appointment: Mapping[str, Any] | None = None, notes: Sequence[str] = ()) -> Plan:
-    """A ticket, then its first comment and its appointment, which both need the new ticket's id (SYNCRO.md section 5)."""
+    """A ticket, then its first comment and its appointment, which both need the new ticket's id (docs/rules.md §5)."""
     steps: list[ApiRequest[Any]] = [rq.create_ticket(ticket)]
     if comment:
         steps.append(rq.add_comment(Ref(0), subject=comment["subject"], body=comment["body"],
@@ -86,7 +86,7 @@ INVOICED = "Invoiced"
 def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, description: str,
               pending: Sequence[LineItem], rates: RateTable, invoice_ids: Sequence[int] | None = None,
               items: Sequence[ItemPlan] = (), timers: Sequence[TimerCharge] = ()) -> Plan:
-    """The billing run of SYNCRO.md section 7 rule 10 as one group, in order.
+    """The billing run of docs/rules.md §7.10 as one group, in order.
 
     Comment, timer, charge (which makes the line: never ``add_line_item`` for
     labor), the line read back with its 0.00 patch only if needed, the invoice
@@ -208,8 +208,8 @@ def patch_zero_line(ticket: Listed, line: LineItem, *, price: Decimal, product: 
         raise ValueError(f"Line {line.id} is not a $0.00 line on no invoice: it is not patched here.")
     return Plan(kind="patch line", title=f"Ticket #{ticket.number}: line “{line.name or product}” $0.00 → {dollars(price)}",
                 steps=(rq.update_line_item(ticket.id, line.id, price_retail=price),), ticket_id=ticket.id, ticket_number=ticket.number,
-                notes=(f"{product} is {dollars(price)} in the rate table; the charge left the line at $0.00 (SYNCRO.md "
-                       "section 7 rule 7).",))
+                notes=(f"{product} is {dollars(price)} in the rate table; the charge left the line at $0.00 "
+                       "(docs/rules.md §7.7).",))
 
 
 def remove_timer(ticket: Listed, timer: Timer) -> Plan:
@@ -228,7 +228,7 @@ def ids(records: Sequence[Any]) -> tuple[int, ...]:
 
 
 def comment_on(ticket: Listed, draft: CommentDraft, *, recipient: str | None) -> Plan:
-    """One comment as Syncro has them: the visibility sets ``hidden`` and ``do_not_email`` (SYNCRO.md section 6)."""
+    """One comment as Syncro has them: the visibility sets ``hidden`` and ``do_not_email`` (docs/rules.md §6)."""
     problems = draft.problems()
     if problems:
         raise ValueError(problems[0])

@@ -1,4 +1,4 @@
-"""The shop's labor products and rates (SYNCRO.md section 7).
+"""The shop's labor products and rates (docs/rules.md §7).
 
 Every shop has its own product ids and prices; these are the shipped defaults
 and the config may replace any of them. Money is Decimal, never float.

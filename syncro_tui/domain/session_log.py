@@ -1,4 +1,4 @@
-"""The session log written on close (SYNCRO.md section 12), as pure code: where it goes and what it says.
+"""The session log written on close (docs/rules.md §12), as pure code: where it goes and what it says.
 
 ``clients/<customer-slug>/session-logs/<date>-ticket-<number>.md`` under the
 configured root, in Markdown: the subject, every comment (oldest first) and the

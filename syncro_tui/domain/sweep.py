@@ -52,7 +52,7 @@ class FixKind(StrEnum):
     BILL = "bill"
     #: Stop the work clock (W): the wizard opens with its minutes and end.
     CLOCK = "clock"
-    #: One confirmed call: the line set to the rate table's price (SYNCRO.md section 7 rule 7).
+    #: One confirmed call: the line set to the rate table's price (docs/rules.md §7.7).
     PATCH_LINE = "patch line"
     #: Charge the ticket's timer (``charge_timers``) and invoice what waits, each read back, then status Invoiced.
     INVOICE = "invoice"

@@ -20,7 +20,7 @@ from .text import clean
 if TYPE_CHECKING:  # the queue shows due dates before the first frame, when pydantic is not loaded yet
     from ..api.models import Appointment, BusinessHours
 
-#: An appointment made with no end lasts this long (SYNCRO.md section 5).
+#: An appointment made with no end lasts this long (docs/rules.md §5).
 DEFAULT_LENGTH = timedelta(minutes=90)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 TIME_HELP = "YYYY-MM-DD HH:MM, or today / tomorrow / a weekday, then a time (tomorrow 9:30, fri 2pm)"

@@ -218,7 +218,7 @@ class SyncroApp(SyncroBase):
 
     @work(exclusive=True, group="model-probe", exit_on_error=False)
     async def probe_model(self) -> None:
-        """Once per run of the app (SYNCRO.md section 10): which host, if any, has the model."""
+        """Once per run of the app (docs/rules.md §10): which host, if any, has the model."""
         drafter = self.session.drafter
         if drafter is None:
             return

@@ -1,7 +1,6 @@
 """Appointments: today's or this week's, mine or everyone's, one customer's; and moving one.
 
-Syncro ignores the customer filter on ``GET /appointments`` (SYNCRO.md section
-4), so the list is read by date and filtered here. A move asks for the new
+Syncro ignores the customer filter on ``GET /appointments`` (docs/rules.md §4), so the list is read by date and filtered here. A move asks for the new
 time with the weekday, the zone and the owner in view, warns outside business
 hours and on a clash with the owner's other appointments, confirms the ``PUT``,
 then checks that Syncro's answer starts at the time intended.

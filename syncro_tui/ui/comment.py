@@ -1,4 +1,4 @@
-"""Comment on a ticket: subject, body, and visibility as Syncro really has it (SYNCRO.md section 6).
+"""Comment on a ticket: subject, body, and visibility as Syncro really has it (docs/rules.md §6).
 
 A plain sentence says who receives it (the contact's address for an email
 reply). The body is sent as Syncro HTML with ``<br>`` breaks, lists as "• "

@@ -1,4 +1,4 @@
-"""The confirm screen: the exact payloads, in order, before anything is sent (SYNCRO.md section 9).
+"""The confirm screen: the exact payloads, in order, before anything is sent (docs/rules.md §9).
 
 It renders each request's ``body_json()``, the very bytes the client sends
 (ids that earlier calls will return read ``<id from call N>``).

@@ -1,4 +1,4 @@
-"""Asking the local model for a draft from a screen, and putting it in the editor (SYNCRO.md section 10).
+"""Asking the local model for a draft from a screen, and putting it in the editor (docs/rules.md §10).
 
 The draft replaces the editor's text as one edit, so ctrl+z brings back what the
 tech had written. A model that is missing, slow or answers nonsense changes

@@ -1,4 +1,4 @@
-"""Create a ticket: one form gathers everything, one preview, one confirm, three calls (SYNCRO.md section 5).
+"""Create a ticket: one form gathers everything, one preview, one confirm, three calls (docs/rules.md §5).
 
 Customer (autocomplete), subject, issue type, priority, description, do-not-email,
 due date, assigned tech, contact and site (from the customer), asset (search),

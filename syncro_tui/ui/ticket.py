@@ -28,7 +28,7 @@ from .text import clean, html_to_text, literal, palette_text
 from .triage import ACTIONS, triage
 from .widgets import AttributionBanner, FittingFooter, ReportsFailures
 
-#: Comments shown before "more" (SYNCRO.md section 11).
+#: Comments shown before "more" (docs/rules.md §11).
 RECENT_COMMENTS = 5
 KIND_STYLE = {CommentKind.EMAIL: ("EMAIL", "bold black on yellow"), CommentKind.PUBLIC: ("PUBLIC", "bold black on cyan"),
               CommentKind.PRIVATE: ("PRIVATE", "bold white on grey35")}

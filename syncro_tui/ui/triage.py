@@ -135,7 +135,7 @@ async def billing_looked_at(app: SyncroBase, ticket: QueueRow) -> list[Appointme
 
 
 async def offer_session_log(app: SyncroBase, ticket_id: int, resolution: str) -> Path | None:
-    """SYNCRO.md section 12: offer to write the session log under the configured root (never over a file)."""
+    """docs/rules.md §12: offer to write the session log under the configured root (never over a file)."""
     root = app.session.config.session_log_root
     if not root:  # not configured: no offer (the README says how to turn it on)
         return None

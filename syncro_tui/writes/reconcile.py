@@ -1,4 +1,4 @@
-"""Reading back a write whose outcome is unknown, to decide whether it landed (SYNCRO.md section 3).
+"""Reading back a write whose outcome is unknown, to decide whether it landed (docs/rules.md §3).
 
 Syncro has no idempotency, so an ambiguous write is never resent blindly:
 the record is looked for first. Each kind of write has its own read-back:

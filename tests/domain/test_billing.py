@@ -1,4 +1,4 @@
-"""The billing rules over the full matrix: labor types × prepaid or not × minutes (SYNCRO.md section 7)."""
+"""The billing rules over the full matrix: labor types × prepaid or not × minutes (docs/rules.md §7)."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ def test_every_wizard_field_and_every_leak_has_its_note() -> None:
         said = coach.billing(field, BillingForm(), billing_form.BillingReview(), None, RateTable())
         assert said is not None and said.what and said.rule, field
     for kind in LeakKind:
-        assert coach.leak(kind, "bills it").rule.startswith("SYNCRO.md")
+        assert coach.leak(kind, "bills it").rule.startswith("docs/rules.md §")
     assert coach.ticket_status("Resolved").rule and coach.ticket_status("Quarantined").what
 
 

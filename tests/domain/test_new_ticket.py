@@ -1,4 +1,4 @@
-"""The new-ticket form checked, and its three calls with blank fields omitted (SYNCRO.md section 5)."""
+"""The new-ticket form checked, and its three calls with blank fields omitted (docs/rules.md §5)."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo

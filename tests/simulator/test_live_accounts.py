@@ -1,7 +1,7 @@
 """The simulator behaves like live Syncro accounts (issue 15), and ``syncro-api-notes.md``'s differences, one by one.
 
 Each test names the live-account fact or the notes' item it reproduces. Where
-the notes and live accounts disagree, live accounts win (SYNCRO.md section 1).
+the notes and live accounts disagree, live accounts win (docs/rules.md §1).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Each [quirk] of SYNCRO.md reproduced, each in its own test."""
+"""Each quirk of docs/rules.md reproduced, each in its own test."""
 
 from __future__ import annotations
 

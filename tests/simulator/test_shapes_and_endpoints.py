@@ -1,4 +1,4 @@
-"""Every endpoint the app uses answers with Syncro's real shape (SYNCRO.md section 2)."""
+"""Every endpoint the app uses answers with Syncro's real shape (docs/rules.md §2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Close with a resolution comment, then the session log (SYNCRO.md section 12), by keys on the simulator."""
+"""Close with a resolution comment, then the session log (docs/rules.md §12), by keys on the simulator."""
 
 from __future__ import annotations
 

@@ -130,7 +130,7 @@ async def test_the_sweep_coach_names_the_rule_each_leak_breaks(tmp_path) -> None
             table.move_cursor(row=row)
             await pilot.pause()
             said = coach(screen)
-            assert f"Enter: {leak.fix.words}" in said and "Rule: SYNCRO.md 7" in said
+            assert f"Enter: {leak.fix.words}" in said and "Rule: docs/rules.md §7." in said
             seen.add(said.split(" ▸ ")[0])
         assert len(seen) == len({leak.kind for leak in screen.leaks}) >= 5  # each kind its own words
 

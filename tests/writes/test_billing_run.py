@@ -1,4 +1,4 @@
-"""The billing run as one journaled group on the simulator, and each incident of SYNCRO.md section 7 shown prevented."""
+"""The billing run as one journaled group on the simulator, and each incident of docs/rules.md §7 shown prevented."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 Records are kept close to the JSON the real API returns, keyed by id. Each
 public method is one Syncro call: it validates like Syncro (with Syncro's
 error bodies), changes the data and returns the response body in Syncro's
-shape for that call (wrapped or flat, see SYNCRO.md section 2). Quirks are
+shape for that call (wrapped or flat, see docs/rules.md §2). Quirks are
 reproduced on purpose and marked ``[quirk]``.
 """
 
