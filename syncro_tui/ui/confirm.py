@@ -2,8 +2,11 @@
 
 It renders each request's ``body_json()``, the very bytes the client sends
 (ids that earlier calls will return read ``<id from call N>``).
-Sending takes the deliberate key ``s``; Enter does nothing here, and Escape
-cancels without sending (whatever the tech typed stays in the form behind).
+Sending takes the deliberate key ``s``, and Escape cancels without sending
+(whatever the tech typed stays in the form behind). Typing that runs on from
+the form (a letter, a space: a tech who pressed ctrl+s mid-sentence) disarms
+``s``, since an "s" inside a word is prose, not a decision; Enter arms it again
+once the tech has read what is shown.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -34,6 +38,10 @@ class ConfirmScreen(OnSyncro, ModalScreen[bool]):
         Binding("escape", "cancel", "Cancel (nothing is sent)", id="confirm.cancel"),
     ]
 
+    HELP = "Press s to send, Escape to cancel. Nothing has been sent yet."
+    DISARMED = ("Typing reached this confirm, so nothing was sent and s does nothing now. Read the calls above, "
+                "then press Enter, then s to send; Escape goes back to the form.")
+
     def __init__(self, summary: str, requests: Sequence[ApiRequest[Any]], *, notes: Sequence[str] = (),
                  first: int = 1, total: int | None = None) -> None:
         """``first`` and ``total`` number the calls when only the rest of a group is confirmed (on resume)."""
@@ -43,6 +51,8 @@ class ConfirmScreen(OnSyncro, ModalScreen[bool]):
         self.notes = tuple(notes)
         self.first = first
         self.total = total or first - 1 + len(self.requests)
+        #: Prose reached this screen: ``s`` sends nothing until Enter.
+        self.typing = False
 
     @classmethod
     def for_plan(cls, plan: Plan, *, notes: Sequence[str] = ()) -> ConfirmScreen:
@@ -67,8 +77,7 @@ class ConfirmScreen(OnSyncro, ModalScreen[bool]):
                 if req.expect is not None:
                     yield Static(literal("reads back and expects " + json.dumps(req.preview()["expect"], ensure_ascii=False),
                                          single_line=False), classes="confirm-body")
-            yield Static(Text("Press s to send, Escape to cancel. Nothing has been sent yet.", style="italic"),
-                         id="confirm-help")
+            yield Static(Text(self.HELP, style="italic"), id="confirm-help")
         yield FittingFooter()
 
     def on_screen_resume(self) -> None:
@@ -77,7 +86,24 @@ class ConfirmScreen(OnSyncro, ModalScreen[bool]):
     def on_screen_suspend(self) -> None:
         self.app.release_notices()
 
+    def on_key(self, event: events.Key) -> None:
+        if event.is_printable and event.key != "s" and not self.typing:
+            self.typing = True
+            self.say(self.DISARMED, "bold yellow")
+        elif event.key == "enter" and self.typing:
+            self.typing = False
+            self.say(self.HELP, "italic")
+            event.stop()
+
+    def say(self, words: str, style: str) -> None:
+        help_line = self.query_one("#confirm-help", Static)
+        help_line.update(Text(words, style=style))
+        help_line.scroll_visible(animate=False)
+
     def action_send(self) -> None:
+        if self.typing:  # an "s" in the middle of a word
+            self.app.bell()
+            return
         if self.is_active:  # a key typed twice before the dialog closed answers once
             self.dismiss(True)
 

@@ -224,3 +224,29 @@ def test_two_windows_keep_their_own_drafts_and_a_bad_record_keeps_the_rest(tmp_p
     store.path.write_bytes(b'{"drafts": [\xff')
     damaged = DraftStore.for_profile(tmp_path, "dana")
     assert damaged.restore(Drafts()) == [] and "damaged" in (damaged.damage or "")
+
+
+async def test_typing_that_runs_on_into_the_confirm_sends_nothing_until_the_tech_has_read_it(tmp_path) -> None:
+    """A tech presses ctrl+s mid-sentence and keeps typing: the "s" of "headers" must not send the comment."""
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ticket = selected_ticket(app)
+        await open_comment(pilot)
+        await type_text(pilot, "Update")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "Checked the mail")
+        await pilot.press("ctrl+s")
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        await type_text(pilot, " headers, blocked the sender")
+        await pilot.pause()  # (the comment's worker waits on this confirm: nothing settles until it is answered)
+        assert app.screen is confirm and comments_on(sim, ticket.id, "Update") == []
+        assert "Typing reached this confirm, so nothing was sent" in shown(confirm, "#confirm-help")
+        await pilot.press("enter")  # read, and armed again
+        assert "Press s to send" in shown(confirm, "#confirm-help")
+        await pilot.press("s")
+        await wait_for_screen(pilot, TicketScreen)
+        await settle(pilot)
+    (comment,) = comments_on(sim, ticket.id, "Update")
+    assert comment["body"] == "Checked the mail"  # what the confirm showed, and nothing typed after it

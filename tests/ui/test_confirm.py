@@ -34,9 +34,11 @@ class Host(SyncroBase):
 async def test_enter_does_not_send_and_s_does() -> None:
     app = Host()
     async with app.run_test(size=(110, 40)) as pilot:
-        await pilot.press("enter", "space", "y")
+        await pilot.press("enter")
         assert app.answers == [] and isinstance(app.screen, ConfirmScreen)
-        await pilot.press("s")
+        await pilot.press("space", "y", "s")  # typing, not a decision: s is disarmed
+        assert app.answers == [] and isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter", "s")
         assert app.answers == [True]
 
 
