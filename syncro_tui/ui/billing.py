@@ -19,7 +19,7 @@ from typing import Any
 from rich.console import Group as RichGroup
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -81,6 +81,9 @@ class BillingScreen(ReportsFailures, Screen[None]):
         self.finished = False
         #: Required-field messages show once the tech has tried to review (not while the form is still empty).
         self.attempted = False
+        #: Letters reached a box to tick (typing that ran on after a refusal put the tech on it): a space then is
+        #: part of a sentence, and never ticks "right as planned" or "bill anyway".
+        self.run_on: bool | str = False
         #: The run being sent, as previews, and each step's latest state and message (for the progress panel).
         self.steps: list[dict[str, Any]] = []
         self.states: dict[int, tuple[StepState, str]] = {}
@@ -475,11 +478,31 @@ class BillingScreen(ReportsFailures, Screen[None]):
             return
         self.send(review.plan)
 
+    def on_key(self, event: events.Key) -> None:
+        """Keys a text field did not take: on a box to tick, typed words never tick it (docs/rules.md §9). A refusal
+        that puts the tech on a box counts as typing too (the sentence may go on): Enter, or any key that is not
+        typing, ticks deliberately."""
+        if not isinstance(self.focused, (Checkbox, SelectionList)):
+            self.run_on = False
+        elif event.key == "space" and self.run_on:
+            event.stop()
+            event.prevent_default()  # the box's own binding never sees it
+            if self.run_on != "said":  # once for a run of typing, not once a space
+                self.run_on = "said"
+                self.notify("You may have been typing, so the box was not ticked. Read it, then press Enter to "
+                            "tick it.", title="Not ticked", severity="warning", timeout=6)
+        elif event.is_printable:
+            self.run_on = self.run_on or event.key != "space"
+        else:
+            self.run_on = False
+
     def focus_problem(self, review: BillingReview) -> None:
         for key in FIELDS:
             if key in review.problems:
                 if self.query(f"#{key}"):  # a part's problem has no field: the notice says it
-                    self.query_one(f"#{key}").focus()
+                    field = self.query_one(f"#{key}")
+                    field.focus()
+                    self.run_on = isinstance(field, (Checkbox, SelectionList))
                 return
 
     @work(exclusive=True, group="bill-send", exit_on_error=False)

@@ -142,7 +142,7 @@ async def test_after_hours_work_at_the_onsite_rate_asks_to_be_ticked_first(tmp_p
         assert isinstance(app.screen, BillingScreen)  # refused: the hint is not ticked
         assert "Outside business hours: tick the hint, or change the plan." in notices(app)
         assert app.focused is hints  # the refusal puts the tech on it
-        await pilot.press("space")  # ticked: the onsite rate is right
+        await pilot.press("enter")  # ticked: the onsite rate is right (a space might be the sentence going on)
         await pilot.press("ctrl+s")
         confirm = await wait_for_screen(pilot, ConfirmScreen)
         assert "add_timer" in [r.call for r in confirm.requests]
@@ -363,7 +363,7 @@ async def test_warnings_are_shown_and_must_be_acknowledged(tmp_path) -> None:
         await pilot.press("ctrl+s")
         assert "tick the box to bill anyway" in text_of(screen, "#bill-problems")
         assert app.focused is screen.query_one("#ack") and puts(sim) == []
-        await pilot.press("space")
+        await pilot.press("enter")
         await pilot.press("ctrl+s")
         await wait_for_screen(pilot, ConfirmScreen)
 
@@ -580,3 +580,34 @@ async def test_a_run_stopped_part_way_cannot_be_sent_again_from_the_form(tmp_pat
     assert len(on_ticket(sim, "timers", ticket.id)) == 1 and on_ticket(sim, "invoices", ticket.id) == []
     from syncro_tui.writes.journal import Journal
     assert len(Journal(tmp_path / "j.sqlite").open_groups()) == 1
+
+
+async def test_words_typed_on_after_a_refusal_never_tick_the_box(tmp_path) -> None:
+    """Found walking a day in tmux: ctrl+s mid-sentence is refused and puts the tech on "bill anyway"; the rest of
+    the sentence must not tick it with its first space."""
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ticket = selected_ticket(app)
+        clear_billing(sim, ticket.id)
+        sim.store.add_timer(ticket.id, {"start_at": "2026-11-20T09:00:00Z", "duration_minutes": 30,
+                                        "product_id": 1190473}, key="demo-key")
+        screen = await open_wizard(pilot)
+        await type_text(pilot, "20")
+        await pilot.press("tab")
+        await choose_labor(pilot, 1)
+        await pilot.press("tab", "tab", "tab", "tab", "tab", "tab")  # to the comment
+        await type_text(pilot, "Rebooted")
+        await pilot.press("ctrl+s")  # refused: the warnings are not acknowledged; the tech is put on the box
+        ack = screen.query_one("#ack", Checkbox)
+        assert app.focused is ack
+        await type_text(pilot, "the switch and tested")  # the sentence goes on
+        await pilot.pause()
+        assert not ack.value and notices(app).count("so the box was not ticked") == 1
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, BillingScreen) and puts(sim) == []
+        await pilot.press("space")  # still maybe the sentence: not ticked, and said
+        assert not ack.value
+        await pilot.press("enter")  # deliberate
+        assert ack.value
