@@ -83,7 +83,8 @@ class BillingScreen(ReportsFailures, Screen[None]):
         self.attempted = False
         #: Letters reached a box to tick (typing that ran on after a refusal put the tech on it): a space then is
         #: part of a sentence, and never ticks "right as planned" or "bill anyway".
-        self.run_on: bool | str = False
+        self.run_on = False
+        self.run_on_said = False  # said once for a run of typing, not once a space
         #: The run being sent, as previews, and each step's latest state and message (for the progress panel).
         self.steps: list[dict[str, Any]] = []
         self.states: dict[int, tuple[StepState, str]] = {}
@@ -482,19 +483,17 @@ class BillingScreen(ReportsFailures, Screen[None]):
         """Keys a text field did not take: on a box to tick, typed words never tick it (docs/rules.md §9). A refusal
         that puts the tech on a box counts as typing too (the sentence may go on): Enter, or any key that is not
         typing, ticks deliberately."""
-        if not isinstance(self.focused, (Checkbox, SelectionList)):
-            self.run_on = False
-        elif event.key == "space" and self.run_on:
+        if event.key == "space" and self.run_on and isinstance(self.focused, (Checkbox, SelectionList)):
             event.stop()
             event.prevent_default()  # the box's own binding never sees it
-            if self.run_on != "said":  # once for a run of typing, not once a space
-                self.run_on = "said"
+            if not self.run_on_said:
+                self.run_on_said = True
                 self.notify("You may have been typing, so the box was not ticked. Read it, then press Enter to "
                             "tick it.", title="Not ticked", severity="warning", timeout=6)
-        elif event.is_printable:
+        elif event.is_printable and isinstance(self.focused, (Checkbox, SelectionList)):
             self.run_on = self.run_on or event.key != "space"
         else:
-            self.run_on = False
+            self.run_on = self.run_on_said = False
 
     def focus_problem(self, review: BillingReview) -> None:
         for key in FIELDS:
