@@ -94,14 +94,19 @@ class BillingReview:
     @property
     def first_problem(self) -> str | None:
         """What to tell the tech first when the run is not ready (None when it is)."""
+        return self.all_problems[0] if self.all_problems else None
+
+    @property
+    def all_problems(self) -> list[str]:
+        """Everything that stands between the form and a run, in the form's order, so one refusal says it all
+        (empty when the run is ready)."""
         if self.plan is not None:
-            return None
-        for key in FIELDS:
-            if key in self.problems:
-                return self.problems[key]
+            return []
+        out = [self.problems[key] for key in FIELDS if key in self.problems]
+        out += [msg for key, msg in self.problems.items() if key not in FIELDS]
         if self.failing:
-            return f"The checklist fails: {', '.join(self.failing)}."
-        return next(iter(self.problems.values()), "The ticket and customer are not read yet.")
+            out.append(f"The checklist fails: {', '.join(self.failing)}.")
+        return out or ["The ticket and customer are not read yet."]
 
 
 def default_end(now: datetime, tz: ZoneInfo) -> str:

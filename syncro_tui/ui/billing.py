@@ -475,7 +475,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
             return
         if review.plan is None:
             self.focus_problem(review)
-            self.notify(review.first_problem or "Not ready.", title="Not ready to send", severity="error", timeout=8)
+            self.notify("\n".join(review.all_problems), title="Not ready to send", severity="error", timeout=8)
             return
         self.send(review.plan)
 

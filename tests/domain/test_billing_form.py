@@ -86,3 +86,11 @@ def test_the_end_box_starts_at_now_and_reads_the_words_the_new_ticket_form_reads
     assert parse_ended("now", now=NOW, tz=TZ) == NOW
     with pytest.raises(WhenProblem, match="YYYY-MM-DD HH:MM"):
         parse_ended("yesterday", now=NOW, tz=TZ)
+
+
+def test_a_refusal_names_every_problem_in_the_forms_order() -> None:
+    """Found in the day walk: one problem a refusal meant three ctrl+s to learn what stood in the way."""
+    checked = review(filled(minutes="", comment="", description=" "), situation(), rates=RATES, now=NOW, tz=TZ)
+    said = checked.all_problems
+    assert len(said) == 3 and said[0] == checked.first_problem and "Minutes are required" in said[0]
+    assert "customer reads it on the invoice" in said[1] and "needs a body" in said[2]
