@@ -122,11 +122,17 @@ async def billing_looked_at(app: SyncroBase, ticket: QueueRow) -> list[Appointme
         ahead = appointments_ahead(full, now)
     if not concerns:
         return []
-    them = "it" if len(ahead) == 1 else "them"
-    choices = ([("bill", "Bill first (opens the billing wizard)")] if len(concerns) > bool(ahead) else []) + (
-        [("cancel-ahead", "Close and cancel that appointment" if len(ahead) == 1 else
-          f"Close and cancel those {len(ahead)} appointments"),
-         ("close", f"Close and keep {them} booked")] if ahead else [("close", "Close anyway")]) + [("cancel", "Cancel")]
+    choices = []
+    if len(concerns) > (1 if ahead else 0):  # something on the money side, not only a visit ahead
+        choices.append(("bill", "Bill first (opens the billing wizard)"))
+    if len(ahead) == 1:
+        choices += [("cancel-ahead", "Close and cancel that appointment"), ("close", "Close and keep it booked")]
+    elif ahead:
+        choices += [("cancel-ahead", f"Close and cancel those {len(ahead)} appointments"),
+                    ("close", "Close and keep them booked")]
+    else:
+        choices.append(("close", "Close anyway"))
+    choices.append(("cancel", "Cancel"))
     answer = await app.push_screen_wait(ChoiceScreen(
         f"Close ticket #{ticket.number}: {clean(ticket.subject)}\n" + "\n".join(f"⚠ {c}" for c in concerns), choices))
     if answer == "bill":
