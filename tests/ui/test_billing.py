@@ -37,11 +37,15 @@ async def open_wizard(pilot) -> BillingScreen:
     return screen
 
 
-async def wizard_on_selected(pilot, sim: Simulator):
-    """The queue's selected ticket, cleared of billing, with the wizard open on it."""
+async def wizard_on_selected(pilot, sim: Simulator, *, own_timer: bool = False):
+    """The queue's selected ticket, cleared of billing, with the wizard open on it (``own_timer``: with a 30-minute
+    remote timer of its own, never charged, so the wizard warns and wants "bill anyway")."""
     await settle(pilot)
     ticket = selected_ticket(pilot.app)
     clear_billing(sim, ticket.id)
+    if own_timer:
+        sim.store.add_timer(ticket.id, {"start_at": "2026-11-20T09:00:00Z", "duration_minutes": 30,
+                                        "product_id": 1190473}, key="demo-key")
     return ticket, await open_wizard(pilot)
 
 
@@ -348,12 +352,7 @@ async def test_warnings_are_shown_and_must_be_acknowledged(tmp_path) -> None:
     sim = make_simulator()
     app = make_app(sim, journal_path=tmp_path / "j.sqlite")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        ticket = selected_ticket(app)
-        clear_billing(sim, ticket.id)
-        sim.store.add_timer(ticket.id, {"start_at": "2026-11-20T09:00:00Z", "duration_minutes": 30,
-                                        "product_id": 1190473}, key="demo-key")
-        screen = await open_wizard(pilot)
+        ticket, screen = await wizard_on_selected(pilot, sim, own_timer=True)
         assert "1 uncharged timer of its own (30 min)" in text_of(screen, "#bill-warnings")
         await type_text(pilot, "20")
         await pilot.press("tab")
@@ -588,12 +587,7 @@ async def test_words_typed_on_after_a_refusal_never_tick_the_box(tmp_path) -> No
     sim = make_simulator()
     app = make_app(sim, journal_path=tmp_path / "j.sqlite")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        ticket = selected_ticket(app)
-        clear_billing(sim, ticket.id)
-        sim.store.add_timer(ticket.id, {"start_at": "2026-11-20T09:00:00Z", "duration_minutes": 30,
-                                        "product_id": 1190473}, key="demo-key")
-        screen = await open_wizard(pilot)
+        ticket, screen = await wizard_on_selected(pilot, sim, own_timer=True)
         await type_text(pilot, "20")
         await pilot.press("tab")
         await choose_labor(pilot, 1)
