@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .domain.rates import DEFAULT_RATES, LaborType, RateTable, Rounding, Unit
+from .domain.rates import DEFAULT_RATES, BillingPath, LaborType, RateTable, Rounding, Unit
 
 APP_NAME = "syncro-tui"
 MIN_REFRESH_SECONDS = 15
@@ -128,9 +128,11 @@ class AlertSettings(Section):
 
 
 class BillingSettings(Section):
-    """How minutes become billed hours (``[billing]``): ``increment`` "0.01 h", "6 min", "15 min"; ``direction``
-    "nearest" or "up" (to the next increment). Work is never rounded to nothing: at least one increment."""
+    """How the shop bills (``[billing]``): ``path`` "timer" (a timer, then its charge) or "line_item" (one line, no
+    timer); how minutes become billed hours: ``increment`` "0.01 h", "6 min", "15 min"; ``direction`` "nearest" or
+    "up" (to the next increment). Work is never rounded to nothing: at least one increment."""
 
+    path: BillingPath = BillingPath.TIMER
     increment: str = "0.01 h"
     direction: Literal["nearest", "up"] = "nearest"
 
@@ -196,7 +198,7 @@ class Config(Section):
             replace(default, **self.rates[default.labor_type].model_dump(exclude_none=True))
             if default.labor_type in self.rates else default
             for default in DEFAULT_RATES
-        ), rounding=self.billing.rounding())
+        ), rounding=self.billing.rounding(), path=self.billing.path)
 
     def profile(self, name: str | None = None) -> tuple[str, Profile]:
         """The profile to use: the one named, else $SYNCRO_TUI_PROFILE, else the default, else the only one."""

@@ -122,6 +122,7 @@ def _permissions(me: Me, out: list[Finding]) -> None:
 
 async def _rates(client: SyncroClient, config: Config, out: list[Finding]) -> None:
     rates = config.rate_table()
+    out.extend(Finding(Level.OK, "Billing policy", line) for line in rates.policy_lines())
     try:
         found = differences(rates, await read_products(client, (r.product_id for r in rates.rates)))
     except SyncroError as exc:

@@ -15,6 +15,10 @@ def test_doctor_on_the_demo_finds_everything_working(capsys) -> None:
     assert "read-only: nothing is sent" in out
     assert "Key: It belongs to Dana Whitfield (user 1843), the profile's tech." in out
     assert "Rate table: All 9 products are in Syncro" in out and "Time zone: America/Chicago" in out
+    # the shop's billing policy: the path, the rounding, which products debit a block
+    assert 'Billing policy: Labor is billed as timer first: the shop\'s policy ([billing] path = "timer")' in out
+    assert "Billing policy: Minutes become hours to the nearest 0.01 h." in out
+    assert "Not debited from a block: Labor- Warranty work, Labor - Prepaid Project Labor, Labor - Internal Labor." in out
     for read in ("open tickets", "customers", "products", "invoices", "users", "in full", "comments"):
         assert read in out
     assert "PROBLEM" not in out and out.rstrip().endswith("Everything the app needs works.")
@@ -30,7 +34,8 @@ def test_doctor_names_each_problem_and_exits_1(config_file, capsys, monkeypatch)
     odd["updated_at"] = "not a time"
     calls_before = len(sim.calls)
     with BackgroundSimulator(sim) as server:
-        config_file.write_text(PROFILES.replace("http://127.0.0.1:8765/api/v1", server.base_url))
+        config_file.write_text(PROFILES.replace("http://127.0.0.1:8765/api/v1", server.base_url)
+                               + '\n[billing]\npath = "line_item"\nincrement = "15 min"\ndirection = "up"\n')
         monkeypatch.setenv("SYNCRO_API_KEY", "demo-key")
         assert cli.main(["--profile", "tom", "doctor"]) == 1
     out = capsys.readouterr().out
@@ -38,5 +43,7 @@ def test_doctor_names_each_problem_and_exits_1(config_file, capsys, monkeypatch)
     assert "PROBLEM Rate table: travel: product 26117 (Fee - Travel Time) is not in Syncro." in out
     assert "1 could not be read by the app's parsers" in out
     assert "PROBLEM Account: The account requires an intake form" in out
+    assert 'Billing policy: Labor is billed as a line item: the shop\'s policy ([billing] path = "line_item")' in out
+    assert "Billing policy: Minutes become hours up to the next 15 min." in out
     assert "problems" in out.splitlines()[-1]
     assert all(method == "GET" for method, _ in list(sim.calls)[calls_before:])  # nothing was written

@@ -125,7 +125,7 @@ def plan_json(situation: Situation, time: TimePlan, plan: Plan, checks: list[Che
                    "customer": situation.ticket.customer_business_then_name,
                    "prepay_hours": str(situation.prepaid) if situation.prepaid is not None else None},
         "warnings": warnings,
-        "billing": {"labor_type": time.labor_type.value, "minutes": minutes, "product_id": time.rate.product_id,
+        "billing": {"path": "line_item" if time.by_line else "timer", "labor_type": time.labor_type.value, "minutes": minutes, "product_id": time.rate.product_id,
                     "product": time.rate.name, "quantity": str(time.quantity), "price_retail": str(time.price),
                     "total": str(time.total), "start_at": time.start_at.isoformat(), "end_at": time.end_at.isoformat(),
                     "billable": time.billable, "invoiced": time.invoice,

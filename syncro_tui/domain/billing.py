@@ -96,6 +96,8 @@ class TimePlan:
     reasons: tuple[str, ...] = field(default_factory=tuple)
     #: Hours of this line the prepaid block covers (the rest is billed in dollars).
     prepaid_applied: Decimal = Decimal("0")
+    #: Billed as one line item, with no timer (the shop's ``line_item`` policy).
+    by_line: bool = False
 
     @property
     def charged(self) -> Decimal:
@@ -113,8 +115,9 @@ class TimePlan:
 
     @property
     def charged_quantity(self) -> Decimal:
-        """The quantity charging the timer makes (its hours, to the hundredth): the billed quantity but for a trip."""
-        return charged_hours(int((self.end_at - self.start_at).total_seconds()))
+        """The quantity the line is made with: charging the timer makes its hours, to the hundredth (the billed
+        quantity but for a trip); a line item is made at the billed quantity."""
+        return self.quantity if self.by_line else charged_hours(int((self.end_at - self.start_at).total_seconds()))
 
 
 def plan_time(minutes: int, labor_type: LaborType | str, *, ended_at: datetime, prepay_hours: Decimal | None,
@@ -130,38 +133,46 @@ def plan_time(minutes: int, labor_type: LaborType | str, *, ended_at: datetime, 
     quantity = worked
     billable, invoice = True, True
 
+    by_line = rates.by_line
     if labor is LaborType.EMERGENCY:
         if prepaid is not None:
             rate = rates.for_type(LaborType.ONSITE)
             quantity = (worked * EMERGENCY_PREPAID_FACTOR).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
             reasons.append(f"Emergency for a prepaid customer: {rate.name} at 1.5 × the hours ({quantity} h), "
-                           "because prepaid blocks are debited in hours, not dollars. The timer is stretched to "
-                           "match. Never the emergency product as well: the 1.5 × would apply twice.")
+                           "because prepaid blocks are debited in hours, not dollars. "
+                           + ("" if by_line else "The timer is stretched to match. ")
+                           + "Never the emergency product as well: the 1.5 × would apply twice.")
         else:
             reasons.append(f"Emergency, no prepaid block: {rate.name}, whose rate already includes the 1.5 ×.")
     elif labor is LaborType.WARRANTY:
-        reasons.append(f"Warranty work: {rate.name}, billable at 0.00 (a billable product with billable false "
-                       "would still be billed).")
+        reasons.append(f"Warranty work: {rate.name}, a line at 0.00 (never a priced product made free)." if by_line
+                       else f"Warranty work: {rate.name}, billable at 0.00 (a billable product with billable false "
+                            "would still be billed).")
     elif labor is LaborType.INTERNAL:
         billable, invoice = False, False
-        reasons.append(f"Internal time: {rate.name}, not billable: the timer records it, nothing is invoiced.")
+        reasons.append(f"Internal time: a line of {rate.name} at 0.00 records it on the ticket; nothing is invoiced."
+                       if by_line else
+                       f"Internal time: {rate.name}, not billable: the timer records it, nothing is invoiced.")
     elif labor is LaborType.TRAVEL or rate.unit is Unit.TRIP:
         quantity = Decimal("1")
         reasons.append(f"Travel is billed per trip, not per hour: 1 trip of {rate.name} at {dollars(rate.price_retail)}.")
-        reasons.append(f"The timer records the real {hours_text(minutes)} of travel, so time reports show the time "
-                       "spent. Syncro charges every timer (billable false is ignored), and the charge makes a line "
-                       f"of {charged_hours(minutes * 60)} h; the run then sets that line to 1 trip.")
+        if not by_line:
+            reasons.append(f"The timer records the real {hours_text(minutes)} of travel, so time reports show the "
+                           "time spent. Syncro charges every timer (billable false is ignored), and the charge makes "
+                           f"a line of {charged_hours(minutes * 60)} h; the run then sets that line to 1 trip.")
     elif labor is LaborType.PROJECT:
-        reasons.append(f"Prepaid project labor: {rate.name} at 0.00, chosen explicitly; the hours come off the "
-                       "project's prepaid block.")
+        block = ("the hours come off the customer's prepaid block" if rate.debits_prepaid
+                 else "the project was paid for up front, and the hours do not come off a prepaid block")
+        reasons.append(f"Prepaid project labor: {rate.name} at 0.00, chosen explicitly; {block}.")
     else:
         reasons.append(f"{labor.value.replace('_', ' ').capitalize()} work: {rate.name} at {dollars(rate.price_retail)}/h.")
 
     price = rate.price_retail
     total = money(price * quantity)
     trip = rate.unit is Unit.TRIP
-    start_at = ended_at - (timedelta(minutes=minutes) if trip else timedelta(seconds=int(quantity * 3600)))
-    if quantity != worked and not trip:
+    # The timer spans the billed hours (a trip's, the real travel); with no timer, the span is the work itself.
+    start_at = ended_at - (timedelta(minutes=minutes) if trip or by_line else timedelta(seconds=int(quantity * 3600)))
+    if quantity != worked and not trip and not by_line:
         reasons.append(f"The timer runs {quantity} h, from {start_at:%H:%M} to {ended_at:%H:%M}, to match.")
     debits = prepaid is not None and rate.debits_prepaid and billable
     applied = min(prepaid, quantity) if debits and prepaid is not None else Decimal("0")
@@ -177,7 +188,8 @@ def plan_time(minutes: int, labor_type: LaborType | str, *, ended_at: datetime, 
     reasons.append(f"Total: {quantity} × {dollars(price)} = {dollars(total)}.")
     return TimePlan(labor_type=labor, minutes=minutes, rate=rate, quantity=quantity, price=price, total=total,
                     start_at=start_at, end_at=ended_at, billable=billable, invoice=invoice,
-                    prepaid_before=prepaid, prepaid_after=after, reasons=tuple(reasons), prepaid_applied=applied)
+                    prepaid_before=prepaid, prepaid_after=after, reasons=tuple(reasons), prepaid_applied=applied,
+                    by_line=by_line)
 
 
 # ------------------------------------------------------------------ checklist
@@ -206,14 +218,19 @@ def checklist(plan: TimePlan, rates: RateTable, *, comment_body: str, customer_v
               plan.quantity == (Decimal("1") if plan.rate.unit is Unit.TRIP
                                 else (worked * factor).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)),
               f"{plan.minutes} min → {plan.quantity} {'trip' if plan.rate.unit is Unit.TRIP else 'h'}."),
-        Check("Timer is the real travel time", plan.timer_hours * 60 == plan.minutes,
-              f"Timer {plan.start_at:%H:%M}–{plan.end_at:%H:%M} is {hours_text(plan.minutes)}; the line is 1 trip.")
-        if plan.trip else
-        Check("Timer length equals the quantity", plan.timer_hours == plan.quantity,
-              f"Timer {plan.start_at:%H:%M}–{plan.end_at:%H:%M} is {plan.timer_hours.normalize()} h."),
         Check("Total = price × quantity", plan.total == money(plan.price * plan.quantity),
               f"{plan.quantity} × {dollars(plan.price)} = {dollars(plan.total)}."),
     ]
+    if plan.by_line:
+        checks.insert(2, Check("One line item, no timer", rates.by_line,
+                               f"The shop's policy: {rates.path.words}."))
+    elif plan.trip:
+        checks.insert(2, Check("Timer is the real travel time", plan.timer_hours * 60 == plan.minutes,
+                               f"Timer {plan.start_at:%H:%M}–{plan.end_at:%H:%M} is {hours_text(plan.minutes)}; "
+                               "the line is 1 trip."))
+    else:
+        checks.insert(2, Check("Timer length equals the quantity", plan.timer_hours == plan.quantity,
+                               f"Timer {plan.start_at:%H:%M}–{plan.end_at:%H:%M} is {plan.timer_hours.normalize()} h."))
     if plan.labor_type is LaborType.EMERGENCY:
         onsite, emergency = rates.for_type(LaborType.ONSITE), rates.for_type(LaborType.EMERGENCY)
         right = onsite if plan.prepaid_before is not None else emergency
@@ -306,11 +323,13 @@ class Hint:
 
 
 HINT_TITLES = {"after_hours": "Outside business hours", "emergency_in_hours": "Emergency inside business hours",
-               "project_no_block": "Project labor without a prepaid block"}
+               "project_no_block": "Project labor without a prepaid block",
+               "project_paid": "Project labor bills nothing"}
 
 
 def hints(plan: TimePlan, *, hours: Sequence[BusinessHours], tz: ZoneInfo) -> list[Hint]:
-    """After-hours work at a daytime rate, emergency inside business hours, project labor without a block."""
+    """After-hours work at a daytime rate, emergency inside business hours, project labor that bills nothing
+    (without a block where the shop's project product debits one; always where it does not)."""
     out = []
     work = Booking(plan.end_at - timedelta(minutes=plan.minutes), plan.end_at)
     start, end = (t.astimezone(tz) for t in (work.start, work.end))
@@ -322,10 +341,14 @@ def hints(plan: TimePlan, *, hours: Sequence[BusinessHours], tz: ZoneInfo) -> li
     if plan.labor_type is LaborType.EMERGENCY and hours and outside is None:
         out.append(Hint("emergency_in_hours", f"Emergency at {when}, inside business hours: tick this if it was an "
                                               "emergency all the same, or choose the normal labor type."))
-    if plan.labor_type is LaborType.PROJECT and plan.prepaid_before is None:
+    if plan.labor_type is LaborType.PROJECT and plan.rate.debits_prepaid and plan.prepaid_before is None:
         out.append(Hint("project_no_block", "Prepaid project labor is $0.00 and comes off a prepaid block, and this "
                                             "customer has none: the work would go unbilled. Tick this only if it is "
                                             "paid some other way."))
+    elif plan.labor_type is LaborType.PROJECT and not plan.rate.debits_prepaid:
+        out.append(Hint("project_paid", "Prepaid project labor is $0.00 and comes off no prepaid block: it bills "
+                                        "nothing. Tick this if the project was paid for up front; otherwise choose "
+                                        "the labor type the work was."))
     return out
 
 
@@ -477,18 +500,19 @@ def _charged_line(ticket: Ticket, expect: Mapping[str, Any]) -> tuple[LineItem |
     groups journaled by earlier versions name the line itself (``line_item_id``).
     """
     timer = next((t for t in ticket.ticket_timers if t.id == expect.get("timer_id")), None)
+    made = "Charging" if "timer_id" in expect else "The run"
     line_id = expect.get("line_item_id") or (timer.ticket_line_item_id if timer else None)
     if line_id is not None:
         line = next((li for li in ticket.line_items if li.id == line_id), None)
-        return line, "" if line else f"Charging made no line item {line_id} on the ticket."
+        return line, "" if line else f"{made} made no line item {line_id} on the ticket."
     before = set(expect.get("lines_before") or ())
     new = [li for li in ticket.line_items if li.id not in before and li.product_id == expect.get("product_id")]
     if len(new) == 1:
         return new[0], ""
     if not new:
-        return None, f"Charging made no new line of product {expect.get('product_id')} on the ticket."
+        return None, f"{made} made no new line of product {expect.get('product_id')} on the ticket."
     return None, (f"{len(new)} new lines of product {expect.get('product_id')} are on the ticket "
-                  f"({', '.join(str(li.id) for li in new)}); which one the charge made cannot be told.")
+                  f"({', '.join(str(li.id) for li in new)}); which one {made.lower()} made cannot be told.")
 
 
 def ended_warnings(ended: datetime, *, ticket_created: datetime, now: datetime) -> list[str]:
@@ -511,9 +535,10 @@ def check_charged_line(ticket: Ticket, expect: Mapping[str, Any]) -> Finding:
     if line is None:
         return Finding(False, f"{why} Nothing more is sent: look at the ticket in Syncro before resuming.")
     if line.product_id != expect.get("product_id") or line.quantity != quantity:
+        fix = ("fix the timer in Syncro (or remove the line and timer and bill again)" if "timer_id" in expect
+               else "fix the line in Syncro (or remove it and bill again)")
         return Finding(False, f"Line {line.id} is {line.quantity} of product {line.product_id}; the plan is {quantity} "
-                              f"of product {expect.get('product_id')}. Nothing more is sent: fix the timer in Syncro "
-                              "(or remove the line and timer and bill again) before resuming.")
+                              f"of product {expect.get('product_id')}. Nothing more is sent: {fix} before resuming.")
     facts = {"line_item_id": line.id, "price_retail": format(line.price_retail, "f")}
     if "charged_quantity" in expect and line.price_retail in (price, 0):
         return Finding(True, f"Line {line.id}: {quantity} h of travel as charged; the next call makes it "

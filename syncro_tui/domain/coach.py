@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from .billing import MinutesProblem, Situation, parse_minutes
 from .billing_form import BillingForm, BillingReview
 from .comment import CommentDraft, audience
-from .rates import RateTable
+from .rates import BillingPath, RateTable
 from .sweep import LeakKind
 from .ticket import email_recipient
 
@@ -149,6 +149,21 @@ NOTES: dict[str, Coaching] = {
         "docs/rules.md §5: the appointment is the third call of the one confirmed run.", ""),
 }
 
+#: What a note says instead on a shop whose policy bills labor as a line item (docs/rules.md §7.2 and §13).
+BY_LINE: dict[str, Coaching] = {
+    "bill.minutes": replace(
+        NOTES["bill.minutes"],
+        rule="docs/rules.md §7.1 and §7.3: you state the minutes every time. The quantity is minutes ÷ 60 in decimal "
+             "hours (45 minutes is 0.75 h, not 0.77), and it is the line's quantity: this shop bills labor as one "
+             "line item, with no timer."),
+    "bill.ended": replace(
+        NOTES["bill.ended"],
+        what="When the work ended, in the account's time zone: the line is the day's work, and the shop's hours "
+             "say whether it was after hours.",
+        rule="docs/rules.md §7.2 and §13: this shop bills labor as one line item (its policy); work outside the "
+             "shop's hours is after-hours work: the app asks you to say whether it was."),
+}
+
 _STATUS: dict[str, tuple[str, str]] = {
     "New": ("Not picked up yet: set its priority and assign a tech (s, p, a).",
             "docs/rules.md §5: priority is \"2 Normal\" unless said; \"4 Urgent\" for emergency and after-hours work."),
@@ -159,7 +174,7 @@ _STATUS: dict[str, tuple[str, str]] = {
     "Waiting on Vendor": ("The shop waits for a vendor: a private comment (n) keeps the vendor's case number.",
                           "docs/rules.md §6: a private note is hidden from the customer and not emailed."),
     "Scheduled": ("A visit is booked: its time is billed when it is over.",
-                  "docs/rules.md §7.3: the timer spans exactly the time billed."),
+                  "docs/rules.md §7.3: the quantity is exactly the time worked."),
     "Resolved": ("The work is done and may not be billed yet: bill it (b), or check its lines are on an invoice.",
                  "docs/rules.md §7.8: the invoice pulls every line; the sweep (E) finds Resolved tickets whose lines "
                  "are on no invoice."),
@@ -167,11 +182,16 @@ _STATUS: dict[str, tuple[str, str]] = {
     "Closed": ("Closed.", "Closing with nothing billed is asked about first: work done and not billed is lost."),
 }
 
+#: The statuses whose rule is the billing path's, on a shop that bills labor as a line item.
+_STATUS_BY_LINE = {"In Progress": "docs/rules.md §7.2: this shop bills labor as one line item with every field "
+                                  "explicit; a timer only when you ask for one."}
+
 _LEAKS: dict[LeakKind, Coaching] = {
     LeakKind.UNBILLED: Coaching(
         "No time recorded", "You touched this ticket today (a comment, a status, a visit) and billed no time on it.",
-        "docs/rules.md §7.2: all work with a time component is billed as a timer first; only cancelled tickets "
-        "are exempt.", "Work touched and not billed is given away, a few minutes a ticket, every day."),
+        "docs/rules.md §7.2: all work with a time component is billed (a timer first, or a labor line on a shop "
+        "whose policy is line items); only cancelled tickets are exempt.",
+        "Work touched and not billed is given away, a few minutes a ticket, every day."),
     LeakKind.NOT_INVOICED: Coaching(
         "Lines on no invoice", "The ticket is Resolved or Invoiced, and some of its lines are on no invoice.",
         "docs/rules.md §7.8: the invoice pulls every line on the ticket, then the status is set to Invoiced.",
@@ -213,7 +233,8 @@ def with_now(place: str, *now: str | None) -> Coaching | None:
 def billing(field: str, form: BillingForm, review: BillingReview, situation: Situation | None,
             rates: RateTable) -> Coaching | None:
     """The wizard's field ``field`` (its widget id), with what the review made of it."""
-    found = note(f"bill.{field}")
+    found = BY_LINE.get(f"bill.{field}") if rates.by_line else None
+    found = found or note(f"bill.{field}")
     if found is None:
         return None
     now: list[str] = []
@@ -231,6 +252,7 @@ def billing(field: str, form: BillingForm, review: BillingReview, situation: Sit
     if time is not None:
         if field == "minutes":
             now += [time.reasons[0],
+                    f"One line of {time.quantity} h, no timer." if time.by_line else
                     f"The timer runs {time.start_at:%H:%M} to {time.end_at:%H:%M}: {time.timer_hours.normalize()} h."]
         elif field == "labor":
             now.append(time.reasons[1])  # why this product: the labor type's own reason
@@ -257,9 +279,11 @@ def comment(field: str, draft: CommentDraft, recipient: str | None) -> Coaching 
                                *([draft.stopped] if draft.stopped else [])))
 
 
-def ticket_status(status: str) -> Coaching:
-    """A ticket under the cursor: what its status means and what comes next."""
+def ticket_status(status: str, path: BillingPath = BillingPath.TIMER) -> Coaching:
+    """A ticket under the cursor: what its status means and what comes next (by the shop's billing path)."""
     meaning, rule = _STATUS.get(status, ("A status this shop added: bill the work done before it is closed.", ""))
+    if path is BillingPath.LINE_ITEM:
+        rule = _STATUS_BY_LINE.get(status, rule)
     return Coaching(f"Status: {status}", meaning, rule)
 
 

@@ -88,8 +88,9 @@ def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, d
               items: Sequence[ItemPlan] = (), timers: Sequence[TimerCharge] = ()) -> Plan:
     """The billing run of docs/rules.md §7.10 as one group, in order.
 
-    Comment, timer, charge (which makes the line: never ``add_line_item`` for
-    labor), the line read back with its 0.00 patch only if needed, the invoice
+    Comment, then the labor as the shop's policy says (``rates.path``): a timer and its charge (which makes the
+    line: never ``add_line_item`` for labor), or one ``add_line_item`` with every field explicit and no timer;
+    the line read back with its 0.00 patch only if needed, the invoice
     (which pulls ``pending``, the ticket's other lines not invoiced yet), the
     invoice read back against the plan, and the status Invoiced. Internal time
     stops after the timer: it is recorded, never charged or invoiced.
@@ -105,23 +106,38 @@ def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, d
         steps.append(replace(rq.add_comment(ticket.id, subject=comment.subject, body=comment.body,
                                             hidden=comment.visibility.hidden, do_not_email=comment.visibility.do_not_email),
                              before=ids(full.comments) if full else None))
-    timer = len(steps)
-    steps.append(replace(rq.add_timer(ticket.id, start_at=time.start_at, end_at=time.end_at, notes=description.strip(),
-                                      product_id=time.rate.product_id, billable=time.billable),
-                         before=ids(full.ticket_timers) if full else None))
     notes = [f"{hours_text(time.minutes)} of {time.labor_type.value.replace('_', ' ')} work: {time.quantity} × "
-             f"{time.rate.name} at {dollars(time.price)} = {dollars(time.total)}."]
-    if time.invoice:
-        steps.append(rq.charge_timer(ticket.id, Ref(timer)))
-        check = len(steps)
+             f"{time.rate.name} at {dollars(time.price)} = {dollars(time.total)}.",
+             f"Billed as {rates.path.words}."]
+    before = list(ids(full.line_items)) if full else []
+    if time.by_line:
+        # One line, every field explicit (docs/rules.md §7.6), found again by difference from the lines read before.
+        made = len(steps)
+        steps.append(replace(rq.add_line_item(ticket.id, name=time.rate.name, description=description.strip(),
+                                              quantity=time.quantity, price_retail=time.price, taxable=False,
+                                              product_id=time.rate.product_id),
+                             before=tuple(before) if full else None))
+        expect: dict[str, Any] = {"line_item_id": Ref(made), **line_expectation(time)}
+    else:
+        made = len(steps)
+        steps.append(replace(rq.add_timer(ticket.id, start_at=time.start_at, end_at=time.end_at,
+                                          notes=description.strip(), product_id=time.rate.product_id,
+                                          billable=time.billable),
+                             before=ids(full.ticket_timers) if full else None))
         # The charged line is found by difference: Syncro's charge answer may leave ticket_line_item_id null,
         # so the check takes the timer's link if the ticket read shows one, else the one new line of the product.
-        before = list(ids(full.line_items)) if full else []
-        steps.append(rq.check_line_item(ticket.id, {"timer_id": Ref(timer), "lines_before": before,
-                                                    **line_expectation(time)}))
-        steps.append(line_patch(ticket.id, check, quantity=time.quantity, price=time.price, trip=time.trip))
+        expect = {"timer_id": Ref(made), "lines_before": before, **line_expectation(time)}
+        if time.invoice:
+            steps.append(rq.charge_timer(ticket.id, Ref(made)))
+    if time.invoice:
+        check = len(steps)
+        steps.append(rq.check_line_item(ticket.id, expect))
+        steps.append(line_patch(ticket.id, check, quantity=time.quantity, price=time.price, trip=time.trip and not time.by_line))
         _charge_and_invoice(ticket, steps, notes, lines_before=before, time=time, timers=timers, items=items,
                             pending=pending, rates=rates, prepaid=time.prepaid_before, invoice_ids=invoice_ids)
+    elif time.by_line:
+        notes.append("Internal time: the line records it at $0.00; nothing is invoiced now (a later invoice of the "
+                     "ticket shows it at $0.00).")
     else:
         notes.append("Internal time: the timer records it; nothing is charged or invoiced.")
     who = ticket.customer_business_then_name or f"customer {ticket.customer_id}"

@@ -29,6 +29,24 @@ class LaborType(StrEnum):
     WEBSITE = "website"
 
 
+class BillingPath(StrEnum):
+    """How the shop bills labor (``[billing] path``; docs/rules.md §7.2): both are legitimate shop policy."""
+
+    #: A timer, then Syncro's charge makes the line: the hours show in Syncro's time reports.
+    TIMER = "timer"
+    #: One ``add_line_item`` with every field explicit; a timer only when the tech asks for one.
+    LINE_ITEM = "line_item"
+
+    @property
+    def words(self) -> str:
+        """Which path, and why, as the confirm and ``doctor`` say it."""
+        if self is BillingPath.TIMER:
+            return ("timer first: the shop's policy ([billing] path = \"timer\"), so the hours show in Syncro's "
+                    "time reports; the charge makes the line")
+        return ("a line item: the shop's policy ([billing] path = \"line_item\"), labor as one add_line_item with "
+                "its product, hours and price explicit, and no timer")
+
+
 class Unit(StrEnum):
     HOUR = "hour"
     TRIP = "trip"
@@ -55,7 +73,10 @@ DEFAULT_RATES: tuple[Rate, ...] = (
     Rate(LaborType.IN_SHOP, 573881, "Labor - In Shop Business", Decimal("150.00")),
     Rate(LaborType.EMERGENCY, 26184, "Labor - Emergency or After Hours Business", Decimal("262.50")),
     Rate(LaborType.WARRANTY, 1049360, "Labor- Warranty work", Decimal("0.00"), debits_prepaid=False),
-    Rate(LaborType.PROJECT, 9269129, "Labor - Prepaid Project Labor", Decimal("0.00"), explicit_only=True),
+    # The project was paid for up front: its hours do not come off the customer's prepaid block (the shop verified
+    # it on 2026-05-04; docs/rules.md §13).
+    Rate(LaborType.PROJECT, 9269129, "Labor - Prepaid Project Labor", Decimal("0.00"), debits_prepaid=False,
+         explicit_only=True),
     Rate(LaborType.INTERNAL, 9269124, "Labor - Internal Labor", Decimal("0.00"), debits_prepaid=False),
     Rate(LaborType.TRAVEL, 26117, "Fee - Travel Time", Decimal("40.00"), unit=Unit.TRIP, debits_prepaid=False),
     Rate(LaborType.WEBSITE, 68055, "Labor - Website Labor", Decimal("150.00")),
@@ -127,10 +148,12 @@ class Rounding:
 
 @dataclass(frozen=True, slots=True)
 class RateTable:
-    """The rate table in force: look up by labor type or by product id; and how minutes become hours."""
+    """The shop's billing policy in force: the rate table (look up by labor type or by product id), how minutes
+    become hours, and the path labor is billed by."""
 
     rates: tuple[Rate, ...] = DEFAULT_RATES
     rounding: Rounding = Rounding()
+    path: BillingPath = BillingPath.TIMER
 
     def __post_init__(self) -> None:
         types = [r.labor_type for r in self.rates]
@@ -155,6 +178,20 @@ class RateTable:
 
     def is_labor_product(self, product_id: int) -> bool:
         return self.for_product(product_id) is not None
+
+    @property
+    def by_line(self) -> bool:
+        """Labor is billed as a line item (no timer) under the shop's policy."""
+        return self.path is BillingPath.LINE_ITEM
+
+    def policy_lines(self) -> list[str]:
+        """The policy in words, as ``doctor`` prints it: the path, the rounding, which products debit a block."""
+        debit = [r.name for r in self.rates if r.debits_prepaid]
+        exempt = [r.name for r in self.rates if not r.debits_prepaid and r.unit is Unit.HOUR]
+        return [f"Labor is billed as {self.path.words}.",
+                f"Minutes become hours {self.rounding.words}.",
+                "Prepaid blocks are debited by: " + (", ".join(debit) or "no product") + ".",
+                "Not debited from a block: " + (", ".join(exempt) or "none") + "."]
 
 
 def differences(rates: RateTable, products: dict[int, Product | None]) -> list[str]:

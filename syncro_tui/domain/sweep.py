@@ -183,18 +183,24 @@ def timed(ticket: Ticket, day: SweepDay, tech: Tech, tz: ZoneInfo) -> bool:
 
 
 def time_recorded(ticket: Ticket, day: SweepDay, tech: Tech, tz: ZoneInfo, rates: RateTable) -> bool:
-    """Time is recorded on the ticket that day: the tech's timer, or a labor line made that day (by hand, against
-    the rules, but billed: whose it is, Syncro's line does not say).
+    """Time is recorded on the ticket that day, as the shop's billing path records it (docs/rules.md §7.2).
+
+    Either path: a labor line made that day (on a timer shop, by hand against its rules, but billed; whose it is,
+    Syncro's line does not say). A timer shop: also the tech's timer of that day. A line-item shop: a timer
+    records nothing billable until it is charged, so only a timer of the day not charged yet counts (it is a
+    leak of its own, whose fix makes the line); a charged timer counts by the line it made.
 
     A line made that day by charging an older timer is that older work's, not the day's: otherwise the sweep's own
     fix of an uncharged timer would hide the day's unbilled visit on the same ticket."""
     bounds = day_bounds(day.day, tz)
     older_work = {t.ticket_line_item_id for t in ticket.ticket_timers
                   if t.ticket_line_item_id is not None and not _on(t.start_time, bounds)}
-    return timed(ticket, day, tech, tz) or any(
-        li.product_id is not None and rates.is_labor_product(li.product_id) and _on(li.created_at, bounds)
-        and li.id not in older_work
-        for li in ticket.line_items)
+    lined = any(li.product_id is not None and rates.is_labor_product(li.product_id) and _on(li.created_at, bounds)
+                and li.id not in older_work for li in ticket.line_items)
+    if rates.by_line:
+        return lined or any(_on(t.start_time, bounds) and not t.recorded and (t.user_id is None or _by(t, tech))
+                            for t in ticket.ticket_timers)
+    return lined or timed(ticket, day, tech, tz)
 
 
 def _priced(line_product: int | None, rates: RateTable) -> Rate | None:
@@ -321,13 +327,14 @@ def _unbilled(ticket: Ticket, day: SweepDay, tech: Tech, touched: Sequence[str],
               rates: RateTable) -> Leak:
     visits = [(a.start_at, min(a.end_at, now)) for a in _appointments(ticket, day, tech, now) if a.end_at is not None]
     minutes = sum(int((end - start).total_seconds() // 60) for start, end in visits)
+    missing = "no labor line for the day's work" if rates.by_line else "no time recorded"
     if minutes > 0:
         ended = max(end for _, end in visits)
         return Leak(LeakKind.UNBILLED, _where(ticket), words=(
-            f"Touched ({', '.join(touched)}) and no time recorded: the appointment was {minutes} min."),
+            f"Touched ({', '.join(touched)}) and {missing}: the appointment was {minutes} min."),
             amount=_floor(minutes, rates), at_least=True, fix=Fix(FixKind.BILL, minutes=minutes, ended=ended))
     return Leak(LeakKind.UNBILLED, _where(ticket), amount=None, fix=Fix(FixKind.BILL),
-                words=f"Touched ({', '.join(touched)}) and no time recorded.")
+                words=f"Touched ({', '.join(touched)}) and {missing}.")
 
 
 def addressed(fix: Leak, other: Leak) -> bool:

@@ -30,7 +30,8 @@ LABOR = (
     Product(573881, "Labor - In Shop Business", Decimal("150.00"), "Labor", prepaid=True),
     Product(26184, "Labor - Emergency or After Hours Business", Decimal("262.50"), "Labor", prepaid=True),
     Product(1049360, "Labor- Warranty work", Decimal("0.00"), "Labor"),
-    Product(9269129, "Labor - Prepaid Project Labor", Decimal("0.00"), "Labor", prepaid=True),
+    # Live accounts do not debit prepay_hours for it (verified by a shop on 2026-05-04).
+    Product(9269129, "Labor - Prepaid Project Labor", Decimal("0.00"), "Labor"),
     Product(9269124, "Labor - Internal Labor", Decimal("0.00"), "Labor"),
     Product(26117, "Fee - Travel Time", Decimal("40.00"), "Fees"),
     Product(68055, "Labor - Website Labor", Decimal("150.00"), "Labor", prepaid=True),

@@ -743,7 +743,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         from ..domain.coach import ticket_status
 
         ticket = self.selected_ticket() if isinstance(widget, TicketTable) else None
-        return ticket_status(ticket.status) if ticket is not None else None
+        return ticket_status(ticket.status, self.app.session.config.billing.path) if ticket is not None else None
 
     @on(TicketTable.Highlighted)
     def looked_at(self, event: TicketTable.Highlighted) -> None:

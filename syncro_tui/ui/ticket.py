@@ -102,7 +102,8 @@ class TicketScreen(ShowsTicket, ReportsFailures, Screen[None]):
 
     def coaching(self, _widget: Widget | None) -> Coaching | None:
         """The ticket's status: what it means and what comes next."""
-        return ticket_status(self.ticket.status) if self.ticket is not None else None
+        return (ticket_status(self.ticket.status, self.app.session.config.billing.path)
+                if self.ticket is not None else None)
 
     # ------------------------------------------------------------ rendering
     def when(self, moment: datetime | None) -> str:

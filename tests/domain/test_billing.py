@@ -9,7 +9,7 @@ import pytest
 
 from syncro_tui.domain.billing import LongWork, MinutesProblem, checklist, hours, parse_minutes, plan_time
 from syncro_tui.domain.comment import secrets_in
-from syncro_tui.domain.rates import LaborType, RateTable
+from syncro_tui.domain.rates import BillingPath, LaborType, RateTable
 
 RATES = RateTable()
 END = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
@@ -23,11 +23,15 @@ def test_minutes_become_hours_to_the_hundredth(minutes, expected) -> None:
     assert hours(minutes) == Decimal(expected)
 
 
+@pytest.mark.parametrize("path", list(BillingPath))
 @pytest.mark.parametrize("prepaid", PREPAID)
 @pytest.mark.parametrize("minutes", MINUTES)
 @pytest.mark.parametrize("labor", list(LaborType))
-def test_every_labor_type_prepaid_or_not_at_every_length(labor, minutes, prepaid) -> None:
-    plan = plan_time(minutes, labor, ended_at=END, prepay_hours=prepaid, rates=RATES)
+def test_every_labor_type_prepaid_or_not_at_every_length_on_either_path(labor, minutes, prepaid, path) -> None:
+    """The hidden rules (emergency × prepaid, warranty at $0.00, travel per trip, project off no block) hold on the
+    shop's either billing path: only how the line is made differs."""
+    rates = RateTable(path=path)
+    plan = plan_time(minutes, labor, ended_at=END, prepay_hours=prepaid, rates=rates)
     worked = hours(minutes)
     # the product
     if labor is LaborType.EMERGENCY:
@@ -41,9 +45,14 @@ def test_every_labor_type_prepaid_or_not_at_every_length(labor, minutes, prepaid
         assert plan.quantity == 1
     else:
         assert plan.quantity == worked
-    # the timer covers exactly the billed quantity, ending when the work ended; a trip's timer is the real travel
+    # the timer covers exactly the billed quantity, ending when the work ended; a trip's timer is the real travel;
+    # a line item is made at the billed quantity, and its span is the work itself
     assert plan.end_at == END
-    if labor is LaborType.TRAVEL:
+    assert plan.by_line is (path is BillingPath.LINE_ITEM)
+    if plan.by_line:
+        assert plan.timer_hours * 60 == minutes and plan.charged_quantity == plan.quantity
+        assert not any("timer" in r.lower() for r in plan.reasons)
+    elif labor is LaborType.TRAVEL:
         assert plan.timer_hours * 60 == minutes and plan.charged_quantity == worked
     else:
         assert plan.timer_hours == plan.quantity == plan.charged_quantity
@@ -64,7 +73,10 @@ def test_every_labor_type_prepaid_or_not_at_every_length(labor, minutes, prepaid
     else:
         assert plan.prepaid_after == prepaid and plan.prepaid_applied == 0 and plan.charged == plan.total
     assert plan.reasons and plan.reasons[-1].startswith("Total:")
-    assert all(check.passed for check in checklist(plan, RATES, comment_body="Done.<br>All good.", customer_visible=True))
+    assert all(check.passed for check in checklist(plan, rates, comment_body="Done.<br>All good.", customer_visible=True))
+    # prepaid project labor is exempt from the block (the shop verified it): it never debits hours
+    if labor is LaborType.PROJECT:
+        assert plan.prepaid_applied == 0 and plan.prepaid_after == plan.prepaid_before
 
 
 def test_emergency_examples_in_words() -> None:

@@ -42,8 +42,8 @@ def test_every_labor_type_at_every_kind_of_hour(labor, end, prepaid) -> None:
         expected.append("after_hours")
     if labor is LaborType.EMERGENCY and inside:
         expected.append("emergency_in_hours")
-    if labor is LaborType.PROJECT and prepaid is None:
-        expected.append("project_no_block")
+    if labor is LaborType.PROJECT:
+        expected.append("project_paid")  # the shipped project product debits no block: it bills nothing
     assert kinds == expected
     # A hint changes nothing in the plan: the tech decides.
     assert plan == plan_time(60, labor, ended_at=ended, prepay_hours=prepaid, rates=RateTable())
@@ -81,3 +81,21 @@ def test_the_run_waits_until_each_hint_is_ticked_and_asks_again_when_it_says_som
     assert "hints" in review(form, situation(), rates=RateTable(), now=now, tz=CHICAGO, hours=HOURS).problems
     form.labor = "emergency"  # or the tech takes the hint
     assert review(form, situation(), rates=RateTable(), now=now, tz=CHICAGO, hours=HOURS).plan is not None
+
+
+def test_which_products_debit_a_block_is_the_shops_to_declare() -> None:
+    """The shipped project product debits no block (verified by the shop); a shop whose does declares it."""
+    from dataclasses import replace
+
+    shipped = RateTable()
+    ended = datetime(2026, 12, 1, 14, 10, tzinfo=CHICAGO)
+    on_block = plan_time(120, LaborType.PROJECT, ended_at=ended, prepay_hours=Decimal("10"), rates=shipped)
+    assert (on_block.prepaid_applied, on_block.prepaid_after) == (0, Decimal("10"))
+    assert "do not come off a prepaid block" in on_block.reasons[1]
+    declared = RateTable(tuple(replace(r, debits_prepaid=True) if r.labor_type is LaborType.PROJECT else r
+                               for r in shipped.rates))
+    debited = plan_time(120, LaborType.PROJECT, ended_at=ended, prepay_hours=Decimal("10"), rates=declared)
+    assert (debited.prepaid_applied, debited.prepaid_after) == (Decimal("2.00"), Decimal("8.00"))
+    assert "come off the customer's prepaid block" in debited.reasons[1]
+    no_block = plan_time(120, LaborType.PROJECT, ended_at=ended, prepay_hours=None, rates=declared)
+    assert [h.kind for h in hints(no_block, hours=HOURS, tz=CHICAGO)] == ["project_no_block"]

@@ -13,7 +13,7 @@ from syncro_tui.api.models import Appointment, Invoice, Ticket
 from syncro_tui.domain.clock import Clock
 from syncro_tui.domain.plan import invoice_waiting, patch_zero_line
 from syncro_tui.domain.billing import plan_timer_charge
-from syncro_tui.domain.rates import RateTable, Rounding
+from syncro_tui.domain.rates import BillingPath, RateTable, Rounding
 from syncro_tui.domain.sweep import FixKind, LeakKind, SweepDay, Tech, lowest_hourly, summary, sweep
 
 TZ = ZoneInfo("America/Chicago")
@@ -51,11 +51,11 @@ def invoice(number: str, total: str, lines: list[dict[str, Any]], ticket_id: int
                                    "total": total, "created_at": at(14), "line_items": lines})
 
 
-def leaks_of(*tickets: Ticket, invoices=(), appointments=(), changed=(), clocks=None, now=NOW):
+def leaks_of(*tickets: Ticket, invoices=(), appointments=(), changed=(), clocks=None, now=NOW, rates=RATES):
     day = SweepDay(DAY, tuple(tickets), zero_invoices=tuple(invoices),
                    appointments=tuple(Appointment.model_validate(a) for a in appointments),
                    status_changed=frozenset(changed))
-    return sweep(day, tech=DANA, tz=TZ, rates=RATES, clocks=clocks or {}, now=now)
+    return sweep(day, tech=DANA, tz=TZ, rates=rates, clocks=clocks or {}, now=now)
 
 
 def kinds(leaks) -> list[tuple[LeakKind, int]]:
@@ -91,6 +91,25 @@ def test_any_timer_of_the_day_counts_as_time_and_yesterdays_does_not() -> None:
     assert kinds(leaks_of(ticket(1, comments=commented, timers=yesterday))) == [(LeakKind.UNBILLED, 1)]
     # a labor line made that day is time too (added by hand: against the rules, but billed)
     assert leaks_of(ticket(1, comments=commented, lines=[(REMOTE, "Remote", "1.0", "150.0", True, 9)])) == []
+
+
+def test_a_line_item_shop_counts_the_days_labor_lines_not_its_timers() -> None:
+    by_line = RateTable(path=BillingPath.LINE_ITEM)
+    commented = [(at(9), 1843, "Dana Whitfield")]
+    # A timer of the day, charged, whose line was removed since: the timer shop's time, the line shop's nothing.
+    charged = ticket(1, comments=commented, timers=[(at(9), at(10), REMOTE, True)])
+    assert leaks_of(charged) == []
+    (leak,) = leaks_of(charged, rates=by_line)
+    assert (leak.kind, leak.fix.kind) == (LeakKind.UNBILLED, FixKind.BILL)
+    assert leak.words == "Touched (1 comment) and no labor line for the day's work."
+    # A labor line made that day is the day's time on either path; a part is not.
+    lined = ticket(1, comments=commented, lines=[(REMOTE, "Remote", "1.0", "150.0", False, None)])
+    assert leaks_of(lined, rates=by_line) == leaks_of(lined) == []
+    part = ticket(1, comments=commented, lines=[(880101, "OptiPlex", "1", "899.0", False, None)])
+    assert kinds(leaks_of(part, rates=by_line)) == [(LeakKind.UNBILLED, 1)]
+    # An uncharged timer of the day is a leak on either path, and one leak, not two: its fix makes the line.
+    running_late = ticket(1, comments=commented, timers=[(at(9), at(10), REMOTE, False)])
+    assert kinds(leaks_of(running_late, rates=by_line)) == kinds(leaks_of(running_late)) == [(LeakKind.UNCHARGED_TIMER, 1)]
 
 
 def test_a_visit_that_has_begun_prices_the_leak_at_the_lowest_hourly_rate_and_prefills_the_wizard() -> None:

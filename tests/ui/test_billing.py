@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from textual.widgets import Checkbox, Input
 
+from syncro_tui.config import Config
+from syncro_tui.domain.rates import LaborType
+
 from syncro_tui.simulator import Simulator
-from syncro_tui.ui.billing import BillingScreen
+from syncro_tui.ui.billing import LABOR_LABELS, BillingScreen
 from syncro_tui.ui.confirm import ConfirmScreen
 from syncro_tui.ui.dialogs import ErrorDialog
 from syncro_tui.ui.ticket import TicketScreen
@@ -89,6 +93,66 @@ async def test_the_wizard_bills_a_ticket_to_invoiced_by_keys(tmp_path) -> None:
     invoices = on_ticket(sim, "invoices", ticket.id)
     assert [Decimal(i["total"]) for i in invoices if i["line_items"][-1]["quantity"] == "0.75"] == [Decimal("112.50")]
     assert sim.store.t("tickets")[ticket.id]["status"] == "Invoiced"
+
+
+LINE_ITEM_SHOP = Config.model_validate({"billing": {"path": "line_item"}})
+
+
+@pytest.mark.parametrize(("labor", "minutes", "ended", "prepay", "line", "invoice_total"), [
+    ("remote", "45", None, None, (1190473, "0.75", "150"), "112.50"),
+    # emergency for a prepaid customer: onsite at 1.5 × the hours, which the block pays
+    ("emergency", "60", "yesterday 10pm", "10.0", (26118, "1.5", "175"), "0.00"),
+    ("warranty", "30", None, None, (1049360, "0.5", "0"), "0.00"),
+    ("travel", "30", None, None, (26117, "1", "40"), "40.00"),
+])
+async def test_a_line_item_shop_bills_to_invoiced_by_keys_with_one_line_and_no_timer(
+        tmp_path, labor, minutes, ended, prepay, line, invoice_total) -> None:
+    """[billing] path = "line_item": the labor is one add_line_item with every field explicit, read back by
+    difference, invoiced and checked; the rules (emergency × prepaid, warranty at $0.00, a trip) are the same."""
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite", config=LINE_ITEM_SHOP)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ticket = selected_ticket(app)
+        sim.store.t("customers")[ticket.customer_id]["prepay_hours"] = prepay
+        ticket, screen = await wizard_on_selected(pilot, sim)
+        await type_text(pilot, minutes)
+        await pilot.press("tab")
+        await choose_labor(pilot, list(LABOR_LABELS).index(LaborType(labor)) + 1)
+        if ended:
+            await pilot.press("tab", "ctrl+a", "ctrl+k")
+            await type_text(pilot, ended)
+            await pilot.press("tab", "tab", "tab", "tab")
+        else:
+            await pilot.press("tab", "tab", "tab", "tab", "tab")
+        await type_text(pilot, "Done as asked.")
+        plan = text_of(screen, "#bill-plan")
+        assert "timer" not in plan.lower(), plan
+        assert "✓ One line item, no timer" in text_of(screen, "#bill-checks")
+        assert "✗" not in text_of(screen, "#bill-checks")
+        await pilot.press("ctrl+s")
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        assert [r.call for r in confirm.requests] == ["add_comment", "add_line_item", "check_line_item",
+                                                      "update_line_item", "create_invoice", "check_invoice",
+                                                      "update_ticket"]
+        add = confirm.requests[1]
+        assert add.body["name"] and add.body["description"] == ticket.subject and add.body["taxable"] is False
+        assert confirm.requests[3].only_if is not None  # the $0.00 patch, only if the line arrives at $0.00
+        assert any('([billing] path = "line_item")' in note for note in confirm.notes)  # which path, and why
+        await pilot.press("s")
+        await wait_for_screen(pilot, BillingScreen)
+        await settle(pilot)
+        assert "Billed. Invoice #" in text_of(screen, "#bill-progress")
+    assert on_ticket(sim, "timers", ticket.id) == []
+    (made,) = on_ticket(sim, "line_items", ticket.id)
+    product, quantity, price = line
+    assert (made["product_id"], Decimal(made["quantity"]), Decimal(str(made["price_retail"])), made["taxable"]) == (
+        product, Decimal(quantity), Decimal(price), False)
+    (invoice,) = [i for i in on_ticket(sim, "invoices", ticket.id) if i["id"] == made["invoice_id"]]
+    assert Decimal(invoice["total"]) == Decimal(invoice_total)
+    assert sim.store.t("tickets")[ticket.id]["status"] == "Invoiced"
+    if prepay:
+        assert Decimal(sim.store.t("customers")[ticket.customer_id]["prepay_hours"]) == Decimal("8.5")
 
 
 async def test_travel_is_one_trip_with_the_real_travel_time_on_the_timer(tmp_path) -> None:
