@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from .config import Config
 from .demo import DEMO_USER, in_process_client, in_process_session
 from .domain.lesson import Afterwards, Lesson, LessonProblem, parse
-from .domain.rates import RateTable
+from .domain.rates import BillingPath, RateTable
 from .session import Session
 from .simulator import Simulator
 from .simulator.app import ROUTES
@@ -30,20 +30,21 @@ from .simulator.app import ROUTES
 ROUTE_NAMES = frozenset(route.name for route in ROUTES)
 
 
-def lessons(extra: Path | None = None) -> tuple[dict[str, Lesson], list[str]]:
+def lessons(extra: Path | None = None, *, path: BillingPath | None = None) -> tuple[dict[str, Lesson], list[str]]:
     """Every lesson by id (built-in first; a shop's file of the same id replaces it), and what was wrong with any
-    file that could not be used (said, never a crash: the others still run)."""
+    file that could not be used (said, never a crash: the others still run). With ``path``, only the lessons a
+    shop billing by it takes (docs/rules.md §7.2): a line-item shop is taught lines, not timers."""
     found: dict[str, Lesson] = {}
     problems: list[str] = []
     files = [(f.name, f.read_text(encoding="utf-8")) for f in sorted(resources.files("syncro_tui.lessons").iterdir(),
                                                                       key=lambda f: f.name)
              if f.name.endswith(".toml")]
     if extra is not None and extra.is_dir():
-        for path in sorted(extra.glob("*.toml")):
+        for file in sorted(extra.glob("*.toml")):
             try:
-                files.append((str(path), path.read_text(encoding="utf-8")))
+                files.append((str(file), file.read_text(encoding="utf-8")))
             except (OSError, UnicodeDecodeError) as exc:
-                problems.append(f"{path}: cannot be read ({exc})")
+                problems.append(f"{file}: cannot be read ({exc})")
     for name, text in files:
         try:
             lesson = parse(text, name=name)
@@ -55,7 +56,8 @@ def lessons(extra: Path | None = None) -> tuple[dict[str, Lesson], list[str]]:
             problems.append(f"{name}: faults name a call the simulator does not have ({', '.join(unknown)}); "
                             f"calls it has: {', '.join(sorted(ROUTE_NAMES))}")
             continue
-        found[lesson.id] = lesson
+        if path is None or lesson.for_path(path):
+            found[lesson.id] = lesson
     return found, problems
 
 
@@ -129,7 +131,10 @@ class Classroom:
 
     def session(self, *, config: Config | None = None, journal_path: Path | None = None, **kwargs) -> Session:
         """The trainee's session: the real app on this simulator at the lesson's time, with the lesson's key, its
-        goal in a bar and its ticket selected."""
+        goal in a bar and its ticket selected, billing by the path the lesson teaches (else the config's)."""
+        config = config or Config()
+        if self.lesson.path is not None:
+            config = config.model_copy(update={"billing": config.billing.model_copy(update={"path": self.lesson.path})})
         return in_process_session(self.sim, key=self.lesson.key, config=config, clock=self.clock,
                                   journal_path=journal_path, lesson=f"{self.lesson.title}: {self.goal}",
                                   lesson_ticket=self.ticket_id, **kwargs)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from syncro_tui import cli
 from syncro_tui.writes.progress import Progress
+from syncro_tui.domain.rates import BillingPath
 from syncro_tui.training import lessons
 from syncro_tui.host import exposure
 
@@ -43,6 +44,20 @@ def test_list_shows_the_built_in_and_the_shops_lessons_and_says_a_bad_file(capsy
     assert "lesson not used:" in err and "broken.toml: [ticket] is required" in err
 
 
+def test_a_shop_is_taught_the_billing_path_it_bills_by(config_file, capsys) -> None:
+    """Each lesson states the path it teaches: a line-item shop gets lessons that check lines, not timers."""
+    assert cli.main(["train", "--list"]) == 0
+    timer_shop = capsys.readouterr().out
+    assert "remote-time " in timer_shop and "remote-line " not in timer_shop and "emergency-prepaid " in timer_shop
+    config_file.write_text('[billing]\npath = "line_item"\n')
+    assert cli.main(["train", "--list"]) == 0
+    line_shop = capsys.readouterr().out
+    assert "remote-line " in line_shop and "part-and-labor-line " in line_shop and "emergency-prepaid " in line_shop
+    assert "remote-time " not in line_shop and "zero-line " not in line_shop
+    assert cli.main(["train", "remote-time", "--trainee", "Sam"]) == 2
+    assert "remote-time teaches the timer path, and this shop bills by line_item" in capsys.readouterr().err
+
+
 def test_an_unknown_lesson_starts_nothing(capsys) -> None:
     assert cli.main(["train", "no-such-lesson", "--trainee", "Sam"]) == 2
     assert "there is no lesson 'no-such-lesson'" in capsys.readouterr().err
@@ -57,7 +72,7 @@ def test_the_trainers_report(capsys) -> None:
     progress.record("Sam", "warranty", passed=False, mistakes=["No line of Labor - Remote Business"])
     assert cli.main(["train", "--report"]) == 0
     out = capsys.readouterr().out
-    assert f"Sam: 1 of {len(lessons()[0])} lessons passed" in out
+    assert f"Sam: 1 of {len(lessons(path=BillingPath.TIMER)[0])} lessons passed" in out  # the shop's path's
     # what was asked and missed, in words (it said "mistakes: line ×1", the check's kind)
     assert (f"  ✓ Remote time: 3 attempts\n      missed once: {invoice}\n      missed twice: {line}\n"
             "  ✗ Warranty work: 1 attempt\n      missed once: No line of Labor - Remote Business\n") in out

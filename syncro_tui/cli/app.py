@@ -67,7 +67,8 @@ def open_session(args: argparse.Namespace, demo: LoopbackDemo | None) -> Session
         from ..config import data_dir
         from ..training import lessons
 
-        session.lessons = tuple((lesson.id, lesson.title) for lesson in lessons(data_dir() / "lessons")[0].values())
+        session.lessons = tuple((lesson.id, lesson.title) for lesson in
+                                lessons(data_dir() / "lessons", path=config.billing.path)[0].values())
         pace(session.config, None)
         return session
     config, profile_name, profile = account(args)

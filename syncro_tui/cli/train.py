@@ -11,12 +11,17 @@ from .common import fail
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from ..config import Config, data_dir
+    from ..config import Config, ConfigError, data_dir, load_config
     from ..domain.lesson import LessonProblem, judge
     from ..training import Classroom, lessons
     from ..writes.progress import Progress
 
-    found, problems = lessons(data_dir() / "lessons")
+    try:  # the shop's billing path decides which lessons it is taught
+        path = load_config().billing.path
+    except ConfigError as exc:
+        return fail(str(exc))
+    everything, problems = lessons(data_dir() / "lessons")
+    found = {k: v for k, v in everything.items() if v.for_path(path)}
     for problem in problems:
         print(f"syncro-tui: lesson not used: {problem}", file=sys.stderr)
     progress = Progress.in_dir(data_dir())
@@ -29,6 +34,9 @@ def run_train(args: argparse.Namespace) -> int:
             print("\nStart one with: syncro-tui train LESSON --trainee 'Your Name'")
         return 0 if not problems else 1
     lesson = found.get(args.lesson)
+    if lesson is None and args.lesson in everything:
+        return fail(f"{args.lesson} teaches the {everything[args.lesson].path} path, and this shop bills by "
+                    f"{path} ([billing] path): syncro-tui train --list shows its lessons")
     if lesson is None:
         return fail(f"there is no lesson {args.lesson!r}: syncro-tui train --list shows them")
     trainee = (args.trainee or "").strip() or input("Your name (for your progress): ").strip()
@@ -41,7 +49,7 @@ def run_train(args: argparse.Namespace) -> int:
     from ..ui.app import SyncroApp
     from .common import remove_demo_files
 
-    config = Config()  # the shipped rate table: the built-in lessons' prices are its own
+    config = Config()  # the shipped rate table: the built-in lessons' prices are its own (their path, the lesson's)
     app = SyncroApp(lambda: classroom.session(config=config))
     print(f"Lesson: {lesson.title}\n{classroom.goal}")
     try:

@@ -6,6 +6,7 @@ shop adds its own in the data directory's ``lessons/``)::
     title = "Remote time"
     goal = "Bill {ticket} ({customer}): 45 minutes of remote work. Resolve and invoice it."
     why = "Why the rule exists, said at the end."
+    path = "timer"              # the billing path it teaches: timer, line_item, or either (the default)
     key = "demo-key"            # optional: whose key the trainee works with (another tech's, for that lesson)
     zero_price = false          # optional: the charged line arrives at $0.00, as Syncro sometimes does
 
@@ -21,8 +22,8 @@ shop adds its own in the data directory's ``lessons/``)::
     when = "after"              # the write lands, the answer is lost
 
     [[checks]]                  # what decides it, read from Syncro afterwards
-    what = "line"               # line, no_line, invoices, status, timers_charged, nothing_written, comments_safe,
-                                # public_comment
+    what = "line"               # line, no_line, invoices, status, timers_charged, no_timer, nothing_written,
+                                # comments_safe, public_comment
     labor = "remote"            # line / no_line: the rate table's product for a labor type,
                                 # or product = 880103 (a part or fee; name = "…" to show it by name)
     quantity = "0.75"
@@ -51,10 +52,12 @@ from typing import Any
 from ..api.models import Invoice, Ticket
 from .comment import not_for_customers
 from .money import dollars
-from .rates import LaborType, RateTable
+from .rates import BillingPath, LaborType, RateTable
 
-CHECKS = ("line", "no_line", "invoices", "status", "timers_charged", "nothing_written", "comments_safe",
+CHECKS = ("line", "no_line", "invoices", "status", "timers_charged", "no_timer", "nothing_written", "comments_safe",
           "public_comment")
+#: The billing path a lesson teaches (docs/rules.md §7.2); "either": the lesson holds on both.
+PATHS = (*(p.value for p in BillingPath), "either")
 FAULT_KINDS = ("timeout", "drop", "500", "garbage", "429", "latency")
 LABOR = tuple(t.value for t in LaborType)
 
@@ -120,7 +123,8 @@ class Check:
                     + (f" of {dollars(self.total)}" if self.total is not None else ""))
         if self.what == "status":
             return f"Status {self.status}"
-        return {"timers_charged": "Every timer charged", "nothing_written": "Nothing written under another tech's name",
+        return {"timers_charged": "Every timer charged", "no_timer": "No timer: the labor is a line item",
+                "nothing_written": "Nothing written under another tech's name",
                 "comments_safe": "Nothing secret in a comment the customer sees",
                 "public_comment": "A comment the customer sees"}[self.what]
 
@@ -153,6 +157,12 @@ class Lesson:
     prepay_hours: Decimal | None = None
     timers: tuple[Timer, ...] = ()
     faults: tuple[Fault, ...] = ()
+    #: The billing path it teaches; None: either (it holds on both).
+    path: BillingPath | None = None
+
+    def for_path(self, path: BillingPath) -> bool:
+        """Whether a shop billing by ``path`` takes this lesson."""
+        return self.path is None or self.path is path
 
     def goal_for(self, number: int) -> str:
         return self.goal.replace("{ticket}", f"#{number}").replace("{customer}", self.customer)
@@ -187,7 +197,7 @@ def parse(text: str, *, name: str) -> Lesson:
     except tomllib.TOMLDecodeError as exc:
         raise LessonProblem(f"{name}: not valid TOML ({exc})") from None
     lesson_id = str(data.get("id") or name.rsplit("/", 1)[-1].removesuffix(".toml"))
-    known = {"id", "title", "goal", "why", "key", "zero_price", "ticket", "faults", "checks"}
+    known = {"id", "title", "goal", "why", "path", "key", "zero_price", "ticket", "faults", "checks"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise LessonProblem(f"{name}: unknown field {unknown[0]!r}; a lesson has {', '.join(sorted(known))}")
@@ -214,7 +224,10 @@ def parse(text: str, *, name: str) -> Lesson:
         raise LessonProblem(f"{name}: at least one [[checks]] is required: without them nothing decides the lesson")
     checks = [_check(c, f"{name}: checks[{n}]") for n, c in enumerate(raw_checks, 1)]
     prepay = ticket.get("prepay_hours")
-    return Lesson(id=lesson_id, title=_text(data, "title", name), goal=_text(data, "goal", name),
+    path = data.get("path", "either")
+    if path not in PATHS:
+        raise LessonProblem(f"{name}: path {path!r} is not a billing path; one of {', '.join(PATHS)}")
+    return Lesson(path=None if path == "either" else BillingPath(path), id=lesson_id, title=_text(data, "title", name), goal=_text(data, "goal", name),
                   why=_text(data, "why", name), customer=_text(ticket, "customer", f"{name}: [ticket]"),
                   subject=_text(ticket, "subject", f"{name}: [ticket]"), checks=tuple(checks),
                   key=str(data.get("key") or "demo-key"), zero_price=bool(data.get("zero_price", False)),
@@ -336,6 +349,8 @@ def _passes(check: Check, after: Afterwards, rates: RateTable) -> bool:
         return ticket.status == check.status
     if check.what == "timers_charged":
         return bool(ticket.ticket_timers) and all(t.recorded for t in ticket.ticket_timers)
+    if check.what == "no_timer":
+        return len(ticket.ticket_timers) == after.timers_before
     if check.what == "nothing_written":
         return (len(ticket.comments) == after.comments_before and len(ticket.ticket_timers) == after.timers_before
                 and not ticket.line_items)

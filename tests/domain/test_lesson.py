@@ -52,6 +52,8 @@ def test_a_good_lesson_reads_whole() -> None:
     (lambda t: t.replace('wrong = "Not 0.75 h of remote."', ""), "checks[1]: wrong is required"),
     (lambda t: t.split("[[checks]]")[0], "at least one [[checks]] is required"),
     (lambda t: t.replace("[ticket]", "[tickets]"), "unknown field 'tickets'"),
+    (lambda t: t.replace('title = "Remote time"', 'title = "Remote time"\npath = "lines"'),
+     "mine.toml: path 'lines' is not a billing path; one of timer, line_item, either"),
     (lambda t: t.replace('title = "Remote time"', 'title = "Remote'), "mine.toml: not valid TOML"),
     (lambda t: t.replace('labor = "remote"', ""), 'checks[1]: a line check needs labor = "remote" (a labor type) or '
                                                   "product = 880103"),

@@ -336,6 +336,32 @@ async def test_emergency_without_a_prepaid_block(labor, ended, passed) -> None:
                     "✗ Onsite labor is on the ticket")
 
 
+@pytest.mark.parametrize(("minutes", "passed"), [("45", True), ("60", False)])
+async def test_remote_time_as_a_line_item(minutes, passed) -> None:
+    """The line-item lesson runs on its path: one line, no timer, and it checks that."""
+    async def work(pilot, classroom):
+        await bill(pilot, classroom, minutes=minutes, labor="remote", comment="Reset the Outlook profile.")
+
+    verdict, _ = await take("remote-line", work)
+    if passed:
+        assert verdict.passed, verdict.report()
+        assert "  ✓ No timer: the labor is a line item" in verdict.report()
+    else:
+        failed_with(verdict, "✗ The ticket does not carry one line of 0.75 × Labor - Remote Business")
+
+
+async def test_a_timer_on_a_line_item_shops_lesson_fails_it() -> None:
+    """A timer added (and charged) as well as the line is what the line-item lesson catches."""
+    async def work(pilot, classroom):
+        await bill(pilot, classroom, minutes="45", labor="remote", comment="Reset the Outlook profile.")
+        sim = classroom.sim
+        sim.store.add_timer(classroom.ticket_id, {"start_at": "2026-11-20T09:00:00Z", "duration_minutes": 45,
+                                                  "product_id": 1190473}, key="demo-key")
+
+    verdict, _ = await take("remote-line", work)
+    failed_with(verdict, "✗ A timer was added: this shop bills labor as a line item")
+
+
 @pytest.mark.parametrize("taxable", [True, False])
 async def test_a_part_and_labor_on_one_ticket(taxable) -> None:
     async def work(pilot, classroom):
