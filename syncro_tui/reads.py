@@ -218,6 +218,10 @@ class Reads:
             self.cache.save_queue(changed=changed, removed=removed, watermark=watermark, at=datetime.now(UTC),
                                   replace=replace, zone=zone)
 
+    async def invoice(self, invoice_id: int) -> Invoice:
+        """One invoice in full, with its lines."""
+        return await self.client.get_invoice(invoice_id)
+
     async def situation(self, ticket_id: int) -> Situation:
         return await read_situation(self.client, ticket_id=ticket_id)
 

@@ -321,6 +321,8 @@ class Invoice(Model):
     date: OptTimestamp = None
     created_at: OptTimestamp = None
     is_paid: Flag = False
+    #: Only accounts with draft invoices on say it (docs/rules.md §13); None elsewhere.
+    draft: OptFlag = None
     #: Absent on the POST response and in the list, present on GET /invoices/{id}.
     line_items: list[InvoiceLine] | None = None
 

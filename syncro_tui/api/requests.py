@@ -331,6 +331,9 @@ SHAPES: dict[str, Callable[[Any], Any]] = {
     "update_appointment": wrapped("appointment", m.Appointment),
     "delete_appointment": _deleted,
     "create_invoice": wrapped("invoice", m.Invoice),
+    "invoice_to_draft": wrapped("invoice", m.Invoice),
+    "update_invoice_line": wrapped("line_item", m.InvoiceLine),
+    "publish_invoice": wrapped("invoice", m.Invoice),
     # Check steps: a read whose answer the write path compares with what the plan expects.
     "check_line_item": wrapped("ticket", m.Ticket),
     "check_invoice": wrapped("invoice", m.Invoice),
@@ -533,6 +536,26 @@ def create_invoice(*, ticket_id: Id, customer_id: Id, category: str = "Standard"
     return ApiRequest("create_invoice", "POST", "/invoices", SHAPES["create_invoice"],
                       body={"ticket_id": _id(ticket_id), "customer_id": _id(customer_id), "category": category},
                       permission="Invoices - Create")
+
+
+INVOICES_EDIT = "Invoices - Edit"
+
+
+def invoice_to_draft(invoice_id: Id) -> ApiRequest[m.Invoice]:
+    """An invoice back to draft, to be corrected (accounts with drafts on; 404 elsewhere, 422 once paid)."""
+    return ApiRequest("invoice_to_draft", "POST", f"/invoices/{_id(invoice_id)}/convert_to_draft",
+                      SHAPES["invoice_to_draft"], permission=INVOICES_EDIT)
+
+
+def update_invoice_line(invoice_id: Id, line_id: Id, *, price: Decimal) -> ApiRequest[m.InvoiceLine]:
+    """A draft invoice's line set to its price (the invoice's own field is ``price``, not ``price_retail``)."""
+    return ApiRequest("update_invoice_line", "PUT", f"/invoices/{_id(invoice_id)}/line_items/{_id(line_id)}",
+                      SHAPES["update_invoice_line"], body=clean_body({"price": price}), permission=INVOICES_EDIT)
+
+
+def publish_invoice(invoice_id: Id) -> ApiRequest[m.Invoice]:
+    return ApiRequest("publish_invoice", "POST", f"/invoices/{_id(invoice_id)}/publish", SHAPES["publish_invoice"],
+                      permission=INVOICES_EDIT)
 
 
 def check_line_item(ticket_id: Id, expect: Mapping[str, Any]) -> ApiRequest[m.Ticket]:

@@ -198,8 +198,9 @@ _LEAKS: dict[LeakKind, Coaching] = {
         "A ticket marked Invoiced with nothing invoiced is never looked at again."),
     LeakKind.ZERO_INVOICE: Coaching(
         "A $0.00 invoice", "An invoice of $0.00 that carries lines the rate table prices.",
-        "docs/rules.md §7.8: a $0.00 invoice is recovered by patching the lines, deleting it (in Syncro's web) "
-        "and invoicing again.", "A $0.00 invoice sent to a customer is work given away."),
+        "docs/rules.md §7.8 and §13: where the account has draft invoices, it goes back to draft, takes the rate "
+        "table's prices and is published again; elsewhere it is recovered by patching the lines, deleting it (in "
+        "Syncro's web) and invoicing again.", "A $0.00 invoice sent to a customer is work given away."),
     LeakKind.ZERO_LINE: Coaching(
         "A $0.00 line", "A charged line at $0.00 for a product the rate table prices.",
         "docs/rules.md §7.7: charging sometimes makes a $0.00 line; it is patched to the rate table's price, the "

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..api import requests as rq
-from ..api.models import Appointment, LineItem, Ticket, TicketSummary, Timer
+from ..api.models import Appointment, Invoice, LineItem, Ticket, TicketSummary, Timer
 from ..api.requests import ApiRequest, Ref
 from .billing import (ItemPlan, pending_lines, TimePlan, TimerCharge, expected_invoice, hours_text,
                       line_expectation)
@@ -22,7 +22,7 @@ from .comment import CommentDraft, Visibility, audience
 from .queue import QueueRow
 from .ticket import timer_minutes
 from .rates import RateTable
-from .money import dollars
+from .money import dollars, money
 from .text import counted
 from .when import describe_span
 
@@ -226,6 +226,45 @@ def patch_zero_line(ticket: Listed, line: LineItem, *, price: Decimal, product: 
                 steps=(rq.update_line_item(ticket.id, line.id, price_retail=price),), ticket_id=ticket.id, ticket_number=ticket.number,
                 notes=(f"{product} is {dollars(price)} in the rate table; the charge left the line at $0.00 "
                        "(docs/rules.md §7.7).",))
+
+
+def correct_invoice(invoice: Invoice, rates: RateTable, *, ticket: Ticket | None = None) -> Plan:
+    """A $0.00 invoice corrected where the account has draft invoices (docs/rules.md §13): back to draft, each line of
+    a product the rate table prices set to that price, the ticket's own $0.00 lines on it likewise (rule 7: the only
+    legitimate price patch), published again, and read back against the total those prices make."""
+    if invoice.draft is None:
+        raise ValueError(f"Invoice #{invoice.number} does not say whether it is a draft: the account has draft "
+                         "invoices off, so it is corrected in Syncro's web.")
+    if invoice.is_paid:
+        raise ValueError(f"Invoice #{invoice.number} is paid: it cannot go back to draft.")
+    steps: list[ApiRequest[Any]] = [rq.invoice_to_draft(invoice.id)]
+    notes = []
+    subtotal, taxed = Decimal(0), False
+    for line in invoice.line_items or []:
+        rate = rates.for_product(line.product_id) if line.product_id is not None else None
+        price = rate.price_retail if rate is not None and line.price == 0 and rate.price_retail > 0 else line.price
+        if price != line.price and rate is not None:
+            steps.append(rq.update_invoice_line(invoice.id, line.id, price=price))
+            notes.append(f"{line.quantity.normalize():f} × {line.item or rate.name}: $0.00 → {dollars(price)} "
+                         "(the rate table's price).")
+        subtotal += (line.quantity - (line.prepay_hours_applied or 0)) * price
+        taxed = taxed or bool(line.taxable)
+    if len(steps) == 1:
+        raise ValueError(f"Invoice #{invoice.number} has no $0.00 line of a product the rate table prices.")
+    if ticket is not None:
+        for line in ticket.line_items:
+            rate = rates.for_product(line.product_id) if line.product_id is not None else None
+            if line.invoice_id == invoice.id and line.price_retail == 0 and rate is not None and rate.price_retail > 0:
+                steps.append(rq.update_line_item(ticket.id, line.id, price_retail=rate.price_retail))
+    steps.append(rq.publish_invoice(invoice.id))
+    expected = money(subtotal)
+    steps.append(rq.check_invoice(invoice.id, {"subtotal": expected, "total": None if taxed else expected}))
+    notes.append(f"Invoice expected: {dollars(expected)}{' before tax' if taxed else ''}, with the prepaid hours "
+                 "already applied to its lines.")
+    number = ticket.number if ticket is not None else None
+    return Plan(kind="draft invoice", title=f"Correct invoice #{invoice.number} as a draft: $0.00 → {dollars(expected)}"
+                + (" before tax" if taxed else ""), steps=tuple(steps), ticket_id=invoice.ticket_id,
+                ticket_number=number, notes=tuple(notes))
 
 
 def remove_timer(ticket: Listed, timer: Timer) -> Plan:

@@ -56,6 +56,9 @@ class FixKind(StrEnum):
     PATCH_LINE = "patch line"
     #: Charge the ticket's timer (``charge_timers``) and invoice what waits, each read back, then status Invoiced.
     INVOICE = "invoice"
+    #: A $0.00 invoice pulled back to draft, its lines set to the rate table's prices, published again, read back
+    #: (accounts with draft invoices on: docs/rules.md §13).
+    DRAFT = "draft"
     #: Only the tech can do it in Syncro (a $0.00 invoice is deleted there); the ticket opens, the words say how.
     TICKET = "ticket"
 
@@ -71,12 +74,15 @@ class Fix:
     #: For PATCH_LINE: the line and the price it should have.
     line_id: int | None = None
     price: Decimal | None = None
+    #: For DRAFT: the invoice to correct.
+    invoice_id: int | None = None
 
     @property
     def words(self) -> str:
         return {FixKind.BILL: "bill it (the wizard)", FixKind.CLOCK: "stop the clock and bill it",
                 FixKind.PATCH_LINE: f"set the line to {dollars(self.price or 0)}",
                 FixKind.INVOICE: "charge the timer and invoice" if self.charge_timers else "invoice the lines",
+                FixKind.DRAFT: "correct the invoice as a draft",
                 FixKind.TICKET: "open the ticket"}[self.kind]
 
 
@@ -229,10 +235,19 @@ def _zero_invoice_leak(invoice: Invoice, ticket: Ticket | None, rates: RateTable
     if not short:
         return None
     where = _where(ticket) if ticket is not None else Where(invoice.ticket_id or 0, 0)
-    return Leak(LeakKind.ZERO_INVOICE, where, words=(
-        f"Invoice #{invoice.number} is $0.00 but carries {'; '.join(short)}. To recover: set the lines' prices on the "
-        f"ticket, delete invoice #{invoice.number} in Syncro, and invoice again (never remove lines from an invoiced "
-        "ticket)."), amount=money(stake), fix=Fix(FixKind.TICKET))
+    found = f"Invoice #{invoice.number} is $0.00 but carries {'; '.join(short)}."
+    if invoice.draft is not None:  # the account has draft invoices: the app can correct it
+        return Leak(LeakKind.ZERO_INVOICE, where, amount=money(stake), fix=Fix(FixKind.DRAFT, invoice_id=invoice.id),
+                    words=f"{found} The account has draft invoices: it can go back to draft, take the rate table's "
+                          "prices and be published again.")
+    return Leak(LeakKind.ZERO_INVOICE, where, words=f"{found} {by_hand(invoice)}", amount=money(stake),
+                fix=Fix(FixKind.TICKET))
+
+
+def by_hand(invoice: Invoice) -> str:
+    """How a $0.00 invoice is recovered where the app cannot correct it (draft invoices off)."""
+    return (f"To recover: set the lines' prices on the ticket, delete invoice #{invoice.number} in Syncro's web, and "
+            "invoice again (never remove lines from an invoiced ticket).")
 
 
 def _zero_lines(ticket: Ticket, rates: RateTable, reported: set[int]) -> list[Leak]:

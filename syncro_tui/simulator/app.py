@@ -155,6 +155,10 @@ ROUTES: tuple[Route, ...] = (
     _route("GET", "/invoices", "list_invoices", lambda s, c: s.list_invoices(c.params), IR),
     _route("POST", "/invoices", "create_invoice", lambda s, c: s.create_invoice(c.body, key=c.key), IW),
     _route("GET", "/invoices/{id}", "get_invoice", lambda s, c: s.get_invoice(c.ids["id"]), IR),
+    _route("POST", "/invoices/{id}/convert_to_draft", "invoice_to_draft", lambda s, c: s.invoice_to_draft(c.ids["id"]), IW),
+    _route("PUT", "/invoices/{id}/line_items/{line_item_id}", "update_invoice_line",
+           lambda s, c: s.update_invoice_line(c.ids["id"], c.ids["line_item_id"], c.body), IW),
+    _route("POST", "/invoices/{id}/publish", "publish_invoice", lambda s, c: s.publish_invoice(c.ids["id"]), IW),
 )
 
 ROUTE_NAMES = frozenset(r.name for r in ROUTES) | frozenset(model.ROUTE_NAMES)

@@ -585,5 +585,8 @@ class Seeder:
             "ticket_types": TICKET_TYPES,
             # A shop can refuse tickets without a type; the demo account does not (tests turn it on).
             "require_ticket_type": False,
+            # Draft invoices (2026): an invoice can go back to draft, be corrected and be published again.
+            # Accounts with them off answer those calls 404 (tests turn it off).
+            "draft_invoices": True,
             "worksheet_templates": WORKSHEET_TEMPLATES,
         }

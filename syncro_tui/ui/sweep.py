@@ -3,8 +3,9 @@
 The day is read as background work (the tech's own calls go first), with a
 count while it reads. Enter on a leak opens its fix: the billing wizard
 prefilled (a visit's minutes and end, the timer ticked), the work clock
-stopped and billed, a $0.00 line patched or the lines invoiced (each confirmed
-like every write), or the ticket when the fix is the tech's to make in Syncro.
+stopped and billed, a $0.00 line patched, the lines invoiced or a $0.00 invoice
+corrected through a draft (each confirmed like every write), or the ticket when
+the fix is the tech's to make in Syncro.
 After a fix, only that ticket is read again.
 """
 
@@ -26,10 +27,11 @@ from ..domain import coach
 from ..domain.billing_form import BillingForm
 from ..domain.coach import Coaching
 from ..domain.billing import plan_timer_charge
-from ..domain.plan import invoice_waiting, patch_zero_line
-from ..domain.sweep import FixKind, Leak, SweepDay, Tech, still_leaking, summary, sweep
+from ..domain.plan import correct_invoice, invoice_waiting, patch_zero_line
+from ..domain.sweep import FixKind, Leak, SweepDay, Tech, by_hand, still_leaking, summary, sweep
 from ..domain.when import typed
 from ..writes.activity import groups_on, status_changes
+from ..writes.journal import StepState
 from .coach import CoachPanel, coach_again
 from .messages import OpenBilling, OpenTicket, StopClock
 from .text import literal
@@ -199,8 +201,51 @@ class SweepScreen(ReportsFailures, Screen[None]):
             self.app.post_message(StopClock(ticket_id))
         elif fix.kind is FixKind.TICKET:
             self.app.post_message(OpenTicket(ticket_id))
+        elif fix.kind is FixKind.DRAFT:
+            self.send_correction(leak)
         else:
             self.send_fix(leak)
+
+    @work(group="sweep-fix", exclusive=True, exit_on_error=False)
+    async def send_correction(self, leak: Leak) -> None:
+        """A $0.00 invoice corrected through a draft (accounts with draft invoices on), planned from the invoice and
+        its ticket as they are now, then confirmed. Refused at the first call, nothing was written: the words say
+        why (drafts off: 404; paid, posted or a refund: 422) and how it is done by hand."""
+        rates = self.app.session.config.rate_table()
+        try:
+            invoice = await self.app.reads.invoice(leak.fix.invoice_id or 0)
+            ticket = await self.app.reads.ticket(leak.where.ticket_id) if leak.where.ticket_id else None
+        except SyncroError as exc:
+            self.notify(f"Invoice of ticket #{leak.where.number} could not be read: {exc}", title="Nothing was sent",
+                        severity="error", timeout=15)
+            return
+        try:
+            plan = correct_invoice(invoice, rates, ticket=ticket)
+        except ValueError as exc:
+            self.notify(f"{exc} {by_hand(invoice)}", title="Nothing to send", timeout=15)
+            return
+        outcome = await confirm_and_send(self.app, plan)
+        stop = outcome.stopped if outcome is not None else None
+        if stop is not None and stop.seq == 0 and stop.state is StepState.FAILED:
+            why = ("This account has draft invoices off." if stop.status == 404
+                   else f"Syncro would not make it a draft: {stop.message}")
+            self.notify(f"{why} {by_hand(invoice)}", title=f"Invoice #{invoice.number} was not changed",
+                        severity="warning", timeout=20)
+        await self.read_invoice_again(invoice.id)
+        if ticket is not None:
+            await self.read_again(ticket.id)
+
+    async def read_invoice_again(self, invoice_id: int) -> None:
+        """A corrected invoice replaces its old self (gone from the $0.00 ones once it is not $0.00)."""
+        if self.read is None:
+            return
+        try:
+            fresh = await self.app.reads.invoice(invoice_id)
+        except SyncroError:
+            return  # the day's read (r) says it again
+        zero = tuple(i for i in self.read.zero_invoices if i.id != invoice_id)
+        self.read = replace(self.read, zero_invoices=zero + ((fresh,) if fresh.total == 0 else ()))
+        self.judge()
 
     @work(group="sweep-fix", exclusive=True, exit_on_error=False)
     async def send_fix(self, leak: Leak) -> None:

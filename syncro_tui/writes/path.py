@@ -74,6 +74,8 @@ class Outcome:
     seq: int = 0
     #: A check step (Syncro read back and compared), not a write.
     checked: bool = False
+    #: The HTTP status Syncro refused the call with (404 where an account lacks a feature, 422 for its reasons).
+    status: int | None = None
 
     @property
     def landed(self) -> bool:
@@ -334,7 +336,7 @@ class WritePath:
             return await self.settle(group_id, seq, req, sent_at, str(exc))
         except SyncroError as exc:  # refused by Syncro, or never sent: nothing was written
             self.journal.mark(group_id, seq, StepState.FAILED, error=str(exc))
-            return Outcome(StepState.FAILED, str(exc), group_id=group_id, seq=seq)
+            return Outcome(StepState.FAILED, str(exc), group_id=group_id, seq=seq, status=exc.status)
         except Exception as exc:  # noqa: BLE001 - a bug of ours mid-send: the write may be in Syncro
             return self.in_doubt(group_id, seq, exc)
         self.journal.mark(group_id, seq, StepState.DONE, result=result)

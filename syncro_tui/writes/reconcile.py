@@ -9,7 +9,8 @@ the record is looked for first. Each kind of write has its own read-back:
 - line item: the ticket's line items, by name, description, quantity and price;
 - invoice: the ticket's invoices made since the write was sent (``SyncroClient.invoices_for_ticket``);
 - ticket: the customer's tickets with that subject made since then; an update by its fields;
-- appointment: that day's appointments by summary and start; a move by its start; a cancel by its absence.
+- appointment: that day's appointments by summary and start; a move by its start; a cancel by its absence;
+- draft invoice: the invoice says whether it is a draft now; its line, whether it has the price sent.
 
 A create is read back *by difference*, not by resemblance: its journaled
 ``before`` names the records that already existed and could look like it, and
@@ -32,6 +33,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..api.errors import NotFound
+from ..api import requests as rq
 from ..api.requests import CREATES, ApiRequest
 from ..domain.plan import ids
 
@@ -209,6 +211,31 @@ async def _appointment_delete(client: SyncroClient, req: ApiRequest[Any], sent_a
     return Verdict(False, "The appointment is still in the calendar: the cancel did not land.")
 
 
+def _invoice_id(req: ApiRequest[Any]) -> int:
+    return int(req.path.split("/")[2])
+
+
+async def _draft(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
+    """To draft, or published again: the invoice says which it is now (it was the other before the send)."""
+    invoice = await client.execute(rq.get_invoice(_invoice_id(req)))
+    wanted = req.call == "invoice_to_draft"
+    if invoice.draft is wanted:
+        return Verdict(True, f"Invoice #{invoice.number} is {'a draft' if wanted else 'published'}.", (invoice,))
+    return Verdict(False, f"Invoice #{invoice.number} is {'not a draft' if wanted else 'still a draft'}: the call did "
+                          "not land.")
+
+
+async def _invoice_line(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
+    invoice = await client.execute(rq.get_invoice(_invoice_id(req)))
+    line_id = int(req.path.rsplit("/", 1)[1])
+    line = next((li for li in invoice.line_items or [] if li.id == line_id), None)
+    if line is None:
+        return Verdict(False, f"Invoice #{invoice.number} no longer has line {line_id}.")
+    same = line.price == _dec((req.body or {}).get("price"))
+    return Verdict(same, f"The invoice's line is at {line.price}" + (", as sent." if same else ": the change did not land."),
+                   (line,) if same else ())
+
+
 Reader = Callable[["SyncroClient", ApiRequest[Any], datetime, "int | None"], Awaitable[Verdict]]
 
 READERS: dict[str, Reader] = {
@@ -225,6 +252,9 @@ READERS: dict[str, Reader] = {
     "create_appointment": _appointment_create,
     "update_appointment": _appointment_update,
     "delete_appointment": _appointment_delete,
+    "invoice_to_draft": _draft,
+    "update_invoice_line": _invoice_line,
+    "publish_invoice": _draft,
 }
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from syncro_tui.api.models import Appointment, Invoice, Ticket
 from syncro_tui.domain.clock import Clock
-from syncro_tui.domain.plan import invoice_waiting, patch_zero_line
+from syncro_tui.domain.plan import correct_invoice, invoice_waiting, patch_zero_line
 from syncro_tui.domain.billing import plan_timer_charge
 from syncro_tui.domain.rates import BillingPath, RateTable, Rounding
 from syncro_tui.domain.sweep import FixKind, LeakKind, SweepDay, Tech, lowest_hourly, summary, sweep
@@ -207,6 +207,29 @@ def test_a_zero_invoice_with_billable_lines_is_one_leak_and_its_line_is_not_coun
     assert (leak.kind, leak.amount, leak.fix.kind) == (LeakKind.ZERO_INVOICE, Decimal("150.00"), FixKind.TICKET)
     assert "Invoice #55 is $0.00 but carries 1 × Labor - Remote Business" in leak.words
     assert "delete invoice #55 in Syncro" in leak.words
+
+
+def test_where_the_account_has_drafts_a_zero_invoice_is_corrected_as_one() -> None:
+    """An invoice that says whether it is a draft comes from an account with drafts on: the fix is the draft,
+    planned with the prepaid hours already applied and the ticket's own $0.00 line set alike."""
+    t = ticket(1, status="Invoiced", lines=[(ONSITE, "Labor - Onsite Business", "2.0", "0.0", True, 58),
+                                            (None, "Toner", "1", "80.0", True, 58)])
+    bad = Invoice.model_validate({
+        "id": 58, "number": "58", "customer_id": 7, "ticket_id": 10, "total": "0.0", "draft": False, "line_items": [
+            {"id": 3, "item": "Labor - Onsite Business", "price": "0.0", "quantity": "2.0", "product_id": ONSITE,
+             "prepay_hours_applied": "1.5"},
+            {"id": 4, "item": "Toner", "price": "80.0", "quantity": "1", "product_id": None, "taxable": True}]})
+    (leak,) = leaks_of(t, invoices=[bad])  # the ticket's line on it is the same leak, said once
+    assert (leak.kind, leak.fix.kind, leak.fix.invoice_id) == (LeakKind.ZERO_INVOICE, FixKind.DRAFT, 58)
+    assert "can go back to draft" in leak.words
+    plan = correct_invoice(bad, RATES, ticket=t)
+    assert [(r.call, r.body) for r in plan.steps[:-1]] == [
+        ("invoice_to_draft", None), ("update_invoice_line", {"price": "175.00"}),
+        ("update_line_item", {"ticket_line_item_id": 1000, "price_retail": "175.00"}), ("publish_invoice", None)]
+    # 0.5 h of onsite beyond the block, and the toner: taxed, so only the subtotal is Syncro's to match
+    assert plan.steps[-1].expect == {"subtotal": "167.50"}
+    with pytest.raises(ValueError, match="draft invoices off"):
+        correct_invoice(bad.model_copy(update={"draft": None}), RATES, ticket=t)
 
 
 def test_a_zero_invoice_a_prepaid_block_covers_or_of_warranty_work_is_not_a_leak() -> None:

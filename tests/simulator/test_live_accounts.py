@@ -211,3 +211,49 @@ async def test_the_sla_clock_flips_flags_as_time_passes_and_updates_the_ticket()
     now[0] = parse_time(closed["due_date"]) + timedelta(days=400)
     store.list_tickets({}, key="demo-key")
     assert not closed["sla_breached"]  # a resolved ticket's SLA clock has stopped
+
+
+# ------------------------------------------------------- 2026: draft invoices (docs/rules.md §13)
+async def test_draft_invoices_on_and_off_as_an_account_setting(raw: httpx.AsyncClient, sim) -> None:
+    """On: an invoice says whether it is a draft, goes back to draft, takes a corrected line, totals follow, and
+    is published again; a published invoice's lines are not edited. Off: no draft field, and 404 on the calls."""
+    tid = open_ticket(sim)["id"]
+    timer = await timer_on(raw, tid, product_id=26118)
+    await raw.post(f"/tickets/{tid}/charge_timer_entry", json={"timer_entry_id": timer["id"]})
+    ticket = sim.store.t("tickets")[tid]
+    made = (await raw.post("/invoices", json={"ticket_id": tid, "customer_id": ticket["customer_id"]})).json()["invoice"]
+    inv = made["id"]
+    shown = (await raw.get(f"/invoices/{inv}")).json()["invoice"]
+    assert shown["draft"] is False
+    line = shown["line_items"][0]
+    refused = await raw.put(f"/invoices/{inv}/line_items/{line['id']}", json={"price": 200})
+    assert refused.status_code == 422 and refused.json() == {"errors": "Only a draft invoice can be edited"}
+    assert (await raw.post(f"/invoices/{inv}/convert_to_draft", json={})).json()["invoice"]["draft"] is True
+    await raw.put(f"/invoices/{inv}/line_items/{line['id']}", json={"price": 200})
+    assert (await raw.post(f"/invoices/{inv}/publish", json={})).json()["invoice"]["draft"] is False
+    again = (await raw.get(f"/invoices/{inv}")).json()["invoice"]
+    assert (again["subtotal"], again["total"]) == ("150.0", "150.0")  # 0.75 h × $200, labor untaxed
+    twice = await raw.post(f"/invoices/{inv}/publish", json={})
+    assert twice.status_code == 422 and twice.json() == {"errors": "Invoice is not a draft"}
+    sim.store.account["draft_invoices"] = False
+    assert "draft" not in (await raw.get(f"/invoices/{inv}")).json()["invoice"]
+    off = await raw.post(f"/invoices/{inv}/convert_to_draft", json={})
+    assert off.status_code == 404 and off.json() == {"message": "Not found"}
+
+
+async def test_an_invoice_paid_posted_or_refunded_cannot_go_back_to_draft(raw: httpx.AsyncClient, sim) -> None:
+    tid = open_ticket(sim)["id"]
+    timer = await timer_on(raw, tid, product_id=26118)
+    await raw.post(f"/tickets/{tid}/charge_timer_entry", json={"timer_entry_id": timer["id"]})
+    made = (await raw.post("/invoices", json={"ticket_id": tid, "customer_id": sim.store.t("tickets")[tid]["customer_id"]})).json()
+    invoice = sim.store.t("invoices")[made["invoice"]["id"]]
+    for change, said in ((("is_paid", True), "Invoice has payments applied and cannot be converted to a draft"),
+                         (("accounting_posted", True), "Invoice has been posted to accounting and cannot be converted to a draft"),
+                         (("category", "Refund"), "A refund cannot be converted to a draft")):
+        field, value = change
+        kept = invoice.get(field)
+        invoice[field] = value
+        refused = await raw.post(f"/invoices/{invoice['id']}/convert_to_draft", json={})
+        assert (refused.status_code, refused.json()) == (422, {"errors": said})
+        invoice[field] = kept
+    assert not invoice.get("draft")

@@ -4,6 +4,8 @@ and each fix it opens lands in Syncro."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+
+import pytest
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -92,6 +94,7 @@ async def test_the_sweep_finds_exactly_the_days_leaks_and_none_of_the_look_alike
 
 async def test_each_fix_the_sweep_opens_lands_in_syncro(tmp_path) -> None:
     sim, moment, ids, app = monday(tmp_path)
+    sim.store.account["draft_invoices"] = False  # a $0.00 invoice is then the tech's to delete in Syncro's web
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = await open_sweep(pilot)
@@ -158,6 +161,70 @@ async def test_each_fix_the_sweep_opens_lands_in_syncro(tmp_path) -> None:
         await settle(pilot)
         assert found(screen, ids) == {("comment only", LeakKind.UNBILLED), ("visit only", LeakKind.UNBILLED),
                                       ("invoice at 0.00", LeakKind.ZERO_INVOICE)}
+
+
+async def test_a_zero_invoice_is_corrected_through_a_draft_by_keys(tmp_path) -> None:
+    """Where the account has draft invoices: Enter pulls the $0.00 invoice back to draft, sets its line (and the
+    ticket's) to the rate table's price, publishes it, and reads it back; the leak is gone."""
+    sim, moment, ids, app = monday(tmp_path)
+    ticket_id = ids["invoice at 0.00"]
+    (invoice,) = [i for i in sim.store.t("invoices").values() if i["ticket_id"] == ticket_id]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_sweep(pilot)
+        await select_leak(pilot, screen, ticket_id)
+        leak = next(leak for leak in screen.leaks if leak.where.ticket_id == ticket_id)
+        assert leak.fix.kind is FixKind.DRAFT and "can go back to draft" in rendered(screen, "#sweep-detail")
+        await pilot.press("enter")
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        assert [r.call for r in confirm.requests] == ["invoice_to_draft", "update_invoice_line", "update_line_item",
+                                                      "publish_invoice", "check_invoice"]
+        assert confirm.requests[1].body == {"price": "150.00"}  # remote labor, the rate table's price
+        await pilot.press("s")
+        await wait_for_screen(pilot, SweepScreen)
+        await settle(pilot)
+        assert ticket_id not in {leak.where.ticket_id for leak in screen.leaks}
+    fixed = sim.store.t("invoices")[invoice["id"]]
+    assert (Decimal(fixed["total"]), fixed["draft"]) == (Decimal("150.00"), False)
+    (line,) = [li for li in sim.store.t("line_items").values() if li["ticket_id"] == ticket_id]
+    assert Decimal(str(line["price_retail"])) == Decimal("150.00")
+    assert [i["id"] for i in sim.store.t("invoices").values() if i["ticket_id"] == ticket_id] == [invoice["id"]]
+
+
+@pytest.mark.parametrize(("refusal", "said"), [
+    ("drafts off", "This account has draft invoices off."),
+    ("paid", "is paid: it cannot go back to draft."),  # the invoice read says so: nothing is offered to send
+    ("posted", "Syncro would not make it a draft: Invoice has been posted to accounting"),
+])
+async def test_a_draft_syncro_refuses_changes_nothing_and_says_how_by_hand(tmp_path, refusal, said) -> None:
+    """Refused at the first call (404 where drafts are off, 422 after a payment or an accounting post): nothing is
+    written, and the words say why and how it is done in Syncro's web."""
+    sim, moment, ids, app = monday(tmp_path)
+    ticket_id = ids["invoice at 0.00"]
+    (invoice,) = [i for i in sim.store.t("invoices").values() if i["ticket_id"] == ticket_id]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_sweep(pilot)
+        # What changed in Syncro after the day was read (drafts turned off: after the confirm came up):
+        if refusal == "paid":
+            invoice["is_paid"] = True
+        else:
+            invoice["accounting_posted"] = True
+        before = sim.store.dumps()
+        await select_leak(pilot, screen, ticket_id)
+        await pilot.press("enter")
+        if refusal != "paid":
+            await wait_for_screen(pilot, ConfirmScreen)
+            if refusal == "drafts off":
+                sim.store.account["draft_invoices"] = False
+                before = sim.store.dumps()
+            await pilot.press("s")
+            await wait_for_screen(pilot, SweepScreen)
+        await settle(pilot)
+        shown = "\n".join(app.shown)
+        assert said in shown and f"delete invoice #{invoice['number']} in Syncro's web" in shown
+        assert ticket_id in {leak.where.ticket_id for leak in screen.leaks}
+    assert sim.store.dumps() == before
 
 
 async def test_a_sweep_that_cannot_read_the_day_says_so_and_keeps_nothing_stale(tmp_path) -> None:

@@ -34,6 +34,10 @@ def cases(sim: Simulator) -> dict[str, tuple[rq.ApiRequest[Any], Callable[[], in
     sim.store.charge_timer(invoiced["id"], {"timer_entry_id": sim.store.add_timer(
         invoiced["id"], {"start_at": "2026-11-20T09:00:00Z", "duration_minutes": 60, "product_id": 26118}, key="demo-key")["id"]}, key="demo-key")
     visit = next(iter(sim.store.t("appointments")))
+    published, drafted = (invoice_of(sim, x) for x in [x for x in sim.store.t("tickets").values()
+                                                       if x["status"] == "In Progress" and x["id"] not in (tid, invoiced["id"])][:2])
+    drafted["draft"] = True
+    line = drafted["line_items"][0]
     return {
         "comment": (rq.add_comment(tid, subject="Update", body="Replaced the switch", hidden=False, do_not_email=True),
                     lambda: count(sim, "comments", lambda c: c["body"] == "Replaced the switch")),
@@ -54,14 +58,29 @@ def cases(sim: Simulator) -> dict[str, tuple[rq.ApiRequest[Any], Callable[[], in
                         lambda: count(sim, "appointments", lambda a: a["summary"] == "Onsite: switch")),
         # a cancel (closing with a visit ahead) "lands" once: the appointment is gone, and a resend would be a 404
         "cancel appointment": (rq.delete_appointment(visit), lambda: int(visit not in sim.store.t("appointments"))),
+        # draft invoices: back to draft, a line's price, published again (each lands once: its state says so)
+        "to draft": (rq.invoice_to_draft(published["id"]), lambda: int(bool(published.get("draft")))),
+        "invoice line": (rq.update_invoice_line(drafted["id"], line["id"], price=Decimal("99.00")),
+                         lambda: int(line["price"] == "99.0")),
+        "publish": (rq.publish_invoice(drafted["id"]), lambda: int(not drafted["draft"])),
     }
+
+
+def invoice_of(sim: Simulator, ticket: dict) -> dict:
+    """An invoice made for ``ticket`` from a charged hour of onsite labor."""
+    timer = sim.store.add_timer(ticket["id"], {"start_at": "2026-11-20T08:00:00Z", "duration_minutes": 60,
+                                               "product_id": 26118}, key="demo-key")
+    sim.store.charge_timer(ticket["id"], {"timer_entry_id": timer["id"]}, key="demo-key")
+    made = sim.store.create_invoice({"ticket_id": ticket["id"], "customer_id": ticket["customer_id"]}, key="demo-key")
+    return sim.store.t("invoices")[made["invoice"]["id"]]
 
 
 FAULTS = [("timeout", "before", 0), ("timeout", "after", 1), ("drop", "after", 1), ("500", "after", 1),
           ("garbage", "after", 1), ("429", "before", 1)]
 ROUTES = {"comment": "add_comment", "timer": "add_timer", "charge": "charge_timer", "line item": "add_line_item",
           "invoice": "create_invoice", "ticket": "create_ticket", "status": "update_ticket",
-          "appointment": "create_appointment", "cancel appointment": "delete_appointment"}
+          "appointment": "create_appointment", "cancel appointment": "delete_appointment",
+          "to draft": "invoice_to_draft", "invoice line": "update_invoice_line", "publish": "publish_invoice"}
 
 
 def write_path(sim: Simulator, tmp_path, key: str = "demo-key", user_id: int | None = 1843) -> WritePath:

@@ -17,7 +17,9 @@ from .base import (JSON, SimError, StoreBase, as_bool, as_int, decimal_string, n
 class InvoiceCalls(StoreBase):
     # ------------------------------------------------------------------- invoices
     def render_invoice(self, invoice: JSON, *, with_lines: bool) -> JSON:
-        out = {k: v for k, v in invoice.items() if k != "line_items"}
+        out = {k: v for k, v in invoice.items() if k not in ("line_items", "draft")}
+        if self.account.get("draft_invoices"):  # only accounts with drafts on say whether an invoice is one
+            out["draft"] = bool(invoice.get("draft"))
         if with_lines:
             out["line_items"] = [dict(li) for li in invoice["line_items"]]
             customer = self.t("customers").get(invoice["customer_id"])
@@ -105,6 +107,74 @@ class InvoiceCalls(StoreBase):
             self.touch_ticket(ticket)
         # [quirk] the POST response carries no line_items; GET /invoices/{id} does.
         return {"invoice": self.render_invoice(invoice, with_lines=False)}
+
+    # ------------------------------------------------------------ draft invoices
+    def _invoice(self, ident: Any) -> JSON:
+        invoice = self.t("invoices").get(as_int(ident) or -1)
+        if invoice is None:
+            raise not_found()
+        return invoice
+
+    def _drafts_on(self) -> None:
+        """[quirk] an account with draft invoices off answers the draft calls 404, as for an unknown path."""
+        if not self.account.get("draft_invoices"):
+            raise not_found()
+
+    def invoice_to_draft(self, ident: Any) -> JSON:
+        """An invoice back to draft, to be corrected; refused (422) after a payment, an accounting post, or for a
+        refund."""
+        self._drafts_on()
+        invoice = self._invoice(ident)
+        if invoice["is_paid"] or invoice.get("payments"):
+            raise SimError(422, {"errors": "Invoice has payments applied and cannot be converted to a draft"})
+        if invoice.get("accounting_posted"):
+            raise SimError(422, {"errors": "Invoice has been posted to accounting and cannot be converted to a draft"})
+        if invoice.get("category") == "Refund":
+            raise SimError(422, {"errors": "A refund cannot be converted to a draft"})
+        invoice["draft"] = True
+        invoice["updated_at"] = self.now()
+        return {"invoice": self.render_invoice(invoice, with_lines=False)}
+
+    def update_invoice_line(self, ident: Any, line_id: Any, body: JSON) -> JSON:
+        """``PUT /invoices/{id}/line_items/{line_item_id}``: only a draft's lines change; the totals follow."""
+        invoice = self._invoice(ident)
+        line = next((li for li in invoice["line_items"] if li["id"] == as_int(line_id)), None)
+        if line is None:
+            raise not_found()
+        if not invoice.get("draft"):
+            raise SimError(422, {"errors": "Only a draft invoice can be edited"})
+        if "price" in body:
+            line["price"] = decimal_string(to_decimal(body["price"], Decimal("0")))
+        for field in ("item", "name"):
+            if field in body:
+                line[field] = str(body[field])
+        if "taxable" in body:
+            line["taxable"] = bool(as_bool(body["taxable"]))
+        line["updated_at"] = self.now()
+        self._total(invoice)
+        return {"line_item": dict(line)}
+
+    def publish_invoice(self, ident: Any) -> JSON:
+        self._drafts_on()
+        invoice = self._invoice(ident)
+        if not invoice.get("draft"):
+            raise SimError(422, {"errors": "Invoice is not a draft"})
+        invoice["draft"] = False
+        invoice["updated_at"] = self.now()
+        return {"invoice": self.render_invoice(invoice, with_lines=False)}
+
+    def _total(self, invoice: JSON) -> None:
+        """Subtotal, tax and total again from the lines (their prepaid hours as applied when invoiced)."""
+        tax_rate = Decimal(str(self.account["tax_rate"]))
+        subtotal = tax = Decimal("0")
+        for li in invoice["line_items"]:
+            charged = (Decimal(li["quantity"]) - Decimal(li.get("prepay_hours_applied") or "0")) * Decimal(li["price"])
+            subtotal += charged
+            if li["taxable"]:
+                tax += (charged * tax_rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        invoice["subtotal"] = decimal_string(subtotal.quantize(Decimal("0.01")))
+        invoice["tax"] = decimal_string(tax.quantize(Decimal("0.01")))
+        invoice["total"] = decimal_string((subtotal + tax).quantize(Decimal("0.01")))
 
     def get_invoice(self, ident: Any) -> JSON:
         invoice = self.t("invoices").get(as_int(ident) or -1)
