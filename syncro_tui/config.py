@@ -146,6 +146,15 @@ class BillingSettings(Section):
         return Rounding.parse(self.increment, self.direction)
 
 
+class ClockSettings(Section):
+    """Where the work clock (``w``) keeps its time (``[clock]``): ``where = "syncro"`` (the default) on Syncro's
+    live timers where the account has them, so Syncro's web and the tech's other machines see it; ``"local"`` on
+    this machine only. ``labor``: the labor type a new timer is started with (asked each time when unset)."""
+
+    where: Literal["syncro", "local"] = "syncro"
+    labor: LaborType | None = None
+
+
 class PacingSettings(Section):
     """This machine's share of Syncro's 180 requests a minute per IP, and what it leaves unused."""
 
@@ -188,6 +197,7 @@ class Config(Section):
     drafting: DraftingSettings = Field(default_factory=DraftingSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     billing: BillingSettings = Field(default_factory=BillingSettings)
+    clock: ClockSettings = Field(default_factory=ClockSettings)
     #: Binding id -> keys, e.g. {"queue.refresh" = "f5"}.
     keymap: dict[str, str] = Field(default_factory=dict)
     #: Where session logs are written on close (clients/<customer>/session-logs/ below it).

@@ -2,8 +2,9 @@
 
 It asks whose key it is, which permissions its group has, whether the rate
 table's products are Syncro's, what the account requires of a new ticket, the
-account's time zone and business hours, and reads one page of every list the
-app uses through the app's own parsers. Each finding is fine, a warning, or a
+account's time zone and business hours, which of Syncro's 2026 features it has
+(live timers, draft invoices), and reads one page of every list the app uses
+through the app's own parsers. Each finding is fine, a warning, or a
 problem; a problem is something that makes a write fail (or go wrong), and
 makes the command exit non-zero.
 """
@@ -81,8 +82,42 @@ async def examine(client: SyncroClient, config: Config, profile: Profile) -> lis
     _permissions(me, out)
     await _rates(client, config, out)
     await _account(client, out)
+    await _features(client, out)
     await _lists(client, out)
     return out
+
+
+async def _features(client: SyncroClient, out: list[Finding]) -> None:
+    """Which of Syncro's 2026 features the account has (docs/rules.md §13), from what it answers reads with: a timer
+    of an account with live timers says its state, an invoice of one with draft invoices says whether it is one."""
+    try:
+        timers = (await client.execute(rq.live_timers(page=1))).items
+    except SyncroError as exc:
+        out.append(Finding(Level.WARN, "Live timers", f"The account's timers could not be read: {exc}"))
+    else:
+        if not timers:
+            out.append(Finding(Level.OK, "Live timers", "Not known yet (the account has no timers): w tries Syncro's "
+                                                        "live timers, and keeps the clock on this machine if there are none."))
+        elif timers[0].status is None:
+            out.append(Finding(Level.OK, "Live timers", "The account has none: the work clock (w) is kept on this "
+                                                        "machine."))
+        else:
+            out.append(Finding(Level.OK, "Live timers", "On: the work clock (w) runs as a timer in Syncro. Whether the "
+                               "account charges timers when they stop is not something the API says; the app reads "
+                               "each timer after stopping it, so it is never charged twice."))
+    try:
+        listed = (await client.execute(rq.list_invoices(per_page=1))).items
+        invoice = await client.get_invoice(listed[0].id) if listed else None
+    except SyncroError as exc:
+        out.append(Finding(Level.WARN, "Draft invoices", f"An invoice could not be read: {exc}"))
+        return
+    if invoice is None:
+        out.append(Finding(Level.OK, "Draft invoices", "Not known yet (the account has no invoices)."))
+    elif invoice.draft is None:
+        out.append(Finding(Level.OK, "Draft invoices", "Off: the sweep says how to correct a $0.00 invoice in Syncro's "
+                                                       "web."))
+    else:
+        out.append(Finding(Level.OK, "Draft invoices", "On: the sweep corrects a $0.00 invoice through a draft."))
 
 
 async def _owner(client: SyncroClient, profile: Profile, out: list[Finding]) -> Me | None:

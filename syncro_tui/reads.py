@@ -20,7 +20,8 @@ from .api import requests as rq
 from .api.pacing import Budget, background
 from .api.errors import NotFound, SyncroError
 from .api.models import (AccountSettings, Appointment, Asset, Customer, Invoice, Listing, Me, Meta, Product, Ticket,
-                         TicketSettings, TicketSummary, User)
+                         TicketSettings, TicketSummary, Timer, User)
+from .api.models import Page
 from .domain.billing import Situation, unnamed_invoice
 from .domain.queue import QueueRow
 from .domain.rates import RateTable, differences
@@ -217,6 +218,10 @@ class Reads:
         if self.cache is not None:
             self.cache.save_queue(changed=changed, removed=removed, watermark=watermark, at=datetime.now(UTC),
                                   replace=replace, zone=zone)
+
+    async def running_timers(self, user_id: int) -> Page[Timer]:
+        """The tech's running Syncro timers (2026's live timers; an account without them ignores the filters)."""
+        return await self.client.execute(rq.live_timers(user_id=user_id, status="running"))
 
     async def invoice(self, invoice_id: int) -> Invoice:
         """One invoice in full, with its lines."""

@@ -19,6 +19,9 @@ def test_doctor_on_the_demo_finds_everything_working(capsys) -> None:
     assert 'Billing policy: Labor is billed as timer first: the shop\'s policy ([billing] path = "timer")' in out
     assert "Billing policy: Minutes become hours to the nearest 0.01 h." in out
     assert "Not debited from a block: Labor- Warranty work, Labor - Prepaid Project Labor, Labor - Internal Labor." in out
+    # which of 2026's features the account has, found out by reading
+    assert "Live timers: On: the work clock (w) runs as a timer in Syncro." in out
+    assert "Draft invoices: On: the sweep corrects a $0.00 invoice through a draft." in out
     for read in ("open tickets", "customers", "products", "invoices", "users", "in full", "comments"):
         assert read in out
     assert "PROBLEM" not in out and out.rstrip().endswith("Everything the app needs works.")
@@ -30,6 +33,7 @@ def test_doctor_names_each_problem_and_exits_1(config_file, capsys, monkeypatch)
     # a ticket in the first page is in a shape the app cannot read.
     del sim.store.t("products")[26117]
     sim.store.account["require_intake_form_with_ticket"] = True
+    sim.store.account["live_timers"] = sim.store.account["draft_invoices"] = False  # an account of before 2026
     odd = max(sim.store.t("tickets").values(), key=lambda t: t["number"])
     odd["updated_at"] = "not a time"
     calls_before = len(sim.calls)
@@ -43,6 +47,8 @@ def test_doctor_names_each_problem_and_exits_1(config_file, capsys, monkeypatch)
     assert "PROBLEM Rate table: travel: product 26117 (Fee - Travel Time) is not in Syncro." in out
     assert "1 could not be read by the app's parsers" in out
     assert "PROBLEM Account: The account requires an intake form" in out
+    assert "Live timers: The account has none: the work clock (w) is kept on this machine." in out
+    assert "Draft invoices: Off: the sweep says how to correct a $0.00 invoice in Syncro's web." in out
     assert 'Billing policy: Labor is billed as a line item: the shop\'s policy ([billing] path = "line_item")' in out
     assert "Billing policy: Minutes become hours up to the next 15 min." in out
     assert "problems" in out.splitlines()[-1]

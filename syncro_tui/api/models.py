@@ -179,12 +179,24 @@ class Timer(Model):
     #: Seconds; null after a charge or an update on live accounts (``seconds`` then uses start and end).
     active_duration: int | None = None
     created_at: OptTimestamp = None
+    #: running, paused or stopped: only on accounts with live timers (2026); None elsewhere.
+    status: str | None = None
+    #: Seconds Syncro bills; on an account with live timers, the time worked (its pauses left out).
+    billable_time: int | None = None
+
+    @property
+    def live(self) -> bool:
+        """Running or paused in Syncro: a live timer the tech is still working on."""
+        return self.status in ("running", "paused")
 
     @property
     def seconds(self) -> int:
-        """How long the timer ran: Syncro's figure, else end minus start (0 while it runs)."""
+        """How long the timer ran: Syncro's figure (a live timer's time worked, even once a charge has nulled
+        ``active_duration``), else end minus start (0 while it runs)."""
         if self.active_duration is not None:
             return self.active_duration
+        if self.status is not None and self.billable_time is not None:
+            return self.billable_time
         if self.end_time is None:
             return 0
         return max(int((self.end_time - self.start_time).total_seconds()), 0)

@@ -324,6 +324,10 @@ SHAPES: dict[str, Callable[[Any], Any]] = {
     "update_timer": flat(m.Timer),
     "delete_timer": _deleted,
     "charge_timer": flat(m.Timer),
+    "start_live_timer": wrapped("ticket_timer", m.Timer),
+    "start_timer": wrapped("ticket_timer", m.Timer),
+    "pause_timer": wrapped("ticket_timer", m.Timer),
+    "stop_timer": wrapped("ticket_timer", m.Timer),
     "add_line_item": flat(m.LineItem),
     "update_line_item": wrapped("ticket_line_item", m.LineItem),
     "remove_line_item": _deleted,
@@ -432,6 +436,40 @@ def update_timer(ticket_id: Id, timer_id: Id, **fields: Any) -> ApiRequest[m.Tim
 def delete_timer(ticket_id: Id, timer_id: Id) -> ApiRequest[m.Deleted]:
     return ApiRequest("delete_timer", "POST", f"/tickets/{_id(ticket_id)}/delete_timer_entry", SHAPES["delete_timer"],
                       body={"timer_entry_id": _id(timer_id)}, permission=TIMERS)
+
+
+# Live timers (2026; docs/rules.md §13): a timer kept in Syncro while the tech works, for the key's owner.
+def start_live_timer(ticket_id: Id, *, product_id: Id, notes: str) -> ApiRequest[m.Timer]:
+    """``POST /ticket_timers``: a timer running from now; the owner's running or paused one on the ticket is resumed
+    instead of a second being made (404 on accounts without live timers)."""
+    return ApiRequest("start_live_timer", "POST", "/ticket_timers", SHAPES["start_live_timer"],
+                      body=clean_body({"ticket_id": ticket_id, "product_id": product_id, "notes": notes}),
+                      permission=TIMERS)
+
+
+def _move(timer_id: Id, move: str) -> ApiRequest[m.Timer]:
+    """``POST /ticket_timers/{id}/start|pause|stop`` (422 on a move the timer's state does not allow)."""
+    call = f"{move}_timer"
+    return ApiRequest(call, "POST", f"/ticket_timers/{_id(timer_id)}/{move}", SHAPES[call], permission=TIMERS)
+
+
+def start_timer(timer_id: Id) -> ApiRequest[m.Timer]:
+    return _move(timer_id, "start")
+
+
+def pause_timer(timer_id: Id) -> ApiRequest[m.Timer]:
+    return _move(timer_id, "pause")
+
+
+def stop_timer(timer_id: Id) -> ApiRequest[m.Timer]:
+    return _move(timer_id, "stop")
+
+
+def live_timers(*, user_id: int | None = None, ticket_id: int | None = None, status: str | None = None,
+                page: int = 1) -> ApiRequest[m.Page[m.Timer]]:
+    """``GET /ticket_timers`` with 2026's filters (accounts without live timers ignore them: read ``status``)."""
+    return ApiRequest("live_timers", "GET", "/ticket_timers", listed("ticket_timers", m.Timer),
+                      _params(user_id=user_id, ticket_id=ticket_id, status=status, page=page), permission=TIMERS)
 
 
 def charge_timer(ticket_id: Id, timer_id: Id) -> ApiRequest[m.Timer]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -414,6 +414,17 @@ class Situation:
         """Timers on the ticket not charged yet (the invoice does not pull them)."""
         return [t for t in self.ticket.ticket_timers if not t.recorded]
 
+    def timer(self, timer_id: int | None) -> Timer | None:
+        return next((t for t in self.ticket.ticket_timers if t.id == timer_id), None) if timer_id else None
+
+    def without(self, timer: Timer) -> Situation:
+        """The ticket as a run billing ``timer`` itself sees it: without that timer, and without the line Syncro made
+        when it charged the timer on stopping (the run's own line, not one waiting for an invoice)."""
+        ticket = self.ticket.model_copy(update={
+            "ticket_timers": [t for t in self.ticket.ticket_timers if t.id != timer.id],
+            "line_items": [li for li in self.ticket.line_items if li.id != timer.ticket_line_item_id]})
+        return replace(self, ticket=ticket)
+
     @property
     def warnings(self) -> list[str]:
         """What the tech must see and decide on before billing more time on this ticket."""
@@ -541,8 +552,8 @@ def check_charged_line(ticket: Ticket, expect: Mapping[str, Any]) -> Finding:
                               f"of product {expect.get('product_id')}. Nothing more is sent: {fix} before resuming.")
     facts = {"line_item_id": line.id, "price_retail": format(line.price_retail, "f")}
     if "charged_quantity" in expect and line.price_retail in (price, 0):
-        return Finding(True, f"Line {line.id}: {quantity} h of travel as charged; the next call makes it "
-                             f"{expect.get('quantity')} trip at {dollars(price)}.", {**facts, "needs_patch": True})
+        return Finding(True, f"Line {line.id}: {quantity} h as charged; the next call sets it to "
+                             f"{expect.get('quantity')} at {dollars(price)}.", {**facts, "needs_patch": True})
     if line.price_retail == price:
         return Finding(True, f"Line {line.id}: {quantity} × {dollars(price)}, as planned.", {**facts, "needs_patch": False})
     if line.price_retail == 0 and price is not None and price > 0:

@@ -10,7 +10,7 @@ same ``ended`` text through the same parser.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -20,11 +20,11 @@ from . import billing
 from .billing import Check, Hint, ItemPlan, LongWork, MinutesProblem, Situation, TimePlan, TimerCharge
 from .comment import CommentDraft, Visibility
 from .plan import Plan, bill_time
-from .rates import LaborType, RateTable
+from .rates import BillingPath, LaborType, RateTable
 from .when import WhenProblem, parse_when, typed
 
 if TYPE_CHECKING:
-    from ..api.models import BusinessHours
+    from ..api.models import BusinessHours, Timer
 
 #: A work time this far past the clock is a typo, not a plan.
 FUTURE_SLACK = timedelta(minutes=5)
@@ -64,6 +64,8 @@ class BillingForm:
     items: list[ItemForm] = field(default_factory=list)
     #: Timers already on the ticket the tech ticked to charge in this run.
     charge_timers: set[int] = field(default_factory=set)
+    #: The Syncro timer the work was timed on (W stopped it): the run bills that timer, not new time beside it.
+    live_timer: int | None = None
 
     @property
     def comment_draft(self) -> CommentDraft:
@@ -130,10 +132,25 @@ def parse_ended(text: str, *, now: datetime, tz: ZoneInfo) -> datetime:
     return ended
 
 
+def as_billed(situation: Situation, form: BillingForm) -> tuple[Situation, Timer | None]:
+    """The ticket as this run sees it, and the Syncro timer the work was timed on (W stopped it): that timer is
+    the run's own, so it is not "a timer already on the ticket", nor is the line Syncro made when it charged it."""
+    live = situation.timer(form.live_timer)
+    return (situation.without(live), live) if live is not None else (situation, None)
+
+
 def review(form: BillingForm, situation: Situation | None, *, rates: RateTable, now: datetime,
            tz: ZoneInfo, hours: Sequence[BusinessHours] = ()) -> BillingReview:
     """Everything the tech entered, checked by the shop's rules; the run only when nothing stops it."""
     out = BillingReview()
+    live = None
+    if situation is not None:
+        situation, live = as_billed(situation, form)
+    if live is not None:
+        if live.live:
+            out.problems["timers"] = f"Syncro timer {live.id} is still {live.status}: W stops it first."
+        # The tech asked for a timer: it is the time, on either billing path (docs/rules.md §13).
+        rates = replace(rates, path=BillingPath.TIMER)
     minutes = None
     try:
         minutes = billing.parse_minutes(form.minutes, long_confirmed=form.long_confirmed)
@@ -189,7 +206,7 @@ def review(form: BillingForm, situation: Situation | None, *, rates: RateTable, 
     try:
         out.plan = bill_time(situation.ticket, out.time, comment=comment, description=form.description,
                              pending=situation.pending, rates=rates, invoice_ids=situation.invoice_ids,
-                             items=out.items, timers=out.timers)
+                             items=out.items, timers=out.timers, live=live)
     except ValueError as exc:
         out.problems["plan"] = str(exc)
     return out

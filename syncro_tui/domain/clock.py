@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..api.models import Timer
+
 #: A clock longer than this asks before its minutes are used: usually one left running.
 LONG = timedelta(hours=4)
 
@@ -92,6 +94,29 @@ class Clock:
         if any(e is None for _, e in spans[:-1]):
             raise ValueError("only a clock's last span may be open")
         return cls(int(data["ticket_id"]), int(data["number"]), str(data["subject"]), spans, bool(data.get("stopped")))
+
+
+@dataclass(frozen=True)
+class LiveTimer:
+    """A Syncro timer of the tech's own, running or paused (2026's live timers: docs/rules.md §13), as last read:
+    the work clock kept in Syncro, which its web and the tech's other machines see."""
+
+    timer: Timer
+    number: int
+    #: When Syncro said how long it had run (a running timer has run on since).
+    read_at: datetime
+
+    @property
+    def running(self) -> bool:
+        return self.timer.status == "running"
+
+    def worked(self, now: datetime) -> timedelta:
+        return timedelta(seconds=self.timer.seconds) + (now - self.read_at if self.running else timedelta())
+
+    def shown(self, now: datetime) -> str:
+        """ "#31996 ▶ 0:25 in Syncro" for the status bar."""
+        total = int(self.worked(now).total_seconds() // 60)
+        return f"#{self.number} {'▶' if self.running else '‖'} {total // 60}:{total % 60:02d} in Syncro"
 
 
 def concerns(clock: Clock, now: datetime, tz: ZoneInfo) -> list[str]:

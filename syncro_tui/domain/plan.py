@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 from ..api import requests as rq
 from ..api.models import Appointment, Invoice, LineItem, Ticket, TicketSummary, Timer
 from ..api.requests import ApiRequest, Ref
-from .billing import (ItemPlan, pending_lines, TimePlan, TimerCharge, expected_invoice, hours_text,
+from .billing import (ItemPlan, pending_lines, TimePlan, TimerCharge, charged_hours, expected_invoice, hours_text,
                       line_expectation)
 from .comment import CommentDraft, Visibility, audience
 from .queue import QueueRow
 from .ticket import timer_minutes
-from .rates import RateTable
+from .rates import Rate, RateTable
 from .money import dollars, money
 from .text import counted
 from .when import describe_span
@@ -85,7 +85,7 @@ INVOICED = "Invoiced"
 
 def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, description: str,
               pending: Sequence[LineItem], rates: RateTable, invoice_ids: Sequence[int] | None = None,
-              items: Sequence[ItemPlan] = (), timers: Sequence[TimerCharge] = ()) -> Plan:
+              items: Sequence[ItemPlan] = (), timers: Sequence[TimerCharge] = (), live: Timer | None = None) -> Plan:
     """The billing run of docs/rules.md §7.10 as one group, in order.
 
     Comment, then the labor as the shop's policy says (``rates.path``): a timer and its charge (which makes the
@@ -97,6 +97,11 @@ def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, d
 
     With the ticket as read in full (and the ``invoice_ids`` made for it already), every create carries
     its baseline (``before``) from that read, so the run makes no read for it.
+
+    ``live``: the work was timed on a Syncro timer the tech stopped (W; docs/rules.md §13), and the ticket is the one
+    the run sees without it (``Situation.without``). That timer is the time: set to the plan's span and product and
+    charged, never a second timer or a line as well; when the account charged it on stopping, it is not charged
+    again, and its line is read back and set to the billed quantity.
     """
     full = ticket if isinstance(ticket, Ticket) else None
     if not description.strip():
@@ -107,17 +112,32 @@ def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, d
                                             hidden=comment.visibility.hidden, do_not_email=comment.visibility.do_not_email),
                              before=ids(full.comments) if full else None))
     notes = [f"{hours_text(time.minutes)} of {time.labor_type.value.replace('_', ' ')} work: {time.quantity} × "
-             f"{time.rate.name} at {dollars(time.price)} = {dollars(time.total)}.",
-             f"Billed as {rates.path.words}."]
+             f"{time.rate.name} at {dollars(time.price)} = {dollars(time.total)}."]
     before = list(ids(full.line_items)) if full else []
-    if time.by_line:
+    if live is not None:
+        if time.by_line:
+            raise ValueError("Work timed on a Syncro timer is billed by that timer, not by a line as well.")
+        notes.append(f"Timed on Syncro timer {live.id} (W stopped it), so it is billed by that timer: a line as "
+                     "well would bill the time twice.")
+        expect: dict[str, Any] = {"timer_id": live.id, "lines_before": before, **line_expectation(time)}
+        if live.recorded:
+            notes.append("Syncro charged the timer when it stopped (the account charges timers by default): it is "
+                         "not charged again; its line is read back and set to the billed quantity.")
+            expect["charged_quantity"] = charged_hours(live.seconds)
+        else:
+            steps.append(rq.update_timer(ticket.id, live.id, start_at=time.start_at, end_at=time.end_at,
+                                         product_id=time.rate.product_id, notes=description.strip()))
+            if time.invoice:
+                steps.append(rq.charge_timer(ticket.id, live.id))
+    elif time.by_line:
         # One line, every field explicit (docs/rules.md §7.6), found again by difference from the lines read before.
         made = len(steps)
         steps.append(replace(rq.add_line_item(ticket.id, name=time.rate.name, description=description.strip(),
                                               quantity=time.quantity, price_retail=time.price, taxable=False,
                                               product_id=time.rate.product_id),
                              before=tuple(before) if full else None))
-        expect: dict[str, Any] = {"line_item_id": Ref(made), **line_expectation(time)}
+        expect = {"line_item_id": Ref(made), **line_expectation(time)}
+        notes.append(f"Billed as {rates.path.words}.")
     else:
         made = len(steps)
         steps.append(replace(rq.add_timer(ticket.id, start_at=time.start_at, end_at=time.end_at,
@@ -127,12 +147,15 @@ def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, d
         # The charged line is found by difference: Syncro's charge answer may leave ticket_line_item_id null,
         # so the check takes the timer's link if the ticket read shows one, else the one new line of the product.
         expect = {"timer_id": Ref(made), "lines_before": before, **line_expectation(time)}
+        notes.append(f"Billed as {rates.path.words}.")
         if time.invoice:
             steps.append(rq.charge_timer(ticket.id, Ref(made)))
     if time.invoice:
         check = len(steps)
         steps.append(rq.check_line_item(ticket.id, expect))
-        steps.append(line_patch(ticket.id, check, quantity=time.quantity, price=time.price, trip=time.trip and not time.by_line))
+        # A trip's line, and a line Syncro charged on its own at the timer's hours, are always set to the plan.
+        steps.append(line_patch(ticket.id, check, quantity=time.quantity, price=time.price,
+                                trip="charged_quantity" in expect))
         _charge_and_invoice(ticket, steps, notes, lines_before=before, time=time, timers=timers, items=items,
                             pending=pending, rates=rates, prepaid=time.prepaid_before, invoice_ids=invoice_ids)
     elif time.by_line:
@@ -275,6 +298,30 @@ def remove_timer(ticket: Listed, timer: Timer) -> Plan:
     return Plan(kind="remove_timer", title=f"Remove timer {timer.id} ({hours_text(timer_minutes(timer))}) from ticket #{ticket.number}",
                 steps=(rq.delete_timer(ticket.id, timer.id),), ticket_id=ticket.id, ticket_number=ticket.number,
                 notes=("The timer was never charged, so nothing is on an invoice for it.",))
+
+
+#: What ``w`` and ``W`` do to a Syncro timer, in words, by call.
+TIMER_WORDS = {"start_timer": "resume", "pause_timer": "pause", "stop_timer": "stop"}
+
+
+def live_timer(ticket_id: int, number: int, subject: str, *, rate: Rate | None = None, timer: Timer | None = None,
+               move: str | None = None) -> Plan:
+    """The work clock kept in Syncro (docs/rules.md §13): a timer started for the key's owner on the ticket with
+    ``rate``'s product (Syncro resumes theirs rather than making a second), or ``timer`` moved by ``move``
+    (start_timer, pause_timer, stop_timer). One confirmed call, read back like any write."""
+    if timer is None:
+        if rate is None:
+            raise ValueError("A timer starts with a labor type: its product.")
+        return Plan(kind="timer", title=f"Ticket #{number}: start a timer in Syncro ({rate.name})",
+                    steps=(rq.start_live_timer(ticket_id, product_id=rate.product_id, notes=subject),),
+                    ticket_id=ticket_id, ticket_number=number,
+                    notes=("The timer runs in Syncro, for you: its web and your other machines see it. w pauses it; "
+                           "W stops it and bills it. If you already have one on this ticket, Syncro resumes it.",))
+    request = {"start_timer": rq.start_timer, "pause_timer": rq.pause_timer, "stop_timer": rq.stop_timer}[move or ""]
+    said = hours_text(timer_minutes(timer))
+    notes = ("It is not billed yet: the billing wizard opens next, with its minutes.",) if move == "stop_timer" else ()
+    return Plan(kind="timer", title=f"Ticket #{number}: {TIMER_WORDS[move or '']} Syncro timer {timer.id} ({said} so far)",
+                steps=(request(timer.id),), ticket_id=ticket_id, ticket_number=number, notes=notes)
 
 
 def ids(records: Sequence[Any]) -> tuple[int, ...]:

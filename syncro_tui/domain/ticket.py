@@ -56,8 +56,8 @@ def timer_state(timer: Timer) -> str:
 
 
 def timer_minutes(timer: Timer) -> int:
-    if timer.end_time is not None:
-        return int((timer.end_time - timer.start_time).total_seconds() // 60)
+    """The minutes a timer holds: Syncro's own figure where it gives one (a live timer's time worked, its pauses
+    left out), else its end minus its start."""
     return timer.seconds // 60
 
 

@@ -138,6 +138,10 @@ ROUTES: tuple[Route, ...] = (
     _route("PUT", "/tickets/{id}/update_line_item", "update_line_item", lambda s, c: s.update_line_item(c.ids["id"], c.body), TW),
     _route("POST", "/tickets/{id}/remove_line_item", "remove_line_item", lambda s, c: s.remove_line_item(c.ids["id"], c.body), TW),
     _route("GET", "/ticket_timers", "list_ticket_timers", lambda s, c: s.list_ticket_timers(c.params), TR),
+    _route("POST", "/ticket_timers", "start_live_timer", lambda s, c: s.start_live_timer(c.body, key=c.key), TW),
+    *(_route("POST", f"/ticket_timers/{{id}}/{action}", f"{action}_timer",
+             lambda s, c, action=action: s.move_live_timer(c.ids["id"], action, key=c.key), TW)
+      for action in ("start", "pause", "stop")),
     _route("GET", "/customers", "list_customers", lambda s, c: s.list_customers(c.params), CR),
     _route("GET", "/customers/autocomplete", "autocomplete_customers", lambda s, c: s.autocomplete_customers(c.params), CR),
     _route("GET", "/customers/{id}", "get_customer", lambda s, c: s.get_customer(c.ids["id"]), CR),

@@ -501,7 +501,7 @@ class Seeder:
             "end_time": stamp(moment), "recorded": charged, "created_at": stamp(moment), "updated_at": stamp(moment),
             "billable": True, "notes": ticket["subject"], "toggl_id": None, "product_id": rate.id,
             "comment_id": None, "ticket_line_item_id": None, "active_duration": minutes * 60,
-            "billable_time": minutes * 60, "billable_override": None,
+            "billable_time": minutes * 60, "billable_override": None, "status": "stopped",
         }
         self.timers[str(tmid)] = timer
         if charged:
@@ -588,5 +588,9 @@ class Seeder:
             # Draft invoices (2026): an invoice can go back to draft, be corrected and be published again.
             # Accounts with them off answer those calls 404 (tests turn it off).
             "draft_invoices": True,
+            # Live timers (2026): start, pause and stop a timer in Syncro. Some accounts "charge timers by default":
+            # stopping one charges it (tests turn that on).
+            "live_timers": True,
+            "charge_timers_by_default": False,
             "worksheet_templates": WORKSHEET_TEMPLATES,
         }

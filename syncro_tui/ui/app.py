@@ -37,7 +37,10 @@ from .text import literal
 from .widgets import AttributionBanner
 
 if TYPE_CHECKING:  # imported on first use: the clocks are not needed for the first frame
-    from ..domain.clock import Clock
+    from ..api.models import Timer
+    from ..domain.clock import Clock, LiveTimer
+    from ..domain.plan import Plan
+    from ..domain.rates import Rate
     from ..writes.clocks import ClockStore
     from ..writes.drafts import DraftStore
 
@@ -85,6 +88,10 @@ class SyncroApp(SyncroBase):
         self.chosen_lesson: str | None = None
         self._log_handler: logging.Handler | None = None
         self._clocks: dict[int, Clock] | None = None
+        #: The tech's own Syncro timers running or paused, by ticket (docs/rules.md §13), as last read or moved.
+        self.live_timers: dict[int, LiveTimer] = {}
+        #: Whether the account has Syncro's live timers (None: not known yet; False: the clock stays on this machine).
+        self.live_account: bool | None = None
         #: Why unsent drafts cannot be kept on disk (None: they are, at each change).
         self.drafts_unkept: str | None = None
         #: The coach panel is shown (F1): from the start in training, off otherwise.
@@ -408,14 +415,127 @@ class SyncroApp(SyncroBase):
         return True
 
     def clock_words(self) -> str:
-        """ "⏱ #31996 ▶ 0:25  #31990 ‖ 1:10" for the status bar ('' with no clock)."""
+        """ "⏱ #31996 ▶ 0:25  #31990 ‖ 1:10 in Syncro" for the status bar ('' with no clock)."""
         now = self.session.now() if self.session else None
-        if not self.session or not self.clocks or now is None:
+        if not self.session or now is None or not (self.clocks or self.live_timers):
             return ""
-        return "⏱ " + "  ".join(c.shown(now) for c in sorted(self.clocks.values(), key=lambda c: c.started_at))
+        here = [c.shown(now) for c in sorted(self.clocks.values(), key=lambda c: c.started_at)]
+        return "⏱ " + "  ".join(here + [t.shown(now) for t in self.live_timers.values()])
+
+    # ----------------------------------------------- the work clock on Syncro's live timers
+    def on_live_timers(self) -> bool:
+        """``w`` keeps the clock in Syncro: the shop wants it there ([clock] where) and the account is not known to
+        lack live timers, and the profile says whose timers they are."""
+        config = self.session.config.clock
+        return config.where == "syncro" and self.live_account is not False and self.session.profile.user_id is not None
+
+    async def read_live_timers(self) -> None:
+        """The tech's running Syncro timers, from any machine (one background request, with the refresh).
+
+        An account without live timers ignores the filters and lists timers without a state: then the clock
+        stays on this machine. Paused timers are not listed by this read; the ones this app paused are kept."""
+        from ..domain.clock import LiveTimer
+
+        user_id = self.session.profile.user_id
+        if self.reads is None or user_id is None or self.session.config.clock.where != "syncro" \
+                or self.live_account is False:
+            return
+        try:
+            with background():
+                page = await self.reads.running_timers(user_id)
+        except SyncroError:
+            return  # the queue's own refresh says when Syncro cannot be reached
+        if page.items and any(t.status is None for t in page.items):
+            self.live_account = False
+            self.live_timers = {}
+            return
+        if page.items:
+            self.live_account = True
+        now = self.session.now()
+        running = {t.ticket_id: LiveTimer(t, self.number_of(t.ticket_id), now) for t in page.items}
+        paused = {k: v for k, v in self.live_timers.items() if not v.running and k not in running}
+        self.live_timers = running | paused
+        self.queue_screen.update_status()
+
+    def number_of(self, ticket_id: int) -> int:
+        """The number the tech knows a ticket by, where the app has seen it (else its id)."""
+        row = self.queue_screen.queue.tickets.get(ticket_id)
+        return row.number if row is not None else ticket_id
+
+    @work(group="work-clock", exit_on_error=False)
+    async def live_clock(self, message: ToggleClock) -> None:
+        """``w`` on Syncro's live timers: start one (the labor type picked, or the shop's), pause or resume it; each a
+        confirmed write. Where the account has none (404), the clock is kept on this machine from now on."""
+        from ..api.models import Timer
+        from ..domain.plan import live_timer
+
+        held = self.live_timers.get(message.ticket_id)
+        if held is None:
+            rate = await self.clock_rate()
+            if rate is None:
+                return
+            plan = live_timer(message.ticket_id, message.number, message.subject, rate=rate)
+        else:
+            move = "pause_timer" if held.running else "start_timer"
+            plan = live_timer(message.ticket_id, message.number, message.subject, timer=held.timer, move=move)
+        timer = await self.send_timer_plan(plan)
+        if timer is None and self.live_account is False:
+            self.on_toggle_clock(message)  # the account has no live timers: the clock on this machine
+        elif isinstance(timer, Timer):
+            self.keep_live(timer, message.number)
+            said = "running in Syncro: W stops it and bills the time" if timer.status == "running" else "paused: w resumes it"
+            self.notify(f"Timer on #{message.number} {said}.", title="Work clock", timeout=6)
+
+    async def clock_rate(self) -> Rate | None:
+        """The labor type a new Syncro timer starts with: the shop's ([clock] labor), else the tech's pick."""
+        from ..domain.rates import Unit
+        from .billing import LABOR_LABELS
+        from .dialogs import ChoiceScreen
+
+        rates = self.session.config.rate_table()
+        if self.session.config.clock.labor is not None:
+            return rates.for_type(self.session.config.clock.labor)
+        choices = [(r.labor_type.value, LABOR_LABELS[r.labor_type]) for r in rates.rates
+                   if r.unit is Unit.HOUR and not r.explicit_only]
+        picked = await self.push_screen_wait(ChoiceScreen("Start a timer in Syncro: what kind of work is it? (the "
+                                                          "wizard asks again when it is billed)", choices))
+        return rates.for_type(picked) if picked else None
+
+    async def send_timer_plan(self, plan: Plan) -> Timer | None:
+        """A timer's move confirmed and sent; the timer as Syncro answers it (None when nothing landed; a 404 at the
+        first call marks the account as without live timers, and says so)."""
+        from ..api.models import Timer
+        from .writing import confirm_and_send
+
+        outcome = await confirm_and_send(self, plan, says_done=True)
+        if outcome is None:
+            return None
+        stop = outcome.stopped
+        if stop is not None and stop.status == 404 and plan.steps[0].call == "start_live_timer":
+            self.live_account = False
+            self.notify("This account has no live timers in Syncro: the work clock is kept on this machine.",
+                        title="Work clock", severity="warning", timeout=10)
+            return None
+        if not outcome.done:
+            return None
+        self.live_account = True
+        return outcome.record(Timer)
+
+    def keep_live(self, timer: Timer, number: int) -> None:
+        from ..domain.clock import LiveTimer
+
+        if timer.live:
+            self.live_timers[timer.ticket_id] = LiveTimer(timer, number, self.session.now())
+        else:
+            self.live_timers.pop(timer.ticket_id, None)
+        self.queue_screen.update_status()
 
     def on_toggle_clock(self, message: ToggleClock) -> None:
         from ..domain.clock import Clock
+
+        if message.ticket_id not in self.clocks and self.on_live_timers():
+            self.live_clock(message)
+            return
 
         now = self.session.now()
         said: list[str] = []
@@ -448,6 +568,10 @@ class SyncroApp(SyncroBase):
         from .dialogs import ChoiceScreen
 
         clock = self.clocks.get(ticket_id)
+        held = self.live_timers.get(ticket_id)
+        if clock is None and held is not None:
+            await self.stop_live(held)
+            return
         if clock is None:
             self.notify("No work clock on this ticket: w starts one.", title="Work clock", timeout=6)
             return
@@ -468,6 +592,27 @@ class SyncroApp(SyncroBase):
         if asked:
             draft.long_confirmed = draft.long_confirmed or stopped.minutes(now) > 24 * 60
         self.push_screen(BillingScreen(ticket_id))
+
+    async def stop_live(self, held: LiveTimer) -> None:
+        """``W`` on a Syncro timer: stopped (confirmed), then the wizard bills that timer with its minutes and end.
+        Whether Syncro charged it on stopping is read by the wizard from the ticket, never assumed."""
+        from ..domain.billing_form import BillingForm
+        from ..domain.plan import live_timer
+        from ..domain.ticket import timer_minutes
+        from ..domain.when import typed
+        from .billing import BillingScreen
+
+        timer = held.timer
+        plan = live_timer(timer.ticket_id, held.number, "", timer=timer, move="stop_timer")
+        stopped = await self.send_timer_plan(plan)
+        if stopped is None:
+            return
+        self.keep_live(stopped, held.number)
+        draft = self.drafts.billing.setdefault(timer.ticket_id, BillingForm())
+        draft.minutes = str(max(timer_minutes(stopped), 1))
+        draft.ended = typed(stopped.end_time or self.session.now(), self.account.time_zone)
+        draft.live_timer = stopped.id
+        self.push_screen(BillingScreen(timer.ticket_id))
 
     def billed(self, ticket_id: int) -> None:
         """A billing run of the ticket is in Syncro: its stopped clock has been billed and goes."""

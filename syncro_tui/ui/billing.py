@@ -166,8 +166,9 @@ class BillingScreen(ReportsFailures, Screen[None]):
         self.situation = situation
         if not self.finished and not self.draft.description:
             self.query_one("#description", Input).value = clean(situation.ticket.subject)  # Syncro text: literal even in an editor
-        self.show_head(situation)
-        self.show_timers(situation)
+        seen, _live = billing_form.as_billed(situation, self.draft)  # the run's own Syncro timer is not "already on it"
+        self.show_head(seen)
+        self.show_timers(seen)
         self.update_review()
 
     def action_reload(self) -> None:

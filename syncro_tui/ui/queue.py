@@ -400,6 +400,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         self.show_sections()
         self.mark_refreshed()
         self.schedule_refresh()
+        await self.app.read_live_timers()
 
     @work(exclusive=True, group="queue-refresh", exit_on_error=False)
     async def refresh_delta(self) -> None:
@@ -434,6 +435,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
             self.call_after_refresh(self.raise_alerts, changes, before, own)
         self.mark_refreshed()
         self.schedule_refresh()
+        await self.app.read_live_timers()  # the tech's running Syncro timers, from any machine: one more request
         # Kept on this machine once the frame with the changes is out: the tech waits for the rows, not the disk.
         self.call_after_refresh(functools.partial(
             self.app.reads.keep_queue, changed=(*changes.added, *changes.updated), removed=changes.removed,

@@ -10,7 +10,8 @@ the record is looked for first. Each kind of write has its own read-back:
 - invoice: the ticket's invoices made since the write was sent (``SyncroClient.invoices_for_ticket``);
 - ticket: the customer's tickets with that subject made since then; an update by its fields;
 - appointment: that day's appointments by summary and start; a move by its start; a cancel by its absence;
-- draft invoice: the invoice says whether it is a draft now; its line, whether it has the price sent.
+- draft invoice: the invoice says whether it is a draft now; its line, whether it has the price sent;
+- live timer: the owner's running and paused timers (a start is a running timer on the ticket; a stop, in neither).
 
 A create is read back *by difference*, not by resemblance: its journaled
 ``before`` names the records that already existed and could look like it, and
@@ -113,6 +114,19 @@ async def _timer(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, 
                and _same_time(t.end_time, body.get("end_at")) and (t.notes or "") == (body.get("notes") or "")
                and t.product_id == body.get("product_id")]
     return _verdict(sorted(matches, key=lambda t: t.id), "timer")
+
+
+async def _timer_update(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
+    """A timer set to the billed span and product (a Syncro timer the work was timed on): it has them now."""
+    body = req.body or {}
+    ticket = await client.get_ticket(_ticket_id(req))
+    timer = next((t for t in ticket.ticket_timers if t.id == body.get("timer_entry_id")), None)
+    if timer is None:
+        return Verdict(False, "The timer is no longer on the ticket.")
+    same = (_same_time(timer.start_time, body.get("start_at")) and _same_time(timer.end_time, body.get("end_at"))
+            and ("product_id" not in body or timer.product_id == body["product_id"]))
+    return Verdict(same, "The timer has the new span." if same else "The timer still has its old span: the change did "
+                   "not land.", (timer,) if same else ())
 
 
 async def _charge(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
@@ -236,11 +250,34 @@ async def _invoice_line(client: SyncroClient, req: ApiRequest[Any], sent_at: dat
                    (line,) if same else ())
 
 
+async def _live(client: SyncroClient, owner: int | None, status: str, ticket_id: int | None = None) -> list[Any]:
+    """The owner's live timers in ``status`` (a short list: running and paused timers are few)."""
+    return (await client.execute(rq.live_timers(user_id=owner, ticket_id=ticket_id, status=status))).items
+
+
+async def _live_start(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
+    """A live timer started (or resumed: Syncro never makes a second): the owner's timer on the ticket runs."""
+    ticket_id = (req.body or {}).get("ticket_id")
+    running = [t for t in await _live(client, owner, "running", ticket_id) if t.ticket_id == ticket_id]
+    return _verdict(running, "running timer")
+
+
+async def _live_move(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
+    """A move of a live timer: where it is among the owner's running and paused timers says whether it landed
+    (stopped: in neither)."""
+    timer_id = int(req.path.split("/")[2])
+    wanted = {"start_timer": "running", "pause_timer": "paused", "stop_timer": "stopped"}[req.call]
+    states = {t.id: status for status in ("running", "paused") for t in await _live(client, owner, status)}
+    now = states.get(timer_id, "stopped")
+    return Verdict(now == wanted, f"The timer is {now}" + ("." if now == wanted else ": the move did not land."))
+
+
 Reader = Callable[["SyncroClient", ApiRequest[Any], datetime, "int | None"], Awaitable[Verdict]]
 
 READERS: dict[str, Reader] = {
     "add_comment": _comment,
     "add_timer": _timer,
+    "update_timer": _timer_update,
     "charge_timer": _charge,
     "add_line_item": _line_item,
     "update_line_item": _line_update,
@@ -252,6 +289,10 @@ READERS: dict[str, Reader] = {
     "create_appointment": _appointment_create,
     "update_appointment": _appointment_update,
     "delete_appointment": _appointment_delete,
+    "start_live_timer": _live_start,
+    "start_timer": _live_move,
+    "pause_timer": _live_move,
+    "stop_timer": _live_move,
     "invoice_to_draft": _draft,
     "update_invoice_line": _invoice_line,
     "publish_invoice": _draft,

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import httpx
 
-from ..conftest import make_simulator
+from datetime import timedelta
+
+from syncro_tui.simulator.scenarios import Moment
+
+from ..conftest import FIXED_NOW, make_simulator
 from .helpers import open_ticket
 
 START, END = "2026-11-20T14:00:00Z", "2026-11-20T14:45:00Z"
@@ -95,6 +99,7 @@ async def test_ticket_settings_carry_required_type_types_and_worksheet_templates
 
 
 async def test_created_at_gt_is_honoured_on_ticket_timers(raw: httpx.AsyncClient, sim) -> None:
+    sim.store.account["live_timers"] = False  # an account of before 2026's live timers
     tid = open_ticket(sim)["id"]
     fresh = await timer_on(raw, tid, product_id=26118)  # created at the fixed now
     newer = (await raw.get("/ticket_timers", params={"created_at_gt": "2026-11-20T15:59:00Z", "per_page": 100})).json()
@@ -257,3 +262,53 @@ async def test_an_invoice_paid_posted_or_refunded_cannot_go_back_to_draft(raw: h
         assert (refused.status_code, refused.json()) == (422, {"errors": said})
         invoice[field] = kept
     assert not invoice.get("draft")
+
+
+# ---------------------------------------------------------- 2026: live timers (docs/rules.md §13)
+async def test_live_timers_start_resume_not_duplicate_pause_stop_and_refuse_invalid_moves(raw: httpx.AsyncClient, sim) -> None:
+    tid = open_ticket(sim)["id"]
+    moment = sim.store.clock = Moment(FIXED_NOW)
+    made = (await raw.post("/ticket_timers", json={"ticket_id": tid, "product_id": 1190473, "notes": "Printer"})).json()
+    timer = made["ticket_timer"]
+    assert (timer["status"], timer["end_time"], timer["user_id"], timer["recorded"]) == ("running", None, 1843, False)
+    moment.at += timedelta(minutes=20)
+    assert (await raw.post(f"/ticket_timers/{timer['id']}/pause", json={})).json()["ticket_timer"]["status"] == "paused"
+    moment.at += timedelta(minutes=30)  # a pause is not work
+    # a second start on the same ticket resumes the tech's paused timer: never a second timer
+    again = (await raw.post("/ticket_timers", json={"ticket_id": tid, "product_id": 1190473})).json()["ticket_timer"]
+    assert (again["id"], again["status"]) == (timer["id"], "running")
+    refused = await raw.post(f"/ticket_timers/{timer['id']}/start", json={})
+    assert refused.status_code == 422 and refused.json() == {"errors": ["Timer cannot start when it is running"]}
+    moment.at += timedelta(minutes=25)
+    listed = (await raw.get("/ticket_timers", params={"user_id": 1843, "status": "running"})).json()["ticket_timers"]
+    assert [(t["id"], t["active_duration"]) for t in listed] == [(timer["id"], 45 * 60)]
+    stopped = (await raw.post(f"/ticket_timers/{timer['id']}/stop", json={})).json()["ticket_timer"]
+    assert (stopped["status"], stopped["active_duration"], stopped["recorded"]) == ("stopped", 45 * 60, False)
+    assert (await raw.post(f"/ticket_timers/{timer['id']}/stop", json={})).status_code == 422
+    # charged as worked: 45 minutes, the pause left out
+    await raw.post(f"/tickets/{tid}/charge_timer_entry", json={"timer_entry_id": timer["id"]})
+    line = sim.store.t("line_items")[sim.store.t("timers")[timer["id"]]["ticket_line_item_id"]]
+    assert line["quantity"] == "0.75"
+    assert (await raw.get("/ticket_timers", params={"ticket_id": tid, "billing_status": "uncharged"})).json()["ticket_timers"] == []
+
+
+async def test_an_account_that_charges_timers_by_default_charges_on_stop(raw: httpx.AsyncClient, sim) -> None:
+    sim.store.account["charge_timers_by_default"] = True
+    tid = open_ticket(sim)["id"]
+    moment = sim.store.clock = Moment(FIXED_NOW)
+    timer = (await raw.post("/ticket_timers", json={"ticket_id": tid, "product_id": 26118})).json()["ticket_timer"]
+    moment.at += timedelta(minutes=30)
+    await raw.post(f"/ticket_timers/{timer['id']}/stop", json={})
+    kept = sim.store.t("timers")[timer["id"]]
+    assert kept["recorded"] and kept["ticket_line_item_id"] is not None
+    assert sim.store.t("line_items")[kept["ticket_line_item_id"]]["quantity"] == "0.5"
+
+
+async def test_an_account_without_live_timers_answers_404_and_ignores_the_filters(raw: httpx.AsyncClient, sim) -> None:
+    sim.store.account["live_timers"] = False
+    tid = open_ticket(sim)["id"]
+    gone = await raw.post("/ticket_timers", json={"ticket_id": tid, "product_id": 26118})
+    assert gone.status_code == 404 and gone.json() == {"message": "Not found"}
+    every = (await raw.get("/ticket_timers", params={"per_page": 100})).json()["ticket_timers"]
+    filtered = (await raw.get("/ticket_timers", params={"per_page": 100, "ticket_id": tid})).json()["ticket_timers"]
+    assert filtered == every and "status" not in every[0]

@@ -74,6 +74,8 @@ async def test_appointment_customer_filter_does_not_filter(raw: httpx.AsyncClien
 
 
 async def test_ticket_timers_ticket_filter_does_not_filter(raw: httpx.AsyncClient, sim) -> None:
+    """On accounts without 2026's live timers (whose /ticket_timers does filter: test_live_accounts)."""
+    sim.store.account["live_timers"] = False
     tid = open_ticket(sim)["id"]
     unfiltered = (await raw.get("/ticket_timers")).json()
     filtered = (await raw.get("/ticket_timers", params={"ticket_id": tid})).json()

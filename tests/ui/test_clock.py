@@ -12,13 +12,19 @@ from syncro_tui.ui.dialogs import ChoiceScreen, ErrorDialog
 from syncro_tui.writes.clocks import ClockStore
 
 from ..conftest import FIXED_NOW, make_simulator, span_seconds
+from syncro_tui.config import Config
+
 from .helpers import SIZE, make_app, rendered, settle, type_text, wait_for_screen
 from .test_billing import choose_labor, clear_billing, on_ticket
 from .test_writes_ui import pick, selected_ticket
 
 
+#: The work clock kept on this machine ([clock] where = "local"); on Syncro's live timers: test_live_timers.py.
+LOCAL_CLOCK = Config.model_validate({"clock": {"where": "local"}})
+
+
 def clocked_app(sim, tmp_path, now: list):
-    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite", config=LOCAL_CLOCK)
     app.session.clock = lambda: now[0]
     return app
 

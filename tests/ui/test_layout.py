@@ -174,7 +174,7 @@ async def test_at_80_by_24_every_screen_keeps_what_a_tech_needs() -> None:
         drawn = "\n".join(rows)
         assert "Wait cust" in drawn and "Wait vend" in drawn and "Waiting o" not in drawn
         bar = " ".join(lines_of(app.queue_screen.query_one("#status")))
-        assert "API 5/180" in bar and "↻ 10:00" in bar and "connected" in bar
+        assert "API 6/180" in bar and "↻ 10:00" in bar and "connected" in bar  # the tickets, and the timers
 
         await pilot.press("t")
         screen = await wait_for_screen(pilot, AppointmentsScreen)

@@ -201,7 +201,7 @@ async def test_bindings_can_be_remapped_in_the_config() -> None:
         sim.calls.clear()
         await pilot.press("f5")
         await settle(pilot)
-        assert list(sim.calls) == [("GET", "list_tickets")]
+        assert ("GET", "list_tickets") in sim.calls  # f5 refreshed
         await pilot.press("ctrl+f", *"vpn")
         assert all("vpn" in sim.store.t("tickets")[i]["subject"].lower() for i in shown_ids(app))
 

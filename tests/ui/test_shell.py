@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from syncro_tui.config import ClockSettings
 from syncro_tui.ui.text import clean, html_to_text, literal
 
 from ..conftest import make_simulator
@@ -42,6 +43,8 @@ async def test_j_and_k_move_the_cursor() -> None:
 
 
 async def test_refresh_costs_one_request_when_nothing_changed_and_updates_in_place() -> None:
+    """One request for the tickets, and one for the tech's running Syncro timers ([clock] where = "syncro", the
+    default; "local" leaves it out)."""
     sim = make_simulator()
     app = make_app(sim)
     async with app.run_test(size=SIZE) as pilot:
@@ -49,6 +52,11 @@ async def test_refresh_costs_one_request_when_nothing_changed_and_updates_in_pla
         table = app.screen.query_one("#queue-table")
         await pilot.press("j", "j", "j")
         selected = table.cursor_key
+        sim.calls.clear()
+        await pilot.press("r")
+        await settle(pilot)
+        assert list(sim.calls) == [("GET", "list_tickets"), ("GET", "list_ticket_timers")]
+        app.session.config = app.session.config.model_copy(update={"clock": ClockSettings(where="local")})
         sim.calls.clear()
         await pilot.press("r")
         await settle(pilot)

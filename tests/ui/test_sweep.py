@@ -18,6 +18,7 @@ from syncro_tui.ui.ticket import TicketScreen
 
 from ..conftest import FIXED_NOW, make_simulator
 from .helpers import SIZE, HeldAnswer, make_app, rendered, settle, wait_for_screen
+from .test_clock import LOCAL_CLOCK
 from .test_writes_ui import pick
 
 TZ = ZoneInfo("America/Chicago")
@@ -32,7 +33,7 @@ def monday(tmp_path):
     moment = Moment(FIXED_NOW)
     sim = make_simulator(clock=moment)
     ids = leaky_day(sim.store, moment, MONDAY, TZ)  # ends at 17:00
-    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite", config=LOCAL_CLOCK)  # the day's work clock: this machine's
     app.session.clock = moment
     return sim, moment, ids, app
 

@@ -38,6 +38,10 @@ def cases(sim: Simulator) -> dict[str, tuple[rq.ApiRequest[Any], Callable[[], in
                                                        if x["status"] == "In Progress" and x["id"] not in (tid, invoiced["id"])][:2])
     drafted["draft"] = True
     line = drafted["line_items"][0]
+    live = sim.store.start_live_timer({"ticket_id": tid, "product_id": 1190473}, key="demo-key")["ticket_timer"]
+    paused = sim.store.t("timers")[live["id"]]
+    sim.store.move_live_timer(paused["id"], "pause", key="demo-key")
+    other = next(x for x in sim.store.t("tickets").values() if x["status"] == "New")
     return {
         "comment": (rq.add_comment(tid, subject="Update", body="Replaced the switch", hidden=False, do_not_email=True),
                     lambda: count(sim, "comments", lambda c: c["body"] == "Replaced the switch")),
@@ -63,6 +67,14 @@ def cases(sim: Simulator) -> dict[str, tuple[rq.ApiRequest[Any], Callable[[], in
         "invoice line": (rq.update_invoice_line(drafted["id"], line["id"], price=Decimal("99.00")),
                          lambda: int(line["price"] == "99.0")),
         "publish": (rq.publish_invoice(drafted["id"]), lambda: int(not drafted["draft"])),
+        # live timers: started on another ticket (one timer, never two), resumed, stopped
+        "live timer": (rq.start_live_timer(other["id"], product_id=1190473, notes="Printer"),
+                       lambda: count(sim, "timers", lambda t: t["ticket_id"] == other["id"] and t.get("status") == "running")),
+        "resume": (rq.start_timer(paused["id"]), lambda: int(paused["status"] == "running")),
+        "stop": (rq.stop_timer(paused["id"]), lambda: int(paused["status"] == "stopped")),
+        # the timer the work was timed on, set to the billed span before its charge
+        "timer span": (rq.update_timer(tid, timer["id"], start_at=START, end_at=END, product_id=1190473),
+                       lambda: int(sim.store.t("timers")[timer["id"]]["end_time"].startswith("2026-11-20T14:45"))),
     }
 
 
@@ -80,7 +92,8 @@ FAULTS = [("timeout", "before", 0), ("timeout", "after", 1), ("drop", "after", 1
 ROUTES = {"comment": "add_comment", "timer": "add_timer", "charge": "charge_timer", "line item": "add_line_item",
           "invoice": "create_invoice", "ticket": "create_ticket", "status": "update_ticket",
           "appointment": "create_appointment", "cancel appointment": "delete_appointment",
-          "to draft": "invoice_to_draft", "invoice line": "update_invoice_line", "publish": "publish_invoice"}
+          "to draft": "invoice_to_draft", "invoice line": "update_invoice_line", "publish": "publish_invoice",
+          "live timer": "start_live_timer", "resume": "start_timer", "stop": "stop_timer", "timer span": "update_timer"}
 
 
 def write_path(sim: Simulator, tmp_path, key: str = "demo-key", user_id: int | None = 1843) -> WritePath:

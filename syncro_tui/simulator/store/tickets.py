@@ -47,7 +47,7 @@ class TicketCalls(StoreBase):
         out["contact"] = self.t("contacts").get(ticket.get("contact_id") or -1)
         out["comments"] = [self.render_comment(c) for c in self.ticket_comments(tid)]
         out["line_items"] = [li for li in self.t("line_items").values() if li["ticket_id"] == tid]
-        out["ticket_timers"] = [tm for tm in self.t("timers").values() if tm["ticket_id"] == tid]
+        out["ticket_timers"] = [self.render_timer(tm) for tm in self.t("timers").values() if tm["ticket_id"] == tid]
         out["appointments"] = [self.render_appointment(a, nested=False) for a in self.t("appointments").values() if a.get("ticket_id") == tid]
         out["assets"] = [a for a in self.t("assets").values() if a["id"] in (ticket.get("asset_ids") or [])]
         out["attachments"] = []
