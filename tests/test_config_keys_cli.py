@@ -327,6 +327,21 @@ def test_bill_plan_json_prints_every_call_and_the_checklist_and_sends_nothing(co
         assert "above zero" in capsys.readouterr().err
         assert [c for c in sim.calls if c[0] != "GET"] == []
 
+        # a line-item shop ([billing] path): the labor is one line, and the plan says which path
+        config_file.write_text(config_file.read_text() + '\n[billing]\npath = "line_item"\n')
+        assert cli.main(args) == 0
+        out = jsonlib.loads(capsys.readouterr().out)
+        assert out["billing"]["path"] == "line_item"
+        assert [c["call"] for c in out["calls"]] == ["add_comment", "add_line_item", "check_line_item",
+                                                     "update_line_item", "create_invoice", "check_invoice", "update_ticket"]
+        assert out["calls"][1]["body"] == {"product_id": 1190473, "name": "Labor - Remote Business",
+                                           "description": plain["subject"], "quantity": "0.75",
+                                           "price_retail": "150.00", "taxable": False}
+        assert any('path = "line_item"' in note for note in out["notes"])
+        assert cli.main([*args, "--item", "26118:1"]) == 2
+        assert "is labor: bill it as the run's time" in capsys.readouterr().err
+        assert [c for c in sim.calls if c[0] != "GET"] == []
+
 
 @pytest.mark.parametrize(("extra", "message"), [
     (["--minutes", "0", "--labor", "remote", "--plan"], "Zero minutes"),

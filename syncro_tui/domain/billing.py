@@ -223,7 +223,7 @@ def checklist(plan: TimePlan, rates: RateTable, *, comment_body: str, customer_v
     ]
     if plan.by_line:
         checks.insert(2, Check("One line item, no timer", rates.by_line,
-                               f"The shop's policy: {rates.path.words}."))
+                               f"The shop bills labor as {rates.path.words}."))
     elif plan.trip:
         checks.insert(2, Check("Timer is the real travel time", plan.timer_hours * 60 == plan.minutes,
                                f"Timer {plan.start_at:%H:%M}–{plan.end_at:%H:%M} is {hours_text(plan.minutes)}; "
@@ -648,12 +648,16 @@ class ItemPlan:
 
 def plan_item(*, name: str, description: str, quantity: Decimal, price_retail: Decimal, taxable: bool | None,
               product_id: int | None, rates: RateTable) -> ItemPlan:
-    """Refuses labor products (they bill through a timer) and anything left implicit."""
+    """Refuses labor products (they bill as the run's time) and anything left implicit."""
     if product_id is not None and rates.is_labor_product(product_id):
         rate = rates.for_product(product_id)
+        name = rate.name if rate else product_id
+        if rates.by_line:
+            raise NotANonTimeItem(f"{name} is labor: bill it as the run's time (its minutes and labor type), where "
+                                  "the rules for labor are checked, not as a part or fee.")
         raise NotANonTimeItem(
-            f"{rate.name if rate else product_id} is labor: bill it with a timer (timer, then charge), never as a "
-            "bare line item, which skips Syncro's time tracking and can bill twice.")
+            f"{name} is labor: bill it with a timer (timer, then charge), never as a bare line item, which skips "
+            "Syncro's time tracking and can bill twice.")
     if not name.strip() or not description.strip():
         raise ValueError("A line item needs a name and a description (Syncro answers 422 without them).")
     if taxable is None:

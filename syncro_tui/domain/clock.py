@@ -113,9 +113,12 @@ class LiveTimer:
     def worked(self, now: datetime) -> timedelta:
         return timedelta(seconds=self.timer.seconds) + (now - self.read_at if self.running else timedelta())
 
+    def minutes(self, now: datetime) -> int:
+        return int(self.worked(now).total_seconds() // 60)
+
     def shown(self, now: datetime) -> str:
         """ "#31996 ▶ 0:25 in Syncro" for the status bar."""
-        total = int(self.worked(now).total_seconds() // 60)
+        total = self.minutes(now)
         return f"#{self.number} {'▶' if self.running else '‖'} {total // 60}:{total % 60:02d} in Syncro"
 
 

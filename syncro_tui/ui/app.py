@@ -471,13 +471,14 @@ class SyncroApp(SyncroBase):
 
         held = self.live_timers.get(message.ticket_id)
         if held is None:
-            rate = await self.clock_rate()
+            rate = await self.clock_rate(message.number)
             if rate is None:
                 return
             plan = live_timer(message.ticket_id, message.number, message.subject, rate=rate)
         else:
             move = "pause_timer" if held.running else "start_timer"
-            plan = live_timer(message.ticket_id, message.number, message.subject, timer=held.timer, move=move)
+            plan = live_timer(message.ticket_id, message.number, message.subject, timer=held.timer, move=move,
+                              minutes=held.minutes(self.session.now()))
         timer = await self.send_timer_plan(plan)
         if timer is None and self.live_account is False:
             self.on_toggle_clock(message)  # the account has no live timers: the clock on this machine
@@ -486,7 +487,7 @@ class SyncroApp(SyncroBase):
             said = "running in Syncro: W stops it and bills the time" if timer.status == "running" else "paused: w resumes it"
             self.notify(f"Timer on #{message.number} {said}.", title="Work clock", timeout=6)
 
-    async def clock_rate(self) -> Rate | None:
+    async def clock_rate(self, number: int) -> Rate | None:
         """The labor type a new Syncro timer starts with: the shop's ([clock] labor), else the tech's pick."""
         from ..domain.rates import Unit
         from .billing import LABOR_LABELS
@@ -497,8 +498,8 @@ class SyncroApp(SyncroBase):
             return rates.for_type(self.session.config.clock.labor)
         choices = [(r.labor_type.value, LABOR_LABELS[r.labor_type]) for r in rates.rates
                    if r.unit is Unit.HOUR and not r.explicit_only]
-        picked = await self.push_screen_wait(ChoiceScreen("Start a timer in Syncro: what kind of work is it? (the "
-                                                          "wizard asks again when it is billed)", choices))
+        picked = await self.push_screen_wait(ChoiceScreen(f"Start a timer in Syncro on #{number}: what kind of work "
+                                                          "is it? (the wizard asks again when it is billed)", choices))
         return rates.for_type(picked) if picked else None
 
     async def send_timer_plan(self, plan: Plan) -> Timer | None:
@@ -603,7 +604,8 @@ class SyncroApp(SyncroBase):
         from .billing import BillingScreen
 
         timer = held.timer
-        plan = live_timer(timer.ticket_id, held.number, "", timer=timer, move="stop_timer")
+        plan = live_timer(timer.ticket_id, held.number, "", timer=timer, move="stop_timer",
+                          minutes=held.minutes(self.session.now()))
         stopped = await self.send_timer_plan(plan)
         if stopped is None:
             return

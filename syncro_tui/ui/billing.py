@@ -28,7 +28,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static, TextArea
 
 from ..api import SyncroError
-from ..api.models import Invoice
+from ..api.models import Invoice, Timer
 from ..api.ollama import BillingSuggestion
 from ..domain import billing_form, coach
 from ..domain.billing import Situation
@@ -166,8 +166,8 @@ class BillingScreen(ReportsFailures, Screen[None]):
         self.situation = situation
         if not self.finished and not self.draft.description:
             self.query_one("#description", Input).value = clean(situation.ticket.subject)  # Syncro text: literal even in an editor
-        seen, _live = billing_form.as_billed(situation, self.draft)  # the run's own Syncro timer is not "already on it"
-        self.show_head(seen)
+        seen, live = billing_form.as_billed(situation, self.draft)  # the run's own Syncro timer is not "already on it"
+        self.show_head(seen, live)
         self.show_timers(seen)
         self.update_review()
 
@@ -175,7 +175,7 @@ class BillingScreen(ReportsFailures, Screen[None]):
         if not self.sending:
             self.load()
 
-    def show_head(self, situation: Situation) -> None:
+    def show_head(self, situation: Situation, live: Timer | None = None) -> None:
         ticket, customer = situation.ticket, situation.customer
         head = Text(f"Bill ticket #{ticket.number}  ", style="bold")
         head.append_text(literal(ticket.subject, "bold"))
@@ -185,6 +185,9 @@ class BillingScreen(ReportsFailures, Screen[None]):
         head.append(f"{situation.prepaid} h" if situation.prepaid is not None else "none")
         head.append("   Status: ", style="dim")
         head.append_text(literal(ticket.status))
+        if live is not None:
+            head.append(f"\nTimed on Syncro timer {live.id} ({timer_minutes(live)} min): this run bills that timer.",
+                        style="italic")
         self.query_one("#bill-head", Static).update(head)
         warnings = self.query_one("#bill-warnings", Static)
         warnings.update(Text("\n".join("⚠ " + w for w in situation.warnings), style="bold yellow"))
@@ -245,7 +248,8 @@ class BillingScreen(ReportsFailures, Screen[None]):
             ended_note.update(Text(review.problems["ended"], style="red"))
         elif review.time is not None:
             start, end = (t.astimezone(self.app.account.time_zone) for t in (review.time.start_at, review.time.end_at))
-            ended_note.update(Text(f"Timer {start:%a %d %b %H:%M:%S} → {end:%H:%M} {end:%Z}", style="dim"))
+            what = "Work" if review.time.by_line else "Timer"  # a line-item shop's run makes no timer
+            ended_note.update(Text(f"{what} {start:%a %d %b %H:%M:%S} → {end:%H:%M} {end:%Z}", style="dim"))
         else:
             ended_note.update("")
         self.show_hints(review)

@@ -60,10 +60,13 @@ async def test_the_clock_on_a_syncro_timer_bills_that_timer_once_to_invoiced(tmp
         await settle(pilot)
         moment.at += timedelta(minutes=25)
         await pilot.press("W")
+        stop = await wait_for_screen(pilot, ConfirmScreen)
+        assert stop.summary == f"Ticket #{ticket.number}: stop Syncro timer {timer['id']} (45 min so far)"
         await confirmed(pilot, "stop_timer")
         screen = await wait_for_screen(pilot, BillingScreen)
         await settle(pilot)
         assert screen.query_one("#minutes").value == "45"  # the time worked, the pause left out
+        assert f"Timed on Syncro timer {timer['id']} (45 min): this run bills that timer." in rendered(screen, "#bill-head")
         assert "⏱" not in status(app)
         await pilot.press("tab")
         await choose_labor(pilot, 1)  # remote

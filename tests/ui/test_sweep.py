@@ -164,12 +164,18 @@ async def test_each_fix_the_sweep_opens_lands_in_syncro(tmp_path) -> None:
                                       ("invoice at 0.00", LeakKind.ZERO_INVOICE)}
 
 
+def zero_invoice_day(tmp_path):
+    """The leaky Monday, its $0.00 invoice's ticket and the invoice (as the simulator holds it)."""
+    sim, _moment, ids, app = monday(tmp_path)
+    ticket_id = ids["invoice at 0.00"]
+    (invoice,) = [i for i in sim.store.t("invoices").values() if i["ticket_id"] == ticket_id]
+    return sim, app, ticket_id, invoice
+
+
 async def test_a_zero_invoice_is_corrected_through_a_draft_by_keys(tmp_path) -> None:
     """Where the account has draft invoices: Enter pulls the $0.00 invoice back to draft, sets its line (and the
     ticket's) to the rate table's price, publishes it, and reads it back; the leak is gone."""
-    sim, moment, ids, app = monday(tmp_path)
-    ticket_id = ids["invoice at 0.00"]
-    (invoice,) = [i for i in sim.store.t("invoices").values() if i["ticket_id"] == ticket_id]
+    sim, app, ticket_id, invoice = zero_invoice_day(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = await open_sweep(pilot)
@@ -200,9 +206,7 @@ async def test_a_zero_invoice_is_corrected_through_a_draft_by_keys(tmp_path) -> 
 async def test_a_draft_syncro_refuses_changes_nothing_and_says_how_by_hand(tmp_path, refusal, said) -> None:
     """Refused at the first call (404 where drafts are off, 422 after a payment or an accounting post): nothing is
     written, and the words say why and how it is done in Syncro's web."""
-    sim, moment, ids, app = monday(tmp_path)
-    ticket_id = ids["invoice at 0.00"]
-    (invoice,) = [i for i in sim.store.t("invoices").values() if i["ticket_id"] == ticket_id]
+    sim, app, ticket_id, invoice = zero_invoice_day(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = await open_sweep(pilot)
