@@ -16,6 +16,7 @@ import tomllib
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -109,15 +110,20 @@ class QueueSettings(Section):
 AlertWay = Literal["toast", "bell", "desktop"]
 
 
+def _ways(*ways: AlertWay) -> Callable[[], list[AlertWay]]:
+    """A kind of alert's ways by default (a fresh list each time)."""
+    return lambda: list(ways)
+
+
 class AlertSettings(Section):
     """How each kind of alert reaches the tech (``[alerts]``): any of toast, bell, desktop; [] turns it off."""
 
-    new_ticket: list[AlertWay] = Field(default_factory=lambda: ["toast"])
-    customer_reply: list[AlertWay] = Field(default_factory=lambda: ["toast", "bell"])
-    assigned: list[AlertWay] = Field(default_factory=lambda: ["toast", "bell"])
-    urgent: list[AlertWay] = Field(default_factory=lambda: ["toast", "bell"])
-    sla_breached: list[AlertWay] = Field(default_factory=lambda: ["toast", "bell"])
-    sla_soon: list[AlertWay] = Field(default_factory=lambda: ["toast"])
+    new_ticket: list[AlertWay] = Field(default_factory=_ways("toast"))
+    customer_reply: list[AlertWay] = Field(default_factory=_ways("toast", "bell"))
+    assigned: list[AlertWay] = Field(default_factory=_ways("toast", "bell"))
+    urgent: list[AlertWay] = Field(default_factory=_ways("toast", "bell"))
+    sla_breached: list[AlertWay] = Field(default_factory=_ways("toast", "bell"))
+    sla_soon: list[AlertWay] = Field(default_factory=_ways("toast"))
     #: How "desktop" reaches the desktop: auto (the terminal's own sequence where it is known, else the
     #: system's: Windows' notification centre, macOS Notification Center, notify-send elsewhere), or one of
     #: osc99 (kitty), osc777 (WezTerm, Ghostty, foot), osc9 (iTerm2), system (notify-send: the same, by its old name).

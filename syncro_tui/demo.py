@@ -7,6 +7,8 @@ port, as a real account would be reached.
 
 from __future__ import annotations
 
+from typing import Any
+
 import tempfile
 from collections.abc import Callable
 from datetime import datetime
@@ -24,8 +26,14 @@ BASE_URL = "http://simulator" + API_PREFIX
 DEMO_USER = 1843
 
 
+def asgi(sim: Simulator) -> Any:
+    """The simulator as httpx's ASGI transport takes an app (its own signature is Starlette's, which is the same
+    protocol under other annotations)."""
+    return sim
+
+
 def in_process_client(sim: Simulator, key: str = DEMO_KEY, **kwargs) -> SyncroClient:
-    return SyncroClient(BASE_URL, key, transport=httpx.ASGITransport(sim), **kwargs)
+    return SyncroClient(BASE_URL, key, transport=httpx.ASGITransport(asgi(sim)), **kwargs)
 
 
 #: The demo's throwaway data directory (in the temp dir), removed when the app ends.
@@ -57,5 +65,5 @@ def in_process_session(sim: Simulator, *, key: str = DEMO_KEY, user_id: int | No
     """A session on the in-process simulator (no socket: httpx's ASGI transport)."""
     client = in_process_client(sim, key, pacer=pacer or Pacer(180, headroom=0, burst=179), **client_kwargs)
     return demo_session(lambda: client, model_hosts=["http://simulator"], config=config, user_id=user_id,
-                        journal_path=journal_path, clock=clock, model_transport=httpx.ASGITransport(sim), lesson=lesson,
+                        journal_path=journal_path, clock=clock, model_transport=httpx.ASGITransport(asgi(sim)), lesson=lesson,
                         lesson_ticket=lesson_ticket)

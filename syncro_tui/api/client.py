@@ -378,9 +378,9 @@ class SyncroClient:
             except NotFound:
                 return None
 
-        for invoice in await asyncio.gather(*(read(i) for i in sorted(to_read - set(found)))):
-            if invoice is not None and invoice.ticket_id == ticket.id:
-                found[invoice.id] = invoice
+        for read_in_full in await asyncio.gather(*(read(i) for i in sorted(to_read - set(found)))):
+            if read_in_full is not None and read_in_full.ticket_id == ticket.id:
+                found[read_in_full.id] = read_in_full
         return sorted((i for i in found.values() if since is None or i.created_at is None or i.created_at >= since),
                       key=lambda i: i.id)
 

@@ -28,8 +28,8 @@ def run_train(args: argparse.Namespace) -> int:
     if args.report:
         return report(progress, found, as_json=args.json)
     if args.list or not args.lesson:
-        for lesson in found.values():
-            print(f"{lesson.id:<22} {lesson.title}")
+        for each in found.values():
+            print(f"{each.id:<22} {each.title}")
         if not args.lesson:
             print("\nStart one with: syncro-tui train LESSON --trainee 'Your Name'")
         return 0 if not problems else 1

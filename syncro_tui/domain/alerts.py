@@ -111,7 +111,7 @@ def notices(held: Iterable[Alert], *, each_up_to: int = EACH_UP_TO) -> list[Noti
     by_kind: dict[AlertKind, list[Alert]] = {}
     for alert in held:
         by_kind.setdefault(alert.kind, []).append(alert)
-    out = []
+    out: list[Notice] = []
     for kind in ORDER:
         group = by_kind.get(kind, [])
         if len(group) <= each_up_to:

@@ -542,6 +542,9 @@ def check_charged_line(ticket: Ticket, expect: Mapping[str, Any]) -> Finding:
     """After charging: the line is there, the right product and quantity; a 0.00 price is patched next (rule 7)."""
     price = _dec(expect.get("price_retail"))
     quantity = _dec(expect.get("charged_quantity", expect.get("quantity")))
+    if price is None or quantity is None:  # a plan always names both: a journal that does not is not guessed at
+        return Finding(False, "The plan's check names no price or quantity to compare with: nothing more is sent. "
+                              "Look at the ticket in Syncro before resuming.")
     line, why = _charged_line(ticket, expect)
     if line is None:
         return Finding(False, f"{why} Nothing more is sent: look at the ticket in Syncro before resuming.")
@@ -556,7 +559,7 @@ def check_charged_line(ticket: Ticket, expect: Mapping[str, Any]) -> Finding:
                              f"{expect.get('quantity')} at {dollars(price)}.", {**facts, "needs_patch": True})
     if line.price_retail == price:
         return Finding(True, f"Line {line.id}: {quantity} × {dollars(price)}, as planned.", {**facts, "needs_patch": False})
-    if line.price_retail == 0 and price is not None and price > 0:
+    if line.price_retail == 0 and price > 0:
         return Finding(True, f"Line {line.id} arrived at $0.00 (a known Syncro quirk): the next call sets its price "
                              f"to {dollars(price)}.", {**facts, "needs_patch": True})
     return Finding(False, f"Line {line.id} is at {dollars(line.price_retail)}, not {dollars(price)}: the wrong product was charged. "
@@ -621,7 +624,7 @@ def check_invoice(invoice: Invoice, expect: Mapping[str, Any]) -> Finding:
             or total is not None and invoice.total != total:
         said = f" (subtotal {dollars(invoice.subtotal)})" if invoice.subtotal is not None else ""
         return Finding(False, f"INVOICE #{invoice.number} TOTAL IS {dollars(invoice.total)}{said}; "
-                              f"THE PLAN IS {dollars(total if total is not None else subtotal)}." + recovery, facts)
+                              f"THE PLAN IS {dollars(total if total is not None else subtotal or 0)}." + recovery, facts)
     return Finding(True, f"Invoice #{invoice.number}: {dollars(invoice.total)}, as planned.", facts)
 
 
@@ -651,12 +654,12 @@ def plan_item(*, name: str, description: str, quantity: Decimal, price_retail: D
     """Refuses labor products (they bill as the run's time) and anything left implicit."""
     if product_id is not None and rates.is_labor_product(product_id):
         rate = rates.for_product(product_id)
-        name = rate.name if rate else product_id
+        what = rate.name if rate else str(product_id)
         if rates.by_line:
-            raise NotANonTimeItem(f"{name} is labor: bill it as the run's time (its minutes and labor type), where "
+            raise NotANonTimeItem(f"{what} is labor: bill it as the run's time (its minutes and labor type), where "
                                   "the rules for labor are checked, not as a part or fee.")
         raise NotANonTimeItem(
-            f"{name} is labor: bill it with a timer (timer, then charge), never as a bare line item, which skips "
+            f"{what} is labor: bill it with a timer (timer, then charge), never as a bare line item, which skips "
             "Syncro's time tracking and can bill twice.")
     if not name.strip() or not description.strip():
         raise ValueError("A line item needs a name and a description (Syncro answers 422 without them).")

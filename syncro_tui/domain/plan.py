@@ -275,10 +275,12 @@ def correct_invoice(invoice: Invoice, rates: RateTable, *, ticket: Ticket | None
     if len(steps) == 1:
         raise ValueError(f"Invoice #{invoice.number} has no $0.00 line of a product the rate table prices.")
     if ticket is not None:
-        for line in ticket.line_items:
-            rate = rates.for_product(line.product_id) if line.product_id is not None else None
-            if line.invoice_id == invoice.id and line.price_retail == 0 and rate is not None and rate.price_retail > 0:
-                steps.append(rq.update_line_item(ticket.id, line.id, price_retail=rate.price_retail))
+        for ticket_line in ticket.line_items:
+            product = ticket_line.product_id
+            rate = rates.for_product(product) if product is not None else None
+            if ticket_line.invoice_id == invoice.id and ticket_line.price_retail == 0 and rate is not None \
+                    and rate.price_retail > 0:
+                steps.append(rq.update_line_item(ticket.id, ticket_line.id, price_retail=rate.price_retail))
     steps.append(rq.publish_invoice(invoice.id))
     expected = money(subtotal)
     steps.append(rq.check_invoice(invoice.id, {"subtotal": expected, "total": None if taxed else expected}))

@@ -118,6 +118,11 @@ CR = ("customer", "read")
 IR, IW = ("invoice", "read"), ("invoice", "write")
 AR = ("asset", "read")
 
+def _moves(action: str) -> Callable[[Store, Call], JSON | None]:
+    """A live timer's move (start, pause, stop) as a route's handler."""
+    return lambda s, c: s.move_live_timer(c.ids["id"], action, key=c.key)
+
+
 ROUTES: tuple[Route, ...] = (
     _route("GET", "/me", "me", lambda s, c: s.me(c.key), None),
     _route("GET", "/users", "list_users", lambda s, c: s.list_users(), None),
@@ -139,8 +144,7 @@ ROUTES: tuple[Route, ...] = (
     _route("POST", "/tickets/{id}/remove_line_item", "remove_line_item", lambda s, c: s.remove_line_item(c.ids["id"], c.body), TW),
     _route("GET", "/ticket_timers", "list_ticket_timers", lambda s, c: s.list_ticket_timers(c.params), TR),
     _route("POST", "/ticket_timers", "start_live_timer", lambda s, c: s.start_live_timer(c.body, key=c.key), TW),
-    *(_route("POST", f"/ticket_timers/{{id}}/{action}", f"{action}_timer",
-             lambda s, c, action=action: s.move_live_timer(c.ids["id"], action, key=c.key), TW)
+    *(_route("POST", f"/ticket_timers/{{id}}/{action}", f"{action}_timer", _moves(action), TW)
       for action in ("start", "pause", "stop")),
     _route("GET", "/customers", "list_customers", lambda s, c: s.list_customers(c.params), CR),
     _route("GET", "/customers/autocomplete", "autocomplete_customers", lambda s, c: s.autocomplete_customers(c.params), CR),
@@ -277,6 +281,7 @@ class Simulator:
             return
         request = Request(scope, receive)
         path = request.url.path
+        response: Response | None
         if path.startswith("/__sim/"):
             response = await self._control(request, path[len("/__sim/"):])
         elif path in ("/api/tags", "/api/chat"):

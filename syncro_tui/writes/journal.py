@@ -215,7 +215,7 @@ class Journal:
             # SQLite would open an empty file as an empty journal, silently: a journal is never empty on disk.
             raise JournalDamaged("the file is empty (0 bytes)")
         self.clock = clock
-        self._db: sqlite3.Connection | None = None  # type: ignore[assignment]
+        self._db: sqlite3.Connection | None = None
         try:
             self._open()
         except sqlite3.OperationalError:
@@ -248,15 +248,22 @@ class Journal:
         if self._db is not None:
             self._db.close()
 
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The open journal (a closed one is a bug of ours: said, never a silent None)."""
+        if self._db is None:
+            raise sqlite3.ProgrammingError("the journal is closed")
+        return self._db
+
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
+        self.db.execute("BEGIN IMMEDIATE")
         try:
-            yield self._db
+            yield self.db
         except BaseException:
-            self._db.execute("ROLLBACK")
+            self.db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
+        self.db.execute("COMMIT")
 
     # ---------------------------------------------------------------- writing
     def begin(self, *, kind: str, title: str, steps: Sequence[ApiRequest[Any]], profile: str,
@@ -326,7 +333,7 @@ class Journal:
 
     # ---------------------------------------------------------------- reading
     def group(self, group_id: str) -> Group:
-        row = self._db.execute("SELECT * FROM groups WHERE id=?", (group_id,)).fetchone()
+        row = self.db.execute("SELECT * FROM groups WHERE id=?", (group_id,)).fetchone()
         if row is None:
             raise KeyError(group_id)
         return self._group(row)
@@ -335,15 +342,15 @@ class Journal:
         """Groups cut short: offered for resume (or abandon) at start."""
         sql = "SELECT * FROM groups WHERE state=?" + (" AND profile=?" if profile else "") + " ORDER BY created_at"
         args: tuple[Any, ...] = (GroupState.OPEN, profile) if profile else (GroupState.OPEN,)
-        return [self._group(r) for r in self._db.execute(sql, args)]
+        return [self._group(r) for r in self.db.execute(sql, args)]
 
     def groups_between(self, start: datetime, end: datetime, profile: str | None = None) -> list[Group]:
         sql = "SELECT * FROM groups WHERE created_at >= ? AND created_at < ?" + (" AND profile=?" if profile else "")
         args: tuple[Any, ...] = (_ts(start), _ts(end)) + ((profile,) if profile else ())
-        return [self._group(r) for r in self._db.execute(sql + " ORDER BY created_at", args)]
+        return [self._group(r) for r in self.db.execute(sql + " ORDER BY created_at", args)]
 
     def _group(self, row: sqlite3.Row) -> Group:
-        steps = tuple(_step(s) for s in self._db.execute("SELECT * FROM steps WHERE group_id=? ORDER BY seq", (row["id"],)))
+        steps = tuple(_step(s) for s in self.db.execute("SELECT * FROM steps WHERE group_id=? ORDER BY seq", (row["id"],)))
         problems = []
         state, created = GroupState.OPEN, datetime.fromtimestamp(0, UTC)  # what a damaged row reads as
         try:

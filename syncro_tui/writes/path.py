@@ -292,8 +292,10 @@ class WritePath:
                 outcome = await self.run_step(group_id, step.seq, req)
             done.append(outcome)
             if outcome.landed and not req.is_check:
-                self._written.add(group.ticket_id or getattr(outcome.result, "ticket_id", None)
-                                  or (getattr(outcome.result, "id", 0) if req.call == "create_ticket" else 0))
+                touched = group.ticket_id or getattr(outcome.result, "ticket_id", None)
+                if touched is None and req.call == "create_ticket":
+                    touched = getattr(outcome.result, "id", None)
+                self._written.add(touched or 0)
                 self._written.discard(0)
             if progress:
                 progress(step.seq, outcome.state, outcome.message)

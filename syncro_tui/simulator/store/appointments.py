@@ -18,7 +18,7 @@ class AppointmentCalls(StoreBase):
     def render_appointment(self, appt: JSON, *, nested: bool = True) -> JSON:
         out = dict(appt)
         start, end = parse_time(appt["start_at"]), parse_time(appt["end_at"])
-        out["duration"] = decimal_string(Decimal(int((end - start).total_seconds())) / Decimal(3600)) if start and end else None  # type: ignore[operator]
+        out["duration"] = decimal_string(Decimal(int((end - start).total_seconds())) / Decimal(3600)) if start and end else None
         if nested:
             customer = self.t("customers").get(appt.get("customer_id") or -1)
             out["customer"] = self.render_customer(customer, with_contacts=False) if customer else None
@@ -78,8 +78,10 @@ class AppointmentCalls(StoreBase):
     def create_appointment(self, body: JSON, *, key: str) -> JSON:
         fields = self._appointment_fields(body, None)
         if fields.get("start_at") and not fields.get("end_at") and body.get("appointment_duration"):
-            minutes = to_decimal(body["appointment_duration"], Decimal("0")) or Decimal("0")
-            fields["end_at"] = stamp(parse_time(fields["start_at"]) + timedelta(minutes=float(minutes)))  # type: ignore[operator]
+            minutes = to_decimal(body["appointment_duration"], Decimal("0"))
+            start = parse_time(fields["start_at"])
+            if start is not None:
+                fields["end_at"] = stamp(start + timedelta(minutes=float(minutes)))
         self._appointment_errors(fields, body)
         ticket = self.t("tickets").get(fields.get("ticket_id") or -1)
         if fields.get("ticket_id") and ticket is None:

@@ -27,20 +27,20 @@ class LineItemCalls(StoreBase):
             "product_id": as_int(body.get("product_id")),
             "name": str(body["name"]),
             "description": str(body["description"]),
-            "quantity": decimal_string(quantity),  # type: ignore[arg-type]
+            "quantity": decimal_string(quantity),
             "product_category": None,
             "upc_code": body.get("upc_code"),
             # [quirk] taxable defaults to true when omitted, labor included.
             "taxable": True if taxable is None else taxable,
-            "cost_cents": int((cost * 100).to_integral_value()),  # type: ignore[operator]
-            "retail_cents": int((price * 100).to_integral_value()),  # type: ignore[operator]
+            "cost_cents": int((cost * 100).to_integral_value()),
+            "retail_cents": int((price * 100).to_integral_value()),
             "created_at": now,
             "updated_at": now,
             "converted": False,
             "item_id": None,
             "position": 1 + sum(1 for li in self.t("line_items").values() if li["ticket_id"] == ticket["id"]),
-            "price_cost": money(cost),  # type: ignore[arg-type]
-            "price_retail": money(price),  # type: ignore[arg-type]
+            "price_cost": money(cost),
+            "price_retail": money(price),
             "invoice_id": None,
         }
         self.t("line_items")[line["id"]] = line
@@ -65,14 +65,14 @@ class LineItemCalls(StoreBase):
         line = self._ticket_line(ticket, body)
         if "price_retail" in body:
             price = to_decimal(body["price_retail"], Decimal("0"))
-            line["price_retail"] = money(price)  # type: ignore[arg-type]
-            line["retail_cents"] = int((price * 100).to_integral_value())  # type: ignore[operator]
+            line["price_retail"] = money(price)
+            line["retail_cents"] = int((price * 100).to_integral_value())
         if "price_cost" in body:
             cost = to_decimal(body["price_cost"], Decimal("0"))
-            line["price_cost"] = money(cost)  # type: ignore[arg-type]
-            line["cost_cents"] = int((cost * 100).to_integral_value())  # type: ignore[operator]
+            line["price_cost"] = money(cost)
+            line["cost_cents"] = int((cost * 100).to_integral_value())
         if "quantity" in body:
-            line["quantity"] = decimal_string(to_decimal(body["quantity"], Decimal("1")))  # type: ignore[arg-type]
+            line["quantity"] = decimal_string(to_decimal(body["quantity"], Decimal("1")))
         for field in ("name", "description"):
             if field in body:
                 line[field] = str(body[field])

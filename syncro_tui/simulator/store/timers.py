@@ -21,6 +21,7 @@ class TimerCalls(StoreBase):
         if start is None:
             # [quirk] the spec's example 422 for a timer without start_at is a raw Ruby exception.
             raise SimError(422, {"error": "no implicit conversion of nil into String"})
+        end: datetime | None
         if "end_at" in body and body["end_at"]:
             end = parse_time(body["end_at"])
             if end is None:
@@ -31,7 +32,7 @@ class TimerCalls(StoreBase):
                 raise SimError(422, {"error": "Duration minutes is invalid"})
             end = start + timedelta(minutes=float(minutes))
         elif existing:
-            end = parse_time(existing["end_time"])  # type: ignore[assignment]
+            end = parse_time(existing["end_time"]) or self.clock()  # a live timer still running has no end yet
         else:
             end = self.clock()
         if end < start:
