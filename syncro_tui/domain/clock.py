@@ -102,7 +102,8 @@ class LiveTimer:
     the work clock kept in Syncro, which its web and the tech's other machines see."""
 
     timer: Timer
-    number: int
+    #: The ticket's number, where the app has it (a timer names only the ticket's id).
+    number: int | None
     #: When Syncro said how long it had run (a running timer has run on since).
     read_at: datetime
 
@@ -119,7 +120,8 @@ class LiveTimer:
     def shown(self, now: datetime) -> str:
         """ "#31996 ▶ 0:25 in Syncro" for the status bar."""
         total = self.minutes(now)
-        return f"#{self.number} {'▶' if self.running else '‖'} {total // 60}:{total % 60:02d} in Syncro"
+        where = f"#{self.number}" if self.number is not None else f"ticket id {self.timer.ticket_id}"
+        return f"{where} {'▶' if self.running else '‖'} {total // 60}:{total % 60:02d} in Syncro"
 
 
 def concerns(clock: Clock, now: datetime, tz: ZoneInfo) -> list[str]:

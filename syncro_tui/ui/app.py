@@ -457,10 +457,10 @@ class SyncroApp(SyncroBase):
         self.live_timers = running | paused
         self.queue_screen.update_status()
 
-    def number_of(self, ticket_id: int) -> int:
-        """The number the tech knows a ticket by, where the app has seen it (else its id)."""
+    def number_of(self, ticket_id: int) -> int | None:
+        """The number the tech knows a ticket by, where the queue has it (an id is never shown as a number)."""
         row = self.queue_screen.queue.tickets.get(ticket_id)
-        return row.number if row is not None else ticket_id
+        return row.number if row is not None else None
 
     @work(group="work-clock", exit_on_error=False)
     async def live_clock(self, message: ToggleClock) -> None:
@@ -522,7 +522,7 @@ class SyncroApp(SyncroBase):
         self.live_account = True
         return outcome.record(Timer)
 
-    def keep_live(self, timer: Timer, number: int) -> None:
+    def keep_live(self, timer: Timer, number: int | None) -> None:
         from ..domain.clock import LiveTimer
 
         if timer.live:

@@ -75,3 +75,18 @@ def test_the_store_keeps_clocks_owner_only_and_sets_a_damaged_file_aside(tmp_pat
     fresh = ClockStore(store.path)
     assert fresh.load() == {} and "damaged" in fresh.damage and "kept at" in fresh.damage
     assert not store.path.exists() and len(list(tmp_path.glob("clocks-dana___main.json.damaged-*"))) == 1
+
+
+def test_a_syncro_timer_shows_the_time_worked_since_it_was_read_and_never_an_id_as_a_number() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from syncro_tui.api.models import Timer
+    from syncro_tui.domain.clock import LiveTimer
+
+    read = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
+    running = Timer.model_validate({"id": 7, "ticket_id": 108793392, "start_time": "2026-11-20T15:00:00Z",
+                                    "status": "running", "active_duration": 1500})
+    assert LiveTimer(running, 31996, read).shown(read + timedelta(minutes=5)) == "#31996 ▶ 0:30 in Syncro"
+    paused = running.model_copy(update={"status": "paused"})
+    # paused: what Syncro said, however long ago; a ticket the queue does not have is named by its id, as an id
+    assert LiveTimer(paused, None, read).shown(read + timedelta(hours=2)) == "ticket id 108793392 ‖ 0:25 in Syncro"
