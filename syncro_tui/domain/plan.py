@@ -82,6 +82,15 @@ def change_ticket(ticket: Listed, fields: Mapping[str, Any], *, kind: str, words
 
 INVOICED = "Invoiced"
 
+#: The calls of a billing run that put its minutes in Syncro, by the shop's path: a timer, or the labor's line (a
+#: part's line comes only after the labor's is read back, so a landed line means the labor's did).
+TIME_CALLS = frozenset({"add_timer", "add_line_item"})
+
+
+def time_recorded(landed: set[str] | frozenset[str]) -> bool:
+    """Whether a billing run whose landed calls are ``landed`` has the work clock's minutes in Syncro."""
+    return bool(TIME_CALLS & landed)
+
 
 def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, description: str,
               pending: Sequence[LineItem], rates: RateTable, invoice_ids: Sequence[int] | None = None,

@@ -38,7 +38,7 @@ from ..domain.comment import Visibility, audience
 from ..domain.drafting import billing_prompt
 from ..domain.inputs import InputProblem
 from ..domain.inputs import quantity as parse_quantity
-from ..domain.plan import Plan
+from ..domain.plan import Plan, time_recorded
 from ..domain.rates import LaborType, Unit
 from ..domain.ticket import email_recipient, timer_minutes
 from ..reads import UnknownTicket
@@ -533,9 +533,9 @@ class BillingScreen(ReportsFailures, Screen[None]):
         # The unfinished group holds the rest of the run (a draft sent again would repeat what landed).
         self.app.drafts.billing.pop(self.ticket_id, None)
         self.app.keep_drafts()
-        if "add_timer" in held:  # the minutes are in Syncro, read back: only now does the clock go
+        if time_recorded(held):  # the minutes are in Syncro, read back: only now does the clock go
             self.app.billed(self.ticket_id)
-        kept = "" if "add_timer" in held or not self.clock_kept() else (
+        kept = "" if time_recorded(held) or not self.clock_kept() else (
             "\nThe minutes are not in Syncro yet: the work clock is kept until they are (resuming sends them).")
         self.app.post_message(TicketChanged(self.ticket_id))
         self.load()  # the header shows the ticket as it is now (Invoiced)

@@ -18,7 +18,7 @@ from typing import TypeVar
 from textual.css.query import NoMatches
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from ..domain.plan import Plan
+from ..domain.plan import Plan, time_recorded
 from ..writes.journal import StepState
 from ..writes.path import GroupOutcome, Progress
 from ..writes.recovery import Confirmation, Recovery, Severity
@@ -126,7 +126,7 @@ async def resume(app: SyncroBase, group_id: str, progress: Progress | None = Non
     shown = shown_while_there(progress)
     outcome = await outliving(app, path.resume(group_id, shown), name="resume") if path else None
     group = app.writes.journal.group(group_id) if app.writes is not None else None
-    if group is not None and group.kind == "billing" and group.ticket_id and "add_timer" in app.writes.held(group_id):
+    if group is not None and group.kind == "billing" and group.ticket_id and time_recorded(app.writes.held(group_id)):
         app.billed(group.ticket_id)  # a resumed run put the clock's minutes in Syncro: the clock goes now
     if outcome is not None and group is not None and group.ticket_id:
         app.post_message(TicketChanged(group.ticket_id))  # the queue's row and any view of it read it now

@@ -227,3 +227,37 @@ async def test_a_run_cut_short_before_the_time_keeps_the_clock_until_a_resume_se
     assert span_seconds(timer) == 30 * 60
     assert len(on_ticket(sim, "comments", ticket.id)) == comments + 1  # the comment that landed was not sent again
     assert ClockStore.for_profile(tmp_path, app.session.profile_name).load() == {}
+
+
+async def test_on_a_line_item_shop_the_billed_line_takes_the_clock_away(tmp_path) -> None:
+    """The clock goes once its minutes are in Syncro: by the timer on a timer shop, by the labor's line on a
+    line-item shop (it stayed there, offering the same minutes again)."""
+    sim = make_simulator()
+    now = [FIXED_NOW]
+    config = Config.model_validate({"clock": {"where": "local"}, "billing": {"path": "line_item"}})
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite", config=config)
+    app.session.clock = lambda: now[0]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ticket = selected_ticket(app)
+        clear_billing(sim, ticket.id)
+        await pilot.press("w")
+        await settle(pilot)
+        now[0] += timedelta(minutes=30)
+        await pilot.press("W")
+        screen = await wait_for_screen(pilot, BillingScreen)
+        await settle(pilot)
+        await pilot.press("tab")
+        await choose_labor(pilot, 1)  # remote
+        await pilot.press("tab", "tab", "tab", "tab", "tab")
+        await type_text(pilot, "Reset the print spooler.")
+        await pilot.press("ctrl+s")
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        assert "add_line_item" in [r.call for r in confirm.requests] and "add_timer" not in [r.call for r in confirm.requests]
+        await pilot.press("s")
+        await wait_for_screen(pilot, BillingScreen)
+        await settle(pilot)
+        assert "Billed. Invoice #" in rendered(screen, "#bill-progress")
+        assert "⏱" not in rendered(app.queue_screen, "#status")
+    (line,) = on_ticket(sim, "line_items", ticket.id)
+    assert line["quantity"] == "0.5" and on_ticket(sim, "timers", ticket.id) == []
