@@ -61,6 +61,11 @@ async def choose_labor(pilot, downs: int) -> None:
 async def fill(pilot, minutes: str, labor_downs: int, comment: str) -> None:
     """Minutes (focused first), labor type, then Tab to the comment body (past when, description, subject, visibility)."""
     await type_text(pilot, minutes)
+    await labor_and_comment(pilot, labor_downs, comment)
+
+
+async def labor_and_comment(pilot, labor_downs: int, comment: str) -> None:
+    """From the minutes box (filled in, as a work clock leaves it): the labor type, then the comment body."""
     await pilot.press("tab")
     await choose_labor(pilot, labor_downs)
     await pilot.press("tab", "tab", "tab", "tab", "tab")

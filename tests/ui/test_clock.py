@@ -15,7 +15,7 @@ from ..conftest import FIXED_NOW, make_simulator, span_seconds
 from syncro_tui.config import Config
 
 from .helpers import SIZE, make_app, rendered, settle, type_text, wait_for_screen
-from .test_billing import choose_labor, clear_billing, on_ticket
+from .test_billing import choose_labor, clear_billing, labor_and_comment, on_ticket
 from .test_writes_ui import pick, selected_ticket
 
 
@@ -62,10 +62,7 @@ async def test_a_clock_survives_a_kill_and_its_time_is_billed(tmp_path) -> None:
         await settle(pilot)
         assert screen.query_one("#minutes").value == "30"
         assert screen.query_one("#ended").value == "2026-11-20 11:00"  # 10:00 + 10 + 30 + 15 + 5 min, Chicago
-        await pilot.press("tab")
-        await choose_labor(pilot, 1)  # remote
-        await pilot.press("tab", "tab", "tab", "tab", "tab")
-        await type_text(pilot, "Reset the print spooler.")
+        await labor_and_comment(pilot, 1, "Reset the print spooler.")  # remote
         await pilot.press("ctrl+s")
         await wait_for_screen(pilot, ConfirmScreen)
         await pilot.press("s")
@@ -247,10 +244,7 @@ async def test_on_a_line_item_shop_the_billed_line_takes_the_clock_away(tmp_path
         await pilot.press("W")
         screen = await wait_for_screen(pilot, BillingScreen)
         await settle(pilot)
-        await pilot.press("tab")
-        await choose_labor(pilot, 1)  # remote
-        await pilot.press("tab", "tab", "tab", "tab", "tab")
-        await type_text(pilot, "Reset the print spooler.")
+        await labor_and_comment(pilot, 1, "Reset the print spooler.")  # remote
         await pilot.press("ctrl+s")
         confirm = await wait_for_screen(pilot, ConfirmScreen)
         assert "add_line_item" in [r.call for r in confirm.requests] and "add_timer" not in [r.call for r in confirm.requests]

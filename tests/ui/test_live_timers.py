@@ -14,8 +14,8 @@ from syncro_tui.ui.billing import BillingScreen
 from syncro_tui.ui.confirm import ConfirmScreen
 
 from ..conftest import FIXED_NOW, make_simulator
-from .helpers import SIZE, make_app, rendered, settle, type_text, wait_for_screen
-from .test_billing import choose_labor, clear_billing, on_ticket
+from .helpers import SIZE, make_app, rendered, settle, wait_for_screen
+from .test_billing import clear_billing, labor_and_comment, on_ticket
 from .test_writes_ui import pick, selected_ticket
 
 
@@ -68,10 +68,7 @@ async def test_the_clock_on_a_syncro_timer_bills_that_timer_once_to_invoiced(tmp
         assert screen.query_one("#minutes").value == "45"  # the time worked, the pause left out
         assert f"Timed on Syncro timer {timer['id']} (45 min): this run bills that timer." in rendered(screen, "#bill-head")
         assert "⏱" not in status(app)
-        await pilot.press("tab")
-        await choose_labor(pilot, 1)  # remote
-        await pilot.press("tab", "tab", "tab", "tab", "tab")
-        await type_text(pilot, "Reset the print spooler.")
+        await labor_and_comment(pilot, 1, "Reset the print spooler.")  # remote
         await pilot.press("ctrl+s")
         confirm = await wait_for_screen(pilot, ConfirmScreen)
         calls = [r.call for r in confirm.requests]
