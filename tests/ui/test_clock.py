@@ -23,8 +23,8 @@ from .test_writes_ui import pick, selected_ticket
 LOCAL_CLOCK = Config.model_validate({"clock": {"where": "local"}})
 
 
-def clocked_app(sim, tmp_path, now: list):
-    app = make_app(sim, journal_path=tmp_path / "j.sqlite", config=LOCAL_CLOCK)
+def clocked_app(sim, tmp_path, now: list, config: Config = LOCAL_CLOCK):
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite", config=config)
     app.session.clock = lambda: now[0]
     return app
 
@@ -231,9 +231,8 @@ async def test_on_a_line_item_shop_the_billed_line_takes_the_clock_away(tmp_path
     line-item shop (it stayed there, offering the same minutes again)."""
     sim = make_simulator()
     now = [FIXED_NOW]
-    config = Config.model_validate({"clock": {"where": "local"}, "billing": {"path": "line_item"}})
-    app = make_app(sim, journal_path=tmp_path / "j.sqlite", config=config)
-    app.session.clock = lambda: now[0]
+    app = clocked_app(sim, tmp_path, now, Config.model_validate({"clock": {"where": "local"},
+                                                                 "billing": {"path": "line_item"}}))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         ticket = selected_ticket(app)

@@ -109,12 +109,6 @@ class InvoiceCalls(StoreBase):
         return {"invoice": self.render_invoice(invoice, with_lines=False)}
 
     # ------------------------------------------------------------ draft invoices
-    def _invoice(self, ident: Any) -> JSON:
-        invoice = self.t("invoices").get(as_int(ident) or -1)
-        if invoice is None:
-            raise not_found()
-        return invoice
-
     def _drafts_on(self) -> None:
         """[quirk] an account with draft invoices off answers the draft calls 404, as for an unknown path."""
         if not self.account.get("draft_invoices"):
@@ -124,7 +118,7 @@ class InvoiceCalls(StoreBase):
         """An invoice back to draft, to be corrected; refused (422) after a payment, an accounting post, or for a
         refund."""
         self._drafts_on()
-        invoice = self._invoice(ident)
+        invoice = self.get("invoices", ident)
         if invoice["is_paid"] or invoice.get("payments"):
             raise SimError(422, {"errors": "Invoice has payments applied and cannot be converted to a draft"})
         if invoice.get("accounting_posted"):
@@ -137,7 +131,7 @@ class InvoiceCalls(StoreBase):
 
     def update_invoice_line(self, ident: Any, line_id: Any, body: JSON) -> JSON:
         """``PUT /invoices/{id}/line_items/{line_item_id}``: only a draft's lines change; the totals follow."""
-        invoice = self._invoice(ident)
+        invoice = self.get("invoices", ident)
         line = next((li for li in invoice["line_items"] if li["id"] == as_int(line_id)), None)
         if line is None:
             raise not_found()
@@ -156,7 +150,7 @@ class InvoiceCalls(StoreBase):
 
     def publish_invoice(self, ident: Any) -> JSON:
         self._drafts_on()
-        invoice = self._invoice(ident)
+        invoice = self.get("invoices", ident)
         if not invoice.get("draft"):
             raise SimError(422, {"errors": "Invoice is not a draft"})
         invoice["draft"] = False
