@@ -260,7 +260,8 @@ def test_lower_layers_import_without_the_ui() -> None:
     assert result.stdout.strip() == "[]"
 
 
-def test_bill_plan_json_prints_every_call_and_the_checklist_and_sends_nothing(config_file, capsys, monkeypatch) -> None:
+def test_bill_plan_json_prints_every_call_and_the_checklist_and_sends_nothing(config_file, capsys, monkeypatch,
+                                                                             tmp_path) -> None:
     import json as jsonlib
 
     from syncro_tui.simulator.server import BackgroundSimulator
@@ -275,7 +276,15 @@ def test_bill_plan_json_prints_every_call_and_the_checklist_and_sends_nothing(co
         monkeypatch.setenv("SYNCRO_API_KEY", "demo-key-tom")
         args = ["--profile", "tom", "bill", str(plain["number"]), "--minutes", "45", "--labor", "remote",
                 "--at", "2026-11-20T16:30:00-06:00", "--comment", "Replaced the switch.\n- tested", "--plan", "--json"]
-        assert cli.main(args) == 0
+        runs = iter(range(100))
+
+        def bill(argv: list[str]) -> int:
+            """Each run on a machine budget of its own: a dozen plans in a row are more than the budget's burst,
+            and the pacer would rightly hold them back for seconds (the budget has its own tests)."""
+            monkeypatch.setenv("SYNCRO_TUI_DATA_DIR", str(tmp_path / f"machine-{next(runs)}"))
+            return cli.main(argv)
+
+        assert bill(args) == 0
         out = jsonlib.loads(capsys.readouterr().out)
         assert [c["call"] for c in out["calls"]] == ["add_comment", "add_timer", "charge_timer", "check_line_item",
                                                      "update_line_item", "create_invoice", "check_invoice", "update_ticket"]
@@ -289,31 +298,31 @@ def test_bill_plan_json_prints_every_call_and_the_checklist_and_sends_nothing(co
 
         # --at takes what the wizard's "Work ended" box takes, in the account's zone (America/Chicago)
         at = args.index("--at") + 1
-        assert cli.main([*args[:at], "2026-11-20 16:30", *args[at + 1:]]) == 0
+        assert bill([*args[:at], "2026-11-20 16:30", *args[at + 1:]]) == 0
         assert jsonlib.loads(capsys.readouterr().out)["calls"][1]["body"]["start_at"] == "2026-11-20T15:45:00-06:00"
-        assert cli.main([*args[:at], "soon", *args[at + 1:]]) == 2
+        assert bill([*args[:at], "soon", *args[at + 1:]]) == 2
         assert "--at: When did the work end?" in capsys.readouterr().err
         # without --at the work ended now, and the plan shows it on the account's clock, as the app does (it
         # printed UTC's times, six hours off in Chicago)
-        assert cli.main([*args[:at - 1], *args[at + 1:]]) == 0
+        assert bill([*args[:at - 1], *args[at + 1:]]) == 0
         start = datetime.fromisoformat(jsonlib.loads(capsys.readouterr().out)["calls"][1]["body"]["start_at"])
         assert start.utcoffset() == start.astimezone(ZoneInfo("America/Chicago")).utcoffset() != timedelta(0)
-        assert cli.main([*args[:at], "soon", *args[at + 1:]]) == 2
+        assert bill([*args[:at], "soon", *args[at + 1:]]) == 2
         assert "--at: When did the work end?" in capsys.readouterr().err
 
-        assert cli.main([*args[:3], str(prepaid["number"]), "--minutes", "60", "--labor", "emergency", "--plan", "--json"]) == 0
+        assert bill([*args[:3], str(prepaid["number"]), "--minutes", "60", "--labor", "emergency", "--plan", "--json"]) == 0
         out = jsonlib.loads(capsys.readouterr().out)
         assert (out["billing"]["product_id"], out["billing"]["quantity"]) == (26118, "1.50")
         assert any("1.5 × the hours" in r for r in out["billing"]["reasons"])
 
         # a secret in a customer-visible comment fails the checklist: exit 1, still nothing sent
-        assert cli.main([*args[:-4], "--comment", "The new password: Hunter2!", "--plan", "--json"]) == 1
+        assert bill([*args[:-4], "--comment", "The new password: Hunter2!", "--plan", "--json"]) == 1
         checks = jsonlib.loads(capsys.readouterr().out)["checklist"]
         assert [c["check"] for c in checks if not c["passed"]] == ["Nothing internal or secret in a customer-visible comment"]
         assert [c for c in sim.calls if c[0] != "GET"] == []
 
         # parts and flat fees beside the time (issue 20): the product's own price and tax, before the invoice
-        assert cli.main([*args, "--item", "880103:2", "--item", "880104"]) == 0
+        assert bill([*args, "--item", "880103:2", "--item", "880104"]) == 0
         out = jsonlib.loads(capsys.readouterr().out)
         assert [c["call"] for c in out["calls"]][5:8] == ["add_line_item", "add_line_item", "create_invoice"]
         assert out["calls"][5]["body"] == {"product_id": 880103, "name": "Samsung 870 EVO 1TB SSD",
@@ -321,15 +330,23 @@ def test_bill_plan_json_prints_every_call_and_the_checklist_and_sends_nothing(co
                                            "price_retail": "129.00", "taxable": True}
         expect = out["calls"][8]["expect"]
         assert (expect["lines"], expect["subtotal"], expect.get("total")) == (3, "395.50", None)  # taxed: Syncro adds the tax
-        assert cli.main([*args, "--item", "26118:1"]) == 2  # labor is never a bare line
+        assert bill([*args, "--item", "26118:1"]) == 2  # labor is never a bare line
         assert "is labor: bill it with a timer" in capsys.readouterr().err
-        assert cli.main([*args, "--item", "880103:0"]) == 2
+        assert bill([*args, "--item", "880103:0"]) == 2
         assert "above zero" in capsys.readouterr().err
         assert [c for c in sim.calls if c[0] != "GET"] == []
 
         # a line-item shop ([billing] path): the labor is one line, and the plan says which path
         config_file.write_text(config_file.read_text() + '\n[billing]\npath = "line_item"\n')
-        assert cli.main(args) == 0
+        runs = iter(range(100))
+
+        def bill(argv: list[str]) -> int:
+            """Each run on a machine budget of its own: a dozen plans in a row are more than the budget's burst,
+            and the pacer would rightly hold them back for seconds (the budget has its own tests)."""
+            monkeypatch.setenv("SYNCRO_TUI_DATA_DIR", str(tmp_path / f"machine-{next(runs)}"))
+            return cli.main(argv)
+
+        assert bill(args) == 0
         out = jsonlib.loads(capsys.readouterr().out)
         assert out["billing"]["path"] == "line_item"
         assert [c["call"] for c in out["calls"]] == ["add_comment", "add_line_item", "check_line_item",
@@ -338,7 +355,7 @@ def test_bill_plan_json_prints_every_call_and_the_checklist_and_sends_nothing(co
                                            "description": plain["subject"], "quantity": "0.75",
                                            "price_retail": "150.00", "taxable": False}
         assert any('path = "line_item"' in note for note in out["notes"])
-        assert cli.main([*args, "--item", "26118:1"]) == 2
+        assert bill([*args, "--item", "26118:1"]) == 2
         assert "is labor: bill it as the run's time" in capsys.readouterr().err
         assert [c for c in sim.calls if c[0] != "GET"] == []
 
