@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import httpx
 
-    from .api.client import SyncroClient
-    from .api.ollama import OllamaClient
-    from .config import Config, Profile
-    from .cache import Cache
-    from .reads import Reads
+    from ..api.client import SyncroClient
+    from ..api.ollama import OllamaClient
+    from ..config import Config, Profile
+    from ..cache import Cache
+    from ..reads import Reads
 
 
 class CannotConnect(Exception):
@@ -65,14 +65,14 @@ class Session:
     @cached_property
     def reads(self) -> Reads:
         """What the screens read, over the client (and the local cache)."""
-        from .reads import Reads
+        from ..reads import Reads
 
         return Reads(self.client, self.cache)
 
     @cached_property
     def cache(self) -> Cache | None:
         """The last queue and recent tickets of this account and profile, on this machine (None: not usable)."""
-        from .cache import Cache
+        from ..cache import Cache
 
         import sqlite3
 
@@ -87,7 +87,7 @@ class Session:
         settings = self.config.drafting
         if not settings.enabled:
             return None
-        from .api.ollama import OllamaClient
+        from ..api.ollama import OllamaClient
 
         return OllamaClient(self.model_hosts or settings.hosts, settings.model, probe_seconds=settings.probe_seconds,
                             timeout_seconds=settings.timeout_seconds, transport=self.model_transport)
@@ -113,7 +113,7 @@ class Session:
         """Where this run keeps its files: beside its journal (the demo's is a throwaway directory)."""
         if self.journal_path is not None:
             return self.journal_path.parent
-        from .config import data_dir
+        from ..config import data_dir
 
         return data_dir()
 

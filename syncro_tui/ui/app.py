@@ -29,6 +29,7 @@ from ..domain.account import resolve_zone
 from ..exit_codes import AUTH as EXIT_AUTH
 from ..exit_codes import NETWORK as EXIT_NETWORK
 from ..session import CannotConnect, Session
+from ..session.queue import QueueModel
 from .base import ShowsTicket, SyncroBase
 from .messages import (OpenActivity, OpenAppointments, OpenBilling, OpenComment, OpenNewTicket, OpenSweep, OpenTicket,
                        OpenUnfinished, StopClock, TicketChanged, ToggleClock)
@@ -81,6 +82,8 @@ class SyncroApp(SyncroBase):
         if opened:
             self.session = session
         self._open = None if opened else session
+        #: The queue the first screen shows, and the tech's place in it (the session joins it once open).
+        self.queue_model = QueueModel(self.account, self.session if opened else None)
         #: Keys typed before the session was open, replayed once it is.
         self._early_keys: list[events.Key] = []
         self._asking_quit = False
@@ -98,7 +101,7 @@ class SyncroApp(SyncroBase):
         self.coach = False
 
     def get_default_screen(self) -> Screen[None]:
-        return QueueScreen()
+        return QueueScreen(self.queue_model)
 
     async def on_event(self, event: events.Event) -> None:
         """Before the session is open, keys wait for it and the mouse is ignored (nothing could act on them)."""
@@ -145,7 +148,7 @@ class SyncroApp(SyncroBase):
         self.connect()
 
     def _open_session(self) -> None:
-        self.session = self._open()  # type: ignore[misc]
+        self.session = self.queue_model.session = self._open()  # type: ignore[misc]
 
     def _or_end(self, step: Callable[[], object], what: str) -> bool:
         """One step of opening; when it fails the tech is told why and the app ends (False)."""
@@ -239,7 +242,7 @@ class SyncroApp(SyncroBase):
         return self.screen_stack[0]  # type: ignore[return-value]
 
     def ticket_numbers(self) -> dict[int, int]:
-        return {t.id: t.number for t in self.queue_screen.queue.tickets.values()}
+        return {t.id: t.number for t in self.queue_model.queue.tickets.values()}
 
     @work(exclusive=True, group="startup", exit_on_error=False)
     async def startup(self) -> None:
@@ -250,7 +253,7 @@ class SyncroApp(SyncroBase):
             self.fatal(str(exc), EXIT_AUTH)
             return
         except NetworkError as exc:
-            if not self.queue_screen.queue.tickets:
+            if not self.queue_model.queue.tickets:
                 self.fatal(str(exc), EXIT_NETWORK)
                 return
             self.go_offline(str(exc))  # the cached queue is on screen: browse it, read-only
@@ -319,7 +322,7 @@ class SyncroApp(SyncroBase):
     def go_offline(self, why: str) -> None:
         """Syncro cannot be reached at start: the cached queue stays on screen, read-only, and the app tries again."""
         queue = self.queue_screen
-        self.offline = (f"Syncro cannot be reached ({why}). This is the queue as of {queue.as_of()}, kept on this "
+        self.offline = (f"Syncro cannot be reached ({why}). This is the queue as of {self.queue_model.as_of()}, kept on this "
                         "machine: read-only, and writes are off until Syncro answers. The app tries again every "
                         f"{self.session.config.queue.refresh_seconds} s.")
         queue.query_one("#attribution", AttributionBanner).warn(self.offline)
@@ -331,7 +334,7 @@ class SyncroApp(SyncroBase):
             if account.tickets is None and known.ticket_settings is not None:
                 account.tickets = known.ticket_settings  # the saved searches stay in the sections, as last read
                 queue.set_sections()
-        queue.set_connection(False, f"offline: as of {queue.as_of()}")
+        queue.set_connection(False, f"offline: as of {self.queue_model.as_of()}")
         self.set_timer(self.session.config.queue.refresh_seconds, self.startup, name="reconnect")
 
     # ------------------------------------------------------------ navigation: each screen imported on first use
@@ -459,7 +462,7 @@ class SyncroApp(SyncroBase):
 
     def number_of(self, ticket_id: int) -> int | None:
         """The number the tech knows a ticket by, where the queue has it (an id is never shown as a number)."""
-        row = self.queue_screen.queue.tickets.get(ticket_id)
+        row = self.queue_model.queue.tickets.get(ticket_id)
         return row.number if row is not None else None
 
     @work(group="work-clock", exit_on_error=False)
@@ -772,7 +775,7 @@ class SyncroApp(SyncroBase):
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
         else:
-            self.push_screen(HelpScreen(self.screen))
+            self.push_screen(HelpScreen(self.screen, self.queue_model.sections if self.screen is self.queue_screen else ()))
 
     async def on_unmount(self) -> None:
         if self._log_handler is not None:

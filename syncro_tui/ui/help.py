@@ -6,6 +6,9 @@ beside each key; the README's key tables say the same.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,19 +19,24 @@ from textual.widgets import Static
 
 from .text import literal
 
+if TYPE_CHECKING:
+    from ..domain.sections import Section
+
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape", "dismiss", "Close", id="help.close"),
                 Binding("question_mark", "dismiss", "Close", key_display="?", show=False, id="help.close_again")]
 
-    def __init__(self, under: Screen) -> None:
+    def __init__(self, under: Screen, sections: Sequence[Section] = ()) -> None:
+        """``sections``: the queue's, when it is the screen below."""
         super().__init__()
         self.under = under
+        self.sections = sections
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help"):
             yield Static(Text("Keys", style="bold"), classes="dialog-title")
-            sections = getattr(self.under, "sections", None)
+            sections = self.sections
             if sections:
                 lines = Text("Sections (their number picks them; queue.section_1 … queue.section_9)\n", style="bold")
                 for number, section in enumerate(sections[:9], start=1):

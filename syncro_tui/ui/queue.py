@@ -6,7 +6,6 @@ opened, not with it (see ``ui/app.py``).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -22,15 +21,12 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
 from ..api import AuthError, SyncroError
-from ..api.pacing import background, shared_pacer_problem
-from ..cache import Place
-from ..domain.account import resolve_zone
-from ..domain.alerts import Alert, alerts, notices
-from ..domain.queue import (Changes, Queue, QueueRow, age, change_mark, insert_in_order, short_due, short_status,
-                            sort_key, sort_rows)
-from ..domain.sections import (Needle, Section, Source, builtin_sections, customer_section, haystack, query_section,
-                               saved_filter, saved_search)
+from ..api.pacing import shared_pacer_problem
+from ..domain.alerts import notices
+from ..domain.queue import Changes, QueueRow, age, insert_in_order, short_due, short_status, sort_key
+from ..domain.sections import Needle, Section, Source, customer_section, query_section
 from ..domain.when import due
+from ..session.queue import QueueModel, unreadable
 from .messages import (OpenActivity, OpenAppointments, OpenBilling, OpenNewTicket, OpenSweep, OpenTicket,
                        OpenUnfinished, StopClock, ToggleClock)
 from .coach import CoachPanel, coach_again
@@ -40,9 +36,7 @@ from .ticket_table import Column, TicketTable
 from .widgets import AttributionBanner, FittingFooter, ListTable, OneLineInput, ReportsFailures, StatusBar
 
 if TYPE_CHECKING:
-    from ..api.models import Appointment
     from ..domain.coach import Coaching
-    from ..reads import RowPage
     from ..session import Session
 
 #: The queue's columns, in order on screen. By importance (README, "The queue's columns"): the mark, number
@@ -52,8 +46,6 @@ if TYPE_CHECKING:
 SORTABLE = ("priority", "updated", "due", "number", "status", "customer", "subject", "tech", "age")
 #: Seconds after the tech stops moving before where they are is kept for the next start.
 PLACE_DELAY = 2.0
-#: The cached queue's first rows, drawn before the rest is read: a few screenfuls of the tallest terminal.
-CACHE_FIRST = 500
 #: At 80 columns the queue keeps number, status (short forms that stay apart), priority, customer, subject and
 #: Due/SLA (issue 33): the subject narrows to make room before Due gives way.
 COLUMNS = (Column("seen", " ", 1), Column("number", "#", 7),
@@ -70,8 +62,6 @@ APPOINTMENT_COLUMNS = (Column("time", "Time", 13), Column("summary", "Summary", 
 PRIORITY_STYLE = {"4 Urgent": "bold red", "0 Urgent": "bold red", "1 High": "yellow", "3 Low": "dim"}
 CHANGED = Text("●", style="bold dodger_blue1")
 NOT_CHANGED = Text(" ")
-#: Remote lists are capped: a search that matches thousands of tickets shows the first pages only.
-REMOTE_PAGES = 5
 
 
 class QueueScreen(ReportsFailures, Screen[None]):
@@ -103,44 +93,12 @@ class QueueScreen(ReportsFailures, Screen[None]):
         *(Binding(str(n), f"section({n - 1})", f"Section {n}", show=False, id=f"queue.section_{n}") for n in range(1, 10)),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, model: QueueModel) -> None:
         super().__init__()
-        self.queue = Queue()
-        self.refreshed_at: datetime | None = None
-        self.connected = True
-        self.connection_note = "connecting"
-        #: Tickets of the last full load that Syncro sent in a shape the app cannot read (each is logged).
-        self.unreadable_count = 0
-        #: "loading 1,200 of 5,000" while a full load's pages arrive, in the sections bar.
-        self.progress = ""
-        #: When the queue on screen came from the local cache: when that was saved (None once Syncro has answered).
-        self.cached_at: datetime | None = None
-        #: Only the cached queue's first rows are in (``show_cached``): the rest are read next.
-        self._cache_rest = False
-        self.sections: list[Section] = []
-        self.section: Section | None = None
-        self.needle = Needle()
-        #: Tickets of the section on screen when it is a list Syncro sends (saved search, search, customer).
-        self.remote: list[QueueRow] = []
-        self.appointments: list[Appointment] = []
-        #: Tickets that changed since the tech last had the cursor on them.
-        self.unseen: set[int] = set()
-        #: What changed on each of them, as its mark (``domain.queue.change_mark``).
-        self.marks: dict[int, str] = {}
-        #: Alerts found while a dialog was up, and the tickets alerted that the tech has not looked at yet.
-        self._held: list[Alert] = []
-        self.alerted: set[int] = set()
-        self._hay: dict[int, tuple[QueueRow, str]] = {}
+        #: The queue, its sections and the tech's place in them: this screen draws it and routes the keys.
+        self.model = model
         self._refresh_timer: Timer | None = None
-        #: Where the tech was when the app last closed, until it is restored (or the tech goes elsewhere first).
-        self._place: Place | None = None
-        self._place_read = False
-        #: The ticket to put the cursor on once its row is shown (the one selected when the app last closed).
-        self._select: int | None = None
-        self._counts: dict[tuple[str, int], int] = {}
         self._place_timer: Timer | None = None
-        #: Each section's sort (column, descending); a section not here is in the queue's order.
-        self.sorts: dict[str, tuple[str, bool]] = {}
 
     @property
     def session(self) -> Session:
@@ -168,49 +126,17 @@ class QueueScreen(ReportsFailures, Screen[None]):
     # ------------------------------------------------------------ sections
     def set_sections(self) -> None:
         """The built-in sections, then the config's filters, then the account's saved searches."""
-        app = self.app
-        session = self.session  # None in the first frame: the session is opened right after it
-        sections = builtin_sections(session.profile.user_id if session else None)
-        if session:
-            sections += [saved_filter(f.name, statuses=f.statuses, priorities=f.priorities, user_ids=f.user_ids,
-                                      customer_ids=f.customer_ids, unassigned=f.unassigned, text=f.text)
-                         for f in session.config.queue.filters]
-        settings = app.account.tickets
-        if settings is not None:
-            sections += [saved_search(s.id, s.name) for s in settings.saved_searches]
-        if self.section is not None and self.section.source in (Source.QUERY, Source.CUSTOMER):
-            sections.append(self.section)  # a search stays reachable until another replaces it
-        self.sections = sections
-        if session is not None and not self._place_read:
-            self.read_place()
-        wanted = next((s for s in sections if self._place is not None and s.id == self._place.section), None)
-        if wanted is not None:
-            self._place = None
-            if wanted.source is Source.QUEUE or self.app.session is None:
-                self.section = wanted
-            else:  # a Syncro saved search, or today's appointments: read as when the tech picks it
-                self.enter(wanted, restoring=True)
-        elif self.section is None or self.section.id not in {s.id for s in sections}:
-            self.section = next(s for s in sections if s.id == "all")
-        self.query_one(TicketTable).show_sorted(self.current_sort())
+        model = self.model
+        restore = model.set_sections(self.app.account.tickets)
+        if model.restored_filter is not None:  # the last run's filter, back in its box
+            self.query_one("#filter", Input).value = model.restored_filter
+            model.restored_filter = None
+        if restore is not None:  # a Syncro saved search, or today's appointments: read as when the tech picks it
+            self.enter(restore, restoring=True)
+        self.query_one(TicketTable).show_sorted(model.current_sort())
         self.show_sections()
 
     # ------------------------------------------------------------ where the tech was
-    def read_place(self) -> None:
-        """The section, filter and ticket of the last run (or the config's first section on a first start)."""
-        self._place_read = True
-        cache = self.session.cache
-        place = cache.place() if cache is not None else None
-        self.sorts = cache.sorts() if cache is not None else {}
-        self._place = place or Place(self.session.config.queue.first_section)
-        if self.session.lesson_ticket is not None:  # training: the lesson's ticket, ready to work on
-            self._select = self.session.lesson_ticket
-        elif place is not None:
-            self._select = place.ticket_id
-            if place.filter:
-                self.needle = Needle(place.filter)
-                self.query_one("#filter", Input).value = place.filter
-
     def place_changed(self) -> None:
         """Kept a moment after the tech stops moving (one write for a run of keys), and again on quitting."""
         if self._place_timer is not None:
@@ -218,21 +144,17 @@ class QueueScreen(ReportsFailures, Screen[None]):
         self._place_timer = self.set_timer(PLACE_DELAY, self.remember_place, name="queue-place")
 
     def remember_place(self) -> None:
-        """Kept for the next start: where the tech is now (a search of the moment is not a place to come back to)."""
-        cache = self.session.cache if self.session is not None else None
-        if cache is None or self.section is None or self.section.source in (Source.QUERY, Source.CUSTOMER):
-            return
-        key = self.selected_key() if self.on_queue() else None
-        cache.save_place(Place(self.section.id, self.needle.text, int(key) if key else None))
+        key = self.selected_key()
+        self.model.remember_place(int(key) if key else None)
 
     def reselect(self) -> None:
         """The cursor on the ticket selected when the app last closed, once its row is there."""
-        if self._select is None:
+        if self.model.select is None:
             return
         table = self.query_one(TicketTable)
-        index = table.index_of(str(self._select))
+        index = table.index_of(str(self.model.select))
         if index is not None:
-            self._select = None
+            self.model.select = None
             table.cursor_row = index
 
     #: How far the other sections' labels are cut, in turn, until the bar fits (0: the number alone).
@@ -242,13 +164,14 @@ class QueueScreen(ReportsFailures, Screen[None]):
         """The sections by number, the filter and the load's progress, on one line. Too narrow for every label,
         the other sections' labels are cut shorter step by step (a long search's name then costs its own room,
         not everyone's), down to their numbers; the current one keeps its name."""
+        model = self.model
         width = self.query_one("#sections", Static).size.width or self.app.size.width
         tail = Text()
-        if self.needle:
+        if model.needle:
             tail.append("  filter: ", style="dim")
-            tail.append(clean(self.needle.text), style="bold")
-        if self.progress:
-            tail.append(f"  {self.progress}", style="italic")
+            tail.append(clean(model.needle.text), style="bold")
+        if model.progress:
+            tail.append(f"  {model.progress}", style="italic")
         for cut in self.LABEL_CUTS:
             bar = self.section_tabs(cut=cut)
             if bar.cell_len + tail.cell_len <= width:
@@ -261,9 +184,10 @@ class QueueScreen(ReportsFailures, Screen[None]):
 
     def section_tabs(self, *, cut: int | None = None) -> Text:
         """``cut``: the other sections' labels at most this wide (their counts kept), 0 for none."""
+        model = self.model
         bar = Text(no_wrap=True, overflow="ellipsis")
-        for number, section in enumerate(self.sections, start=1):
-            current = section.id == (self.section.id if self.section else None)
+        for number, section in enumerate(model.sections, start=1):
+            current = section.id == (model.section.id if model.section else None)
             key = str(number) if number <= 9 else " "
             bar.append(f" {key} ", style="bold reverse" if current else "bold")
             if cut == 0 and not current:
@@ -271,39 +195,24 @@ class QueueScreen(ReportsFailures, Screen[None]):
             label = clean(section.label)
             if cut is not None and not current and len(label) > cut:
                 label = label[:cut - 1].rstrip() + "…"
-            if section.source is Source.QUEUE and self.queue.tickets and not self._cache_rest:  # no count of a part
-                label += f" {self.count(section)}"
+            if model.counted(section):
+                label += f" {model.count(section)}"
             bar.append(f" {label} ", style="bold" if current else "dim")
         return bar
 
-    def count(self, section: Section) -> int:
-        """How many open tickets a section holds, worked out once per change of the queue (not per keystroke)."""
-        key = (section.id, self.queue.version)
-        if key not in self._counts:
-            if len(self._counts) > 50:
-                self._counts.clear()
-            self._counts[key] = len(section.pick(self.queue.tickets.values()))
-        return self._counts[key]
-
     def action_section(self, index: int) -> None:
-        if index < len(self.sections):
-            self.enter(self.sections[index])
+        if index < len(self.model.sections):
+            self.enter(self.model.sections[index])
 
     def enter(self, section: Section, *, restoring: bool = False) -> None:
-        """Show ``section``. A filter typed in another section is cleared (issue 33: kept, it made a fresh
-        search look empty); the last run's filter comes back with its own section (``restoring``)."""
-        self._place = None  # the tech went somewhere: the last run's place is not restored over it
-        if not restoring and self.needle and (self.section is None or section.id != self.section.id):
-            self.needle = Needle()
+        """Show ``section`` (a filter typed in another section is cleared with it: ``QueueModel.enter``)."""
+        if self.model.enter(section, restoring=restoring):
             self.query_one("#filter", Input).value = ""
-        self.section = section
         self.place_changed()
-        if section.source is Source.QUEUE:
-            self.remote = []
         self.show_sections()
         self.query_one(ContentSwitcher).current = (
             "appointments-table" if section.source is Source.APPOINTMENTS else "queue-table")
-        self.query_one(TicketTable).show_sorted(self.current_sort())
+        self.query_one(TicketTable).show_sorted(self.model.current_sort())
         if section.source is Source.QUEUE:
             self.rebuild()
         else:
@@ -312,70 +221,48 @@ class QueueScreen(ReportsFailures, Screen[None]):
 
     @work(exclusive=True, group="queue-remote", exit_on_error=False)
     async def load_remote(self, section: Section) -> None:
-        reads = self.app.reads
-        view = self.query_one("#appointments-table" if section.source is Source.APPOINTMENTS else "#queue-table")
+        appointments = section.source is Source.APPOINTMENTS
+        view = self.query_one("#appointments-table" if appointments else "#queue-table")
         view.loading = True
         try:
-            if section.source is Source.APPOINTMENTS:
-                today = self.session.now().astimezone(self.app.account.time_zone).date()
-                appointments = await reads.appointments(today, today)
-            else:
-                filters = {Source.SAVED_SEARCH: "ticket_search_id", Source.QUERY: "query",
-                           Source.CUSTOMER: "customer_id"}[section.source]
-                tickets = await reads.tickets_where(max_pages=REMOTE_PAGES, **{filters: section.param})
+            today = self.session.now().astimezone(self.app.account.time_zone).date()
+            skipped = await self.model.remote_rows(self.app.reads, section, today)
         except SyncroError as exc:
             self.notify(f"{section.label}: {exc}", title="Syncro", severity="error")
             return
         finally:
             view.loading = False
             self.update_status()  # the budget it used
-        if self.section != section:
+        if self.model.section != section:
             return  # the tech moved on meanwhile
-        skipped = (appointments if section.source is Source.APPOINTMENTS else tickets).skipped
         if skipped:
-            self.notify(f"{section.label}: {unreadable(skipped, 'appointment' if section.source is Source.APPOINTMENTS else 'ticket')}.",
+            self.notify(f"{section.label}: {unreadable(skipped, 'appointment' if appointments else 'ticket')}.",
                         title="Syncro", severity="warning", timeout=10)
-        if section.source is Source.APPOINTMENTS:
-            self.appointments = sorted(appointments, key=lambda a: a.start_at)
+        if appointments:
             self.show_appointments()
         else:
-            self.remote = tickets
             self.rebuild()
 
     # ------------------------------------------------------------- loading
-    def closed_statuses(self) -> frozenset[str]:
-        return frozenset(self.session.config.tickets.closed_statuses)
-
     @work(exclusive=True, group="queue-refresh", exit_on_error=False)
     async def load(self) -> None:
         """Full load of the open tickets, shown page by page as they arrive, in the queue's order."""
         self.show_rest_of_cache()  # every cached row in before Syncro's: what it says now goes over them
+        model = self.model
         table = self.query_one(TicketTable)
-        first = not self.queue.tickets  # nothing on screen yet: rows are not marked as changed
-        table.loading = first
-        self.queue.closed_statuses = self.closed_statuses()
-        seen: set[int] = set()
-        skipped = 0
+        table.loading = not model.queue.tickets
         try:
-            with background():  # the tech's own calls (open a ticket, bill) go before each page
-                async for page in self.app.reads.open_ticket_pages(per_page=self.app.session.config.queue.page_size):
-                    table.loading = False
-                    seen.update(t.id for t in page.rows)
-                    skipped += page.skipped
-                    before = {t.id: known for t in page.rows if (known := self.queue.tickets.get(t.id)) is not None}
-                    changes = self.queue.merge(page.rows, advance=False)
-                    if not first:  # changed while the app was closed (a start from the cache), or since a reload
-                        self.marks.update((t.id, change_mark(before.get(t.id), t)) for t in (*changes.added, *changes.updated))
-                    self.progress = loading_progress(len(seen) + skipped, page)
-                    if changes:
-                        # On the first load a cursor left on the top row stays there: the most urgent tickets
-                        # arrive page by page above the one it was on. Moved, it keeps its ticket.
-                        top = first and self._select is None and table.cursor_row == 0
-                        self.apply(changes, mark=not first)
-                        if top and table.cursor_row != 0:
-                            table.cursor_row = 0
-                    else:
-                        self.show_sections()
+            async for page in model.load(self.app.reads, page_size=self.session.config.queue.page_size):
+                table.loading = False
+                if page.changes:
+                    # On the first load a cursor left on the top row stays there: the most urgent tickets
+                    # arrive page by page above the one it was on. Moved, it keeps its ticket.
+                    top = page.first and model.select is None and table.cursor_row == 0
+                    self.apply(page.changes, mark=not page.first)
+                    if top and table.cursor_row != 0:
+                        table.cursor_row = 0
+                else:
+                    self.show_sections()
         except AuthError as exc:  # e.g. a key without the ticket permissions
             self.app.fatal(str(exc))
             return
@@ -385,15 +272,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
             return
         finally:
             table.loading = False
-            self.progress = ""
-        gone = self.queue.loaded(seen)
-        if gone:
-            self.apply(gone)
-        self._select = None  # every open ticket is in: the last run's ticket is closed, or elsewhere
-        self.app.reads.keep_queue(changed=self.queue.tickets.values(), removed=(), watermark=self.queue.watermark,
-                                  zone=self.app.account.time_zone.key, replace=True)
-        self.unreadable_count = skipped
-        if skipped:
+        if model.unreadable_count:
+            skipped = model.unreadable_count
             self.notify(f"{unreadable(skipped)}: Syncro sent {'it' if skipped == 1 else 'them'} in a "
                         f"shape the app does not know, so the queue leaves them out ({self.where_logged()} says which).",
                         title="Syncro", severity="warning", timeout=10)
@@ -406,14 +286,13 @@ class QueueScreen(ReportsFailures, Screen[None]):
     async def refresh_delta(self) -> None:
         """Only what changed since the newest update seen: one request when nothing did."""
         self.show_rest_of_cache()
-        if self.queue.watermark is None:
+        if self.model.queue.watermark is None:
             self.load()
             return
         # What this window's own writes changed up to now: read back here, it raises no alert.
         own = self.app.writes.take_written() if self.app.writes is not None else set()
         try:
-            with background():
-                delta = await self.app.reads.changed_tickets(self.queue.watermark)
+            changes, before, skipped = await self.model.changed(self.app.reads)
         except SyncroError as exc:
             self.give_back(own)
             self.set_connection(False, str(exc))
@@ -422,14 +301,11 @@ class QueueScreen(ReportsFailures, Screen[None]):
         except BaseException:  # cancelled by the next refresh: that one reads these changes
             self.give_back(own)
             raise
-        if delta.skipped:
-            self.notify(f"{unreadable(delta.skipped, 'changed ticket')}: they are not updated here "
+        if skipped:
+            self.notify(f"{unreadable(skipped, 'changed ticket')}: they are not updated here "
                         f"({self.where_logged()} says which).",
                         title="Syncro", severity="warning", timeout=10)
-        before = {t.id: known for t in delta if (known := self.queue.tickets.get(t.id)) is not None}
-        changes = self.queue.merge(delta)
         if changes:
-            self.marks.update((t.id, change_mark(before.get(t.id), t)) for t in (*changes.added, *changes.updated))
             self.apply(changes)
             # Announced once the rows are drawn: mounting a toast and laying it out would hold their frame back.
             self.call_after_refresh(self.raise_alerts, changes, before, own)
@@ -437,9 +313,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         self.schedule_refresh()
         await self.app.read_live_timers()  # the tech's running Syncro timers, from any machine: one more request
         # Kept on this machine once the frame with the changes is out: the tech waits for the rows, not the disk.
-        self.call_after_refresh(functools.partial(
-            self.app.reads.keep_queue, changed=(*changes.added, *changes.updated), removed=changes.removed,
-            watermark=self.queue.watermark, zone=self.app.account.time_zone.key))
+        self.call_after_refresh(self.model.keep, self.app.reads, changes)
 
     # ------------------------------------------------------------ alerts
     def give_back(self, own: set[int]) -> None:
@@ -447,31 +321,23 @@ class QueueScreen(ReportsFailures, Screen[None]):
             self.app.writes.give_back(own)
 
     def raise_alerts(self, changes: Changes, before: dict[int, QueueRow], own: Collection[int] = ()) -> None:
-        """What this refresh brought that the tech must not miss: one alert per ticket, held while a dialog is up.
-        ``own``: tickets this window's writes changed, whose changes are the tech's own doing and never alerts."""
-        mine = [s for s in self.sections if s.id in ("mine", "new") or s.id.startswith("filter:")]
-        settings = self.session.config.alerts
-        changed = [t for t in (*changes.added, *changes.updated) if t.id not in own]
-        self._held += alerts(changed, before, me=self.session.profile.user_id,
-                             mine=lambda t: any(s.match is not None and s.match(t) for s in mine),
-                             wanted=lambda kind: bool(settings.ways(kind.value)))
+        """What this refresh brought that the tech must not miss (``QueueModel.find_alerts``)."""
+        self.model.find_alerts(changes, before, own)
         self.deliver_alerts()
 
     def deliver_alerts(self) -> None:
         """Toast, bell, desktop notice, as the config says for each kind; never over a confirm or another dialog."""
-        if not self._held or isinstance(self.app.screen, ModalScreen):
+        if not self.model.held or isinstance(self.app.screen, ModalScreen):
             return
-        held, self._held = self._held, []
         settings = self.session.config.alerts
         ring = False
-        for notice in notices(held):
+        for notice in notices(self.model.take_alerts()):
             ways = settings.ways(notice.kind.value)
             if "toast" in ways:
                 self.notify(notice.text, title=notice.title, severity="warning", timeout=15)
             if "desktop" in ways:
                 desktop_notice(notice.title, notice.text, way=settings.desktop_by, write=self.app.write_to_terminal)
             ring = ring or "bell" in ways
-        self.alerted.update(alert.ticket.id for alert in held)
         if ring:
             self.app.bell()
         self.update_status()
@@ -484,137 +350,77 @@ class QueueScreen(ReportsFailures, Screen[None]):
         """Arm the next refresh once this one has finished: one timer at a time, whatever started the refresh."""
         if self._refresh_timer is not None:
             self._refresh_timer.stop()
-        self._refresh_timer = self.set_timer(self.session.config.queue.refresh_seconds, self.auto_refresh,
+        self._refresh_timer = self.set_timer(self.session.config.queue.refresh_seconds, self.refresh_due,
                                              name="queue-auto-refresh")
 
-    def auto_refresh(self) -> None:
-        if self.app.screen is not self:  # paused while a form, wizard or confirm is open
+    def refresh_due(self) -> None:
+        """The refresh timer fired: a refresh, unless the tech is in a form, wizard or confirm (then it waits)."""
+        if self.app.screen is not self:
             self.schedule_refresh()
             return
         self.refresh_delta()
 
     def action_refresh_now(self) -> None:
         self.refresh_delta()
-        if self.section is not None and self.section.source is not Source.QUEUE:
-            self.load_remote(self.section)
+        section = self.model.section
+        if section is not None and section.source is not Source.QUEUE:
+            self.load_remote(section)
 
     def show_cached(self) -> bool:
-        """The queue as last seen on this machine, on screen before Syncro answers; False when there is none.
-
-        Read from the session's cache, not through ``reads``: it needs no client, so it is drawn before httpx
-        and the key are loaded. A big queue comes in two steps: its first rows in the queue's order (a few
-        screenfuls: 20,000 rows take half a second to read), then the rest (``show_rest_of_cache``), once
-        those are on screen. When the section or filter shown leaves less than a screenful of the first
-        rows, all are read at once, so the tech never sees a section look emptier than it is."""
-        cache = self.session.cache
-        cached = cache.queue(first=CACHE_FIRST) if cache is not None else None
-        if cached is None or not cached.tickets or self.queue.tickets:
+        """The queue as last seen on this machine, on screen before Syncro answers (``QueueModel.from_cache``);
+        False when there is none."""
+        if not self.model.from_cache(screenful=self.app.size.height):
             return False
-        if cached.zone and self.app.account.settings is None:  # times in the account's zone, as last seen
-            self.app.account.time_zone = resolve_zone(cached.zone)[0]  # a problem is said once Syncro names it
-        self.queue = Queue(closed_statuses=self.closed_statuses(), watermark=cached.watermark)
-        self.queue.merge(cached.tickets, advance=False)
-        self._cache_rest = cached.total > len(cached.tickets)
-        if self._cache_rest and len(self.rows()) < self.app.size.height:
-            self.read_rest_of_cache()
-        elif self._cache_rest:
-            self.progress = f"reading {len(cached.tickets):,} of {cached.total:,} from this machine"
-        self.cached_at = cached.saved_at
-        self.connection_note = f"cached: as of {self.as_of()}"
         self.show_sections()
-        if self.on_queue():
+        if self.model.on_queue():
             self.rebuild()
         self.update_status()
         return True
 
     def show_rest_of_cache(self) -> bool:
-        """The rows of the cached queue after its first (``show_cached``); False when there were none."""
-        if not self._cache_rest:
+        """The rows of the cached queue after its first; False when there were none."""
+        if not self.model.rest_of_cache():
             return False
-        self.read_rest_of_cache()
-        self.progress = ""
-        if self.on_queue():
+        if self.model.on_queue():
             self.rebuild()
         else:
             self.show_sections()
         return True
 
-    def read_rest_of_cache(self) -> None:
-        self._cache_rest = False
-        cached = self.session.cache.queue()
-        if cached is not None:  # unreadable now: the first rows stay, and the load brings the rest
-            self.queue.merge(cached.tickets, advance=False)
-
-    def as_of(self) -> str:
-        """When the cached queue on screen was last refreshed, in the account's zone ("14:02", or "Nov 28 14:02")."""
-        if self.cached_at is None:
-            return ""
-        tz = self.app.account.time_zone
-        at, now = self.cached_at.astimezone(tz), self.session.now().astimezone(tz)
-        return f"{at:%H:%M}" if at.date() == now.date() else f"{at:%b %d %H:%M}"
-
     def mark_refreshed(self) -> None:
-        self.cached_at = None
-        self.refreshed_at = self.session.now()
-        self.set_connection(True, "connected" + (f" · {unreadable(self.unreadable_count)}" if self.unreadable_count else ""))
+        self.model.refreshed()
+        self.update_status()
 
     def set_connection(self, ok: bool, note: str) -> None:
-        self.connected = ok
-        self.connection_note = note
+        self.model.connected = ok
+        self.model.connection_note = note
         if not ok:
             self.notify(note, title="Syncro", severity="error")
         self.update_status()
 
     # ------------------------------------------------------------ rendering
-    def on_queue(self) -> bool:
-        return self.section is None or self.section.source is Source.QUEUE
-
-    def visible(self, ticket: QueueRow) -> bool:
-        if self.section is not None and self.section.match is not None and not self.section.match(ticket):
-            return False
-        return not self.needle or self.needle.matches(self.hay(ticket))
-
-    def hay(self, ticket: QueueRow) -> str:
-        cached = self._hay.get(ticket.id)
-        if cached is None or cached[0] is not ticket:
-            cached = (ticket, haystack(ticket))
-            self._hay[ticket.id] = cached
-        return cached[1]
-
     def rows(self) -> list[QueueRow]:
-        source = self.queue.ordered() if self.on_queue() else self.remote
-        shown = [t for t in source if self.visible(t)]
-        sort = self.current_sort()
-        return sort_rows(shown, sort[0], descending=sort[1]) if sort else shown
+        return self.model.rows()
 
     # ------------------------------------------------------------ sorting
-    def current_sort(self) -> tuple[str, bool] | None:
-        return self.sorts.get(self.section.id) if self.section is not None else None
-
     def sort_by(self, sort: tuple[str, bool] | None) -> None:
         """This section sorted so (None: the queue's order), kept for it across restarts."""
-        if self.section is None:
+        model = self.model
+        if not model.sort_by(sort):
             return
-        if sort is None:
-            self.sorts.pop(self.section.id, None)
-        else:
-            self.sorts[self.section.id] = sort
-        cache = self.session.cache if self.session is not None else None
-        if cache is not None:
-            cache.save_sort(self.section.id, sort)
         self.query_one(TicketTable).show_sorted(sort)
-        if self.section.source is not Source.APPOINTMENTS:
+        if model.section is not None and model.section.source is not Source.APPOINTMENTS:
             self.rebuild()
 
     def action_sort_next(self) -> None:
         """o: the next column, ascending; after the last, the queue's own order again."""
         order = [None, *SORTABLE]
-        current = self.current_sort()
+        current = self.model.current_sort()
         column = order[(order.index(current[0]) + 1) % len(order)] if current else order[1]
         self.sort_by((column, False) if column else None)
 
     def action_sort_reverse(self) -> None:
-        current = self.current_sort()
+        current = self.model.current_sort()
         self.sort_by((current[0], not current[1]) if current else None)
 
     @on(TicketTable.HeaderClicked)
@@ -622,19 +428,19 @@ class QueueScreen(ReportsFailures, Screen[None]):
         """A click on a header sorts by it; a second click on the same header reverses it."""
         if event.column not in SORTABLE:
             return
-        current = self.current_sort()
+        current = self.model.current_sort()
         self.sort_by((event.column, not current[1]) if current and current[0] == event.column else (event.column, False))
 
     def cells(self, ticket: QueueRow) -> list[Text]:
         """The row's cells (the table keeps them while the row is shown and unchanged; only drawn rows have any)."""
-        changed = ticket.id in self.unseen
+        changed = ticket.id in self.model.unseen
         now = self.session.now()
         tz = self.app.account.time_zone
         updated = ticket.updated_at.astimezone(tz)
         updated_text = updated.strftime("%H:%M") if updated.date() == now.astimezone(tz).date() else updated.strftime("%b %d")
         tech = ticket.tech_name or ("—" if ticket.user_id is None else f"#{ticket.user_id}")
         return [
-            Text(self.marks.get(ticket.id, "●"), style=CHANGED.style) if changed else NOT_CHANGED,
+            Text(self.model.marks.get(ticket.id, "●"), style=CHANGED.style) if changed else NOT_CHANGED,
             literal(f"#{ticket.number}"),
             literal(ticket.status, "bold" if ticket.status in ("New", "Customer Reply") else ""),
             literal(ticket.priority or "", PRIORITY_STYLE.get(ticket.priority or "", "")),
@@ -670,11 +476,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
 
     def row_cells(self, key: str) -> list[Text]:
         """A row's cells, when the table first draws it."""
-        ticket_id = int(key)
-        if self.on_queue():
-            ticket = self.queue.tickets.get(ticket_id)
-        else:  # a section Syncro filters: its rows are its own, at most a few hundred
-            ticket = next((t for t in self.remote if t.id == ticket_id), None)
+        ticket = self.model.row(int(key))
         if ticket is None:
             return [NOT_CHANGED, literal(f"#{key}")] + [Text("")] * (len(COLUMNS) - 2)
         return self.cells(ticket)
@@ -687,14 +489,12 @@ class QueueScreen(ReportsFailures, Screen[None]):
         ``mark``: changed rows carry the ● until looked at (not on the first load, when every row is new).
         """
         selected = self.selected_key()
-        if mark:
-            self.unseen.update(t.id for t in (*changes.updated, *changes.added) if str(t.id) != selected)
-        self.unseen.difference_update(changes.removed)
-        if not self.on_queue():
+        self.model.arrived(changes, selected=int(selected) if selected else None, mark=mark)
+        if not self.model.on_queue():
             self.show_sections()
             return
         table = self.query_one(TicketTable)
-        if self.current_sort() is not None:  # sorted by a column: the rows again in that order
+        if self.model.current_sort() is not None:  # sorted by a column: the rows again in that order
             for ticket in (*changes.updated, *changes.added):
                 table.cells.pop(str(ticket.id), None)
             self.rebuild()
@@ -704,7 +504,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         arrivals = []
         for ticket in (*changes.updated, *changes.added):
             key = str(ticket.id)
-            if not self.visible(ticket):
+            if not self.model.shows(ticket):
                 drop.add(key)
             elif table.index_of(key) is not None:
                 stale.append(key)
@@ -715,7 +515,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
                 arrivals.append(ticket)
         arrivals.sort(key=sort_key)
         kept = [int(key) for key in table.keys if key not in drop]
-        order = insert_in_order(kept, arrivals, self.queue.tickets)
+        order = insert_in_order(kept, arrivals, self.model.queue.tickets)
         table.reorder([str(ticket_id) for ticket_id in order], stale)
         self.reselect()
         self.show_sections()
@@ -725,8 +525,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
         tz = self.app.account.time_zone
         rows = []
         names = self.app.account.tech_names
-        numbers = {t.id: t.number for t in self.queue.tickets.values()}
-        for appt in self.appointments:
+        numbers = {t.id: t.number for t in self.model.queue.tickets.values()}
+        for appt in self.model.appointments:
             start = appt.start_at.astimezone(tz)
             end = appt.end_at.astimezone(tz) if appt.end_at else start + timedelta(hours=1)
             customer = (appt.customer.display_name if appt.customer else None) or (
@@ -751,16 +551,14 @@ class QueueScreen(ReportsFailures, Screen[None]):
     def looked_at(self, event: TicketTable.Highlighted) -> None:
         """The cursor on a changed row: the tech has seen it."""
         coach_again(self)
-        if self._select is None:  # not while the last run's ticket is still being looked for
+        if self.model.select is None:  # not while the last run's ticket is still being looked for
             self.place_changed()
         ticket_id = int(event.key)
-        if ticket_id in self.alerted:
-            self.alerted.discard(ticket_id)
+        alerted, unseen = self.model.looked_at(ticket_id)
+        if alerted:
             self.update_status()
-        if ticket_id in self.unseen:
-            self.unseen.discard(ticket_id)
-            self.marks.pop(ticket_id, None)
-            ticket = self.queue.tickets.get(ticket_id)
+        if unseen:
+            ticket = self.model.queue.tickets.get(ticket_id)
             if ticket is not None:
                 event.table.update_row(event.key, self.cells(ticket))
 
@@ -770,9 +568,10 @@ class QueueScreen(ReportsFailures, Screen[None]):
         app = self.app
         session = self.session  # None in the first frame: the session is opened right after it
         budget = session.reads.budget() if session and session.connected else None
+        model = self.model
         tz = app.account.time_zone
-        refreshed = self.refreshed_at.astimezone(tz).strftime("%H:%M:%S") if self.refreshed_at else (
-            f"as of {self.as_of()} (cached)" if self.cached_at else None)
+        refreshed = model.refreshed_at.astimezone(tz).strftime("%H:%M:%S") if model.refreshed_at else (
+            f"as of {model.as_of()} (cached)" if model.cached_at else None)
         self.query_one(StatusBar).show(
             owner=app.account.owner_label,
             account=session.account_label if session else "…",
@@ -780,10 +579,10 @@ class QueueScreen(ReportsFailures, Screen[None]):
             limit=budget and budget.limit_per_minute,
             background=budget.background_waiting if budget else 0,
             refreshed=refreshed,
-            connection=self.connection_note,
-            ok=self.connected,
+            connection=model.connection_note,
+            ok=model.connected,
             model=app.model_label,
-            alerts=len(self.alerted),
+            alerts=len(model.alerted),
             clocks=app.clock_words(),
             alone=shared_pacer_problem() is not None,
         )
@@ -800,17 +599,16 @@ class QueueScreen(ReportsFailures, Screen[None]):
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
         needle = Needle(event.value)
-        if needle == self.needle:  # the filter put back at start, or only spaces typed
+        narrower = self.model.narrow(needle)
+        if narrower is None:  # the filter put back at start, or only spaces typed
             return
-        narrower = self.on_queue() and needle.narrows(self.needle)
-        self.needle = needle
         table = self.query_one(TicketTable)
         if not narrower:
             self.rebuild()
         else:  # one more letter: only the rows shown can still match
-            tickets = self.queue.tickets
+            tickets = self.model.queue.tickets
             table.set_keys([key for key in table.keys
-                            if (ticket := tickets.get(int(key))) is not None and needle.matches(self.hay(ticket))])
+                            if (ticket := tickets.get(int(key))) is not None and needle.matches(self.model.hay(ticket))])
             self.show_sections()
         table.cursor_row = 0  # on the first match: Enter then opens what the filter found first
         self.place_changed()
@@ -828,10 +626,10 @@ class QueueScreen(ReportsFailures, Screen[None]):
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
         table = self.query_one("#queue-table")
-        if not self.needle and not box.has_focus:
+        if not self.model.needle and not box.has_focus:
             return
         box.value = ""
-        self.needle = Needle()
+        self.model.needle = Needle()
         self.rebuild()
         self.set_focus(table)
 
@@ -862,8 +660,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         key = self.selected_key()
         if key is None or self.query_one(ContentSwitcher).current != "queue-table":
             return None
-        ticket_id = int(key)
-        return self.queue.tickets.get(ticket_id) or next((t for t in self.remote if t.id == ticket_id), None)
+        return self.model.ticket(int(key))
 
     @on(TicketTable.Selected)
     def open_selected(self, event: TicketTable.Selected) -> None:
@@ -871,7 +668,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
 
     @on(DataTable.RowSelected, "#appointments-table")
     def open_appointment(self, event: DataTable.RowSelected) -> None:
-        appt = next((a for a in self.appointments if str(a.id) == event.row_key.value), None)
+        appt = next((a for a in self.model.appointments if str(a.id) == event.row_key.value), None)
         if appt is None or appt.ticket_id is None:
             self.notify("This appointment is not on a ticket.", timeout=4)
             return
@@ -930,7 +727,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
             for action, words in ACTIONS.items():
                 yield SystemCommand(f"{words}: {label}", "Through the confirm; nothing is sent before it",
                                     lambda action=action: self.action_triage(action))
-        for number, section in enumerate(self.sections, start=1):
+        for number, section in enumerate(self.model.sections, start=1):
             yield SystemCommand(f"Section: {palette_text(section.label)}", f"Key {number}" if number <= 9 else "",
                                 lambda section=section: self.enter(section))
         yield SystemCommand("Appointments", "Today's or this week's, mine or everyone's; move one",
@@ -957,15 +754,3 @@ class QueueScreen(ReportsFailures, Screen[None]):
     def action_cursor_up(self) -> None:
         self.query_one(ContentSwitcher).visible_content.action_cursor_up()  # type: ignore[union-attr]
 
-
-def loading_progress(loaded: int, page: RowPage) -> str:
-    """ "loading 1,200 of 5,000" while a full load's pages arrive (Syncro's count when it gives one)."""
-    if page.meta.page >= page.meta.total_pages:
-        return ""
-    total = page.meta.total_entries
-    return f"loading {loaded:,} of {total:,}" if total else f"loading {loaded:,} (page {page.meta.page} of {page.meta.total_pages})"
-
-
-def unreadable(count: int, what: str = "ticket") -> str:
-    """ "1 ticket could not be read", "2 changed tickets could not be read". """
-    return f"{count} {what}{'' if count == 1 else 's'} could not be read"

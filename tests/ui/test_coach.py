@@ -82,7 +82,7 @@ async def test_outside_training_the_coach_is_off_until_f1_and_follows_the_queue_
         await pilot.press("f1")
         await pilot.pause()
         table = queue.query_one("#queue-table")
-        statuses = [queue.queue.tickets[int(k)].status for k in table.keys]
+        statuses = [queue.model.queue.tickets[int(k)].status for k in table.keys]
         first = statuses[0]
         assert f"Status: {first}" in coach(queue)
         other = next(n for n, s in enumerate(statuses) if s != first)

@@ -31,8 +31,8 @@ async def test_the_section_filter_and_ticket_are_kept_for_the_next_start(tmp_pat
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
         queue = again.queue_screen
-        assert queue.section is not None and queue.section.id == "new"
-        assert queue.query_one("#filter").value == "o" and queue.needle.text == "o"
+        assert queue.model.section is not None and queue.model.section.id == "new"
+        assert queue.query_one("#filter").value == "o" and queue.model.needle.text == "o"
         assert "filter: o" in rendered(queue, "#sections")
         assert selected_ticket(again).id == kept.id
 
@@ -43,12 +43,12 @@ async def test_a_first_start_opens_on_my_open_unless_the_config_says(tmp_path) -
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         queue = app.queue_screen
-        assert queue.section is not None and queue.section.id == "mine"
-        assert all(t.user_id == 1843 for t in queue.rows())
+        assert queue.model.section is not None and queue.model.section.id == "mine"
+        assert all(t.user_id == 1843 for t in queue.model.rows())
     app = make_app(make_simulator(), first_section="reply")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.queue_screen.section.id == "reply"
+        assert app.queue_model.section.id == "reply"
 
 
 async def test_after_a_filter_and_enter_the_cursor_is_on_the_first_match(tmp_path) -> None:
@@ -62,7 +62,7 @@ async def test_after_a_filter_and_enter_the_cursor_is_on_the_first_match(tmp_pat
         await settle(pilot)
         table = app.queue_screen.query_one(TicketTable)
         assert table.cursor_row == 0 and table.cursor_key == table.keys[0]
-        first = app.queue_screen.queue.tickets[int(table.keys[0])]
+        first = app.queue_model.queue.tickets[int(table.keys[0])]
         await pilot.press("enter")
         screen = await wait_for_screen(pilot, TicketScreen)
         assert screen.ticket_id == first.id
@@ -193,7 +193,7 @@ async def test_a_customer_search_with_one_match_takes_enter() -> None:
         assert "1 found: Enter picks it." in rendered(screen, "#customer-help")
         await pilot.press("enter")
         await settle(pilot)
-        assert app.queue_screen.section.id.startswith("customer:")
+        assert app.queue_model.section.id.startswith("customer:")
 
 
 async def test_the_find_dialog_says_what_enter_does() -> None:
@@ -218,16 +218,16 @@ async def test_a_ticket_raised_to_urgent_by_someone_else_moves_up_to_its_place()
         queue = app.queue_screen
         table = queue.query_one(TicketTable)
         low = table.keys[-1]
-        assert queue.queue.tickets[int(low)].priority != "4 Urgent"
+        assert queue.model.queue.tickets[int(low)].priority != "4 Urgent"
         record = sim.store.t("tickets")[int(low)]
         record["priority"] = "4 Urgent"
         record["updated_at"] = stamp(datetime.now(UTC) + timedelta(minutes=5))
         await pilot.press("r")
         await settle(pilot)
         place = table.keys.index(low)
-        urgent = [k for k in table.keys if priority_rank(queue.queue.tickets[int(k)].priority) == 0]
+        urgent = [k for k in table.keys if priority_rank(queue.model.queue.tickets[int(k)].priority) == 0]
         assert place == 0 and table.keys[:len(urgent)] == urgent  # the newest urgent first, above the rest
-        assert int(low) in queue.unseen  # and marked until looked at, with what changed
+        assert int(low) in queue.model.unseen  # and marked until looked at, with what changed
         assert table.cells_of(low)[0].plain == "P"
 
 
@@ -243,7 +243,7 @@ async def another_tech(sim, ticket_id: int, fields: dict) -> None:
 
 def others_tickets(app) -> list[int]:
     """Open tickets of other techs that nothing alerts on yet."""
-    return [t.id for t in app.queue_screen.queue.ordered()
+    return [t.id for t in app.queue_model.queue.ordered()
             if t.user_id not in (None, 1843) and t.priority != "4 Urgent" and not t.sla_breached
             and not t.sla_breaching_soon and t.status != "Customer Reply"]
 
@@ -266,9 +266,9 @@ async def test_each_alert_by_keys_toast_count_and_seen(tmp_path) -> None:
         await pilot.press("r")
         await settle(pilot)
         told = "\n".join(app.shown)
-        number = {t.id: t.number for t in queue.queue.tickets.values()}
+        number = {t.id: t.number for t in queue.model.queue.tickets.values()}
         assert f"Assigned to you: #{number[assigned]}" in told and f"Raised to urgent: #{number[urgent]}" in told
-        assert queue.alerted == {assigned, urgent} and "⚑ 2 alerts" in rendered(queue, "#status")
+        assert queue.model.alerted == {assigned, urgent} and "⚑ 2 alerts" in rendered(queue, "#status")
         await another_tech(sim, assigned, {"status": "Customer Reply"})  # the customer answered, on a ticket of mine
         await pilot.press("r")
         await settle(pilot)
@@ -276,11 +276,11 @@ async def test_each_alert_by_keys_toast_count_and_seen(tmp_path) -> None:
         table = queue.query_one(TicketTable)
         table.cursor_row = table.index_of(str(urgent))  # looked at: seen
         await settle(pilot)
-        assert queue.alerted == {assigned} and "⚑ 1 alert " in rendered(queue, "#status")
+        assert queue.model.alerted == {assigned} and "⚑ 1 alert " in rendered(queue, "#status")
         from syncro_tui.api import Pacer
         from syncro_tui.demo import in_process_client
 
-        customer = queue.queue.tickets[assigned].customer_id
+        customer = queue.model.queue.tickets[assigned].customer_id
         async with in_process_client(sim, "demo-key-marcus", pacer=Pacer(180, headroom=0, burst=179)) as client:
             created = await client.create_ticket({"customer_id": customer, "subject": "Scanner jams", "status": "New",
                                                   "problem_type": "Hardware"})
@@ -305,7 +305,7 @@ async def test_an_sla_nearing_and_then_passing_its_due_time_alerts(tmp_path) -> 
         await settle(pilot)
         queue = app.queue_screen
         ticket = min((t for t in sim.store.t("tickets").values()
-                      if t["user_id"] == 1843 and t["sla_id"] and t["id"] in queue.queue.tickets
+                      if t["user_id"] == 1843 and t["sla_id"] and t["id"] in queue.model.queue.tickets
                       and not t["sla_breached"] and not t["sla_breaching_soon"]),
                      key=lambda t: parse_time(t["due_date"]))
         due = parse_time(ticket["due_date"])
@@ -314,13 +314,13 @@ async def test_an_sla_nearing_and_then_passing_its_due_time_alerts(tmp_path) -> 
         await settle(pilot)
         # Other SLA tickets near their time too, so the notice may be one for several: this ticket is among them.
         told = len(app.shown)
-        assert "SLA about to breach" in app.shown[-1] and ticket["id"] in queue.alerted
+        assert "SLA about to breach" in app.shown[-1] and ticket["id"] in queue.model.alerted
         assert "SLA due soon" in [c.plain for c in queue.query_one(TicketTable).cells_of(str(ticket["id"]))]
         now[0] = due + timedelta(minutes=1)
         await pilot.press("r")
         await settle(pilot)
         assert "SLA breached" in "\n".join(app.shown[told:])
-        assert queue.queue.tickets[ticket["id"]].sla_breached
+        assert queue.model.queue.tickets[ticket["id"]].sla_breached
 
 
 async def test_a_burst_of_new_tickets_is_one_toast(tmp_path) -> None:
@@ -331,7 +331,7 @@ async def test_a_burst_of_new_tickets_is_one_toast(tmp_path) -> None:
     app = make_app(sim, journal_path=tmp_path / "j.sqlite")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        customer = next(iter(app.queue_screen.queue.tickets.values())).customer_id
+        customer = next(iter(app.queue_model.queue.tickets.values())).customer_id
         async with in_process_client(sim, "demo-key-marcus", pacer=Pacer(180, headroom=0, burst=179)) as client:
             made = [await client.create_ticket({"customer_id": customer, "subject": f"Scanner {n} jams",
                                                 "status": "New", "problem_type": "Hardware"}) for n in range(6)]
@@ -339,7 +339,7 @@ async def test_a_burst_of_new_tickets_is_one_toast(tmp_path) -> None:
         await settle(pilot)
         new = [line for line in app.shown if "new ticket" in line.lower()]
         assert len(new) == 1 and new[0].startswith("6 new tickets: ") and new[0].endswith("and 3 more")
-        assert app.queue_screen.alerted == {t.id for t in made}  # each still counted until seen
+        assert app.queue_model.alerted == {t.id for t in made}  # each still counted until seen
         assert "⚑ 6 alerts" in rendered(app.queue_screen, "#status")
 
 
@@ -369,7 +369,7 @@ async def test_an_alert_kind_the_config_turns_off_says_nothing(tmp_path) -> None
         await another_tech(sim, others_ticket(app), {"user_id": 1843})
         await pilot.press("r")
         await settle(pilot)
-        assert "Assigned to you" not in "\n".join(app.shown) and not app.queue_screen.alerted
+        assert "Assigned to you" not in "\n".join(app.shown) and not app.queue_model.alerted
 
 
 # ------------------------------------------------------------------ sorting
@@ -377,7 +377,7 @@ def column_values(app, column: str) -> list:
     from syncro_tui.domain.queue import COLUMN_KEYS
 
     queue = app.queue_screen
-    return [COLUMN_KEYS[column](queue.queue.tickets[int(k)]) for k in queue.query_one(TicketTable).keys]
+    return [COLUMN_KEYS[column](queue.model.queue.tickets[int(k)]) for k in queue.query_one(TicketTable).keys]
 
 
 async def test_sort_by_a_key_and_a_header_click_both_ways_per_section_kept_across_a_restart(tmp_path) -> None:
@@ -398,20 +398,20 @@ async def test_sort_by_a_key_and_a_header_click_both_ways_per_section_kept_acros
         await pilot.click("#queue-table", offset=(x + 2, 0))
         await settle(pilot)
         statuses = column_values(app, "status")
-        assert statuses == sorted(statuses) and app.queue_screen.current_sort() == ("status", False)
+        assert statuses == sorted(statuses) and app.queue_model.current_sort() == ("status", False)
         await pilot.click("#queue-table", offset=(x + 2, 0))
         await settle(pilot)
         assert column_values(app, "status") == sorted(statuses, reverse=True)
         await pilot.press("2")  # another section: its own order
         await settle(pilot)
-        assert app.queue_screen.current_sort() is None
+        assert app.queue_model.current_sort() is None
         await pilot.press("4")
         await pilot.press("q")
         await pilot.pause()
     again = make_app(sim, journal_path=tmp_path / "j.sqlite")
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert again.queue_screen.current_sort() == ("status", True)
+        assert again.queue_model.current_sort() == ("status", True)
         assert column_values(again, "status") == sorted(column_values(again, "status"), reverse=True)
 
 

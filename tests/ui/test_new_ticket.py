@@ -275,9 +275,9 @@ async def test_a_create_is_one_notice_and_never_an_alert_while_another_techs_new
         await settle(pilot)
         (mine,) = [t for t in sim.store.t("tickets").values() if t["subject"] == SUBJECT]
         queue = app.queue_screen
-        assert mine["id"] in queue.queue.tickets and theirs.id in queue.queue.tickets  # both read by the refresh
+        assert mine["id"] in queue.model.queue.tickets and theirs.id in queue.model.queue.tickets  # both read by the refresh
         about_mine = [n for n in app.shown if f"#{mine['number']}" in n]
         assert about_mine == [f"Saved: Ticket #{mine['number']} is in Syncro: All done: 2 calls saved in Syncro."]
         assert f"New ticket: #{theirs.number}" in notices(app)
-        assert queue.alerted == {theirs.id}
+        assert queue.model.alerted == {theirs.id}
         assert "⚑ 1 alert " in rendered(queue, "#status")

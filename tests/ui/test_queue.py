@@ -261,7 +261,7 @@ async def test_refreshing_by_hand_never_adds_a_second_automatic_cycle() -> None:
         await settle(pilot)
         assert len(armed_refreshes(app.screen)) == 1
         sim.calls.clear()
-        app.screen.auto_refresh()  # the timer firing
+        app.screen.refresh_due()  # the timer firing
         await settle(pilot)
         assert sum(1 for call in sim.calls if call == ("GET", "list_tickets")) == 1
         assert len(armed_refreshes(app.screen)) == 1
@@ -289,13 +289,13 @@ async def test_auto_refresh_pauses_while_a_confirm_is_open() -> None:
         await close_selected(pilot)
         await wait_for_screen(pilot, ConfirmScreen)
         sim.calls.clear()
-        queue.auto_refresh()  # the timer fires while the confirm is open: it only re-arms
+        queue.refresh_due()  # the timer fires while the confirm is open: it only re-arms
         await pilot.pause()
         assert ("GET", "list_tickets") not in sim.calls
         assert len(armed_refreshes(queue)) == 1
         await pilot.press("escape")
         await settle(pilot)
-        queue.auto_refresh()
+        queue.refresh_due()
         await settle(pilot)
         assert ("GET", "list_tickets") in sim.calls
 
@@ -309,13 +309,13 @@ async def test_a_lost_connection_is_shown_and_the_queue_kept() -> None:
         sim.add_fault(kind="drop", route="list_tickets", times=3)
         await pilot.press("r")
         await settle(pilot)
-        assert not app.queue_screen.connected
+        assert not app.queue_model.connected
         assert "● connected" not in app.screen.query_one("#status").content.plain
         assert app.screen.query_one("#queue-table").row_count == rows, "nothing the tech saw is lost"
         assert "Syncro:" in notices(app)
         await pilot.press("r")
         await settle(pilot)
-        assert app.queue_screen.connected
+        assert app.queue_model.connected
 
 
 async def test_cell_styles_survive_drawing() -> None:
@@ -339,8 +339,8 @@ async def test_a_ticket_syncro_sends_in_an_odd_shape_costs_only_itself(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         queue = app.screen
-        assert odd["id"] not in {t.id for t in queue.queue.tickets.values()}
-        assert {t["id"] for t in rest} <= {t.id for t in queue.queue.tickets.values()}
+        assert odd["id"] not in {t.id for t in queue.model.queue.tickets.values()}
+        assert {t["id"] for t in rest} <= {t.id for t in queue.model.queue.tickets.values()}
         assert "1 ticket could not be read" in notices(app)
         assert "1 ticket could not be read" in rendered(queue, "#status")
         assert str(tmp_path / "syncro-tui.log") in notices(app)
@@ -359,21 +359,21 @@ async def test_rows_come_page_by_page_and_a_load_cut_short_keeps_them_and_starts
         queue = app.screen
         shown = shown_ids(app)
         assert len(shown) == 25
-        assert shown == [t.id for t in queue.queue.ordered()]  # sorted as they came
-        assert queue.queue.watermark is None and not queue.connected  # the next refresh loads from the start
-        assert queue.progress == "" and not queue.unseen  # a first load marks nothing as changed
+        assert shown == [t.id for t in queue.model.queue.ordered()]  # sorted as they came
+        assert queue.model.queue.watermark is None and not queue.model.connected  # the next refresh loads from the start
+        assert queue.model.progress == "" and not queue.model.unseen  # a first load marks nothing as changed
         sim.calls.clear()
         await pilot.press("r")
         await settle(pilot)
         everything = {t["id"] for t in open_tickets(sim)}
-        assert set(shown_ids(app)) == everything and queue.connected
+        assert set(shown_ids(app)) == everything and queue.model.connected
         assert sum(1 for call in sim.calls if call == ("GET", "list_tickets")) == -(-len(everything) // 25)
-        assert queue.queue.watermark is not None
+        assert queue.model.queue.watermark is not None
 
 
 async def test_the_sections_bar_says_how_far_a_load_has_come() -> None:
     from syncro_tui.api.models import Page
-    from syncro_tui.ui.queue import loading_progress
+    from syncro_tui.session.queue import loading_progress
 
     def page(number: int, total: int | None) -> Page:
         return Page.model_validate({"items": [], "meta": {"page": number, "total_pages": 50, "total_entries": total}})
@@ -463,7 +463,7 @@ async def test_the_last_queue_is_on_screen_at_once_and_marked_until_syncro_answe
         sim.faults.clear()
         await pilot.press("r")
         await settle(pilot)
-        assert "(cached)" not in rendered(queue, "#status") and queue.connected
+        assert "(cached)" not in rendered(queue, "#status") and queue.model.connected
 
 
 async def test_the_cached_queue_is_drawn_before_the_key_is_read_or_the_client_built(tmp_path) -> None:
@@ -515,7 +515,7 @@ async def test_without_syncro_the_cached_queue_is_browsed_read_only(tmp_path) ->
         assert app.account.time_zone.key == "America/Chicago"  # times as the account shows them, from the cache
         # the account's saved searches stay among the sections, and the key says what is known of it, never
         # "checking" for ever
-        assert [s.id for s in app.queue_screen.sections if s.source is Source.SAVED_SEARCH] == ["search:501",
+        assert [s.id for s in app.queue_model.sections if s.source is Source.SAVED_SEARCH] == ["search:501",
                                                                                                 "search:502"]
         assert "Waiting on vendor" in rendered(app.screen, "#sections")
         assert app.account.owner_label == "Dana Whitfield (#1843) when last checked; not checked now: offline"
@@ -540,24 +540,25 @@ async def test_each_filter_keystroke_shows_what_a_full_rebuild_would() -> None:
         await pilot.press("slash")
         for key in ("p", "r", "i", "space", "o", "backspace", "backspace", "backspace", "backspace"):
             await pilot.press(key)
-            assert shown_ids(app) == [t.id for t in queue.rows()], (key, queue.needle.text)
-        assert queue.needle.text == "p" and len(shown_ids(app)) > 1
+            assert shown_ids(app) == [t.id for t in queue.model.rows()], (key, queue.model.needle.text)
+        assert queue.model.needle.text == "p" and len(shown_ids(app)) > 1
 
 
 async def test_a_big_cached_queue_draws_its_first_rows_then_the_rest_before_the_client_is_built(tmp_path,
                                                                                              monkeypatch) -> None:
     """20,000 cached rows take half a second to read: the first screenfuls are drawn first, without counts."""
+    from syncro_tui.session import queue as queue_model
     from syncro_tui.ui import queue as queue_module
 
     sim = make_simulator()
     before = await run_once(sim, tmp_path)  # 67 open tickets, All open
-    monkeypatch.setattr(queue_module, "CACHE_FIRST", SIZE[1] + 5)  # a screenful and a bit: 45 of the 67
+    monkeypatch.setattr(queue_model, "CACHE_FIRST", SIZE[1] + 5)  # a screenful and a bit: 45 of the 67
     app = make_app(sim, journal_path=tmp_path / "j.sqlite")
     first: list[tuple[list[int], str]] = []
     rest = queue_module.QueueScreen.show_rest_of_cache
 
     def drawn_first(screen):
-        if screen._cache_rest:  # not the later calls (the load's, a refresh's): nothing is left to read by then
+        if screen.model.cache_rest:  # not the later calls (the load's, a refresh's): nothing is left to read by then
             first.append((shown_ids(app), rendered(screen, "#sections")))
         return rest(screen)
 
@@ -578,6 +579,7 @@ async def test_a_big_cached_queue_draws_its_first_rows_then_the_rest_before_the_
 async def test_a_cached_section_with_few_of_the_first_rows_is_read_whole_at_once(tmp_path, monkeypatch) -> None:
     """My open holds 20 of the 67, fewer than a screenful of the first 45 rows: all are read before drawing, so
     the section never looks emptier than it is."""
+    from syncro_tui.session import queue as queue_model
     from syncro_tui.ui import queue as queue_module
 
     sim = make_simulator()
@@ -588,7 +590,7 @@ async def test_a_cached_section_with_few_of_the_first_rows_is_read_whole_at_once
         await settle(pilot)
         app.screen.remember_place()  # as a moment after the tech stops moving
         mine = shown_ids(app)
-    monkeypatch.setattr(queue_module, "CACHE_FIRST", SIZE[1] + 5)
+    monkeypatch.setattr(queue_model, "CACHE_FIRST", SIZE[1] + 5)
     app = make_app(sim, journal_path=tmp_path / "j.sqlite")
     drawn: list[tuple[list[int], bool]] = []
     cached = queue_module.QueueScreen.show_cached
@@ -614,7 +616,7 @@ async def test_a_cursor_left_on_the_top_row_stays_there_while_the_first_load_bri
         table = app.screen.query_one("#queue-table")
         assert len(shown_ids(app)) == 300
         assert table.cursor_row == 0 and table.scroll_y == 0
-        assert table.cursor_key == str(app.screen.queue.ordered()[0].id)  # on the most urgent ticket
+        assert table.cursor_key == str(app.screen.model.queue.ordered()[0].id)  # on the most urgent ticket
 
 
 async def test_a_cursor_pushed_down_by_arrivals_keeps_its_ticket_and_stays_on_screen() -> None:
@@ -691,14 +693,14 @@ async def test_a_fast_typist_filters_and_opens_with_no_key_lost() -> None:
     app = make_app(sim)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        section = app.queue_screen.section
+        section = app.queue_model.section
         number = next(t["number"] for t in sim.store.t("tickets").values() if t["number"] == 31921)
         burst = [("slash", "/"), *((ch, ch) for ch in str(number)), ("enter", "\r"), ("enter", "\r")]
         for key, character in burst:  # all queued before the first is handled, as from the terminal's driver
             app.post_message(events.Key(key, character))
         screen = await wait_for_screen(pilot, TicketScreen)
         assert screen.ticket_id == next(t["id"] for t in sim.store.t("tickets").values() if t["number"] == number)
-        assert app.queue_screen.section is section  # no digit was taken as a section key
+        assert app.queue_model.section is section  # no digit was taken as a section key
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("slash", "slash")  # a / typed in the box is a /

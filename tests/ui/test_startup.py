@@ -48,7 +48,7 @@ async def main():
             await pilot.pause(0.025)
         report["rows"] = table.row_count
         report["owner"] = app.account.owner_label
-        report["sections_after"] = [section.label for section in app.screen.sections]
+        report["sections_after"] = [section.label for section in app.screen.model.sections]
     report["code"] = app.return_code
     report["message"] = app.exit_message
     if demo is not None:

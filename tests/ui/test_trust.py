@@ -212,6 +212,7 @@ async def test_hostile_text_in_every_record_is_literal_on_every_screen(tmp_path)
 
 async def test_hostile_text_kept_in_the_cache_is_literal_in_the_first_rows_drawn(tmp_path, monkeypatch) -> None:
     """A start from the cache draws its first rows before the rest is read and before Syncro answers."""
+    from syncro_tui.session import queue as queue_model
     from syncro_tui.ui import queue as queue_module
 
     from .test_queue import run_once
@@ -219,14 +220,14 @@ async def test_hostile_text_kept_in_the_cache_is_literal_in_the_first_rows_drawn
     sim = make_simulator()
     hostile_account(sim)
     await run_once(sim, tmp_path)
-    monkeypatch.setattr(queue_module, "CACHE_FIRST", SIZE[1] + 5)  # the two steps: 45 of the 67 first
+    monkeypatch.setattr(queue_model, "CACHE_FIRST", SIZE[1] + 5)  # the two steps: 45 of the 67 first
     sim.add_fault(kind="drop", times=0)  # only the cache
     app = make_app(sim, journal_path=tmp_path / "j.sqlite", timeout=0.3)
     pictures: list[str] = []
     rest = queue_module.QueueScreen.show_rest_of_cache
 
     def first_draw(screen):
-        if screen._cache_rest:
+        if screen.model.cache_rest:
             pictures.append(screen_text(app))
         return rest(screen)
 

@@ -24,7 +24,7 @@ from .helpers import SIZE, make_app, notices, settle, wait_for_screen
 def selected_ticket(app) -> dict:
     table = app.screen.query_one("#queue-table")
     key = table.cursor_key
-    return app.queue_screen.queue.tickets[int(key)]
+    return app.queue_model.queue.tickets[int(key)]
 
 
 def server_ticket(sim: Simulator, ticket_id: int) -> dict:
@@ -382,7 +382,7 @@ async def test_a_resumed_status_change_shows_in_the_queue_at_once(tmp_path) -> N
     app = make_app(sim, journal_path=journal_path)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_screen(pilot, UnfinishedScreen)
-        queue = app.queue_screen.queue
+        queue = app.queue_model.queue
         await settle(pilot)
         assert queue.tickets[ticket_id].status == "New"
         await pilot.press("r")
