@@ -13,15 +13,12 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Static
 
 from ..api import AuthError, NetworkError, SyncroError
 from ..api.pacing import background, shared_pacer_problem
@@ -29,21 +26,11 @@ from ..domain.account import resolve_zone
 from ..exit_codes import AUTH as EXIT_AUTH
 from ..exit_codes import NETWORK as EXIT_NETWORK
 from ..session import CannotConnect, Session
-from ..session.queue import QueueModel
-from .base import ShowsTicket, SyncroBase
-from .messages import (OpenActivity, OpenAppointments, OpenBilling, OpenComment, OpenNewTicket, OpenSweep, OpenTicket,
-                       OpenUnfinished, StopClock, TicketChanged, ToggleClock)
+from .base import ShowsTicket
+from .clocks import ClockKeys
+from .messages import (ClocksChanged, OpenActivity, OpenAppointments, OpenBilling, OpenComment, OpenNewTicket, OpenSweep, OpenTicket,
+                       OpenUnfinished, TicketChanged)
 from .queue import QueueScreen
-from .text import literal
-from .widgets import AttributionBanner
-
-if TYPE_CHECKING:  # imported on first use: the clocks are not needed for the first frame
-    from ..api.models import Timer
-    from ..domain.clock import Clock, LiveTimer
-    from ..domain.plan import Plan
-    from ..domain.rates import Rate
-    from ..writes.clocks import ClockStore
-    from ..writes.drafts import DraftStore
 
 log = logging.getLogger("syncro_tui.ui")
 
@@ -64,7 +51,9 @@ def styles_dir() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "styles"
 
 
-class SyncroApp(SyncroBase):
+class SyncroApp(ClockKeys):
+    """The app: its screens, opened by message, and its start (the session, the cached queue, the connection)."""
+
     TITLE = "syncro-tui"
     CSS_PATH = str(styles_dir() / "app.tcss")
     BINDINGS = [
@@ -77,35 +66,21 @@ class SyncroApp(SyncroBase):
 
     def __init__(self, session: Session | Callable[[], Session]) -> None:
         """``session``, or what opens it (may raise CannotConnect), called once the first frame is painted."""
-        super().__init__()
-        opened = isinstance(session, Session)
-        if opened:
-            self.session = session
-        self._open = None if opened else session
-        #: The queue the first screen shows, and the tech's place in it (the session joins it once open).
-        self.queue_model = QueueModel(self.account, self.session if opened else None)
+        super().__init__(session if isinstance(session, Session) else None)
+        self._open = None if isinstance(session, Session) else session
         #: Keys typed before the session was open, replayed once it is.
         self._early_keys: list[events.Key] = []
         self._asking_quit = False
         #: The training lesson chosen from the demo's palette: the command line starts it once the demo ends.
         self.chosen_lesson: str | None = None
         self._log_handler: logging.Handler | None = None
-        self._clocks: dict[int, Clock] | None = None
-        #: The tech's own Syncro timers running or paused, by ticket (docs/rules.md §13), as last read or moved.
-        self.live_timers: dict[int, LiveTimer] = {}
-        #: Whether the account has Syncro's live timers (None: not known yet; False: the clock stays on this machine).
-        self.live_account: bool | None = None
-        #: Why unsent drafts cannot be kept on disk (None: they are, at each change).
-        self.drafts_unkept: str | None = None
-        #: The coach panel is shown (F1): from the start in training, off otherwise.
-        self.coach = False
 
     def get_default_screen(self) -> Screen[None]:
         return QueueScreen(self.queue_model)
 
     async def on_event(self, event: events.Event) -> None:
         """Before the session is open, keys wait for it and the mouse is ignored (nothing could act on them)."""
-        if self.session is None and isinstance(event, events.InputEvent) and not event.is_forwarded:
+        if not self.session_open and isinstance(event, events.InputEvent) and not event.is_forwarded:
             if isinstance(event, events.Key):
                 self._early_keys.append(event)
             return
@@ -118,7 +93,7 @@ class SyncroApp(SyncroBase):
         before the key is read and the client built (httpx; with --demo, seeding and starting the simulator),
         which ``connect`` does once that frame is out. Keys typed meanwhile wait.
         """
-        if self.session is None and not self._or_end(self._open_session, "open the session"):
+        if not self.session_open and not self._or_end(self._open_session, "open the session"):
             return
         if self.session.config.keymap:
             self.set_keymap(self.session.config.keymap)
@@ -148,7 +123,8 @@ class SyncroApp(SyncroBase):
         self.connect()
 
     def _open_session(self) -> None:
-        self.session = self.queue_model.session = self._open()  # type: ignore[misc]
+        assert self._open is not None
+        self.open_session(self._open())
 
     def _or_end(self, step: Callable[[], object], what: str) -> bool:
         """One step of opening; when it fails the tech is told why and the app ends (False)."""
@@ -203,14 +179,14 @@ class SyncroApp(SyncroBase):
             self.writes_off = (f"Writes are off: the journal at {path} cannot be opened ({exc}). Every write is "
                                "recorded there before it is sent, so nothing can be sent until it opens. Check that "
                                "the directory is writable (SYNCRO_TUI_DATA_DIR moves it) and restart.")
-            from .dialogs import ErrorDialog
+            from .error_dialog import ErrorDialog
 
             self.push_screen(ErrorDialog("The write journal cannot be opened", self.writes_off))
             return
         self.writes = WritePath(self.session.client, journal, profile_name=self.session.profile_name,
                                 user_id=self.session.profile.user_id, clock=self.session.now)
         if damage:
-            from .dialogs import ErrorDialog
+            from .error_dialog import ErrorDialog
 
             self.push_screen(ErrorDialog("The write journal was damaged", damage))
 
@@ -241,9 +217,6 @@ class SyncroApp(SyncroBase):
     def queue_screen(self) -> QueueScreen:
         return self.screen_stack[0]  # type: ignore[return-value]
 
-    def ticket_numbers(self) -> dict[int, int]:
-        return {t.id: t.number for t in self.queue_model.queue.tickets.values()}
-
     @work(exclusive=True, group="startup", exit_on_error=False)
     async def startup(self) -> None:
         reads, account = self.reads, self.account
@@ -263,7 +236,7 @@ class SyncroApp(SyncroBase):
             return
         if self.offline:
             self.offline = None
-            self.queue_screen.query_one("#attribution", AttributionBanner).clear()
+            self.queue_screen.warn(None)
             self.notify("Syncro answers again: the queue is being read, and writes are back on.", title="Connected",
                         timeout=8)
         account.me, account.unchecked = me, None
@@ -271,15 +244,12 @@ class SyncroApp(SyncroBase):
         if cache is not None:
             cache.save_account(me=me)
         if self.session.lesson:  # training: the goal stays in sight for the whole lesson
-            bar = self.queue_screen.query_one("#lesson-bar", Static)
-            bar.update(literal(" Lesson: " + self.session.lesson + "  (q ends the lesson and judges it)",
-                               single_line=False))
-            bar.add_class("-shown")
+            self.queue_screen.show_lesson(self.session.lesson)
         if self.writes is not None:
             self.writes.remember_owner(me)
         problem = self.attribution_problem()
         if problem:
-            self.queue_screen.query_one("#attribution", AttributionBanner).warn(problem)
+            self.queue_screen.warn(problem)
             self.notify(problem, title="Whose key is this?", severity="error", timeout=30)
         try:
             settings = await reads.account_settings()
@@ -325,7 +295,7 @@ class SyncroApp(SyncroBase):
         self.offline = (f"Syncro cannot be reached ({why}). This is the queue as of {self.queue_model.as_of()}, kept on this "
                         "machine: read-only, and writes are off until Syncro answers. The app tries again every "
                         f"{self.session.config.queue.refresh_seconds} s.")
-        queue.query_one("#attribution", AttributionBanner).warn(self.offline)
+        queue.warn(self.offline)
         account, cache = self.account, self.session.cache
         known = cache.account() if cache is not None else None
         account.unchecked = "offline"
@@ -352,279 +322,6 @@ class SyncroApp(SyncroBase):
         self.push_screen(BillingScreen(message.ticket_id))
 
     # ------------------------------------------------------------ unsent drafts, kept on disk
-    @cached_property
-    def draft_store(self) -> DraftStore:
-        from ..writes.drafts import DraftStore
-
-        return DraftStore.for_profile(self.session.data_dir(), self.session.profile_name)
-
-    def keep_drafts(self) -> None:
-        """Write what the tech has typed and not sent, at each change: a crash or a kill loses none of it."""
-        if self.session is None:
-            return
-        from filelock import Timeout
-
-        try:
-            self.draft_store.keep(self.drafts)
-            self.drafts_unkept = None
-        except (OSError, Timeout) as exc:
-            if self.drafts_unkept is None:  # said once, not at every key
-                log.warning("unsent drafts could not be kept: %s", exc)
-                self.notify(f"What you type cannot be kept on this machine ({exc}): it lasts only while the app runs.",
-                            title="Drafts", severity="warning", timeout=15)
-            self.drafts_unkept = str(exc)
-
-    def restore_drafts(self) -> None:
-        """Every draft left unsent by an earlier run (quit, crash or kill) comes back, said with its visibility."""
-        try:
-            numbers = self.ticket_numbers()
-            back = self.draft_store.restore(
-                self.drafts, name=lambda t: f"#{numbers[t]}" if t in numbers else f"the ticket with id {t}")
-        except Exception as exc:  # noqa: BLE001 - a locked or unreadable file never stops the app
-            log.warning("unsent drafts could not be read: %s", exc)
-            return
-        if self.draft_store.damage:
-            self.notify(self.draft_store.damage, title="Unsent drafts", severity="error", timeout=20)
-        if back:
-            self.notify("Back from before, as you left them: " + "; ".join(back) + ". Check who will see a comment "
-                        "before sending it.", title="Unsent drafts restored", severity="warning", timeout=20)
-
-    # ------------------------------------------------------------ work clocks
-    @cached_property
-    def clock_store(self) -> ClockStore:
-        from ..writes.clocks import ClockStore
-
-        return ClockStore.for_profile(self.session.data_dir(), self.session.profile_name)
-
-    @property
-    def clocks(self) -> dict[int, Clock]:
-        """The work clocks of this profile, as last read or written (read once at first use)."""
-        if self._clocks is None:
-            self._clocks = self.clock_store.load()
-            if self.clock_store.damage:
-                self.notify(self.clock_store.damage, title="Work clocks", severity="error", timeout=20)
-        return self._clocks
-
-    def change_clocks(self, edit: Callable[[dict[int, Clock]], None]) -> bool:
-        """Change the clocks on disk (read again first: another window may have changed them); False when the
-        file cannot be written, which the tech is told (nothing is pretended)."""
-        try:
-            self._clocks = self.clock_store.change(edit)
-        except OSError as exc:
-            self.notify(f"The work clock could not be saved ({exc}): nothing changed.", title="Work clock",
-                        severity="error", timeout=15)
-            return False
-        self.queue_screen.update_status()
-        return True
-
-    def clock_words(self) -> str:
-        """ "⏱ #31996 ▶ 0:25  #31990 ‖ 1:10 in Syncro" for the status bar ('' with no clock)."""
-        now = self.session.now() if self.session else None
-        if not self.session or now is None or not (self.clocks or self.live_timers):
-            return ""
-        here = [c.shown(now) for c in sorted(self.clocks.values(), key=lambda c: c.started_at)]
-        return "⏱ " + "  ".join(here + [t.shown(now) for t in self.live_timers.values()])
-
-    # ----------------------------------------------- the work clock on Syncro's live timers
-    def on_live_timers(self) -> bool:
-        """``w`` keeps the clock in Syncro: the shop wants it there ([clock] where) and the account is not known to
-        lack live timers, and the profile says whose timers they are."""
-        config = self.session.config.clock
-        return config.where == "syncro" and self.live_account is not False and self.session.profile.user_id is not None
-
-    async def read_live_timers(self) -> None:
-        """The tech's running Syncro timers, from any machine (one background request, with the refresh).
-
-        An account without live timers ignores the filters and lists timers without a state: then the clock
-        stays on this machine. Paused timers are not listed by this read; the ones this app paused are kept."""
-        from ..domain.clock import LiveTimer
-
-        user_id = self.session.profile.user_id
-        if self.reads is None or user_id is None or self.session.config.clock.where != "syncro" \
-                or self.live_account is False:
-            return
-        try:
-            with background():
-                page = await self.reads.running_timers(user_id)
-        except SyncroError:
-            return  # the queue's own refresh says when Syncro cannot be reached
-        if page.items and any(t.status is None for t in page.items):
-            self.live_account = False
-            self.live_timers = {}
-            return
-        if page.items:
-            self.live_account = True
-        now = self.session.now()
-        running = {t.ticket_id: LiveTimer(t, self.number_of(t.ticket_id), now) for t in page.items}
-        paused = {k: v for k, v in self.live_timers.items() if not v.running and k not in running}
-        self.live_timers = running | paused
-        self.queue_screen.update_status()
-
-    def number_of(self, ticket_id: int) -> int | None:
-        """The number the tech knows a ticket by, where the queue has it (an id is never shown as a number)."""
-        row = self.queue_model.queue.tickets.get(ticket_id)
-        return row.number if row is not None else None
-
-    @work(group="work-clock", exit_on_error=False)
-    async def live_clock(self, message: ToggleClock) -> None:
-        """``w`` on Syncro's live timers: start one (the labor type picked, or the shop's), pause or resume it; each a
-        confirmed write. Where the account has none (404), the clock is kept on this machine from now on."""
-        from ..api.models import Timer
-        from ..domain.plan import live_timer
-
-        held = self.live_timers.get(message.ticket_id)
-        if held is None:
-            rate = await self.clock_rate(message.number)
-            if rate is None:
-                return
-            plan = live_timer(message.ticket_id, message.number, message.subject, rate=rate)
-        else:
-            move = "pause_timer" if held.running else "start_timer"
-            plan = live_timer(message.ticket_id, message.number, message.subject, timer=held.timer, move=move,
-                              minutes=held.minutes(self.session.now()))
-        timer = await self.send_timer_plan(plan)
-        if timer is None and self.live_account is False:
-            self.on_toggle_clock(message)  # the account has no live timers: the clock on this machine
-        elif isinstance(timer, Timer):
-            self.keep_live(timer, message.number)
-            said = "running in Syncro: W stops it and bills the time" if timer.status == "running" else "paused: w resumes it"
-            self.notify(f"Timer on #{message.number} {said}.", title="Work clock", timeout=6)
-
-    async def clock_rate(self, number: int) -> Rate | None:
-        """The labor type a new Syncro timer starts with: the shop's ([clock] labor), else the tech's pick."""
-        from ..domain.rates import Unit
-        from .billing import LABOR_LABELS
-        from .dialogs import ChoiceScreen
-
-        rates = self.session.config.rate_table()
-        if self.session.config.clock.labor is not None:
-            return rates.for_type(self.session.config.clock.labor)
-        choices = [(r.labor_type.value, LABOR_LABELS[r.labor_type]) for r in rates.rates
-                   if r.unit is Unit.HOUR and not r.explicit_only]
-        picked = await self.push_screen_wait(ChoiceScreen(f"Start a timer in Syncro on #{number}: what kind of work "
-                                                          "is it? (the wizard asks again when it is billed)", choices))
-        return rates.for_type(picked) if picked else None
-
-    async def send_timer_plan(self, plan: Plan) -> Timer | None:
-        """A timer's move confirmed and sent; the timer as Syncro answers it (None when nothing landed; a 404 at the
-        first call marks the account as without live timers, and says so)."""
-        from ..api.models import Timer
-        from .writing import confirm_and_send
-
-        outcome = await confirm_and_send(self, plan, says_done=True)
-        if outcome is None:
-            return None
-        stop = outcome.stopped
-        if stop is not None and stop.status == 404 and plan.steps[0].call == "start_live_timer":
-            self.live_account = False
-            self.notify("This account has no live timers in Syncro: the work clock is kept on this machine.",
-                        title="Work clock", severity="warning", timeout=10)
-            return None
-        if not outcome.done:
-            return None
-        self.live_account = True
-        return outcome.record(Timer)
-
-    def keep_live(self, timer: Timer, number: int | None) -> None:
-        from ..domain.clock import LiveTimer
-
-        if timer.live:
-            self.live_timers[timer.ticket_id] = LiveTimer(timer, number, self.session.now())
-        else:
-            self.live_timers.pop(timer.ticket_id, None)
-        self.queue_screen.update_status()
-
-    def on_toggle_clock(self, message: ToggleClock) -> None:
-        from ..domain.clock import Clock
-
-        if message.ticket_id not in self.clocks and self.on_live_timers():
-            self.live_clock(message)
-            return
-
-        now = self.session.now()
-        said: list[str] = []
-
-        def edit(clocks: dict[int, Clock]) -> None:
-            clock = clocks.get(message.ticket_id)
-            if clock is None:
-                clocks[message.ticket_id] = Clock.start(message.ticket_id, message.number, message.subject, now)
-                said.append("started: W stops it and bills the time")
-            elif clock.stopped:
-                said.append("is stopped and waits to be billed: W bills it")
-            else:
-                clocks[message.ticket_id] = clock = clock.toggled(now)
-                said.append("running again" if clock.running else "paused: w resumes it")
-
-        if self.change_clocks(edit):
-            self.notify(f"Work clock on #{message.number} {said[0]}.", title="Work clock", timeout=6)
-
-    def on_stop_clock(self, message: StopClock) -> None:
-        self.stop_clock(message.ticket_id)
-
-    @work(group="work-clock", exit_on_error=False)
-    async def stop_clock(self, ticket_id: int) -> None:
-        """Stop the clock and open the wizard with its minutes and end filled in; a long clock, or one across
-        midnight, asks first (and keeps running when the tech says not now)."""
-        from ..domain.billing_form import BillingForm
-        from ..domain.clock import concerns
-        from ..domain.when import typed
-        from .billing import BillingScreen
-        from .dialogs import ChoiceScreen
-
-        clock = self.clocks.get(ticket_id)
-        held = self.live_timers.get(ticket_id)
-        if clock is None and held is not None:
-            await self.stop_live(held)
-            return
-        if clock is None:
-            self.notify("No work clock on this ticket: w starts one.", title="Work clock", timeout=6)
-            return
-        now, tz = self.session.now(), self.account.time_zone
-        stopped = clock.stop(now) if not clock.stopped else clock
-        asked = concerns(stopped, now, tz)
-        if asked and not clock.stopped:
-            answer = await self.push_screen_wait(ChoiceScreen(
-                f"Stop the work clock on #{clock.number}?\n" + "\n".join(f"⚠ {a}" for a in asked),
-                [("use", f"Bill {stopped.minutes(now)} min as worked"), ("keep", "Not now: the clock goes on")]))
-            if answer != "use":
-                return
-        if not self.change_clocks(lambda clocks: clocks.__setitem__(ticket_id, stopped)):
-            return
-        draft = self.drafts.billing.setdefault(ticket_id, BillingForm())
-        draft.minutes = str(stopped.minutes(now))
-        draft.ended = typed(stopped.ended_at(now), tz)
-        if asked:
-            draft.long_confirmed = draft.long_confirmed or stopped.minutes(now) > 24 * 60
-        self.push_screen(BillingScreen(ticket_id))
-
-    async def stop_live(self, held: LiveTimer) -> None:
-        """``W`` on a Syncro timer: stopped (confirmed), then the wizard bills that timer with its minutes and end.
-        Whether Syncro charged it on stopping is read by the wizard from the ticket, never assumed."""
-        from ..domain.billing_form import BillingForm
-        from ..domain.plan import live_timer
-        from ..domain.ticket import timer_minutes
-        from ..domain.when import typed
-        from .billing import BillingScreen
-
-        timer = held.timer
-        plan = live_timer(timer.ticket_id, held.number, "", timer=timer, move="stop_timer",
-                          minutes=held.minutes(self.session.now()))
-        stopped = await self.send_timer_plan(plan)
-        if stopped is None:
-            return
-        self.keep_live(stopped, held.number)
-        draft = self.drafts.billing.setdefault(timer.ticket_id, BillingForm())
-        draft.minutes = str(max(timer_minutes(stopped), 1))
-        draft.ended = typed(stopped.end_time or self.session.now(), self.account.time_zone)
-        draft.live_timer = stopped.id
-        self.push_screen(BillingScreen(timer.ticket_id))
-
-    def billed(self, ticket_id: int) -> None:
-        """A billing run of the ticket is in Syncro: its stopped clock has been billed and goes."""
-        clock = self.clocks.get(ticket_id)
-        if clock is not None and clock.stopped:
-            self.change_clocks(lambda clocks: clocks.pop(ticket_id, None))
-
     def on_open_comment(self, message: OpenComment) -> None:
         from .writing import key_allowed
 
@@ -666,25 +363,16 @@ class SyncroApp(SyncroBase):
 
         self.push_screen(SweepScreen())
 
+    def on_clocks_changed(self, message: ClocksChanged) -> None:
+        if self.screen_stack:  # not once the app is closing
+            self.queue_screen.update_status()
+
     def on_ticket_changed(self, message: TicketChanged) -> None:
         """The queue reads what changed; a view of that ticket further down the stack reads it again."""
         self.queue_screen.refresh_delta()
         for screen in self.screen_stack[1:]:
             if isinstance(screen, ShowsTicket) and screen.ticket_id == message.ticket_id:
                 screen.ticket_changed()
-
-    def report_error(self, error: BaseException, *, where: str) -> None:
-        from ..crash import summary, write_report
-        from .dialogs import ErrorDialog
-
-        log.error("%s failed: %s", where, summary(error))
-        directory = self.session.data_dir() / "crash-reports" if self.session is not None else None
-        report = write_report(error, directory, where=where) if directory is not None else None
-        self.push_screen(ErrorDialog("Something went wrong", (
-            f"{where} stopped on an unexpected error: {summary(error)}. Nothing typed is lost; what was being sent "
-            "is checked against Syncro before anything is sent again (u lists unfinished writes)."
-            + (f"\n\nA report without any key or data from memory is at {report}: send it to whoever looks after "
-               "syncro-tui." if report else ""))))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette (ctrl+p) offers the screen's actions, named for the selected ticket."""
@@ -694,7 +382,7 @@ class SyncroApp(SyncroBase):
             yield from commands()
         yield SystemCommand("Coach: show or hide (F1)", "What the field under the cursor is for, and the rule that applies",
                             self.action_toggle_coach)
-        if self.session is not None and self.session.lessons:
+        if self.session_open and self.session.lessons:
             yield SystemCommand("Training: billing lessons", "Leave the demo for a lesson on a fresh simulator, "
                                 "judged when you quit", self.pick_lesson)
 
@@ -740,19 +428,19 @@ class SyncroApp(SyncroBase):
         if answer == "quit":
             self.leave()
 
-    def pop_screen(self):  # type: ignore[override]
+    def pop_screen(self):
         """A dialog closed: alerts held while it was up are shown now."""
         done = super().pop_screen()
         self.call_after_refresh(self._after_dialog)
         return done
 
     def _after_dialog(self) -> None:
-        if self.screen_stack and self.session is not None:
+        if self.screen_stack and self.session_open:
             self.queue_screen.deliver_alerts()
 
     def leave(self) -> None:
         """Quit, keeping where the tech is in the queue for the next start."""
-        if self.session is not None:
+        if self.session_open:
             self.queue_screen.remember_place()
         self.exit()
 
@@ -783,5 +471,5 @@ class SyncroApp(SyncroBase):
             self._log_handler.close()
         if self.writes is not None:
             self.writes.journal.close()
-        if self.session is not None:
+        if self.session_open:
             await self.session.aclose()

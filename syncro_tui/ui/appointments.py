@@ -25,7 +25,8 @@ from ..api.models import Appointment
 from ..domain.appointments import MoveReview, Scope, Span, days, in_scope, landed_wrong, length_of, move, review_move
 from ..domain.when import TIME_HELP, Booking, describe_span, length_text, typed
 from .base import SyncroBase
-from .dialogs import CustomerSearchScreen, ErrorDialog
+from .dialogs import CustomerSearchScreen
+from .error_dialog import ErrorDialog
 from .text import literal
 from .messages import OpenTicket
 from .ticket_table import Column

@@ -12,35 +12,47 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import getters
 from textual.app import App
 from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
+from ..api.errors import SyncroError
+from ..api.pacing import background
 from ..api.redact import redact
 from ..domain.account import Account, Drafts
 from ..domain.text import clean
 from ..exit_codes import AUTH as EXIT_AUTH
 from ..session import Session
+from ..session.queue import QueueModel
+from .messages import ClocksChanged
 
 if TYPE_CHECKING:
+    from ..domain.clock import Clock
     from ..reads import Reads
+    from ..writes.clocks import WorkClocks
+    from ..writes.drafts import DraftStore
     from ..writes.path import WritePath
 
 log = logging.getLogger("syncro_tui.ui")
 
 
 class SyncroBase(App[None]):
-    def __init__(self) -> None:
+    def __init__(self, session: Session | None = None) -> None:
+        """``session``: None when the app opens it itself, once its first frame is painted (``open_session``)."""
         super().__init__()
-        #: None only until the first frame is painted, when the command line's session is opened.
-        self.session: Session = None  # type: ignore[assignment]
+        self._session = session
         self.account = Account()
         self.drafts = Drafts()
+        #: The queue the first screen shows, and the tech's place in it (the session joins it once open).
+        self.queue_model = QueueModel(self.account, session)
         self.writes: WritePath | None = None
         #: Why writes are off, when the journal cannot be opened.
         self.writes_off: str | None = None
@@ -55,6 +67,25 @@ class SyncroBase(App[None]):
         #: confirms hold them.
         self._held_notices: list[tuple[str, str, SeverityLevel, float | None]] = []
         self._holding = 0
+        #: Why unsent drafts cannot be kept on disk (None: they are, at each change).
+        self.drafts_unkept: str | None = None
+        #: The coach panel is shown (F1): from the start in training, off otherwise.
+        self.coach = False
+
+    @property
+    def session(self) -> Session:
+        """The config, the profile and the client of this run. Opening it reads the config, which the app does
+        once its first frame is painted: what runs in that frame asks ``session_open`` first."""
+        if self._session is None:
+            raise RuntimeError("the session is not open yet (it opens once the first frame is painted)")
+        return self._session
+
+    @property
+    def session_open(self) -> bool:
+        return self._session is not None
+
+    def open_session(self, session: Session) -> None:
+        self._session = self.queue_model.session = session
 
     @property
     def reads(self) -> Reads:
@@ -62,8 +93,13 @@ class SyncroBase(App[None]):
         return self.session.reads
 
     def ticket_numbers(self) -> dict[int, int]:
-        """Ticket numbers by id, as far as the app knows them without asking Syncro."""
-        return {}
+        """Ticket numbers by id, as far as the app knows them without asking Syncro (the queue's)."""
+        return {t.id: t.number for t in self.queue_model.queue.tickets.values()}
+
+    def number_of(self, ticket_id: int) -> int | None:
+        """The number the tech knows a ticket by, where the queue has it (an id is never shown as a number)."""
+        row = self.queue_model.queue.tickets.get(ticket_id)
+        return row.number if row is not None else None
 
     def attribution_problem(self) -> str | None:
         """Why writes must be refused under this key, or None when the key is the profile tech's."""
@@ -113,8 +149,18 @@ class SyncroBase(App[None]):
             self.report_error(event.worker.error, where=f"background task {event.worker.name}")
 
     def report_error(self, error: BaseException, *, where: str) -> None:
-        """Say in place that ``where`` stopped on a bug, and write a redacted report (the app shows the dialog)."""
-        raise NotImplementedError
+        """Say in place that ``where`` stopped on a bug, and write a redacted report."""
+        from ..crash import summary, write_report
+        from .error_dialog import ErrorDialog
+
+        log.error("%s failed: %s", where, summary(error))
+        directory = self.session.data_dir() / "crash-reports" if self.session_open else None
+        report = write_report(error, directory, where=where) if directory is not None else None
+        self.push_screen(ErrorDialog("Something went wrong", (
+            f"{where} stopped on an unexpected error: {summary(error)}. Nothing typed is lost; what was being sent "
+            "is checked against Syncro before anything is sent again (u lists unfinished writes)."
+            + (f"\n\nA report without any key or data from memory is at {report}: send it to whoever looks after "
+               "syncro-tui." if report else ""))))
 
     def _fatal_error(self) -> None:
         """An error nothing caught: leave with a short redacted message, never Textual's traceback with its locals."""
@@ -122,7 +168,7 @@ class SyncroBase(App[None]):
 
         error = sys.exc_info()[1] or self._exception
         report = None
-        if error is not None and self.session is not None:
+        if error is not None and self.session_open:
             report = write_report(error, self.session.data_dir() / "crash-reports", where="the app")
         self.exit_message = ("syncro-tui: stopped on an unexpected error"
                              + (f" ({summary(error)})" if error is not None else "")
@@ -130,11 +176,6 @@ class SyncroBase(App[None]):
         self.bell()
         self._exit_renderables.append(Text(clean(self.exit_message)))
         self._close_messages_no_wait()
-
-    @property
-    def clocks(self) -> dict:
-        """The tech's work clocks by ticket id (the app keeps them on disk; none here)."""
-        return {}
 
     def write_to_terminal(self, text: str) -> bool:
         """Put an escape sequence on the terminal as ``bell`` does (False when headless: there is none)."""
@@ -151,7 +192,7 @@ class SyncroBase(App[None]):
     @property
     def model_label(self) -> str:
         """The drafting model as the status bar says it: off, being checked, ready, or not reachable."""
-        if self.session is None:
+        if not self.session_open:
             return ""
         if not self.session.config.drafting.enabled:
             return "off"
@@ -163,12 +204,104 @@ class SyncroBase(App[None]):
         return "checking…" if drafter.status == "not checked" else ("ready" if drafter.host else "none")
 
 
-class OnSyncro(MessagePump):
-    """Mixed in first by a screen or widget: ``self.app`` is the typed ``SyncroBase``."""
+    # ------------------------------------------------------------ drafts: kept at each change
+    @cached_property
+    def draft_store(self) -> DraftStore:
+        from ..writes.drafts import DraftStore
+
+        return DraftStore.for_profile(self.session.data_dir(), self.session.profile_name)
+
+    def keep_drafts(self) -> None:
+        """Write what the tech has typed and not sent, at each change: a crash or a kill loses none of it."""
+        if not self.session_open:
+            return
+        from filelock import Timeout
+
+        try:
+            self.draft_store.keep(self.drafts)
+            self.drafts_unkept = None
+        except (OSError, Timeout) as exc:
+            if self.drafts_unkept is None:  # said once, not at every key
+                log.warning("unsent drafts could not be kept: %s", exc)
+                self.notify(f"What you type cannot be kept on this machine ({exc}): it lasts only while the app runs.",
+                            title="Drafts", severity="warning", timeout=15)
+            self.drafts_unkept = str(exc)
+
+    def restore_drafts(self) -> None:
+        """Every draft left unsent by an earlier run (quit, crash or kill) comes back, said with its visibility."""
+        try:
+            numbers = self.ticket_numbers()
+            back = self.draft_store.restore(
+                self.drafts, name=lambda t: f"#{numbers[t]}" if t in numbers else f"the ticket with id {t}")
+        except Exception as exc:  # noqa: BLE001 - a locked or unreadable file never stops the app
+            log.warning("unsent drafts could not be read: %s", exc)
+            return
+        if self.draft_store.damage:
+            self.notify(self.draft_store.damage, title="Unsent drafts", severity="error", timeout=20)
+        if back:
+            self.notify("Back from before, as you left them: " + "; ".join(back) + ". Check who will see a comment "
+                        "before sending it.", title="Unsent drafts restored", severity="warning", timeout=20)
+
+    # ------------------------------------------------------------ work clocks (writes/clocks.py)
+    @cached_property
+    def work_clocks(self) -> WorkClocks:
+        """The tech's clocks, on this machine and in Syncro (the keys that move them: ``ui/clocks.py``)."""
+        from ..writes.clocks import ClockStore, WorkClocks
+
+        session = self.session
+        return WorkClocks(ClockStore.for_profile(session.data_dir(), session.profile_name),
+                          where=lambda: session.config.clock.where, user_id=session.profile.user_id,
+                          now=session.now)
 
     @property
-    def app(self) -> SyncroBase:
-        return cast(SyncroBase, super().app)
+    def clocks(self) -> dict[int, Clock]:
+        """The work clocks kept on this machine, by ticket (read once at first use; damage is said then)."""
+        clocks = self.work_clocks
+        if not clocks.read:
+            clocks.local  # noqa: B018 - read now, to say what could not be read
+            if clocks.store.damage:
+                self.notify(clocks.store.damage, title="Work clocks", severity="error", timeout=20)
+        return clocks.local
+
+    def change_clocks(self, change: Callable[[WorkClocks], object]) -> bool:
+        """A change to the clocks on disk; False when the file cannot be written, which the tech is told (nothing
+        is pretended)."""
+        self.clocks  # noqa: B018 - read first: a damaged file is said before it is written over
+        try:
+            change(self.work_clocks)
+        except OSError as exc:
+            self.notify(f"The work clock could not be saved ({exc}): nothing changed.", title="Work clock",
+                        severity="error", timeout=15)
+            return False
+        self.post_message(ClocksChanged())
+        return True
+
+    def clock_words(self) -> str:
+        """ "⏱ #31996 ▶ 0:25  #31990 ‖ 1:10 in Syncro" for the status bar ('' with no clock)."""
+        return self.work_clocks.words() if self.session_open else ""
+
+    def billed(self, ticket_id: int) -> None:
+        """A billing run of the ticket is in Syncro: its stopped clock has been billed and goes."""
+        self.change_clocks(lambda clocks: clocks.billed(ticket_id))
+
+    async def read_live_timers(self) -> None:
+        """The tech's running Syncro timers, from any machine (one background request, with the refresh)."""
+        clocks = self.work_clocks
+        if not clocks.reads_live() or clocks.user_id is None:
+            return
+        try:
+            with background():
+                page = await self.reads.running_timers(clocks.user_id)
+        except SyncroError:
+            return  # the queue's own refresh says when Syncro cannot be reached
+        clocks.running(page.items, self.number_of)
+        self.post_message(ClocksChanged())
+
+
+class OnSyncro(MessagePump):
+    """Mixed in first by a screen or widget: ``self.app`` is the typed ``SyncroBase`` (Textual's own typed getter)."""
+
+    app = getters.app(SyncroBase)
 
 
 class ShowsTicket(OnSyncro):

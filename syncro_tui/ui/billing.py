@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from rich.console import Group as RichGroup
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import events, on, work
@@ -427,12 +428,13 @@ class BillingScreen(ReportsFailures, Screen[None]):
             grid.add_row("Part / fee", literal(f"{item.quantity} × {item.name} = {dollars(item.total)}"
                                                f"{' + tax' if item.taxable else ''}"))
         if (review.items or review.timers) and time.prepaid_before is None:  # with a block, the invoice check says
-            run = time.charged + sum((x.total for x in (*review.items, *review.timers)), Decimal(0))
+            run = time.charged + sum((i.total for i in review.items), Decimal(0)) \
+                + sum((t.total for t in review.timers), Decimal(0))
             grid.add_row("Run adds", Text(f"{dollars(run)}" + (" before tax" if any(i.taxable for i in review.items)
                                                               else ""), style="bold"))
         reasons = Text("\n".join("• " + r for r in time.reasons))
         differ = self.app.product_differences.get(time.rate.product_id) or []
-        parts = [Text("The plan", style="bold underline"), grid, Text(""), reasons]
+        parts: list[RenderableType] = [Text("The plan", style="bold underline"), grid, Text(""), reasons]
         if differ:
             parts.append(Text("\n".join("⚠ " + d for d in differ), style="bold yellow"))
         return RichGroup(*parts)

@@ -20,6 +20,7 @@ from textual.dom import DOMNode
 from textual.widget import Widget
 from textual.widgets import Static
 
+from .base import OnSyncro
 from .text import literal
 
 if TYPE_CHECKING:  # the queue is painted before the rules are imported (the panel is hidden until F1)
@@ -60,7 +61,7 @@ def render(coaching: Coaching | None) -> Text:
     return out
 
 
-class CoachPanel(VerticalScroll, can_focus=False):
+class CoachPanel(OnSyncro, VerticalScroll, can_focus=False):
     """The coach, docked beside the screen (below it on a narrow terminal)."""
 
     def compose(self) -> ComposeResult:

@@ -219,27 +219,3 @@ class CustomerSearchScreen(ModalScreen[tuple[int, str] | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-class ErrorDialog(ModalScreen[None]):
-    """A serious failure the tech must read (a write stopped part-way, writes turned off). Passing ones are toasts."""
-
-    BINDINGS = [
-        Binding("escape", "close", "Close", id="error.close"),
-        Binding("enter", "close", "Close", show=False, id="error.enter"),
-    ]
-
-    def __init__(self, title: str, message: str) -> None:
-        super().__init__()
-        self.title_text = title
-        self.message = message
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog error"):
-            yield Static(literal(self.title_text, "bold"), classes="dialog-title")
-            yield Static(literal(self.message, single_line=False), id="error-message")
-            yield Static(Text("Enter or Escape closes this.", style="italic"), classes="dialog-help")
-
-    def action_close(self) -> None:
-        if self.is_active:
-            self.dismiss(None)

@@ -77,3 +77,7 @@ class StopClock(Message):
     def __init__(self, ticket_id: int) -> None:
         super().__init__()
         self.ticket_id = ticket_id
+
+
+class ClocksChanged(Message):
+    """A work clock started, moved or went, here or in Syncro: the status bar says the clocks again."""

@@ -102,7 +102,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
 
     @property
     def session(self) -> Session:
-        """The app's session (still None in the first frame: it is opened right after it)."""
+        """The app's session (opened once the first frame is painted: what that frame runs asks
+        ``app.session_open`` first)."""
         return self.app.session
 
     def compose(self) -> ComposeResult:
@@ -117,6 +118,20 @@ class QueueScreen(ReportsFailures, Screen[None]):
         yield StatusBar(id="status")
         yield CoachPanel()
         yield FittingFooter()
+
+    def warn(self, problem: str | None) -> None:
+        """The banner nobody can miss: whose key this is, or why the queue is read-only (None: all is well)."""
+        banner = self.query_one(AttributionBanner)
+        if problem is None:
+            banner.clear()
+        else:
+            banner.warn(problem)
+
+    def show_lesson(self, goal: str) -> None:
+        """Training: the lesson's goal stays in sight for the whole lesson."""
+        bar = self.query_one("#lesson-bar", Static)
+        bar.update(literal(" Lesson: " + goal + "  (q ends the lesson and judges it)", single_line=False))
+        bar.add_class("-shown")
 
     def on_mount(self) -> None:
         self.set_sections()
@@ -566,7 +581,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         if not self.query(StatusBar):
             return  # the app is closing: a background task (the model probe) finished after the screen went
         app = self.app
-        session = self.session  # None in the first frame: the session is opened right after it
+        session = app.session if app.session_open else None  # the first frame comes before the session
         budget = session.reads.budget() if session and session.connected else None
         model = self.model
         tz = app.account.time_zone
@@ -575,8 +590,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
         self.query_one(StatusBar).show(
             owner=app.account.owner_label,
             account=session.account_label if session else "…",
-            used=budget and budget.used_last_minute,
-            limit=budget and budget.limit_per_minute,
+            used=budget.used_last_minute if budget else None,
+            limit=budget.limit_per_minute if budget else None,
             background=budget.background_waiting if budget else 0,
             refreshed=refreshed,
             connection=model.connection_note,

@@ -19,6 +19,7 @@ from textual.widgets import Static
 from ..api import NotFound, SyncroError
 from ..api.models import CommentKind, Invoice, Ticket
 from ..domain.coach import Coaching, ticket_status
+from ..domain.queue import QueueRow
 from ..domain.ticket import billing_status, timer_minutes, timer_state
 from ..domain.when import due
 from .base import ShowsTicket
@@ -283,5 +284,5 @@ class TicketScreen(ShowsTicket, ReportsFailures, Screen[None]):
         if self.ticket is None:
             self.notify(f"{ACTIONS[action]}: the ticket is not loaded yet.", timeout=4)
             return
-        if await triage(self.app, self.ticket, action) is not None:
+        if await triage(self.app, QueueRow.of(self.ticket), action) is not None:
             self.app.post_message(TicketChanged(self.ticket_id))  # this screen and the queue read it again

@@ -224,7 +224,7 @@ class FittingFooter(Footer):
             return
         super().bindings_changed(screen)
 
-    def compose(self):  # type: ignore[override]
+    def compose(self):
         declared = [b.action if isinstance(b, Binding) else b[1]
                     for b in (*type(self.screen).BINDINGS, *type(self.app).BINDINGS)]
         rank = {action: n for n, action in reversed(list(enumerate(declared)))}

@@ -24,7 +24,7 @@ from ..writes.path import GroupOutcome, Progress
 from ..writes.recovery import Confirmation, Recovery, Severity
 from .base import SyncroBase
 from .confirm import ConfirmScreen
-from .dialogs import ErrorDialog
+from .error_dialog import ErrorDialog
 from .messages import TicketChanged
 
 
@@ -35,9 +35,10 @@ class OnScreen:
         self.app = app
 
     async def confirm(self, confirmation: Confirmation) -> bool:
-        return bool(await self.app.push_screen_wait(ConfirmScreen(
+        confirmed = await self.app.push_screen_wait(ConfirmScreen(
             confirmation.summary, confirmation.requests, notes=confirmation.notes, first=confirmation.first,
-            total=confirmation.total)))
+            total=confirmation.total))
+        return bool(confirmed)
 
     async def show_stop(self, title: str, message: str) -> None:
         await self.app.push_screen_wait(ErrorDialog(title, message))
@@ -125,8 +126,10 @@ async def resume(app: SyncroBase, group_id: str, progress: Progress | None = Non
     path = recovery(app)
     shown = shown_while_there(progress)
     outcome = await outliving(app, path.resume(group_id, shown), name="resume") if path else None
-    group = app.writes.journal.group(group_id) if app.writes is not None else None
-    if group is not None and group.kind == "billing" and group.ticket_id and time_recorded(app.writes.held(group_id)):
+    writes = app.writes
+    group = writes.journal.group(group_id) if writes is not None else None
+    if writes is not None and group is not None and group.kind == "billing" and group.ticket_id \
+            and time_recorded(writes.held(group_id)):
         app.billed(group.ticket_id)  # a resumed run put the clock's minutes in Syncro: the clock goes now
     if outcome is not None and group is not None and group.ticket_id:
         app.post_message(TicketChanged(group.ticket_id))  # the queue's row and any view of it read it now

@@ -16,9 +16,14 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from ..domain.clock import Clock
+from typing import TYPE_CHECKING
+
+from ..domain.clock import Clock, LiveTimer
 from ..files import write_private
 from ..host import lock_for
+
+if TYPE_CHECKING:
+    from ..api.models import Timer
 
 
 class ClockStore:
@@ -85,3 +90,110 @@ class ClockStore:
             edit(clocks)
             self.save(clocks)
         return clocks
+
+
+class WorkClocks:
+    """The tech's work clocks: those kept on this machine (``ClockStore``) and the tech's own Syncro timers
+    (docs/rules.md §13), as last read or moved. No terminal here: the app asks, confirms, sends and tells.
+
+    Changing a clock on this machine raises ``OSError`` when its file cannot be written: nothing is pretended.
+    """
+
+    def __init__(self, store: ClockStore, *, where: Callable[[], str], user_id: int | None,
+                 now: Callable[[], datetime]) -> None:
+        self.store = store
+        #: ``[clock] where`` as the config says now: "syncro" keeps the clock in Syncro's live timers where the
+        #: account has them.
+        self.where = where
+        self.user_id = user_id
+        self.now = now
+        self._local: dict[int, Clock] | None = None
+        #: The tech's own Syncro timers running or paused, by ticket, as last read or moved.
+        self.live: dict[int, LiveTimer] = {}
+        #: Whether the account has Syncro's live timers (None: not known yet; False: the clock stays here).
+        self.live_account: bool | None = None
+
+    @property
+    def read(self) -> bool:
+        """Whether the clocks on this machine have been read (``local`` reads them at first use)."""
+        return self._local is not None
+
+    @property
+    def local(self) -> dict[int, Clock]:
+        """The clocks on this machine, as last read or written (read once at first use; ``store.damage`` says
+        what could not be read)."""
+        if self._local is None:
+            self._local = self.store.load()
+        return self._local
+
+    def change(self, edit: Callable[[dict[int, Clock]], None]) -> None:
+        """Change the clocks on disk, read again first (another window may have changed them)."""
+        self._local = self.store.change(edit)
+
+    def words(self) -> str:
+        """ "⏱ #31996 ▶ 0:25  #31990 ‖ 1:10 in Syncro" for the status bar ('' with no clock)."""
+        if not (self.local or self.live):
+            return ""
+        now = self.now()
+        here = [c.shown(now) for c in sorted(self.local.values(), key=lambda c: c.started_at)]
+        return "⏱ " + "  ".join(here + [t.shown(now) for t in self.live.values()])
+
+    def reads_live(self) -> bool:
+        """Whether the clock is kept in Syncro: the shop wants it there ([clock] where), the account is not known
+        to lack live timers, and the profile says whose timers they are."""
+        return self.where() == "syncro" and self.live_account is not False and self.user_id is not None
+
+    def running(self, timers: list[Timer], number_of: Callable[[int], int | None]) -> None:
+        """The tech's running Syncro timers as just read. An account without live timers ignores the filters and
+        lists timers without a state: the clock stays on this machine from then on. Paused timers are not listed
+        by that read; the ones this app paused are kept."""
+        if timers and any(t.status is None for t in timers):
+            self.live_account = False
+            self.live = {}
+            return
+        if timers:
+            self.live_account = True
+        now = self.now()
+        running = {t.ticket_id: LiveTimer(t, number_of(t.ticket_id), now) for t in timers}
+        self.live = running | {k: v for k, v in self.live.items() if not v.running and k not in running}
+
+    def moved(self, timer: Timer, number: int | None) -> None:
+        """A Syncro timer as Syncro answered a move of it (started, paused, resumed or stopped)."""
+        if timer.live:
+            self.live[timer.ticket_id] = LiveTimer(timer, number, self.now())
+        else:
+            self.live.pop(timer.ticket_id, None)
+
+    def toggle(self, ticket_id: int, number: int, subject: str) -> str:
+        """``w`` on a clock kept here: started, paused or resumed; what happened, in words."""
+        now = self.now()
+        said: list[str] = []
+
+        def edit(clocks: dict[int, Clock]) -> None:
+            clock = clocks.get(ticket_id)
+            if clock is None:
+                clocks[ticket_id] = Clock.start(ticket_id, number, subject, now)
+                said.append("started: W stops it and bills the time")
+            elif clock.stopped:
+                said.append("is stopped and waits to be billed: W bills it")
+            else:
+                clocks[ticket_id] = clock = clock.toggled(now)
+                said.append("running again" if clock.running else "paused: w resumes it")
+
+        self.change(edit)
+        return said[0]
+
+    def stopped(self, clock: Clock) -> None:
+        """The clock stopped: kept, with its end, until a billing run puts its minutes in Syncro."""
+        self.change(lambda clocks: clocks.__setitem__(clock.ticket_id, clock))
+
+    def billed(self, ticket_id: int) -> bool:
+        """A billing run of the ticket is in Syncro: its stopped clock has been billed and goes (True if it did)."""
+        clock = self.local.get(ticket_id)
+        if clock is None or not clock.stopped:
+            return False
+        def forget(clocks: dict[int, Clock]) -> None:
+            clocks.pop(ticket_id, None)
+
+        self.change(forget)
+        return True

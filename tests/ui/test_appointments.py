@@ -6,7 +6,8 @@ from datetime import date, datetime
 
 from syncro_tui.ui.appointments import AppointmentsScreen, MoveScreen
 from syncro_tui.ui.confirm import ConfirmScreen
-from syncro_tui.ui.dialogs import CustomerSearchScreen, ErrorDialog
+from syncro_tui.ui.dialogs import CustomerSearchScreen
+from syncro_tui.ui.error_dialog import ErrorDialog
 
 from ..conftest import make_simulator
 from .helpers import SIZE, make_app, pick_customer, rendered, settle, steady, type_text, wait_for_screen

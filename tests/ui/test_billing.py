@@ -13,7 +13,7 @@ from syncro_tui.domain.rates import LaborType
 from syncro_tui.simulator import Simulator
 from syncro_tui.ui.billing import LABOR_LABELS, BillingScreen
 from syncro_tui.ui.confirm import ConfirmScreen
-from syncro_tui.ui.dialogs import ErrorDialog
+from syncro_tui.ui.error_dialog import ErrorDialog
 from syncro_tui.ui.ticket import TicketScreen
 
 from ..conftest import make_simulator, span_seconds

@@ -8,7 +8,8 @@ import pytest
 
 from syncro_tui.ui.billing import BillingScreen
 from syncro_tui.ui.confirm import ConfirmScreen
-from syncro_tui.ui.dialogs import ChoiceScreen, ErrorDialog
+from syncro_tui.ui.dialogs import ChoiceScreen
+from syncro_tui.ui.error_dialog import ErrorDialog
 from syncro_tui.writes.clocks import ClockStore
 
 from ..conftest import FIXED_NOW, make_simulator, span_seconds

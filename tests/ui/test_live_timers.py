@@ -119,4 +119,4 @@ async def test_an_account_without_live_timers_keeps_the_clock_on_this_machine(tm
         await settle(pilot)
         assert f"⏱ #{ticket.number} ▶ 0:00" in status(app) and "in Syncro" not in status(app)
         assert ("POST", "start_live_timer") not in sim.calls
-    assert app.live_account is False
+    assert app.work_clocks.live_account is False

@@ -120,7 +120,7 @@ async def test_keys_typed_before_the_session_opens_wait_for_it_and_then_land() -
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", "o", "t", "i", "s")
         await pilot.pause()
-        assert app.session is None and app.screen.query_one("#filter").value == ""
+        assert not app.session_open and app.screen.query_one("#filter").value == ""
         assert "Key: checking key…" in app.screen.query_one("#status").content.plain
         app.call_later(SyncroApp.on_ready, app)  # what Ready does in the real app
         await settle(pilot)

@@ -10,7 +10,7 @@ from syncro_tui.demo import in_process_session
 from syncro_tui.simulator import DEMO_KEY
 from syncro_tui.ui.app import SyncroApp
 from syncro_tui.ui.confirm import ConfirmScreen
-from syncro_tui.ui.dialogs import ErrorDialog
+from syncro_tui.ui.error_dialog import ErrorDialog
 from syncro_tui.host import exposure
 
 from ..conftest import FIXED_NOW, make_simulator

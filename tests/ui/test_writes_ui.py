@@ -323,7 +323,7 @@ async def test_a_group_stopped_part_way_is_explained_in_a_dialog(tmp_path) -> No
     from syncro_tui.api import requests as rq
     from syncro_tui.api.requests import Ref
     from syncro_tui.domain.plan import Plan
-    from syncro_tui.ui.dialogs import ErrorDialog
+    from syncro_tui.ui.error_dialog import ErrorDialog
     from syncro_tui.ui.writing import confirm_and_send
 
     sim = make_simulator()
@@ -345,7 +345,7 @@ async def test_a_group_stopped_part_way_is_explained_in_a_dialog(tmp_path) -> No
 
 
 async def test_no_journal_no_writes(tmp_path) -> None:
-    from syncro_tui.ui.dialogs import ErrorDialog
+    from syncro_tui.ui.error_dialog import ErrorDialog
 
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
