@@ -22,7 +22,7 @@ from .api.errors import NotFound, SyncroError
 from .api.models import (AccountSettings, Appointment, Asset, Customer, Invoice, Listing, Me, Meta, Product, Ticket,
                          TicketSettings, TicketSummary, Timer, User)
 from .api.models import Page
-from .domain.billing import Situation, unnamed_invoice
+from .domain.situation import Situation, unnamed_invoice
 from .domain.queue import QueueRow
 from .domain.rates import RateTable, differences
 from .domain.sweep import SweepDay

@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from ..domain.billing import Check, Situation, TimePlan
+from ..domain.checklist import Check
+from ..domain.situation import Situation
+from ..domain.billing import TimePlan
 from ..domain.comment import Visibility
 from ..domain.plan import Plan, condition_text
 from ..domain.text import json_text
@@ -25,6 +27,9 @@ def run_bill(args: argparse.Namespace) -> int:
     from ..api import SyncroError
     from ..api.models import AccountSettings, Product
     from ..domain import billing
+    from ..domain.checklist import checklist
+    from ..domain.hints import hints as hours_hints
+    from ..domain.readback import ended_warnings
     from ..domain.account import resolve_zone
     from ..domain.billing_form import parse_ended
     from ..domain.comment import CommentDraft
@@ -56,7 +61,7 @@ def run_bill(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return fail(f"--item: {exc}")
 
-    async def read() -> tuple[billing.Situation, AccountSettings, dict[int, Product | None]]:
+    async def read() -> tuple[Situation, AccountSettings, dict[int, Product | None]]:
         async with client:
             return await asyncio.gather(read_situation(client, number=number), client.account_settings(),
                                         read_products(client, [product_id for product_id, _ in wanted]))
@@ -89,13 +94,13 @@ def run_bill(args: argparse.Namespace) -> int:
         except ValueError as exc:
             return fail(f"--item {product_id}: {exc}")
     time = billing.plan_time(minutes, args.labor, ended_at=ended, prepay_hours=situation.prepaid, rates=rates)
-    late = billing.ended_warnings(ended, ticket_created=situation.ticket.created_at, now=now)
+    late = ended_warnings(ended, ticket_created=situation.ticket.created_at, now=now)
     comment = CommentDraft(args.subject, args.comment, Visibility(args.visibility)) if args.comment else None
     plan = bill_time(situation.ticket, time, comment=comment, description=args.description or situation.ticket.subject,
                      pending=situation.pending, rates=rates, invoice_ids=situation.invoice_ids, items=items)
-    checks = billing.checklist(time, rates, comment_body=comment.body if comment else "",
+    checks = checklist(time, rates, comment_body=comment.body if comment else "",
                                customer_visible=bool(comment and comment.visibility.customer_visible))
-    hints = billing.hints(time, hours=settings.business_hours, tz=tz)
+    hints = hours_hints(time, hours=settings.business_hours, tz=tz)
     out = plan_json(situation, time, plan, checks, minutes=minutes, warnings=[*situation.warnings, *late])
     out["hints"] = [{"kind": h.kind, "hint": h.text} for h in hints]
     if args.json:

@@ -17,7 +17,10 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from . import billing
-from .billing import Check, Hint, ItemPlan, LongWork, MinutesProblem, Situation, TimePlan, TimerCharge
+from .checklist import Check, checklist
+from .hints import Hint, hints
+from .billing import ItemPlan, LongWork, MinutesProblem, TimePlan, TimerCharge
+from .situation import Situation
 from .comment import CommentDraft, Visibility
 from .plan import Plan, bill_time
 from .rates import BillingPath, LaborType, RateTable
@@ -195,9 +198,9 @@ def review(form: BillingForm, situation: Situation | None, *, rates: RateTable, 
     if minutes is None or form.labor is None or ended is None or situation is None:
         return out
     out.time = billing.plan_time(minutes, form.labor, ended_at=ended, prepay_hours=situation.prepaid, rates=rates)
-    out.checks = billing.checklist(out.time, rates, comment_body=comment.body,
+    out.checks = checklist(out.time, rates, comment_body=comment.body,
                                    customer_visible=comment.visibility.customer_visible)
-    out.hints = billing.hints(out.time, hours=hours, tz=tz)
+    out.hints = hints(out.time, hours=hours, tz=tz)
     unticked = [h for h in out.hints if h.text not in form.ticked]
     if unticked:
         out.problems["hints"] = f"{unticked[0].title}: tick the hint, or change the plan."

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .billing import MinutesProblem, Situation, parse_minutes
+from .billing import MinutesProblem, parse_minutes
+from .situation import Situation
 from .billing_form import BillingForm, BillingReview
 from .comment import CommentDraft, audience
 from .rates import BillingPath, RateTable

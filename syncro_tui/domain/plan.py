@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 from ..api import requests as rq
 from ..api.models import Appointment, Invoice, LineItem, Ticket, TicketSummary, Timer
 from ..api.requests import ApiRequest, Ref
-from .billing import (ItemPlan, pending_lines, TimePlan, TimerCharge, charged_hours, expected_invoice, hours_text,
-                      line_expectation)
+from .billing import charged_hours, hours_text, ItemPlan, TimePlan, TimerCharge
+from .readback import expected_invoice, line_expectation
+from .situation import pending_lines
 from .comment import CommentDraft, Visibility, audience
 from .queue import QueueRow
 from .ticket import timer_minutes

@@ -26,7 +26,8 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from ..api.models import Appointment, Comment, Invoice, Ticket, Timer
-from .billing import pending_lines, plan_timer_charge
+from .situation import pending_lines
+from .billing import plan_timer_charge
 from .clock import Clock
 from .money import dollars, money
 from .rates import Rate, RateTable, Unit

@@ -32,7 +32,7 @@ from ..api import SyncroError
 from ..api.models import Invoice, Timer
 from ..api.ollama import BillingSuggestion
 from ..domain import billing_form, coach
-from ..domain.billing import Situation
+from ..domain.situation import Situation
 from ..domain.billing_form import FIELDS, BillingForm, BillingReview, ItemForm
 from ..domain.coach import Coaching
 from ..domain.comment import Visibility, audience

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..api import SyncroError
 from ..api.models import Appointment
-from ..domain.billing import appointments_ahead, close_concerns
+from ..domain.situation import appointments_ahead, close_concerns
 from ..domain.plan import change_ticket, close_problem, close_ticket
 from ..domain.queue import QueueRow
 from ..domain.session_log import log_path, render

@@ -36,7 +36,7 @@ from ..api.errors import SyncroError, WriteOutcomeUnknown
 from ..api.models import Me, Model
 from ..api.requests import ApiRequest, Ref, rebuild
 from ..crash import summary
-from ..domain.billing import Finding, check_charged_line, check_invoice
+from ..domain.readback import check_charged_line, check_invoice, Finding
 from ..domain.plan import CONDITIONS, Plan
 from ..domain.text import counted
 from .journal import PROCESS, Group, GroupState, Journal, Step, StepState, claim_is_free, running_elsewhere

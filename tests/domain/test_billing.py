@@ -7,7 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from syncro_tui.domain.billing import LongWork, MinutesProblem, checklist, hours, parse_minutes, plan_time
+from syncro_tui.domain.billing import hours, LongWork, MinutesProblem, parse_minutes, plan_time
+from syncro_tui.domain.checklist import checklist
 from syncro_tui.domain.comment import secrets_in
 from syncro_tui.domain.rates import BillingPath, LaborType, RateTable
 
@@ -165,7 +166,7 @@ EXPECT = {"timer_id": 3, "lines_before": [1], "product_id": 26118, "quantity": "
 
 
 def test_the_charged_line_is_found_by_difference_when_syncro_does_not_link_it() -> None:
-    from syncro_tui.domain.billing import check_charged_line
+    from syncro_tui.domain.readback import check_charged_line
 
     # The charge answer had ticket_line_item_id null; the ticket read shows no link either: the one new line is it.
     found = check_charged_line(_ticket([_line(1), _line(2)]), EXPECT)
@@ -184,7 +185,7 @@ def test_the_charged_line_is_found_by_difference_when_syncro_does_not_link_it() 
 
 def test_an_invoice_that_does_not_say_its_subtotal_is_not_guessed() -> None:
     from syncro_tui.api.models import Invoice
-    from syncro_tui.domain.billing import check_invoice
+    from syncro_tui.domain.readback import check_invoice
 
     invoice = Invoice.model_validate({"id": 6, "number": "4444", "customer_id": 1, "total": "189.44",
                                       "line_items": [{"id": 1, "price": "175.0", "quantity": "1.0", "product_id": 26118}]})
@@ -198,7 +199,7 @@ def test_an_invoice_that_does_not_say_its_subtotal_is_not_guessed() -> None:
 def test_work_said_to_end_before_the_ticket_or_long_ago_is_warned() -> None:
     from datetime import timedelta
 
-    from syncro_tui.domain.billing import ended_warnings
+    from syncro_tui.domain.readback import ended_warnings
 
     created = END - timedelta(days=2)
     assert ended_warnings(END, ticket_created=created, now=END) == []

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from syncro_tui.api.models import Customer, Ticket
-from syncro_tui.domain.billing import Situation
+from syncro_tui.domain.situation import Situation
 from syncro_tui.domain.billing_form import BillingForm, default_end, parse_ended, review
 from syncro_tui.domain.rates import DEFAULT_RATES, RateTable
 from syncro_tui.domain.when import WhenProblem

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from syncro_tui.api.models import BusinessHours
-from syncro_tui.domain.billing import DAYTIME_LABOR, hints, plan_time
+from syncro_tui.domain.hints import DAYTIME_LABOR, hints
+from syncro_tui.domain.billing import plan_time
 from syncro_tui.domain.billing_form import BillingForm, review
 from syncro_tui.domain.rates import LaborType, RateTable
 

@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 
 from syncro_tui.config import BillingSettings, Config
-from syncro_tui.domain.billing import checklist, plan_time
+from syncro_tui.domain.checklist import checklist
+from syncro_tui.domain.billing import plan_time
 from syncro_tui.domain.rates import LaborType, RateTable, Rounding
 
 END = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)

@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from syncro_tui.domain.billing import Situation, check_invoice, plan_item, plan_time
+from syncro_tui.domain.situation import Situation
+from syncro_tui.domain.readback import check_invoice
+from syncro_tui.domain.billing import plan_item, plan_time
 from syncro_tui.domain.comment import CommentDraft, Visibility
 from syncro_tui.domain.plan import bill_time
 from syncro_tui.domain.rates import LaborType, RateTable
