@@ -7,6 +7,7 @@ from syncro_tui.demo import in_process_client, in_process_session
 from syncro_tui.domain.account import Account
 from syncro_tui.domain.sections import Needle
 from syncro_tui.session.queue import QueueModel
+from syncro_tui.api import requests as rq
 
 from .conftest import FIXED_NOW, make_simulator
 
@@ -33,8 +34,8 @@ async def test_tickets_that_arrive_and_close_all_day_leave_nothing_behind(tmp_pa
     customer = next(iter(model.queue.tickets.values())).customer_id
     async with in_process_client(sim, "demo-key-marcus", pacer=Pacer(180, headroom=0, burst=179)) as other:
         for cycle in range(3):
-            made = [await other.create_ticket({"customer_id": customer, "subject": f"Scanner {cycle}.{n} jams",
-                                               "status": "New", "problem_type": "Hardware"}) for n in range(5)]
+            made = [await other.execute(rq.create_ticket({"customer_id": customer, "subject": f"Scanner {cycle}.{n} jams",
+                                               "status": "New", "problem_type": "Hardware"})) for n in range(5)]
             changes, was, _ = await model.changed(session.reads)
             model.arrived(changes, selected=None)
             model.find_alerts(changes, was)
@@ -43,7 +44,7 @@ async def test_tickets_that_arrive_and_close_all_day_leave_nothing_behind(tmp_pa
             arrived = {t.id for t in made}
             assert arrived <= model.unseen and arrived <= model.alerted and arrived <= set(model.marks)
             for ticket in made:
-                await other.update_ticket(ticket.id, {"status": "Resolved"})
+                await other.execute(rq.update_ticket(ticket.id, {"status": "Resolved"}))
             changes, _, _ = await model.changed(session.reads)
             model.arrived(changes, selected=None)
             assert set(changes.removed) == arrived

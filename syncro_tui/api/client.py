@@ -7,6 +7,9 @@
   a body that does not parse, a null id) ``WriteOutcomeUnknown`` is raised with
   the request that was sent. A 429 was not processed, so it waits and sends again.
 - The key never appears in a message, a log record or a repr.
+- It has no write methods of its own: the product writes only through the write path
+  (``writes/path.py``: journal first, owner checked, read back), which ``execute``s the
+  request values a plan holds.
 """
 
 from __future__ import annotations
@@ -257,44 +260,11 @@ class SyncroClient:
     async def get_ticket(self, ticket_id: int) -> m.Ticket:
         return await self.execute(rq.get_ticket(ticket_id))
 
-    async def create_ticket(self, fields: dict[str, Any]) -> m.Ticket:
-        return await self.execute(rq.create_ticket(fields))
-
-    async def update_ticket(self, ticket_id: int, fields: dict[str, Any]) -> m.Ticket:
-        return await self.execute(rq.update_ticket(ticket_id, fields))
-
-    async def delete_ticket(self, ticket_id: int) -> m.Deleted:
-        return await self.execute(rq.delete_ticket(ticket_id))
-
     async def list_comments(self, ticket_id: int, **kw: Any) -> m.Page[m.Comment]:
         return await self.execute(rq.list_comments(ticket_id, **kw))
 
     async def all_comments(self, ticket_id: int) -> list[m.Comment]:
         return await self.collect(lambda page: rq.list_comments(ticket_id, page=page, per_page=100))
-
-    async def add_comment(self, ticket_id: int, **fields: Any) -> m.Comment:
-        return await self.execute(rq.add_comment(ticket_id, **fields))
-
-    async def add_timer(self, ticket_id: int, **fields: Any) -> m.Timer:
-        return await self.execute(rq.add_timer(ticket_id, **fields))
-
-    async def update_timer(self, ticket_id: int, timer_id: int, **fields: Any) -> m.Timer:
-        return await self.execute(rq.update_timer(ticket_id, timer_id, **fields))
-
-    async def delete_timer(self, ticket_id: int, timer_id: int) -> m.Deleted:
-        return await self.execute(rq.delete_timer(ticket_id, timer_id))
-
-    async def charge_timer(self, ticket_id: int, timer_id: int) -> m.Timer:
-        return await self.execute(rq.charge_timer(ticket_id, timer_id))
-
-    async def add_line_item(self, ticket_id: int, **fields: Any) -> m.LineItem:
-        return await self.execute(rq.add_line_item(ticket_id, **fields))
-
-    async def update_line_item(self, ticket_id: int, line_item_id: int, **fields: Any) -> m.LineItem:
-        return await self.execute(rq.update_line_item(ticket_id, line_item_id, **fields))
-
-    async def remove_line_item(self, ticket_id: int, line_item_id: int) -> m.Deleted:
-        return await self.execute(rq.remove_line_item(ticket_id, line_item_id))
 
     async def list_customers(self, **kw: Any) -> m.Page[m.Customer]:
         return await self.execute(rq.list_customers(**kw))
@@ -327,20 +297,8 @@ class SyncroClient:
     async def get_appointment(self, appointment_id: int) -> m.Appointment:
         return await self.execute(rq.get_appointment(appointment_id))
 
-    async def create_appointment(self, fields: dict[str, Any]) -> m.Appointment:
-        return await self.execute(rq.create_appointment(fields))
-
-    async def update_appointment(self, appointment_id: int, fields: dict[str, Any]) -> m.Appointment:
-        return await self.execute(rq.update_appointment(appointment_id, fields))
-
-    async def delete_appointment(self, appointment_id: int) -> m.Deleted:
-        return await self.execute(rq.delete_appointment(appointment_id))
-
     async def appointment_types(self) -> list[m.AppointmentType]:
         return (await self.execute(rq.appointment_types())).items
-
-    async def create_invoice(self, *, ticket_id: int, customer_id: int, category: str = "Standard") -> m.Invoice:
-        return await self.execute(rq.create_invoice(ticket_id=ticket_id, customer_id=customer_id, category=category))
 
     async def get_invoice(self, invoice_id: int) -> m.Invoice:
         return await self.execute(rq.get_invoice(invoice_id))

@@ -25,6 +25,7 @@ from syncro_tui.api.errors import error_messages
 from syncro_tui.api.redact import RedactingFilter, redact, redact_data, register_secret
 from syncro_tui.simulator import API_PREFIX
 from syncro_tui.simulator.server import BackgroundSimulator
+from syncro_tui.api import requests as rq
 
 from ..conftest import make_client, make_simulator
 from ..simulator.helpers import open_ticket
@@ -85,11 +86,11 @@ async def test_not_found_and_validation(client: SyncroClient, sim) -> None:
     with pytest.raises(NotFound):
         await client.get_ticket(1)
     with pytest.raises(ValidationFailed) as info:
-        await client.create_ticket({"subject": "no customer"})
+        await client.execute(rq.create_ticket({"subject": "no customer"}))
     assert info.value.messages == ["Customer required field"]
     tid = open_ticket(sim)["id"]
     with pytest.raises(ValidationFailed) as info:
-        await client.add_comment(tid, subject="Update", body="", hidden=False, do_not_email=True)
+        await client.execute(rq.add_comment(tid, subject="Update", body="", hidden=False, do_not_email=True))
     assert "Body can't be blank" in info.value.messages
 
 
@@ -102,7 +103,7 @@ async def test_html_400_is_a_bad_request() -> None:
 
 async def test_writes_send_a_json_content_type(client: SyncroClient, sim) -> None:
     tid = open_ticket(sim)["id"]
-    await client.add_comment(tid, **BODY)  # the simulator answers 400 HTML without it
+    await client.execute(rq.add_comment(tid, **BODY))  # the simulator answers 400 HTML without it
     assert comments_like(sim, tid) == 1
 
 
@@ -110,7 +111,7 @@ async def test_writes_send_a_json_content_type(client: SyncroClient, sim) -> Non
 async def test_a_429_waits_and_sends_again_even_for_a_write(client: SyncroClient, sim) -> None:
     tid = open_ticket(sim)["id"]
     sim.add_fault(kind="429", route="add_comment")
-    await client.add_comment(tid, **BODY)
+    await client.execute(rq.add_comment(tid, **BODY))
     assert [c for c in sim.calls if c[1] == "add_comment"] == [("POST", "add_comment")] * 2
     assert comments_like(sim, tid) == 1
 
@@ -133,7 +134,7 @@ async def test_an_ambiguous_write_is_never_resent(sim, kind: str, when: str, lan
     sim.add_fault(kind=kind, route="add_comment", when=when, delay=3)
     async with make_client(sim, timeout=0.3) as client:
         with pytest.raises(WriteOutcomeUnknown) as info:
-            await client.add_comment(tid, **BODY)
+            await client.execute(rq.add_comment(tid, **BODY))
     assert [c for c in sim.calls if c[1] == "add_comment"] == [("POST", "add_comment")]  # sent once
     assert comments_like(sim, tid) == landed
     sent = info.value.request
@@ -145,7 +146,7 @@ async def test_a_write_answered_with_a_null_id_is_unknown() -> None:
     transport = httpx.MockTransport(lambda r: httpx.Response(200, json={"comment": {"id": None, "created_at": "2026-11-20T10:00:00Z"}}))
     async with SyncroClient("http://x" + API_PREFIX, "k-test-1234", transport=transport, pacer=Pacer(1000, headroom=0, burst=100)) as client:
         with pytest.raises(WriteOutcomeUnknown) as info:
-            await client.add_comment(1, **BODY)
+            await client.execute(rq.add_comment(1, **BODY))
     assert info.value.reason == "shape"
 
 
@@ -155,7 +156,7 @@ async def test_a_write_that_never_connected_is_a_plain_network_error() -> None:
         port = s.getsockname()[1]
     async with SyncroClient(f"http://127.0.0.1:{port}{API_PREFIX}", "k-test-1234", pacer=Pacer(1000, headroom=0, burst=100), timeout=2) as client:
         with pytest.raises(NetworkError) as info:
-            await client.add_comment(1, **BODY)
+            await client.execute(rq.add_comment(1, **BODY))
     assert not isinstance(info.value, WriteOutcomeUnknown)
     assert "Cannot reach Syncro" in str(info.value)
 
@@ -227,7 +228,7 @@ async def test_query_auth_works_end_to_end_over_real_loopback_http() -> None:
             ticket = await client.get_ticket(tid)
             sim.add_fault(kind="drop", route="add_comment", when="after")
             with pytest.raises(WriteOutcomeUnknown):
-                await client.add_comment(tid, **BODY)
+                await client.execute(rq.add_comment(tid, **BODY))
     assert me.user_id == 1843 and ticket.id == tid
     assert comments_like(sim, tid) == 1
 

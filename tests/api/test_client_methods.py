@@ -56,21 +56,21 @@ async def test_ticket_by_number_uses_the_number_filter_never_the_id_path(client:
 
 async def test_ticket_writes(client: SyncroClient, sim) -> None:
     customer_id = open_ticket(sim)["customer_id"]
-    created = await client.create_ticket({"customer_id": customer_id, "subject": "New laptop", "priority": "1 High", "contact_id": None})
+    created = await client.execute(rq.create_ticket({"customer_id": customer_id, "subject": "New laptop", "priority": "1 High", "contact_id": None}))
     assert created.subject == "New laptop" and created.priority == "1 High"
-    updated = await client.update_ticket(created.id, {"status": "In Progress"})
+    updated = await client.execute(rq.update_ticket(created.id, {"status": "In Progress"}))
     assert updated.status == "In Progress"
-    deleted = await client.delete_ticket(created.id)
+    deleted = await client.execute(rq.delete_ticket(created.id))
     assert deleted.success is True
 
 
 async def test_comment_calls(client: SyncroClient, sim) -> None:
     tid = open_ticket(sim)["id"]
-    comment = await client.add_comment(tid, subject="Update", body="Line one<br>Line two", hidden=False, do_not_email=True)
+    comment = await client.execute(rq.add_comment(tid, subject="Update", body="Line one<br>Line two", hidden=False, do_not_email=True))
     assert comment.kind is m.CommentKind.PUBLIC and comment.body == "Line one<br>Line two"
-    private = await client.add_comment(tid, subject="Internal Note", body="note", hidden=True, do_not_email=True)
+    private = await client.execute(rq.add_comment(tid, subject="Internal Note", body="note", hidden=True, do_not_email=True))
     assert private.kind is m.CommentKind.PRIVATE
-    emailed = await client.add_comment(tid, subject="Update", body="hello", hidden=False, do_not_email=False)
+    emailed = await client.execute(rq.add_comment(tid, subject="Update", body="hello", hidden=False, do_not_email=False))
     assert emailed.kind is m.CommentKind.EMAIL
     page = await client.list_comments(tid, per_page=2, newest_first=True)
     assert [c.id for c in page.items] == [emailed.id, private.id]
@@ -80,29 +80,29 @@ async def test_comment_calls(client: SyncroClient, sim) -> None:
 
 async def test_timer_calls(client: SyncroClient, sim) -> None:
     tid = open_ticket(sim)["id"]
-    timer = await client.add_timer(tid, start_at=START, end_at=END, notes="Swapped switch", product_id=26118)
+    timer = await client.execute(rq.add_timer(tid, start_at=START, end_at=END, notes="Swapped switch", product_id=26118))
     assert timer.active_duration == 2700 and timer.start_time == START and timer.recorded is False
-    updated = await client.update_timer(tid, timer.id, notes="Swapped the core switch")
+    updated = await client.execute(rq.update_timer(tid, timer.id, notes="Swapped the core switch"))
     assert updated.notes == "Swapped the core switch"
-    charged = await client.charge_timer(tid, timer.id)
+    charged = await client.execute(rq.charge_timer(tid, timer.id))
     # Syncro's own example answer: recorded, but no line id and no duration (read from start and end instead)
     assert charged.recorded is True and charged.ticket_line_item_id is None and charged.active_duration is None
     assert charged.seconds == 2700
     on_ticket = next(t for t in (await client.get_ticket(tid)).ticket_timers if t.id == timer.id)
     assert on_ticket.ticket_line_item_id is not None
-    spare = await client.add_timer(tid, start_at=START, end_at=END, notes="dup", product_id=26118)
-    assert (await client.delete_timer(tid, spare.id)).success is True
+    spare = await client.execute(rq.add_timer(tid, start_at=START, end_at=END, notes="dup", product_id=26118))
+    assert (await client.execute(rq.delete_timer(tid, spare.id))).success is True
 
 
 async def test_line_item_calls_use_decimal(client: SyncroClient, sim) -> None:
     tid = open_ticket(sim)["id"]
-    line = await client.add_line_item(tid, name="SSD", description="Samsung 1TB", quantity=Decimal("2"),
-                                      price_retail=Decimal("129.00"), taxable=True, product_id=880103)
+    line = await client.execute(rq.add_line_item(tid, name="SSD", description="Samsung 1TB", quantity=Decimal("2"),
+                                      price_retail=Decimal("129.00"), taxable=True, product_id=880103))
     assert line.quantity == Decimal("2") and line.price_retail == Decimal("129") and line.total == Decimal("258")
     assert isinstance(line.price_retail, Decimal)
-    patched = await client.update_line_item(tid, line.id, price_retail=Decimal("119.50"))
+    patched = await client.execute(rq.update_line_item(tid, line.id, price_retail=Decimal("119.50")))
     assert patched.price_retail == Decimal("119.5")
-    assert (await client.remove_line_item(tid, line.id)).success is True
+    assert (await client.execute(rq.remove_line_item(tid, line.id))).success is True
 
 
 async def test_customer_calls(client: SyncroClient, sim) -> None:
@@ -153,21 +153,21 @@ async def test_appointment_calls(client: SyncroClient, sim) -> None:
     today = await client.list_appointments(date_from=date(2026, 11, 20), date_to=date(2026, 11, 20))
     assert today and all(a.start_at.tzinfo is not None for a in today)
     ticket = open_ticket(sim)
-    appt = await client.create_appointment({"summary": "Onsite", "ticket_id": ticket["id"], "start_at": START, "end_at": END, "appointment_type_id": 4322})
+    appt = await client.execute(rq.create_appointment({"summary": "Onsite", "ticket_id": ticket["id"], "start_at": START, "end_at": END, "appointment_type_id": 4322}))
     assert appt.ticket_id == ticket["id"] and appt.start_at == START
     assert (await client.get_appointment(appt.id)).summary == "Onsite"
-    moved = await client.update_appointment(appt.id, {"start_at": datetime(2026, 11, 23, 15, 0, tzinfo=UTC), "end_at": datetime(2026, 11, 23, 16, 30, tzinfo=UTC)})
+    moved = await client.execute(rq.update_appointment(appt.id, {"start_at": datetime(2026, 11, 23, 15, 0, tzinfo=UTC), "end_at": datetime(2026, 11, 23, 16, 30, tzinfo=UTC)}))
     assert moved.start_at == datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
-    assert (await client.delete_appointment(appt.id)).success is True
+    assert (await client.execute(rq.delete_appointment(appt.id))).success is True
     types = await client.appointment_types()
     assert {t.id for t in types} == {4321, 4322, 4323, 193053, 59289}
 
 
 async def test_invoice_calls(client: SyncroClient, sim) -> None:
     ticket = open_ticket(sim)
-    timer = await client.add_timer(ticket["id"], start_at=START, end_at=END, notes="work", product_id=1190473)
-    await client.charge_timer(ticket["id"], timer.id)
-    invoice = await client.create_invoice(ticket_id=ticket["id"], customer_id=ticket["customer_id"])
+    timer = await client.execute(rq.add_timer(ticket["id"], start_at=START, end_at=END, notes="work", product_id=1190473))
+    await client.execute(rq.charge_timer(ticket["id"], timer.id))
+    invoice = await client.execute(rq.create_invoice(ticket_id=ticket["id"], customer_id=ticket["customer_id"]))
     assert invoice.line_items is None  # the POST response has none
     assert invoice.total == Decimal("112.5") and isinstance(invoice.total, Decimal)
     full = await client.get_invoice(invoice.id)

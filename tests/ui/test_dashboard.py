@@ -8,6 +8,7 @@ from syncro_tui.ui.billing import BillingScreen
 from syncro_tui.ui.dialogs import ChoiceScreen, CustomerSearchScreen, NoteScreen
 from syncro_tui.ui.ticket import TicketScreen
 from syncro_tui.ui.ticket_table import TicketTable
+from syncro_tui.api import requests as rq
 
 from ..conftest import make_simulator
 from .helpers import SIZE, make_app, notices, rendered, settle, type_text, wait_for_screen
@@ -238,7 +239,7 @@ async def another_tech(sim, ticket_id: int, fields: dict) -> None:
     from syncro_tui.demo import in_process_client
 
     async with in_process_client(sim, "demo-key-marcus", pacer=Pacer(180, headroom=0, burst=179)) as client:
-        await client.update_ticket(ticket_id, fields)
+        await client.execute(rq.update_ticket(ticket_id, fields))
 
 
 def others_tickets(app) -> list[int]:
@@ -282,8 +283,8 @@ async def test_each_alert_by_keys_toast_count_and_seen(tmp_path) -> None:
 
         customer = queue.model.queue.tickets[assigned].customer_id
         async with in_process_client(sim, "demo-key-marcus", pacer=Pacer(180, headroom=0, burst=179)) as client:
-            created = await client.create_ticket({"customer_id": customer, "subject": "Scanner jams", "status": "New",
-                                                  "problem_type": "Hardware"})
+            created = await client.execute(rq.create_ticket({"customer_id": customer, "subject": "Scanner jams", "status": "New",
+                                                  "problem_type": "Hardware"}))
         await pilot.press("r")
         await settle(pilot)
         assert f"New ticket: #{created.number}" in "\n".join(app.shown)  # unassigned: in New / unassigned
@@ -333,8 +334,8 @@ async def test_a_burst_of_new_tickets_is_one_toast(tmp_path) -> None:
         await settle(pilot)
         customer = next(iter(app.queue_model.queue.tickets.values())).customer_id
         async with in_process_client(sim, "demo-key-marcus", pacer=Pacer(180, headroom=0, burst=179)) as client:
-            made = [await client.create_ticket({"customer_id": customer, "subject": f"Scanner {n} jams",
-                                                "status": "New", "problem_type": "Hardware"}) for n in range(6)]
+            made = [await client.execute(rq.create_ticket({"customer_id": customer, "subject": f"Scanner {n} jams",
+                                                "status": "New", "problem_type": "Hardware"})) for n in range(6)]
         await pilot.press("r")
         await settle(pilot)
         new = [line for line in app.shown if "new ticket" in line.lower()]

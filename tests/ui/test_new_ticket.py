@@ -6,6 +6,7 @@ from syncro_tui.simulator.store import ADDRESS_ID_BASE
 from syncro_tui.ui.confirm import ConfirmScreen
 from syncro_tui.ui.new_ticket import NewTicketScreen
 from syncro_tui.ui.queue import QueueScreen
+from syncro_tui.api import requests as rq
 
 from ..conftest import make_simulator
 from .helpers import SIZE, make_app, notices, pick_customer, rendered, settle, steady, type_text, wait_for_screen
@@ -265,8 +266,8 @@ async def test_a_create_is_one_notice_and_never_an_alert_while_another_techs_new
         await to_field(pilot, screen, "#issue")
         await type_text(pilot, "Tray 2")
         async with in_process_client(sim, "demo-key-marcus", pacer=Pacer(180, headroom=0, burst=179)) as client:
-            theirs = await client.create_ticket({"customer_id": customer["id"], "subject": "Scanner jams",
-                                                 "status": "New", "problem_type": "Hardware"})
+            theirs = await client.execute(rq.create_ticket({"customer_id": customer["id"], "subject": "Scanner jams",
+                                                 "status": "New", "problem_type": "Hardware"}))
         await pilot.press("ctrl+s")
         await wait_for_screen(pilot, ConfirmScreen)
         await pilot.press("s")
