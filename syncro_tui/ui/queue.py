@@ -7,10 +7,8 @@ opened, not with it (see ``ui/app.py``).
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult, SystemCommand
@@ -23,16 +21,16 @@ from textual.widgets import ContentSwitcher, DataTable, Input, Static
 from ..api import AuthError, SyncroError
 from ..api.pacing import shared_pacer_problem
 from ..domain.alerts import notices
-from ..domain.queue import Changes, QueueRow, age, insert_in_order, short_due, short_status, sort_key
+from ..domain.queue import Changes, QueueRow, insert_in_order, sort_key
 from ..domain.sections import Needle, Section, Source, customer_section, query_section
-from ..domain.when import due
 from ..session.queue import QueueModel, unreadable
 from .messages import (OpenActivity, OpenAppointments, OpenBilling, OpenNewTicket, OpenSweep, OpenTicket,
                        OpenUnfinished, StopClock, ToggleClock)
 from .coach import CoachPanel, coach_again
 from .notice import desktop_notice
-from .text import clean, literal, palette_text
-from .ticket_table import Column, TicketTable
+from .text import literal, palette_text
+from .ticket_table import TicketTable
+from .queue_view import APPOINTMENT_COLUMNS, COLUMNS, RowPainter, SectionsBar, appointment_rows
 from .widgets import AttributionBanner, FittingFooter, ListTable, OneLineInput, ReportsFailures, StatusBar
 
 if TYPE_CHECKING:
@@ -48,20 +46,6 @@ SORTABLE = ("priority", "updated", "due", "number", "status", "customer", "subje
 PLACE_DELAY = 2.0
 #: At 80 columns the queue keeps number, status (short forms that stay apart), priority, customer, subject and
 #: Due/SLA (issue 33): the subject narrows to make room before Due gives way.
-COLUMNS = (Column("seen", " ", 1), Column("number", "#", 7),
-           Column("status", "Status", 19, least=10, rank=2, short=short_status),
-           Column("priority", "Priority", 8, rank=3), Column("customer", "Customer", 26, least=14, rank=1),
-           Column("subject", "Subject", 30, least=16, grow=True),
-           Column("due", "Due", 12, least=10, rank=3, short=short_due),
-           Column("tech", "Tech", 16, least=10, rank=5), Column("age", "Age", 4, rank=7),
-           Column("updated", "Updated", 11, rank=6))
-APPOINTMENT_COLUMNS = (Column("time", "Time", 13), Column("summary", "Summary", 40, least=16, grow=True),
-                       Column("customer", "Customer", 26, least=12, rank=4), Column("tech", "Tech", 16, least=10, rank=2),
-                       Column("ticket", "Ticket", 8, rank=1), Column("location", "Location", 20, least=10, rank=3))
-
-PRIORITY_STYLE = {"4 Urgent": "bold red", "0 Urgent": "bold red", "1 High": "yellow", "3 Low": "dim"}
-CHANGED = Text("●", style="bold dodger_blue1")
-NOT_CHANGED = Text(" ")
 
 
 class QueueScreen(ReportsFailures, Screen[None]):
@@ -107,13 +91,15 @@ class QueueScreen(ReportsFailures, Screen[None]):
         return self.app.session
 
     def compose(self) -> ComposeResult:
+        #: The rows' cells, made as the table first draws each row.
+        self.painter = RowPainter(self.model, self.app.account, lambda: self.app.session.now())
         yield AttributionBanner(id="attribution")
         yield Static(id="lesson-bar")
-        yield Static(id="sections")
+        yield SectionsBar(self.model, id="sections")
         yield OneLineInput(placeholder="/ filters: words in the number, customer, subject or tech (Escape clears)", id="filter",
                     compact=True)
         with ContentSwitcher(initial="queue-table", id="views"):
-            yield TicketTable(COLUMNS, id="queue-table", source=self.row_cells)
+            yield TicketTable(COLUMNS, id="queue-table", source=self.painter)
             yield ListTable(APPOINTMENT_COLUMNS, id="appointments-table", zebra_stripes=True)
         yield StatusBar(id="status")
         yield CoachPanel()
@@ -172,48 +158,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
             self.model.select = None
             table.cursor_row = index
 
-    #: How far the other sections' labels are cut, in turn, until the bar fits (0: the number alone).
-    LABEL_CUTS = (None, 14, 10, 8, 0)
-
     def show_sections(self) -> None:
-        """The sections by number, the filter and the load's progress, on one line. Too narrow for every label,
-        the other sections' labels are cut shorter step by step (a long search's name then costs its own room,
-        not everyone's), down to their numbers; the current one keeps its name."""
-        model = self.model
-        width = self.query_one("#sections", Static).size.width or self.app.size.width
-        tail = Text()
-        if model.needle:
-            tail.append("  filter: ", style="dim")
-            tail.append(clean(model.needle.text), style="bold")
-        if model.progress:
-            tail.append(f"  {model.progress}", style="italic")
-        for cut in self.LABEL_CUTS:
-            bar = self.section_tabs(cut=cut)
-            if bar.cell_len + tail.cell_len <= width:
-                break
-        bar.append_text(tail)
-        self.query_one("#sections", Static).update(bar, layout=False)  # one line, always: no layout pass per key
-
-    def on_resize(self) -> None:
-        self.show_sections()  # labels back, or collapsed, for the new width
-
-    def section_tabs(self, *, cut: int | None = None) -> Text:
-        """``cut``: the other sections' labels at most this wide (their counts kept), 0 for none."""
-        model = self.model
-        bar = Text(no_wrap=True, overflow="ellipsis")
-        for number, section in enumerate(model.sections, start=1):
-            current = section.id == (model.section.id if model.section else None)
-            key = str(number) if number <= 9 else " "
-            bar.append(f" {key} ", style="bold reverse" if current else "bold")
-            if cut == 0 and not current:
-                continue
-            label = clean(section.label)
-            if cut is not None and not current and len(label) > cut:
-                label = label[:cut - 1].rstrip() + "…"
-            if model.counted(section):
-                label += f" {model.count(section)}"
-            bar.append(f" {label} ", style="bold" if current else "dim")
-        return bar
+        self.query_one(SectionsBar).show()
 
     def action_section(self, index: int) -> None:
         if index < len(self.model.sections):
@@ -254,7 +200,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
             self.notify(f"{section.label}: {unreadable(skipped, 'appointment' if appointments else 'ticket')}.",
                         title="Syncro", severity="warning", timeout=10)
         if appointments:
-            self.show_appointments()
+            self.query_one("#appointments-table", ListTable).show_rows(appointment_rows(self.model, self.app.account))
         else:
             self.rebuild()
 
@@ -446,55 +392,11 @@ class QueueScreen(ReportsFailures, Screen[None]):
         current = self.model.current_sort()
         self.sort_by((event.column, not current[1]) if current and current[0] == event.column else (event.column, False))
 
-    def cells(self, ticket: QueueRow) -> list[Text]:
-        """The row's cells (the table keeps them while the row is shown and unchanged; only drawn rows have any)."""
-        changed = ticket.id in self.model.unseen
-        now = self.session.now()
-        tz = self.app.account.time_zone
-        updated = ticket.updated_at.astimezone(tz)
-        updated_text = updated.strftime("%H:%M") if updated.date() == now.astimezone(tz).date() else updated.strftime("%b %d")
-        tech = ticket.tech_name or ("—" if ticket.user_id is None else f"#{ticket.user_id}")
-        return [
-            Text(self.model.marks.get(ticket.id, "●"), style=CHANGED.style) if changed else NOT_CHANGED,
-            literal(f"#{ticket.number}"),
-            literal(ticket.status, "bold" if ticket.status in ("New", "Customer Reply") else ""),
-            literal(ticket.priority or "", PRIORITY_STYLE.get(ticket.priority or "", "")),
-            literal(ticket.customer_business_then_name or ""),
-            literal(ticket.subject),
-            self.due_cell(ticket, now),
-            literal(tech, "dim" if ticket.user_id is None else ""),
-            literal(age(ticket.created_at, now)),
-            literal(updated_text),
-        ]
-
-    def due_cell(self, ticket: QueueRow, now: datetime) -> Text:
-        """The SLA's state when it is breached or about to be; for a customer's reply how long it has waited on us
-        (since the reply, the ticket's last update); else the due date, overdue red, due today yellow."""
-        if ticket.sla_breached:
-            return Text("SLA breached", style="bold red")
-        if ticket.sla_breaching_soon:
-            return Text("SLA due soon", style="bold yellow")
-        if ticket.status == "Customer Reply" or ticket.customer_reply:  # the customer answered: waiting on us since
-            return Text(f"waiting {age(ticket.updated_at, now)}", style="bold yellow")
-        if ticket.due_date is None:
-            return Text("")
-        tz = self.app.account.time_zone
-        when = due(ticket.due_date, tz=tz, now=now)
-        return Text(when.text(now.astimezone(tz).date()),
-                    style="bold red" if when.overdue else "bold yellow" if when.today else "")
-
     def rebuild(self) -> None:
         """The section or the filter changed: all rows at once (only the lines drawn have their cells made)."""
         self.query_one(TicketTable).set_keys([str(t.id) for t in self.rows()])
         self.reselect()
         self.show_sections()
-
-    def row_cells(self, key: str) -> list[Text]:
-        """A row's cells, when the table first draws it."""
-        ticket = self.model.row(int(key))
-        if ticket is None:
-            return [NOT_CHANGED, literal(f"#{key}")] + [Text("")] * (len(COLUMNS) - 2)
-        return self.cells(ticket)
 
     def apply(self, changes: Changes, *, mark: bool = True) -> None:
         """Apply a refresh in one go: the table is never cleared and the cursor stays on its ticket. Arrivals
@@ -535,23 +437,6 @@ class QueueScreen(ReportsFailures, Screen[None]):
         self.reselect()
         self.show_sections()
 
-    def show_appointments(self) -> None:
-        table = self.query_one("#appointments-table", ListTable)
-        tz = self.app.account.time_zone
-        rows = []
-        names = self.app.account.tech_names
-        numbers = {t.id: t.number for t in self.model.queue.tickets.values()}
-        for appt in self.model.appointments:
-            start = appt.start_at.astimezone(tz)
-            end = appt.end_at.astimezone(tz) if appt.end_at else start + timedelta(hours=1)
-            customer = (appt.customer.display_name if appt.customer else None) or (
-                f"#{appt.customer_id}" if appt.customer_id else "")
-            ticket = f"#{numbers[appt.ticket_id]}" if appt.ticket_id in numbers else ("open" if appt.ticket_id else "")
-            rows.append((str(appt.id), (literal(f"{start:%H:%M}–{end:%H:%M}"), literal(appt.summary or ""),
-                                        literal(customer), literal(names.get(appt.user_id or -1, "")), literal(ticket),
-                                        literal(appt.location or ""))))
-        table.show_rows(rows)
-
     def selected_key(self) -> str | None:
         return self.query_one(TicketTable).cursor_key
 
@@ -575,7 +460,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         if unseen:
             ticket = self.model.queue.tickets.get(ticket_id)
             if ticket is not None:
-                event.table.update_row(event.key, self.cells(ticket))
+                event.table.update_row(event.key, self.painter.cells(ticket))
 
     def update_status(self) -> None:
         if not self.query(StatusBar):

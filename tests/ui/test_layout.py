@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from syncro_tui.ui.queue import COLUMNS
+from syncro_tui.ui.queue_view import COLUMNS
 from syncro_tui.ui.ticket_table import Column, TicketTable, fit
 
 from ..conftest import make_simulator

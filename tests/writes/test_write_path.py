@@ -195,3 +195,21 @@ async def test_another_techs_appointment_at_the_same_time_is_not_ours(tmp_path) 
     assert outcome.state is StepState.ABSENT, outcome.message
     assert [a["user_id"] for a in sim.store.t("appointments").values() if a.get("ticket_id") == ticket_id
             and a["summary"] == "Onsite: switch"] == [1851]
+
+
+def test_every_write_the_app_can_send_has_each_of_its_parts() -> None:
+    """A write is defined in several places (README, "Adding a write"): how its answer parses (``api/requests``
+    ``SHAPES``), how it is read back after a lost answer (``writes/reconcile`` ``READERS``, with a baseline for a
+    create), a check step's comparison (``writes/path`` ``CHECKS``), and the simulator's route. One left out fails
+    here, not in front of a customer."""
+    from syncro_tui.simulator.app import ROUTE_NAMES
+    from syncro_tui.writes.path import CHECKS
+    from syncro_tui.writes.reconcile import READERS
+
+    checks = set(CHECKS)
+    writes = set(rq.SHAPES) - checks
+    never_sent = {"delete_ticket"}  # parsed for the spec's example; the write path refuses it (no read-back)
+    assert writes - never_sent == set(READERS)
+    assert set(rq.CREATES) <= set(READERS)
+    assert checks <= set(rq.SHAPES) and not checks & set(READERS)
+    assert writes <= ROUTE_NAMES  # the simulator answers each, as Syncro would
