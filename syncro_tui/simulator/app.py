@@ -12,6 +12,7 @@ reset, state. It answers on loopback only by default (see server.py).
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import os
@@ -22,7 +23,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -204,6 +205,14 @@ class RateWindow:
             return True
 
 
+@functools.lru_cache(maxsize=4)
+def _seeded(seed: int, today: date, open_tickets: int | None) -> dict[str, Any]:
+    """The seeded account of a seed and a day, made once per process: a seed and a day always give the same
+    account, and the store copies what it is given, so this is never changed (a reset, or the next simulator of
+    the same seed, starts from it without seeding again)."""
+    return seed_module.generate(seed, today, open_tickets=open_tickets)
+
+
 class Simulator:
     """A Syncro account you can talk to: ``await sim(scope, receive, send)``."""
 
@@ -242,7 +251,7 @@ class Simulator:
     def _make_store(self, data: dict[str, Any] | None) -> Store:
         if data is None:
             today = self.today or (seed_module.seed_day(self.clock()) if self.clock else None)
-            data = seed_module.generate(self.seed, today, open_tickets=self.open_tickets)
+            data = _seeded(self.seed, today or seed_module.seed_day(datetime.now(UTC)), self.open_tickets)
         return Store(data, clock=self.clock, zero_price_rate=self.zero_price_rate, seed=self.seed)
 
     def reset(self) -> None:

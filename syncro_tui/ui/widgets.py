@@ -252,7 +252,8 @@ class FittingFooter(Footer):
                 continue
             width = self.width_of(key)
             cut = cut or width > room  # the order is the importance: once one gives way, so do the rest
-            key.display = not cut
+            if key.display is cut:  # set only when it changes: each setting lays the screen out again
+                key.display = not cut
             room -= 0 if cut else width
 
     def width_of(self, key: FooterKey) -> int:
