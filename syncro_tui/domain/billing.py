@@ -13,12 +13,13 @@ reports agree with the invoice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from ..api.models import Timer
+from .expect import LineExpectation
 from .money import HUNDREDTH, dollars, money
 from .rates import LaborType, Rate, RateTable, Rounding, Unit
 from .ticket import timer_minutes
@@ -214,12 +215,11 @@ class TimerCharge:
         """What charging it makes: its hours, to the hundredth."""
         return charged_hours(self.minutes * 60)
 
-    def expectation(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"product_id": self.rate.product_id, "quantity": self.quantity,
-                               "price_retail": self.price}
-        if self.charged_quantity != self.quantity:
-            out["charged_quantity"] = self.charged_quantity
-        return out
+    def expectation(self, lines_before: Sequence[int]) -> LineExpectation:
+        """The line its charge makes, found by the timer's link or as the one new line since ``lines_before``."""
+        return LineExpectation(product_id=self.rate.product_id, quantity=self.quantity, price_retail=self.price,
+                               charged_quantity=self.charged_quantity if self.charged_quantity != self.quantity else None,
+                               timer_id=self.timer_id, lines_before=tuple(lines_before))
 
 
 def plan_timer_charge(timer: Timer, rates: RateTable, *, prepaid: Decimal | None) -> TimerCharge:

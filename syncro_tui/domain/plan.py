@@ -17,6 +17,7 @@ from ..api import requests as rq
 from ..api.models import Appointment, Invoice, LineItem, Ticket, TicketSummary, Timer
 from ..api.requests import ApiRequest, Ref
 from .billing import charged_hours, hours_text, ItemPlan, TimePlan, TimerCharge
+from .expect import InvoiceExpectation
 from .readback import expected_invoice, line_expectation
 from .situation import pending_lines
 from .comment import CommentDraft, Visibility, audience
@@ -129,11 +130,11 @@ def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, d
             raise ValueError("Work timed on a Syncro timer is billed by that timer, not by a line as well.")
         notes.append(f"Timed on Syncro timer {live.id} (W stopped it), so it is billed by that timer: a line as "
                      "well would bill the time twice.")
-        expect: dict[str, Any] = {"timer_id": live.id, "lines_before": before, **line_expectation(time)}
+        expect = replace(line_expectation(time), timer_id=live.id, lines_before=tuple(before))
         if live.recorded:
             notes.append("Syncro charged the timer when it stopped (the account charges timers by default): it is "
                          "not charged again; its line is read back and set to the billed quantity.")
-            expect["charged_quantity"] = charged_hours(live.seconds)
+            expect = replace(expect, charged_quantity=charged_hours(live.seconds))
         else:
             steps.append(rq.update_timer(ticket.id, live.id, start_at=time.start_at, end_at=time.end_at,
                                          product_id=time.rate.product_id, notes=description.strip()))
@@ -146,7 +147,7 @@ def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, d
                                               quantity=time.quantity, price_retail=time.price, taxable=False,
                                               product_id=time.rate.product_id),
                              before=tuple(before) if full else None))
-        expect = {"line_item_id": Ref(made), **line_expectation(time)}
+        expect = replace(line_expectation(time), line_item_id=Ref(made))
         notes.append(f"Billed as {rates.path.words}.")
     else:
         made = len(steps)
@@ -156,16 +157,16 @@ def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, d
                              before=ids(full.ticket_timers) if full else None))
         # The charged line is found by difference: Syncro's charge answer may leave ticket_line_item_id null,
         # so the check takes the timer's link if the ticket read shows one, else the one new line of the product.
-        expect = {"timer_id": Ref(made), "lines_before": before, **line_expectation(time)}
+        expect = replace(line_expectation(time), timer_id=Ref(made), lines_before=tuple(before))
         notes.append(f"Billed as {rates.path.words}.")
         if time.invoice:
             steps.append(rq.charge_timer(ticket.id, Ref(made)))
     if time.invoice:
         check = len(steps)
-        steps.append(rq.check_line_item(ticket.id, expect))
+        steps.append(rq.check_line_item(ticket.id, expect.record()))
         # A trip's line, and a line Syncro charged on its own at the timer's hours, are always set to the plan.
         steps.append(line_patch(ticket.id, check, quantity=time.quantity, price=time.price,
-                                trip="charged_quantity" in expect))
+                                trip=expect.charged_quantity is not None))
         _charge_and_invoice(ticket, steps, notes, lines_before=before, time=time, timers=timers, items=items,
                             pending=pending, rates=rates, prepaid=time.prepaid_before, invoice_ids=invoice_ids)
     elif time.by_line:
@@ -198,8 +199,7 @@ def _charge_and_invoice(ticket: Listed, steps: list[ApiRequest[Any]], notes: lis
     for charge in timers:
         steps.append(rq.charge_timer(ticket.id, charge.timer_id))
         check = len(steps)
-        steps.append(rq.check_line_item(ticket.id, {"timer_id": charge.timer_id, "lines_before": lines_before,
-                                                    **charge.expectation()}))
+        steps.append(rq.check_line_item(ticket.id, charge.expectation(lines_before).record()))
         steps.append(line_patch(ticket.id, check, quantity=charge.quantity, price=charge.price, trip=charge.trip))
         notes.append(f"Timer {charge.timer_id} already on the ticket ({hours_text(charge.minutes)}): "
                      f"{charge.quantity} × {charge.rate.name} at {dollars(charge.price)} = {dollars(charge.total)}.")
@@ -214,7 +214,7 @@ def _charge_and_invoice(ticket: Listed, steps: list[ApiRequest[Any]], notes: lis
     steps.append(replace(rq.create_invoice(ticket_id=ticket.id, customer_id=ticket.customer_id),
                          before=tuple(invoice_ids) if invoice_ids is not None else None))
     expect = expected_invoice(time, pending, rates, items=items, timers=timers, prepaid=prepaid)
-    steps.append(rq.check_invoice(Ref(invoice), expect))
+    steps.append(rq.check_invoice(Ref(invoice), expect.record()))
     steps.append(rq.update_ticket(ticket.id, {"status": INVOICED}))
     for item in items:
         notes.append(f"{item.quantity} × {item.name} at {dollars(item.price_retail)} = {dollars(item.total)}"
@@ -223,8 +223,7 @@ def _charge_and_invoice(ticket: Listed, steps: list[ApiRequest[Any]], notes: lis
         notes.append(f"The invoice {'also ' if time or timers else ''}pulls {len(pending)} "
                      f"{'other ' if time or timers else ''}line{'s' if len(pending) != 1 else ''} already on the ticket: "
                      + "; ".join(f"{li.name} {li.quantity} × {dollars(li.price_retail)}" for li in pending))
-    notes.append(f"Invoice expected: {dollars(expect['total'] if expect['total'] is not None else expect['subtotal'])}"
-                 f"{'' if expect['total'] is not None else ' before tax'}.")
+    notes.append(f"Invoice expected: {dollars(expect.amount)}{'' if expect.total is not None else ' before tax'}.")
 
 
 def invoice_waiting(ticket: Ticket, rates: RateTable, *, prepaid: Decimal | None, invoice_ids: Sequence[int],
@@ -293,7 +292,8 @@ def correct_invoice(invoice: Invoice, rates: RateTable, *, ticket: Ticket | None
                 steps.append(rq.update_line_item(ticket.id, ticket_line.id, price_retail=rate.price_retail))
     steps.append(rq.publish_invoice(invoice.id))
     expected = money(subtotal)
-    steps.append(rq.check_invoice(invoice.id, {"subtotal": expected, "total": None if taxed else expected}))
+    steps.append(rq.check_invoice(invoice.id, InvoiceExpectation(subtotal=expected,
+                                                                  total=None if taxed else expected).record()))
     notes.append(f"Invoice expected: {dollars(expected)}{' before tax' if taxed else ''}, with the prepaid hours "
                  "already applied to its lines.")
     number = ticket.number if ticket is not None else None

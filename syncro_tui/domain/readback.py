@@ -4,15 +4,16 @@ Syncro holds against it, as findings."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from ..api.models import Invoice, LineItem, Ticket
 from .money import dollars, money
 from .rates import RateTable
 from .billing import ItemPlan, TimePlan, TimerCharge
+from .expect import InvoiceExpectation, LineExpectation
 
 
 @dataclass(frozen=True)
@@ -25,41 +26,28 @@ class Finding:
     facts: dict[str, Any] = field(default_factory=dict)
 
 
-def _dec(value: Any) -> Decimal | None:
-    try:
-        return Decimal(str(value)) if value is not None else None
-    except InvalidOperation:
-        return None
-
-
-def line_expectation(time: TimePlan) -> dict[str, Any]:
-    """What the line must be once billed (the line id comes from the charge); for a trip, also the quantity the
+def line_expectation(time: TimePlan) -> LineExpectation:
+    """What the line must be once billed (how it is found is the plan's to add); for a trip, also the quantity the
     charge makes (``charged_quantity``: the timer's hours), which the run then sets to 1."""
-    out: dict[str, Any] = {"product_id": time.rate.product_id, "quantity": time.quantity, "price_retail": time.price}
-    if time.charged_quantity != time.quantity:
-        out["charged_quantity"] = time.charged_quantity
-    return out
+    return LineExpectation(product_id=time.rate.product_id, quantity=time.quantity, price_retail=time.price,
+                           charged_quantity=time.charged_quantity if time.charged_quantity != time.quantity else None)
 
 
-def _charged_line(ticket: Ticket, expect: Mapping[str, Any]) -> tuple[LineItem | None, str]:
-    """The line charging made: the timer's link where Syncro gives one, else the one line new since the plan.
-
-    ``expect`` names the timer (``timer_id``) and the ticket's line ids before the run (``lines_before``);
-    groups journaled by earlier versions name the line itself (``line_item_id``).
-    """
-    timer = next((t for t in ticket.ticket_timers if t.id == expect.get("timer_id")), None)
-    made = "Charging" if "timer_id" in expect else "The run"
-    line_id = expect.get("line_item_id") or (timer.ticket_line_item_id if timer else None)
+def _charged_line(ticket: Ticket, want: LineExpectation) -> tuple[LineItem | None, str]:
+    """The line charging made: the timer's link where Syncro gives one, else the one line new since the plan."""
+    timer = next((t for t in ticket.ticket_timers if t.id == want.timer_id), None)
+    made = "Charging" if want.timer_id is not None else "The run"
+    line_id = want.line_item_id or (timer.ticket_line_item_id if timer else None)
     if line_id is not None:
         line = next((li for li in ticket.line_items if li.id == line_id), None)
         return line, "" if line else f"{made} made no line item {line_id} on the ticket."
-    before = set(expect.get("lines_before") or ())
-    new = [li for li in ticket.line_items if li.id not in before and li.product_id == expect.get("product_id")]
+    before = set(want.lines_before or ())
+    new = [li for li in ticket.line_items if li.id not in before and li.product_id == want.product_id]
     if len(new) == 1:
         return new[0], ""
     if not new:
-        return None, f"{made} made no new line of product {expect.get('product_id')} on the ticket."
-    return None, (f"{len(new)} new lines of product {expect.get('product_id')} are on the ticket "
+        return None, f"{made} made no new line of product {want.product_id} on the ticket."
+    return None, (f"{len(new)} new lines of product {want.product_id} are on the ticket "
                   f"({', '.join(str(li.id) for li in new)}); which one {made.lower()} made cannot be told.")
 
 
@@ -77,23 +65,25 @@ def ended_warnings(ended: datetime, *, ticket_created: datetime, now: datetime) 
 
 def check_charged_line(ticket: Ticket, expect: Mapping[str, Any]) -> Finding:
     """After charging: the line is there, the right product and quantity; a 0.00 price is patched next (rule 7)."""
-    price = _dec(expect.get("price_retail"))
-    quantity = _dec(expect.get("charged_quantity", expect.get("quantity")))
-    if price is None or quantity is None:  # a plan always names both: a journal that does not is not guessed at
-        return Finding(False, "The plan's check names no price or quantity to compare with: nothing more is sent. "
-                              "Look at the ticket in Syncro before resuming.")
-    line, why = _charged_line(ticket, expect)
+    try:
+        want = LineExpectation.of(expect)
+    except ValueError as exc:  # a plan always names both: a journal that does not is not guessed at
+        return Finding(False, f"The plan's check cannot be read ({exc}): nothing more is sent. Look at the ticket "
+                              "in Syncro before resuming.")
+    price = want.price_retail
+    quantity = want.charged_quantity if want.charged_quantity is not None else want.quantity
+    line, why = _charged_line(ticket, want)
     if line is None:
         return Finding(False, f"{why} Nothing more is sent: look at the ticket in Syncro before resuming.")
-    if line.product_id != expect.get("product_id") or line.quantity != quantity:
-        fix = ("fix the timer in Syncro (or remove the line and timer and bill again)" if "timer_id" in expect
+    if line.product_id != want.product_id or line.quantity != quantity:
+        fix = ("fix the timer in Syncro (or remove the line and timer and bill again)" if want.timer_id is not None
                else "fix the line in Syncro (or remove it and bill again)")
         return Finding(False, f"Line {line.id} is {line.quantity} of product {line.product_id}; the plan is {quantity} "
-                              f"of product {expect.get('product_id')}. Nothing more is sent: {fix} before resuming.")
+                              f"of product {want.product_id}. Nothing more is sent: {fix} before resuming.")
     facts = {"line_item_id": line.id, "price_retail": format(line.price_retail, "f")}
-    if "charged_quantity" in expect and line.price_retail in (price, 0):
+    if want.charged_quantity is not None and line.price_retail in (price, 0):
         return Finding(True, f"Line {line.id}: {quantity} h as charged; the next call sets it to "
-                             f"{expect.get('quantity')} at {dollars(price)}.", {**facts, "needs_patch": True})
+                             f"{want.quantity} at {dollars(price)}.", {**facts, "needs_patch": True})
     if line.price_retail == price:
         return Finding(True, f"Line {line.id}: {quantity} × {dollars(price)}, as planned.", {**facts, "needs_patch": False})
     if line.price_retail == 0 and price > 0:
@@ -106,7 +96,7 @@ def check_charged_line(ticket: Ticket, expect: Mapping[str, Any]) -> Finding:
 
 def expected_invoice(time: TimePlan | None, pending: Sequence[LineItem], rates: RateTable,
                      items: Sequence[ItemPlan] = (), timers: Sequence[TimerCharge] = (),
-                     prepaid: Decimal | None = None) -> dict[str, Any]:
+                     prepaid: Decimal | None = None) -> InvoiceExpectation:
     """What ``POST /invoices`` must produce: it pulls every line not yet invoiced, then this run's timers, time
     (none when the run only charges the ticket's own timers or invoices what waits) and items.
 
@@ -120,11 +110,14 @@ def expected_invoice(time: TimePlan | None, pending: Sequence[LineItem], rates: 
         lines.append((time.rate.product_id, time.quantity, time.price, False))
     lines.extend((item.product_id, item.quantity, item.price_retail, item.taxable) for item in items)
     block = time.prepaid_before if time is not None else prepaid
-    return {**(line_expectation(time) if time is not None else {}), **_invoice_of(lines, rates, block)}
+    invoice = _invoice_of(lines, rates, block)
+    if time is None:
+        return invoice
+    return replace(invoice, product_id=time.rate.product_id, quantity=time.quantity, price_retail=time.price)
 
 
 def _invoice_of(lines: Sequence[tuple[int | None, Decimal, Decimal, bool]], rates: RateTable,
-                prepaid: Decimal | None) -> dict[str, Any]:
+                prepaid: Decimal | None) -> InvoiceExpectation:
     block = prepaid or Decimal("0")
     subtotal = Decimal("0")
     for product_id, quantity, price, _taxable in lines:
@@ -134,22 +127,26 @@ def _invoice_of(lines: Sequence[tuple[int | None, Decimal, Decimal, bool]], rate
         subtotal += (quantity - applied) * price
     subtotal = money(subtotal)
     taxed = any(taxable for *_, taxable in lines)
-    return {"lines": len(lines), "subtotal": subtotal, "total": None if taxed else subtotal}
+    return InvoiceExpectation(subtotal=subtotal, total=None if taxed else subtotal, lines=len(lines))
 
 
 def check_invoice(invoice: Invoice, expect: Mapping[str, Any]) -> Finding:
     """The new invoice carries the labor line at its price, and its total is the plan's (rule 8)."""
     lines = invoice.line_items or []
-    quantity, price = _dec(expect.get("quantity")), _dec(expect.get("price_retail"))
-    ours = [li for li in lines if li.product_id == expect.get("product_id") and li.quantity == quantity]
-    subtotal, total = _dec(expect.get("subtotal")), _dec(expect.get("total"))
     facts = {"invoice_id": invoice.id, "number": invoice.number, "total": format(money(invoice.total), "f")}
+    try:
+        want = InvoiceExpectation.of(expect)
+    except ValueError as exc:
+        return Finding(False, f"The plan's check of invoice #{invoice.number} cannot be read ({exc}): check it in "
+                              "Syncro before resuming.", facts)
+    quantity, price, subtotal, total = want.quantity, want.price_retail, want.subtotal, want.total
+    ours = [li for li in lines if li.product_id == want.product_id and li.quantity == quantity]
     recovery = (f" To recover: fix the lines on the ticket (a 0.00 line: set its price), delete invoice "
                 f"#{invoice.number} in Syncro, and invoice again (never remove line items from an invoiced ticket). "
                 "The status is not set to Invoiced.")
-    if not ours and expect.get("product_id") is not None:
+    if not ours and want.product_id is not None:
         return Finding(False, f"INVOICE #{invoice.number} DOES NOT CARRY THE LABOR LINE ({quantity} of product "
-                              f"{expect.get('product_id')})." + recovery, facts)
+                              f"{want.product_id})." + recovery, facts)
     if price and any(li.price == 0 for li in ours):
         return Finding(False, f"INVOICE #{invoice.number} HAS THE LABOR LINE AT $0.00 (a 0.00 invoice): the plan is "
                               f"{dollars(price)}." + recovery, facts)

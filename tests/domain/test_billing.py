@@ -221,9 +221,10 @@ def test_a_timer_already_on_the_ticket_is_charged_with_the_same_checks_as_a_new_
     remote = plan_timer_charge(timer(45), RATES, prepaid=None)
     assert (remote.quantity, remote.price, remote.total, remote.trip) == (Decimal("0.75"), Decimal("150.00"),
                                                                           Decimal("112.50"), False)
-    assert remote.expectation() == {"product_id": 1190473, "quantity": Decimal("0.75"), "price_retail": Decimal("150.00")}
+    assert remote.expectation([7]).record() == {"product_id": 1190473, "quantity": Decimal("0.75"),
+                                               "price_retail": Decimal("150.00"), "timer_id": 5, "lines_before": [7]}
     trip = plan_timer_charge(timer(30, 26117), RATES, prepaid=None)  # travel: one trip, the line set to 1 after
-    assert trip.trip and trip.quantity == 1 and trip.expectation()["charged_quantity"] == Decimal("0.50")
+    assert trip.trip and trip.quantity == 1 and trip.expectation([]).charged_quantity == Decimal("0.50")
     for bad, words in [(timer(45, recorded=True), "charged already"), (timer(None), "still running"),
                        (timer(45, 880103), "not in the rate table"), (timer(0), "no length")]:
         with pytest.raises(ValueError, match=words):
@@ -231,3 +232,26 @@ def test_a_timer_already_on_the_ticket_is_charged_with_the_same_checks_as_a_new_
     with pytest.raises(ValueError, match="1.5 × the hours"):
         plan_timer_charge(timer(60, 26184), RATES, prepaid=Decimal("5"))
     assert plan_timer_charge(timer(60, 26184), RATES, prepaid=None).total == Decimal("262.50")
+
+
+def test_a_check_that_names_what_it_does_not_know_is_not_guessed_at() -> None:
+    """Issue 35: the checks read their expectation typed. A misspelt key was a silent None (a quantity of None
+    compared with every line); now it is a finding that stops the run before anything more is sent."""
+    from syncro_tui.domain.expect import InvoiceExpectation, LineExpectation
+    from syncro_tui.api.models import Ticket
+    from syncro_tui.domain.readback import check_charged_line
+
+    want = LineExpectation(product_id=1190473, quantity=Decimal("0.75"), price_retail=Decimal("150.00"),
+                           timer_id=5, lines_before=(1, 2))
+    assert LineExpectation.of(want.record()) == want  # as the journal keeps it, and back
+    misspelt = {**want.record(), "qunatity": "0.75"}
+    with pytest.raises(ValueError, match="qunatity"):
+        LineExpectation.of(misspelt)
+    ticket = Ticket.model_validate({"id": 1, "number": 1, "subject": "s", "status": "New", "customer_id": 1,
+                                    "created_at": "2026-11-20T10:00:00Z", "updated_at": "2026-11-20T10:00:00Z"})
+    finding = check_charged_line(ticket, misspelt)
+    assert not finding.passed and "qunatity" in finding.message and "nothing more is sent" in finding.message
+    invoice = InvoiceExpectation(subtotal=Decimal("112.50"), total=None)
+    assert invoice.record() == {"subtotal": Decimal("112.50"), "total": None} and invoice.amount == Decimal("112.50")
+    with pytest.raises(ValueError, match="no subtotal"):
+        InvoiceExpectation.of({"total": "1.00"})
