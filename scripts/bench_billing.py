@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from syncro_tui.api import Pacer  # noqa: E402
+from syncro_tui.api import requests as rq  # noqa: E402
 from syncro_tui.demo import in_process_client  # noqa: E402
 from syncro_tui.domain.billing import plan_time  # noqa: E402
 from syncro_tui.domain.comment import CommentDraft, Visibility  # noqa: E402
@@ -67,7 +68,7 @@ async def measure(zero_price: float) -> tuple[list[float], Counter[str], Counter
     calls: Counter[str] = Counter()
     done = 0
     async with client:
-        path.remember_owner(await client.me())  # once per app start, as the app does
+        path.remember_owner(await client.execute(rq.me()))  # once per app start, as the app does
         await Reads(client).product_differences(RateTable())  # once per app start, in the background
         at_start = Counter(f"{m} {r}" for m, r in sim.calls)
         for ticket in tickets:

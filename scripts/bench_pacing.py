@@ -52,7 +52,7 @@ async def main(base, mode, shared, seconds):
     async with SyncroClient(base, "demo-key", pacer=pacer, rate_limit_wait=1.0, rate_limit_retries=1000) as client:
         end = time.monotonic() + float(seconds)
         while time.monotonic() < end:
-            await client.me()
+            await client.execute(rq.me())
             sent += 1
     print(json.dumps({"reads": sent, "limited": Count.limited}))
 

@@ -107,7 +107,9 @@ async def _features(client: SyncroClient, out: list[Finding]) -> None:
                                "each timer after stopping it, so it is never charged twice."))
     try:
         listed = (await client.execute(rq.list_invoices(per_page=1))).items
-        invoice = await client.get_invoice(listed[0].id) if listed else None
+        invoice = None
+        if listed:
+            invoice = await client.execute(rq.get_invoice(listed[0].id))
     except SyncroError as exc:
         out.append(Finding(Level.WARN, "Draft invoices", f"An invoice could not be read: {exc}"))
         return
@@ -122,7 +124,7 @@ async def _features(client: SyncroClient, out: list[Finding]) -> None:
 
 async def _owner(client: SyncroClient, profile: Profile, out: list[Finding]) -> Me | None:
     try:
-        me = await client.me()
+        me = await client.execute(rq.me())
     except (AuthError, NetworkError) as exc:
         out.append(Finding(Level.PROBLEM, "Key", str(exc)))
         return None
@@ -172,7 +174,7 @@ async def _rates(client: SyncroClient, config: Config, out: list[Finding]) -> No
 
 async def _account(client: SyncroClient, out: list[Finding]) -> None:
     try:
-        tickets = await client.ticket_settings()
+        tickets = await client.execute(rq.ticket_settings())
     except SyncroError as exc:
         out.append(Finding(Level.PROBLEM, "Account", f"GET /tickets/settings could not be read: {exc}"))
     else:
@@ -197,7 +199,7 @@ async def _account(client: SyncroClient, out: list[Finding]) -> None:
                                    + ("a billing run ends by setting it." if needed == "Invoiced" else
                                       "closing a ticket sets it (set [tickets] resolved_status).")))
     try:
-        settings = await client.account_settings()
+        settings = await client.execute(rq.account_settings())
     except SyncroError as exc:
         out.append(Finding(Level.WARN, "Time zone", f"GET /settings could not be read: {exc}"))
         return
@@ -231,17 +233,17 @@ async def _lists(client: SyncroClient, out: list[Finding]) -> None:
         ("appointments this week", lambda: client.execute(rq.list_appointments(date_from=today,
                                                                                 date_to=today + timedelta(days=6)))),
         ("invoices", lambda: client.execute(rq.list_invoices(per_page=25))),
-        ("users", client.users),
+        ("users", lambda: client.execute(rq.users())),
     ]
     for label, read in reads:
         await _read(label, read, out)
     ticket = first.get("ticket")
     if ticket is None:
         return
-    await _read(f"ticket #{ticket.number} in full", lambda: client.get_ticket(ticket.id), out)
+    await _read(f"ticket #{ticket.number} in full", lambda: client.execute(rq.get_ticket(ticket.id)), out)
     await _read(f"ticket #{ticket.number}'s comments", lambda: client.execute(rq.list_comments(ticket.id)), out)
     if ticket.customer_id is not None:
-        await _read(f"ticket #{ticket.number}'s customer", lambda: client.get_customer(ticket.customer_id), out)
+        await _read(f"ticket #{ticket.number}'s customer", lambda: client.execute(rq.get_customer(ticket.customer_id)), out)
 
 
 async def _read(label: str, read: Callable[[], Awaitable[Any]], out: list[Finding]) -> None:

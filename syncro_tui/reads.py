@@ -73,14 +73,14 @@ async def read_situation(client: SyncroClient, *, number: int | None = None, tic
             raise UnknownTicket(f"There is no ticket #{number}.")
         ticket_id = summary.id
     try:
-        ticket = await client.get_ticket(ticket_id)
+        ticket = await client.execute(rq.get_ticket(ticket_id))
     except NotFound:
         raise UnknownTicket(f"Ticket {number or ticket_id} is not in Syncro (deleted?).") from None
     if ticket.customer_id is None:
         raise UnknownTicket(f"Ticket #{ticket.number} has no customer, so it cannot be billed.")
     if not unnamed_invoice(ticket):  # what is invoiced already, the ticket's lines say
-        return Situation(ticket=ticket, customer=await client.get_customer(ticket.customer_id))
-    customer, invoices = await asyncio.gather(client.get_customer(ticket.customer_id),
+        return Situation(ticket=ticket, customer=await client.execute(rq.get_customer(ticket.customer_id)))
+    customer, invoices = await asyncio.gather(client.execute(rq.get_customer(ticket.customer_id)),
                                               client.invoices_for_ticket(ticket))
     return Situation(ticket=ticket, customer=customer, invoices=tuple(invoices))
 
@@ -99,7 +99,7 @@ async def read_products(client: SyncroClient, product_ids: Iterable[int]) -> dic
 
     async def one(product_id: int) -> Product | None:
         try:
-            return await client.get_product(product_id)
+            return await client.execute(rq.get_product(product_id))
         except NotFound:
             return None
 
@@ -133,7 +133,7 @@ async def read_sweep_day(client: SyncroClient, *, day: date, tz: ZoneInfo, user_
     async def ticket(ticket_id: int) -> Ticket | int:
         nonlocal done
         try:
-            return await client.get_ticket(ticket_id)
+            return await client.execute(rq.get_ticket(ticket_id))
         except NotFound:
             return ticket_id
         finally:
@@ -143,7 +143,7 @@ async def read_sweep_day(client: SyncroClient, *, day: date, tz: ZoneInfo, user_
 
     async def invoice(invoice_id: int) -> Invoice | None:
         try:
-            return await client.get_invoice(invoice_id)
+            return await client.execute(rq.get_invoice(invoice_id))
         except NotFound:
             return None
 
@@ -169,20 +169,20 @@ class Reads:
 
     # ------------------------------------------------------------ the account
     async def me(self) -> Me:
-        return await self.client.me()
+        return await self.client.execute(rq.me())
 
     async def account_settings(self) -> AccountSettings:
-        return await self.client.account_settings()
+        return await self.client.execute(rq.account_settings())
 
     async def ticket_settings(self) -> TicketSettings:
-        return await self.client.ticket_settings()
+        return await self.client.execute(rq.ticket_settings())
 
     async def techs(self) -> list[User]:
-        return await self.client.users()
+        return await self.client.execute(rq.users())
 
     async def find_products(self, words: str) -> list[Product]:
         """Syncro's products whose name has ``words`` (the first page: a picker, not a catalogue), not disabled."""
-        return [p for p in (await self.client.list_products(query=words)).items if not p.disabled]
+        return [p for p in (await self.client.execute(rq.list_products(query=words))).items if not p.disabled]
 
     # ------------------------------------------------------------ tickets
     async def open_ticket_pages(self, *, per_page: int) -> AsyncIterator[RowPage]:
@@ -199,11 +199,11 @@ class Reads:
         return rows_of(await self.client.all_tickets(max_pages=max_pages, **filters))
 
     async def ticket(self, ticket_id: int) -> Ticket:
-        return await self.client.get_ticket(ticket_id)
+        return await self.client.execute(rq.get_ticket(ticket_id))
 
     async def ticket_view(self, ticket_id: int) -> TicketView:
         """The ticket and its invoices (kept in the cache, to show when Syncro cannot be reached)."""
-        ticket = await self.client.get_ticket(ticket_id)
+        ticket = await self.client.execute(rq.get_ticket(ticket_id))
         view = TicketView(ticket, tuple(await self.client.invoices_for_ticket(ticket)))
         if self.cache is not None:
             self.cache.save_ticket(ticket, at=datetime.now(UTC))
@@ -225,7 +225,7 @@ class Reads:
 
     async def invoice(self, invoice_id: int) -> Invoice:
         """One invoice in full, with its lines."""
-        return await self.client.get_invoice(invoice_id)
+        return await self.client.execute(rq.get_invoice(invoice_id))
 
     async def situation(self, ticket_id: int) -> Situation:
         return await read_situation(self.client, ticket_id=ticket_id)
@@ -243,7 +243,7 @@ class Reads:
         return await self.client.autocomplete_customers(query)
 
     async def customer_and_assets(self, customer_id: int) -> tuple[Customer, list[Asset]]:
-        customer, assets = await asyncio.gather(self.client.get_customer(customer_id),
+        customer, assets = await asyncio.gather(self.client.execute(rq.get_customer(customer_id)),
                                                 self.client.list_assets(customer_id))
         return customer, assets
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .config import Config
+from .api import requests as rq
 from .demo import DEMO_USER, in_process_client, in_process_session
 from .domain.lesson import Afterwards, Lesson, LessonProblem, parse
 from .domain.rates import BillingPath, RateTable
@@ -143,7 +144,7 @@ class Classroom:
         """The ticket and its invoices as Syncro holds them now (read with the owner's key, no fault in the way)."""
         self.sim.faults.clear()
         async with in_process_client(self.sim) as client:
-            ticket = await client.get_ticket(self.ticket_id)
+            ticket = await client.execute(rq.get_ticket(self.ticket_id))
             invoices = await client.invoices_for_ticket(ticket)
         return Afterwards(ticket, tuple(invoices), comments_before=self.comments_before,
                           timers_before=self.timers_before)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from syncro_tui import cli
+from syncro_tui.api import requests as rq
 from syncro_tui.config import Config, Profile
 from syncro_tui.domain.clock import Clock
 from syncro_tui.domain.plan import change_ticket
@@ -43,8 +44,8 @@ async def change_status_through_the_app(sim, moment, ticket_id: int, data: Path)
     journal = Journal(data / "journal.sqlite", clock=moment)
     async with make_client(sim) as client:
         path = WritePath(client, journal, profile_name="dana", user_id=1843, clock=moment)
-        path.remember_owner(await client.me())
-        listed = await client.get_ticket(ticket_id)
+        path.remember_owner(await client.execute(rq.me()))
+        listed = await client.execute(rq.get_ticket(ticket_id))
         outcome = await path.execute(change_ticket(listed, {"status": "In Progress"}, kind="status", words="status"))
     journal.close()
     assert outcome.done

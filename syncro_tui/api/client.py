@@ -232,21 +232,6 @@ class SyncroClient:
             page += 1
 
     # ------------------------------------------------------ typed call methods
-    async def me(self) -> m.Me:
-        return await self.execute(rq.me())
-
-    async def users(self) -> list[m.User]:
-        return await self.execute(rq.users())
-
-    async def ticket_settings(self) -> m.TicketSettings:
-        return await self.execute(rq.ticket_settings())
-
-    async def account_settings(self) -> m.AccountSettings:
-        return await self.execute(rq.account_settings())
-
-    async def list_tickets(self, **filters: Any) -> m.Page[m.TicketSummary]:
-        return await self.execute(rq.list_tickets(**filters))
-
     async def all_tickets(self, *, max_pages: int | None = None, **filters: Any) -> m.Listing[m.TicketSummary]:
         filters.setdefault("per_page", 100)
         return await self.collect(lambda page: rq.list_tickets(page=page, **filters), max_pages=max_pages)
@@ -257,51 +242,24 @@ class SyncroClient:
         page = await self.execute(rq.list_tickets(number=wanted))
         return next((t for t in page.items if t.number == wanted), None)
 
-    async def get_ticket(self, ticket_id: int) -> m.Ticket:
-        return await self.execute(rq.get_ticket(ticket_id))
-
-    async def list_comments(self, ticket_id: int, **kw: Any) -> m.Page[m.Comment]:
-        return await self.execute(rq.list_comments(ticket_id, **kw))
-
     async def all_comments(self, ticket_id: int) -> list[m.Comment]:
         return await self.collect(lambda page: rq.list_comments(ticket_id, page=page, per_page=100))
-
-    async def list_customers(self, **kw: Any) -> m.Page[m.Customer]:
-        return await self.execute(rq.list_customers(**kw))
 
     async def autocomplete_customers(self, query: str) -> list[m.Customer]:
         return (await self.execute(rq.autocomplete_customers(query))).items
 
-    async def get_customer(self, customer_id: int) -> m.Customer:
-        return await self.execute(rq.get_customer(customer_id))
-
     async def list_contacts(self, customer_id: int) -> list[m.Contact]:
         return await self.collect(lambda page: rq.list_contacts(customer_id, page=page))
 
-    async def get_contact(self, contact_id: int) -> m.Contact:
-        return await self.execute(rq.get_contact(contact_id))
-
     async def list_assets(self, customer_id: int, query: str | None = None) -> list[m.Asset]:
         return await self.collect(lambda page: rq.list_assets(customer_id, query=query, page=page))
-
-    async def list_products(self, **kw: Any) -> m.Page[m.Product]:
-        return await self.execute(rq.list_products(**kw))
-
-    async def get_product(self, product_id: int) -> m.Product:
-        return await self.execute(rq.get_product(product_id))
 
     async def list_appointments(self, *, date_from: date | None = None, date_to: date | None = None,
                                 mine: bool | None = None) -> m.Listing[m.Appointment]:
         return await self.collect(lambda page: rq.list_appointments(date_from=date_from, date_to=date_to, mine=mine, page=page))
 
-    async def get_appointment(self, appointment_id: int) -> m.Appointment:
-        return await self.execute(rq.get_appointment(appointment_id))
-
     async def appointment_types(self) -> list[m.AppointmentType]:
         return (await self.execute(rq.appointment_types())).items
-
-    async def get_invoice(self, invoice_id: int) -> m.Invoice:
-        return await self.execute(rq.get_invoice(invoice_id))
 
     async def list_invoices(self, *, ticket_id: int | None = None, since_updated_at: datetime | None = None,
                             max_pages: int | None = None) -> m.Listing[m.Invoice]:
@@ -332,7 +290,7 @@ class SyncroClient:
 
         async def read(invoice_id: int) -> m.Invoice | None:
             try:
-                return await self.get_invoice(invoice_id)
+                return await self.execute(rq.get_invoice(invoice_id))
             except NotFound:
                 return None
 

@@ -95,10 +95,11 @@ def run_auth(args: argparse.Namespace) -> int:
 def _report_owner(name: str, profile: Any, key: str) -> int:
     """Ask Syncro whose key it is (GET /me) and say so."""
     from ..api import AuthError, NetworkError, SyncroClient, SyncroError
+    from ..api import requests as rq
 
     async def ask() -> Any:
         async with SyncroClient(profile.api_base_url(), key, auth_mode=profile.auth_mode, timeout=8, read_retries=0) as client:
-            return await client.me()
+            return await client.execute(rq.me())
 
     try:
         me = asyncio.run(ask())

@@ -25,6 +25,7 @@ def run_bill(args: argparse.Namespace) -> int:
     import sys
 
     from ..api import SyncroError
+    from ..api import requests as rq
     from ..api.models import AccountSettings, Product
     from ..domain import billing
     from ..domain.checklist import checklist
@@ -63,7 +64,7 @@ def run_bill(args: argparse.Namespace) -> int:
 
     async def read() -> tuple[Situation, AccountSettings, dict[int, Product | None]]:
         async with client:
-            return await asyncio.gather(read_situation(client, number=number), client.account_settings(),
+            return await asyncio.gather(read_situation(client, number=number), client.execute(rq.account_settings()),
                                         read_products(client, [product_id for product_id, _ in wanted]))
 
     try:

@@ -25,6 +25,7 @@ def current_time() -> datetime:
 
 def run_sweep(args: argparse.Namespace) -> int:
     from ..api import SyncroError
+    from ..api import requests as rq
     from ..domain.account import resolve_zone
     from ..domain.sweep import Tech, summary, sweep
     from ..domain.when import WhenProblem, parse_day
@@ -42,7 +43,7 @@ def run_sweep(args: argparse.Namespace) -> int:
 
     async def read():
         async with client:
-            me, settings = await asyncio.gather(client.me(), client.account_settings())
+            me, settings = await asyncio.gather(client.execute(rq.me()), client.execute(rq.account_settings()))
             tz, zone_problem = resolve_zone(settings.time_zone)
             if zone_problem:
                 notes.append(zone_problem)

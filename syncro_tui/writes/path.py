@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..api.errors import SyncroError, WriteOutcomeUnknown
+from ..api import requests as rq
 from ..api.models import Me, Model
 from ..api.requests import ApiRequest, Ref, rebuild
 from ..crash import summary
@@ -183,9 +184,10 @@ class WritePath:
 
     async def owner(self) -> Me:
         """Whose key this is (GET /me), asked once per run."""
-        if self._me is None:
-            self._me = await self.client.me()
-        return self._me
+        me = self._me
+        if me is None:
+            me = self._me = await self.client.execute(rq.me())
+        return me
 
     async def ensure_attribution(self) -> Me:
         me = await self.owner()

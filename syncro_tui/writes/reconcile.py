@@ -109,7 +109,7 @@ async def _comment(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime
 
 async def _timer(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     body = req.body or {}
-    ticket = await client.get_ticket(_ticket_id(req))
+    ticket = await client.execute(rq.get_ticket(_ticket_id(req)))
     matches = [t for t in _new(ticket.ticket_timers, req) if not t.recorded and _owned(t, owner) and _same_time(t.start_time, body.get("start_at"))
                and _same_time(t.end_time, body.get("end_at")) and (t.notes or "") == (body.get("notes") or "")
                and t.product_id == body.get("product_id")]
@@ -119,7 +119,7 @@ async def _timer(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, 
 async def _timer_update(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     """A timer set to the billed span and product (a Syncro timer the work was timed on): it has them now."""
     body = req.body or {}
-    ticket = await client.get_ticket(_ticket_id(req))
+    ticket = await client.execute(rq.get_ticket(_ticket_id(req)))
     timer = next((t for t in ticket.ticket_timers if t.id == body.get("timer_entry_id")), None)
     if timer is None:
         return Verdict(False, "The timer is no longer on the ticket.")
@@ -131,7 +131,7 @@ async def _timer_update(client: SyncroClient, req: ApiRequest[Any], sent_at: dat
 
 async def _charge(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     timer_id = (req.body or {}).get("timer_entry_id")
-    ticket = await client.get_ticket(_ticket_id(req))
+    ticket = await client.execute(rq.get_ticket(_ticket_id(req)))
     timer = next((t for t in ticket.ticket_timers if t.id == timer_id), None)
     if timer is None:
         return Verdict(False, "The timer is no longer on the ticket.")
@@ -143,7 +143,7 @@ async def _charge(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime,
 
 async def _line_item(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     body = req.body or {}
-    ticket = await client.get_ticket(_ticket_id(req))
+    ticket = await client.execute(rq.get_ticket(_ticket_id(req)))
     matches = [li for li in _new(ticket.line_items, req) if li.name == body.get("name") and li.description == body.get("description")
                and li.quantity == _dec(body.get("quantity", "1")) and li.price_retail == _dec(body.get("price_retail", "0"))
                and _recent(li.created_at, sent_at)]
@@ -152,7 +152,7 @@ async def _line_item(client: SyncroClient, req: ApiRequest[Any], sent_at: dateti
 
 async def _line_update(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     body = req.body or {}
-    ticket = await client.get_ticket(_ticket_id(req))
+    ticket = await client.execute(rq.get_ticket(_ticket_id(req)))
     line = next((li for li in ticket.line_items if li.id == body.get("ticket_line_item_id")), None)
     if line is None:
         return Verdict(False, "The line item is no longer on the ticket.")
@@ -163,7 +163,7 @@ async def _line_update(client: SyncroClient, req: ApiRequest[Any], sent_at: date
 
 async def _removed(kind: str, client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     body = req.body or {}
-    ticket = await client.get_ticket(_ticket_id(req))
+    ticket = await client.execute(rq.get_ticket(_ticket_id(req)))
     if kind == "timer":
         still = any(t.id == body.get("timer_entry_id") for t in ticket.ticket_timers)
     else:
@@ -172,7 +172,7 @@ async def _removed(kind: str, client: SyncroClient, req: ApiRequest[Any], sent_a
 
 
 async def _invoice(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
-    ticket = await client.get_ticket(int((req.body or {})["ticket_id"]))
+    ticket = await client.execute(rq.get_ticket(int((req.body or {})["ticket_id"])))
     return _verdict(_new(await client.invoices_for_ticket(ticket, since=sent_at - SKEW), req), "invoice")
 
 
@@ -185,7 +185,7 @@ async def _ticket_create(client: SyncroClient, req: ApiRequest[Any], sent_at: da
 
 
 async def _ticket_update(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
-    ticket = await client.get_ticket(_ticket_id(req))
+    ticket = await client.execute(rq.get_ticket(_ticket_id(req)))
     body = req.body or {}
     same = all(getattr(ticket, k, None) == v for k, v in body.items() if k in ("status", "priority", "user_id", "subject", "problem_type"))
     return Verdict(same, "The ticket has the new values." if same else "The ticket still has its old values: the change did not land.", (ticket,) if same else ())
@@ -210,7 +210,7 @@ async def _appointment_create(client: SyncroClient, req: ApiRequest[Any], sent_a
 async def _appointment_update(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     appointment_id = int(req.path.rsplit("/", 1)[1])
     try:
-        appt = await client.get_appointment(appointment_id)
+        appt = await client.execute(rq.get_appointment(appointment_id))
     except NotFound:
         return Verdict(False, "The appointment is gone.")
     same = _same_time(appt.start_at, (req.body or {}).get("start_at"))
@@ -219,7 +219,7 @@ async def _appointment_update(client: SyncroClient, req: ApiRequest[Any], sent_a
 
 async def _appointment_delete(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     try:
-        await client.get_appointment(int(req.path.rsplit("/", 1)[1]))
+        await client.execute(rq.get_appointment(int(req.path.rsplit("/", 1)[1])))
     except NotFound:
         return Verdict(True, "The appointment is no longer in the calendar.")
     return Verdict(False, "The appointment is still in the calendar: the cancel did not land.")
@@ -321,10 +321,10 @@ async def baseline(client: SyncroClient, req: ApiRequest[Any], *, now: datetime)
     if req.call == "add_comment":
         return ids(await client.all_comments(_ticket_id(req)))
     if req.call in ("add_timer", "add_line_item"):
-        ticket = await client.get_ticket(_ticket_id(req))
+        ticket = await client.execute(rq.get_ticket(_ticket_id(req)))
         return ids(ticket.ticket_timers if req.call == "add_timer" else ticket.line_items)
     if req.call == "create_invoice":
-        return ids(await client.invoices_for_ticket(await client.get_ticket(int(body["ticket_id"]))))
+        return ids(await client.invoices_for_ticket(await client.execute(rq.get_ticket(int(body["ticket_id"])))))
     if req.call == "create_ticket":  # older tickets are outside the read-back's window anyway
         return ids(await client.all_tickets(customer_id=body.get("customer_id"), since_updated_at=now - SKEW))
     return ids((await _around(client, req))[1])

@@ -68,23 +68,23 @@ def test_every_error_body_shape_becomes_readable_messages(text, content_type, ex
 async def test_bad_key_is_an_auth_error(sim) -> None:
     async with make_client(sim, key="not-a-real-key") as client:
         with pytest.raises(AuthError) as info:
-            await client.me()
+            await client.execute(rq.me())
     assert not isinstance(info.value, PermissionDenied)
     assert "wrong, expired or revoked" in str(info.value)
 
 
 async def test_missing_permission_is_named(sim) -> None:
     async with make_client(sim, key="demo-key-frontdesk") as client:
-        assert (await client.me()).user_name == "Front Desk"
+        assert (await client.execute(rq.me())).user_name == "Front Desk"
         with pytest.raises(PermissionDenied) as info:
-            await client.list_tickets(status="Not Closed")
+            await client.execute(rq.list_tickets(status="Not Closed"))
     assert info.value.permission == "Tickets - List/Search"
     assert "Tickets - List/Search" in str(info.value)
 
 
 async def test_not_found_and_validation(client: SyncroClient, sim) -> None:
     with pytest.raises(NotFound):
-        await client.get_ticket(1)
+        await client.execute(rq.get_ticket(1))
     with pytest.raises(ValidationFailed) as info:
         await client.execute(rq.create_ticket({"subject": "no customer"}))
     assert info.value.messages == ["Customer required field"]
@@ -98,7 +98,7 @@ async def test_html_400_is_a_bad_request() -> None:
     transport = httpx.MockTransport(lambda r: httpx.Response(400, text="<html><h1>Bad Request</h1></html>", headers={"content-type": "text/html"}))
     async with SyncroClient("http://x" + API_PREFIX, "k-test-1234", transport=transport, pacer=Pacer(1000, headroom=0, burst=100)) as client:
         with pytest.raises(BadRequest, match="Bad Request"):
-            await client.me()
+            await client.execute(rq.me())
 
 
 async def test_writes_send_a_json_content_type(client: SyncroClient, sim) -> None:
@@ -120,7 +120,7 @@ async def test_persistent_429_gives_up_with_rate_limited(sim) -> None:
     sim.add_fault(kind="429", route="me", times=0)
     async with make_client(sim, rate_limit_retries=2) as client:
         with pytest.raises(RateLimited, match="180 a minute"):
-            await client.me()
+            await client.execute(rq.me())
 
 
 # ------------------------------------------------ writes are never resent
@@ -165,7 +165,7 @@ async def test_a_write_that_never_connected_is_a_plain_network_error() -> None:
 @pytest.mark.parametrize("kind", ["500", "drop", "garbage"])
 async def test_reads_retry_with_backoff(client: SyncroClient, sim, kind: str) -> None:
     sim.add_fault(kind=kind, route="me")
-    me = await client.me()
+    me = await client.execute(rq.me())
     assert me.user_id == 1843
     assert [c for c in sim.calls if c[1] == "me"] == [("GET", "me")] * 2
 
@@ -174,7 +174,7 @@ async def test_reads_give_up_after_their_retries(sim) -> None:
     sim.add_fault(kind="500", route="me", times=0)
     async with make_client(sim, read_retries=2) as client:
         with pytest.raises(Exception, match="server error"):
-            await client.me()
+            await client.execute(rq.me())
     assert len([c for c in sim.calls if c[1] == "me"]) == 3
 
 
@@ -182,7 +182,7 @@ async def test_a_missing_required_field_names_the_call() -> None:
     transport = httpx.MockTransport(lambda r: httpx.Response(200, json={"ticket": {"id": 5}}))
     async with SyncroClient("http://x" + API_PREFIX, "k-test-1234", transport=transport, pacer=Pacer(1000, headroom=0, burst=100)) as client:
         with pytest.raises(ResponseShapeError, match="get_ticket") as info:
-            await client.get_ticket(5)
+            await client.execute(rq.get_ticket(5))
     assert "number" in str(info.value)
 
 
@@ -198,7 +198,7 @@ async def test_the_key_never_appears_in_errors_logs_or_reprs(caplog) -> None:
     assert SECRET not in repr(client)
     async with client:
         with pytest.raises(NetworkError) as info:
-            await client.me()
+            await client.execute(rq.me())
     assert SECRET not in str(info.value) and SECRET not in repr(info.value)
     logging.getLogger("httpx").info("HTTP Request: GET http://h/api/v1/me?api_key=%s", SECRET)
     logging.getLogger("syncro_tui.api").warning("header was Authorization: Bearer %s", SECRET)
@@ -224,8 +224,8 @@ async def test_query_auth_works_end_to_end_over_real_loopback_http() -> None:
     tid = open_ticket(sim)["id"]
     with BackgroundSimulator(sim) as server:
         async with SyncroClient(server.base_url, "demo-key", auth_mode="query", pacer=Pacer(1000, headroom=0, burst=100)) as client:
-            me = await client.me()
-            ticket = await client.get_ticket(tid)
+            me = await client.execute(rq.me())
+            ticket = await client.execute(rq.get_ticket(tid))
             sim.add_fault(kind="drop", route="add_comment", when="after")
             with pytest.raises(WriteOutcomeUnknown):
                 await client.execute(rq.add_comment(tid, **BODY))

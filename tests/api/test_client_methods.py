@@ -19,27 +19,27 @@ END = datetime(2026, 11, 20, 14, 45, tzinfo=UTC)
 
 
 async def test_account_calls(client: SyncroClient) -> None:
-    me = await client.me()
+    me = await client.execute(rq.me())
     assert (me.user_id, me.user_name) == (1843, "Dana Whitfield")
-    users = await client.users()
+    users = await client.execute(rq.users())
     assert m.User(id=2107, name="Priya Natarajan") in users
-    ts = await client.ticket_settings()
+    ts = await client.execute(rq.ticket_settings())
     assert "Invoiced" in ts.ticket_status_list and ts.default_labor_product_id == 1190473
     assert {t.name for t in ts.appointment_types} >= {"Onsite", "Remote"}
-    settings = await client.account_settings()
+    settings = await client.execute(rq.account_settings())
     assert settings.time_zone == "America/Chicago" and "Hardware" in settings.problem_types
     assert "" not in settings.priorities
 
 
 async def test_ticket_reads(client: SyncroClient, sim) -> None:
-    page = await client.list_tickets(status="Not Closed", per_page=10)
+    page = await client.execute(rq.list_tickets(status="Not Closed", per_page=10))
     assert len(page.items) == 10 and page.meta.total_pages > 1
     everything = await client.all_tickets(status="Not Closed")
     expected = [t for t in sim.store.t("tickets").values() if t["status"] not in ("Resolved", "Invoiced", "Closed")]
     assert len(everything) == len(expected)
     assert all(t.created_at.tzinfo is not None for t in everything)
     sample = open_ticket(sim)
-    ticket = await client.get_ticket(sample["id"])
+    ticket = await client.execute(rq.get_ticket(sample["id"]))
     assert isinstance(ticket, m.Ticket) and ticket.number == sample["number"]
     assert ticket.customer is not None and ticket.customer.id == sample["customer_id"]
     assert ticket.comments and ticket.comments[0].subject == "Initial Issue"
@@ -72,7 +72,7 @@ async def test_comment_calls(client: SyncroClient, sim) -> None:
     assert private.kind is m.CommentKind.PRIVATE
     emailed = await client.execute(rq.add_comment(tid, subject="Update", body="hello", hidden=False, do_not_email=False))
     assert emailed.kind is m.CommentKind.EMAIL
-    page = await client.list_comments(tid, per_page=2, newest_first=True)
+    page = await client.execute(rq.list_comments(tid, per_page=2, newest_first=True))
     assert [c.id for c in page.items] == [emailed.id, private.id]
     everything = await client.all_comments(tid)
     assert [c.id for c in everything][-3:] == [comment.id, private.id, emailed.id]
@@ -88,7 +88,7 @@ async def test_timer_calls(client: SyncroClient, sim) -> None:
     # Syncro's own example answer: recorded, but no line id and no duration (read from start and end instead)
     assert charged.recorded is True and charged.ticket_line_item_id is None and charged.active_duration is None
     assert charged.seconds == 2700
-    on_ticket = next(t for t in (await client.get_ticket(tid)).ticket_timers if t.id == timer.id)
+    on_ticket = next(t for t in (await client.execute(rq.get_ticket(tid))).ticket_timers if t.id == timer.id)
     assert on_ticket.ticket_line_item_id is not None
     spare = await client.execute(rq.add_timer(tid, start_at=START, end_at=END, notes="dup", product_id=26118))
     assert (await client.execute(rq.delete_timer(tid, spare.id))).success is True
@@ -106,25 +106,25 @@ async def test_line_item_calls_use_decimal(client: SyncroClient, sim) -> None:
 
 
 async def test_customer_calls(client: SyncroClient, sim) -> None:
-    page = await client.list_customers(query="dental")
+    page = await client.execute(rq.list_customers(query="dental"))
     assert page.items and "Dental" in page.items[0].display_name
     auto = await client.autocomplete_customers("bright")
-    customer = await client.get_customer(auto[0].id)
+    customer = await client.execute(rq.get_customer(auto[0].id))
     assert customer.contacts and customer.display_name == "Brightline Dental"
     contacts = await client.list_contacts(customer.id)
     assert {c.id for c in contacts} == {c.id for c in customer.contacts}
-    contact = await client.get_contact(contacts[0].id)
+    contact = await client.execute(rq.get_contact(contacts[0].id))
     assert contact.customer_id == customer.id
     assets = await client.list_assets(customer.id)
     assert assets and all(a.customer_id == customer.id for a in assets)
-    prepaid = await client.get_customer(prepaid_customer(sim)["id"])
+    prepaid = await client.execute(rq.get_customer(prepaid_customer(sim)["id"]))
     assert isinstance(prepaid.prepay_hours, Decimal) and prepaid.has_prepaid_block
 
 
 async def test_product_calls(client: SyncroClient) -> None:
-    page = await client.list_products(query="labor", per_page=50)
+    page = await client.execute(rq.list_products(query="labor", per_page=50))
     assert {p.id for p in page.items} >= {1190473, 26118}
-    product = await client.get_product(26184)
+    product = await client.execute(rq.get_product(26184))
     assert product.price_retail == Decimal("262.5")
 
 
@@ -155,7 +155,7 @@ async def test_appointment_calls(client: SyncroClient, sim) -> None:
     ticket = open_ticket(sim)
     appt = await client.execute(rq.create_appointment({"summary": "Onsite", "ticket_id": ticket["id"], "start_at": START, "end_at": END, "appointment_type_id": 4322}))
     assert appt.ticket_id == ticket["id"] and appt.start_at == START
-    assert (await client.get_appointment(appt.id)).summary == "Onsite"
+    assert (await client.execute(rq.get_appointment(appt.id))).summary == "Onsite"
     moved = await client.execute(rq.update_appointment(appt.id, {"start_at": datetime(2026, 11, 23, 15, 0, tzinfo=UTC), "end_at": datetime(2026, 11, 23, 16, 30, tzinfo=UTC)}))
     assert moved.start_at == datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
     assert (await client.execute(rq.delete_appointment(appt.id))).success is True
@@ -170,7 +170,7 @@ async def test_invoice_calls(client: SyncroClient, sim) -> None:
     invoice = await client.execute(rq.create_invoice(ticket_id=ticket["id"], customer_id=ticket["customer_id"]))
     assert invoice.line_items is None  # the POST response has none
     assert invoice.total == Decimal("112.5") and isinstance(invoice.total, Decimal)
-    full = await client.get_invoice(invoice.id)
+    full = await client.execute(rq.get_invoice(invoice.id))
     assert full.line_items and full.line_items[0].quantity == Decimal("0.75")
     listed = await client.list_invoices(ticket_id=ticket["id"])
     assert [i.id for i in listed] == [invoice.id]

@@ -9,6 +9,7 @@ import csv
 import json
 
 from syncro_tui.simulator import Simulator
+from syncro_tui.api import requests as rq
 from syncro_tui.ui.activity import ActivityScreen
 from syncro_tui.ui.confirm import ConfirmScreen
 from syncro_tui.ui.dialogs import ChoiceScreen, NoteScreen
@@ -373,7 +374,7 @@ async def test_a_resumed_status_change_shows_in_the_queue_at_once(tmp_path) -> N
     client = make_client(sim)
     wp = WritePath(client, Journal(journal_path, clock=lambda: FIXED_NOW), profile_name="dana", user_id=1843,
                    clock=lambda: FIXED_NOW)
-    plan = change_ticket(await client.get_ticket(ticket_id), {"status": "In Progress"}, kind="status",
+    plan = change_ticket(await client.execute(rq.get_ticket(ticket_id)), {"status": "In Progress"}, kind="status",
                          words="status New → In Progress")
     group_id = await wp.start(plan)
     wp.journal.mark(group_id, 0, StepState.SENDING)  # killed while sending: it never reached Syncro

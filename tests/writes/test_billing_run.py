@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from syncro_tui.api import requests as rq
 from syncro_tui.domain.situation import Situation
 from syncro_tui.domain.readback import check_invoice
 from syncro_tui.domain.billing import plan_item, plan_time
@@ -79,7 +80,7 @@ async def test_a_run_is_nine_calls_from_the_first_read_to_invoiced(tmp_path) -> 
     sim = make_simulator()
     ticket = fresh_ticket(sim)
     wp = write_path(sim, tmp_path)
-    wp.remember_owner(await wp.client.me())  # whose key it is: asked once per start, not per run
+    wp.remember_owner(await wp.client.execute(rq.me()))  # whose key it is: asked once per start, not per run
     before = len(sim.calls)
     *_, plan = await billing_plan(wp, ticket["id"], 45, "remote")
     assert (await wp.execute(plan)).done
