@@ -54,7 +54,7 @@ def _record(form: Any) -> dict[str, Any]:
         if isinstance(value, dict):
             return {k: plain(v) for k, v in value.items()}
         return value
-    return plain(asdict(form))
+    return {key: plain(value) for key, value in asdict(form).items()}
 
 
 def _form(kind: str, data: dict[str, Any]) -> Any:
