@@ -63,6 +63,13 @@ STATE_MARKS = {StepState.SENDING: ("…", "yellow"), StepState.DONE: ("✓", "gr
                StepState.UNKNOWN: ("?", "bold red"), StepState.ABSENT: ("✗", "bold red")}
 
 
+#: The field each of the review's problems belongs to (``domain.billing_form.FIELDS``), by selector: renaming a
+#: widget's id without this table fails ``tests/ui/test_billing.py``, never the focus on a problem silently.
+#: A part's problem (``items``) has no field of its own: the notice says it.
+PROBLEM_FIELDS = {"minutes": "#minutes", "labor": "#labor", "ended": "#ended", "hints": "#hints", "timers": "#timers",
+                  "description": "#description", "comment": "#comment", "ack": "#ack"}
+
+
 class BillingScreen(ReportsFailures, Screen[None]):
     BINDINGS = [
         Binding("escape", "leave", "Back (draft kept)", id="bill.back"),
@@ -503,13 +510,13 @@ class BillingScreen(ReportsFailures, Screen[None]):
             self.run_on = self.run_on_said = False
 
     def focus_problem(self, review: BillingReview) -> None:
-        for key in FIELDS:
-            if key in review.problems:
-                if self.query(f"#{key}"):  # a part's problem has no field: the notice says it
-                    field = self.query_one(f"#{key}")
-                    field.focus()
-                    self.run_on = isinstance(field, (Checkbox, SelectionList))
-                return
+        """The field of the review's first problem gets the focus (a part's problem has none: the notice says it)."""
+        first = next((key for key in FIELDS if key in review.problems), None)
+        selector = PROBLEM_FIELDS.get(first) if first is not None else None
+        if selector is not None:
+            field = self.query_one(selector)
+            field.focus()
+            self.run_on = isinstance(field, (Checkbox, SelectionList))
 
     @work(exclusive=True, group="bill-send", exit_on_error=False)
     async def send(self, plan: Plan) -> None:
