@@ -215,6 +215,49 @@ def app_run(server: BackgroundSimulator, sim: Simulator, size: int, *, cache_fro
     return out, data
 
 
+def churn_run(size: int, cycles: int, count: int) -> list[float]:
+    """The app's RSS over ``cycles`` refreshes of ``count`` arrivals and ``count`` closures each (issue 35: a
+    ticket that arrived and later closed stayed in memory), sampled every 50 cycles."""
+    sim = Simulator(seed=1, zero_price_rate=0.0, open_tickets=size)
+    with BackgroundSimulator(sim) as server:
+        data = Path(tempfile.mkdtemp(prefix="bench-churn-"))
+        (data / "data").mkdir()
+        term = Screen(environment(server.base_url, data))
+        try:
+            term.until(A_ROW)
+            term.key(b"r")
+            changes = Changes(sim)
+            samples = [term.rss_mb()]
+            for cycle in range(1, cycles + 1):
+                changes.arrivals(count)
+                changes.closures(count)
+                term.key(b"r")
+                if cycle % 50 == 0:
+                    samples.append(term.rss_mb())
+        finally:
+            term.close()
+    return samples
+
+
+def churn_report(size: int, cycles: int, count: int) -> str:
+    samples = churn_run(size, cycles, count)
+    cpu = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    by_cycle = ", ".join(f"{n * 50}: {mb:.1f}" for n, mb in enumerate(samples))
+    return "\n".join([
+        "# The queue's memory as tickets arrive and close all day (issue 35)",
+        "",
+        f"`scripts/bench_queue.py --churn {cycles}` on {datetime.now(UTC):%Y-%m-%d}: Python "
+        f"{platform.python_version()}, {cpu} cores. The real `syncro-tui` in a pseudo-terminal ({COLUMNS}x{LINES}) "
+        f"on All open at {size:,} open tickets, the simulator on loopback HTTP. Each cycle: {count} tickets arrive "
+        f"in Syncro and {count} close, then `r` and its frame. RSS is the app process's resident memory from "
+        "`/proc`, the simulator being in another process.",
+        "",
+        f"RSS (MB) by cycle: {by_cycle}. From the first sample to the last: {samples[-1] - samples[0]:+.1f} MB over "
+        f"{cycles} cycles ({cycles * count:,} tickets arrived and closed).",
+        "",
+    ])
+
+
 def anchor_run(size: int) -> dict[str, list[float]]:
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(COLUMNS), "LINES": str(LINES)}
     term = Screen(env, [sys.executable, str(ROOT / "scripts" / "anchor_app.py"), str(size)])
@@ -364,7 +407,15 @@ def main() -> None:
     parser.add_argument("--cycles", type=int, default=CYCLES)
     parser.add_argument("--no-arrival-toast", action="store_true",
                         help="[alerts] new_ticket = [] (to see the toast's part of the arrivals' figure)")
+    parser.add_argument("--churn", type=int, default=0, metavar="CYCLES",
+                        help="only the memory over CYCLES refreshes of 5 arrivals and 5 closures at 5,000 tickets")
     args = parser.parse_args()
+    if args.churn:
+        text = churn_report(5_000, args.churn, 5)
+        print(text)
+        if args.write:
+            (ROOT / "benchmarks" / "queue-churn.md").write_text(text)
+        return
     if args.no_arrival_toast:
         global EXTRA_CONFIG
         EXTRA_CONFIG = "\n[alerts]\nnew_ticket = []\n"
