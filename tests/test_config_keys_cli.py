@@ -338,14 +338,6 @@ def test_bill_plan_json_prints_every_call_and_the_checklist_and_sends_nothing(co
 
         # a line-item shop ([billing] path): the labor is one line, and the plan says which path
         config_file.write_text(config_file.read_text() + '\n[billing]\npath = "line_item"\n')
-        runs = iter(range(100))
-
-        def bill(argv: list[str]) -> int:
-            """Each run on a machine budget of its own: a dozen plans in a row are more than the budget's burst,
-            and the pacer would rightly hold them back for seconds (the budget has its own tests)."""
-            monkeypatch.setenv("SYNCRO_TUI_DATA_DIR", str(tmp_path / f"machine-{next(runs)}"))
-            return cli.main(argv)
-
         assert bill(args) == 0
         out = jsonlib.loads(capsys.readouterr().out)
         assert out["billing"]["path"] == "line_item"
