@@ -356,10 +356,6 @@ def rebuild(call: str, method: str, path: str, body: Mapping[str, Any] | None, *
                       before=tuple(before) if before is not None else None)
 
 
-#: The creates whose read-back goes by difference (``ApiRequest.before``).
-CREATES = ("add_comment", "add_timer", "add_line_item", "create_invoice", "create_ticket", "create_appointment")
-
-
 VIEW_TICKET = "Tickets - View Details"
 EDIT_TICKET = "Tickets - Edit"
 TIMERS = "Ticket Timers - Overview"

@@ -321,7 +321,7 @@ class SyncroApp(ClockKeys):
             return
         self.push_screen(BillingScreen(message.ticket_id))
 
-    # ------------------------------------------------------------ unsent drafts, kept on disk
+
     def on_open_comment(self, message: OpenComment) -> None:
         from .writing import key_allowed
 

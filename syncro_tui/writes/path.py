@@ -37,11 +37,10 @@ from ..api import requests as rq
 from ..api.models import Me, Model
 from ..api.requests import ApiRequest, Ref, rebuild
 from ..crash import summary
-from ..domain.readback import check_charged_line, check_invoice, Finding
 from ..domain.plan import CONDITIONS, Plan
 from ..domain.text import counted
 from .journal import PROCESS, Group, GroupState, Journal, Step, StepState, claim_is_free, running_elsewhere
-from .reconcile import READERS, Verdict, baseline, reconcile
+from .reconcile import CHECKS, SPECS, Verdict, baseline, reconcile
 
 if TYPE_CHECKING:
     from ..api.client import SyncroClient  # only for annotations: httpx loads after the first paint
@@ -128,12 +127,6 @@ class GroupOutcome:
 
 Progress = Callable[[int, StepState, str], None]
 
-#: How each check step judges what it read back.
-CHECKS: dict[str, Callable[[Any, Mapping[str, Any]], Finding]] = {
-    "check_line_item": check_charged_line,
-    "check_invoice": check_invoice,
-}
-
 _IN_DOUBT = (StepState.SENDING, StepState.UNKNOWN)
 
 
@@ -214,7 +207,7 @@ class WritePath:
             return await self.run(group_id, dict(enumerate(plan.steps)), progress)
 
     async def start(self, plan: Plan) -> str:
-        unsafe = [req.call for req in plan.steps if req.call not in (CHECKS if req.is_check else READERS)]
+        unsafe = [req.call for req in plan.steps if req.call not in (CHECKS if req.is_check else SPECS)]
         if unsafe:
             raise ValueError(f"{unsafe[0]} has no read-back, so it cannot be made safe to send")
         me = await self.ensure_attribution()

@@ -27,7 +27,7 @@ land (two identical timers) can be found and its removal offered.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -35,8 +35,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..api.errors import NotFound
 from ..api import requests as rq
-from ..api.requests import CREATES, ApiRequest
+from ..api.requests import ApiRequest
 from ..domain.plan import ids
+from ..domain.readback import Finding, check_charged_line, check_invoice
 
 if TYPE_CHECKING:
     from ..api.client import SyncroClient  # only for annotations: httpx loads after the first paint
@@ -273,38 +274,94 @@ async def _live_move(client: SyncroClient, req: ApiRequest[Any], sent_at: dateti
 
 
 Reader = Callable[["SyncroClient", ApiRequest[Any], datetime, "int | None"], Awaitable[Verdict]]
+#: What exists before a create is sent that it could be mistaken for: the ids, read at ``now``.
+Baseline = Callable[["SyncroClient", ApiRequest[Any], datetime], Awaitable[tuple[int, ...]]]
 
-READERS: dict[str, Reader] = {
-    "add_comment": _comment,
-    "add_timer": _timer,
-    "update_timer": _timer_update,
-    "charge_timer": _charge,
-    "add_line_item": _line_item,
-    "update_line_item": _line_update,
-    "delete_timer": lambda c, r, s, o: _removed("timer", c, r, s, o),
-    "remove_line_item": lambda c, r, s, o: _removed("line item", c, r, s, o),
-    "create_invoice": _invoice,
-    "create_ticket": _ticket_create,
-    "update_ticket": _ticket_update,
-    "create_appointment": _appointment_create,
-    "update_appointment": _appointment_update,
-    "delete_appointment": _appointment_delete,
-    "start_live_timer": _live_start,
-    "start_timer": _live_move,
-    "pause_timer": _live_move,
-    "stop_timer": _live_move,
-    "invoice_to_draft": _draft,
-    "update_invoice_line": _invoice_line,
-    "publish_invoice": _draft,
+
+async def _comments_before(client: SyncroClient, req: ApiRequest[Any], now: datetime) -> tuple[int, ...]:
+    return ids(await client.all_comments(_ticket_id(req)))
+
+
+async def _timers_before(client: SyncroClient, req: ApiRequest[Any], now: datetime) -> tuple[int, ...]:
+    return ids((await client.execute(rq.get_ticket(_ticket_id(req)))).ticket_timers)
+
+
+async def _lines_before(client: SyncroClient, req: ApiRequest[Any], now: datetime) -> tuple[int, ...]:
+    return ids((await client.execute(rq.get_ticket(_ticket_id(req)))).line_items)
+
+
+async def _invoices_before(client: SyncroClient, req: ApiRequest[Any], now: datetime) -> tuple[int, ...]:
+    ticket = await client.execute(rq.get_ticket(int((req.body or {})["ticket_id"])))
+    return ids(await client.invoices_for_ticket(ticket))
+
+
+async def _tickets_before(client: SyncroClient, req: ApiRequest[Any], now: datetime) -> tuple[int, ...]:
+    """The customer's tickets updated lately (older ones are outside the read-back's window anyway)."""
+    return ids(await client.all_tickets(customer_id=(req.body or {}).get("customer_id"), since_updated_at=now - SKEW))
+
+
+async def _appointments_before(client: SyncroClient, req: ApiRequest[Any], now: datetime) -> tuple[int, ...]:
+    return ids((await _around(client, req))[1])
+
+
+@dataclass(frozen=True)
+class WriteSpec:
+    """What the write path knows of one kind of write, beside its request builder and the shape of its answer
+    (``api/requests.py``): how it is found again after a lost answer, and for a create, what already existed
+    that it could be mistaken for (read back by difference, never by look-alike)."""
+
+    read_back: Reader
+    #: A create: the read of what exists before it is sent (None: not a create).
+    baseline: Baseline | None = None
+    #: A create on a record the same group creates (a comment on the new ticket) had nothing before it;
+    #: an appointment is found among the owner's calendar all the same.
+    empty_on_new: bool = True
+
+
+#: Every write the write path sends, by call name (``tests/writes/test_write_path.py`` checks that none lacks one).
+SPECS: dict[str, WriteSpec] = {
+    "add_comment": WriteSpec(_comment, _comments_before),
+    "add_timer": WriteSpec(_timer, _timers_before),
+    "update_timer": WriteSpec(_timer_update),
+    "charge_timer": WriteSpec(_charge),
+    "add_line_item": WriteSpec(_line_item, _lines_before),
+    "update_line_item": WriteSpec(_line_update),
+    "delete_timer": WriteSpec(lambda c, r, s, o: _removed("timer", c, r, s, o)),
+    "remove_line_item": WriteSpec(lambda c, r, s, o: _removed("line item", c, r, s, o)),
+    "create_invoice": WriteSpec(_invoice, _invoices_before),
+    "create_ticket": WriteSpec(_ticket_create, _tickets_before),
+    "update_ticket": WriteSpec(_ticket_update),
+    "create_appointment": WriteSpec(_appointment_create, _appointments_before, empty_on_new=False),
+    "update_appointment": WriteSpec(_appointment_update),
+    "delete_appointment": WriteSpec(_appointment_delete),
+    "start_live_timer": WriteSpec(_live_start),
+    "start_timer": WriteSpec(_live_move),
+    "pause_timer": WriteSpec(_live_move),
+    "stop_timer": WriteSpec(_live_move),
+    "invoice_to_draft": WriteSpec(_draft),
+    "update_invoice_line": WriteSpec(_invoice_line),
+    "publish_invoice": WriteSpec(_draft),
 }
+
+#: How each check step judges what it read back (a check is a read, not a write: it is simply run again).
+CHECKS: dict[str, Callable[[Any, Mapping[str, Any]], Finding]] = {
+    "check_line_item": check_charged_line,
+    "check_invoice": check_invoice,
+}
+
+
+def creates(call: str) -> bool:
+    """Whether ``call`` makes a record, read back by difference from what existed before it."""
+    spec = SPECS.get(call)
+    return spec is not None and spec.baseline is not None
 
 
 async def reconcile(client: SyncroClient, req: ApiRequest[Any], *, sent_at: datetime, owner: int | None = None) -> Verdict:
     """Whether the write ``req`` (sent at ``sent_at`` under ``owner``'s key) is in Syncro now."""
-    reader = READERS.get(req.call)
-    if reader is None:
+    spec = SPECS.get(req.call)
+    if spec is None:
         raise ValueError(f"no read-back is known for {req.call}: it must not be sent through the write path")
-    return await reader(client, req, sent_at, owner)
+    return await spec.read_back(client, req, sent_at, owner)
 
 
 async def baseline(client: SyncroClient, req: ApiRequest[Any], *, now: datetime) -> tuple[int, ...] | None:
@@ -313,18 +370,9 @@ async def baseline(client: SyncroClient, req: ApiRequest[Any], *, now: datetime)
     The flows that already read these (the billing run's ticket) put them on the request themselves;
     this is the read for the others.
     """
-    body = req.body or {}
-    if req.call not in CREATES:
+    spec = SPECS.get(req.call)
+    if spec is None or spec.baseline is None:
         return None
-    if req.refs and req.call != "create_appointment":
-        return ()  # on a ticket this group creates: nothing was on it before
-    if req.call == "add_comment":
-        return ids(await client.all_comments(_ticket_id(req)))
-    if req.call in ("add_timer", "add_line_item"):
-        ticket = await client.execute(rq.get_ticket(_ticket_id(req)))
-        return ids(ticket.ticket_timers if req.call == "add_timer" else ticket.line_items)
-    if req.call == "create_invoice":
-        return ids(await client.invoices_for_ticket(await client.execute(rq.get_ticket(int(body["ticket_id"])))))
-    if req.call == "create_ticket":  # older tickets are outside the read-back's window anyway
-        return ids(await client.all_tickets(customer_id=body.get("customer_id"), since_updated_at=now - SKEW))
-    return ids((await _around(client, req))[1])
+    if req.refs and spec.empty_on_new:
+        return ()  # on a record this group creates: nothing was on it before
+    return await spec.baseline(client, req, now)

@@ -198,18 +198,17 @@ async def test_another_techs_appointment_at_the_same_time_is_not_ours(tmp_path) 
 
 
 def test_every_write_the_app_can_send_has_each_of_its_parts() -> None:
-    """A write is defined in several places (README, "Adding a write"): how its answer parses (``api/requests``
-    ``SHAPES``), how it is read back after a lost answer (``writes/reconcile`` ``READERS``, with a baseline for a
-    create), a check step's comparison (``writes/path`` ``CHECKS``), and the simulator's route. One left out fails
-    here, not in front of a customer."""
+    """A write is its request builder and the shape of its answer (``api/requests``), and its spec
+    (``writes/reconcile`` ``SPECS``: how it is read back after a lost answer, and for a create what existed
+    before it), with the simulator's route. A check step is judged by ``CHECKS``. One left out fails here, not
+    in front of a customer."""
     from syncro_tui.simulator.app import ROUTE_NAMES
-    from syncro_tui.writes.path import CHECKS
-    from syncro_tui.writes.reconcile import READERS
+    from syncro_tui.writes.reconcile import CHECKS, SPECS, creates
 
     checks = set(CHECKS)
     writes = set(rq.SHAPES) - checks
     never_sent = {"delete_ticket"}  # parsed for the spec's example; the write path refuses it (no read-back)
-    assert writes - never_sent == set(READERS)
-    assert set(rq.CREATES) <= set(READERS)
-    assert checks <= set(rq.SHAPES) and not checks & set(READERS)
+    assert writes - never_sent == set(SPECS)
+    assert {call for call in SPECS if creates(call)} == {ROUTES[w] for w in CREATES}  # each create's look-alike test
+    assert checks <= set(rq.SHAPES) and not checks & set(SPECS)
     assert writes <= ROUTE_NAMES  # the simulator answers each, as Syncro would
