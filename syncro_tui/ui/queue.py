@@ -359,10 +359,6 @@ class QueueScreen(ReportsFailures, Screen[None]):
             self.notify(note, title="Syncro", severity="error")
         self.update_status()
 
-    # ------------------------------------------------------------ rendering
-    def rows(self) -> list[QueueRow]:
-        return self.model.rows()
-
     # ------------------------------------------------------------ sorting
     def sort_by(self, sort: tuple[str, bool] | None) -> None:
         """This section sorted so (None: the queue's order), kept for it across restarts."""
@@ -394,7 +390,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
 
     def rebuild(self) -> None:
         """The section or the filter changed: all rows at once (only the lines drawn have their cells made)."""
-        self.query_one(TicketTable).set_keys([str(t.id) for t in self.rows()])
+        self.query_one(TicketTable).set_keys([str(t.id) for t in self.model.rows()])
         self.reselect()
         self.show_sections()
 
