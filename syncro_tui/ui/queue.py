@@ -13,10 +13,11 @@ from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, DataTable, Input, Static
+from textual.widgets import ContentSwitcher, DataTable, Input
 
 from ..api import AuthError, SyncroError
 from ..api.pacing import shared_pacer_problem
@@ -28,10 +29,11 @@ from .messages import (OpenActivity, OpenAppointments, OpenBilling, OpenNewTicke
                        OpenUnfinished, StopClock, ToggleClock)
 from .coach import CoachPanel, coach_again
 from .notice import desktop_notice
-from .text import literal, palette_text
+from .text import palette_text
 from .ticket_table import TicketTable
 from .queue_view import APPOINTMENT_COLUMNS, COLUMNS, RowPainter, SectionsBar, appointment_rows
-from .widgets import AttributionBanner, FittingFooter, ListTable, OneLineInput, ReportsFailures, StatusBar
+from .widgets import (AttributionBanner, FittingFooter, LessonBar, ListTable, OneLineInput, ReportsFailures, Status,
+                      StatusBar)
 
 if TYPE_CHECKING:
     from ..domain.coach import Coaching
@@ -77,6 +79,11 @@ class QueueScreen(ReportsFailures, Screen[None]):
         *(Binding(str(n), f"section({n - 1})", f"Section {n}", show=False, id=f"queue.section_{n}") for n in range(1, 10)),
     ]
 
+    #: What the banners and the status bar show (bound to them in ``compose``).
+    problem: reactive[str | None] = reactive(None)
+    lesson: reactive[str | None] = reactive(None)
+    status: reactive[Status | None] = reactive(None)
+
     def __init__(self, model: QueueModel) -> None:
         super().__init__()
         #: The queue, its sections and the tech's place in them: this screen draws it and routes the keys.
@@ -93,31 +100,25 @@ class QueueScreen(ReportsFailures, Screen[None]):
     def compose(self) -> ComposeResult:
         #: The rows' cells, made as the table first draws each row.
         self.painter = RowPainter(self.model, self.app.account, lambda: self.app.session.now())
-        yield AttributionBanner(id="attribution")
-        yield Static(id="lesson-bar")
+        yield AttributionBanner(id="attribution").data_bind(message=QueueScreen.problem)
+        yield LessonBar(id="lesson-bar").data_bind(message=QueueScreen.lesson)
         yield SectionsBar(self.model, id="sections")
         yield OneLineInput(placeholder="/ filters: words in the number, customer, subject or tech (Escape clears)", id="filter",
                     compact=True)
         with ContentSwitcher(initial="queue-table", id="views"):
             yield TicketTable(COLUMNS, id="queue-table", source=self.painter)
             yield ListTable(APPOINTMENT_COLUMNS, id="appointments-table", zebra_stripes=True)
-        yield StatusBar(id="status")
+        yield StatusBar(id="status").data_bind(QueueScreen.status)
         yield CoachPanel()
         yield FittingFooter()
 
     def warn(self, problem: str | None) -> None:
         """The banner nobody can miss: whose key this is, or why the queue is read-only (None: all is well)."""
-        banner = self.query_one(AttributionBanner)
-        if problem is None:
-            banner.clear()
-        else:
-            banner.warn(problem)
+        self.problem = problem
 
     def show_lesson(self, goal: str) -> None:
         """Training: the lesson's goal stays in sight for the whole lesson."""
-        bar = self.query_one("#lesson-bar", Static)
-        bar.update(literal(" Lesson: " + goal + "  (q ends the lesson and judges it)", single_line=False))
-        bar.add_class("-shown")
+        self.lesson = goal
 
     def on_mount(self) -> None:
         self.set_sections()
@@ -459,8 +460,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
                 event.table.update_row(event.key, self.painter.cells(ticket))
 
     def update_status(self) -> None:
-        if not self.query(StatusBar):
-            return  # the app is closing: a background task (the model probe) finished after the screen went
+        """What the status bar says now (it draws again only when that changed)."""
         app = self.app
         session = app.session if app.session_open else None  # the first frame comes before the session
         budget = session.reads.budget() if session and session.connected else None
@@ -468,7 +468,7 @@ class QueueScreen(ReportsFailures, Screen[None]):
         tz = app.account.time_zone
         refreshed = model.refreshed_at.astimezone(tz).strftime("%H:%M:%S") if model.refreshed_at else (
             f"as of {model.as_of()} (cached)" if model.cached_at else None)
-        self.query_one(StatusBar).show(
+        self.status = Status(
             owner=app.account.owner_label,
             account=session.account_label if session else "…",
             used=budget.used_last_minute if budget else None,

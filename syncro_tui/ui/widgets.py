@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.binding import Binding
@@ -13,66 +14,117 @@ from textual.widgets._footer import FooterKey
 from textual.worker import Worker
 
 from .base import OnSyncro
-from .text import clean
+from .text import clean, literal
 from .ticket_table import Column, fit
 
 
+@dataclass(frozen=True)
+class Status:
+    """What the status bar says. ``used`` and ``limit`` are None until the client exists (it is built after the
+    first frame); ``background``: requests of a queue load waiting while the tech's calls go first; ``alerts``:
+    tickets alerted and not looked at yet (first, so a narrow terminal keeps it); ``alone``: the machine's shared
+    budget could not be had, so the figure is this window's only."""
+
+    owner: str
+    account: str
+    used: int | None = None
+    limit: int | None = None
+    refreshed: str | None = None
+    connection: str = ""
+    ok: bool = True
+    model: str = ""
+    background: int = 0
+    alerts: int = 0
+    clocks: str = ""
+    alone: bool = False
+
+
+def status_line(status: Status, *, short: bool) -> Text:
+    """The status bar's one line; ``short`` for a narrow terminal (whose key and the connection first)."""
+    s = status
+    text = Text(no_wrap=True, overflow="ellipsis")
+    if s.alerts:
+        text.append(f" ⚑ {s.alerts}{'' if short else ' alert' + ('s' if s.alerts != 1 else '')} ",
+                    style="bold reverse yellow")
+    text.append(" " if short else " Key: ", style="dim")
+    text.append(clean(s.owner), style="bold")
+    text.append("  ")  # whose key and the connection first: a narrow terminal cuts the end of the line
+    text.append("● " + s.connection, style="green" if s.ok else "bold red")
+    if s.clocks:  # the work clocks, right after the connection: the money a narrow terminal must not hide
+        text.append("  " + s.clocks, style="bold cyan")
+    budget = "–" if s.used is None else f"{s.used}/{s.limit}" + ("" if short else " a min")
+    refresh = s.refreshed or "never"
+    if short:  # the budget and the last refresh before the account's name (issue 33: 80 columns lost them)
+        text.append("  API ", style="dim")
+        text.append(budget)
+        if s.alone and s.used is not None:
+            text.append(" alone", style="bold yellow")
+        text.append("  ↻ ", style="dim")
+        text.append(refresh)
+    text.append("  " if short else "  Account: ", style="dim")
+    text.append(clean(s.account), style="bold reverse" if s.account == "DEMO" else "bold")
+    if not short:
+        text.append("  API: ", style="dim")
+        text.append(budget)
+        if s.alone and s.used is not None:
+            text.append(" this window only", style="bold yellow")
+        if s.background:
+            text.append(" · loading waits for you", style="italic")
+        text.append("  Refreshed: ", style="dim")
+        text.append(refresh)
+    if s.model:
+        text.append("  " if short else "  Model: ", style="dim")
+        text.append(clean(s.model))
+    return text
+
+
 class StatusBar(Static):
-    """Whose key, which account, the API budget, the last refresh, the connection, the drafting model."""
+    """Whose key, which account, the API budget, the last refresh, the connection, the drafting model: bound to
+    its screen's ``status`` (``data_bind``), drawn again when it changes or the terminal's width does."""
 
     DEFAULT_CLASSES = "status-bar"
+    status: Reactive[Status | None] = Reactive(None, layout=False)
 
-    def show(self, *, owner: str, account: str, used: int | None, limit: int | None, refreshed: str | None,
-             connection: str, ok: bool, model: str = "", background: int = 0, alerts: int = 0,
-             clocks: str = "", alone: bool = False) -> None:
-        """``used`` and ``limit`` are None until the client exists (it is built after the first frame);
-        ``background``: requests of a queue load waiting while the tech's calls go first; ``alerts``: tickets
-        alerted and not looked at yet (first, so a narrow terminal keeps it); ``alone``: the machine's shared
-        budget could not be had, so the figure is this window's only."""
-        def line(short: bool) -> Text:
-            text = Text(no_wrap=True, overflow="ellipsis")
-            if alerts:
-                text.append(f" ⚑ {alerts}{'' if short else ' alert' + ('s' if alerts != 1 else '')} ",
-                            style="bold reverse yellow")
-            text.append(" " if short else " Key: ", style="dim")
-            text.append(clean(owner), style="bold")
-            text.append("  ")  # whose key and the connection first: a narrow terminal cuts the end of the line
-            text.append("● " + connection, style="green" if ok else "bold red")
-            if clocks:  # the work clocks, right after the connection: the money a narrow terminal must not hide
-                text.append("  " + clocks, style="bold cyan")
-            budget = "–" if used is None else f"{used}/{limit}" + ("" if short else " a min")
-            refresh = refreshed or "never"
-            if short:  # the budget and the last refresh before the account's name (issue 33: 80 columns lost them)
-                text.append("  API ", style="dim")
-                text.append(budget)
-                if alone and used is not None:
-                    text.append(" alone", style="bold yellow")
-                text.append("  ↻ ", style="dim")
-                text.append(refresh)
-            text.append("  " if short else "  Account: ", style="dim")
-            text.append(clean(account), style="bold reverse" if account == "DEMO" else "bold")
-            if not short:
-                text.append("  API: ", style="dim")
-                text.append(budget)
-                if alone and used is not None:
-                    text.append(" this window only", style="bold yellow")
-                if background:
-                    text.append(" · loading waits for you", style="italic")
-                text.append("  Refreshed: ", style="dim")
-                text.append(refresh)
-            if model:
-                text.append("  " if short else "  Model: ", style="dim")
-                text.append(clean(model))
-            return text
+    def watch_status(self) -> None:
+        self.draw()
 
-        text = line(short=False)
+    def on_resize(self) -> None:
+        self.draw()
+
+    def draw(self) -> None:
+        if self.status is None:
+            return
+        text = status_line(self.status, short=False)
         if text.cell_len > (self.size.width or self.app.size.width):
-            text = line(short=True)
+            text = status_line(self.status, short=True)
         self.update(text, layout=False)  # one line, always
 
 
-class AttributionBanner(OnSyncro, Static):
-    """A bar nobody can miss when the key is not the profile tech's."""
+class Banner(Static):
+    """A bar shown only while it has something to say: bound to a screen's reactive, or set by ``warn``."""
+
+    message: Reactive[str | None] = Reactive(None)
+
+    def watch_message(self, message: str | None) -> None:
+        self.update(self.words(message) if message else "")
+        self.set_class(bool(message), "-shown")
+
+    def words(self, message: str) -> Text:
+        return Text(" ⚠ " + clean(message), style="bold")
+
+    def warn(self, message: str) -> None:
+        self.message = message
+
+    def clear(self) -> None:
+        self.message = None
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.message)
+
+
+class AttributionBanner(OnSyncro, Banner):
+    """A bar nobody can miss when the key is not the profile tech's, or the queue is read-only."""
 
     DEFAULT_CLASSES = "attribution-banner"
 
@@ -83,17 +135,12 @@ class AttributionBanner(OnSyncro, Static):
             if problem:
                 self.warn(problem)
 
-    def warn(self, message: str) -> None:
-        self.update(Text(" ⚠ " + clean(message), style="bold"))
-        self.add_class("-shown")
 
-    def clear(self) -> None:
-        self.update("")
-        self.remove_class("-shown")
+class LessonBar(Banner):
+    """Training: the lesson's goal, in sight for the whole lesson."""
 
-    @property
-    def shown(self) -> bool:
-        return self.has_class("-shown")
+    def words(self, message: str) -> Text:
+        return literal(" Lesson: " + message + "  (q ends the lesson and judges it)", single_line=False)
 
 
 class ReportsFailures(OnSyncro):
