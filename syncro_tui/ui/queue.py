@@ -6,33 +6,27 @@ opened, not with it (see ``ui/app.py``).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.actions import SkipAction
-from textual.app import ComposeResult, SystemCommand
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
-from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, DataTable, Input
+from textual.widgets import ContentSwitcher, Input
 
-from ..api import AuthError, SyncroError
 from ..api.pacing import shared_pacer_problem
-from ..domain.alerts import notices
-from ..domain.queue import Changes, QueueRow, insert_in_order, sort_key
+from ..domain.queue import Changes, insert_in_order, sort_key
 from ..domain.sections import Needle, Section, Source, customer_section, query_section
-from ..session.queue import QueueModel, unreadable
-from .messages import (OpenActivity, OpenAppointments, OpenBilling, OpenNewTicket, OpenSweep, OpenTicket,
-                       OpenUnfinished, StopClock, ToggleClock)
+from ..session.queue import QueueModel
 from .coach import CoachPanel, coach_again
-from .notice import desktop_notice
-from .text import palette_text
+from .queue_actions import TicketActions
+from .queue_loading import QueueLoading
 from .ticket_table import TicketTable
-from .queue_view import APPOINTMENT_COLUMNS, COLUMNS, RowPainter, SectionsBar, appointment_rows
-from .widgets import (AttributionBanner, FittingFooter, LessonBar, ListTable, OneLineInput, ReportsFailures, Status,
+from .queue_view import APPOINTMENT_COLUMNS, COLUMNS, RowPainter, SectionsBar
+from .widgets import (AttributionBanner, FittingFooter, LessonBar, ListTable, OneLineInput, Status,
                       StatusBar)
 
 if TYPE_CHECKING:
@@ -50,7 +44,7 @@ PLACE_DELAY = 2.0
 #: Due/SLA (issue 33): the subject narrows to make room before Due gives way.
 
 
-class QueueScreen(ReportsFailures, Screen[None]):
+class QueueScreen(QueueLoading, TicketActions):
     AUTO_FOCUS = "#queue-table"
     BINDINGS = [
         Binding("r", "refresh_now", "Refresh", id="queue.refresh"),
@@ -180,185 +174,6 @@ class QueueScreen(ReportsFailures, Screen[None]):
         else:
             self.query_one(TicketTable).clear()
             self.load_remote(section)
-
-    @work(exclusive=True, group="queue-remote", exit_on_error=False)
-    async def load_remote(self, section: Section) -> None:
-        appointments = section.source is Source.APPOINTMENTS
-        view = self.query_one("#appointments-table" if appointments else "#queue-table")
-        view.loading = True
-        try:
-            today = self.session.now().astimezone(self.app.account.time_zone).date()
-            skipped = await self.model.remote_rows(self.app.reads, section, today)
-        except SyncroError as exc:
-            self.notify(f"{section.label}: {exc}", title="Syncro", severity="error")
-            return
-        finally:
-            view.loading = False
-            self.update_status()  # the budget it used
-        if self.model.section != section:
-            return  # the tech moved on meanwhile
-        if skipped:
-            self.notify(f"{section.label}: {unreadable(skipped, 'appointment' if appointments else 'ticket')}.",
-                        title="Syncro", severity="warning", timeout=10)
-        if appointments:
-            self.query_one("#appointments-table", ListTable).show_rows(appointment_rows(self.model, self.app.account))
-        else:
-            self.rebuild()
-
-    # ------------------------------------------------------------- loading
-    @work(exclusive=True, group="queue-refresh", exit_on_error=False)
-    async def load(self) -> None:
-        """Full load of the open tickets, shown page by page as they arrive, in the queue's order."""
-        self.show_rest_of_cache()  # every cached row in before Syncro's: what it says now goes over them
-        model = self.model
-        table = self.query_one(TicketTable)
-        table.loading = not model.queue.tickets
-        try:
-            async for page in model.load(self.app.reads, page_size=self.session.config.queue.page_size):
-                table.loading = False
-                if page.changes:
-                    # On the first load a cursor left on the top row stays there: the most urgent tickets
-                    # arrive page by page above the one it was on. Moved, it keeps its ticket.
-                    top = page.first and model.select is None and table.cursor_row == 0
-                    self.apply(page.changes, mark=not page.first)
-                    if top and table.cursor_row != 0:
-                        table.cursor_row = 0
-                else:
-                    self.show_sections()
-        except AuthError as exc:  # e.g. a key without the ticket permissions
-            self.app.fatal(str(exc))
-            return
-        except SyncroError as exc:  # the rows so far stay; the watermark has not moved, so the next refresh misses none
-            self.set_connection(False, str(exc))
-            self.schedule_refresh()
-            return
-        finally:
-            table.loading = False
-        if model.unreadable_count:
-            skipped = model.unreadable_count
-            self.notify(f"{unreadable(skipped)}: Syncro sent {'it' if skipped == 1 else 'them'} in a "
-                        f"shape the app does not know, so the queue leaves them out ({self.where_logged()} says which).",
-                        title="Syncro", severity="warning", timeout=10)
-        self.show_sections()
-        self.mark_refreshed()
-        self.schedule_refresh()
-        await self.app.read_live_timers()
-
-    @work(exclusive=True, group="queue-refresh", exit_on_error=False)
-    async def refresh_delta(self) -> None:
-        """Only what changed since the newest update seen: one request when nothing did."""
-        self.show_rest_of_cache()
-        if self.model.queue.watermark is None:
-            self.load()
-            return
-        # What this window's own writes changed up to now: read back here, it raises no alert.
-        own = self.app.writes.take_written() if self.app.writes is not None else set()
-        try:
-            changes, before, skipped = await self.model.changed(self.app.reads)
-        except SyncroError as exc:
-            self.give_back(own)
-            self.set_connection(False, str(exc))
-            self.schedule_refresh()
-            return
-        except BaseException:  # cancelled by the next refresh: that one reads these changes
-            self.give_back(own)
-            raise
-        if skipped:
-            self.notify(f"{unreadable(skipped, 'changed ticket')}: they are not updated here "
-                        f"({self.where_logged()} says which).",
-                        title="Syncro", severity="warning", timeout=10)
-        if changes:
-            self.apply(changes)
-            # Announced once the rows are drawn: mounting a toast and laying it out would hold their frame back.
-            self.call_after_refresh(self.raise_alerts, changes, before, own)
-        self.mark_refreshed()
-        self.schedule_refresh()
-        await self.app.read_live_timers()  # the tech's running Syncro timers, from any machine: one more request
-        # Kept on this machine once the frame with the changes is out: the tech waits for the rows, not the disk.
-        self.call_after_refresh(self.model.keep, self.app.reads, changes)
-
-    # ------------------------------------------------------------ alerts
-    def give_back(self, own: set[int]) -> None:
-        if own and self.app.writes is not None:
-            self.app.writes.give_back(own)
-
-    def raise_alerts(self, changes: Changes, before: dict[int, QueueRow], own: Collection[int] = ()) -> None:
-        """What this refresh brought that the tech must not miss (``QueueModel.find_alerts``)."""
-        self.model.find_alerts(changes, before, own)
-        self.deliver_alerts()
-
-    def deliver_alerts(self) -> None:
-        """Toast, bell, desktop notice, as the config says for each kind; never over a confirm or another dialog."""
-        if not self.model.held or isinstance(self.app.screen, ModalScreen):
-            return
-        settings = self.session.config.alerts
-        ring = False
-        for notice in notices(self.model.take_alerts()):
-            ways = settings.ways(notice.kind.value)
-            if "toast" in ways:
-                self.notify(notice.text, title=notice.title, severity="warning", timeout=15)
-            if "desktop" in ways:
-                desktop_notice(notice.title, notice.text, way=settings.desktop_by, write=self.app.write_to_terminal)
-            ring = ring or "bell" in ways
-        if ring:
-            self.app.bell()
-        self.update_status()
-
-    def where_logged(self) -> str:
-        log_file = self.app.log_file
-        return str(log_file) if log_file else "the log"
-
-    def schedule_refresh(self) -> None:
-        """Arm the next refresh once this one has finished: one timer at a time, whatever started the refresh."""
-        if self._refresh_timer is not None:
-            self._refresh_timer.stop()
-        self._refresh_timer = self.set_timer(self.session.config.queue.refresh_seconds, self.refresh_due,
-                                             name="queue-auto-refresh")
-
-    def refresh_due(self) -> None:
-        """The refresh timer fired: a refresh, unless the tech is in a form, wizard or confirm (then it waits)."""
-        if self.app.screen is not self:
-            self.schedule_refresh()
-            return
-        self.refresh_delta()
-
-    def action_refresh_now(self) -> None:
-        self.refresh_delta()
-        section = self.model.section
-        if section is not None and section.source is not Source.QUEUE:
-            self.load_remote(section)
-
-    def show_cached(self) -> bool:
-        """The queue as last seen on this machine, on screen before Syncro answers (``QueueModel.from_cache``);
-        False when there is none."""
-        if not self.model.from_cache(screenful=self.app.size.height):
-            return False
-        self.show_sections()
-        if self.model.on_queue():
-            self.rebuild()
-        self.update_status()
-        return True
-
-    def show_rest_of_cache(self) -> bool:
-        """The rows of the cached queue after its first; False when there were none."""
-        if not self.model.rest_of_cache():
-            return False
-        if self.model.on_queue():
-            self.rebuild()
-        else:
-            self.show_sections()
-        return True
-
-    def mark_refreshed(self) -> None:
-        self.model.refreshed()
-        self.update_status()
-
-    def set_connection(self, ok: bool, note: str) -> None:
-        self.model.connected = ok
-        self.model.connection_note = note
-        if not ok:
-            self.notify(note, title="Syncro", severity="error")
-        self.update_status()
 
     # ------------------------------------------------------------ sorting
     def sort_by(self, sort: tuple[str, bool] | None) -> None:
@@ -551,102 +366,8 @@ class QueueScreen(ReportsFailures, Screen[None]):
             self.enter(customer_section(customer_id, name))
             self.set_sections()
 
-    # -------------------------------------------------------- ticket actions
-    def selected_ticket(self) -> QueueRow | None:
-        key = self.selected_key()
-        if key is None or self.query_one(ContentSwitcher).current != "queue-table":
-            return None
-        return self.model.ticket(int(key))
-
-    @on(TicketTable.Selected)
-    def open_selected(self, event: TicketTable.Selected) -> None:
-        self.open_ticket(int(event.key))
-
-    @on(DataTable.RowSelected, "#appointments-table")
-    def open_appointment(self, event: DataTable.RowSelected) -> None:
-        appt = next((a for a in self.model.appointments if str(a.id) == event.row_key.value), None)
-        if appt is None or appt.ticket_id is None:
-            self.notify("This appointment is not on a ticket.", timeout=4)
-            return
-        self.open_ticket(appt.ticket_id)
-
-    def open_ticket(self, ticket_id: int) -> None:
-        self.app.post_message(OpenTicket(ticket_id))
-
-    @work(exclusive=True, group="triage", exit_on_error=False)
-    async def action_triage(self, action: str) -> None:
-        from .triage import ACTIONS, triage
-
-        ticket = self.selected_ticket()
-        if ticket is None:
-            self.notify(f"{ACTIONS[action]}: select a ticket first.", timeout=4)
-            return
-        if await triage(self.app, ticket, action) is not None:
-            self.refresh_delta()  # the row updates in place
-
-    def action_bill(self) -> None:
-        ticket = self.selected_ticket()
-        if ticket is None:
-            self.notify("Bill time: select a ticket first.", timeout=4)
-            return
-        self.app.post_message(OpenBilling(ticket.id))
-
-    def action_clock(self) -> None:
-        ticket = self.selected_ticket()
-        if ticket is None:
-            self.notify("Work clock: select a ticket first.", timeout=4)
-            return
-        self.app.post_message(ToggleClock(ticket.id, ticket.number, ticket.subject))
-
-    def action_stop_clock(self) -> None:
-        ticket = self.selected_ticket()
-        if ticket is None:
-            self.notify("Stop the work clock: select a ticket first.", timeout=4)
-            return
-        self.app.post_message(StopClock(ticket.id))
-
-    def action_appointments(self) -> None:
-        self.app.post_message(OpenAppointments())
-
-    def action_new_ticket(self) -> None:
-        self.app.post_message(OpenNewTicket())
-
-    def palette_commands(self) -> Iterable[SystemCommand]:
-        from .triage import ACTIONS
-
-        ticket = self.selected_ticket()
-        if ticket is not None:
-            label = palette_text(f"#{ticket.number} {ticket.subject}")
-            yield SystemCommand(f"Open {label}", "Show the whole ticket", lambda: self.open_ticket(ticket.id))
-            yield SystemCommand(f"Bill time: {label}", "The billing wizard: nothing is sent before its confirm",
-                                self.action_bill)
-            for action, words in ACTIONS.items():
-                yield SystemCommand(f"{words}: {label}", "Through the confirm; nothing is sent before it",
-                                    lambda action=action: self.action_triage(action))
-        for number, section in enumerate(self.model.sections, start=1):
-            yield SystemCommand(f"Section: {palette_text(section.label)}", f"Key {number}" if number <= 9 else "",
-                                lambda section=section: self.enter(section))
-        yield SystemCommand("Appointments", "Today's or this week's, mine or everyone's; move one",
-                            self.action_appointments)
-        yield SystemCommand("New ticket", "One form, one confirm: ticket, first comment, appointment",
-                            self.action_new_ticket)
-        yield SystemCommand("Find tickets in Syncro", "Server-side search, all statuses", self.action_find)
-        yield SystemCommand("Open a customer's tickets", "Search customers by name", self.action_customer)
-        yield SystemCommand("Activity", "What you wrote to Syncro, by day", self.action_activity)
-        yield SystemCommand("Unfinished writes", "Resume or abandon writes cut short", self.action_unfinished)
-
-    def action_unfinished(self) -> None:
-        self.app.post_message(OpenUnfinished())
-
-    def action_activity(self) -> None:
-        self.app.post_message(OpenActivity())
-
-    def action_sweep(self) -> None:
-        self.app.post_message(OpenSweep())
-
     def action_cursor_down(self) -> None:
         self.query_one(ContentSwitcher).visible_content.action_cursor_down()  # type: ignore[union-attr]
 
     def action_cursor_up(self) -> None:
         self.query_one(ContentSwitcher).visible_content.action_cursor_up()  # type: ignore[union-attr]
-

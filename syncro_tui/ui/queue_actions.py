@@ -1,0 +1,125 @@
+"""The queue screen's keys for the ticket under the cursor, and the screens it opens (by message to the app)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import SystemCommand
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, DataTable
+
+from ..domain.queue import QueueRow
+from ..domain.sections import Section
+from ..session.queue import QueueModel
+from .messages import (OpenActivity, OpenAppointments, OpenBilling, OpenNewTicket, OpenSweep, OpenTicket,
+                       OpenUnfinished, StopClock, ToggleClock)
+from .text import palette_text
+from .ticket_table import TicketTable
+from .widgets import ReportsFailures
+
+
+class TicketActions(ReportsFailures, Screen[None]):
+    """The part of ``QueueScreen`` that acts on the selected ticket: each action posts what to open to the app."""
+
+    model: QueueModel
+
+    if TYPE_CHECKING:  # the screen's
+        def selected_key(self) -> str | None: ...
+        def enter(self, section: Section, *, restoring: bool = False) -> None: ...
+        def refresh_delta(self) -> object: ...
+        def action_find(self) -> object: ...
+        def action_customer(self) -> object: ...
+
+    def selected_ticket(self) -> QueueRow | None:
+        key = self.selected_key()
+        if key is None or self.query_one(ContentSwitcher).current != "queue-table":
+            return None
+        return self.model.ticket(int(key))
+
+    @on(TicketTable.Selected)
+    def open_selected(self, event: TicketTable.Selected) -> None:
+        self.open_ticket(int(event.key))
+
+    @on(DataTable.RowSelected, "#appointments-table")
+    def open_appointment(self, event: DataTable.RowSelected) -> None:
+        appt = next((a for a in self.model.appointments if str(a.id) == event.row_key.value), None)
+        if appt is None or appt.ticket_id is None:
+            self.notify("This appointment is not on a ticket.", timeout=4)
+            return
+        self.open_ticket(appt.ticket_id)
+
+    def open_ticket(self, ticket_id: int) -> None:
+        self.app.post_message(OpenTicket(ticket_id))
+
+    @work(exclusive=True, group="triage", exit_on_error=False)
+    async def action_triage(self, action: str) -> None:
+        from .triage import ACTIONS, triage
+
+        ticket = self.selected_ticket()
+        if ticket is None:
+            self.notify(f"{ACTIONS[action]}: select a ticket first.", timeout=4)
+            return
+        if await triage(self.app, ticket, action) is not None:
+            self.refresh_delta()  # the row updates in place
+
+    def action_bill(self) -> None:
+        ticket = self.selected_ticket()
+        if ticket is None:
+            self.notify("Bill time: select a ticket first.", timeout=4)
+            return
+        self.app.post_message(OpenBilling(ticket.id))
+
+    def action_clock(self) -> None:
+        ticket = self.selected_ticket()
+        if ticket is None:
+            self.notify("Work clock: select a ticket first.", timeout=4)
+            return
+        self.app.post_message(ToggleClock(ticket.id, ticket.number, ticket.subject))
+
+    def action_stop_clock(self) -> None:
+        ticket = self.selected_ticket()
+        if ticket is None:
+            self.notify("Stop the work clock: select a ticket first.", timeout=4)
+            return
+        self.app.post_message(StopClock(ticket.id))
+
+    def action_appointments(self) -> None:
+        self.app.post_message(OpenAppointments())
+
+    def action_new_ticket(self) -> None:
+        self.app.post_message(OpenNewTicket())
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        from .triage import ACTIONS
+
+        ticket = self.selected_ticket()
+        if ticket is not None:
+            label = palette_text(f"#{ticket.number} {ticket.subject}")
+            yield SystemCommand(f"Open {label}", "Show the whole ticket", lambda: self.open_ticket(ticket.id))
+            yield SystemCommand(f"Bill time: {label}", "The billing wizard: nothing is sent before its confirm",
+                                self.action_bill)
+            for action, words in ACTIONS.items():
+                yield SystemCommand(f"{words}: {label}", "Through the confirm; nothing is sent before it",
+                                    lambda action=action: self.action_triage(action))
+        for number, section in enumerate(self.model.sections, start=1):
+            yield SystemCommand(f"Section: {palette_text(section.label)}", f"Key {number}" if number <= 9 else "",
+                                lambda section=section: self.enter(section))
+        yield SystemCommand("Appointments", "Today's or this week's, mine or everyone's; move one",
+                            self.action_appointments)
+        yield SystemCommand("New ticket", "One form, one confirm: ticket, first comment, appointment",
+                            self.action_new_ticket)
+        yield SystemCommand("Find tickets in Syncro", "Server-side search, all statuses", self.action_find)
+        yield SystemCommand("Open a customer's tickets", "Search customers by name", self.action_customer)
+        yield SystemCommand("Activity", "What you wrote to Syncro, by day", self.action_activity)
+        yield SystemCommand("Unfinished writes", "Resume or abandon writes cut short", self.action_unfinished)
+
+    def action_unfinished(self) -> None:
+        self.app.post_message(OpenUnfinished())
+
+    def action_activity(self) -> None:
+        self.app.post_message(OpenActivity())
+
+    def action_sweep(self) -> None:
+        self.app.post_message(OpenSweep())
