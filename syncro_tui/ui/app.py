@@ -28,8 +28,9 @@ from ..exit_codes import NETWORK as EXIT_NETWORK
 from ..session import CannotConnect, Session
 from .base import ShowsTicket
 from .clocks import ClockKeys
-from .messages import (ClocksChanged, OpenActivity, OpenAppointments, OpenBilling, OpenComment, OpenNewTicket, OpenSweep, OpenTicket,
-                       OpenUnfinished, TicketChanged)
+from .navigation import Navigation
+from .quitting import Quitting
+from .messages import (ClocksChanged, TicketChanged)
 from .queue import QueueScreen
 
 log = logging.getLogger("syncro_tui.ui")
@@ -51,7 +52,7 @@ def styles_dir() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "styles"
 
 
-class SyncroApp(ClockKeys):
+class SyncroApp(Quitting, Navigation, ClockKeys):
     """The app: its screens, opened by message, and its start (the session, the cached queue, the connection)."""
 
     TITLE = "syncro-tui"
@@ -70,7 +71,6 @@ class SyncroApp(ClockKeys):
         self._open = None if isinstance(session, Session) else session
         #: Keys typed before the session was open, replayed once it is.
         self._early_keys: list[events.Key] = []
-        self._asking_quit = False
         #: The training lesson chosen from the demo's palette: the command line starts it once the demo ends.
         self.chosen_lesson: str | None = None
         self._log_handler: logging.Handler | None = None
@@ -307,62 +307,6 @@ class SyncroApp(ClockKeys):
         queue.set_connection(False, f"offline: as of {self.queue_model.as_of()}")
         self.set_timer(self.session.config.queue.refresh_seconds, self.startup, name="reconnect")
 
-    # ------------------------------------------------------------ navigation: each screen imported on first use
-    def on_open_ticket(self, message: OpenTicket) -> None:
-        from .ticket import TicketScreen
-
-        self.push_screen(TicketScreen(message.ticket_id))
-
-    def on_open_billing(self, message: OpenBilling) -> None:
-        from .billing import BillingScreen
-        from .writing import key_allowed
-
-        if not key_allowed(self):  # refused at the first key, not after the tech has filled the wizard in
-            return
-        self.push_screen(BillingScreen(message.ticket_id))
-
-
-    def on_open_comment(self, message: OpenComment) -> None:
-        from .writing import key_allowed
-
-        if not key_allowed(self):
-            return
-        from .comment import CommentScreen
-
-        self.push_screen(CommentScreen(message.ticket))
-
-    def on_open_new_ticket(self, message: OpenNewTicket) -> None:
-        from .writing import key_allowed
-
-        if not key_allowed(self):
-            return
-        from .new_ticket import NewTicketScreen
-
-        self.push_screen(NewTicketScreen())
-
-    def on_open_appointments(self, message: OpenAppointments) -> None:
-        from .appointments import AppointmentsScreen
-
-        self.push_screen(AppointmentsScreen())
-
-    def on_open_unfinished(self, message: OpenUnfinished) -> None:
-        if self.writes is None or not self.writes.open_groups():
-            self.notify("No unfinished writes.", timeout=4)
-            return
-        from .unfinished import UnfinishedScreen
-
-        self.push_screen(UnfinishedScreen())
-
-    def on_open_activity(self, message: OpenActivity) -> None:
-        from .activity import ActivityScreen
-
-        self.push_screen(ActivityScreen())
-
-    def on_open_sweep(self, message: OpenSweep) -> None:
-        from .sweep import SweepScreen
-
-        self.push_screen(SweepScreen())
-
     def on_clocks_changed(self, message: ClocksChanged) -> None:
         if self.screen_stack:  # not once the app is closing
             self.queue_screen.update_status()
@@ -398,36 +342,6 @@ class SyncroApp(ClockKeys):
             self.chosen_lesson = chosen
             self.ask_to_quit()  # asked first when something typed would be lost
 
-    async def action_quit(self) -> None:
-        """Quit; first ask when a write is being sent or something typed has not been sent (drafts end with the app)."""
-        if not self._asking_quit:
-            self.ask_to_quit()
-
-    @work(group="quit", exit_on_error=False)
-    async def ask_to_quit(self) -> None:
-        sending = self.writes is not None and self.writes.sending > 0
-        # Drafts are kept on disk and come back at the next start: only asked about when they could not be kept.
-        unsent = self.drafts.unsent(self.ticket_numbers()) if self.drafts_unkept else []
-        if not sending and not unsent:
-            self.leave()
-            return
-        from .dialogs import ChoiceScreen
-
-        reasons = (["a write is being sent to Syncro now: quitting stops it between calls, and the next start "
-                    "offers to finish it"] if sending else [])
-        if unsent:
-            reasons.append("not sent yet, and lost on quitting (they could not be kept on this machine): "
-                           + ", ".join(unsent))
-        self._asking_quit = True  # q again while asked: the question stays, once
-        try:
-            answer = await self.push_screen_wait(ChoiceScreen(
-                "Quit?\n" + "\n".join(f"• {r[0].upper()}{r[1:]}." for r in reasons),
-                [("stay", "Stay"), ("quit", "Quit anyway")]))
-        finally:
-            self._asking_quit = False
-        if answer == "quit":
-            self.leave()
-
     def pop_screen(self):
         """A dialog closed: alerts held while it was up are shown now."""
         done = super().pop_screen()
@@ -437,12 +351,6 @@ class SyncroApp(ClockKeys):
     def _after_dialog(self) -> None:
         if self.screen_stack and self.session_open:
             self.queue_screen.deliver_alerts()
-
-    def leave(self) -> None:
-        """Quit, keeping where the tech is in the queue for the next start."""
-        if self.session_open:
-            self.queue_screen.remember_place()
-        self.exit()
 
     def action_toggle_coach(self) -> None:
         self.show_coach(not self.coach)
