@@ -12,7 +12,7 @@ from syncro_tui.domain.rates import LaborType
 
 from syncro_tui.simulator import Simulator
 from syncro_tui.domain import billing_form
-from syncro_tui.ui.billing import LABOR_LABELS, PROBLEM_FIELDS, BillingScreen
+from syncro_tui.ui.billing import LABOR_LABELS, BillingScreen
 from syncro_tui.ui.confirm import ConfirmScreen
 from syncro_tui.ui.error_dialog import ErrorDialog
 from syncro_tui.ui.ticket import TicketScreen
@@ -340,8 +340,8 @@ async def test_bad_input_is_said_in_place_and_nothing_is_sent(tmp_path) -> None:
         assert "The comment needs a body" in text_of(screen, "#bill-problems")
         assert app.focused is screen.query_one("#minutes")
         # every problem the review can give is on a field the screen has, or is one with no field of its own
-        assert set(billing_form.FIELDS) - set(PROBLEM_FIELDS) == {"items"}
-        assert all(len(screen.query(selector)) == 1 for selector in PROBLEM_FIELDS.values())
+        assert set(billing_form.FIELDS) - set(screen.problem_fields) == {"items"}
+        assert all(field.screen is screen and field.is_mounted for field in screen.problem_fields.values())
         for typed, message in (("0", "Zero minutes"), ("-5", "cannot be negative"), ("abc", "not a whole number"),
                                ("²", "not a whole number"), ("①", "not a whole number")):
             screen.query_one("#minutes", Input).value = ""
