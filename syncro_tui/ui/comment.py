@@ -8,6 +8,8 @@ key or token is stopped, with the offending text highlighted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -57,6 +59,15 @@ class CommentScreen(ReportsFailures, Screen[bool]):
         head.append_text(literal(self.ticket.subject, "bold"))
         head.append("   ")
         head.append_text(literal(self.ticket.customer_business_then_name or "", "dim"))
+        subject = Input(form.subject, placeholder="Subject", id="subject")
+        visibility = Select([(v.label, v.value) for v in Visibility], value=form.visibility, allow_blank=False,
+                            id="visibility")
+        body = TextArea(form.text, id="body", soft_wrap=True, show_line_numbers=False)
+        #: How each field puts its value in the form: a change writes only its own field.
+        self.writers: dict[Widget, Callable[[CommentForm], None]] = {
+            subject: lambda f: setattr(f, "subject", subject.value),
+            visibility: lambda f: setattr(f, "visibility", str(visibility.value)),
+            body: lambda f: setattr(f, "text", body.text)}
         yield AttributionBanner(id="attribution")
         yield Static(head, id="comment-head")
         with VerticalScroll(id="comment-form"):
@@ -66,12 +77,11 @@ class CommentScreen(ReportsFailures, Screen[bool]):
                                      + " Check it before sending; your typing goes on at its end.", "bold yellow"),
                              id="restored", classes="bill-note")
             with Horizontal(classes="bill-row"):
-                yield Input(form.subject, placeholder="Subject", id="subject")
-                yield Select([(v.label, v.value) for v in Visibility], value=form.visibility, allow_blank=False,
-                             id="visibility")
+                yield subject
+                yield visibility
             yield Static(id="audience", classes="bill-note")
             yield Label("Body (plain text: line breaks and “- ” lists are kept)")
-            yield TextArea(form.text, id="body", soft_wrap=True, show_line_numbers=False)
+            yield body
             yield Static(id="comment-problems", classes="bill-problem")
         yield CoachPanel()
         yield FittingFooter()
@@ -91,11 +101,12 @@ class CommentScreen(ReportsFailures, Screen[bool]):
     @on(Input.Changed)
     @on(Select.Changed)
     @on(TextArea.Changed)
-    def changed(self) -> None:
-        form = self.form
-        form.subject = self.query_one("#subject", Input).value
-        form.visibility = str(self.query_one("#visibility", Select).value)
-        form.text = self.query_one("#body", TextArea).text
+    def changed(self, event: Input.Changed | Select.Changed | TextArea.Changed) -> None:
+        """A field changed: its value into the form, and the review again."""
+        writer = self.writers.get(event.control) if event.control is not None else None
+        if writer is None:
+            return
+        writer(self.form)
         self.update_view()
         self.app.keep_drafts()
 

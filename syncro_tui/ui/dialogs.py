@@ -131,9 +131,11 @@ class CustomerPicker(ReportsFailures, Vertical):
         self.value = value
         self.help_text = help_text
         self._shown = value
+        #: Where the name is typed (a form focuses it, and marks it when the customer is the problem).
+        self.box = Input(value, placeholder="customer name, at least 2 letters", id="customer-query")
 
     def compose(self) -> ComposeResult:
-        yield Input(self.value, placeholder="customer name, at least 2 letters", id="customer-query")
+        yield self.box
         yield Choices(id="customers").set_styles("display: none;")
         yield Static(Text(self.help_text, style="italic"), id="customer-help", classes="dialog-help")
 

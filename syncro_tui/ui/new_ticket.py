@@ -10,8 +10,9 @@ against business hours and the owner's other appointments. The rules live in
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from rich.text import Text
@@ -19,36 +20,35 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
-from ..api import SyncroError
 from ..api.models import Appointment, Asset, Customer, Ticket
 from ..domain.coach import Coaching, fields, with_now
-from ..domain.new_ticket import NO_INVITE_NOTE, AccountRules, NewTicketForm, Review, review
+from ..domain.new_ticket import (
+    NO_INVITE_NOTE,
+    AccountRules,
+    NewTicketForm,
+    Review,
+    review,
+)
 from ..domain.when import TIME_HELP, clashes, describe_span, outside_hours
 from .coach import CoachPanel, coach_again, place
 from .dialogs import CustomerPicker
 from .messages import TicketChanged
 from .text import literal
-from .widgets import AttributionBanner, FittingFooter, ReportsFailures
+from .new_ticket_lists import SyncroLists
+from .widgets import AttributionBanner, FittingFooter
 from .writing import confirm_and_send
 
-#: Which box each of the review's problems belongs to (focus goes to the first on review).
-FIELDS = {"customer": "#customer-query", "subject": "#subject", "problem_type": "#problem_type",
-          "priority": "#priority", "ticket_type": "#ticket_type", "description": "#issue", "due": "#due", "start": "#start", "end": "#end",
-          "appointment_type": "#appointment_type"}
+#: What each of the review's problems is called in the list beside the form.
 LABELS = {"customer": "Customer", "subject": "Subject", "problem_type": "Issue type", "priority": "Priority",
           "ticket_type": "Ticket type",
           "description": "Description", "due": "Due date", "start": "Appointment start", "end": "Appointment end",
           "appointment_type": "Appointment type"}
-BOXES = {"subject": "#subject", "due": "#due", "location": "#location", "start": "#start", "end": "#end"}
-PICKS = {"problem_type": "#problem_type", "priority": "#priority", "ticket_type_id": "#ticket_type", "user_id": "#tech", "contact_id": "#contact",
-         "address_id": "#address", "asset_id": "#asset", "appointment_type_id": "#appointment_type"}
 
 
-class NewTicketScreen(ReportsFailures, Screen[int | None]):
+class NewTicketScreen(SyncroLists):
     """Dismisses with the new ticket's number once it is in Syncro."""
 
     BINDINGS = [
@@ -79,41 +79,68 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
 
     def compose(self) -> ComposeResult:
         form = self.form
+        customer = CustomerPicker(form.customer_text, id="customer")
+        boxes = {"subject": Input(form.subject, id="subject"),
+                 "due": Input(form.due, placeholder="e.g. 2026-11-30, fri", id="due"),
+                 "location": Input(form.location, id="location"),
+                 "start": Input(form.start, placeholder="e.g. tomorrow 9:30", id="start"),
+                 "end": Input(form.end, placeholder="start + 90 min", id="end")}
+        picks: dict[str, Select[Any]] = {
+            "problem_type": Select([], prompt="Choose…", id="problem_type"),
+            "priority": Select([], prompt="Choose…", id="priority"),
+            "ticket_type_id": Select([], prompt="None", id="ticket_type"), "user_id": Select([], prompt="Nobody", id="tech"),
+            "contact_id": Select([], prompt="None", id="contact"), "address_id": Select([], prompt="None", id="address"),
+            "asset_id": Select([], prompt="None", id="asset"),
+            "appointment_type_id": Select([], prompt="None", id="appointment_type")}
+        issue = TextArea(form.description, id="issue", soft_wrap=True, show_line_numbers=False)
+        no_email = Checkbox("Do not email the customer (the comment is on the ticket only)", form.do_not_email,
+                            id="do_not_email")
+        #: How each field puts its value in the form: a change writes only its own field.
+        self.writers: dict[Widget, Callable[[NewTicketForm], None]] = {
+            **{box: partial(_put_text, name, box) for name, box in boxes.items()},
+            **{pick: partial(_put_pick, name, pick) for name, pick in picks.items()},
+            issue: lambda f: setattr(f, "description", issue.text),
+            no_email: lambda f: setattr(f, "do_not_email", no_email.value)}
+        #: The field each of the review's problems belongs to: marked on review, and the first is focused.
+        self.problem_fields: dict[str, Widget] = {
+            "customer": customer.box, "subject": boxes["subject"], "problem_type": picks["problem_type"],
+            "priority": picks["priority"], "ticket_type": picks["ticket_type_id"], "description": issue,
+            "due": boxes["due"], "start": boxes["start"], "end": boxes["end"],
+            "appointment_type": picks["appointment_type_id"]}
         yield AttributionBanner(id="attribution")
         yield Static(Text("New ticket", style="bold"), id="nt-head")
         with Horizontal(id="bill-main"):
             with VerticalScroll(id="bill-form"):
                 yield Label("Customer")
-                yield CustomerPicker(form.customer_text, id="customer")
+                yield customer
                 yield Label("Subject")
-                yield Input(form.subject, id="subject")
+                yield boxes["subject"]
                 with Horizontal(classes="bill-row"):
-                    yield self.field("Issue type", Select([], prompt="Choose…", id="problem_type"))
-                    yield self.field("Priority", Select([], prompt="Choose…", id="priority"))
+                    yield self.field("Issue type", picks["problem_type"])
+                    yield self.field("Priority", picks["priority"])
                 yield Static(id="urgent-hint", classes="bill-note")
                 with Horizontal(classes="bill-row"):
-                    yield self.field("Ticket type", Select([], prompt="None", id="ticket_type"))
+                    yield self.field("Ticket type", picks["ticket_type_id"])
                     yield Vertical(Label(" "), Static(id="ticket-type-note", classes="bill-note"), classes="bill-field")
                 with Horizontal(classes="bill-row"):
-                    yield self.field("Assigned tech", Select([], prompt="Nobody", id="tech"))
-                    yield self.field("Due date", Input(form.due, placeholder="e.g. 2026-11-30, fri", id="due"))
+                    yield self.field("Assigned tech", picks["user_id"])
+                    yield self.field("Due date", boxes["due"])
                 with Horizontal(classes="bill-row"):
-                    yield self.field("Contact", Select([], prompt="None", id="contact"))
-                    yield self.field("Site", Select([], prompt="None", id="address"))
+                    yield self.field("Contact", picks["contact_id"])
+                    yield self.field("Site", picks["address_id"])
                 with Horizontal(classes="bill-row"):
                     yield self.field("Find an asset", Input(placeholder="name or serial", id="asset-query"))
-                    yield self.field("Asset", Select([], prompt="None", id="asset"))
+                    yield self.field("Asset", picks["asset_id"])
                 yield Label("Description (the “Initial Issue” comment)")
-                yield TextArea(form.description, id="issue", soft_wrap=True, show_line_numbers=False)
-                yield Checkbox("Do not email the customer (the comment is on the ticket only)", form.do_not_email,
-                               id="do_not_email")
+                yield issue
+                yield no_email
                 yield Label("Appointment (optional: leave the start empty for none)", classes="nt-section")
                 with Horizontal(classes="bill-row"):
-                    yield self.field("Type", Select([], prompt="None", id="appointment_type"))
-                    yield self.field("Location", Input(form.location, id="location"))
+                    yield self.field("Type", picks["appointment_type_id"])
+                    yield self.field("Location", boxes["location"])
                 with Horizontal(classes="bill-row"):
-                    yield self.field("Start", Input(form.start, placeholder="e.g. tomorrow 9:30", id="start"))
-                    yield self.field("End", Input(form.end, placeholder="start + 90 min", id="end"))
+                    yield self.field("Start", boxes["start"])
+                    yield self.field("End", boxes["end"])
                 yield Static(id="when-note", classes="bill-note")
             with VerticalScroll(id="bill-preview"):
                 yield Static(id="nt-preview")
@@ -132,133 +159,17 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
             self.load_customer(self.form.customer_id)
         self.update_view()
 
-    # ------------------------------------------------------------ what Syncro lists
-    @work(exclusive=True, group="new-ticket-lists", exit_on_error=False)
-    async def load_lists(self) -> None:
-        app = self.app
-        reads = app.reads
-        head = self.query_one("#nt-head", Static)
-        try:
-            if app.account.settings is None:
-                app.account.settings = await reads.account_settings()
-            if app.account.tickets is None:
-                app.account.tickets = await reads.ticket_settings()
-        except SyncroError as exc:
-            head.update(Text(f"New ticket. The account's lists could not be read: {exc}. ctrl+r reads them again.",
-                             style="bold red"))
-            return
-        head.update(Text("New ticket", style="bold"))
-        form, account, tickets = self.form, app.account.settings, app.account.tickets
-        self.fill("#problem_type", [(literal(p), p) for p in account.problem_types], form.problem_type)
-        urgent = app.session.config.tickets.emergency_priority
-        self.fill("#priority", [(literal(p + ("  (emergency / after hours)" if p == urgent else "")), p)
-                                for p in account.priorities], form.priority)
-        self.fill("#tech", [(literal(u.name), u.id) for u in tickets.users], form.user_id)
-        rules = AccountRules.of(tickets)
-        if not form.account_defaults_applied:
-            form.ticket_type_id = form.ticket_type_id or rules.default_type(tickets, app.session.config.tickets.ticket_type)
-            form.account_defaults_applied = True
-        self.fill("#ticket_type", [(literal(name), type_id) for type_id, name in rules.ticket_types.items()],
-                  form.ticket_type_id)
-        self.query_one("#ticket_type", Select).disabled = not rules.ticket_types
-        self.show("#ticket-type-note", Text(
-            "Required by this account." if rules.require_ticket_type else
-            ("Optional." if rules.ticket_types else "This account has no ticket types."), style="dim italic"))
-        self.fill("#appointment_type", [(literal(name), type_id) for type_id, name in self.appointment_types().items()],
-                  form.appointment_type_id)
-        self.update_view()
-
-    def appointment_types(self) -> dict[int, str]:
-        """The account's appointment types, else the config's (ids are per shop)."""
-        app = self.app
-        listed = app.account.tickets.appointment_types if app.account.tickets else []
-        return {t.id: t.name for t in listed} or {v: k for k, v in app.session.config.appointment_types.items()}
-
-    def fill(self, selector: str, options: Sequence[tuple[Text, Any]], value: Any) -> None:
-        select: Select[Any] = self.query_one(selector, Select)
-        with select.prevent(Select.Changed):
-            select.set_options(options)
-            if value is not None and any(v == value for _, v in options):
-                select.value = value
-
-    @on(CustomerPicker.Picked)
-    def customer_picked(self, event: CustomerPicker.Picked) -> None:
-        form = self.form
-        if form.customer_id != event.customer_id:
-            form.contact_id = form.address_id = form.asset_id = None
-        form.customer_id, form.customer_name, form.customer_text = event.customer_id, event.name, event.name
-        self.load_customer(event.customer_id)
-        self.query_one("#subject", Input).focus()
-        self.update_view()
-
-    @on(CustomerPicker.Typed)
-    def customer_typed(self, event: CustomerPicker.Typed) -> None:
-        form = self.form
-        form.customer_text = event.text
-        if form.customer_id is not None:
-            form.customer_id, form.customer_name = None, ""
-            form.contact_id = form.address_id = form.asset_id = None
-            self.customer, self.assets = None, []
-            for selector in ("#contact", "#address", "#asset"):
-                self.fill(selector, [], None)
-        self.update_view()
-
-    @work(exclusive=True, group="new-ticket-customer", exit_on_error=False)
-    async def load_customer(self, customer_id: int) -> None:
-        try:
-            customer, assets = await self.app.reads.customer_and_assets(customer_id)
-        except SyncroError as exc:
-            self.notify(f"The customer's contacts and assets could not be read: {exc}", severity="error", timeout=10)
-            return
-        if self.form.customer_id != customer_id:
-            return  # the tech moved on to another customer
-        self.customer, self.assets = customer, assets
-        form = self.form
-        self.fill("#contact", [(literal(c.name or c.email or f"Contact {c.id}"), c.id) for c in customer.contacts],
-                  form.contact_id)
-        self.fill("#address", [(literal(a.line), a.id) for a in customer.addresses], form.address_id)
-        self.show_assets(assets)
-        self.update_view()
-
-    def show_assets(self, assets: Sequence[Asset]) -> None:
-        self.fill("#asset", [(literal(f"{a.name}  {a.asset_type or ''} {a.asset_serial or ''}".rstrip()), a.id)
-                             for a in assets], self.form.asset_id)
-
-    @on(Input.Changed, "#asset-query")
-    def asset_query(self, event: Input.Changed) -> None:
-        event.stop()
-        if self.form.customer_id is not None:
-            self.find_assets(self.form.customer_id, event.value.strip())
-
-    @work(exclusive=True, group="new-ticket-assets", exit_on_error=False)
-    async def find_assets(self, customer_id: int, query: str) -> None:
-        await asyncio.sleep(CustomerPicker.DEBOUNCE)
-        try:
-            found = await self.app.reads.assets(customer_id, query or None)
-        except SyncroError as exc:
-            self.notify(f"The asset search failed: {exc}", severity="error", timeout=8)
-            return
-        self.show_assets(found)
-        if found:
-            self.notify(f"{len(found)} asset{'s' if len(found) != 1 else ''} found: pick one in the Asset list.",
-                        timeout=3)
-        else:
-            self.notify("No asset of this customer matches.", severity="warning", timeout=4)
-
     # ------------------------------------------------------------ the form
     @on(Input.Changed)
     @on(Select.Changed)
     @on(TextArea.Changed)
     @on(Checkbox.Changed)
-    def changed(self) -> None:
-        form = self.form
-        for name, selector in BOXES.items():
-            setattr(form, name, self.query_one(selector, Input).value)
-        for name, selector in PICKS.items():
-            value = self.query_one(selector, Select).value
-            setattr(form, name, None if value is Select.NULL else value)
-        form.description = self.query_one("#issue", TextArea).text
-        form.do_not_email = self.query_one("#do_not_email", Checkbox).value
+    def changed(self, event: Input.Changed | Select.Changed | TextArea.Changed | Checkbox.Changed) -> None:
+        """A field changed: its value into the form, and the review again."""
+        writer = self.writers.get(event.control) if event.control is not None else None
+        if writer is None:
+            return
+        writer(self.form)
         self.update_view()
         self.app.keep_drafts()
 
@@ -291,8 +202,8 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
             for key, problem in checked.problems.items():
                 problems.append(f"{LABELS[key]}: ", style="bold red")
                 problems.append(problem + "\n", style="red")
-        for key, selector in FIELDS.items():
-            self.query_one(selector).set_class(self.attempted and key in checked.problems, "-problem")
+        for key, field in self.problem_fields.items():
+            field.set_class(self.attempted and key in checked.problems, "-problem")
         self.show("#nt-problems", problems)
         self.show("#nt-preview", preview(self.form, checked, app.account.time_zone, AccountRules.of(app.account.tickets)))
         coach_again(self)
@@ -354,7 +265,7 @@ class NewTicketScreen(ReportsFailures, Screen[int | None]):
             first = next(iter(checked.problems))
             self.notify(f"{LABELS[first]}: {checked.problems[first]}", title="Not ready to create",
                         severity="error", timeout=8)
-            self.query_one(FIELDS[first]).focus()
+            self.problem_fields[first].focus()
             return
         self.send()
 
@@ -414,3 +325,11 @@ def preview(form: NewTicketForm, checked: Review, tz: Any, rules: AccountRules) 
                 + (", the appointment." if checked.slot is not None else "."), style="italic")
     text.append("\nctrl+s reviews every call before anything is sent.", style="dim italic")
     return text
+
+
+def _put_text(name: str, box: Input, form: NewTicketForm) -> None:
+    setattr(form, name, box.value)
+
+
+def _put_pick(name: str, pick: Select[Any], form: NewTicketForm) -> None:
+    setattr(form, name, None if pick.value is Select.NULL else pick.value)
