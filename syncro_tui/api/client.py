@@ -27,6 +27,8 @@ from pydantic import ValidationError
 from .. import __version__
 from . import models as m
 from . import requests as rq
+from . import shapes
+from .call import ApiRequest
 from .errors import (
     PERMISSION_HINT,
     AuthError,
@@ -105,7 +107,7 @@ class SyncroClient:
         await self.aclose()
 
     # --------------------------------------------------------------- sending
-    async def execute(self, req: rq.ApiRequest[T]) -> T:
+    async def execute(self, req: ApiRequest[T]) -> T:
         if req.refs:
             raise ValueError(f"{req.call} still waits for {', '.join(r.label for r in req.refs)}: resolve it first")
         attempt = 0
@@ -129,7 +131,7 @@ class SyncroClient:
                     raise retry.error from None
                 await asyncio.sleep(self.retry_backoff * 2 ** (attempt - 1))
 
-    async def _send_once(self, req: rq.ApiRequest[T]) -> T:
+    async def _send_once(self, req: ApiRequest[T]) -> T:
         await self.pacer.acquire()
         params = {**req.params, **self._auth_params}
         content = req.body_json().encode() if req.body is not None else None
@@ -159,7 +161,7 @@ class SyncroClient:
     def _host(self) -> str:
         return httpx.URL(self.base_url).host or self.base_url
 
-    def _ambiguous(self, req: rq.ApiRequest[Any], reason: str, detail: str) -> None:
+    def _ambiguous(self, req: ApiRequest[Any], reason: str, detail: str) -> None:
         """For a write whose outcome cannot be known: raise instead of retrying."""
         if req.is_write:
             raise WriteOutcomeUnknown(
@@ -168,7 +170,7 @@ class SyncroClient:
                 request=req.sent(), reason=reason,
             ) from None
 
-    def _handle(self, req: rq.ApiRequest[T], response: httpx.Response) -> T:
+    def _handle(self, req: ApiRequest[T], response: httpx.Response) -> T:
         status = response.status_code
         if 200 <= status < 300:
             data: Any = None
@@ -181,9 +183,9 @@ class SyncroClient:
             # No body (204, or an empty 200): only a delete's parser takes that as an answer.
             try:
                 return req.parse(data)
-            except rq.Refused as exc:
+            except shapes.Refused as exc:
                 raise ValidationFailed([str(exc)], call=req.call) from None
-            except (rq.ShapeProblem, ValidationError, KeyError, TypeError, IndexError, ValueError) as exc:
+            except (shapes.ShapeProblem, ValidationError, KeyError, TypeError, IndexError, ValueError) as exc:
                 self._ambiguous(req, "shape", "Syncro's answer was missing what it should hold")
                 raise ResponseShapeError(f"Syncro's answer to {req.call} ({req.method} {req.path}) could not be "
                                          f"read: {_short(exc)}.", call=req.call) from None
@@ -211,7 +213,7 @@ class SyncroClient:
         raise SyncroError(f"Unexpected answer from Syncro ({status}): {'; '.join(messages)[:200]}", call=req.call, status=status)
 
     # ------------------------------------------------------------ pagination
-    async def collect(self, build: Callable[[int], rq.ApiRequest[m.Page[T]]], *, max_pages: int | None = None) -> m.Listing[T]:
+    async def collect(self, build: Callable[[int], ApiRequest[m.Page[T]]], *, max_pages: int | None = None) -> m.Listing[T]:
         """Every item of every page, and how many could not be read (``Listing.skipped``)."""
         out: m.Listing[T] = m.Listing()
         async for page in self.pages(build, max_pages=max_pages):
@@ -219,7 +221,7 @@ class SyncroClient:
             out.skipped += page.skipped
         return out
 
-    async def pages(self, build: Callable[[int], rq.ApiRequest[m.Page[T]]], *, max_pages: int | None = None) -> AsyncIterator[m.Page[T]]:
+    async def pages(self, build: Callable[[int], ApiRequest[m.Page[T]]], *, max_pages: int | None = None) -> AsyncIterator[m.Page[T]]:
         """Follow meta.total_pages, stopping early on an empty page (one whose every item was unreadable is not empty)."""
         page = 1
         while True:
@@ -313,16 +315,16 @@ class _Retryable(Exception):
 _VERBS = {"GET": "read this", "POST": "create this", "PUT": "change this", "DELETE": "delete this"}
 
 
-def _verb(req: rq.ApiRequest[Any]) -> str:
+def _verb(req: ApiRequest[Any]) -> str:
     return f"{_VERBS.get(req.method, 'do this')} ({req.call.replace('_', ' ')})"
 
 
-def _describe(req: rq.ApiRequest[Any]) -> str:
+def _describe(req: ApiRequest[Any]) -> str:
     return f"{req.method} {req.path} ({req.call.replace('_', ' ')})"
 
 
 def _short(exc: Exception) -> str:
-    return redact(rq.problem(exc))[:200]
+    return redact(shapes.problem(exc))[:200]
 
 
 __all__ = ["SyncroClient", "base_url_for"]

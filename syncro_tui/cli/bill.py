@@ -12,7 +12,7 @@ from ..domain.checklist import Check
 from ..domain.situation import Situation
 from ..domain.billing import TimePlan
 from ..domain.comment import Visibility
-from ..domain.plan import Plan, condition_text
+from ..domain.plan import Plan
 from ..domain.text import json_text
 from ..domain.inputs import InputProblem, shown, whole_number
 from ..domain.inputs import quantity as parse_quantity
@@ -126,6 +126,9 @@ def run_bill(args: argparse.Namespace) -> int:
 def plan_json(situation: Situation, time: TimePlan, plan: Plan, checks: list[Check], *, minutes: int,
               warnings: list[str]) -> dict[str, Any]:
     """The plan as ``--json`` prints it: the ticket, the warnings, the time, every call in order, the checklist."""
+    from ..writes.specs import condition_text
+
+    calls = [req.call for req in plan.steps]
     return {
         "ticket": {"id": situation.ticket.id, "number": situation.ticket.number, "subject": situation.ticket.subject,
                    "customer": situation.ticket.customer_business_then_name,
@@ -139,7 +142,7 @@ def plan_json(situation: Situation, time: TimePlan, plan: Plan, checks: list[Che
                     "reasons": list(time.reasons)},
         "title": plan.title,
         "notes": list(plan.notes),
-        "calls": [{"step": n, **req.preview(), **({"only_if": condition_text(req.only_if)} if req.only_if else {})}
+        "calls": [{"step": n, **req.preview(), **({"only_if": condition_text(calls, req.only_if)} if req.only_if else {})}
                   for n, req in enumerate(plan.steps, start=1)],
         "checklist": [{"check": c.name, "passed": c.passed, "reason": c.reason} for c in checks],
         "sent": False,

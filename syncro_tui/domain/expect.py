@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..api.requests import Ref
+from ..api.call import Ref
 
 
 def _decimal(value: Any) -> Decimal | None:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from ..api import requests as rq
 from ..api.models import Appointment, Invoice, LineItem, Ticket, TicketSummary, Timer
-from ..api.requests import ApiRequest, Ref
+from ..api.call import ApiRequest, Ref
 from .billing import charged_hours, hours_text, ItemPlan, TimePlan, TimerCharge
 from .expect import InvoiceExpectation
 from .readback import expected_invoice, line_expectation
@@ -28,15 +28,8 @@ from .money import dollars, money
 from .text import counted
 from .when import describe_span
 
-#: How a conditional step's condition reads (by the field of the earlier step's result it depends on).
-CONDITIONS = {"needs_patch": "only if the line arrived at $0.00"}
-
 #: A ticket as Syncro lists it, or as the queue keeps it: what a plan needs of a ticket is in both.
 Listed = TicketSummary | QueueRow
-
-
-def condition_text(ref: Ref) -> str:
-    return f"{CONDITIONS.get(ref.field, 'only if ' + ref.field.replace('_', ' '))} (call {ref.step + 1} decides)"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
 
 from rich.text import Text
 from textual import events
@@ -23,8 +22,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..api.requests import ApiRequest
-from ..domain.plan import Plan, condition_text
+from ..domain.plan import Plan
+from ..writes.recovery import Confirmation
 from .base import OnSyncro
 from .widgets import FittingFooter
 from .text import literal
@@ -42,21 +41,21 @@ class ConfirmScreen(OnSyncro, ModalScreen[bool]):
     DISARMED = ("Typing reached this confirm, so nothing was sent and s does nothing now. Read the calls above, "
                 "then press Enter, then s to send; Escape goes back to the form.")
 
-    def __init__(self, summary: str, requests: Sequence[ApiRequest[Any]], *, notes: Sequence[str] = (),
-                 first: int = 1, total: int | None = None) -> None:
-        """``first`` and ``total`` number the calls when only the rest of a group is confirmed (on resume)."""
+    def __init__(self, confirmation: Confirmation) -> None:
+        """Its ``first`` and ``total`` number the calls when only the rest of a group is confirmed (on resume)."""
         super().__init__()
-        self.summary = summary
-        self.requests = tuple(requests)
-        self.notes = tuple(notes)
-        self.first = first
-        self.total = total or first - 1 + len(self.requests)
+        self.confirmation = confirmation
+        self.summary = confirmation.summary
+        self.requests = confirmation.requests
+        self.notes = confirmation.notes
+        self.first = confirmation.first
+        self.total = confirmation.total or self.first - 1 + len(self.requests)
         #: Prose reached this screen: ``s`` sends nothing until Enter.
         self.typing = False
 
     @classmethod
     def for_plan(cls, plan: Plan, *, notes: Sequence[str] = ()) -> ConfirmScreen:
-        return cls(plan.title, plan.steps, notes=(*plan.notes, *notes))
+        return cls(Confirmation(plan.title, plan.steps, notes=(*plan.notes, *notes)))
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="confirm-box"):
@@ -69,8 +68,9 @@ class ConfirmScreen(OnSyncro, ModalScreen[bool]):
                     head.append("CHECK ", style="bold")
                 head.append(f"{req.method} ", style="bold")
                 head.append_text(literal(req.display_path))
-                if req.only_if is not None:
-                    head.append(f"   {condition_text(req.only_if)}", style="italic")
+                condition = self.confirmation.condition(req)
+                if condition is not None:
+                    head.append(f"   {condition}", style="italic")
                 yield Static(head, classes="confirm-call")
                 if req.body is not None:
                     yield Static(literal(req.body_json(), single_line=False), classes="confirm-body")

@@ -35,9 +35,7 @@ class OnScreen:
         self.app = app
 
     async def confirm(self, confirmation: Confirmation) -> bool:
-        confirmed = await self.app.push_screen_wait(ConfirmScreen(
-            confirmation.summary, confirmation.requests, notes=confirmation.notes, first=confirmation.first,
-            total=confirmation.total))
+        confirmed = await self.app.push_screen_wait(ConfirmScreen(confirmation))
         return bool(confirmed)
 
     async def show_stop(self, title: str, message: str) -> None:

@@ -28,7 +28,7 @@ from typing import Any
 from ..api.redact import redact, redact_data
 from ..files import make_private, private_dir, use_wal
 from ..host import alive
-from ..api.requests import ApiRequest
+from ..api.call import ApiRequest
 
 
 class StepState(StrEnum):

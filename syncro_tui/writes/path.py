@@ -35,12 +35,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ..api.errors import SyncroError, WriteOutcomeUnknown
 from ..api import requests as rq
 from ..api.models import Me, Model
-from ..api.requests import ApiRequest, Ref, rebuild
+from ..api.call import ApiRequest, Ref
+from ..api.requests import rebuild
 from ..crash import summary
-from ..domain.plan import CONDITIONS, Plan
+from ..domain.plan import Plan
 from ..domain.text import counted
 from .journal import PROCESS, Group, GroupState, Journal, Step, StepState, claim_is_free, running_elsewhere
-from .reconcile import CHECKS, SPECS, Verdict, baseline, reconcile
+from .reconcile import Verdict
+from .specs import baseline, condition, judge, reconcile, sendable
 
 if TYPE_CHECKING:
     from ..api.client import SyncroClient  # only for annotations: httpx loads after the first paint
@@ -207,7 +209,7 @@ class WritePath:
             return await self.run(group_id, dict(enumerate(plan.steps)), progress)
 
     async def start(self, plan: Plan) -> str:
-        unsafe = [req.call for req in plan.steps if req.call not in (CHECKS if req.is_check else SPECS)]
+        unsafe = [req.call for req in plan.steps if not sendable(req)]
         if unsafe:
             raise ValueError(f"{unsafe[0]} has no read-back, so it cannot be made safe to send")
         me = await self.ensure_attribution()
@@ -263,7 +265,7 @@ class WritePath:
                 template = replace(template, before=step.before)
             if template.only_if is not None and not _holds(template.only_if, results):
                 self.journal.mark(group_id, step.seq, StepState.SKIPPED)
-                outcome = Outcome(StepState.SKIPPED, f"Not needed: sent {CONDITIONS.get(template.only_if.field, 'only when asked')}.",
+                outcome = Outcome(StepState.SKIPPED, f"Not needed: sent {condition([s.call for s in group.steps], template.only_if)}.",
                                   group_id=group_id, seq=step.seq)
                 done.append(outcome)
                 if progress:
@@ -318,7 +320,7 @@ class WritePath:
             return Outcome(StepState.UNKNOWN, message, group_id=group_id, seq=seq)
         except Exception as exc:  # noqa: BLE001 - a bug of ours: the check is simply run again on resume
             return self.in_doubt(group_id, seq, exc)
-        finding = CHECKS[req.call](record, req.expect or {})
+        finding = judge(req, record)
         state = StepState.DONE if finding.passed else StepState.FAILED
         self.journal.mark(group_id, seq, state, result=finding.facts, error=None if finding.passed else finding.message)
         return Outcome(state, finding.message, result=finding.facts, group_id=group_id, seq=seq, checked=True)

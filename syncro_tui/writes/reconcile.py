@@ -27,7 +27,7 @@ land (two identical timers) can be found and its removal offered.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -35,9 +35,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..api.errors import NotFound
 from ..api import requests as rq
-from ..api.requests import ApiRequest
+from ..api.call import ApiRequest
 from ..domain.plan import ids
-from ..domain.readback import Finding, check_charged_line, check_invoice
 
 if TYPE_CHECKING:
     from ..api.client import SyncroClient  # only for annotations: httpx loads after the first paint
@@ -100,7 +99,7 @@ def _verdict(matches: Sequence[Any], what: str) -> Verdict:
     return Verdict(False, f"The {what} is not in Syncro: it did not land.")
 
 
-async def _comment(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
+async def find_comment(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     body = req.body or {}
     comments = _new(await client.all_comments(_ticket_id(req)), req)
     matches = [c for c in comments if c.subject == body.get("subject") and c.body == body.get("body")
@@ -108,7 +107,7 @@ async def _comment(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime
     return _verdict(sorted(matches, key=lambda c: (c.created_at, c.id)), "comment")
 
 
-async def _timer(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
+async def find_timer(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     body = req.body or {}
     ticket = await client.execute(rq.get_ticket(_ticket_id(req)))
     matches = [t for t in _new(ticket.ticket_timers, req) if not t.recorded and _owned(t, owner) and _same_time(t.start_time, body.get("start_at"))
@@ -117,7 +116,7 @@ async def _timer(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, 
     return _verdict(sorted(matches, key=lambda t: t.id), "timer")
 
 
-async def _timer_update(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
+async def find_timer_update(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     """A timer set to the billed span and product (a Syncro timer the work was timed on): it has them now."""
     body = req.body or {}
     ticket = await client.execute(rq.get_ticket(_ticket_id(req)))
@@ -130,7 +129,7 @@ async def _timer_update(client: SyncroClient, req: ApiRequest[Any], sent_at: dat
                    "not land.", (timer,) if same else ())
 
 
-async def _charge(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
+async def find_charge(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     timer_id = (req.body or {}).get("timer_entry_id")
     ticket = await client.execute(rq.get_ticket(_ticket_id(req)))
     timer = next((t for t in ticket.ticket_timers if t.id == timer_id), None)
@@ -142,7 +141,7 @@ async def _charge(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime,
     return Verdict(False, "The timer is not charged: the charge did not land.")
 
 
-async def _line_item(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
+async def find_line_item(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     body = req.body or {}
     ticket = await client.execute(rq.get_ticket(_ticket_id(req)))
     matches = [li for li in _new(ticket.line_items, req) if li.name == body.get("name") and li.description == body.get("description")
@@ -151,7 +150,7 @@ async def _line_item(client: SyncroClient, req: ApiRequest[Any], sent_at: dateti
     return _verdict(sorted(matches, key=lambda li: li.id), "line item")
 
 
-async def _line_update(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
+async def find_line_update(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     body = req.body or {}
     ticket = await client.execute(rq.get_ticket(_ticket_id(req)))
     line = next((li for li in ticket.line_items if li.id == body.get("ticket_line_item_id")), None)
@@ -162,7 +161,7 @@ async def _line_update(client: SyncroClient, req: ApiRequest[Any], sent_at: date
     return Verdict(same, "The line item has the new values." if same else "The line item still has its old values.", (line,) if same else ())
 
 
-async def _removed(kind: str, client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
+async def find_removed(kind: str, client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     body = req.body or {}
     ticket = await client.execute(rq.get_ticket(_ticket_id(req)))
     if kind == "timer":
@@ -172,12 +171,12 @@ async def _removed(kind: str, client: SyncroClient, req: ApiRequest[Any], sent_a
     return Verdict(not still, f"The {kind} is {'still' if still else 'no longer'} on the ticket.")
 
 
-async def _invoice(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
+async def find_invoice(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     ticket = await client.execute(rq.get_ticket(int((req.body or {})["ticket_id"])))
     return _verdict(_new(await client.invoices_for_ticket(ticket, since=sent_at - SKEW), req), "invoice")
 
 
-async def _ticket_create(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
+async def find_ticket_create(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     body = req.body or {}
     candidates = await client.all_tickets(customer_id=body.get("customer_id"), since_updated_at=sent_at - SKEW)
     matches = [t for t in _new(candidates, req) if t.subject == body.get("subject") and t.customer_id == body.get("customer_id")
@@ -185,7 +184,7 @@ async def _ticket_create(client: SyncroClient, req: ApiRequest[Any], sent_at: da
     return _verdict(sorted(matches, key=lambda t: t.id), "ticket")
 
 
-async def _ticket_update(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
+async def find_ticket_update(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     ticket = await client.execute(rq.get_ticket(_ticket_id(req)))
     body = req.body or {}
     same = all(getattr(ticket, k, None) == v for k, v in body.items() if k in ("status", "priority", "user_id", "subject", "problem_type"))
@@ -199,7 +198,7 @@ async def _around(client: SyncroClient, req: ApiRequest[Any]) -> tuple[datetime,
                                                  date_to=start.date() + timedelta(days=1))
 
 
-async def _appointment_create(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
+async def find_appointment_create(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     body = req.body or {}
     start, listed = await _around(client, req)
     # Another tech's appointment at the same time with the same summary is not ours: same ticket, same owner.
@@ -208,7 +207,7 @@ async def _appointment_create(client: SyncroClient, req: ApiRequest[Any], sent_a
     return _verdict(sorted(matches, key=lambda a: a.id), "appointment")
 
 
-async def _appointment_update(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
+async def find_appointment_update(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     appointment_id = int(req.path.rsplit("/", 1)[1])
     try:
         appt = await client.execute(rq.get_appointment(appointment_id))
@@ -218,7 +217,7 @@ async def _appointment_update(client: SyncroClient, req: ApiRequest[Any], sent_a
     return Verdict(same, "The appointment is at the new time." if same else "The appointment is still at its old time: the move did not land.", (appt,) if same else ())
 
 
-async def _appointment_delete(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
+async def find_appointment_delete(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     try:
         await client.execute(rq.get_appointment(int(req.path.rsplit("/", 1)[1])))
     except NotFound:
@@ -230,7 +229,7 @@ def _invoice_id(req: ApiRequest[Any]) -> int:
     return int(req.path.split("/")[2])
 
 
-async def _draft(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
+async def find_draft(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     """To draft, or published again: the invoice says which it is now (it was the other before the send)."""
     invoice = await client.execute(rq.get_invoice(_invoice_id(req)))
     wanted = req.call == "invoice_to_draft"
@@ -240,7 +239,7 @@ async def _draft(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, 
                           "not land.")
 
 
-async def _invoice_line(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
+async def find_invoice_line(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     invoice = await client.execute(rq.get_invoice(_invoice_id(req)))
     line_id = int(req.path.rsplit("/", 1)[1])
     line = next((li for li in invoice.line_items or [] if li.id == line_id), None)
@@ -256,14 +255,14 @@ async def _live(client: SyncroClient, owner: int | None, status: str, ticket_id:
     return (await client.execute(rq.live_timers(user_id=owner, ticket_id=ticket_id, status=status))).items
 
 
-async def _live_start(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
+async def find_live_start(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     """A live timer started (or resumed: Syncro never makes a second): the owner's timer on the ticket runs."""
     ticket_id = (req.body or {}).get("ticket_id")
     running = [t for t in await _live(client, owner, "running", ticket_id) if t.ticket_id == ticket_id]
     return _verdict(running, "running timer")
 
 
-async def _live_move(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
+async def find_live_move(client: SyncroClient, req: ApiRequest[Any], sent_at: datetime, owner: int | None) -> Verdict:
     """A move of a live timer: where it is among the owner's running and paused timers says whether it landed
     (stopped: in neither)."""
     timer_id = int(req.path.split("/")[2])
@@ -273,106 +272,28 @@ async def _live_move(client: SyncroClient, req: ApiRequest[Any], sent_at: dateti
     return Verdict(now == wanted, f"The timer is {now}" + ("." if now == wanted else ": the move did not land."))
 
 
-Reader = Callable[["SyncroClient", ApiRequest[Any], datetime, "int | None"], Awaitable[Verdict]]
-#: What exists before a create is sent that it could be mistaken for: the ids, read at ``now``.
-Baseline = Callable[["SyncroClient", ApiRequest[Any], datetime], Awaitable[tuple[int, ...]]]
 
-
-async def _comments_before(client: SyncroClient, req: ApiRequest[Any], now: datetime) -> tuple[int, ...]:
+async def comments_before(client: SyncroClient, req: ApiRequest[Any], now: datetime) -> tuple[int, ...]:
     return ids(await client.all_comments(_ticket_id(req)))
 
 
-async def _timers_before(client: SyncroClient, req: ApiRequest[Any], now: datetime) -> tuple[int, ...]:
+async def timers_before(client: SyncroClient, req: ApiRequest[Any], now: datetime) -> tuple[int, ...]:
     return ids((await client.execute(rq.get_ticket(_ticket_id(req)))).ticket_timers)
 
 
-async def _lines_before(client: SyncroClient, req: ApiRequest[Any], now: datetime) -> tuple[int, ...]:
+async def lines_before(client: SyncroClient, req: ApiRequest[Any], now: datetime) -> tuple[int, ...]:
     return ids((await client.execute(rq.get_ticket(_ticket_id(req)))).line_items)
 
 
-async def _invoices_before(client: SyncroClient, req: ApiRequest[Any], now: datetime) -> tuple[int, ...]:
+async def invoices_before(client: SyncroClient, req: ApiRequest[Any], now: datetime) -> tuple[int, ...]:
     ticket = await client.execute(rq.get_ticket(int((req.body or {})["ticket_id"])))
     return ids(await client.invoices_for_ticket(ticket))
 
 
-async def _tickets_before(client: SyncroClient, req: ApiRequest[Any], now: datetime) -> tuple[int, ...]:
+async def tickets_before(client: SyncroClient, req: ApiRequest[Any], now: datetime) -> tuple[int, ...]:
     """The customer's tickets updated lately (older ones are outside the read-back's window anyway)."""
     return ids(await client.all_tickets(customer_id=(req.body or {}).get("customer_id"), since_updated_at=now - SKEW))
 
 
-async def _appointments_before(client: SyncroClient, req: ApiRequest[Any], now: datetime) -> tuple[int, ...]:
+async def appointments_before(client: SyncroClient, req: ApiRequest[Any], now: datetime) -> tuple[int, ...]:
     return ids((await _around(client, req))[1])
-
-
-@dataclass(frozen=True)
-class WriteSpec:
-    """What the write path knows of one kind of write, beside its request builder and the shape of its answer
-    (``api/requests.py``): how it is found again after a lost answer, and for a create, what already existed
-    that it could be mistaken for (read back by difference, never by look-alike)."""
-
-    read_back: Reader
-    #: A create: the read of what exists before it is sent (None: not a create).
-    baseline: Baseline | None = None
-    #: A create on a record the same group creates (a comment on the new ticket) had nothing before it;
-    #: an appointment is found among the owner's calendar all the same.
-    empty_on_new: bool = True
-
-
-#: Every write the write path sends, by call name (``tests/writes/test_write_path.py`` checks that none lacks one).
-SPECS: dict[str, WriteSpec] = {
-    "add_comment": WriteSpec(_comment, _comments_before),
-    "add_timer": WriteSpec(_timer, _timers_before),
-    "update_timer": WriteSpec(_timer_update),
-    "charge_timer": WriteSpec(_charge),
-    "add_line_item": WriteSpec(_line_item, _lines_before),
-    "update_line_item": WriteSpec(_line_update),
-    "delete_timer": WriteSpec(lambda c, r, s, o: _removed("timer", c, r, s, o)),
-    "remove_line_item": WriteSpec(lambda c, r, s, o: _removed("line item", c, r, s, o)),
-    "create_invoice": WriteSpec(_invoice, _invoices_before),
-    "create_ticket": WriteSpec(_ticket_create, _tickets_before),
-    "update_ticket": WriteSpec(_ticket_update),
-    "create_appointment": WriteSpec(_appointment_create, _appointments_before, empty_on_new=False),
-    "update_appointment": WriteSpec(_appointment_update),
-    "delete_appointment": WriteSpec(_appointment_delete),
-    "start_live_timer": WriteSpec(_live_start),
-    "start_timer": WriteSpec(_live_move),
-    "pause_timer": WriteSpec(_live_move),
-    "stop_timer": WriteSpec(_live_move),
-    "invoice_to_draft": WriteSpec(_draft),
-    "update_invoice_line": WriteSpec(_invoice_line),
-    "publish_invoice": WriteSpec(_draft),
-}
-
-#: How each check step judges what it read back (a check is a read, not a write: it is simply run again).
-CHECKS: dict[str, Callable[[Any, Mapping[str, Any]], Finding]] = {
-    "check_line_item": check_charged_line,
-    "check_invoice": check_invoice,
-}
-
-
-def creates(call: str) -> bool:
-    """Whether ``call`` makes a record, read back by difference from what existed before it."""
-    spec = SPECS.get(call)
-    return spec is not None and spec.baseline is not None
-
-
-async def reconcile(client: SyncroClient, req: ApiRequest[Any], *, sent_at: datetime, owner: int | None = None) -> Verdict:
-    """Whether the write ``req`` (sent at ``sent_at`` under ``owner``'s key) is in Syncro now."""
-    spec = SPECS.get(req.call)
-    if spec is None:
-        raise ValueError(f"no read-back is known for {req.call}: it must not be sent through the write path")
-    return await spec.read_back(client, req, sent_at, owner)
-
-
-async def baseline(client: SyncroClient, req: ApiRequest[Any], *, now: datetime) -> tuple[int, ...] | None:
-    """What exists now that a create could be mistaken for, read before it is sent (None: not a create).
-
-    The flows that already read these (the billing run's ticket) put them on the request themselves;
-    this is the read for the others.
-    """
-    spec = SPECS.get(req.call)
-    if spec is None or spec.baseline is None:
-        return None
-    if req.refs and spec.empty_on_new:
-        return ()  # on a record this group creates: nothing was on it before
-    return await spec.baseline(client, req, now)

@@ -18,9 +18,10 @@ from typing import Any, Literal, Protocol
 from ..api import requests as rq
 from ..api.errors import SyncroError
 from ..api.models import Timer
-from ..api.requests import ApiRequest
+from ..api.call import ApiRequest
 from ..domain.plan import Plan
 from .journal import GroupState, StepState
+from .specs import condition_text
 from .path import AttributionRefused, DamagedGroup, GroupClaimed, GroupOutcome, Progress, WritePath
 
 Severity = Literal["information", "warning", "error"]
@@ -35,6 +36,15 @@ class Confirmation:
     notes: tuple[str, ...] = ()
     first: int = 1
     total: int | None = None
+    #: Every call of the group, when only its rest is shown (a condition names the call that decides it).
+    calls: tuple[str, ...] = ()
+
+    def condition(self, req: ApiRequest[Any]) -> str | None:
+        """What a conditional call waits for, in words (None: it is always sent)."""
+        if req.only_if is None:
+            return None
+        calls = self.calls or ("",) * (self.first - 1) + tuple(r.call for r in self.requests)
+        return condition_text(calls, req.only_if)
 
 
 class Asker(Protocol):
@@ -112,9 +122,11 @@ def next_step(outcome: GroupOutcome) -> NextStep:
     return Stopped(stop.seq, stop.message, landed=sum(s.landed for s in outcome.steps[:-1]))
 
 
-def rest_of(total: int, remaining: dict[int, ApiRequest[Any]], summary: str, notes: Sequence[str]) -> Confirmation:
-    """The confirm for a group's calls still to send, numbered as calls N..M of the whole group."""
-    return Confirmation(summary, tuple(remaining.values()), notes=tuple(notes), first=min(remaining) + 1, total=total)
+def rest_of(calls: Sequence[str], remaining: dict[int, ApiRequest[Any]], summary: str,
+            notes: Sequence[str]) -> Confirmation:
+    """The confirm for a group's calls still to send, numbered as calls N..M of the whole group (``calls``)."""
+    return Confirmation(summary, tuple(remaining.values()), notes=tuple(notes), first=min(remaining) + 1,
+                        total=len(calls), calls=tuple(calls))
 
 
 def recorded_as(owner: str) -> str:
@@ -179,7 +191,7 @@ class Recovery:
         notes.append(recorded_as(self.owner))
         if done:
             notes.append(f"Calls 1 to {done} are already in Syncro and are not sent again.")
-        if not await self.ask.confirm(rest_of(len(group.steps), remaining, f"Resume: {group.title}", notes)):
+        if not await self.ask.confirm(rest_of([st.call for st in group.steps], remaining, f"Resume: {group.title}", notes)):
             self.ask.tell("Not resumed: it stays in the unfinished writes.", timeout=5)
             return None
         try:
@@ -225,7 +237,7 @@ class Recovery:
             elif isinstance(step, SendAgain):
                 group = writes.journal.group(outcome.group_id)
                 remaining = writes.remaining(group)
-                if not await ask.confirm(rest_of(len(group.steps), remaining, f"Send again? {title}",
+                if not await ask.confirm(rest_of([st.call for st in group.steps], remaining, f"Send again? {title}",
                                                  [step.message, recorded_as(self.owner)])):
                     if any(s.state.landed for s in group.steps):
                         ask.tell("Not sent again: it stays in the unfinished writes (u).", severity="warning",

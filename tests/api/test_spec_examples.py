@@ -37,7 +37,7 @@ from syncro_tui.api import Pacer, SyncroClient
 from syncro_tui.api import errors as err
 from syncro_tui.api import models as m
 from syncro_tui.api import requests as rq
-from syncro_tui.api.requests import ApiRequest
+from syncro_tui.api.call import ApiRequest
 
 HERE = Path(__file__).parent
 SPEC_FILE = HERE / "spec" / "syncro-openapi.json"

@@ -7,6 +7,7 @@ from syncro_tui.ui.base import SyncroBase
 from syncro_tui.api import requests as rq
 from syncro_tui.ui.app import styles_dir
 from syncro_tui.ui.confirm import ConfirmScreen
+from syncro_tui.writes.recovery import Confirmation
 
 from ..writes.plans import projector_ticket
 
@@ -23,9 +24,9 @@ class Host(SyncroBase):
     def __init__(self, screen: ConfirmScreen | None = None) -> None:
         super().__init__()
         self.answers: list[bool | None] = []
-        self.confirm = screen or ConfirmScreen(
+        self.confirm = screen or ConfirmScreen(Confirmation(
             "Ticket #31990 for Brightline Dental: post the resolution (emailed to the contact), then resolve.",
-            REQUESTS, notes=["Jordan Alvarez <jordan.alvarez@brightlinedental.example> gets an email."])
+            tuple(REQUESTS), notes=("Jordan Alvarez <jordan.alvarez@brightlinedental.example> gets an email.",)))
 
     def on_mount(self) -> None:
         self.push_screen(self.confirm, self.answers.append)

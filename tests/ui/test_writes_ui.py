@@ -322,7 +322,7 @@ def test_unfinished_snapshot(snap_compare, tmp_path) -> None:
 
 async def test_a_group_stopped_part_way_is_explained_in_a_dialog(tmp_path) -> None:
     from syncro_tui.api import requests as rq
-    from syncro_tui.api.requests import Ref
+    from syncro_tui.api.call import Ref
     from syncro_tui.domain.plan import Plan
     from syncro_tui.ui.error_dialog import ErrorDialog
     from syncro_tui.ui.writing import confirm_and_send

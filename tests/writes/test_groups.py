@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from syncro_tui.api import requests as rq
-from syncro_tui.api.requests import Ref
+from syncro_tui.api.call import Ref
 from syncro_tui.domain.plan import Plan
 from syncro_tui.simulator import Simulator
 from syncro_tui.writes.journal import GroupState, StepState

@@ -71,7 +71,7 @@ def test_nothing_secret_reaches_the_journal_file(tmp_path) -> None:
 def test_a_journal_from_before_check_steps_gains_their_columns_and_keeps_its_groups(tmp_path) -> None:
     import sqlite3
 
-    from syncro_tui.api.requests import Ref
+    from syncro_tui.api.call import Ref
     from syncro_tui.writes.journal import SCHEMA
 
     path = tmp_path / "old.sqlite"

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from syncro_tui.api import requests as rq
+from syncro_tui.api.call import ApiRequest
 from syncro_tui.domain.plan import Plan
 from syncro_tui.simulator import Simulator
 from syncro_tui.writes.journal import GroupState, Journal, StepState
@@ -26,7 +27,7 @@ def count(sim: Simulator, table: str, pred: Callable[[dict], bool]) -> int:
     return sum(1 for r in sim.store.t(table).values() if pred(r))
 
 
-def cases(sim: Simulator) -> dict[str, tuple[rq.ApiRequest[Any], Callable[[], int]]]:
+def cases(sim: Simulator) -> dict[str, tuple[ApiRequest[Any], Callable[[], int]]]:
     t = open_ticket(sim)
     tid, cid = t["id"], t["customer_id"]
     timer = sim.store.add_timer(tid, {"start_at": "2026-11-20T10:00:00Z", "duration_minutes": 30, "product_id": 1190473}, key="demo-key")
@@ -198,17 +199,18 @@ async def test_another_techs_appointment_at_the_same_time_is_not_ours(tmp_path) 
 
 
 def test_every_write_the_app_can_send_has_each_of_its_parts() -> None:
-    """A write is its request builder and the shape of its answer (``api/requests``), and its spec
-    (``writes/reconcile`` ``SPECS``: how it is read back after a lost answer, and for a create what existed
-    before it), with the simulator's route. A check step is judged by ``CHECKS``. One left out fails here, not
+    """A call is its request builder and the shape of its answer (``api/requests``), and its one spec
+    (``writes/specs`` ``SPECS``): a write, how it is read back after a lost answer and for a create what existed
+    before it; a check step, how it judges what it read. With the simulator's route. One left out fails here, not
     in front of a customer."""
     from syncro_tui.simulator.app import ROUTE_NAMES
-    from syncro_tui.writes.reconcile import CHECKS, SPECS, creates
+    from syncro_tui.writes.specs import SPECS, creates
 
-    checks = set(CHECKS)
+    checks = {call for call, spec in SPECS.items() if spec.check is not None}
     writes = set(rq.SHAPES) - checks
     never_sent = {"delete_ticket"}  # parsed for the spec's example; the write path refuses it (no read-back)
-    assert writes - never_sent == set(SPECS)
+    assert writes - never_sent == {call for call, spec in SPECS.items() if spec.read_back is not None}
+    assert all((spec.read_back is None) != (spec.check is None) for spec in SPECS.values())  # one or the other
     assert {call for call in SPECS if creates(call)} == {ROUTES[w] for w in CREATES}  # each create's look-alike test
-    assert checks <= set(rq.SHAPES) and not checks & set(SPECS)
+    assert checks == {call for call in rq.SHAPES if call.startswith("check_")}
     assert writes <= ROUTE_NAMES  # the simulator answers each, as Syncro would
