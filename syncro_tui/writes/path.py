@@ -34,7 +34,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..api.errors import SyncroError, WriteOutcomeUnknown
 from ..api import requests as rq
-from ..api.models import Me, Model
+from ..api.fields import Model
+from ..api.models import Me
 from ..api.call import ApiRequest, Ref
 from ..api.requests import rebuild
 from ..crash import summary
