@@ -7,6 +7,6 @@ against it in-process.
 
 from .app import API_PREFIX, Simulator
 from .faults import Fault
-from .seed import DEMO_KEY
+from .shop import DEMO_KEY
 
 __all__ = ["API_PREFIX", "DEMO_KEY", "Fault", "Simulator"]

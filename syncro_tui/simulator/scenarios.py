@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .seed import DEMO_KEY
+from .shop import DEMO_KEY
 from .store import Store
 
 DANA = 1843

@@ -12,157 +12,17 @@ characters), as real customer-typed text can be: the app must show it literally.
 from __future__ import annotations
 
 import copy
-import random
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .catalogue import BILLED_LABOR, DEFAULT_LABOR, EMERGENCY, HARDWARE, LABOR, Product
+from .catalogue import BILLED_LABOR, DEFAULT_LABOR, EMERGENCY, LABOR
+from .seed_shop import ShopSeeder
 from .store import SLA_SOON, decimal_string, money, stamp
-
-TIME_ZONE = "America/Chicago"
-#: The seeded day's "now" in the account's zone: no ticket is created or updated after it.
-SEED_NOW = time(9, 45)
-
-STATUSES = [
-    "New", "In Progress", "Waiting on Customer", "Waiting on Vendor", "Scheduled",
-    "Customer Reply", "Resolved", "Invoiced", "Closed",
-]
-PROBLEM_TYPES = [
-    "API", "Email", "Emergency Service", "File Services / Permissions", "Hardware", "Maintenance",
-    "New User / M365 Account Creation", "New User / Workstation Deployment", "Not determined",
-    "Onsite", "Other", "Phone/VOIP", "Remote", "Security", "Server Migration", "Service Request",
-    "Software", "Website",
-]
-PRIORITIES = ["1 High", "2 Normal", "3 Low", "4 Urgent"]
-
-ALL_PERMISSIONS = {
-    "asset": {"read": True, "write": True, "delete": True},
-    "customer": {"read": True, "write": True, "delete": False},
-    "ticket": {"read": True, "write": True, "delete": False},
-    "invoice": {"read": True, "write": True, "delete": False},
-    "payment": {"read": True, "write": False, "delete": False},
-    "worksheet": {"add": True, "manage": True, "delete": False},
-    "script": {"execute": False},
-}
-
-TECHS = [
-    (1843, "Dana Whitfield", "dana", "#2f80ed", True),
-    (1851, "Marcus Bell", "marcus", "#27ae60", False),
-    (2107, "Priya Natarajan", "priya", "#9b51e0", False),
-    (2231, "Tom Okafor", "tom", "#f2994a", False),
-]
-TECH_IDS = [t[0] for t in TECHS]
-FRONT_DESK = (2302, "Front Desk", "frontdesk", "#828282", False)
-
-#: Demo API keys: one per tech, and one whose group lacks every ticket permission.
-DEMO_KEY = "demo-key"
-
-BUSINESSES = [
-    ("Brightline Dental", 4), ("Cedar Ridge Veterinary", 3), ("Halvorsen & Pike CPAs", 3),
-    ("Lakeshore Property Group", 2), ("Marigold Bakery", 1), ("Northgate Physical Therapy", 3),
-    ("Oakhurst Law Office", 2), ("Prairie Wind Insurance", 3), ("Quarry Street Architects", 2),
-    ("Redfern Logistics", 4), ("Silverleaf Senior Living", 3), ("Tamarack Auto Body", 2),
-    ("Union Mill Brewing Co", 2), ("Valley Fresh Grocers", 3), ("Westbrook Family Medicine", 4),
-    ("Yellowpine Realty", 2), ("Zenith Plumbing & Heating", 2), ("Anchor Bay Marina", 1),
-    ("Bluestem Credit Union", 4), ("Copperline Electric", 2), ("Driftwood Montessori", 3),
-    ("Elm & Ivy Interiors", 1), ("Foxglove Florist", 1), ("Granite Peak Engineering", 3),
-    ("Heron Point Church", 2), ("Ironwood Machine Shop", 2), ("Juniper Hill Winery", 2),
-    ("Kestrel Staffing", 3), ("Brackets [bold red]&[/] Braces Orthodontics", 2), ("Larkspur Chiropractic", 2),
-]
-INDIVIDUALS = [
-    "Jerry Burger", "Alma Whitcomb", "Dev Patel", "Rosa Lindqvist", "Hank Mercer",
-    "Sam [dim]O'Neil[/dim]", "Gloria Feng", "Otis Ramirez", "Nadia Kowalski", "Wes Thornbury",
-]
-FIRST = ["Jordan", "Casey", "Morgan", "Riley", "Taylor", "Avery", "Quinn", "Jamie", "Drew", "Reese",
-         "Logan", "Harper", "Rowan", "Emerson", "Parker", "Sydney", "Blake", "Cameron", "Elliot", "Finley"]
-LAST = ["Alvarez", "Brennan", "Castillo", "Dunn", "Eriksen", "Foster", "Gallagher", "Hughes", "Ibarra",
-        "Jensen", "Kaplan", "Lowry", "Moreno", "Nakamura", "Olsen", "Pruitt", "Quintero", "Sorensen"]
-STREETS = ["Main St", "Oak Ave", "Commerce Dr", "Lakeview Rd", "Industrial Pkwy", "Maple St", "2nd Ave", "River Rd"]
-CITIES = [("Springfield", "IL", "62701"), ("Decatur", "IL", "62521"), ("Champaign", "IL", "61820"), ("Peoria", "IL", "61602")]
-
-SUBJECTS = [
-    ("Outlook keeps asking for password", "Email"),
-    ("Printer offline on 2nd floor", "Hardware"),
-    ("New hire laptop setup - {first} {last}", "New User / Workstation Deployment"),
-    ("M365 account for new employee {first} {last}", "New User / M365 Account Creation"),
-    ("VPN drops every 30 minutes", "Remote"),
-    ("QuickBooks won't open company file", "Software"),
-    ("Replace failing drive in NAS", "Hardware"),
-    ("Phishing email reported by front desk", "Security"),
-    ("Wi-Fi slow in conference room", "Onsite"),
-    ("Server backup failed overnight", "Maintenance"),
-    ("SSL certificate expiring on website", "Website"),
-    ("Phones not ringing through to reception", "Phone/VOIP"),
-    ("Own cloud thing again", "File Services / Permissions"),
-    ("Shared drive permissions for accounting", "File Services / Permissions"),
-    ("Monthly patching - workstations", "Maintenance"),
-    ("Scanner to email stopped working", "Email"),
-    ("Migrate file server to new host", "Server Migration"),
-    ("Monitor flickering at desk 4", "Hardware"),
-    ("Can't print PDFs from browser", "Software"),
-    ("Website contact form not sending", "Website"),
-    ("Firewall firmware update", "Security"),
-    ("Email bouncing to one vendor", "Email"),
-    ("Request: add user to Teams channel", "Service Request"),
-    ("After-hours: server down, nobody can log in", "Emergency Service"),
-    ("Error [red]0x80070005[/red] when saving to share", "File Services / Permissions"),
-    ("Laptop battery swelling - {first}", "Hardware"),
-    ("Password reset for {first}", "Service Request"),
-    ("EHR integration API token expired", "API"),
-    ("POS terminal won't connect", "Hardware"),
-    ("Slow computer at front desk", "Remote"),
-]
-
-ISSUE_BODIES = [
-    "{contact} called in: {subject_lc}. Started this morning, affects {count} users.",
-    "Customer reports {subject_lc}. They tried restarting, no change.",
-    "Email from {contact}: \"{subject}\". Please call back at the office number.",
-    "{subject}. Screenshot attached in the email thread.",
-]
-UPDATE_BODIES = [
-    "Remoted in and checked the event logs. Found the cause, applying the fix now.",
-    "Ordered the replacement part, ETA two business days.<br>Will schedule install when it arrives.",
-    "Called {contact}, left a voicemail to schedule a time.",
-    "Applied updates and rebooted. Monitoring for the rest of the day.",
-    "Reset the profile and rebuilt the mail cache. Working for the user now.",
-]
-CUSTOMER_REPLIES = [
-    "Thanks! It seems to be working again this afternoon.",
-    "Still happening for me, can someone take another look?",
-    "Tuesday after 2pm works for us.",
-    "We got the new part delivered today.",
-]
-INTERNAL_NOTES = [
-    "Internal: customer is on the old firewall, quote a replacement at renewal.",
-    "Internal: vendor case opened, ref in the shared mailbox.",
-    "Internal: same issue as last month, consider a project ticket.",
-]
-RESOLUTIONS = [
-    "Resolved: {subject_lc}. Root cause fixed and confirmed with {contact}.",
-    "Issue resolved after update and reboot.<br>Customer confirmed everything is working.",
-    "Replaced the faulty hardware and verified operation.",
-]
-
-HOSTILE_COMMENT = (
-    "Customer pasted this from their screen:\x1b[31m ERROR \x1b[0m[bold]ALL CAPS[/bold]\x07\r\n"
-    "\x1b]0;owned\x07then a line with [link=http://example.invalid]a link[/link]"
-)
-
-#: The account's ticket types (``/tickets/settings``), and which problem types each seeded ticket gets.
-TICKET_TYPES = [
-    {"id": 9101, "name": "Break/Fix", "disabled": False},
-    {"id": 9102, "name": "Project", "disabled": False},
-    {"id": 9103, "name": "Onboarding", "disabled": False},
-    {"id": 9104, "name": "Maintenance", "disabled": False},
-    {"id": 9105, "name": "Legacy (do not use)", "disabled": True},
-]
-TYPE_OF_PROBLEM = {"Server Migration": 1, "Website": 1, "New User / M365 Account Creation": 2,
-                   "New User / Workstation Deployment": 2, "Maintenance": 3}
-WORKSHEET_TEMPLATES = [{"id": 4401, "name": "New workstation checklist"}, {"id": 4402, "name": "Onsite visit"}]
-SLA = {"id": 71, "name": "Business 8x5"}
-CONTRACT = {"id": 8801, "name": "Prepaid block hours"}
+from .shop import (BUSINESSES, CONTRACT, CUSTOMER_REPLIES, FIRST, HOSTILE_COMMENT, INDIVIDUALS, INTERNAL_NOTES,
+                   ISSUE_BODIES, LAST, PRIORITIES, PROBLEM_TYPES, RESOLUTIONS, SLA, STATUSES, SUBJECTS, TECH_IDS,
+                   SEED_NOW, TICKET_TYPES, TIME_ZONE, TYPE_OF_PROBLEM, UPDATE_BODIES, WORKSHEET_TEMPLATES)
 
 
 def sla_fields(*, business: bool, due: datetime, ceiling: datetime, open_: bool) -> dict[str, Any]:
@@ -170,11 +30,6 @@ def sla_fields(*, business: bool, due: datetime, ceiling: datetime, open_: bool)
         return {"sla_id": None, "sla_name": None, "sla_breached": False, "sla_breaching_soon": False}
     return {"sla_id": SLA["id"], "sla_name": SLA["name"], "sla_breached": open_ and due < ceiling,
             "sla_breaching_soon": open_ and ceiling <= due < ceiling + SLA_SOON}
-
-
-def slug(text: str) -> str:
-    keep = "".join(ch.lower() if ch.isalnum() else " " for ch in text)
-    return "".join(keep.split())[:18] or "customer"
 
 
 def seed_day(now: datetime) -> date:
@@ -202,41 +57,13 @@ def generate(seed: int = 1, today: date | None = None, *, open_tickets: int | No
     return data
 
 
-class Seeder:
+class Seeder(ShopSeeder):
     """Builds the demo account table by table, each from one small builder, all from one random stream.
 
     The builders run in a fixed order and share ``rng``, so a seed and a day always give the same account.
     """
 
     TICKETS = 300
-
-    def __init__(self, seed: int, today: date) -> None:
-        self.rng = random.Random(seed)
-        self.today = today
-        self.tz = ZoneInfo(TIME_ZONE)
-        self.epoch = stamp(self.local(today - timedelta(days=400), 9))
-        #: The seeded day's "now" (``SEED_NOW``): nothing is created or updated after it.
-        self.now = datetime.combine(today, SEED_NOW, self.tz).astimezone(UTC)
-        self.counters = {
-            "ticket_id": 108_412_000, "ticket_number": 31_700, "comment_id": 541_000_000, "timer_id": 7_300_000,
-            "line_item_id": 25_100_000, "invoice_id": 1_480_000_000, "invoice_number": 18_400,
-            "invoice_line_id": 61_000_000, "appointment_id": 9_200_000, "customer_id": 30_010_000,
-            "contact_id": 11_500_000, "asset_id": 6_700_000,
-        }
-        self.users: dict[str, Any] = {}
-        self.keys: dict[str, Any] = {}
-        self.products: dict[str, Any] = {}
-        self.appointment_types: dict[str, Any] = {}
-        self.customers: dict[str, Any] = {}
-        self.contacts: dict[str, Any] = {}
-        self.assets: dict[str, Any] = {}
-        self.customer_contacts: dict[int, list[int]] = {}
-        self.tickets: dict[str, Any] = {}
-        self.comments: dict[str, Any] = {}
-        self.timers: dict[str, Any] = {}
-        self.line_items: dict[str, Any] = {}
-        self.invoices: dict[str, Any] = {}
-        self.appointments: dict[str, Any] = {}
 
     def build(self) -> dict[str, Any]:
         self.add_techs()
@@ -272,127 +99,6 @@ class Seeder:
             clone["subject"] = f"{clone['subject']} ({i})"
             clone["created_at"] = clone["updated_at"] = stamp(start - timedelta(minutes=i))
             self.tickets[str(clone["id"])] = clone
-
-    # ------------------------------------------------------------ small helpers
-    def local(self, day: date, hour: int, minute: int = 0) -> datetime:
-        return datetime.combine(day, time(hour, minute), self.tz).astimezone(UTC)
-
-    def nid(self, name: str, gap: int = 1) -> int:
-        self.counters[name] += gap
-        return self.counters[name]
-
-    def address(self) -> dict[str, str | None]:
-        city, state, zipc = self.rng.choice(CITIES)
-        return {"address": f"{self.rng.randint(100, 9899)} {self.rng.choice(STREETS)}",
-                "address_2": self.rng.choice([None, None, "Suite 200"]), "city": city, "state": state, "zip": zipc}
-
-    def phone(self) -> str:
-        return f"217-555-{self.rng.randint(100, 9999):04d}"
-
-    # ------------------------------------------------------------ the shop
-    def add_techs(self) -> None:
-        epoch = self.epoch
-        for uid, name, short, color, admin in [*TECHS, FRONT_DESK]:
-            self.users[str(uid)] = {
-                "id": uid, "email": f"{short}@harborline-it.example", "full_name": name, "created_at": epoch,
-                "updated_at": epoch, "group": "Admin" if admin else "Technician", "admin": admin, "color": color,
-            }
-        admin_permissions = {**ALL_PERMISSIONS, "ticket": {"read": True, "write": True, "delete": True}}
-        self.keys[DEMO_KEY] = {"user_id": TECHS[0][0], "permissions": admin_permissions}
-        for uid, _name, short, _c, admin in TECHS:
-            self.keys[f"demo-key-{short}"] = {"user_id": uid,
-                                              "permissions": admin_permissions if admin else ALL_PERMISSIONS}
-        no_tickets = {**ALL_PERMISSIONS, "ticket": {"read": False, "write": False, "delete": False}}
-        self.keys["demo-key-frontdesk"] = {"user_id": FRONT_DESK[0], "permissions": no_tickets}
-
-    def add_products(self) -> None:
-        for product in LABOR:
-            self.products[str(product.id)] = self.product(product, quantity=0)
-        for product in HARDWARE:
-            self.products[str(product.id)] = self.product(product, quantity=self.rng.randint(0, 12))
-
-    @staticmethod
-    def product(product: Product, *, quantity: int) -> dict[str, Any]:
-        stock = product.category == "Hardware"
-        return {
-            "id": product.id, "name": product.name, "description": product.name,
-            "price_retail": money(product.price_retail), "price_cost": money(product.price_cost), "taxable": stock,
-            "disabled": False, "product_category": product.category, "maintain_stock": stock,
-            "quantity": quantity, "upc_code": None, "condition": "New", "warranty": None, "notes": None,
-        }
-
-    def add_appointment_types(self) -> None:
-        epoch = self.epoch
-        self.appointment_types.update({
-            str(i): {"id": i, "account_id": 1, "name": n, "email_instructions": None, "location_type": lt,
-                     "location_hard_code": None, "created_at": epoch, "updated_at": epoch, "buffer": None,
-                     "appointment_reminders_schedule_id": None}
-            for i, n, lt in [(4321, "In Shop", "shop"), (4322, "Onsite", "customer"), (4323, "Phone Call", "phone"),
-                             (193053, "Reminder", "manual_entry"), (59289, "Remote", "manual_entry")]
-        })
-
-    # ------------------------------------------------------------ customers
-    def add_business(self, name: str, n_contacts: int, *, prepaid: bool) -> None:
-        cid = self.nid("customer_id", self.rng.randint(3, 90))
-        domain = slug(name) + ".example"
-        owner_first, owner_last = self.rng.choice(FIRST), self.rng.choice(LAST)
-        prepay: str | None
-        if prepaid:
-            prepay = decimal_string(Decimal(self.rng.choice([4, 6, 8, 10, 12, 20])) + Decimal(self.rng.choice(["0", "0.5", "0.25"])))
-        else:
-            prepay = self.rng.choice([None, "0.0"])
-        created = stamp(self.local(self.today - timedelta(days=self.rng.randint(200, 1500)), 10))
-        self.customers[str(cid)] = {
-            "id": cid, "firstname": owner_first, "lastname": owner_last, "fullname": f"{owner_first} {owner_last}",
-            "business_name": name, "email": f"office@{domain}", "phone": self.phone(), "mobile": None,
-            "created_at": created, "updated_at": created, "pdf_url": None, **self.address(),
-            "latitude": None, "longitude": None, "notes": None, "get_sms": False, "opt_out": False,
-            "disabled": False, "no_email": False, "location_name": None, "location_id": None,
-            # [quirk] custom customer fields, of the types the shop gave them (live accounts: ints and strings).
-            "properties": {"Seats": 5 * n_contacts, "Contract tier": "Managed" if prepaid else "Break/fix",
-                           "Onboarded": created[:10]},
-            "online_profile_url": None, "tax_rate_id": None, "notification_email": None, "invoice_cc_emails": None,
-            "invoice_term_id": None, "referred_by": None, "ref_customer_id": None, "prepay_hours": prepay,
-        }
-        self.customer_contacts[cid] = []
-        for k in range(n_contacts):
-            first, last = (owner_first, owner_last) if k == 0 else (self.rng.choice(FIRST), self.rng.choice(LAST))
-            ctid = self.nid("contact_id", self.rng.randint(1, 40))
-            self.contacts[str(ctid)] = {
-                "id": ctid, "name": f"{first} {last}", "email": f"{first.lower()}.{last.lower()}@{domain}",
-                "phone": self.phone(), "mobile": self.rng.choice([None, self.phone()]), "customer_id": cid, "account_id": 1,
-                "notes": None, "created_at": created, "updated_at": created, "vendor_id": None,
-                "properties": {"title": self.rng.choice(["Office Manager", "Owner", "Bookkeeper", "Front Desk", "Director"])},
-                "opt_out": False, "extension": None, "address1": None, "address2": None, "city": None,
-                "state": None, "zip": None, "latitude": None, "longitude": None,
-            }
-            self.customer_contacts[cid].append(ctid)
-        for k in range(self.rng.randint(1, 6)):
-            aid = self.nid("asset_id", self.rng.randint(1, 30))
-            kind = self.rng.choice(["Desktop", "Laptop", "Server", "Firewall", "Printer"])
-            prefix = {"Desktop": "DESKTOP", "Laptop": "LAPTOP", "Server": "SRV", "Firewall": "FW", "Printer": "PRN"}[kind]
-            self.assets[str(aid)] = {
-                "id": aid, "name": f"{prefix}-{slug(name)[:4].upper()}{k + 1:02d}", "customer_id": cid,
-                "contact_id": None, "created_at": created, "updated_at": created,
-                "properties": {}, "asset_type": kind, "asset_serial": f"SN{self.rng.randint(10**7, 10**8 - 1)}",
-                "external_rmm_link": None,
-            }
-
-    def add_individual(self, person: str) -> None:
-        cid = self.nid("customer_id", self.rng.randint(3, 90))
-        first, _, last = person.partition(" ")
-        email = f"{slug(first)}.{slug(last)}@mail.example"
-        created = stamp(self.local(self.today - timedelta(days=self.rng.randint(100, 1200)), 11))
-        self.customers[str(cid)] = {
-            "id": cid, "firstname": first, "lastname": last, "fullname": person, "business_name": None,
-            "email": email, "phone": self.phone(), "mobile": self.phone(), "created_at": created, "updated_at": created,
-            "pdf_url": None, **self.address(), "latitude": None, "longitude": None, "notes": None, "get_sms": True,
-            "opt_out": False, "disabled": False, "no_email": False, "location_name": None, "location_id": None,
-            "properties": {}, "online_profile_url": None, "tax_rate_id": None, "notification_email": None,
-            "invoice_cc_emails": None, "invoice_term_id": None, "referred_by": None, "ref_customer_id": None,
-            "prepay_hours": None,
-        }
-        self.customer_contacts[cid] = []
 
     # ------------------------------------------------------------ tickets, their comments and time
     def add_comment(self, ticket: dict[str, Any], when: datetime, subject: str, body: str, *, hidden: bool,

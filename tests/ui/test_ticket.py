@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from syncro_tui.simulator import Simulator
-from syncro_tui.simulator.seed import HOSTILE_COMMENT
+from syncro_tui.simulator.shop import HOSTILE_COMMENT
 from syncro_tui.ui.confirm import ConfirmScreen
 from syncro_tui.ui.dialogs import ChoiceScreen
 from syncro_tui.ui.ticket import TicketScreen
