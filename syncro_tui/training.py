@@ -25,7 +25,7 @@ from .domain.lesson import Afterwards, Lesson, LessonProblem, parse
 from .domain.rates import BillingPath, RateTable
 from .session import Session
 from .simulator import Simulator
-from .simulator.app import ROUTES
+from .simulator.routes import ROUTES
 
 #: The calls a lesson's fault may name: the simulator's routes.
 ROUTE_NAMES = frozenset(route.name for route in ROUTES)

@@ -169,7 +169,7 @@ def test_every_request_the_app_can_build_is_an_endpoint_of_the_spec() -> None:
     # Each builder names its call after itself, except GET /settings ("settings": account_settings()).
     built = {"account_settings" if r.call == "settings" else r.call for r in every_request()}
     assert builders - built == set(), "a request builder is missing from every_request(): add it so its answers are checked"
-    from syncro_tui.simulator.app import ROUTES
+    from syncro_tui.simulator.routes import ROUTES
 
     newer = {req.call for req in SINCE_THE_SPEC}
     for req in every_request():

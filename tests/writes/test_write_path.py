@@ -203,7 +203,7 @@ def test_every_write_the_app_can_send_has_each_of_its_parts() -> None:
     (``writes/specs`` ``SPECS``): a write, how it is read back after a lost answer and for a create what existed
     before it; a check step, how it judges what it read. With the simulator's route. One left out fails here, not
     in front of a customer."""
-    from syncro_tui.simulator.app import ROUTE_NAMES
+    from syncro_tui.simulator.routes import ROUTE_NAMES
     from syncro_tui.writes.specs import SPECS, creates
 
     checks = {call for call, spec in SPECS.items() if spec.check is not None}
