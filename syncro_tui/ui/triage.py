@@ -14,7 +14,7 @@ from ..domain.situation import appointments_ahead, close_concerns
 from ..domain.plan import change_ticket, close_problem, close_ticket
 from ..domain.queue import QueueRow
 from ..domain.session_log import log_path, render
-from ..writes.path import GroupOutcome
+from ..writes.outcome import GroupOutcome
 from ..writes.session_log import write_new
 from .base import SyncroBase
 from .dialogs import ChoiceScreen, NoteScreen

@@ -20,7 +20,8 @@ from textual.worker import WorkerCancelled, WorkerFailed
 
 from ..domain.plan import Plan, time_recorded
 from ..writes.journal import StepState
-from ..writes.path import GroupOutcome, Progress
+from ..writes.outcome import GroupOutcome
+from ..writes.path import Progress
 from ..writes.recovery import Confirmation, Recovery, Severity
 from .base import SyncroBase
 from .confirm import ConfirmScreen

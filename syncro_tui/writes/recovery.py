@@ -22,7 +22,8 @@ from ..api.call import ApiRequest
 from ..domain.plan import Plan
 from .journal import GroupState, StepState
 from .specs import condition_text
-from .path import AttributionRefused, DamagedGroup, GroupClaimed, GroupOutcome, Progress, WritePath
+from .outcome import AttributionRefused, DamagedGroup, GroupClaimed, GroupOutcome
+from .path import Progress, WritePath
 
 Severity = Literal["information", "warning", "error"]
 

@@ -142,7 +142,8 @@ async def test_a_duplicate_stops_the_group_before_the_charge(tmp_path) -> None:
 
 async def test_a_group_is_never_continued_under_another_techs_key(tmp_path) -> None:
     """A profile re-pointed to another tech's key must not put that tech's name on the first tech's group."""
-    from syncro_tui.writes.path import AttributionRefused, WritePath
+    from syncro_tui.writes.outcome import AttributionRefused
+    from syncro_tui.writes.path import WritePath
 
     sim = make_simulator()
     wp = write_path(sim, tmp_path)  # Dana's key, Dana's profile

@@ -10,7 +10,9 @@ from syncro_tui.api import Pacer, SyncroClient
 from syncro_tui.simulator import DEMO_KEY
 from syncro_tui.simulator.server import BackgroundSimulator
 from syncro_tui.writes.journal import Journal
-from syncro_tui.writes.path import PROCESS, GroupClaimed, WritePath
+from syncro_tui.writes.journal import PROCESS
+from syncro_tui.writes.outcome import GroupClaimed
+from syncro_tui.writes.path import WritePath
 
 from ..conftest import make_simulator
 from ..simulator.helpers import open_ticket
@@ -20,7 +22,8 @@ WINDOW = """
 import asyncio, sys
 from syncro_tui.api import Pacer, SyncroClient
 from syncro_tui.writes.journal import Journal
-from syncro_tui.writes.path import GroupClaimed, WritePath
+from syncro_tui.writes.outcome import GroupClaimed
+from syncro_tui.writes.path import WritePath
 
 async def main(base, journal, group_id):
     async with SyncroClient(base, "demo-key", pacer=Pacer(10_000, headroom=0, burst=1000)) as client:

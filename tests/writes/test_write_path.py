@@ -14,7 +14,8 @@ from syncro_tui.api.call import ApiRequest
 from syncro_tui.domain.plan import Plan
 from syncro_tui.simulator import Simulator
 from syncro_tui.writes.journal import GroupState, Journal, StepState
-from syncro_tui.writes.path import AttributionRefused, WritePath
+from syncro_tui.writes.outcome import AttributionRefused
+from syncro_tui.writes.path import WritePath
 
 from ..conftest import FIXED_NOW, make_client, make_simulator
 from ..simulator.helpers import open_ticket
