@@ -16,7 +16,7 @@ from textual.widgets import Static
 from ..domain.billing_form import BillingReview
 from ..domain.money import dollars
 from ..domain.rates import Unit
-from ..writes.journal import StepState
+from ..writes.groups import StepState
 from .text import clean, literal
 
 STATE_MARKS = {StepState.SENDING: ("…", "yellow"), StepState.DONE: ("✓", "green"), StepState.PRESENT: ("✓", "green"),

@@ -31,7 +31,7 @@ from ..domain.plan import correct_invoice, invoice_waiting, patch_zero_line
 from ..domain.sweep import FixKind, Leak, SweepDay, Tech, by_hand, still_leaking, summary, sweep
 from ..domain.when import typed
 from ..writes.activity import groups_on, status_changes
-from ..writes.journal import StepState
+from ..writes.groups import StepState
 from .coach import CoachPanel, coach_again
 from .messages import OpenBilling, OpenTicket, StopClock
 from .text import literal

@@ -19,7 +19,7 @@ from textual.css.query import NoMatches
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from ..domain.plan import Plan, time_recorded
-from ..writes.journal import StepState
+from ..writes.groups import StepState
 from ..writes.outcome import GroupOutcome
 from ..writes.path import Progress
 from ..writes.recovery import Confirmation, Recovery, Severity

@@ -16,7 +16,8 @@ from pathlib import Path
 from ..domain.text import cell, counted, json_text
 from ..domain.when import day_bounds
 from ..files import write_private
-from .journal import Group, GroupState, Journal, StepState, running_elsewhere
+from .groups import Group, GroupState, StepState, running_elsewhere
+from .journal import Journal
 
 
 @dataclass(frozen=True)

@@ -12,50 +12,19 @@ the journal never sees a key.
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
 import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from enum import StrEnum
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ..api.redact import redact, redact_data
 from ..files import make_private, private_dir, use_wal
-from ..host import alive
 from ..api.call import ApiRequest
-
-
-class StepState(StrEnum):
-    PLANNED = "planned"  # not sent yet
-    SENDING = "sending"  # recorded, then sent: if the app dies now, the outcome is unknown
-    DONE = "done"  # Syncro answered with success
-    FAILED = "failed"  # Syncro refused it (nothing written)
-    UNKNOWN = "unknown"  # ambiguous: reconcile before anything else
-    PRESENT = "present"  # reconciled: it did land
-    ABSENT = "absent"  # reconciled: it did not land; may be sent again after a new confirm
-    SKIPPED = "skipped"  # a conditional step that was not needed (a 0.00 patch when the line had its price)
-
-    @property
-    def landed(self) -> bool:
-        """In Syncro for sure: sent and answered, or found by reading back (a check step: it passed)."""
-        return self in (StepState.DONE, StepState.PRESENT)
-
-    @property
-    def settled(self) -> bool:
-        """Nothing more to do for this step: it landed or was not needed."""
-        return self.landed or self is StepState.SKIPPED
-
-
-class GroupState(StrEnum):
-    OPEN = "open"
-    DONE = "done"
-    ABANDONED = "abandoned"
+from .groups import Group, GroupState, Step, StepState, utc_now
 
 
 SCHEMA = """
@@ -99,87 +68,6 @@ ADDED_COLUMNS = {"expect": "TEXT", "only_if": "TEXT", "before": "TEXT"}
 ADDED_GROUP_COLUMNS = {"claim_owner": "TEXT", "claim_at": "TEXT", "ticket_number": "INTEGER"}
 
 
-@dataclass(frozen=True)
-class Step:
-    group_id: str
-    seq: int
-    call: str
-    method: str
-    path: str
-    body: dict[str, Any] | None
-    state: StepState
-    result: dict[str, Any] | None
-    error: str | None
-    sent_at: datetime | None
-    #: A check step's expectation (what reading back must find).
-    expect: dict[str, Any] | None = None
-    #: A conditional step's condition, as a ``$ref:`` token.
-    only_if: str | None = None
-    #: What of this row could not be read (a damaged journal): such a step is never sent, only shown.
-    damaged: str | None = None
-    #: A create's look-alikes that existed before it was sent (``ApiRequest.before``).
-    before: tuple[int, ...] | None = None
-
-
-@dataclass(frozen=True)
-class Group:
-    id: str
-    kind: str
-    title: str
-    ticket_id: int | None
-    profile: str
-    user_id: int | None
-    state: GroupState
-    note: str | None
-    created_at: datetime
-    steps: tuple[Step, ...]
-    #: What of the group's own row could not be read (a damaged journal).
-    problem: str | None = None
-    #: The process sending it right now ("host:pid"), and its last heartbeat; None when nobody is.
-    claim_owner: str | None = None
-    claim_at: datetime | None = None
-    #: The ticket's number, as the tech knows it (None for a new ticket, and in journals from before it was kept).
-    ticket_number: int | None = None
-
-    @property
-    def damaged(self) -> str | None:
-        """Why part of this group cannot be read back from the journal, if it cannot."""
-        if self.problem:
-            return self.problem
-        return next((f"call {s.seq + 1}: {s.damaged}" for s in self.steps if s.damaged), None)
-
-    @property
-    def next_step(self) -> Step | None:
-        """The first step not settled: where a resume starts."""
-        return next((s for s in self.steps if not s.state.settled), None)
-
-
-#: A claim whose heartbeat is older than this is taken over (its process hung or its machine went away).
-CLAIM_STALE = timedelta(seconds=120)
-#: This process, as a group's claim names it.
-PROCESS = f"{socket.gethostname()}:{os.getpid()}"
-
-
-def claim_is_free(group: Group) -> bool:
-    """Whether another process's claim on ``group`` may be taken over: its process is gone, or it went quiet."""
-    host, _, pid = (group.claim_owner or "").rpartition(":")
-    if host == socket.gethostname() and pid.isdigit() and not alive(int(pid)):
-        return True
-    return group.claim_at is None or _now() - group.claim_at > CLAIM_STALE
-
-
-def running_elsewhere(group: Group) -> str | None:
-    """Where the group is being sent right now, in words, when that is another live process."""
-    if group.claim_owner in (None, PROCESS) or claim_is_free(group):
-        return None
-    host, _, pid = (group.claim_owner or "").rpartition(":")
-    return f"being sent by another syncro-tui window (process {pid} on {host})"
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _ts(value: datetime) -> str:
     return value.astimezone(UTC).isoformat()
 
@@ -190,7 +78,7 @@ class JournalDamaged(Exception):
 
 class Journal:
     @classmethod
-    def open_or_recover(cls, path: Path | str, *, clock: Any = _now) -> tuple[Journal, str | None]:
+    def open_or_recover(cls, path: Path | str, *, clock: Any = utc_now) -> tuple[Journal, str | None]:
         """The journal, and what was wrong with it if it was damaged: a damaged file is moved aside, never deleted,
         and a new journal is started (writes go on; what the old one held is named in the returned note)."""
         path = Path(path)
@@ -208,7 +96,7 @@ class Journal:
                 "Unfinished: look at today's tickets in Syncro for a write that may have stopped part-way, and keep "
                 "the damaged file for whoever looks after syncro-tui.")
 
-    def __init__(self, path: Path | str, *, clock: Any = _now) -> None:
+    def __init__(self, path: Path | str, *, clock: Any = utc_now) -> None:
         self.path = Path(path)
         private_dir(self.path.parent)
         if self.path.exists() and self.path.stat().st_size == 0:
@@ -276,7 +164,7 @@ class Journal:
             db.execute("INSERT INTO groups (id, kind, title, ticket_id, profile, user_id, state, note, created_at,"
                        " updated_at, claim_owner, claim_at, ticket_number) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                        (group_id, kind, _storable(redact(title)), ticket_id, profile, user_id, GroupState.OPEN, None, now,
-                        now, claim, _ts(_now()) if claim else None, ticket_number))
+                        now, claim, _ts(utc_now()) if claim else None, ticket_number))
             for seq, req in enumerate(steps):
                 db.execute("INSERT INTO steps (group_id, seq, call, method, path, body, state, updated_at, expect, only_if,"
                            " before) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
@@ -315,12 +203,12 @@ class Journal:
             group = self._group(row)
             if group.claim_owner not in (None, owner) and not free(group):
                 return group.claim_owner
-            db.execute("UPDATE groups SET claim_owner=?, claim_at=? WHERE id=?", (owner, _ts(_now()), group_id))
+            db.execute("UPDATE groups SET claim_owner=?, claim_at=? WHERE id=?", (owner, _ts(utc_now()), group_id))
         return None
 
     def heartbeat(self, group_id: str, owner: str) -> None:
         with self._tx() as db:
-            db.execute("UPDATE groups SET claim_at=? WHERE id=? AND claim_owner=?", (_ts(_now()), group_id, owner))
+            db.execute("UPDATE groups SET claim_at=? WHERE id=? AND claim_owner=?", (_ts(utc_now()), group_id, owner))
 
     def release(self, group_id: str, owner: str) -> None:
         with self._tx() as db:

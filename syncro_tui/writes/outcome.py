@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from ..api.fields import Model
 from ..domain.text import counted
-from .journal import GroupState, StepState
+from .groups import GroupState, StepState
 from .reconcile import Verdict
 
 

@@ -40,7 +40,8 @@ from ..api.requests import rebuild
 from ..crash import summary
 from ..domain.plan import Plan
 from .outcome import AttributionRefused, DamagedGroup, GroupClaimed, GroupOutcome, Outcome
-from .journal import PROCESS, Group, GroupState, Journal, Step, StepState, claim_is_free, running_elsewhere
+from .groups import PROCESS, Group, GroupState, Step, StepState, claim_is_free, running_elsewhere
+from .journal import Journal
 from .specs import baseline, condition, judge, reconcile, sendable
 
 if TYPE_CHECKING:

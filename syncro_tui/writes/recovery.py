@@ -20,7 +20,7 @@ from ..api.errors import SyncroError
 from ..api.models import Timer
 from ..api.call import ApiRequest
 from ..domain.plan import Plan
-from .journal import GroupState, StepState
+from .groups import GroupState, StepState
 from .specs import condition_text
 from .outcome import AttributionRefused, DamagedGroup, GroupClaimed, GroupOutcome
 from .path import Progress, WritePath

@@ -14,7 +14,8 @@ from syncro_tui.ui.activity import ActivityScreen
 from syncro_tui.ui.confirm import ConfirmScreen
 from syncro_tui.ui.dialogs import ChoiceScreen, NoteScreen
 from syncro_tui.ui.unfinished import UnfinishedScreen
-from syncro_tui.writes.journal import GroupState, Journal
+from syncro_tui.writes.groups import GroupState
+from syncro_tui.writes.journal import Journal
 from syncro_tui.writes.path import WritePath
 
 from ..conftest import FIXED_NOW, make_client, make_simulator
@@ -366,7 +367,7 @@ async def test_no_journal_no_writes(tmp_path) -> None:
 async def test_a_resumed_status_change_shows_in_the_queue_at_once(tmp_path) -> None:
     """A resume that lands changes the queue's row then, not at the next refresh."""
     from syncro_tui.domain.plan import change_ticket
-    from syncro_tui.writes.journal import StepState
+    from syncro_tui.writes.groups import StepState
 
     sim = make_simulator()
     journal_path = tmp_path / "j.sqlite"

@@ -15,7 +15,8 @@ import json
 import sys
 
 from syncro_tui.api.client import SyncroClient
-from syncro_tui.writes.journal import GroupState, Journal
+from syncro_tui.writes.groups import GroupState
+from syncro_tui.writes.journal import Journal
 from syncro_tui.writes.path import WritePath
 
 from .plans import projector_ticket

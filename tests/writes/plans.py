@@ -7,7 +7,7 @@ from typing import Any
 
 from syncro_tui.domain import plan
 from syncro_tui.domain.plan import Plan
-from syncro_tui.writes.journal import StepState
+from syncro_tui.writes.groups import StepState
 from syncro_tui.writes.path import WritePath
 
 START = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)

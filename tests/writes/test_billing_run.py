@@ -16,7 +16,7 @@ from syncro_tui.domain.plan import bill_time
 from syncro_tui.domain.rates import LaborType, RateTable
 from syncro_tui.simulator import Simulator
 from syncro_tui.reads import UnknownTicket, read_situation
-from syncro_tui.writes.journal import GroupState, StepState
+from syncro_tui.writes.groups import GroupState, StepState
 
 from ..conftest import make_simulator, span_seconds
 from ..simulator.helpers import open_ticket, prepaid_customer, ticket_for_customer

@@ -8,7 +8,7 @@ from syncro_tui.api import requests as rq
 from syncro_tui.api.call import Ref
 from syncro_tui.domain.plan import Plan
 from syncro_tui.simulator import Simulator
-from syncro_tui.writes.journal import GroupState, StepState
+from syncro_tui.writes.groups import GroupState, StepState
 
 from ..conftest import make_client, make_simulator
 from ..simulator.helpers import open_ticket

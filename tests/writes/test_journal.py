@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from syncro_tui.api import requests as rq
 from syncro_tui.api.redact import register_secret
-from syncro_tui.writes.journal import GroupState, Journal, StepState
+from syncro_tui.writes.groups import GroupState, StepState
+from syncro_tui.writes.journal import Journal
 from syncro_tui.host import exposure
 
 NOW = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)

@@ -10,7 +10,7 @@ from syncro_tui.api import Pacer, SyncroClient
 from syncro_tui.simulator import DEMO_KEY
 from syncro_tui.simulator.server import BackgroundSimulator
 from syncro_tui.writes.journal import Journal
-from syncro_tui.writes.journal import PROCESS
+from syncro_tui.writes.groups import PROCESS
 from syncro_tui.writes.outcome import GroupClaimed
 from syncro_tui.writes.path import WritePath
 

@@ -13,7 +13,8 @@ from syncro_tui.api import requests as rq
 from syncro_tui.api.call import ApiRequest
 from syncro_tui.domain.plan import Plan
 from syncro_tui.simulator import Simulator
-from syncro_tui.writes.journal import GroupState, Journal, StepState
+from syncro_tui.writes.groups import GroupState, StepState
+from syncro_tui.writes.journal import Journal
 from syncro_tui.writes.outcome import AttributionRefused
 from syncro_tui.writes.path import WritePath
 
