@@ -15,7 +15,7 @@ from .conftest import FIXED_NOW, make_simulator
 def held(model: QueueModel) -> dict[str, int]:
     """How many tickets each of the model's own tables holds."""
     return {"tickets": len(model.queue.tickets), "unseen": len(model.unseen), "marks": len(model.marks),
-            "alerted": len(model.alerted), "filter's text": len(model._hay)}
+            "alerted": len(model.alerted), "filter's text": len(model.hay)}
 
 
 async def test_tickets_that_arrive_and_close_all_day_leave_nothing_behind(tmp_path) -> None:

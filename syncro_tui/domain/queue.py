@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..api.models import TicketSummary
+    from ..api.models import Meta, TicketSummary
 
 
 def _shared(text: str | None) -> str | None:
@@ -282,3 +282,11 @@ def insert_in_order(rows: Sequence[int], arrivals: Sequence[QueueRow],
         out.append(arrival.id)
         arrival = next(pending, None)
     return out
+
+
+def loading_progress(loaded: int, meta: Meta) -> str:
+    """ "loading 1,200 of 5,000" while a full load's pages arrive (Syncro's count when it gives one)."""
+    if meta.page >= meta.total_pages:
+        return ""
+    total = meta.total_entries
+    return f"loading {loaded:,} of {total:,}" if total else f"loading {loaded:,} (page {meta.page} of {meta.total_pages})"

@@ -86,6 +86,26 @@ def haystack(ticket: QueueRow) -> str:
     return f"#{ticket.number} {ticket.customer_business_then_name or ''} {ticket.subject} {ticket.tech_name or ''}".lower()
 
 
+class Haystacks:
+    """Each row's haystack, made once per version of the row (a row a refresh replaced is made again)."""
+
+    def __init__(self) -> None:
+        self._made: dict[int, tuple[QueueRow, str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+    def of(self, ticket: QueueRow) -> str:
+        made = self._made.get(ticket.id)
+        if made is None or made[0] is not ticket:
+            made = self._made[ticket.id] = (ticket, haystack(ticket))
+        return made[1]
+
+    def forget(self, ticket_id: int) -> None:
+        """A ticket that left the queue: its row is not kept here."""
+        self._made.pop(ticket_id, None)
+
+
 @dataclass(frozen=True)
 class Needle:
     """The filter text: every word must appear (in any order) in the ticket's haystack."""

@@ -76,3 +76,8 @@ def html_to_text(body: str | None) -> str:
 def counted(count: int, word: str, plural: str | None = None) -> str:
     """ "1 call", "2 calls" ("1 copy", "2 copies" with ``plural``)."""
     return f"{count:,} {word if count == 1 else plural or word + 's'}"
+
+
+def unreadable(count: int, what: str = "ticket") -> str:
+    """ "1 ticket could not be read", "2 changed tickets could not be read". """
+    return f"{count} {what}{'' if count == 1 else 's'} could not be read"

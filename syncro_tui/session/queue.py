@@ -21,13 +21,14 @@ from ..api.pacing import background
 from ..cache import Place
 from ..domain.account import Account, resolve_zone
 from ..domain.alerts import Alert, alerts
-from ..domain.queue import Changes, Queue, QueueRow, change_mark, sort_rows
-from ..domain.sections import Needle, Section, Source, builtin_sections, haystack, saved_filter, saved_search
+from ..domain.queue import Changes, Queue, QueueRow, change_mark, loading_progress, sort_rows
+from ..domain.sections import Haystacks, Needle, Section, Source, builtin_sections, saved_filter, saved_search
+from ..domain.text import unreadable
 
 if TYPE_CHECKING:
     from ..api.models import Appointment, TicketSettings
     from ..cache import Cache
-    from ..reads import Reads, RowPage
+    from ..reads import Reads
     from . import Session
 
 #: The cached queue's first rows, drawn before the rest is read: a few screenfuls of the tallest terminal.
@@ -80,7 +81,8 @@ class QueueModel:
         #: has not looked at yet.
         self.held: list[Alert] = []
         self.alerted: set[int] = set()
-        self._hay: dict[int, tuple[QueueRow, str]] = {}
+        #: Each row's text the filter looks in.
+        self.hay = Haystacks()
         #: Where the tech was when the app last closed, until it is restored (or the tech goes elsewhere first).
         self.place: Place | None = None
         self._place_read = False
@@ -191,14 +193,7 @@ class QueueModel:
         """Whether ``ticket`` is in the section and the filter shown."""
         if self.section is not None and self.section.match is not None and not self.section.match(ticket):
             return False
-        return not self.needle or self.needle.matches(self.hay(ticket))
-
-    def hay(self, ticket: QueueRow) -> str:
-        cached = self._hay.get(ticket.id)
-        if cached is None or cached[0] is not ticket:
-            cached = (ticket, haystack(ticket))
-            self._hay[ticket.id] = cached
-        return cached[1]
+        return not self.needle or self.needle.matches(self.hay.of(ticket))
 
     def rows(self) -> list[QueueRow]:
         source = self.queue.ordered() if self.on_queue() else self.remote
@@ -256,7 +251,7 @@ class QueueModel:
             self.unseen.discard(ticket_id)
             self.marks.pop(ticket_id, None)
             self.alerted.discard(ticket_id)
-            self._hay.pop(ticket_id, None)
+            self.hay.forget(ticket_id)
 
     def looked_at(self, ticket_id: int) -> tuple[bool, bool]:
         """The cursor reached ``ticket_id``: (whether it was alerted, whether it was marked as changed)."""
@@ -295,7 +290,7 @@ class QueueModel:
                     seen.update(t.id for t in page.rows)
                     skipped += page.skipped
                     changes, _ = self._merge(page.rows, advance=False, mark=not first)
-                    self.progress = loading_progress(len(seen) + skipped, page)
+                    self.progress = loading_progress(len(seen) + skipped, page.meta)
                     yield Loaded(changes, first)
         finally:
             self.progress = ""
@@ -401,16 +396,3 @@ class QueueModel:
         self.connected = True
         self.connection_note = "connected" + (f" · {unreadable(self.unreadable_count)}" if self.unreadable_count else "")
         return self.connection_note
-
-
-def loading_progress(loaded: int, page: RowPage) -> str:
-    """ "loading 1,200 of 5,000" while a full load's pages arrive (Syncro's count when it gives one)."""
-    if page.meta.page >= page.meta.total_pages:
-        return ""
-    total = page.meta.total_entries
-    return f"loading {loaded:,} of {total:,}" if total else f"loading {loaded:,} (page {page.meta.page} of {page.meta.total_pages})"
-
-
-def unreadable(count: int, what: str = "ticket") -> str:
-    """ "1 ticket could not be read", "2 changed tickets could not be read". """
-    return f"{count} {what}{'' if count == 1 else 's'} could not be read"

@@ -319,7 +319,7 @@ class QueueScreen(QueueLoading, TicketActions):
         else:  # one more letter: only the rows shown can still match
             tickets = self.model.queue.tickets
             table.set_keys([key for key in table.keys
-                            if (ticket := tickets.get(int(key))) is not None and needle.matches(self.model.hay(ticket))])
+                            if (ticket := tickets.get(int(key))) is not None and needle.matches(self.model.hay.of(ticket))])
             self.show_sections()
         table.cursor_row = 0  # on the first match: Enter then opens what the filter found first
         self.place_changed()

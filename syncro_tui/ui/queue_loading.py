@@ -14,7 +14,8 @@ from ..api import AuthError, SyncroError
 from ..domain.alerts import notices
 from ..domain.queue import Changes, QueueRow
 from ..domain.sections import Section, Source
-from ..session.queue import QueueModel, unreadable
+from ..domain.text import unreadable
+from ..session.queue import QueueModel
 from .notice import desktop_notice
 from .queue_view import appointment_rows
 from .ticket_table import TicketTable

@@ -373,14 +373,14 @@ async def test_rows_come_page_by_page_and_a_load_cut_short_keeps_them_and_starts
 
 async def test_the_sections_bar_says_how_far_a_load_has_come() -> None:
     from syncro_tui.api.models import Page
-    from syncro_tui.session.queue import loading_progress
+    from syncro_tui.domain.queue import loading_progress
 
     def page(number: int, total: int | None) -> Page:
         return Page.model_validate({"items": [], "meta": {"page": number, "total_pages": 50, "total_entries": total}})
 
-    assert loading_progress(1200, page(12, 5000)) == "loading 1,200 of 5,000"
-    assert loading_progress(100, page(1, None)) == "loading 100 (page 1 of 50)"
-    assert loading_progress(5000, page(50, 5000)) == ""
+    assert loading_progress(1200, page(12, 5000).meta) == "loading 1,200 of 5,000"
+    assert loading_progress(100, page(1, None).meta) == "loading 100 (page 1 of 50)"
+    assert loading_progress(5000, page(50, 5000).meta) == ""
 
 
 async def test_the_queues_loads_are_background_work_and_opening_a_ticket_is_not() -> None:
