@@ -30,7 +30,7 @@ from syncro_tui.api import requests as rq  # noqa: E402
 from syncro_tui.demo import in_process_client  # noqa: E402
 from syncro_tui.domain.billing import plan_time  # noqa: E402
 from syncro_tui.domain.comment import CommentDraft, Visibility  # noqa: E402
-from syncro_tui.domain.plan import bill_time  # noqa: E402
+from syncro_tui.writes.plans import bill_time  # noqa: E402
 from syncro_tui.domain.rates import RateTable  # noqa: E402
 from syncro_tui.simulator import Simulator  # noqa: E402
 from syncro_tui.reads import Reads, read_situation  # noqa: E402

@@ -13,7 +13,7 @@ from syncro_tui import cli
 from syncro_tui.api import requests as rq
 from syncro_tui.config import Config, Profile
 from syncro_tui.domain.clock import Clock
-from syncro_tui.domain.plan import change_ticket
+from syncro_tui.writes.plans import change_ticket
 from syncro_tui.simulator.scenarios import LEAKS, Moment, leaky_day
 from syncro_tui.writes.clocks import ClockStore
 from syncro_tui.writes.journal import Journal

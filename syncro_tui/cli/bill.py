@@ -12,7 +12,7 @@ from ..domain.checklist import Check
 from ..domain.situation import Situation
 from ..domain.billing import TimePlan
 from ..domain.comment import Visibility
-from ..domain.plan import Plan
+from ..writes.plans import Plan
 from ..domain.text import json_text
 from ..domain.inputs import InputProblem, shown, whole_number
 from ..domain.inputs import quantity as parse_quantity
@@ -34,7 +34,7 @@ def run_bill(args: argparse.Namespace) -> int:
     from ..domain.account import resolve_zone
     from ..domain.billing_form import parse_ended
     from ..domain.comment import CommentDraft
-    from ..domain.plan import bill_time
+    from ..writes.plans import bill_time
     from ..domain.when import WhenProblem
     from ..reads import UnknownTicket, read_products, read_situation
 

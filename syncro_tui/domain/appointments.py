@@ -15,9 +15,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from ..api import requests as rq
 from ..api.models import Appointment, BusinessHours
-from .plan import Plan
 from .when import (DEFAULT_LENGTH, Booking, WhenProblem, booking, clashes, describe, describe_span, involves,
                    outside_hours)
 
@@ -96,19 +94,6 @@ def review_move(appt: Appointment, start: str, end: str, *, now: datetime, tz: Z
         warnings.append(f"The owner is busy then: {describe_span(other.start_at, other.end_at, tz)} "
                         f"{other.summary or ''}")
     return MoveReview(slot=slot, warnings=warnings)
-
-
-def move(appt: Appointment, slot: Booking, *, tz: ZoneInfo, owner: str) -> Plan:
-    """One PUT with the new start and end; the sentence says from when to when, with weekdays and the zone."""
-    if slot.start == appt.start_at and slot.end == appt.end_at:
-        raise ValueError("That is the time it already has.")
-    was = describe_span(appt.start_at, appt.end_at, tz)
-    to = describe_span(slot.start, slot.end, tz)
-    return Plan(kind="appointment", title=f"Move “{appt.summary or f'appointment {appt.id}'}” to {to}",
-                steps=(rq.update_appointment(appt.id, {"start_at": slot.start, "end_at": slot.end}),),
-                ticket_id=appt.ticket_id,
-                notes=(f"Now: {was}.", f"After: {to}.", f"Owner: {owner}.",
-                       "Syncro's answer is checked: the appointment must start at the time intended."))
 
 
 def landed_wrong(saved: Appointment, slot: Booking, tz: ZoneInfo) -> str | None:

@@ -22,7 +22,6 @@ from .hints import Hint, hints
 from .billing import ItemPlan, LongWork, MinutesProblem, TimePlan, TimerCharge
 from .situation import Situation
 from .comment import CommentDraft, Visibility
-from .plan import Plan, bill_time
 from .rates import BillingPath, LaborType, RateTable
 from .when import WhenProblem, parse_when, typed
 
@@ -90,7 +89,8 @@ class BillingReview:
     items: list[ItemPlan] = field(default_factory=list)
     #: The ticket's own timers charged in this run, checked as a new timer is.
     timers: list[TimerCharge] = field(default_factory=list)
-    plan: Plan | None = None
+    #: The run, when nothing stops it (``writes.plans.billing_run`` makes its calls).
+    run: BillingRun | None = None
 
     @property
     def failing(self) -> list[str]:
@@ -105,7 +105,7 @@ class BillingReview:
     def all_problems(self) -> list[str]:
         """Everything that stands between the form and a run, in the form's order, so one refusal says it all
         (empty when the run is ready)."""
-        if self.plan is not None:
+        if self.run is not None:
             return []
         out = [self.problems[key] for key in FIELDS if key in self.problems]
         out += [msg for key, msg in self.problems.items() if key not in FIELDS]
@@ -206,10 +206,22 @@ def review(form: BillingForm, situation: Situation | None, *, rates: RateTable, 
         out.problems["hints"] = f"{unticked[0].title}: tick the hint, or change the plan."
     if out.problems or out.failing:
         return out
-    try:
-        out.plan = bill_time(situation.ticket, out.time, comment=comment, description=form.description,
-                             pending=situation.pending, rates=rates, invoice_ids=situation.invoice_ids,
-                             items=out.items, timers=out.timers, live=live)
-    except ValueError as exc:
-        out.problems["plan"] = str(exc)
+    out.run = BillingRun(situation, out.time, comment, form.description, rates, tuple(out.items), tuple(out.timers),
+                         live)
     return out
+
+
+@dataclass(frozen=True)
+class BillingRun:
+    """A billing run the review found nothing against: the ticket as the run sees it (without the Syncro timer it
+    bills), the time, the comment, the invoice line's words, the rates on the run's path, the parts and fees, the
+    ticket's timers charged with it and the timer the work was timed on."""
+
+    situation: Situation
+    time: TimePlan
+    comment: CommentDraft
+    description: str
+    rates: RateTable
+    items: tuple[ItemPlan, ...] = ()
+    timers: tuple[TimerCharge, ...] = ()
+    live: Timer | None = None

@@ -7,7 +7,7 @@ fields are omitted from the calls, never sent as null.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 from .comment import CommentDraft, Visibility
 from ..api.models import BusinessHours, TicketSettings
-from .plan import Plan, new_ticket
 from .when import DATE_HELP, Booking, WhenProblem, booking, describe_span, due_at, outside_hours, parse_day, parse_when
 
 INITIAL_ISSUE = "Initial Issue"
@@ -61,11 +60,23 @@ class Review:
     slot: Booking | None = None
     #: Why "4 Urgent" fits this ticket (emergency work, an appointment after hours), when it does.
     urgent_hint: str | None = None
-    plan: Plan | None = None
+    #: The ticket to create, when nothing is wrong (``writes.plans.new_ticket`` makes its calls).
+    order: NewTicketOrder | None = None
 
     @property
     def ready(self) -> bool:
-        return self.plan is not None
+        return self.order is not None
+
+
+@dataclass(frozen=True)
+class NewTicketOrder:
+    """A new ticket as Syncro takes it: its fields, its first comment and its appointment (docs/rules.md §5)."""
+
+    ticket: Mapping[str, Any]
+    customer_name: str
+    comment: Mapping[str, Any] | None = None
+    appointment: Mapping[str, Any] | None = None
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -189,9 +200,9 @@ def review(form: NewTicketForm, *, now: datetime, tz: ZoneInfo, appointment_type
         notes.append(NO_INVITE_NOTE)
     if due is not None:
         notes.append(f"Due {due:%a %Y-%m-%d}.")
-    out.plan = new_ticket(ticket, customer_name=form.customer_name,
-                          comment={"subject": INITIAL_ISSUE, "body": draft.body, "hidden": False,
-                                   "do_not_email": form.do_not_email},
-                          appointment=appointment, notes=notes)
+    out.order = NewTicketOrder(ticket, form.customer_name,
+                               comment={"subject": INITIAL_ISSUE, "body": draft.body, "hidden": False,
+                                        "do_not_email": form.do_not_email},
+                               appointment=appointment, notes=tuple(notes))
     return out
 

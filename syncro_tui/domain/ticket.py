@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -66,3 +67,11 @@ def email_recipient(ticket: Ticket) -> str | None:
     if ticket.contact and ticket.contact.email:
         return ticket.contact.email
     return ticket.customer.email if ticket.customer and ticket.customer.email else None
+
+
+def close_problem(resolved: str, statuses: Sequence[str]) -> str | None:
+    """Why a ticket cannot be closed with the configured resolved status (None when it can, or the list is unknown)."""
+    if statuses and resolved not in statuses:
+        return (f"The account has no status “{resolved}”: set tickets.resolved_status in the config to one of "
+                f"{', '.join(statuses)}.")
+    return None

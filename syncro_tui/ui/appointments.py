@@ -22,7 +22,8 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from ..api import SyncroError
 from ..api.models import Appointment
-from ..domain.appointments import MoveReview, Scope, Span, days, in_scope, landed_wrong, length_of, move, review_move
+from ..domain.appointments import MoveReview, Scope, Span, days, in_scope, landed_wrong, length_of, review_move
+from ..writes.plans import move_appointment
 from ..domain.when import TIME_HELP, Booking, describe_span, length_text, typed
 from .base import SyncroBase
 from .dialogs import CustomerSearchScreen
@@ -173,7 +174,7 @@ class AppointmentsScreen(ReportsFailures, Screen[None]):
             return
         slot, warnings = chosen
         tz = app.account.time_zone
-        plan = move(appt, slot, tz=tz, owner=owner_of(app, appt))
+        plan = move_appointment(appt, slot, tz=tz, owner=owner_of(app, appt))
         outcome = await confirm_and_send(app, plan, notes=warnings, says_done=True)
         if outcome is None or not outcome.steps or not outcome.steps[0].landed:
             return

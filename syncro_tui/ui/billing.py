@@ -7,7 +7,7 @@ update live, each with its reason, and the review checklist runs on every
 change. Review (ctrl+s) is refused until everything is filled in and the
 checklist passes; then the write path's confirm shows every call of the run,
 and each step's progress shows here as it goes. The rules themselves live in
-``domain.billing_form`` and ``domain.plan``: this screen only renders and asks. Its panes are
+``domain.billing_form``, its calls in ``writes.plans``: this screen only renders and asks. Its panes are
 ``ui/billing_panes.py``; what its keys send, ``ui/billing_actions.py``.
 """
 

@@ -17,7 +17,7 @@ from ..domain.billing_form import FIELDS, BillingForm, BillingReview, ItemForm
 from ..domain.inputs import InputProblem
 from ..domain.inputs import quantity as parse_quantity
 from ..domain.money import dollars
-from ..domain.plan import Plan, time_recorded
+from ..writes.plans import Plan, billing_run, time_recorded
 from ..domain.situation import Situation
 from .billing_panes import ProgressPane
 from .messages import TicketChanged
@@ -58,11 +58,16 @@ class BillingActions(ReportsFailures, Screen[None]):
         if self.situation is None:
             self.notify("The ticket and customer are not read yet (ctrl+r reads again).", severity="error")
             return
-        if review.plan is None:
+        if review.run is None:
             self.focus_problem(review)
             self.notify("\n".join(review.all_problems), title="Not ready to send", severity="error", timeout=8)
             return
-        self.send(review.plan)
+        try:
+            plan = billing_run(review.run)
+        except ValueError as exc:  # what only the calls can tell (a ticket with no customer to invoice)
+            self.notify(f"{exc} Nothing was sent.", title="Not ready to send", severity="error", timeout=8)
+            return
+        self.send(plan)
 
     def focus_problem(self, review: BillingReview) -> None:
         """The field of the review's first problem gets the focus (a part's problem has none: the notice says it)."""
@@ -121,7 +126,7 @@ class BillingActions(ReportsFailures, Screen[None]):
     @work(exclusive=True, group="bill-timers", exit_on_error=False)
     async def action_remove_timer(self) -> None:
         """Remove one of the ticket's uncharged timers (a duplicate): picked, then confirmed like every write."""
-        from ..domain.plan import remove_timer
+        from ..writes.plans import remove_timer
         from .dialogs import ChoiceScreen
 
         if self.sending or self.finished or self.situation is None:

@@ -25,7 +25,7 @@ from ..domain import coach
 from ..domain.coach import Coaching
 from ..domain.comment import CommentDraft, CommentForm, Visibility, audience
 from ..domain.drafting import comment_prompt
-from ..domain.plan import Plan, comment_on
+from ..writes.plans import Plan, comment_on
 from ..domain.ticket import email_recipient
 from .coach import CoachPanel, coach_again, place
 from .drafting import HELP, ask, can_draft, footer_quiet, history, put

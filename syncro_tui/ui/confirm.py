@@ -22,7 +22,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..domain.plan import Plan
+from ..writes.plans import Plan
 from ..writes.recovery import Confirmation
 from .base import OnSyncro
 from .widgets import FittingFooter

@@ -39,6 +39,7 @@ from .messages import TicketChanged
 from .text import literal
 from .new_ticket_lists import SyncroLists
 from .widgets import AttributionBanner, FittingFooter
+from ..writes.plans import new_ticket
 from .writing import confirm_and_send
 
 #: What each of the review's problems is called in the list beside the form.
@@ -261,7 +262,7 @@ class NewTicketScreen(SyncroLists):
         self.attempted = True
         self.update_view()
         checked = self.checked
-        if checked.plan is None:
+        if checked.order is None:
             first = next(iter(checked.problems))
             self.notify(f"{LABELS[first]}: {checked.problems[first]}", title="Not ready to create",
                         severity="error", timeout=8)
@@ -271,8 +272,9 @@ class NewTicketScreen(SyncroLists):
 
     @work(exclusive=True, group="new-ticket-send", exit_on_error=False)
     async def send(self) -> None:
-        plan = self.checked.plan
-        assert plan is not None
+        order = self.checked.order
+        assert order is not None
+        plan = new_ticket(order)
         self.sending = True
         try:
             outcome = await confirm_and_send(self.app, plan, notes=self.warnings(self.checked), says_done=True)

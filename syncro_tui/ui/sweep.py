@@ -27,7 +27,7 @@ from ..domain import coach
 from ..domain.billing_form import BillingForm
 from ..domain.coach import Coaching
 from ..domain.billing import plan_timer_charge
-from ..domain.plan import correct_invoice, invoice_waiting, patch_zero_line
+from ..writes.plans import correct_invoice, invoice_waiting, patch_zero_line
 from ..domain.sweep import FixKind, Leak, SweepDay, Tech, by_hand, still_leaking, summary, sweep
 from ..domain.when import typed
 from ..writes.activity import groups_on, status_changes

@@ -11,7 +11,8 @@ from pathlib import Path
 from ..api import SyncroError
 from ..api.models import Appointment
 from ..domain.situation import appointments_ahead, close_concerns
-from ..domain.plan import change_ticket, close_problem, close_ticket
+from ..domain.ticket import close_problem
+from ..writes.plans import change_ticket, close_ticket
 from ..domain.queue import QueueRow
 from ..domain.session_log import log_path, render
 from ..writes.outcome import GroupOutcome

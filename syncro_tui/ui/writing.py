@@ -18,7 +18,7 @@ from typing import TypeVar
 from textual.css.query import NoMatches
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from ..domain.plan import Plan, time_recorded
+from ..writes.plans import Plan, time_recorded
 from ..writes.groups import StepState
 from ..writes.outcome import GroupOutcome
 from ..writes.path import Progress

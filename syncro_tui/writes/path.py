@@ -38,7 +38,7 @@ from ..api.models import Me
 from ..api.call import ApiRequest, Ref
 from ..api.requests import rebuild
 from ..crash import summary
-from ..domain.plan import Plan
+from ..writes.plans import Plan
 from .outcome import AttributionRefused, DamagedGroup, GroupClaimed, GroupOutcome, Outcome
 from .groups import PROCESS, Group, GroupState, Step, StepState, claim_is_free, running_elsewhere
 from .journal import Journal

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from ..api.errors import NotFound
 from ..api import requests as rq
 from ..api.call import ApiRequest
-from ..domain.plan import ids
+from ..writes.plans import ids
 
 if TYPE_CHECKING:
     from ..api.client import SyncroClient  # only for annotations: httpx loads after the first paint

@@ -19,7 +19,7 @@ from ..api import requests as rq
 from ..api.errors import SyncroError
 from ..api.models import Timer
 from ..api.call import ApiRequest
-from ..domain.plan import Plan
+from ..writes.plans import Plan
 from .groups import GroupState, StepState
 from .specs import condition_text
 from .outcome import AttributionRefused, DamagedGroup, GroupClaimed, GroupOutcome

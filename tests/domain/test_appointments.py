@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from syncro_tui.api.models import Appointment
-from syncro_tui.domain.appointments import Scope, Span, days, in_scope, landed_wrong, move
+from syncro_tui.domain.appointments import Scope, Span, days, in_scope, landed_wrong
+from syncro_tui.writes.plans import move_appointment as move
 from syncro_tui.domain.when import Booking
 
 TZ = ZoneInfo("America/Chicago")

@@ -13,6 +13,7 @@ from syncro_tui.domain.situation import Situation
 from syncro_tui.domain.billing_form import BillingForm, default_end, parse_ended, review
 from syncro_tui.domain.rates import DEFAULT_RATES, RateTable
 from syncro_tui.domain.when import WhenProblem
+from syncro_tui.writes.plans import billing_run
 
 TZ = ZoneInfo("America/Chicago")
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=TZ)
@@ -40,7 +41,7 @@ def test_a_filled_form_is_a_run_with_its_plan_and_passing_checklist() -> None:
     assert checked.problems == {} and checked.first_problem is None
     assert checked.time is not None and (checked.time.quantity, checked.time.total) == (Decimal("0.75"), Decimal("112.50"))
     assert checked.time.end_at == datetime(2026, 11, 20, 14, 30, tzinfo=TZ)
-    assert checked.plan is not None and [r.call for r in checked.plan.steps][:2] == ["add_comment", "add_timer"]
+    assert checked.run is not None and [r.call for r in billing_run(checked.run).steps][:2] == ["add_comment", "add_timer"]
 
 
 @pytest.mark.parametrize(("change", "field", "words"), [
@@ -55,29 +56,29 @@ def test_a_filled_form_is_a_run_with_its_plan_and_passing_checklist() -> None:
 def test_each_problem_is_said_on_its_field_and_there_is_no_run(change, field, words) -> None:
     checked = review(filled(**change), situation(), rates=RATES, now=NOW, tz=TZ)
     assert words in checked.problems[field]
-    assert checked.plan is None and words in (checked.first_problem or "")
+    assert checked.run is None and words in (checked.first_problem or "")
 
 
 def test_internal_time_needs_no_comment_and_long_work_must_be_confirmed() -> None:
-    assert review(filled(labor="internal", comment=""), situation(), rates=RATES, now=NOW, tz=TZ).plan is not None
+    assert review(filled(labor="internal", comment=""), situation(), rates=RATES, now=NOW, tz=TZ).run is not None
     long = review(filled(minutes="1500"), situation(), rates=RATES, now=NOW, tz=TZ)
-    assert long.long_work and long.plan is None
+    assert long.long_work and long.run is None
     assert review(filled(minutes="1500", long_confirmed=True, ended="today 14:59"), situation(), rates=RATES,
-                  now=NOW, tz=TZ).plan is not None
+                  now=NOW, tz=TZ).run is not None
 
 
 def test_warnings_must_be_acknowledged_and_a_failing_checklist_stops_the_run() -> None:
     invoiced = situation(status="Invoiced")
     assert invoiced.warnings
     assert "ack" in review(filled(), invoiced, rates=RATES, now=NOW, tz=TZ).problems
-    assert review(filled(acknowledged=True), invoiced, rates=RATES, now=NOW, tz=TZ).plan is not None
+    assert review(filled(acknowledged=True), invoiced, rates=RATES, now=NOW, tz=TZ).run is not None
     secret = review(filled(comment="The new password: Hunter2!"), situation(), rates=RATES, now=NOW, tz=TZ)
-    assert secret.plan is None and "checklist fails" in (secret.first_problem or "")
+    assert secret.run is None and "checklist fails" in (secret.first_problem or "")
 
 
 def test_without_the_ticket_read_there_is_no_plan_yet() -> None:
     checked = review(filled(), None, rates=RATES, now=NOW, tz=TZ)
-    assert checked.time is None and checked.plan is None and checked.problems == {}
+    assert checked.time is None and checked.run is None and checked.problems == {}
 
 
 def test_the_end_box_starts_at_now_and_reads_the_words_the_new_ticket_form_reads() -> None:

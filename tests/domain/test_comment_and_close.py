@@ -6,7 +6,8 @@ import pytest
 
 from syncro_tui.api.models import TicketSummary
 from syncro_tui.domain.comment import CommentForm, Visibility
-from syncro_tui.domain.plan import close_problem, close_ticket, comment_on
+from syncro_tui.domain.ticket import close_problem
+from syncro_tui.writes.plans import close_ticket, comment_on
 
 TICKET = TicketSummary.model_validate({"id": 5, "number": 31901, "subject": "Printer offline", "status": "In Progress",
                                        "customer_id": 7, "customer_business_then_name": "Brightline Dental",

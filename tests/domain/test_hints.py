@@ -75,13 +75,13 @@ def test_the_run_waits_until_each_hint_is_ticked_and_asks_again_when_it_says_som
     form = BillingForm(minutes="60", labor="onsite", ended="2026-12-05 22:00", description="Server down",
                        comment="Brought the server back.")
     first = review(form, situation(), rates=RateTable(), now=now, tz=CHICAGO, hours=HOURS)
-    assert first.plan is None and first.problems["hints"] == "Outside business hours: tick the hint, or change the plan."
+    assert first.run is None and first.problems["hints"] == "Outside business hours: tick the hint, or change the plan."
     form.ticked = {first.hints[0].text}
-    assert review(form, situation(), rates=RateTable(), now=now, tz=CHICAGO, hours=HOURS).plan is not None
+    assert review(form, situation(), rates=RateTable(), now=now, tz=CHICAGO, hours=HOURS).run is not None
     form.ended = "2026-12-05 23:00"  # another time: the hint says something else, so it asks again
     assert "hints" in review(form, situation(), rates=RateTable(), now=now, tz=CHICAGO, hours=HOURS).problems
     form.labor = "emergency"  # or the tech takes the hint
-    assert review(form, situation(), rates=RateTable(), now=now, tz=CHICAGO, hours=HOURS).plan is not None
+    assert review(form, situation(), rates=RateTable(), now=now, tz=CHICAGO, hours=HOURS).run is not None
 
 
 def test_which_products_debit_a_block_is_the_shops_to_declare() -> None:

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from syncro_tui.domain.new_ticket import NO_INVITE_NOTE, NewTicketForm, review
 from syncro_tui.domain.when import describe
+from syncro_tui.writes.plans import new_ticket
 from tests.domain.test_when import HOURS
 
 TZ = ZoneInfo("America/Chicago")
@@ -28,7 +29,7 @@ def check(form: NewTicketForm):
 def test_a_minimal_ticket_is_two_calls_with_blank_fields_left_out():
     result = check(filled())
     assert result.problems == {}
-    ticket, comment = result.plan.steps
+    ticket, comment = new_ticket(result.order).steps
     assert ticket.body == {"customer_id": 12, "subject": "Printer jams", "problem_type": "Hardware", "status": "New",
                            "priority": "2 Normal"}
     assert comment.body == {"subject": "Initial Issue", "body": "Front desk printer jams<br>• tray 2<br>• every page",
@@ -39,7 +40,7 @@ def test_a_minimal_ticket_is_two_calls_with_blank_fields_left_out():
 def test_everything_filled_is_three_calls_with_the_appointment_linked():
     result = check(filled(user_id=7, due="tomorrow", contact_id=3, address_id=700012, asset_id=55, do_not_email=False,
                           appointment_type_id=4322, location="12 Main St", start="mon 10:00"))
-    ticket, comment, appointment = result.plan.steps
+    ticket, comment, appointment = new_ticket(result.order).steps
     assert ticket.body["due_date"] == "2026-11-21T00:00:00-06:00" and ticket.body["asset_ids"] == [55]  # the day in the zone
     assert ticket.body["user_id"] == 7 and ticket.body["contact_id"] == 3 and ticket.body["address_id"] == 700012
     assert comment.body["do_not_email"] is False
@@ -47,13 +48,13 @@ def test_everything_filled_is_three_calls_with_the_appointment_linked():
     assert appointment.body["end_at"] == "2026-11-23T11:30:00-06:00"
     assert [ref.step for ref in appointment.depends_on] == [0] and appointment.body["customer_id"] == 12
     assert appointment.body["summary"] == "Brightline Dental - Printer jams"
-    assert NO_INVITE_NOTE in result.plan.notes
-    assert any("Mon 2026-11-23 10:00 CST to 11:30" in note and "Dana Tech" in note for note in result.plan.notes)
+    assert NO_INVITE_NOTE in result.order.notes
+    assert any("Mon 2026-11-23 10:00 CST to 11:30" in note and "Dana Tech" in note for note in result.order.notes)
 
 
 def test_each_missing_or_wrong_field_is_named_and_nothing_is_planned():
     result = check(NewTicketForm(customer_text="Nobody Inc", start="mon 10:00", end="9:00", due="someday"))
-    assert result.plan is None
+    assert result.order is None
     assert "“Nobody Inc” is not a customer Syncro knows" in result.problems["customer"]
     assert {"subject", "problem_type", "priority", "description", "end", "due", "appointment_type"} <= set(result.problems)
     assert "must be after the start" in result.problems["end"]
@@ -67,7 +68,7 @@ def test_an_appointment_field_without_a_start_asks_for_one():
 
 def test_a_credential_in_the_description_is_stopped():
     result = check(filled(description="Wifi password: hunter22"))
-    assert result.plan is None and "password" in result.problems["description"]
+    assert result.order is None and "password" in result.problems["description"]
 
 
 def test_urgent_is_offered_for_emergency_and_after_hours_work():
@@ -100,9 +101,9 @@ def test_a_required_ticket_type_is_asked_for_and_sent():
 
     rules = AccountRules(ticket_types={9101: "Break/Fix"}, require_ticket_type=True, require_intake_form=True)
     missing = review(filled(), now=NOW, tz=TZ, appointment_types=TYPES, owner="x", rules=rules)
-    assert set(missing.problems) == {"ticket_type"} and missing.plan is None
+    assert set(missing.problems) == {"ticket_type"} and missing.order is None
     gone = review(filled(ticket_type_id=9105), now=NOW, tz=TZ, appointment_types=TYPES, owner="x", rules=rules)
     assert "not one this account offers" in gone.problems["ticket_type"]
     ready = review(filled(ticket_type_id=9101), now=NOW, tz=TZ, appointment_types=TYPES, owner="x", rules=rules)
-    assert ready.plan.steps[0].body["ticket_type_id"] == 9101
-    assert "Ticket type: Break/Fix." in ready.plan.notes and INTAKE_NOTE in ready.plan.notes
+    assert new_ticket(ready.order).steps[0].body["ticket_type_id"] == 9101
+    assert "Ticket type: Break/Fix." in ready.order.notes and INTAKE_NOTE in ready.order.notes

@@ -11,7 +11,7 @@ import pytest
 
 from syncro_tui.api.models import Appointment, Invoice, Ticket
 from syncro_tui.domain.clock import Clock
-from syncro_tui.domain.plan import correct_invoice, invoice_waiting, patch_zero_line
+from syncro_tui.writes.plans import correct_invoice, invoice_waiting, patch_zero_line
 from syncro_tui.domain.billing import plan_timer_charge
 from syncro_tui.domain.rates import BillingPath, RateTable, Rounding
 from syncro_tui.domain.sweep import FixKind, LeakKind, SweepDay, Tech, lowest_hourly, summary, sweep

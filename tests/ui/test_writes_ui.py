@@ -324,7 +324,7 @@ def test_unfinished_snapshot(snap_compare, tmp_path) -> None:
 async def test_a_group_stopped_part_way_is_explained_in_a_dialog(tmp_path) -> None:
     from syncro_tui.api import requests as rq
     from syncro_tui.api.call import Ref
-    from syncro_tui.domain.plan import Plan
+    from syncro_tui.writes.plans import Plan
     from syncro_tui.ui.error_dialog import ErrorDialog
     from syncro_tui.ui.writing import confirm_and_send
 
@@ -366,7 +366,7 @@ async def test_no_journal_no_writes(tmp_path) -> None:
 
 async def test_a_resumed_status_change_shows_in_the_queue_at_once(tmp_path) -> None:
     """A resume that lands changes the queue's row then, not at the next refresh."""
-    from syncro_tui.domain.plan import change_ticket
+    from syncro_tui.writes.plans import change_ticket
     from syncro_tui.writes.groups import StepState
 
     sim = make_simulator()

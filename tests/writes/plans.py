@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from syncro_tui.domain import plan
-from syncro_tui.domain.plan import Plan
+from syncro_tui.domain.new_ticket import NewTicketOrder
+from syncro_tui.writes import plans
+from syncro_tui.writes.plans import Plan
 from syncro_tui.writes.groups import StepState
 from syncro_tui.writes.path import WritePath
 
@@ -18,11 +19,11 @@ SUMMARY = "Onsite: projector"
 
 
 def projector_ticket(customer_id: int) -> Plan:
-    return plan.new_ticket(
+    return plans.new_ticket(NewTicketOrder(
         {"customer_id": customer_id, "subject": SUBJECT, "problem_type": "Hardware", "status": "New"},
-        customer_name="Brightline Dental",
+        "Brightline Dental",
         comment={"subject": "Initial Issue", "body": BODY, "hidden": True, "do_not_email": True},
-        appointment={"summary": SUMMARY, "start_at": START, "end_at": END})
+        appointment={"summary": SUMMARY, "start_at": START, "end_at": END}))
 
 
 def created(tables: dict[str, Any]) -> tuple[int, int, int]:

@@ -12,7 +12,7 @@ from syncro_tui.domain.situation import Situation
 from syncro_tui.domain.readback import check_invoice
 from syncro_tui.domain.billing import plan_item, plan_time
 from syncro_tui.domain.comment import CommentDraft, Visibility
-from syncro_tui.domain.plan import bill_time
+from syncro_tui.writes.plans import bill_time
 from syncro_tui.domain.rates import LaborType, RateTable
 from syncro_tui.simulator import Simulator
 from syncro_tui.reads import UnknownTicket, read_situation

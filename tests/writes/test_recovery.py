@@ -6,7 +6,7 @@ import pytest
 
 from syncro_tui.api import requests as rq
 from syncro_tui.api.models import Comment, Timer
-from syncro_tui.domain.plan import Plan
+from syncro_tui.writes.plans import Plan
 from syncro_tui.writes.groups import GroupState, StepState
 from syncro_tui.writes.outcome import GroupOutcome, Outcome
 from syncro_tui.writes.recovery import (Confirmation, Finished, Recovery, Refused, RemoveDuplicates, RemoveInSyncro,

@@ -11,7 +11,7 @@ import pytest
 
 from syncro_tui.api import requests as rq
 from syncro_tui.api.call import ApiRequest
-from syncro_tui.domain.plan import Plan
+from syncro_tui.writes.plans import Plan
 from syncro_tui.simulator import Simulator
 from syncro_tui.writes.groups import GroupState, StepState
 from syncro_tui.writes.journal import Journal

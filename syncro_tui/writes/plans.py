@@ -1,4 +1,7 @@
-"""A write operation as the tech confirms it, before anything is sent (no I/O).
+"""A write operation as the tech confirms it, before anything is sent (no I/O): the calls each flow makes.
+
+The domain says what is right (the time plan, the checklist, the forms' reviews); this module turns what the
+tech asked for into Syncro's calls, in order, so the domain never builds a request.
 
 A plan is the sentence in words on top of the confirm screen and every call in
 order. A later call that needs an id an earlier one returns names it with a
@@ -16,17 +19,19 @@ from zoneinfo import ZoneInfo
 from ..api import requests as rq
 from ..api.models import Appointment, Invoice, LineItem, Ticket, TicketSummary, Timer
 from ..api.call import ApiRequest, Ref
-from .billing import charged_hours, hours_text, ItemPlan, TimePlan, TimerCharge
-from .expect import InvoiceExpectation
-from .readback import expected_invoice, line_expectation
-from .situation import pending_lines
-from .comment import CommentDraft, Visibility, audience
-from .queue import QueueRow
-from .ticket import timer_minutes
-from .rates import Rate, RateTable
-from .money import dollars, money
-from .text import counted
-from .when import describe_span
+from ..domain.billing import charged_hours, hours_text, ItemPlan, TimePlan, TimerCharge
+from ..domain.expect import InvoiceExpectation
+from ..domain.readback import expected_invoice, line_expectation
+from ..domain.situation import pending_lines
+from ..domain.comment import CommentDraft, Visibility, audience
+from ..domain.queue import QueueRow
+from ..domain.ticket import timer_minutes
+from ..domain.rates import Rate, RateTable
+from ..domain.billing_form import BillingRun
+from ..domain.new_ticket import NewTicketOrder
+from ..domain.money import dollars, money
+from ..domain.text import counted
+from ..domain.when import Booking, describe_span
 
 #: A ticket as Syncro lists it, or as the queue keeps it: what a plan needs of a ticket is in both.
 Listed = TicketSummary | QueueRow
@@ -55,17 +60,19 @@ class Plan:
                 raise ValueError(f"call {seq + 1} ({req.call}) needs {late[0].label}, which is not an earlier call")
 
 
-def new_ticket(ticket: Mapping[str, Any], *, customer_name: str, comment: Mapping[str, Any] | None = None,
-               appointment: Mapping[str, Any] | None = None, notes: Sequence[str] = ()) -> Plan:
+def new_ticket(order: NewTicketOrder) -> Plan:
     """A ticket, then its first comment and its appointment, which both need the new ticket's id (docs/rules.md §5)."""
+    ticket = order.ticket
     steps: list[ApiRequest[Any]] = [rq.create_ticket(ticket)]
-    if comment:
+    if order.comment:
+        comment = order.comment
         steps.append(rq.add_comment(Ref(0), subject=comment["subject"], body=comment["body"],
                                     hidden=comment["hidden"], do_not_email=comment["do_not_email"]))
-    if appointment:
-        steps.append(rq.create_appointment({**appointment, "ticket_id": Ref(0), "customer_id": ticket.get("customer_id")}))
-    return Plan(kind="new ticket", title=f"New ticket for {customer_name}: {ticket.get('subject', '')}",
-                steps=tuple(steps), notes=tuple(notes))
+    if order.appointment:
+        steps.append(rq.create_appointment({**order.appointment, "ticket_id": Ref(0),
+                                            "customer_id": ticket.get("customer_id")}))
+    return Plan(kind="new ticket", title=f"New ticket for {order.customer_name}: {ticket.get('subject', '')}",
+                steps=tuple(steps), notes=order.notes)
 
 
 def change_ticket(ticket: Listed, fields: Mapping[str, Any], *, kind: str, words: str) -> Plan:
@@ -171,6 +178,14 @@ def bill_time(ticket: Listed, time: TimePlan, *, comment: CommentDraft | None, d
     return Plan(kind="billing", title=f"Bill ticket #{ticket.number} ({who}): {time.quantity} × {time.rate.name} = "
                 f"{dollars(time.total)}" + (", invoiced" if time.invoice else " (not invoiced)"),
                 steps=tuple(steps), ticket_id=ticket.id, ticket_number=ticket.number, notes=tuple(notes))
+
+
+def billing_run(run: BillingRun) -> Plan:
+    """The calls of a billing run the form's review let through (``domain.billing_form.review``)."""
+    situation = run.situation
+    return bill_time(situation.ticket, run.time, comment=run.comment, description=run.description,
+                     pending=situation.pending, rates=run.rates, invoice_ids=situation.invoice_ids, items=run.items,
+                     timers=run.timers, live=run.live)
 
 
 def line_patch(ticket_id: int, check: int, *, quantity: Decimal, price: Decimal, trip: bool) -> ApiRequest[Any]:
@@ -352,14 +367,6 @@ def comment_on(ticket: Listed, draft: CommentDraft, *, recipient: str | None) ->
                 ticket_id=ticket.id, ticket_number=ticket.number, notes=(audience(draft.visibility, recipient),))
 
 
-def close_problem(resolved: str, statuses: Sequence[str]) -> str | None:
-    """Why a ticket cannot be closed with the configured resolved status (None when it can, or the list is unknown)."""
-    if statuses and resolved not in statuses:
-        return (f"The account has no status “{resolved}”: set tickets.resolved_status in the config to one of "
-                f"{', '.join(statuses)}.")
-    return None
-
-
 def close_ticket(ticket: Listed, *, status: str, resolution: str | None, cancel: Sequence[Appointment] = (),
                  tz: ZoneInfo = ZoneInfo("UTC")) -> Plan:
     """Close: an optional resolution comment (a public note: on the ticket, nobody emailed), then the resolved status,
@@ -386,3 +393,16 @@ def close_ticket(ticket: Listed, *, status: str, resolution: str | None, cancel:
     return Plan(kind="close", title=f"Ticket #{ticket.number} ({who}): close (status {ticket.status} → {status})"
                 + (f" with {' and '.join(also)}" if also else ""),
                 steps=tuple(steps), ticket_id=ticket.id, ticket_number=ticket.number, notes=tuple(notes))
+
+
+def move_appointment(appt: Appointment, slot: Booking, *, tz: ZoneInfo, owner: str) -> Plan:
+    """One PUT with the new start and end; the sentence says from when to when, with weekdays and the zone."""
+    if slot.start == appt.start_at and slot.end == appt.end_at:
+        raise ValueError("That is the time it already has.")
+    was = describe_span(appt.start_at, appt.end_at, tz)
+    to = describe_span(slot.start, slot.end, tz)
+    return Plan(kind="appointment", title=f"Move “{appt.summary or f'appointment {appt.id}'}” to {to}",
+                steps=(rq.update_appointment(appt.id, {"start_at": slot.start, "end_at": slot.end}),),
+                ticket_id=appt.ticket_id,
+                notes=(f"Now: {was}.", f"After: {to}.", f"Owner: {owner}.",
+                       "Syncro's answer is checked: the appointment must start at the time intended."))
