@@ -30,7 +30,7 @@ from .base import ShowsTicket
 from .clocks import ClockKeys
 from .navigation import Navigation
 from .quitting import Quitting
-from .messages import (ClocksChanged, TicketChanged)
+from .messages import ClocksChanged, Connected, TicketChanged
 from .queue import QueueScreen
 
 log = logging.getLogger("syncro_tui.ui")
@@ -219,7 +219,8 @@ class SyncroApp(Quitting, Navigation, ClockKeys):
 
     @work(exclusive=True, group="startup", exit_on_error=False)
     async def startup(self) -> None:
-        reads, account = self.reads, self.account
+        """Ask Syncro whose key this is and the account's settings; what follows is ``on_connected``."""
+        reads = self.reads
         try:
             me = await reads.me()
         except AuthError as exc:
@@ -234,6 +235,16 @@ class SyncroApp(Quitting, Navigation, ClockKeys):
         except SyncroError as exc:
             self.fatal(f"Syncro did not answer as expected: {exc}", 1)
             return
+        try:
+            settings = await reads.account_settings()
+        except SyncroError:
+            settings = None  # times stay in UTC; the queue still works
+        self.post_message(Connected(me, settings))
+
+    def on_connected(self, message: Connected) -> None:
+        """Syncro answered: the key's owner and the account's zone are known, so the queue is read and the write
+        path knows whose writes it records."""
+        account, me = self.account, message.me
         if self.offline:
             self.offline = None
             self.queue_screen.warn(None)
@@ -251,28 +262,30 @@ class SyncroApp(Quitting, Navigation, ClockKeys):
         if problem:
             self.queue_screen.warn(problem)
             self.notify(problem, title="Whose key is this?", severity="error", timeout=30)
-        try:
-            settings = await reads.account_settings()
-        except SyncroError:
-            pass  # times stay in UTC; the queue still works
-        else:
-            account.settings = settings
-            account.time_zone, zone_problem = resolve_zone(settings.time_zone)
+        if message.settings is not None:
+            account.settings = message.settings
+            account.time_zone, zone_problem = resolve_zone(message.settings.time_zone)
             if zone_problem:
                 self.notify(zone_problem, title="Time zone", severity="warning", timeout=20)
         self.queue_screen.load()
         if self.writes is not None and self.writes.cut_short():  # not the ones another window is sending
             from .unfinished import UnfinishedScreen
 
-            await self.push_screen(UnfinishedScreen())
+            self.push_screen(UnfinishedScreen())
         self.check_products()
+        self.read_ticket_settings()
+
+    @work(exclusive=True, group="ticket-settings", exit_on_error=False)
+    async def read_ticket_settings(self) -> None:
+        """The account's statuses, techs and saved searches: the pickers, and the saved searches as sections."""
         try:
-            account.tickets = await reads.ticket_settings()
+            self.account.tickets = await self.reads.ticket_settings()
         except SyncroError as exc:
             log.warning("ticket settings unavailable: %s", exc)  # the status and tech pickers say so when used
         else:
+            cache = self.session.cache
             if cache is not None:
-                cache.save_account(ticket_settings=account.tickets)  # sections and names, for a start offline
+                cache.save_account(ticket_settings=self.account.tickets)  # sections and names, for a start offline
             self.queue_screen.set_sections()  # the account's saved searches join the sections
         self.queue_screen.update_status()  # the budget these reads used (the product check says its own)
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from ..api.models import Ticket
+    from ..api.models import AccountSettings, Me, Ticket
 
 
 class OpenTicket(Message):
@@ -81,3 +81,13 @@ class StopClock(Message):
 
 class ClocksChanged(Message):
     """A work clock started, moved or went, here or in Syncro: the status bar says the clocks again."""
+
+
+class Connected(Message):
+    """Syncro answered the app's first call: whose key it is, and the account's settings when they could be read
+    (None: times stay in UTC). The client is built after the first frame, so the connection arrives late, as this."""
+
+    def __init__(self, me: Me, settings: AccountSettings | None) -> None:
+        super().__init__()
+        self.me = me
+        self.settings = settings
