@@ -4,16 +4,38 @@ Syncro holds against it, as findings."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from ..api.fields import Model
 from ..api.models import Invoice, LineItem, Ticket
 from .money import dollars, money
 from .rates import RateTable
 from .billing import ItemPlan, TimePlan, TimerCharge
 from .expect import InvoiceExpectation, LineExpectation
+
+
+class LineFacts(Model):
+    """What the line check found, journaled as the check's result: later calls name these fields (``Ref``)."""
+
+    line_item_id: int
+    price_retail: str
+    #: The line arrived at $0.00 (or as charged): the next, conditional call sets its price.
+    needs_patch: bool = False
+
+
+class InvoiceFacts(Model):
+    """What the invoice check found, journaled as the check's result."""
+
+    invoice_id: int
+    number: str | None = None
+    total: str
+
+
+#: What each kind of check hands the calls after it (``writes/specs.py`` checks a plan's Refs against these).
+Facts = LineFacts | InvoiceFacts
 
 
 @dataclass(frozen=True)
@@ -22,8 +44,8 @@ class Finding:
 
     passed: bool
     message: str
-    #: Handed to later steps (the line's id, whether its price needs the 0.00 patch).
-    facts: dict[str, Any] = field(default_factory=dict)
+    #: Handed to later steps (the line's id, whether its price needs the 0.00 patch); None when nothing was found.
+    facts: Facts | None = None
 
 
 def line_expectation(time: TimePlan) -> LineExpectation:
@@ -80,15 +102,16 @@ def check_charged_line(ticket: Ticket, expect: Mapping[str, Any]) -> Finding:
                else "fix the line in Syncro (or remove it and bill again)")
         return Finding(False, f"Line {line.id} is {line.quantity} of product {line.product_id}; the plan is {quantity} "
                               f"of product {want.product_id}. Nothing more is sent: {fix} before resuming.")
-    facts = {"line_item_id": line.id, "price_retail": format(line.price_retail, "f")}
+    facts = LineFacts(line_item_id=line.id, price_retail=format(line.price_retail, "f"))
+    patch = facts.model_copy(update={"needs_patch": True})
     if want.charged_quantity is not None and line.price_retail in (price, 0):
         return Finding(True, f"Line {line.id}: {quantity} h as charged; the next call sets it to "
-                             f"{want.quantity} at {dollars(price)}.", {**facts, "needs_patch": True})
+                             f"{want.quantity} at {dollars(price)}.", patch)
     if line.price_retail == price:
-        return Finding(True, f"Line {line.id}: {quantity} × {dollars(price)}, as planned.", {**facts, "needs_patch": False})
+        return Finding(True, f"Line {line.id}: {quantity} × {dollars(price)}, as planned.", facts)
     if line.price_retail == 0 and price > 0:
         return Finding(True, f"Line {line.id} arrived at $0.00 (a known Syncro quirk): the next call sets its price "
-                             f"to {dollars(price)}.", {**facts, "needs_patch": True})
+                             f"to {dollars(price)}.", patch)
     return Finding(False, f"Line {line.id} is at {dollars(line.price_retail)}, not {dollars(price)}: the wrong product was charged. "
                           "Do not patch the price: remove the line and the timer in Syncro and bill again with the "
                           "right product.", facts)
@@ -133,7 +156,7 @@ def _invoice_of(lines: Sequence[tuple[int | None, Decimal, Decimal, bool]], rate
 def check_invoice(invoice: Invoice, expect: Mapping[str, Any]) -> Finding:
     """The new invoice carries the labor line at its price, and its total is the plan's (rule 8)."""
     lines = invoice.line_items or []
-    facts = {"invoice_id": invoice.id, "number": invoice.number, "total": format(money(invoice.total), "f")}
+    facts = InvoiceFacts(invoice_id=invoice.id, number=invoice.number, total=format(money(invoice.total), "f"))
     try:
         want = InvoiceExpectation.of(expect)
     except ValueError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from ..api.models import Invoice, Ticket, Timer
 
@@ -75,3 +76,8 @@ def close_problem(resolved: str, statuses: Sequence[str]) -> str | None:
         return (f"The account has no status “{resolved}”: set tickets.resolved_status in the config to one of "
                 f"{', '.join(statuses)}.")
     return None
+
+
+def ids(records: Sequence[Any]) -> tuple[int, ...]:
+    """The ids of what a create could be mistaken for (a request's ``before``)."""
+    return tuple(r.id for r in records)

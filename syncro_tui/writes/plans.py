@@ -25,13 +25,14 @@ from ..domain.readback import expected_invoice, line_expectation
 from ..domain.situation import pending_lines
 from ..domain.comment import CommentDraft, Visibility, audience
 from ..domain.queue import QueueRow
-from ..domain.ticket import timer_minutes
+from ..domain.ticket import ids, timer_minutes
 from ..domain.rates import Rate, RateTable
 from ..domain.billing_form import BillingRun
 from ..domain.new_ticket import NewTicketOrder
 from ..domain.money import dollars, money
 from ..domain.text import counted
 from ..domain.when import Booking, describe_span
+from .specs import ref_problem
 
 #: A ticket as Syncro lists it, or as the queue keeps it: what a plan needs of a ticket is in both.
 Listed = TicketSummary | QueueRow
@@ -52,12 +53,16 @@ class Plan:
     def __post_init__(self) -> None:
         if not self.steps:
             raise ValueError("a plan needs at least one call")
+        calls = [req.call for req in self.steps]
         for seq, req in enumerate(self.steps):
             if not req.is_write and not req.is_check:
                 raise ValueError(f"{req.call} is not a write (nor a check)")
             late = [r for r in req.depends_on if r.step >= seq]
             if late:
                 raise ValueError(f"call {seq + 1} ({req.call}) needs {late[0].label}, which is not an earlier call")
+            unknown = [p for p in (ref_problem(calls, r) for r in req.depends_on) if p]
+            if unknown:
+                raise ValueError(f"call {seq + 1} ({req.call}): {unknown[0]}")
 
 
 def new_ticket(order: NewTicketOrder) -> Plan:
@@ -344,11 +349,6 @@ def live_timer(ticket_id: int, number: int | None, subject: str, *, rate: Rate |
     notes = ("It is not billed yet: the billing wizard opens next, with its minutes.",) if move == "stop_timer" else ()
     return Plan(kind="timer", title=f"{ticket}: {TIMER_WORDS[move or '']} Syncro timer {timer.id} ({said} so far)",
                 steps=(request(timer.id),), ticket_id=ticket_id, ticket_number=number, notes=notes)
-
-
-def ids(records: Sequence[Any]) -> tuple[int, ...]:
-    """The ids of what a create could be mistaken for (a request's ``before``)."""
-    return tuple(r.id for r in records)
 
 
 def comment_on(ticket: Listed, draft: CommentDraft, *, recipient: str | None) -> Plan:

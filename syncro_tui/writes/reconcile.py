@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from ..api.errors import NotFound
 from ..api import requests as rq
 from ..api.call import ApiRequest
-from ..writes.plans import ids
+from ..domain.ticket import ids
 
 if TYPE_CHECKING:
     from ..api.client import SyncroClient  # only for annotations: httpx loads after the first paint

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..api.call import ApiRequest, Ref
-from ..domain.readback import Finding, check_charged_line, check_invoice
+from ..domain.readback import Facts, Finding, InvoiceFacts, LineFacts, check_charged_line, check_invoice
 from . import reconcile as rb
 from .reconcile import Verdict
 
@@ -44,8 +44,9 @@ class Spec:
     #: A create on a record the same group creates (a comment on the new ticket) had nothing before it;
     #: an appointment is found among the owner's calendar all the same.
     empty_on_new: bool = True
-    #: A check step: how it judges what it read back.
+    #: A check step: how it judges what it read back, and the facts it hands the calls after it.
     check: Check | None = None
+    gives: type[Facts] | None = None
     #: By field of this call's result: what a later step sent only when that field is true waits for, in words.
     conditions: Mapping[str, str] = field(default_factory=dict)
 
@@ -78,8 +79,9 @@ SPECS: dict[str, Spec] = {
     "update_invoice_line": Spec(rb.find_invoice_line),
     "publish_invoice": Spec(rb.find_draft),
     # Check steps: a read whose answer is compared with what the plan expects.
-    "check_line_item": Spec(check=check_charged_line, conditions={"needs_patch": "only if the line arrived at $0.00"}),
-    "check_invoice": Spec(check=check_invoice),
+    "check_line_item": Spec(check=check_charged_line, gives=LineFacts,
+                            conditions={"needs_patch": "only if the line arrived at $0.00"}),
+    "check_invoice": Spec(check=check_invoice, gives=InvoiceFacts),
 }
 
 
@@ -101,6 +103,18 @@ def judge(req: ApiRequest[Any], record: Any) -> Finding:
     if check is None:
         raise ValueError(f"{req.call} is not a check step")
     return check(record, req.expect or {})
+
+
+def ref_problem(calls: Sequence[str], ref: Ref) -> str | None:
+    """Why ``ref`` names nothing the call it points to returns (None: it does). A write's answer gives the record's
+    ``id``; a check gives its facts' fields. A misspelt field fails the plan, not a resume in front of a customer."""
+    spec = SPECS.get(calls[ref.step]) if ref.step < len(calls) else None
+    if spec is None:
+        return None  # not a call the write path sends: the path refuses the plan itself
+    known = set(spec.gives.model_fields) if spec.gives is not None else {"id"}
+    if ref.field not in known:
+        return f"{ref.label} names nothing call {ref.step + 1} ({calls[ref.step]}) returns ({', '.join(sorted(known))})"
+    return None
 
 
 def condition(calls: Sequence[str], ref: Ref) -> str:

@@ -170,7 +170,7 @@ def test_the_charged_line_is_found_by_difference_when_syncro_does_not_link_it() 
 
     # The charge answer had ticket_line_item_id null; the ticket read shows no link either: the one new line is it.
     found = check_charged_line(_ticket([_line(1), _line(2)]), EXPECT)
-    assert found.passed and found.facts["line_item_id"] == 2
+    assert found.passed and found.facts is not None and found.facts.line_item_id == 2
     # A look-alike line that was there before the run is not it.
     assert not check_charged_line(_ticket([_line(1)]), EXPECT).passed
     # Two new lines of the product: which one is ours cannot be told, so nothing more is sent.
@@ -180,7 +180,7 @@ def test_the_charged_line_is_found_by_difference_when_syncro_does_not_link_it() 
     timer = {"id": 3, "ticket_id": 5, "start_time": "2026-11-20T09:00:00Z", "end_time": "2026-11-20T10:00:00Z",
              "recorded": True, "ticket_line_item_id": 7, "active_duration": None}
     linked = check_charged_line(_ticket([_line(1), _line(2), _line(7)], [timer]), EXPECT)
-    assert linked.passed and linked.facts["line_item_id"] == 7
+    assert linked.passed and linked.facts is not None and linked.facts.line_item_id == 7
 
 
 def test_an_invoice_that_does_not_say_its_subtotal_is_not_guessed() -> None:

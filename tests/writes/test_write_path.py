@@ -216,3 +216,19 @@ def test_every_write_the_app_can_send_has_each_of_its_parts() -> None:
     assert {call for call in SPECS if creates(call)} == {ROUTES[w] for w in CREATES}  # each create's look-alike test
     assert checks == {call for call in rq.SHAPES if call.startswith("check_")}
     assert writes <= ROUTE_NAMES  # the simulator answers each, as Syncro would
+
+
+def test_a_plan_that_names_a_result_no_call_returns_is_refused_before_anything_is_sent() -> None:
+    """Later calls name what an earlier one returns (``Ref``): a write's record id, a check's facts. A misspelt
+    field was a silent None at send time; now the plan cannot be made."""
+    from syncro_tui.api.call import Ref
+    from syncro_tui.writes.plans import Plan
+
+    check = rq.check_line_item(7, {"product_id": 1, "quantity": "1.0", "price_retail": "90.00"})
+    good = Plan(kind="bill", title="t", steps=(check, rq.update_line_item(7, Ref(0, "line_item_id"), price_retail=1)))
+    assert good.steps[1].refs == (Ref(0, "line_item_id"),)
+    with pytest.raises(ValueError, match=r"names nothing call 1 \(check_line_item\) returns"):
+        Plan(kind="bill", title="t", steps=(check, rq.update_line_item(7, Ref(0, "line_id"), price_retail=1)))
+    with pytest.raises(ValueError, match=r"names nothing call 1 \(create_ticket\) returns \(id\)"):
+        Plan(kind="new", title="t", steps=(rq.create_ticket({"subject": "x"}), rq.add_comment(
+            Ref(0, "ticket_id"), subject="s", body="b", hidden=True, do_not_email=True)))
