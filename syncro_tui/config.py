@@ -175,6 +175,26 @@ class PacingSettings(Section):
         return self
 
 
+class OfficeSettings(Section):
+    """One request budget for every machine of the office (Syncro counts per IP address): a Redis the office's
+    machines reach. Redis is told counts and times only (README, "A shop behind one address")."""
+
+    #: ``redis://[:password@]host:6379/0`` (``rediss://`` for TLS); ``SYNCRO_TUI_OFFICE_REDIS`` overrides it.
+    redis: str | None = None
+
+    @field_validator("redis")
+    @classmethod
+    def _a_redis_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis://, rediss:// or unix:// URL")
+        return value or None
+
+    def url(self) -> str | None:
+        """The office's Redis, the environment's first (an empty value turns it off for this process)."""
+        override = os.environ.get("SYNCRO_TUI_OFFICE_REDIS")
+        return (override or None) if override is not None else self.redis
+
+
 class DraftingSettings(Section):
     """A local model (Ollama) that drafts prose; optional (docs/rules.md §10)."""
 
@@ -200,6 +220,7 @@ class Config(Section):
     tickets: TicketDefaults = Field(default_factory=TicketDefaults)
     queue: QueueSettings = Field(default_factory=QueueSettings)
     pacing: PacingSettings = Field(default_factory=PacingSettings)
+    office: OfficeSettings = Field(default_factory=OfficeSettings)
     drafting: DraftingSettings = Field(default_factory=DraftingSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     billing: BillingSettings = Field(default_factory=BillingSettings)

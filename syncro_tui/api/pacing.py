@@ -55,9 +55,14 @@ class Budget:
     waiting: int
     #: Background requests (a queue load) waiting for the tech's calls or a free token.
     background_waiting: int = 0
+    #: Whose budget the figure is: this process's ("window"), the machine's, or the office's (issue 37).
+    scope: str = "window"
 
 
 class Pacer:
+    #: Why the budget shared beyond this machine is not in use now (an office's Redis away); None: nothing to say.
+    problem: str | None = None
+
     def __init__(self, per_minute: int = SYNCRO_LIMIT_PER_MINUTE, *, headroom: int = 15, burst: int = 20,
                  clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
@@ -217,7 +222,7 @@ class MachinePacer(Pacer):
             used = self._db.execute("SELECT COUNT(*) FROM sent WHERE account=? AND at > ? AND at <= ?",
                                     (self.account, now - 60, now)).fetchone()[0]
         return Budget(used_last_minute=used, limit_per_minute=self.per_minute, waiting=self._waiting,
-                      background_waiting=self._background_waiting)
+                      background_waiting=self._background_waiting, scope="machine")
 
 
 _shared: Pacer | None = None
@@ -231,20 +236,30 @@ def burst_for(per_minute: int, headroom: int) -> int:
 
 
 def configure_shared_pacer(per_minute: int = SYNCRO_LIMIT_PER_MINUTE, headroom: int = 15, *,
-                           machine: tuple[Path, str] | None = None) -> Pacer:
+                           machine: tuple[Path, str] | None = None,
+                           office: Callable[[Pacer, int, int, int], Pacer] | None = None) -> Pacer:
     """Replace the process-wide pacer (from the config, at start-up); ``machine``: (file, account) to share it
-    with every other syncro-tui process of that account on this machine.
+    with every other syncro-tui process of that account on this machine; ``office``: makes the office's budget
+    (``api/office.py``) from the machine's, which stays behind it: (machine's, per_minute, headroom, burst).
 
     A damaged budget file is set aside (renamed, never deleted) and a new one started. When the shared budget
     still cannot be had, this process paces itself alone and ``shared_pacer_problem()`` says why."""
     global _shared, _shared_problem
     burst = burst_for(per_minute, headroom)
     _shared_problem = None
+    _shared = _machine_or_alone(per_minute, headroom, burst, machine)
+    if office is not None:
+        _shared = office(_shared, per_minute, headroom, burst)
+    return _shared
+
+
+def _machine_or_alone(per_minute: int, headroom: int, burst: int, machine: tuple[Path, str] | None) -> Pacer:
+    """The machine's budget, or this process's own when it cannot be had (``_shared_problem`` says why)."""
+    global _shared_problem
     if machine is not None:
         path, account = machine
         try:
-            _shared = MachinePacer(path, account, per_minute, headroom=headroom, burst=burst)
-            return _shared
+            return MachinePacer(path, account, per_minute, headroom=headroom, burst=burst)
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.OperationalError):  # locked for good, or a folder it cannot write
                 _shared_problem = (f"the machine's request budget ({path}) cannot be used ({exc}): this window "
@@ -252,22 +267,21 @@ def configure_shared_pacer(per_minute: int = SYNCRO_LIMIT_PER_MINUTE, headroom: 
             else:
                 aside = set_aside(path)
                 try:
-                    _shared = MachinePacer(path, account, per_minute, headroom=headroom, burst=burst)
-                    _shared_problem = None
+                    pacer = MachinePacer(path, account, per_minute, headroom=headroom, burst=burst)
                     log.warning("the request budget file was damaged (%s); kept at %s, a new one started", exc, aside)
-                    return _shared
+                    return pacer
                 except (OSError, sqlite3.Error) as again:
                     _shared_problem = f"the machine's request budget cannot be used ({again}): this window paces itself alone"
         except OSError as exc:
             _shared_problem = (f"the machine's request budget cannot be kept in {path.parent} ({exc.strerror or exc}): "
                                "this window paces itself alone")
-    _shared = Pacer(per_minute, headroom=headroom, burst=burst)
-    return _shared
+    return Pacer(per_minute, headroom=headroom, burst=burst)
 
 
 def shared_pacer_problem() -> str | None:
-    """Why this process paces alone although a machine-wide budget was asked for (None: nothing to say)."""
-    return _shared_problem
+    """Why this process paces alone although a shared budget was asked for (None: nothing to say): the machine's
+    could not be had, or the office's Redis does not answer now."""
+    return _shared_problem or (_shared.problem if _shared is not None else None)
 
 
 def set_aside(path: Path) -> Path:

@@ -84,13 +84,23 @@ def key_for(profile_name: str) -> str:
 
 def pace(config: Config, profile: Profile | None) -> None:
     """The pacer every request of this process draws on: shared with every other syncro-tui process of the
-    account on this machine (Syncro counts per IP), or this process's own for the demo's private simulator."""
-    from ..api.pacing import configure_shared_pacer, shared_pacer_problem
+    account on this machine (Syncro counts per IP), and with the office's machines when ``[office] redis`` is set;
+    or this process's own for the demo's private simulator."""
+    from ..api.pacing import Pacer, configure_shared_pacer, shared_pacer_problem
     from ..config import data_dir
 
     account = (profile.api_base_url() or "") if profile is not None else ""
+    redis_url = config.office.url() if account else None
+
+    def office(machine: Pacer, per_minute: int, headroom: int, burst: int) -> Pacer:
+        from ..api.office import OfficePacer
+
+        assert redis_url is not None
+        return OfficePacer(redis_url, account, machine, per_minute, headroom=headroom, burst=burst)
+
     configure_shared_pacer(config.pacing.per_minute, headroom=config.pacing.headroom,
-                           machine=(data_dir() / "pacing.sqlite", account) if account else None)
+                           machine=(data_dir() / "pacing.sqlite", account) if account else None,
+                           office=office if redis_url else None)
     problem = shared_pacer_problem()
     if problem:
         print(f"syncro-tui: note: {problem}", file=sys.stderr)

@@ -296,6 +296,7 @@ class QueueScreen(QueueLoading, TicketActions):
             alerts=len(model.alerted),
             clocks=app.clock_words(),
             alone=shared_pacer_problem() is not None,
+            scope=budget.scope if budget else "",
         )
         self.deliver_alerts()
 

@@ -22,8 +22,9 @@ from .ticket_table import Column, fit
 class Status:
     """What the status bar says. ``used`` and ``limit`` are None until the client exists (it is built after the
     first frame); ``background``: requests of a queue load waiting while the tech's calls go first; ``alerts``:
-    tickets alerted and not looked at yet (first, so a narrow terminal keeps it); ``alone``: the machine's shared
-    budget could not be had, so the figure is this window's only."""
+    tickets alerted and not looked at yet (first, so a narrow terminal keeps it); ``scope``: whose budget the
+    figure is ("office" is said; issue 37); ``alone``: the shared budget asked for could not be had, so the figure
+    is this window's only, or this machine's while the office's Redis does not answer."""
 
     owner: str
     account: str
@@ -37,6 +38,7 @@ class Status:
     alerts: int = 0
     clocks: str = ""
     alone: bool = False
+    scope: str = ""
 
 
 def status_line(status: Status, *, short: bool) -> Text:
@@ -53,12 +55,16 @@ def status_line(status: Status, *, short: bool) -> Text:
     if s.clocks:  # the work clocks, right after the connection: the money a narrow terminal must not hide
         text.append("  " + s.clocks, style="bold cyan")
     budget = "–" if s.used is None else f"{s.used}/{s.limit}" + ("" if short else " a min")
+    office = s.scope == "office" and s.used is not None
+    machine_only = s.alone and s.scope == "machine"  # the office's Redis does not answer
     refresh = s.refreshed or "never"
     if short:  # the budget and the last refresh before the account's name (issue 33: 80 columns lost them)
         text.append("  API ", style="dim")
         text.append(budget)
-        if s.alone and s.used is not None:
-            text.append(" alone", style="bold yellow")
+        if office:
+            text.append(" office")
+        elif s.alone and s.used is not None:
+            text.append(" machine" if machine_only else " alone", style="bold yellow")
         text.append("  ↻ ", style="dim")
         text.append(refresh)
     text.append("  " if short else "  Account: ", style="dim")
@@ -66,8 +72,10 @@ def status_line(status: Status, *, short: bool) -> Text:
     if not short:
         text.append("  API: ", style="dim")
         text.append(budget)
-        if s.alone and s.used is not None:
-            text.append(" this window only", style="bold yellow")
+        if office:
+            text.append(", office")
+        elif s.alone and s.used is not None:
+            text.append(" this machine only" if machine_only else " this window only", style="bold yellow")
         if s.background:
             text.append(" · loading waits for you", style="italic")
         text.append("  Refreshed: ", style="dim")

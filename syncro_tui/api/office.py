@@ -1,0 +1,217 @@
+"""One request budget for every machine of the office, kept in Redis (issue 37, README "A shop behind one address").
+
+Syncro counts 180 requests a minute per IP address, and an office's technicians share one address. With
+``[office] redis`` set, every syncro-tui process of the account, on every machine, takes its tokens from one
+bucket in Redis, updated atomically by one Lua script on Redis's own clock (the machines' clocks never matter):
+
+- a tech's call always reserves the next token, now or when it comes (and waits for it);
+- background work (loads, refreshes, sweeps) takes a token only when one is free at that moment, so it never
+  holds a future token that any machine's tech would then wait behind: a tech's reservation leaves the bucket
+  empty, and every background load in the office yields until it refills.
+
+Redis is told only counts and times: the bucket's level, when each request went out, under keys named by the
+account's address (``syncro-tui:<account>:…``). No ticket data, no key.
+
+When Redis cannot be reached (or answers garbage it cannot mend), the process falls back to the machine's
+budget at once, says so once (``problem``), and looks for Redis again in the background every
+``RETRY_SECONDS``; no frame and no call ever waits for that look. A call in flight when Redis goes away waits
+at most the socket timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from .pacing import BACKGROUND_POLL, Budget, Pacer
+
+if TYPE_CHECKING:
+    import redis
+
+log = logging.getLogger(__name__)
+
+#: How long one Redis call may take before the office budget counts as unreachable (seconds).
+SOCKET_TIMEOUT = 0.5
+#: How often an unreachable Redis is looked for again, in the background.
+RETRY_SECONDS = 5.0
+#: How old the office's figure in the status bar may get before it is read again (in the background).
+FIGURE_SECONDS = 2.0
+
+#: KEYS: the bucket (hash: tokens, last), the send times (sorted set). ARGV: capacity, rate (tokens a second),
+#: mode ("take": reserve the next token; "try": take one only if one is free now; "look": take none; "drain": spend
+#: every token, after a 429), a member
+#: id for the send time. Returns {tokens or wait as text, used in the last minute, taken (1/0)}.
+#: A key of the wrong type or a value that is not a number (garbage under our keys) is started afresh.
+SCRIPT = """
+local function fresh(key, want)
+  local kind = redis.call('TYPE', key).ok
+  if kind ~= 'none' and kind ~= want then redis.call('DEL', key) end
+end
+local function text(value) return string.format('%.0f', value) end
+fresh(KEYS[1], 'hash')
+fresh(KEYS[2], 'zset')
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])  -- microseconds: exact, and sent exactly
+local capacity, rate, mode = tonumber(ARGV[1]), tonumber(ARGV[2]) / 1000000, ARGV[3]
+local tokens = tonumber(redis.call('HGET', KEYS[1], 'tokens'))
+local last = tonumber(redis.call('HGET', KEYS[1], 'last'))
+if tokens == nil or last == nil or tokens ~= tokens or last ~= last or tokens > capacity
+   or tokens < -capacity * 100 or last > now + 60000000 then
+  tokens, last = capacity, now
+end
+tokens = math.min(capacity, tokens + math.max(now - last, 0) * rate)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', text(now - 120000000))
+local taken = 0
+local out = tokens
+if mode == 'drain' then
+  redis.call('HSET', KEYS[1], 'tokens', tostring(math.min(tokens, 0)), 'last', text(now))
+  redis.call('PEXPIRE', KEYS[1], 600000)
+elseif mode == 'take' or (mode == 'try' and tokens >= 1) then
+  tokens = tokens - 1
+  local wait = 0
+  if tokens < 0 then wait = -tokens / rate end
+  redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'last', text(now))
+  redis.call('ZADD', KEYS[2], text(now + wait), ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], 600000)
+  redis.call('PEXPIRE', KEYS[2], 600000)
+  taken = 1
+  out = wait / 1000000
+end
+local used = redis.call('ZCOUNT', KEYS[2], '(' .. text(now - 60000000), text(now))
+return {tostring(out), used, taken}
+"""
+
+
+def where(url: str) -> str:
+    """The Redis server a URL names, as it may be shown: host and port, never a password."""
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        return parts.path
+    return f"{parts.hostname or 'localhost'}:{parts.port or 6379}"
+
+
+class OfficePacer(Pacer):
+    """The budget every machine of the office shares, with the machine's budget (``fallback``) behind it."""
+
+    def __init__(self, url: str, account: str, fallback: Pacer, per_minute: int, *, headroom: int = 15,
+                 burst: int = 20, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 retry_seconds: float = RETRY_SECONDS) -> None:
+        super().__init__(per_minute, headroom=headroom, burst=burst, sleep=sleep)
+        import redis as redis_client  # only with an office budget: a machine alone never imports it
+
+        self.url = url
+        self.where = where(url)
+        self.fallback = fallback
+        self.retry_seconds = retry_seconds
+        self._redis: redis.Redis = redis_client.Redis.from_url(
+            url, socket_timeout=SOCKET_TIMEOUT, socket_connect_timeout=SOCKET_TIMEOUT, health_check_interval=0)
+        self._script = self._redis.register_script(SCRIPT)
+        prefix = f"syncro-tui:{account or 'default'}"
+        self._keys = [f"{prefix}:bucket", f"{prefix}:sent"]
+        self._errors: tuple[type[BaseException], ...] = (redis_client.RedisError, OSError)
+        self.problem = None  # in use (``_went_away`` says why it is not)
+        self._retry_at = 0.0
+        self._probing = False
+        self._used = 0
+        self._read_at = 0.0
+        self._state_lock = threading.Lock()
+
+    # ------------------------------------------------------------ Redis, or the machine when it is away
+    def _run(self, mode: str) -> tuple[float, bool] | None:
+        """One script call (on a thread: never on the loop); None when Redis is away (the fallback is used)."""
+        try:
+            value, used, taken = self._script(keys=self._keys,
+                                              args=[self.capacity, self.rate, mode, uuid.uuid4().hex])
+        except self._errors as exc:
+            self._went_away(exc)
+            return None
+        with self._state_lock:
+            self._used, self._read_at = int(used), time.monotonic()
+            if self.problem is not None:
+                log.warning("the office's request budget at %s answers again: it is in use", self.where)
+            self.problem = None
+        return float(value), bool(taken)
+
+    def _went_away(self, exc: BaseException) -> None:
+        with self._state_lock:
+            if self.problem is None:
+                log.warning("the office's request budget at %s cannot be reached (%s): this machine paces alone",
+                            self.where, type(exc).__name__)
+            self.problem = (f"the office's request budget (Redis at {self.where}) cannot be reached: this machine "
+                            "paces itself until it answers, so the office may exceed Syncro's limit")
+            self._retry_at = time.monotonic() + self.retry_seconds
+
+    def _office(self) -> bool:
+        """Whether to ask Redis now: yes while it answers; when it is away, only a background look asks it."""
+        with self._state_lock:
+            if self.problem is None:
+                return True
+            if self._probing or time.monotonic() < self._retry_at:
+                return False
+            self._probing = True
+        threading.Thread(target=self._probe, name="office-budget-probe", daemon=True).start()
+        return False
+
+    def _probe(self) -> None:
+        try:
+            self._run("look")
+        finally:
+            with self._state_lock:
+                self._probing = False
+
+    async def _take(self) -> float:
+        if self._office():
+            done = await asyncio.to_thread(self._run, "take")
+            if done is not None:
+                return done[0]
+        await self.fallback.acquire()  # the machine's budget, waited for there
+        return 0.0
+
+    async def _acquire_background(self) -> None:
+        """Take a token only when one is free in the office at that moment (Redis decides, atomically): every
+        machine's background work yields to any tech's call, which leaves the bucket empty while it waits."""
+        self._background_waiting += 1
+        try:
+            while True:
+                if not self._office():
+                    await self.fallback.acquire()  # in background(): the machine's background rules
+                    return
+                if self._waiting == 0:
+                    done = await asyncio.to_thread(self._run, "try")
+                    if done is None:
+                        continue  # away: the machine's budget, above
+                    free, taken = done
+                    if taken:
+                        return
+                    due = (1 - free) / self.rate if free < 1 else BACKGROUND_POLL
+                else:
+                    due = BACKGROUND_POLL
+                await self._sleep(min(max(due, 0.01), BACKGROUND_POLL))
+        finally:
+            self._background_waiting -= 1
+
+    def drain(self) -> None:
+        """After a 429 the whole office slows down, not this machine alone: Syncro's window is the address's.
+        Told to Redis on a thread of its own: the call that got the 429 never waits for it."""
+        self.fallback.drain()
+        if self._office():
+            threading.Thread(target=self._run, args=("drain",), name="office-budget-drain", daemon=True).start()
+
+    def budget(self) -> Budget:
+        """The office's figure as last read (never a Redis call on the caller's thread: an old figure is read again
+        in the background); the machine's when Redis is away."""
+        if self.problem is not None:
+            return self.fallback.budget()
+        if time.monotonic() - self._read_at > FIGURE_SECONDS and self._office():
+            with self._state_lock:
+                start, self._probing = not self._probing, True
+            if start:
+                threading.Thread(target=self._probe, name="office-budget-figure", daemon=True).start()
+        return Budget(used_last_minute=self._used, limit_per_minute=self.per_minute, waiting=self._waiting,
+                      background_waiting=self._background_waiting, scope="office")
