@@ -10,6 +10,7 @@ the same functions over their own client. Writes and their read-backs live in
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -30,6 +31,7 @@ from .domain.when import day_bounds, involves
 
 if TYPE_CHECKING:
     from .api.client import SyncroClient  # only for annotations: httpx loads after the first paint
+    from .api.office import TicketStore
     from .cache import Cache, CachedTicket
 
 
@@ -108,32 +110,58 @@ async def read_products(client: SyncroClient, product_ids: Iterable[int]) -> dic
     return {i: found[i] for i in ids}
 
 
-async def read_sweep_day(client: SyncroClient, *, day: date, tz: ZoneInfo, user_id: int,
+#: How often, and how far apart, a sweep looks in the office's store for a ticket another sweep was reading (about
+#: the claim's 30 s), before it reads the ticket itself.
+STORE_LOOKS = 120
+STORE_LOOK_SECONDS = 0.25
+
+
+async def read_sweep_day(client: SyncroClient, *, day: date, tz: ZoneInfo, user_id: int | None,
                          status_changed: Iterable[int] = (), also: Iterable[int] = (),
-                         progress: Callable[[int, int], None] | None = None) -> SweepDay:
+                         progress: Callable[[int, int], None] | None = None,
+                         store: TicketStore | None = None) -> SweepDay:
     """What the end-of-day sweep looks at for ``day``: every ticket updated since the day began, those the tech's
-    appointments that day name, and ``status_changed`` and ``also`` (the tickets of the tech's clocks), each read in
-    full; and the day's $0.00 invoices with their lines.
+    appointments that day name (every tech's with ``user_id`` None: the shop's sweep), and ``status_changed`` and
+    ``also`` (the tickets of the tech's clocks), each read in full; and the day's $0.00 invoices with their lines.
 
     Three lists (one page each on most days: tickets, appointments, invoices), then one read per ticket and per
     $0.00 invoice (``progress`` is told each ticket read). A ticket that cannot be read is named in ``unread``,
     never dropped in silence.
+
+    ``store``: the office's tickets (``api/office.TicketStore``). A ticket another sweep of the office read, at the
+    version Syncro lists now, is not read again; one another sweep is reading now is looked for once the rest are
+    read (the office's five o'clock sweeps read each ticket about once, not once per tech).
     """
     start, end = day_bounds(day, tz)
     listed, appointments, invoices = await asyncio.gather(
         client.all_tickets(since_updated_at=start, per_page=100),
         client.list_appointments(date_from=day, date_to=day + timedelta(days=1)),
         client.list_invoices(since_updated_at=start))
-    mine = tuple(a for a in appointments if involves(a, user_id) and start <= a.start_at < end)
+    mine = tuple(a for a in appointments if (user_id is None or involves(a, user_id)) and start <= a.start_at < end)
     wanted = {t.id for t in listed if t.updated_at >= start and t.created_at < end}
     wanted |= {a.ticket_id for a in mine if a.ticket_id is not None} | set(status_changed) | set(also)
+    #: The version Syncro lists now of each ticket: what the office's store must hold to be used.
+    listed_at = {t.id: t.updated_at for t in listed} if store is not None else {}
 
     done = 0
 
-    async def ticket(ticket_id: int) -> Ticket | int:
+    async def ticket(ticket_id: int, *, claim: bool = True) -> Ticket | int | None:
+        """The ticket (its id when Syncro has it no more); None when another sweep of the office reads it now."""
         nonlocal done
+        at = listed_at.get(ticket_id)
+        if store is not None and at is not None:
+            kept = await asyncio.to_thread(store.get, ticket_id, at)
+            if kept is None and claim and not await asyncio.to_thread(store.claim, ticket_id, at):
+                return None
+        else:
+            kept = None
         try:
-            return await client.execute(rq.get_ticket(ticket_id))
+            if kept is not None:
+                return kept
+            read = await client.execute(rq.get_ticket(ticket_id))
+            if store is not None:
+                await asyncio.to_thread(store.put, read)
+            return read
         except NotFound:
             return ticket_id
         finally:
@@ -141,18 +169,34 @@ async def read_sweep_day(client: SyncroClient, *, day: date, tz: ZoneInfo, user_
             if progress is not None:
                 progress(done, len(wanted))
 
+    async def claimed_elsewhere(ticket_id: int) -> Ticket | int:
+        """A ticket another sweep was reading: its copy once it is in the store, else read here after all."""
+        assert store is not None
+        for _ in range(STORE_LOOKS):
+            kept = await asyncio.to_thread(store.get, ticket_id, listed_at[ticket_id])
+            if kept is not None:
+                break
+            await asyncio.sleep(STORE_LOOK_SECONDS)
+        found = await ticket(ticket_id, claim=False)
+        assert found is not None
+        return found
+
     async def invoice(invoice_id: int) -> Invoice | None:
         try:
             return await client.execute(rq.get_invoice(invoice_id))
         except NotFound:
             return None
 
+    # With the office's store, each sweep starts at its own place in the day: two sweeps claim different tickets.
+    order = random.sample(sorted(wanted), len(wanted)) if store is not None else sorted(wanted)
     zero = [i.id for i in invoices if i.total == 0 and (i.created_at is None or start <= i.created_at < end)]
-    read, full = await asyncio.gather(asyncio.gather(*(ticket(i) for i in sorted(wanted))),
-                                      asyncio.gather(*(invoice(i) for i in zero)))
-    return SweepDay(day=day, tickets=tuple(t for t in read if isinstance(t, Ticket)),
+    first, full = await asyncio.gather(asyncio.gather(*(ticket(i) for i in order)),
+                                       asyncio.gather(*(invoice(i) for i in zero)))
+    later = await asyncio.gather(*(claimed_elsewhere(i) for i, t in zip(order, first, strict=True) if t is None))
+    read = [t for t in (*first, *later) if t is not None]
+    return SweepDay(day=day, tickets=tuple(sorted((t for t in read if isinstance(t, Ticket)), key=lambda t: t.id)),
                     zero_invoices=tuple(i for i in full if i is not None), appointments=mine,
-                    status_changed=frozenset(status_changed), unread=tuple(t for t in read if isinstance(t, int)))
+                    status_changed=frozenset(status_changed), unread=tuple(sorted(t for t in read if isinstance(t, int))))
 
 
 class Reads:
@@ -256,10 +300,13 @@ class Reads:
 
     async def sweep_day(self, day: date, tz: ZoneInfo, user_id: int, *, status_changed: Iterable[int] = (),
                         also: Iterable[int] = (), progress: Callable[[int, int], None] | None = None) -> SweepDay:
-        """The end-of-day sweep's reads, as background work: the tech's own calls go first."""
+        """The end-of-day sweep's reads, as background work: the tech's own calls go first; with an office budget,
+        the tickets the office's other sweeps read are not read again."""
+        from .api.office import office_store
+
         with background():
             return await read_sweep_day(self.client, day=day, tz=tz, user_id=user_id, status_changed=status_changed,
-                                        also=also, progress=progress)
+                                        also=also, progress=progress, store=office_store(self.client.pacer))
 
     async def owners_day(self, day: date, user_id: int | None) -> list[Appointment] | None:
         """The tech's appointments (owned or invited) on ``day``, for a clash warning; None when Syncro cannot say."""

@@ -9,8 +9,9 @@ bucket in Redis, updated atomically by one Lua script on Redis's own clock (the 
   holds a future token that any machine's tech would then wait behind: a tech's reservation leaves the bucket
   empty, and every background load in the office yields until it refills.
 
-Redis is told only counts and times: the bucket's level, when each request went out, under keys named by the
-account's address (``syncro-tui:<account>:…``). No ticket data, no key.
+For the budget Redis is told only counts and times: the bucket's level and when each request went out, under keys
+named by the account's address (``syncro-tui:<account>:…``). The sweeps share the day's tickets there too
+(``TicketStore``), so the office reads each once; never a key.
 
 When Redis cannot be reached (or answers garbage it cannot mend), the process falls back to the machine's
 budget at once, says so once (``problem``), and looks for Redis again in the background every
@@ -26,6 +27,7 @@ import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -33,6 +35,8 @@ from .pacing import BACKGROUND_POLL, Budget, Pacer
 
 if TYPE_CHECKING:
     import redis
+
+    from .models import Ticket
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,10 @@ SOCKET_TIMEOUT = 0.5
 RETRY_SECONDS = 5.0
 #: How old the office's figure in the status bar may get before it is read again (in the background).
 FIGURE_SECONDS = 2.0
+#: How long a sweep's claim on reading a ticket holds (the others read the rest, then look for it).
+CLAIM_MS = 30_000
+#: How long the office keeps a ticket a sweep read: the day, and the evening's sweeps of it.
+KEEP_SECONDS = 36 * 3600
 
 #: KEYS: the bucket (hash: tokens, last), the send times (sorted set). ARGV: capacity, rate (tokens a second),
 #: mode ("take": reserve the next token; "try": take one only if one is free now; "look": take none; "drain": spend
@@ -215,3 +223,72 @@ class OfficePacer(Pacer):
                 threading.Thread(target=self._probe, name="office-budget-figure", daemon=True).start()
         return Budget(used_last_minute=self._used, limit_per_minute=self.per_minute, waiting=self._waiting,
                       background_waiting=self._background_waiting, scope="office")
+
+
+class TicketStore:
+    """The day's tickets as the office's sweeps read them, shared in Redis (``OfficePacer.tickets``): a ticket read
+    by one tech's sweep is every other sweep's, as long as its ``updated_at`` is the one Syncro lists now.
+
+    Each ticket is kept whole (as the app's model of it, never a key) under ``syncro-tui:<account>:ticket:<id>``,
+    by its ``updated_at``, for a day. A sweep that finds another reading a ticket (a claim, for a few seconds) reads
+    the others first and comes back for it. Redis away: every read is the sweep's own, as without an office.
+    """
+
+    def __init__(self, pacer: OfficePacer) -> None:
+        self.pacer = pacer
+        self._prefix = pacer._keys[0].rsplit(":", 1)[0] + ":ticket:"
+
+    def _key(self, ticket_id: int) -> str:
+        return f"{self._prefix}{ticket_id}"
+
+    def get(self, ticket_id: int, updated_at: datetime) -> Ticket | None:
+        """The ticket another sweep read, if it is the version Syncro lists now (on a thread: never the loop)."""
+        from .models import Ticket
+
+        if not self.pacer._office():
+            return None
+        try:
+            kept = self.pacer._redis.hget(self._key(ticket_id), _stamp(updated_at))
+        except self.pacer._errors as exc:
+            self.pacer._went_away(exc)
+            return None
+        if not isinstance(kept, bytes):
+            return None
+        try:
+            return Ticket.model_validate_json(kept)
+        except ValueError:  # garbage under our key: read from Syncro, and kept afresh
+            return None
+
+    def claim(self, ticket_id: int, updated_at: datetime) -> bool:
+        """This sweep reads the ticket now (True), or another sweep of the office is reading it (False)."""
+        if not self.pacer._office():
+            return True
+        try:
+            return bool(self.pacer._redis.set(self._key(ticket_id) + ":reading:" + _stamp(updated_at), "1",
+                                              nx=True, px=CLAIM_MS))
+        except self.pacer._errors as exc:
+            self.pacer._went_away(exc)
+            return True
+
+    def put(self, ticket: Ticket) -> None:
+        if not self.pacer._office():
+            return
+        key = self._key(ticket.id)
+        try:
+            with self.pacer._redis.pipeline() as pipe:
+                if self.pacer._redis.type(key) not in (b"hash", b"none"):
+                    pipe.delete(key)
+                pipe.hset(key, _stamp(ticket.updated_at), ticket.model_dump_json())
+                pipe.expire(key, KEEP_SECONDS)
+                pipe.execute()
+        except self.pacer._errors as exc:
+            self.pacer._went_away(exc)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def office_store(pacer: Pacer) -> TicketStore | None:
+    """The office's shared tickets, when this process paces on the office's budget (None: a machine alone)."""
+    return TicketStore(pacer) if isinstance(pacer, OfficePacer) else None

@@ -29,6 +29,7 @@ def run_sweep(args: argparse.Namespace) -> int:
     from ..domain.account import resolve_zone
     from ..domain.sweep import Tech, summary, sweep
     from ..domain.when import WhenProblem, parse_day
+    from ..api.office import office_store
     from ..reads import read_sweep_day
 
     connection = connect(args)
@@ -56,7 +57,7 @@ def run_sweep(args: argparse.Namespace) -> int:
             if not args.demo:
                 clocks, changed = local_records(profile, day, tz, notes)
             read = await read_sweep_day(client, day=day, tz=tz, user_id=me.user_id, status_changed=changed,
-                                        also=clocks)
+                                        also=clocks, store=office_store(client.pacer))
             return me, tz, read
 
     try:

@@ -1,0 +1,85 @@
+"""The office's sweeps read each ticket once (issue 37): the day's tickets shared in a real Redis, the same leaks
+with the store and without it, on the seeded leaky day."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from syncro_tui.api.office import OfficePacer, office_store
+from syncro_tui.api.pacing import Pacer
+from syncro_tui.domain.rates import RateTable
+from syncro_tui.domain.sweep import Tech, sweep
+from syncro_tui.reads import read_sweep_day
+from syncro_tui.simulator.scenarios import Moment, leaky_day
+
+from .conftest import FIXED_NOW, make_client, make_simulator
+from .redis_server import RedisServer
+
+TZ = ZoneInfo("America/Chicago")
+MONDAY = date(2026, 11, 23)
+DANA, MARCUS = Tech(1843, "Dana Whitfield"), Tech(1851, "Marcus Reed")
+
+
+@pytest.fixture
+def server(tmp_path):
+    running = RedisServer(tmp_path / "redis").start()
+    yield running
+    running.stop()
+
+
+def office_pacer(url: str) -> OfficePacer:
+    """An office budget too large to make anyone wait: what is counted here is reads, not time."""
+    return OfficePacer(url, "acct", Pacer(100_000, headroom=0, burst=10_000), 100_000, headroom=0, burst=10_000)
+
+
+def leaks_of(day, tech: Tech) -> set[tuple[int, str]]:
+    found = sweep(day, tech=tech, tz=TZ, rates=RateTable(), clocks={}, now=FIXED_NOW.replace(day=24))
+    return {(leak.where.ticket_id, leak.kind.name) for leak in found}
+
+
+async def test_two_techs_sweeping_at_once_read_each_ticket_once_and_find_the_same_leaks(server) -> None:
+    moment = Moment(FIXED_NOW)
+    sim = make_simulator(clock=moment)
+    leaky_day(sim.store, moment, MONDAY, TZ)
+
+    async with make_client(sim) as alone:  # no office: the sweep as it always was
+        before = await read_sweep_day(alone, day=MONDAY, tz=TZ, user_id=DANA.user_id)
+    reads_alone = sum(1 for call in sim.calls if call == ("GET", "get_ticket"))
+    assert reads_alone == len(before.tickets) > 5
+
+    sim.calls.clear()
+    pacers = [office_pacer(server.url), office_pacer(server.url)]
+    async with make_client(sim, pacer=pacers[0]) as dana, make_client(sim, pacer=pacers[1]) as marcus:
+        days = await asyncio.gather(
+            read_sweep_day(dana, day=MONDAY, tz=TZ, user_id=DANA.user_id, store=office_store(pacers[0])),
+            read_sweep_day(marcus, day=MONDAY, tz=TZ, user_id=MARCUS.user_id, store=office_store(pacers[1])))
+    ticket_reads = sum(1 for call in sim.calls if call == ("GET", "get_ticket"))
+    wanted = {t.id for day in days for t in day.tickets}
+    assert ticket_reads == len(wanted)  # each ticket once for the office, not once per tech
+    assert all(p.problem is None for p in pacers)
+    assert [t.id for t in days[0].tickets] == [t.id for t in before.tickets] and days[0].unread == ()
+    assert leaks_of(days[0], DANA) == leaks_of(before, DANA) and leaks_of(days[0], DANA)
+    assert leaks_of(days[1], MARCUS) == leaks_of(before, MARCUS)
+
+
+async def test_a_ticket_changed_since_another_sweep_read_it_is_read_again(server) -> None:
+    moment = Moment(FIXED_NOW)
+    sim = make_simulator(clock=moment)
+    ids = leaky_day(sim.store, moment, MONDAY, TZ)
+    pacer = office_pacer(server.url)
+    async with make_client(sim, pacer=pacer) as client:
+        await read_sweep_day(client, day=MONDAY, tz=TZ, user_id=DANA.user_id, store=office_store(pacer))
+        sim.calls.clear()
+        again = await read_sweep_day(client, day=MONDAY, tz=TZ, user_id=DANA.user_id, store=office_store(pacer))
+        assert [c for c in sim.calls if c == ("GET", "get_ticket")] == []  # every ticket from the office's store
+        ticket = sim.store.t("tickets")[ids["comment only"]]
+        ticket["subject"], ticket["updated_at"] = "Changed since", (moment.at.replace(day=24)).isoformat()
+        sim.calls.clear()
+        changed = await read_sweep_day(client, day=MONDAY, tz=TZ, user_id=DANA.user_id, store=office_store(pacer))
+    assert [c for c in sim.calls if c == ("GET", "get_ticket")] == [("GET", "get_ticket")]  # that one only
+    assert next(t for t in changed.tickets if t.id == ids["comment only"]).subject == "Changed since"
+    assert len(again.tickets) == len(changed.tickets)
