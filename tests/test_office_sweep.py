@@ -21,7 +21,7 @@ from .redis_server import RedisServer
 
 TZ = ZoneInfo("America/Chicago")
 MONDAY = date(2026, 11, 23)
-DANA, MARCUS = Tech(1843, "Dana Whitfield"), Tech(1851, "Marcus Reed")
+DANA, MARCUS = Tech(1843, "Dana Whitfield"), Tech(1851, "Marcus Bell")
 
 
 @pytest.fixture

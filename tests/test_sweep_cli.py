@@ -94,3 +94,22 @@ async def run(argv: list[str]) -> int:
     import asyncio
 
     return await asyncio.to_thread(cli.main, argv)
+
+
+async def test_the_shops_sweep_reports_every_techs_leaks_from_one_read_of_the_day(monday, capsys) -> None:
+    sim, moment, ids = monday
+    sim.calls.clear()
+    code = await run(["sweep", "--shop", "--date", "2026-11-23", "--json"])
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert code == 1
+    techs = {tech["tech"]: {(leak["ticket_id"], leak["kind"]) for leak in tech["leaks"]} for tech in out["techs"]}
+    # Dana's: the day's leaks, but for what lives on her machine (the clock, the journal's status change) and the
+    # $0.00 invoice, which is the shop's, said once.
+    mine = {label for label in LEAKS if label not in ("work clock", "status changed", "invoice at 0.00")}
+    assert techs["Dana Whitfield"] == {(ids[label], KINDS[label]) for label in mine}
+    assert {(leak["ticket_id"], leak["kind"]) for leak in out["shop_leaks"]} == {(ids["invoice at 0.00"], "zero_invoice")}
+    # Another tech's comment is not Dana's leak: it is that tech's, from the same read.
+    assert any((ids["another tech's comment"], "unbilled") in leaks for name, leaks in techs.items() if name != "Dana Whitfield")
+    assert sum(1 for call in sim.calls if call == ("GET", "get_ticket")) == out["tickets_read"]  # each ticket once
+    assert "no work clock" in captured.err

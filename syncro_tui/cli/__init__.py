@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--date", help="the day (YYYY-MM-DD, yesterday or a weekday), in the account's zone; "
                                       "default: today")
     sweep.add_argument("--json", action="store_true", help="print the leaks as JSON")
+    sweep.add_argument("--shop", action="store_true",
+                       help="every tech's leaks from one read of the day (for a lead, or a scheduler); work clocks "
+                            "and status changes stay each tech's own sweep's")
     sweep.add_argument("--demo", action="store_true", default=argparse.SUPPRESS, help="sweep the built-in simulator")
 
     train = sub.add_parser("train", help="lessons in billing on the simulator, in the real screens",

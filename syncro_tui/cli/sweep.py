@@ -1,4 +1,5 @@
-"""``sweep [--date D] [--json]``: the end-of-day sweep of the key's tech, printed (read-only; 1 when it finds a leak)."""
+"""``sweep [--date D] [--json] [--shop]``: the end-of-day sweep of the key's tech (or with ``--shop``, of every tech
+from one read of the day), printed (read-only; 1 when it finds a leak)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
     from ..domain.clock import Clock
-    from ..domain.sweep import Leak
+    from ..domain.rates import RateTable
+    from ..domain.sweep import Leak, SweepDay, Tech
 
 
 def current_time() -> datetime:
@@ -53,19 +55,28 @@ def run_sweep(args: argparse.Namespace) -> int:
                 from ..simulator.seed import seed_day
                 today = seed_day(now)
             day = parse_day(args.date, today=today, past=True) if args.date else today
-            nonlocal clocks, changed
+            nonlocal clocks, changed, techs
+            if getattr(args, "shop", False):  # every tech's appointments; clocks and journals are each machine's
+                techs = [Tech(user.id, user.name) for user in await client.execute(rq.users())]
+                notes.append("The shop's sweep counts no work clock and no status change made through the app: "
+                             "those are on each tech's machine, and their own sweep counts them.")
+                return me, tz, await read_sweep_day(client, day=day, tz=tz, user_id=None,
+                                                    store=office_store(client.pacer))
             if not args.demo:
                 clocks, changed = local_records(profile, day, tz, notes)
             read = await read_sweep_day(client, day=day, tz=tz, user_id=me.user_id, status_changed=changed,
                                         also=clocks, store=office_store(client.pacer))
             return me, tz, read
 
+    techs: list[Tech] = []
     try:
         me, tz, day = asyncio.run(read())
     except WhenProblem as exc:
         return fail(f"--date: {exc}")
     except SyncroError as exc:
         return fail(f"could not read the day from Syncro: {exc}", exit_for(exc))
+    if techs:
+        return print_shop(day, techs, tz=tz, rates=config.rate_table(), now=now, json=args.json, notes=notes)
     leaks = sweep(day, tech=Tech(me.user_id, me.user_name), tz=tz, rates=config.rate_table(), clocks=clocks, now=now)
     if args.json:
         print(json_text({"day": day.day.isoformat(), "tech": me.user_name, "leaks": [record(leak) for leak in leaks],
@@ -73,11 +84,7 @@ def run_sweep(args: argparse.Namespace) -> int:
     else:
         print(f"End-of-day sweep for {me.user_name}, {day.day:%A %d %B %Y} ({tz.key}): "
               f"{len(day.tickets)} tickets read.")
-        for leak in leaks:
-            where = f"#{leak.where.number}" if leak.where.number else f"ticket {leak.where.ticket_id}"
-            print(f"{leak.stake:>12}  {leak.kind.value:<17} {where} {safe(leak.where.customer)}: "
-                  f"{safe(leak.where.subject)}")
-            print(f"{'':14}{safe(leak.words)} Fix: {leak.fix.words}.")
+        print_leaks(leaks)
         if day.unread:
             print(f"Not complete: ticket{'s' if len(day.unread) != 1 else ''} "
                   f"{', '.join(map(str, day.unread))} could not be read.")
@@ -85,6 +92,47 @@ def run_sweep(args: argparse.Namespace) -> int:
     for note in notes:
         print(f"syncro-tui: {note}", file=sys.stderr)
     return 1 if leaks or day.unread else 0
+
+
+def print_shop(day: SweepDay, techs: list[Tech], *, tz: ZoneInfo, rates: RateTable, now: datetime, json: bool,
+               notes: list[str]) -> int:
+    """Every tech's leaks from the one read of the day; a $0.00 invoice is the shop's, said once."""
+    from ..domain.sweep import LeakKind, summary, sweep
+
+    shop: list[Leak] = []
+    by_tech: list[tuple[Tech, list[Leak]]] = []
+    for tech in techs:
+        found = sweep(day, tech=tech, tz=tz, rates=rates, clocks={}, now=now)
+        shop = shop or [leak for leak in found if leak.kind is LeakKind.ZERO_INVOICE]
+        by_tech.append((tech, [leak for leak in found if leak.kind is not LeakKind.ZERO_INVOICE]))
+    if json:
+        print(json_text({"day": day.day.isoformat(), "tickets_read": len(day.tickets), "unread_tickets": list(day.unread),
+                         "techs": [{"user_id": tech.user_id, "tech": tech.name, "leaks": [record(leak) for leak in leaks]}
+                                   for tech, leaks in by_tech],
+                         "shop_leaks": [record(leak) for leak in shop]}, indent=2))
+    else:
+        print(f"The shop's end-of-day sweep, {day.day:%A %d %B %Y} ({tz.key}): {len(day.tickets)} tickets read once "
+              f"for {len(techs)} techs.")
+        for tech, leaks in by_tech:
+            print(f"\n{safe(tech.name or f'user {tech.user_id}')}: {summary(leaks)}")
+            print_leaks(leaks)
+        if shop:
+            print("\nThe shop's $0.00 invoices:")
+            print_leaks(shop)
+        if day.unread:
+            print(f"\nNot complete: ticket{'s' if len(day.unread) != 1 else ''} "
+                  f"{', '.join(map(str, day.unread))} could not be read.")
+    for note in notes:
+        print(f"syncro-tui: {note}", file=sys.stderr)
+    return 1 if shop or day.unread or any(leaks for _, leaks in by_tech) else 0
+
+
+def print_leaks(leaks: list[Leak]) -> None:
+    for leak in leaks:
+        where = f"#{leak.where.number}" if leak.where.number else f"ticket {leak.where.ticket_id}"
+        print(f"{leak.stake:>12}  {leak.kind.value:<17} {where} {safe(leak.where.customer)}: "
+              f"{safe(leak.where.subject)}")
+        print(f"{'':14}{safe(leak.words)} Fix: {leak.fix.words}.")
 
 
 def local_records(profile: str, day: date, tz: ZoneInfo, notes: list[str]) -> tuple[dict[int, Clock], frozenset[int]]:
