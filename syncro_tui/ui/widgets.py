@@ -55,16 +55,12 @@ def status_line(status: Status, *, short: bool) -> Text:
     if s.clocks:  # the work clocks, right after the connection: the money a narrow terminal must not hide
         text.append("  " + s.clocks, style="bold cyan")
     budget = "–" if s.used is None else f"{s.used}/{s.limit}" + ("" if short else " a min")
-    office = s.scope == "office" and s.used is not None
-    machine_only = s.alone and s.scope == "machine"  # the office's Redis does not answer
+    whose = _whose_budget(s, short=short)
     refresh = s.refreshed or "never"
     if short:  # the budget and the last refresh before the account's name (issue 33: 80 columns lost them)
         text.append("  API ", style="dim")
         text.append(budget)
-        if office:
-            text.append(" office")
-        elif s.alone and s.used is not None:
-            text.append(" machine" if machine_only else " alone", style="bold yellow")
+        text.append(*whose)
         text.append("  ↻ ", style="dim")
         text.append(refresh)
     text.append("  " if short else "  Account: ", style="dim")
@@ -72,10 +68,7 @@ def status_line(status: Status, *, short: bool) -> Text:
     if not short:
         text.append("  API: ", style="dim")
         text.append(budget)
-        if office:
-            text.append(", office")
-        elif s.alone and s.used is not None:
-            text.append(" this machine only" if machine_only else " this window only", style="bold yellow")
+        text.append(*whose)
         if s.background:
             text.append(" · loading waits for you", style="italic")
         text.append("  Refreshed: ", style="dim")
@@ -84,6 +77,21 @@ def status_line(status: Status, *, short: bool) -> Text:
         text.append("  " if short else "  Model: ", style="dim")
         text.append(clean(s.model))
     return text
+
+
+def _whose_budget(s: Status, *, short: bool) -> tuple[str, str]:
+    """After the budget's figure: the office's (said), or a shared budget that could not be had (warned): the
+    machine's while the office's Redis does not answer, the window's when the machine's cannot be used."""
+    if s.used is None:
+        return "", ""
+    if s.scope == "office":
+        return (" office" if short else ", office"), ""
+    if s.alone:
+        machine = s.scope == "machine"
+        if short:
+            return (" machine" if machine else " alone"), "bold yellow"
+        return (" this machine only" if machine else " this window only"), "bold yellow"
+    return "", ""
 
 
 class StatusBar(Static):
