@@ -126,7 +126,7 @@ class BillingActions(ReportsFailures, Screen[None]):
     @work(exclusive=True, group="bill-timers", exit_on_error=False)
     async def action_remove_timer(self) -> None:
         """Remove one of the ticket's uncharged timers (a duplicate): picked, then confirmed like every write."""
-        from ..writes.plans import remove_timer
+        from ..writes.timer_plans import remove_timer
         from .dialogs import ChoiceScreen
 
         if self.sending or self.finished or self.situation is None:

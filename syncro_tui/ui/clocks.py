@@ -34,7 +34,7 @@ class ClockKeys(SyncroBase):
         """``w`` on Syncro's live timers: start one (the labor type picked, or the shop's), pause or resume it; each a
         confirmed write. Where the account has none (404), the clock is kept on this machine from now on."""
         from ..api.models import Timer
-        from ..writes.plans import live_timer
+        from ..writes.timer_plans import live_timer
 
         held = self.work_clocks.live.get(message.ticket_id)
         if held is None:
@@ -136,7 +136,7 @@ class ClockKeys(SyncroBase):
         """``W`` on a Syncro timer: stopped (confirmed), then the wizard bills that timer with its minutes and end.
         Whether Syncro charged it on stopping is read by the wizard from the ticket, never assumed."""
         from ..domain.billing_form import BillingForm
-        from ..writes.plans import live_timer
+        from ..writes.timer_plans import live_timer
         from ..domain.ticket import timer_minutes
         from ..domain.when import typed
         from .billing import BillingScreen
