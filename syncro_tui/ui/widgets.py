@@ -134,6 +134,10 @@ class Banner(Static):
     def clear(self) -> None:
         self.message = None
 
+    @property
+    def shown(self) -> bool:
+        return bool(self.message)
+
 
 class AttributionBanner(OnSyncro, Banner):
     """A bar nobody can miss when the key is not the profile tech's, or the queue is read-only."""
