@@ -18,6 +18,12 @@ FIXED_DAY = date(2026, 11, 20)
 SEED = 1
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The few tests that mostly wait on other processes (a minute of pacing, the Windows rerun, mypy) start first,
+    so the rest of the suite runs beside them instead of after them (the README's suite time)."""
+    items.sort(key=lambda item: item.get_closest_marker("starts_first") is None)  # stable: the rest keep their order
+
+
 @pytest.fixture(autouse=True)
 def private_data_dir(tmp_path, monkeypatch):
     """Each test its own data directory: no test shares (or leaves) a journal, a pacing budget or a crash report."""

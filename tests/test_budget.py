@@ -128,6 +128,7 @@ print(done)
 """
 
 
+@pytest.mark.starts_first
 def test_two_windows_and_a_sweep_loop_for_a_minute_get_no_429(config_file, tmp_path) -> None:
     """Real processes on one machine budget against a simulator that limits like Syncro (180 a minute per
     address): two app windows refreshing every second and a CLI sweep loop, for a minute, offer more than the
