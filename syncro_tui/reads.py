@@ -120,6 +120,18 @@ STORE_LOOK_SECONDS = 0.25
 STORE_CLAIMS_AT_ONCE = 2
 
 
+def sweep_order(wanted: set[int], listed: Iterable[TicketSummary], mine: Iterable[Appointment], user_id: int | None,
+                own: set[int]) -> list[int]:
+    """Of the day's tickets, those that could be the tech's, which a sweep without the office's store reads first:
+    assigned to them, on their appointments, or on their clocks and the app's changes for them (``own``). All of
+    them for the shop's sweep (``user_id`` None)."""
+    if user_id is None:
+        return sorted(wanted)
+    assigned = {t.id for t in listed if t.user_id == user_id}
+    on_appointments = {a.ticket_id for a in mine if a.ticket_id is not None}
+    return sorted((assigned | on_appointments | own) & wanted)
+
+
 async def read_sweep_day(client: SyncroClient, *, day: date, tz: ZoneInfo, user_id: int | None,
                          status_changed: Iterable[int] = (), also: Iterable[int] = (),
                          progress: Callable[[int, int], None] | None = None,
@@ -197,12 +209,22 @@ async def read_sweep_day(client: SyncroClient, *, day: date, tz: ZoneInfo, user_
         except NotFound:
             return None
 
-    # With the office's store, each sweep starts at its own place in the day: two sweeps claim different tickets.
-    order = random.sample(sorted(wanted), len(wanted)) if store is not None else sorted(wanted)
     zero = [i.id for i in invoices if i.total == 0 and (i.created_at is None or start <= i.created_at < end)]
-    first, full = await asyncio.gather(asyncio.gather(*(ticket(i) for i in order)),
-                                       asyncio.gather(*(invoice(i) for i in zero)))
-    later = await asyncio.gather(*(claimed_elsewhere(i) for i, t in zip(order, first, strict=True) if t is None))
+    if store is not None:
+        # Each sweep of the office starts at its own place in the day: two sweeps claim different tickets.
+        order = random.sample(sorted(wanted), len(wanted))
+        first, full = await asyncio.gather(asyncio.gather(*(ticket(i) for i in order)),
+                                           asyncio.gather(*(invoice(i) for i in zero)))
+        later = await asyncio.gather(*(claimed_elsewhere(i) for i, t in zip(order, first, strict=True) if t is None))
+    else:
+        # Alone, a tech's sweep reads first what could be theirs (assigned to them, their appointments, their
+        # clocks, what the app changed for them), then the day's other tickets last, as background work.
+        theirs = sweep_order(wanted, listed, mine, user_id, {*status_changed, *also})
+        first_part, full = await asyncio.gather(asyncio.gather(*(ticket(i) for i in theirs)),
+                                                asyncio.gather(*(invoice(i) for i in zero)))
+        with background():
+            first = [*first_part, *await asyncio.gather(*(ticket(i) for i in sorted(wanted - set(theirs))))]
+        later = []
     read = [t for t in (*first, *later) if t is not None]
     return SweepDay(day=day, tickets=tuple(sorted((t for t in read if isinstance(t, Ticket)), key=lambda t: t.id)),
                     zero_invoices=tuple(i for i in full if i is not None), appointments=mine,

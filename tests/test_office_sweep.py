@@ -83,3 +83,29 @@ async def test_a_ticket_changed_since_another_sweep_read_it_is_read_again(server
     assert [c for c in sim.calls if c == ("GET", "get_ticket")] == [("GET", "get_ticket")]  # that one only
     assert next(t for t in changed.tickets if t.id == ids["comment only"]).subject == "Changed since"
     assert len(again.tickets) == len(changed.tickets)
+
+
+async def test_without_the_office_a_tech_sweep_reads_what_could_be_theirs_first_and_the_rest_as_background() -> None:
+    """No Redis: the tickets that could be the tech's (assigned, their appointments, their clocks) are read as the
+    tech's calls first; the day's other tickets after them, as background work, with the count said as it goes.
+    The leaks are those of the same day read in one go (the shop's sweep reads everything at once)."""
+    from syncro_tui.api import pacing
+
+    moment = Moment(FIXED_NOW)
+    sim = make_simulator(clock=moment)
+    leaky_day(sim.store, moment, MONDAY, TZ)
+    told: list[tuple[int, int, bool]] = []
+
+    def progress(done: int, total: int) -> None:
+        told.append((done, total, pacing._BACKGROUND.get()))
+
+    async with make_client(sim) as client:
+        everything = await read_sweep_day(client, day=MONDAY, tz=TZ, user_id=None)
+        mine = await read_sweep_day(client, day=MONDAY, tz=TZ, user_id=DANA.user_id, progress=progress)
+    foreground = [done for done, _, background in told if not background]
+    background = [done for done, _, background in told if background]
+    assert foreground and background  # both parts: some of the day is Dana's, some is not
+    assert max(foreground) < min(background)  # hers first, all of them, then the rest
+    assert told[-1][:2] == (len(mine.tickets), len(mine.tickets))  # every ticket counted toward the total
+    assert [t.id for t in mine.tickets] == [t.id for t in everything.tickets]
+    assert leaks_of(mine, DANA) == leaks_of(everything, DANA) and leaks_of(mine, DANA)
