@@ -14,6 +14,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
@@ -34,8 +35,54 @@ from .text import clean, literal
 from .widgets import AttributionBanner, FittingFooter, ReportsFailures
 from .writing import confirm_and_send
 
+EMPTY = CommentDraft("", "", Visibility.PUBLIC)
+
+
+class AudienceLine(Static):
+    """Who receives the comment, said plainly; bound to the screen's draft."""
+
+    draft: reactive[CommentDraft] = reactive(EMPTY)
+
+    def __init__(self, recipient: str | None, *, id: str, classes: str) -> None:
+        super().__init__(id=id, classes=classes)
+        self.recipient = recipient
+
+    def watch_draft(self, draft: CommentDraft) -> None:
+        self.update(literal(audience(draft.visibility, self.recipient), "italic"))
+
+
+class CommentProblems(Static):
+    """What stops the send: the missing fields once a send was tried, and a password-looking text in a public
+    comment, highlighted; bound to the screen's draft and whether a send was tried."""
+
+    draft: reactive[CommentDraft] = reactive(EMPTY)
+    attempted: reactive[bool] = reactive(False)
+
+    def watch_draft(self) -> None:
+        self.update(self.view())
+
+    def watch_attempted(self) -> None:
+        self.update(self.view())
+
+    def view(self) -> Text:
+        draft, out = self.draft, Text()
+        if self.attempted:
+            for problem in draft.problems():
+                out.append(problem + "\n", style="bold red")
+        hazards = draft.hazards()
+        if hazards:
+            out.append(f"{draft.stopped}\n", style="bold red")
+            out.append_text(highlighted(draft.text, hazards))
+        return out
+
+
 class CommentScreen(ReportsFailures, Screen[bool]):
     """Dismisses with True when the comment is in Syncro."""
+
+    #: The draft as the fields hold it: the panes below draw from it, and only when it changes.
+    draft_now: reactive[CommentDraft] = reactive(EMPTY, init=False)
+    #: A send was tried: the missing fields are said from then on.
+    attempted: reactive[bool] = reactive(False, init=False)
 
     BINDINGS = [
         Binding("escape", "leave", "Back (draft kept)", id="comment.back"),
@@ -46,7 +93,6 @@ class CommentScreen(ReportsFailures, Screen[bool]):
     def __init__(self, ticket: Ticket) -> None:
         super().__init__()
         self.ticket = ticket
-        self.attempted = False
         self.sending = False
 
     @property
@@ -79,10 +125,12 @@ class CommentScreen(ReportsFailures, Screen[bool]):
             with Horizontal(classes="bill-row"):
                 yield subject
                 yield visibility
-            yield Static(id="audience", classes="bill-note")
+            yield AudienceLine(email_recipient(self.ticket), id="audience", classes="bill-note").data_bind(
+                draft=CommentScreen.draft_now)
             yield Label("Body (plain text: line breaks and “- ” lists are kept)")
             yield body
-            yield Static(id="comment-problems", classes="bill-problem")
+            yield CommentProblems(id="comment-problems", classes="bill-problem").data_bind(
+                CommentScreen.attempted, draft=CommentScreen.draft_now)
         yield CoachPanel()
         yield FittingFooter()
 
@@ -111,18 +159,7 @@ class CommentScreen(ReportsFailures, Screen[bool]):
         self.app.keep_drafts()
 
     def update_view(self) -> None:
-        draft = self.draft()
-        self.query_one("#audience", Static).update(
-            literal(audience(draft.visibility, email_recipient(self.ticket)), "italic"))
-        out = Text()
-        if self.attempted:
-            for problem in draft.problems():
-                out.append(problem + "\n", style="bold red")
-        hazards = draft.hazards()
-        if hazards:
-            out.append(f"{draft.stopped}\n", style="bold red")
-            out.append_text(highlighted(draft.text, hazards))
-        self.query_one("#comment-problems", Static).update(out)
+        self.draft_now = self.draft()
         coach_again(self)
 
     def coaching(self, widget: Widget | None) -> Coaching | None:
