@@ -120,7 +120,7 @@ STORE_LOOK_SECONDS = 0.25
 STORE_CLAIMS_AT_ONCE = 2
 
 
-def sweep_order(wanted: set[int], listed: Iterable[TicketSummary], mine: Iterable[Appointment], user_id: int | None,
+def could_be_theirs(wanted: set[int], listed: Iterable[TicketSummary], mine: Iterable[Appointment], user_id: int | None,
                 own: set[int]) -> list[int]:
     """Of the day's tickets, those that could be the tech's, which a sweep without the office's store reads first:
     assigned to them, on their appointments, or on their clocks and the app's changes for them (``own``). All of
@@ -219,7 +219,7 @@ async def read_sweep_day(client: SyncroClient, *, day: date, tz: ZoneInfo, user_
     else:
         # Alone, a tech's sweep reads first what could be theirs (assigned to them, their appointments, their
         # clocks, what the app changed for them), then the day's other tickets last, as background work.
-        theirs = sweep_order(wanted, listed, mine, user_id, {*status_changed, *also})
+        theirs = could_be_theirs(wanted, listed, mine, user_id, {*status_changed, *also})
         first_part, full = await asyncio.gather(asyncio.gather(*(ticket(i) for i in theirs)),
                                                 asyncio.gather(*(invoice(i) for i in zero)))
         with background():

@@ -117,8 +117,7 @@ class SweepScreen(ReportsFailures, Screen[None]):
         self.judge()
 
     def progress(self, done: int, total: int) -> None:
-        self.say(f"Reading the day's tickets, yours first: {done:,} of {total:,} read, {total - done:,} left…",
-                 "italic")
+        self.say(f"Reading the day's tickets: {done:,} of {total:,} read, {total - done:,} left…", "italic")
 
     def judge(self) -> None:
         """The leaks of what was read (pure: no call), shown."""
