@@ -123,13 +123,25 @@ STORE_CLAIMS_AT_ONCE = 2
 def could_be_theirs(wanted: set[int], listed: Iterable[TicketSummary], mine: Iterable[Appointment], user_id: int | None,
                 own: set[int]) -> list[int]:
     """Of the day's tickets, those that could be the tech's, which a sweep without the office's store reads first:
-    assigned to them, on their appointments, or on their clocks and the app's changes for them (``own``). All of
+    assigned to them, on their appointments, or on their timers, clocks and the app's changes for them (``own``). All of
     them for the shop's sweep (``user_id`` None)."""
     if user_id is None:
         return sorted(wanted)
     assigned = {t.id for t in listed if t.user_id == user_id}
     on_appointments = {a.ticket_id for a in mine if a.ticket_id is not None}
     return sorted((assigned | on_appointments | own) & wanted)
+
+
+async def timed_by(client: SyncroClient, user_id: int, start: datetime, end: datetime) -> set[int]:
+    """The tickets the tech's Syncro timers ran on between ``start`` and ``end``: one ``GET /ticket_timers`` by
+    ``user_id`` (2026). An account without live timers ignores that filter and lists the shop's newest timers, so
+    the user is read back from each; one the key may not read, or that fails, names none (the sweep reads every
+    ticket of the day anyway: this only puts the tech's own first)."""
+    try:
+        page = await client.execute(rq.live_timers(user_id=user_id, created_after=start))
+    except SyncroError:
+        return set()
+    return {t.ticket_id for t in page.items if t.user_id == user_id and start <= t.start_time < end}
 
 
 async def read_sweep_day(client: SyncroClient, *, day: date, tz: ZoneInfo, user_id: int | None,
@@ -140,9 +152,9 @@ async def read_sweep_day(client: SyncroClient, *, day: date, tz: ZoneInfo, user_
     appointments that day name (every tech's with ``user_id`` None: the shop's sweep), and ``status_changed`` and
     ``also`` (the tickets of the tech's clocks), each read in full; and the day's $0.00 invoices with their lines.
 
-    Three lists (one page each on most days: tickets, appointments, invoices), then one read per ticket and per
-    $0.00 invoice (``progress`` is told each ticket read). A ticket that cannot be read is named in ``unread``,
-    never dropped in silence.
+    Three lists (one page each on most days: tickets, appointments, invoices; a tech's sweep without the office's
+    store reads a fourth, the tech's timers), then one read per ticket and per $0.00 invoice (``progress`` is told
+    each ticket read). A ticket that cannot be read is named in ``unread``, never dropped in silence.
 
     ``store``: the office's tickets (``api/office.TicketStore``). A ticket another sweep of the office read, at the
     version Syncro lists now, is not read again; one another sweep is reading now is looked for once the rest are
@@ -159,6 +171,8 @@ async def read_sweep_day(client: SyncroClient, *, day: date, tz: ZoneInfo, user_
     #: The version Syncro lists now of each ticket: what the office's store must hold to be used.
     listed_at = {t.id: t.updated_at for t in listed} if store is not None else {}
 
+    if store is None and user_id is not None:
+        also = {*also, *await timed_by(client, user_id, start, end)}
     done = 0
     # A claim is taken only when its read is next in line: a sweep holds few at a time, so none expires while it
     # waits on the office's budget behind the other sweeps (and is then read twice).

@@ -109,3 +109,30 @@ async def test_without_the_office_a_tech_sweep_reads_what_could_be_theirs_first_
     assert told[-1][:2] == (len(mine.tickets), len(mine.tickets))  # every ticket counted toward the total
     assert [t.id for t in mine.tickets] == [t.id for t in everything.tickets]
     assert leaks_of(mine, DANA) == leaks_of(everything, DANA) and leaks_of(mine, DANA)
+
+
+@pytest.mark.parametrize("live", [True, False], ids=["live timers", "no live timers"])
+async def test_without_the_office_the_tickets_of_the_techs_own_timers_are_read_first(live: bool) -> None:
+    """Dana's timer today on another tech's ticket (not hers, not on her appointments): one ``GET /ticket_timers``
+    by her user id puts that ticket among those read first. An account without live timers ignores the filter and
+    lists the shop's timers: the user is read back from each, and the same ticket comes first."""
+    from syncro_tui.api import pacing
+    from syncro_tui.simulator.scenarios import REMOTE, Day, clean_tickets
+
+    moment = Moment(FIXED_NOW)
+    sim = make_simulator(clock=moment)
+    sim.store.account["live_timers"] = live
+    ids = leaky_day(sim.store, moment, MONDAY, TZ)
+    theirs = next(t for t in clean_tickets(sim.store, not_dana=True) if t not in ids.values())
+
+    async def foreground_reads() -> int:
+        told: list[bool] = []
+        async with make_client(sim) as client:
+            await read_sweep_day(client, day=MONDAY, tz=TZ, user_id=DANA.user_id,
+                                 progress=lambda done, total: told.append(not pacing._BACKGROUND.get()))
+        return sum(told)
+
+    before = await foreground_reads()
+    Day(sim.store, moment, MONDAY, TZ).at(16, 45)
+    Day(sim.store, moment, MONDAY, TZ).timer(theirs, 20, REMOTE, charge=False)
+    assert await foreground_reads() == before + 1

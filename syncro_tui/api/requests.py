@@ -163,10 +163,12 @@ def stop_timer(timer_id: Id) -> ApiRequest[m.Timer]:
 
 
 def live_timers(*, user_id: int | None = None, ticket_id: int | None = None, status: str | None = None,
-                page: int = 1) -> ApiRequest[m.Page[m.Timer]]:
-    """``GET /ticket_timers`` with 2026's filters (accounts without live timers ignore them: read ``status``)."""
+                created_after: datetime | None = None, page: int = 1) -> ApiRequest[m.Page[m.Timer]]:
+    """``GET /ticket_timers`` with 2026's filters (accounts without live timers ignore them: read ``status`` and
+    ``user_id`` back). ``created_after`` (``created_at_gt``) every account honours."""
     return ApiRequest("live_timers", "GET", "/ticket_timers", shapes.listed("ticket_timers", m.Timer),
-                      query_params(user_id=user_id, ticket_id=ticket_id, status=status, page=page), permission=TIMERS)
+                      query_params(user_id=user_id, ticket_id=ticket_id, status=status, created_at_gt=created_after,
+                                   page=page), permission=TIMERS)
 
 
 def charge_timer(ticket_id: Id, timer_id: Id) -> ApiRequest[m.Timer]:
