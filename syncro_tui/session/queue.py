@@ -77,6 +77,10 @@ class QueueModel:
         #: mark (``domain.queue.change_mark``).
         self.unseen: set[int] = set()
         self.marks: dict[int, str] = {}
+        #: The tickets the tech marked (``space``, ``*``) to change all at once, and how many of them have left
+        #: the queue since the tech last marked or unmarked one (the status bar says so until then).
+        self.picked: set[int] = set()
+        self.unpicked = 0
         #: Alerts found while they could not be shown (a dialog was up), and the tickets alerted that the tech
         #: has not looked at yet.
         self.held: list[Alert] = []
@@ -248,10 +252,45 @@ class QueueModel:
     def release(self, removed: Iterable[int]) -> None:
         """Tickets gone from the queue (closed, reassigned away): nothing of them is kept."""
         for ticket_id in removed:
+            if ticket_id in self.picked:
+                self.picked.discard(ticket_id)
+                self.unpicked += 1
             self.unseen.discard(ticket_id)
             self.marks.pop(ticket_id, None)
             self.alerted.discard(ticket_id)
             self.hay.forget(ticket_id)
+
+    # ------------------------------------------------------------ marked for a change on many
+    def pick(self, ticket_id: int) -> bool:
+        """``space``: the ticket marked, or unmarked when it was; True when it is marked now."""
+        self.unpicked = 0
+        if ticket_id in self.picked:
+            self.picked.discard(ticket_id)
+            return False
+        self.picked.add(ticket_id)
+        return True
+
+    def pick_shown(self) -> set[int]:
+        """``*``: every row of the section and filter shown marked; the tickets newly marked."""
+        self.unpicked = 0
+        new = {t.id for t in self.rows()} - self.picked
+        self.picked |= new
+        return new
+
+    def unpick_all(self) -> set[int]:
+        """``escape``: no ticket marked any more; the tickets that were."""
+        self.unpicked = 0
+        was, self.picked = self.picked, set()
+        return was
+
+    def picked_rows(self) -> list[QueueRow]:
+        """The marked tickets, in the order shown (those the section shown has; a ticket marked in another
+        section is in the queue's order after them)."""
+        shown = [t for t in self.rows() if t.id in self.picked]
+        seen = {t.id for t in shown}
+        rest = [t for t in self.queue.ordered() if t.id in self.picked and t.id not in seen]
+        return shown + rest + [t for t in self.remote if t.id in self.picked and t.id not in seen
+                               and t.id not in self.queue.tickets]
 
     def looked_at(self, ticket_id: int) -> tuple[bool, bool]:
         """The cursor reached ``ticket_id``: (whether it was alerted, whether it was marked as changed)."""

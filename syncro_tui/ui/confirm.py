@@ -35,9 +35,12 @@ class ConfirmScreen(OnSyncro, ModalScreen[bool]):
     BINDINGS = [
         Binding("s", "send", "Send to Syncro", id="confirm.send"),
         Binding("escape", "cancel", "Cancel (nothing is sent)", id="confirm.cancel"),
+        Binding("v", "payloads", "Payloads", id="confirm.payloads"),
     ]
 
     HELP = "Press s to send, Escape to cancel. Nothing has been sent yet."
+    #: A change on many tickets: one line each, their payloads one key away.
+    HELP_LINES = "Press v to see each call's exact payload, s to send, Escape to cancel. Nothing has been sent yet."
     DISARMED = ("Typing reached this confirm, so nothing was sent and s does nothing now. Read the calls above, "
                 "then press Enter, then s to send; Escape goes back to the form.")
 
@@ -52,6 +55,9 @@ class ConfirmScreen(OnSyncro, ModalScreen[bool]):
         self.total = confirmation.total or self.first - 1 + len(self.requests)
         #: Prose reached this screen: ``s`` sends nothing until Enter.
         self.typing = False
+        #: A change on many tickets: each call is its line in words, and its payload shows on ``v``.
+        self.lines = confirmation.lines
+        self.help = self.HELP_LINES if self.lines else self.HELP
 
     @classmethod
     def for_plan(cls, plan: Plan, *, notes: Sequence[str] = ()) -> ConfirmScreen:
@@ -71,13 +77,17 @@ class ConfirmScreen(OnSyncro, ModalScreen[bool]):
                 condition = self.confirmation.condition(req)
                 if condition is not None:
                     head.append(f"   {condition}", style="italic")
+                if self.lines:
+                    head.append("   ").append_text(literal(self.lines[number - self.first]))
                 yield Static(head, classes="confirm-call")
                 if req.body is not None:
-                    yield Static(literal(req.body_json(), single_line=False), classes="confirm-body")
+                    body = Static(literal(req.body_json(), single_line=False), classes="confirm-body")
+                    body.display = not self.lines
+                    yield body
                 if req.expect is not None:
                     yield Static(literal("reads back and expects " + json.dumps(req.preview()["expect"], ensure_ascii=False),
                                          single_line=False), classes="confirm-body")
-            yield Static(Text(self.HELP, style="italic"), id="confirm-help")
+            yield Static(Text(self.help, style="italic"), id="confirm-help")
         yield FittingFooter()
 
     def on_screen_resume(self) -> None:
@@ -87,12 +97,13 @@ class ConfirmScreen(OnSyncro, ModalScreen[bool]):
         self.app.release_notices()
 
     def on_key(self, event: events.Key) -> None:
-        if event.is_printable and event.key != "s" and not self.typing:
+        # v shows the payloads of a change on many (reached from a picker, never from prose): not typing.
+        if event.is_printable and event.key != "s" and not (self.lines and event.key == "v") and not self.typing:
             self.typing = True
             self.say(self.DISARMED, "bold yellow")
         elif event.key == "enter" and self.typing:
             self.typing = False
-            self.say(self.HELP, "italic")
+            self.say(self.help, "italic")
             event.stop()
 
     def say(self, words: str, style: str) -> None:
@@ -106,6 +117,14 @@ class ConfirmScreen(OnSyncro, ModalScreen[bool]):
             return
         if self.is_active:  # a key typed twice before the dialog closed answers once
             self.dismiss(True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return bool(self.lines) if action == "payloads" else True
+
+    def action_payloads(self) -> None:
+        """v: each call's payload under its line, or the lines alone again."""
+        for body in self.query(".confirm-body"):
+            body.display = not body.display
 
     def action_cancel(self) -> None:
         if self.is_active:

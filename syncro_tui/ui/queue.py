@@ -53,7 +53,9 @@ class QueueScreen(QueueLoading, TicketActions):
         # A priority binding: taken when the key is read, so what is typed right after it (a burst, a fast typist)
         # lands in the filter box instead of being sent on to the table as section keys.
         Binding("slash", "filter", "Filter", key_display="/", id="queue.filter", priority=True),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="queue.clear_filter"),
+        Binding("escape", "clear_filter", "Clear marks or filter", show=False, id="queue.clear_filter"),
+        Binding("space", "mark", "Mark", show=False, id="queue.mark"),
+        Binding("asterisk", "mark_all", "Mark all shown", key_display="*", show=False, id="queue.mark_all"),
         Binding("f", "find", "Find in Syncro", id="queue.find"),
         Binding("C", "customer", "Customer", key_display="C", id="queue.customer"),
         Binding("s", "triage('status')", "Status", id="queue.status"),
@@ -297,6 +299,8 @@ class QueueScreen(QueueLoading, TicketActions):
             clocks=app.clock_words(),
             alone=shared_pacer_problem() is not None,
             scope=budget.scope if budget else "",
+            marked=len(model.picked),
+            unmarked=model.unpicked,
         )
         self.deliver_alerts()
 
@@ -336,14 +340,44 @@ class QueueScreen(QueueLoading, TicketActions):
             self.set_focus(table)
 
     def action_clear_filter(self) -> None:
+        """Escape: the marks cleared first (on the table), then the filter."""
         box = self.query_one("#filter", Input)
         table = self.query_one("#queue-table")
+        if self.model.picked and not box.has_focus:
+            self.repaint(self.model.unpick_all())
+            return
         if not self.model.needle and not box.has_focus:
             return
         box.value = ""
         self.model.needle = Needle()
         self.rebuild()
         self.set_focus(table)
+
+    # --------------------------------------------------------------- marks
+    def action_mark(self) -> None:
+        """space: the ticket under the cursor marked (or unmarked) for a change on every marked ticket."""
+        ticket = self.selected_ticket()
+        if ticket is None:
+            return
+        self.model.pick(ticket.id)
+        self.repaint({ticket.id})
+        self.query_one(TicketTable).action_cursor_down()  # on to the next, as a mark key does in a list
+
+    def action_mark_all(self) -> None:
+        """*: every ticket of the section and filter shown marked."""
+        if self.query_one(ContentSwitcher).current != "queue-table":
+            return
+        self.repaint(self.model.pick_shown())
+
+    def repaint(self, ticket_ids: set[int]) -> None:
+        """The rows of ``ticket_ids`` drawn again (their mark changed), and the status bar's count."""
+        table = self.query_one(TicketTable)
+        for ticket_id in ticket_ids:
+            table.cells.pop(str(ticket_id), None)
+            index = table.index_of(str(ticket_id))
+            if index is not None:
+                table.refresh_row(index)
+        self.update_status()
 
     # --------------------------------------------------------------- search
     @work(exclusive=True, group="queue-search", exit_on_error=False)

@@ -31,6 +31,7 @@ class TicketActions(ReportsFailures, Screen[None]):
         def refresh_delta(self) -> object: ...
         def action_find(self) -> object: ...
         def action_customer(self) -> object: ...
+        def repaint(self, ticket_ids: set[int]) -> None: ...
 
     def selected_ticket(self) -> QueueRow | None:
         key = self.selected_key()
@@ -57,6 +58,15 @@ class TicketActions(ReportsFailures, Screen[None]):
     async def action_triage(self, action: str) -> None:
         from .triage import ACTIONS, triage
 
+        if self.model.picked:  # marked tickets: the change on all of them, one confirm
+            from .bulk import bulk_triage
+
+            outcome = await bulk_triage(self.app, self.model.picked_rows(), action)
+            if outcome is not None:
+                if outcome.done:
+                    self.repaint(self.model.unpick_all())
+                self.refresh_delta()
+            return
         ticket = self.selected_ticket()
         if ticket is None:
             self.notify(f"{ACTIONS[action]}: select a ticket first.", timeout=4)

@@ -29,6 +29,7 @@ APPOINTMENT_COLUMNS = (Column("time", "Time", 13), Column("summary", "Summary", 
 
 PRIORITY_STYLE = {"4 Urgent": "bold red", "0 Urgent": "bold red", "1 High": "yellow", "3 Low": "dim"}
 CHANGED = Text("●", style="bold dodger_blue1")
+MARKED = Text("✔", style="bold reverse magenta")
 NOT_CHANGED = Text(" ")
 
 
@@ -55,8 +56,10 @@ class RowPainter:
         updated = ticket.updated_at.astimezone(tz)
         updated_text = updated.strftime("%H:%M") if updated.date() == now.astimezone(tz).date() else updated.strftime("%b %d")
         tech = ticket.tech_name or ("—" if ticket.user_id is None else f"#{ticket.user_id}")
+        seen = (MARKED if ticket.id in self.model.picked
+                else Text(self.model.marks.get(ticket.id, "●"), style=CHANGED.style) if changed else NOT_CHANGED)
         return [
-            Text(self.model.marks.get(ticket.id, "●"), style=CHANGED.style) if changed else NOT_CHANGED,
+            seen,
             literal(f"#{ticket.number}"),
             literal(ticket.status, "bold" if ticket.status in ("New", "Customer Reply") else ""),
             literal(ticket.priority or "", PRIORITY_STYLE.get(ticket.priority or "", "")),

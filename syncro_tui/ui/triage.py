@@ -6,6 +6,7 @@ Run inside a worker: it waits for the pickers and the confirm.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..api import SyncroError
@@ -26,11 +27,34 @@ from .writing import confirm_and_send, writes_allowed
 ACTIONS = {"status": "Change status", "assign": "Assign to a tech", "priority": "Change priority", "close": "Close"}
 
 
-async def triage(app: SyncroBase, ticket: QueueRow, action: str) -> GroupOutcome | None:
-    """Ask for the new value of ``action`` and send it; None when nothing was sent."""
-    if not writes_allowed(app):  # refused at the first key, before the tech picks a value in vain
-        return None
-    fields: dict[str, object]
+@dataclass(frozen=True)
+class Change:
+    """A triage change the tech picked: the ticket field, its new value, and that value in words."""
+
+    action: str
+    field: str
+    value: object
+    name: str
+
+    def has(self, ticket: QueueRow) -> bool:
+        """Whether ``ticket`` has the value already (no call needed)."""
+        return bool(getattr(ticket, self.field) == self.value)
+
+    def was(self, ticket: QueueRow) -> str:
+        """What ``ticket`` has now and what it will have, in words."""
+        if self.action == "assign":
+            return f"{ticket.tech_name or 'unassigned'} → {self.name}"
+        return f"{getattr(ticket, self.field) or 'none'} → {self.name}"
+
+    @property
+    def words(self) -> str:
+        """The change in words, as a plan's title says it ("assign to Marcus Bell")."""
+        return f"assign to {self.name}" if self.action == "assign" else f"{self.field} → {self.name}"
+
+
+async def ask_change(app: SyncroBase, action: str, title: str, current: str | None) -> Change | None:
+    """The picker of ``action``'s new value (status, assign, priority); None when cancelled or when the account's
+    list could not be read (the tech is told)."""
     if action == "status":
         settings = app.account.tickets
         if settings is None or not settings.ticket_status_list:
@@ -38,12 +62,9 @@ async def triage(app: SyncroBase, ticket: QueueRow, action: str) -> GroupOutcome
                        severity="error")
             return None
         value = await app.push_screen_wait(ChoiceScreen(
-            f"Status of ticket #{ticket.number}: {clean(ticket.subject)}",
-            [(name, name) for name in settings.ticket_status_list], current=ticket.status))
-        if not value or value == ticket.status:
-            return None
-        fields, words = {"status": value}, f"status {ticket.status} → {value}"
-    elif action == "assign":
+            f"Status of {title}", [(name, name) for name in settings.ticket_status_list], current=current))
+        return Change(action, "status", value, value) if value else None
+    if action == "assign":
         settings = app.account.tickets
         users = settings.users if settings and settings.users else None
         if users is None:
@@ -52,29 +73,36 @@ async def triage(app: SyncroBase, ticket: QueueRow, action: str) -> GroupOutcome
             except SyncroError as exc:
                 app.notify(f"The list of techs could not be read: {exc}", severity="error")
                 return None
-        value = await app.push_screen_wait(ChoiceScreen(
-            f"Assign ticket #{ticket.number} to:", [(str(u.id), u.name) for u in users],
-            current=str(ticket.user_id) if ticket.user_id else None))
-        if not value or value == str(ticket.user_id):
+        picked = await app.push_screen_wait(ChoiceScreen(
+            f"Assign {title} to:", [(str(u.id), u.name) for u in users], current=current))
+        if not picked:
             return None
-        name = next(u.name for u in users if str(u.id) == value)
-        fields, words = {"user_id": int(value)}, f"assign to {name}"
-    elif action == "priority":
+        return Change(action, "user_id", int(picked), next(u.name for u in users if str(u.id) == picked))
+    if action == "priority":
         if not app.account.priorities:
             app.notify("The account's priorities could not be read, so the priority cannot be changed here.",
                        severity="error")
             return None
         value = await app.push_screen_wait(ChoiceScreen(
-            f"Priority of ticket #{ticket.number}: {clean(ticket.subject)}", [(p, p) for p in app.account.priorities],
-            current=ticket.priority))
-        if not value or value == ticket.priority:
-            return None
-        fields, words = {"priority": value}, f"priority {ticket.priority or 'none'} → {value}"
-    elif action == "close":
+            f"Priority of {title}", [(p, p) for p in app.account.priorities], current=current))
+        return Change(action, "priority", value, value) if value else None
+    raise ValueError(f"unknown triage action {action!r}")
+
+
+async def triage(app: SyncroBase, ticket: QueueRow, action: str) -> GroupOutcome | None:
+    """Ask for the new value of ``action`` and send it; None when nothing was sent."""
+    if not writes_allowed(app):  # refused at the first key, before the tech picks a value in vain
+        return None
+    if action == "close":
         return await close(app, ticket)
-    else:
-        raise ValueError(f"unknown triage action {action!r}")
-    return await confirm_and_send(app, change_ticket(ticket, fields, kind=action, words=words))
+    current = {"status": ticket.status, "priority": ticket.priority,
+               "assign": str(ticket.user_id) if ticket.user_id else None}[action]
+    label = f"ticket #{ticket.number}" + ("" if action == "assign" else f": {clean(ticket.subject)}")
+    change = await ask_change(app, action, label, current)
+    if change is None or change.has(ticket):
+        return None
+    words = change.words if action == "assign" else f"{change.field} {change.was(ticket)}"
+    return await confirm_and_send(app, change_ticket(ticket, {change.field: change.value}, kind=action, words=words))
 
 
 async def close(app: SyncroBase, ticket: QueueRow) -> GroupOutcome | None:

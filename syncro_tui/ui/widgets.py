@@ -39,6 +39,9 @@ class Status:
     clocks: str = ""
     alone: bool = False
     scope: str = ""
+    #: Tickets marked for a change on many, and marked tickets that left the queue since the last mark key.
+    marked: int = 0
+    unmarked: int = 0
 
 
 def status_line(status: Status, *, short: bool) -> Text:
@@ -48,6 +51,11 @@ def status_line(status: Status, *, short: bool) -> Text:
     if s.alerts:
         text.append(f" ⚑ {s.alerts}{'' if short else ' alert' + ('s' if s.alerts != 1 else '')} ",
                     style="bold reverse yellow")
+    if s.marked or s.unmarked:
+        words = f" ✔ {s.marked}{'' if short else ' marked'}"
+        if s.unmarked:
+            words += f" ({s.unmarked} left the queue)" if not short else f" -{s.unmarked}"
+        text.append(words + " ", style="bold reverse magenta")
     text.append(" " if short else " Key: ", style="dim")
     text.append(clean(s.owner), style="bold")
     text.append("  ")  # whose key and the connection first: a narrow terminal cuts the end of the line

@@ -213,7 +213,7 @@ class WritePath:
             done.append(outcome)
             if outcome.landed and not req.is_check:
                 touched = group.ticket_id or getattr(outcome.result, "ticket_id", None)
-                if touched is None and req.call == "create_ticket":
+                if touched is None and req.call in ("create_ticket", "update_ticket"):  # a change on many: each its own
                     touched = getattr(outcome.result, "id", None)
                 self._written.add(touched or 0)
                 self._written.discard(0)

@@ -49,6 +49,9 @@ class Plan:
     notes: tuple[str, ...] = ()
     #: The number the tech knows the ticket by (the id is Syncro's internal key).
     ticket_number: int | None = None
+    #: One line per call in words, for a group of many alike (``writes/bulk.py``): the confirm shows these and
+    #: keeps each call's payload one key away.
+    lines: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.steps:
@@ -63,6 +66,8 @@ class Plan:
             unknown = [p for p in (ref_problem(calls, r) for r in req.depends_on) if p]
             if unknown:
                 raise ValueError(f"call {seq + 1} ({req.call}): {unknown[0]}")
+        if self.lines and len(self.lines) != len(self.steps):
+            raise ValueError("a plan's lines are one per call")
 
 
 def new_ticket(order: NewTicketOrder) -> Plan:

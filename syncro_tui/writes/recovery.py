@@ -39,6 +39,8 @@ class Confirmation:
     total: int | None = None
     #: Every call of the group, when only its rest is shown (a condition names the call that decides it).
     calls: tuple[str, ...] = ()
+    #: Each call in words, one line per ticket (a change on many: their payloads are shown on a key).
+    lines: tuple[str, ...] = ()
 
     def condition(self, req: ApiRequest[Any]) -> str | None:
         """What a conditional call waits for, in words (None: it is always sent)."""
@@ -147,7 +149,7 @@ class Recovery:
         """Confirm the plan's exact calls, then send them. None when nothing was sent (cancelled or refused).
 
         ``says_done``: the caller tells the tech a finished run in its own words (one outcome, one notice)."""
-        if not await self.ask.confirm(Confirmation(plan.title, plan.steps,
+        if not await self.ask.confirm(Confirmation(plan.title, plan.steps, lines=plan.lines,
                                                    notes=(*plan.notes, *notes, recorded_as(self.owner)))):
             self.ask.tell("Cancelled: nothing was sent.", timeout=4)
             return None

@@ -94,3 +94,41 @@ def test_killed_in_flight_at_each_step_resumes_to_one_of_each(simulator, tmp_pat
         expected.insert(seq, ["POST", route])
     assert posts == expected
     assert step_states(journal) == ["done" if i != seq else ("present" if when == "after" else "done") for i in range(3)]
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_bulk_assign_killed_halfway_resumes_ticket_by_ticket_sending_none_twice(simulator, tmp_path, when) -> None:
+    """Issue 36: six tickets assigned in one group; the process is killed while the fourth's call is held (before
+    or after Syncro wrote it). The resume reads the fourth back and sends only the two never sent."""
+    base, control = simulator
+    httpx.post(f"{control}/reset", timeout=30).raise_for_status()
+    state = httpx.get(f"{control}/state", timeout=30).json()
+    marcus = 1851
+    tickets = sorted(int(k) for k, t in state["tickets"].items()
+                     if t["user_id"] != marcus and t["status"] not in ("Resolved", "Closed", "Invoiced"))[:6]
+    httpx.post(f"{control}/faults", json={"kind": "timeout", "route": "update_ticket", "when": when, "delay": 600,
+                                          "skip": 3}, timeout=10).raise_for_status()
+    journal = tmp_path / "journal.sqlite"
+    proc = subprocess.Popen(driver(base, journal, "bulk", str(marcus), ",".join(map(str, tickets))), cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(lambda: httpx.get(f"{control}/calls", timeout=10).json()["calls"].count(["PUT", "update_ticket"]) == 4
+                 or proc.poll() is not None, "the fourth call to reach the simulator")
+        assert proc.poll() is None, proc.stderr.read()  # type: ignore[union-attr]
+        assert step_states(journal)[3] == "sending"
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+
+    def assigned() -> list[bool]:
+        now = httpx.get(f"{control}/state", timeout=30).json()["tickets"]
+        return [now[str(t)]["user_id"] == marcus for t in tickets]
+
+    assert assigned() == [True, True, True, when == "after", False, False]
+    resumed = subprocess.run(driver(base, journal, "resume"), cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert resumed.returncode == 0, resumed.stderr
+    assert json.loads(resumed.stdout.splitlines()[-1]) == {"groups": ["done"]}
+    assert assigned() == [True] * 6
+    puts = [c for c in httpx.get(f"{control}/calls", timeout=10).json()["calls"] if c == ["PUT", "update_ticket"]]
+    assert len(puts) == 6 + (when == "before")  # the held call sent again only when it never landed
+    assert step_states(journal) == ["done"] * 3 + ["present" if when == "after" else "done"] + ["done"] * 2
