@@ -299,9 +299,22 @@ class Reads:
             self.cache.save_ticket(ticket, at=datetime.now(UTC))
         return view
 
+    async def ticket_numbered(self, number: int) -> int | None:
+        """The id of the ticket numbered ``number``, open or closed, anyone's: one ``GET /tickets?number=N``
+        (never a number taken for an id: ids and numbers collide). None when no ticket has it."""
+        found = await self.client.ticket_by_number(number)
+        return found.id if found is not None else None
+
     # ------------------------------------------------------------ the local cache
     def cached_ticket(self, ticket_id: int) -> CachedTicket | None:
         return self.cache.ticket(ticket_id) if self.cache is not None else None
+
+    def recent_tickets(self, limit: int = 20) -> list[CachedTicket]:
+        """The tickets the tech opened last, newest first, as kept on this machine (offline too)."""
+        return self.cache.recent(limit) if self.cache is not None else []
+
+    def cached_numbered(self, number: int) -> CachedTicket | None:
+        return self.cache.numbered(number) if self.cache is not None else None
 
     def keep_queue(self, *, changed: Iterable[QueueRow], removed: Iterable[int], watermark: datetime | None,
                    zone: str, replace: bool = False) -> None:

@@ -57,6 +57,8 @@ class QueueScreen(QueueLoading, TicketActions):
         Binding("space", "mark", "Mark", show=False, id="queue.mark"),
         Binding("asterisk", "mark_all", "Mark all shown", key_display="*", show=False, id="queue.mark_all"),
         Binding("f", "find", "Find in Syncro", id="queue.find"),
+        Binding("g", "go_to", "Go to #", show=False, id="queue.go_to"),
+        Binding("ctrl+e", "recent", "Recent", show=False, id="queue.recent"),
         Binding("C", "customer", "Customer", key_display="C", id="queue.customer"),
         Binding("s", "triage('status')", "Status", id="queue.status"),
         Binding("a", "triage('assign')", "Assign", id="queue.assign"),

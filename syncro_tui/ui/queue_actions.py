@@ -74,6 +74,57 @@ class TicketActions(ReportsFailures, Screen[None]):
         if await triage(self.app, ticket, action) is not None:
             self.refresh_delta()  # the row updates in place
 
+    @work(exclusive=True, group="go-to", exit_on_error=False)
+    async def action_go_to(self) -> None:
+        """g, then a number: that ticket, whether or not it is in the queue (closed, another tech's). One
+        ``GET /tickets?number=N`` when the queue does not have it; offline, the tickets kept on this machine."""
+        from ..api import SyncroError
+        from .dialogs import NoteScreen
+
+        typed = await self.app.push_screen_wait(NoteScreen(
+            "Go to ticket number:", placeholder="e.g. 31996", enter="opens it", needed="Type a ticket number."))
+        if not typed:
+            return
+        digits = typed.strip().lstrip("#").strip()
+        if not digits.isdigit():
+            self.notify(f"“{palette_text(typed.strip())}” is not a ticket number: type its digits, e.g. 31996.",
+                        title="Go to", severity="warning", timeout=8)
+            return
+        number = int(digits)
+        known = next((t.id for t in self.model.queue.tickets.values() if t.number == number), None)
+        if known is not None:
+            self.open_ticket(known)
+            return
+        try:
+            found = await self.app.reads.ticket_numbered(number)
+        except SyncroError as exc:
+            kept = self.app.reads.cached_numbered(number)
+            if kept is None:
+                self.notify(f"Syncro cannot be reached ({exc}), and ticket #{number} was never opened on this "
+                            "machine, so it is not kept here.", title="Go to", severity="error", timeout=12)
+                return
+            found = kept.ticket.id  # the ticket screen shows it as kept, and says so
+        if found is None:
+            self.notify(f"There is no ticket #{number} in Syncro.", title="Go to", severity="warning", timeout=8)
+            return
+        self.open_ticket(found)
+
+    @work(exclusive=True, group="go-to", exit_on_error=False)
+    async def action_recent(self) -> None:
+        """ctrl+e: the last 20 tickets opened, kept on this machine (offline too); Enter opens one."""
+        from .dialogs import ChoiceScreen
+
+        recent = self.app.reads.recent_tickets(20)
+        if not recent:
+            self.notify("No ticket has been opened on this machine yet.", title="Recent tickets", timeout=6)
+            return
+        picked = await self.app.push_screen_wait(ChoiceScreen("Recent tickets (opened last first):", [
+            (str(kept.ticket.id), f"#{kept.ticket.number}  {kept.ticket.status}  "
+                                  f"{kept.ticket.customer_business_then_name or ''}: {kept.ticket.subject}")
+            for kept in recent]))
+        if picked:
+            self.open_ticket(int(picked))
+
     def action_bill(self) -> None:
         ticket = self.selected_ticket()
         if ticket is None:
@@ -120,6 +171,8 @@ class TicketActions(ReportsFailures, Screen[None]):
                             self.action_appointments)
         yield SystemCommand("New ticket", "One form, one confirm: ticket, first comment, appointment",
                             self.action_new_ticket)
+        yield SystemCommand("Go to a ticket by number", "Key g: open or closed, anyone's", self.action_go_to)
+        yield SystemCommand("Recent tickets", "Key ctrl+e: the last 20 opened, offline too", self.action_recent)
         yield SystemCommand("Find tickets in Syncro", "Server-side search, all statuses", self.action_find)
         yield SystemCommand("Open a customer's tickets", "Search customers by name", self.action_customer)
         yield SystemCommand("Activity", "What you wrote to Syncro, by day", self.action_activity)
