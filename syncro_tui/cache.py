@@ -26,7 +26,7 @@ from .domain.queue import QueueRow, sort_key
 from .files import make_private, private_dir, use_wal
 
 if TYPE_CHECKING:  # the models (pydantic) load with the client: the queue is drawn from the cache before them
-    from .api.models import Me, Ticket, TicketSettings
+    from .api.models import CannedResponse, Me, Ticket, TicketSettings
 
 log = logging.getLogger("syncro_tui.cache")
 #: How many opened tickets are kept (the newest).
@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS tickets (owner TEXT NOT NULL, ticket_id INTEGER NOT N
 CREATE TABLE IF NOT EXISTS place (owner TEXT PRIMARY KEY, section TEXT NOT NULL, filter TEXT NOT NULL,
                                   ticket_id INTEGER);
 CREATE TABLE IF NOT EXISTS account (owner TEXT PRIMARY KEY, me TEXT, ticket_settings TEXT);
+CREATE TABLE IF NOT EXISTS canned (owner TEXT PRIMARY KEY, records TEXT NOT NULL, at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sorts (owner TEXT NOT NULL, section TEXT NOT NULL, sort_column TEXT NOT NULL,
                                   descending INTEGER NOT NULL, PRIMARY KEY (owner, section));
 """
@@ -305,6 +306,28 @@ class Cache:
     def numbered(self, number: int) -> CachedTicket | None:
         """The ticket numbered ``number`` among those opened on this machine (a go-to while offline)."""
         return next((t for t in self.recent(RECENT_TICKETS) if t.ticket.number == number), None)
+
+    # ------------------------------------------------------------ canned responses
+    def canned(self) -> tuple[list[CannedResponse], datetime] | None:
+        """The account's canned responses as last read, and when (None: never read on this machine)."""
+        from pydantic import TypeAdapter
+
+        from .api.models import CannedResponse
+
+        try:
+            row = self._db.execute("SELECT records, at FROM canned WHERE owner=?", (self.owner,)).fetchone()
+            return (TypeAdapter(list[CannedResponse]).validate_json(row[0]), datetime.fromisoformat(row[1])) if row else None
+        except (sqlite3.DatabaseError, ValueError) as exc:
+            log.warning("the canned responses kept could not be read: %s", exc)
+            return None
+
+    def save_canned(self, responses: list[CannedResponse], *, at: datetime) -> None:
+        try:
+            self._db.execute("INSERT OR REPLACE INTO canned VALUES (?, ?, ?)",
+                             (self.owner, json.dumps([r.model_dump(mode="json") for r in responses]), at.isoformat()))
+        except sqlite3.DatabaseError as exc:
+            log.warning("the canned responses could not be kept: %s", exc)
+            self._recover(exc)
 
     def save_ticket(self, ticket: Ticket, *, at: datetime) -> None:
         try:

@@ -211,6 +211,13 @@ class DraftingSettings(Section):
 DEFAULT_APPOINTMENT_TYPES = {"In Shop": 4321, "Onsite": 4322, "Phone Call": 4323, "Reminder": 193053, "Remote": 59289}
 
 
+class Snippet(Section):
+    """One of the shop's own canned texts (``[[snippets]]``), listed by ctrl+k beside the account's."""
+
+    title: str
+    body: str
+
+
 class Config(Section):
     default_profile: str | None = None
     profiles: dict[str, Profile] = Field(default_factory=dict)
@@ -227,6 +234,8 @@ class Config(Section):
     clock: ClockSettings = Field(default_factory=ClockSettings)
     #: Binding id -> keys, e.g. {"queue.refresh" = "f5"}.
     keymap: dict[str, str] = Field(default_factory=dict)
+    #: The shop's own canned texts, for the comment editor (ctrl+k), with or without Syncro's.
+    snippets: list[Snippet] = Field(default_factory=list)
     #: Where session logs are written on close (clients/<customer>/session-logs/ below it).
     session_log_root: str | None = None
 

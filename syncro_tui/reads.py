@@ -21,9 +21,10 @@ from zoneinfo import ZoneInfo
 from .api import requests as rq
 from .api.pacing import Budget, background
 from .api.errors import NotFound, SyncroError
-from .api.models import (AccountSettings, Appointment, Asset, Customer, Invoice, Listing, Me, Meta, Product, Ticket,
+from .api.models import (AccountSettings, Appointment, Asset, CannedResponse, Customer, Invoice, Listing, Me, Meta, Product, Ticket,
                          TicketSettings, TicketSummary, Timer, User)
 from .api.models import Page
+from .domain.canned import CannedList, listed_with
 from .domain.situation import Situation, unnamed_invoice
 from .domain.queue import QueueRow
 from .domain.rates import RateTable, differences
@@ -252,6 +253,7 @@ class Reads:
     def __init__(self, client: SyncroClient, cache: Cache | None = None) -> None:
         self.client = client
         self.cache = cache
+        self._canned: list[CannedResponse] | None = None  # read once a session (``canned``)
 
     def budget(self) -> Budget:
         """The API budget as the status bar shows it."""
@@ -300,17 +302,39 @@ class Reads:
         return view
 
     async def ticket_numbered(self, number: int) -> int | None:
-        """The id of the ticket numbered ``number``, open or closed, anyone's: one ``GET /tickets?number=N``
-        (never a number taken for an id: ids and numbers collide). None when no ticket has it."""
+        """The id of the ticket numbered ``number`` (any status, anyone's): one ``GET /tickets?number=N``, never a
+        number taken for an id. None when no ticket has it."""
         found = await self.client.ticket_by_number(number)
         return found.id if found is not None else None
+
+    async def canned(self, snippets: Iterable[tuple[str, str]] = ()) -> CannedList:
+        """The account's canned responses (read once a session, kept here for offline), then the config's
+        ``snippets``. A refused permission or a Syncro not reached is said in the note; the snippets stay."""
+        from .api.errors import PermissionDenied
+
+        note = None
+        if self._canned is None:
+            try:
+                self._canned = (await self.client.execute(rq.canned_responses())).items
+            except PermissionDenied as exc:
+                note = (f"The account's canned responses are not listed: this key's group lacks Syncro's "
+                        f"“{exc.permission or rq.CANNED}” permission, which Syncro asks even to read them.")
+            except SyncroError as exc:
+                kept = self.cache.canned() if self.cache is not None else None
+                note = f"Syncro's canned responses could not be read ({exc})" + (
+                    f"; these are as last read here, {kept[1]:%b %d %H:%M} UTC." if kept else ".")
+                if kept is not None:
+                    return listed_with(kept[0], snippets, note)
+            else:
+                if self.cache is not None:
+                    self.cache.save_canned(self._canned, at=datetime.now(UTC))
+        return listed_with(self._canned or [], snippets, note)
 
     # ------------------------------------------------------------ the local cache
     def cached_ticket(self, ticket_id: int) -> CachedTicket | None:
         return self.cache.ticket(ticket_id) if self.cache is not None else None
 
-    def recent_tickets(self, limit: int = 20) -> list[CachedTicket]:
-        """The tickets the tech opened last, newest first, as kept on this machine (offline too)."""
+    def recent_tickets(self, limit: int = 20) -> list[CachedTicket]:  # opened last first, offline too
         return self.cache.recent(limit) if self.cache is not None else []
 
     def cached_numbered(self, number: int) -> CachedTicket | None:

@@ -326,6 +326,16 @@ class WorksheetTemplate(Model):
     name: str | None = None
 
 
+class CannedResponse(Model):
+    """One of the account's canned responses (``GET /canned_responses``): its body is Syncro's HTML."""
+
+    id: int
+    title: str
+    body: str | None = None
+    subject: str | None = None
+    category_name: str | None = None
+
+
 class TicketSettings(Model):
     ticket_status_list: list[str]
     default_labor_product_id: int | None = None

@@ -60,6 +60,7 @@ def rebuild(call: str, method: str, path: str, body: Mapping[str, Any] | None, *
 VIEW_TICKET = "Tickets - View Details"
 EDIT_TICKET = "Tickets - Edit"
 TIMERS = "Ticket Timers - Overview"
+CANNED = "Ticket Canned Responses - Manage"
 
 
 # ----------------------------------------------------------------- account
@@ -69,6 +70,13 @@ def me() -> ApiRequest[m.Me]:
 
 def users() -> ApiRequest[list[m.User]]:
     return ApiRequest("users", "GET", "/users", shapes.users)
+
+
+def canned_responses(query: str | None = None) -> ApiRequest[m.Page[m.CannedResponse]]:
+    """``GET /canned_responses``: the account's canned responses (the key needs the Manage permission even to
+    read them; one page, unpaged in Syncro's example)."""
+    return ApiRequest("canned_responses", "GET", "/canned_responses", shapes.listed("canned_responses", m.CannedResponse),
+                      query_params(query=query), permission=CANNED)
 
 
 def ticket_settings() -> ApiRequest[m.TicketSettings]:

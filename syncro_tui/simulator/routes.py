@@ -56,6 +56,8 @@ TR, TW, TD = ("ticket", "read"), ("ticket", "write"), ("ticket", "delete")
 CR = ("customer", "read")
 IR, IW = ("invoice", "read"), ("invoice", "write")
 AR = ("asset", "read")
+#: "Ticket Canned Responses - Manage": Syncro asks it even to list them.
+CANNED = ("canned_response", "manage")
 
 def _moves(action: str) -> Callable[[Store, Call], JSON | None]:
     """A live timer's move (start, pause, stop) as a route's handler."""
@@ -67,6 +69,9 @@ ROUTES: tuple[Route, ...] = (
     _route("GET", "/users", "list_users", lambda s, c: s.list_users(), None),
     _route("GET", "/tickets/settings", "ticket_settings", lambda s, c: s.ticket_settings(), TR),
     _route("GET", "/settings", "settings", lambda s, c: s.settings(), None),
+    _route("GET", "/canned_responses/settings", "canned_response_settings",
+           lambda s, c: s.canned_response_settings(c.key), None),
+    _route("GET", "/canned_responses", "canned_responses", lambda s, c: s.list_canned_responses(c.params), CANNED),
     _route("GET", "/tickets", "list_tickets", lambda s, c: s.list_tickets(c.params, key=c.key), TR),
     _route("POST", "/tickets", "create_ticket", lambda s, c: s.create_ticket(c.body, key=c.key), TW),
     _route("GET", "/tickets/{id}", "get_ticket", lambda s, c: s.get_ticket(c.ids["id"]), TR),

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from .catalogue import BILLED_LABOR, DEFAULT_LABOR, EMERGENCY, LABOR
 from .seed_shop import ShopSeeder
 from .store import SLA_SOON, decimal_string, money, stamp
-from .shop import (BUSINESSES, CONTRACT, CUSTOMER_REPLIES, FIRST, HOSTILE_COMMENT, INDIVIDUALS, INTERNAL_NOTES,
+from .shop import (BUSINESSES, CANNED_CATEGORIES, CANNED_RESPONSES, CONTRACT, CUSTOMER_REPLIES, FIRST, HOSTILE_COMMENT, INDIVIDUALS, INTERNAL_NOTES,
                    ISSUE_BODIES, LAST, PRIORITIES, PROBLEM_TYPES, RESOLUTIONS, SLA, STATUSES, SUBJECTS, TECH_IDS,
                    SEED_NOW, TICKET_TYPES, TIME_ZONE, TYPE_OF_PROBLEM, UPDATE_BODIES, WORKSHEET_TEMPLATES)
 
@@ -299,4 +299,6 @@ class Seeder(ShopSeeder):
             "live_timers": True,
             "charge_timers_by_default": False,
             "worksheet_templates": WORKSHEET_TEMPLATES,
+            "canned_responses": CANNED_RESPONSES,
+            "canned_response_categories": CANNED_CATEGORIES,
         }

@@ -72,7 +72,8 @@ class ShopSeeder:
                 "id": uid, "email": f"{short}@harborline-it.example", "full_name": name, "created_at": epoch,
                 "updated_at": epoch, "group": "Admin" if admin else "Technician", "admin": admin, "color": color,
             }
-        admin_permissions = {**ALL_PERMISSIONS, "ticket": {"read": True, "write": True, "delete": True}}
+        admin_permissions = {**ALL_PERMISSIONS, "ticket": {"read": True, "write": True, "delete": True},
+                             "canned_response": {"manage": True}}
         self.keys[DEMO_KEY] = {"user_id": TECHS[0][0], "permissions": admin_permissions}
         for uid, _name, short, _c, admin in TECHS:
             self.keys[f"demo-key-{short}"] = {"user_id": uid,

@@ -29,6 +29,8 @@ ALL_PERMISSIONS = {
     "payment": {"read": True, "write": False, "delete": False},
     "worksheet": {"add": True, "manage": True, "delete": False},
     "script": {"execute": False},
+    # "Ticket Canned Responses - Manage": reading them needs it too; a tech's group often lacks it.
+    "canned_response": {"manage": False},
 }
 
 TECHS = [
@@ -145,5 +147,21 @@ TICKET_TYPES = [
 TYPE_OF_PROBLEM = {"Server Migration": 1, "Website": 1, "New User / M365 Account Creation": 2,
                    "New User / Workstation Deployment": 2, "Maintenance": 3}
 WORKSHEET_TEMPLATES = [{"id": 4401, "name": "New workstation checklist"}, {"id": 4402, "name": "Onsite visit"}]
+#: The account's canned responses (``GET /canned_responses``), in Syncro's shape: HTML bodies, a category each.
+#: Some are hostile on purpose (markup and a right-to-left override in a title, an escape in a body), and one
+#: carries a password a tech must not send a customer as it stands.
+CANNED_CATEGORIES = [{"id": 61, "name": "Replies"}, {"id": 62, "name": "Closing"}]
+CANNED_RESPONSES = [
+    {"id": 701, "title": "Waiting on you", "subject": "Update", "canned_response_category_id": 61,
+     "body": "<p>Hi,</p><p>We are waiting on your reply before we go on. When is a good time to call?</p>"},
+    {"id": 702, "title": "Remote session link", "subject": "Update", "canned_response_category_id": 61,
+     "body": "<p>Please open <b>https://remote.harborline-it.example</b> and read us the code on screen.</p>"},
+    {"id": 703, "title": "Resolved: let us know", "subject": "Resolved", "canned_response_category_id": 62,
+     "body": "<p>We believe this is fixed.<br>If anything is still wrong, reply to this email within 7 days.</p>"},
+    {"id": 704, "title": "Temporary password", "subject": "Account", "canned_response_category_id": 61,
+     "body": "<p>Your temporary password is Welcome2026!x — you will be asked to change it.</p>"},
+    {"id": 705, "title": "[bold red]Urgent[/] \u202eeton", "subject": "Update", "canned_response_category_id": 61,
+     "body": "<p>Escalated \x1b[31mnow\x1b[0m to the on-call tech.</p>"},
+]
 SLA = {"id": 71, "name": "Business 8x5"}
 CONTRACT = {"id": 8801, "name": "Prepaid block hours"}

@@ -88,6 +88,7 @@ class CommentScreen(ReportsFailures, Screen[bool]):
         Binding("escape", "leave", "Back (draft kept)", id="comment.back"),
         Binding("ctrl+s", "review", "Review and send", id="comment.review", priority=True),
         Binding("ctrl+d", "draft", "Draft with the model", id="comment.draft", priority=True),
+        Binding("ctrl+k", "canned", "Canned", id="comment.canned", priority=True),
     ]
 
     def __init__(self, ticket: Ticket) -> None:
@@ -212,6 +213,22 @@ class CommentScreen(ReportsFailures, Screen[bool]):
         put(self.query_one("#body", TextArea), suggestion.body)
         self.query_one("#body", TextArea).focus()
         self.notify(HELP, title=suggestion.preview or "Draft", timeout=10)
+
+    @work(exclusive=True, group="comment-canned", exit_on_error=False)
+    async def action_canned(self) -> None:
+        """ctrl+k: a canned response (the account's, or the shop's snippets) inserted at the body's cursor."""
+        from .canned import CannedScreen
+
+        snippets = [(s.title, s.body) for s in self.app.session.config.snippets]
+        picked = await self.app.push_screen_wait(CannedScreen(await self.app.reads.canned(snippets)))
+        if picked is None:
+            return
+        body = self.query_one("#body", TextArea)
+        body.insert(clean(picked.text, single_line=False))  # control and bidi characters made visible
+        subject = self.query_one("#subject", Input)
+        if picked.subject and not subject.value.strip():
+            subject.value = clean(picked.subject)
+        body.focus()
 
     def action_leave(self) -> None:
         if not self.sending:

@@ -66,7 +66,7 @@ def every_request() -> list[ApiRequest[Any]]:
         rq.delete_appointment(3), rq.appointment_types(),
         rq.create_invoice(ticket_id=5, customer_id=1), rq.get_invoice(6), rq.list_invoices(ticket_id=5),
         rq.check_line_item(5, {"timer_id": 3}), rq.check_invoice(6, {"quantity": "1"}),
-        rq.live_timers(user_id=1, status="running"), *SINCE_THE_SPEC,
+        rq.live_timers(user_id=1, status="running"), rq.canned_responses("printer"), *SINCE_THE_SPEC,
     ]
 
 

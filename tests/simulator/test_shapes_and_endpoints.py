@@ -172,3 +172,29 @@ async def test_invoices_list_by_ticket(raw: httpx.AsyncClient, sim: Simulator) -
     assert set(one) == {"invoice"} and one["invoice"]["line_items"]
     by_number = (await raw.get(f"/invoices/{listed['invoices'][0]['number']}")).json()
     assert by_number["invoice"]["id"] == listed["invoices"][0]["id"]
+
+
+def spec_example(path: str) -> dict:
+    import json
+    from pathlib import Path
+
+    spec = json.loads((Path(__file__).parents[1] / "api" / "spec" / "syncro-openapi.json").read_text())
+    content = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+    return next(iter(content["examples"].values()))["value"]
+
+
+async def test_canned_responses_list_settings_and_the_permission_refusal(raw: httpx.AsyncClient, sim: Simulator) -> None:
+    """Issue 36: the list and the settings in the keys of the spec's examples; a key whose group lacks "Ticket Canned
+    Responses - Manage" is refused the list (Syncro's 401 permission answer) and told can_manage false."""
+    listed = (await raw.get("/canned_responses")).json()
+    example = spec_example("/canned_responses")
+    assert set(listed) == set(example)
+    assert all(set(item) == set(example["canned_responses"][0]) for item in listed["canned_responses"])
+    assert [c["title"] for c in (await raw.get("/canned_responses", params={"query": "password"})).json()[
+        "canned_responses"]] == ["Temporary password"]
+    settings = (await raw.get("/canned_responses/settings")).json()
+    assert set(settings) == set(spec_example("/canned_responses/settings")) and settings["can_manage"] is True
+    marcus = {"Authorization": "Bearer demo-key-marcus"}
+    refused = await raw.get("/canned_responses", headers=marcus)
+    assert refused.status_code == 401 and "permissions" in refused.json()["error"]
+    assert (await raw.get("/canned_responses/settings", headers=marcus)).json()["can_manage"] is False

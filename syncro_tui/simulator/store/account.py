@@ -53,6 +53,22 @@ class AccountCalls(StoreBase):
             "ticket_workflow_default_id": None,
         }
 
+    def list_canned_responses(self, params: dict[str, str]) -> JSON:
+        """``GET /canned_responses?query=``: every one whose title, subject or body has the words (no paging)."""
+        names = {c["id"]: c["name"] for c in self.account.get("canned_response_categories", [])}
+        words = (params.get("query") or "").casefold()
+        found = [c for c in self.account.get("canned_responses", [])
+                 if words in f"{c['title']} {c.get('subject') or ''} {c['body']}".casefold()]
+        return {"canned_responses": [{**copy.deepcopy(c), "category_name": names.get(c.get("canned_response_category_id"))}
+                                     for c in found]}
+
+    def canned_response_settings(self, key: str) -> JSON:
+        """``GET /canned_responses/settings``: the categories, the subjects in use, and whether the key may manage."""
+        user = self.keys[key]
+        return {"canned_response_categories": copy.deepcopy(self.account.get("canned_response_categories", [])),
+                "subjects": sorted({c.get("subject") or "" for c in self.account.get("canned_responses", [])} - {""}),
+                "can_manage": bool(user["permissions"].get("canned_response", {}).get("manage"))}
+
     def settings(self) -> JSON:
         return {
             "customers": {"required_fields": None, "customer_fields": [], "customer_field_answers": []},
