@@ -45,6 +45,8 @@ CREATE TABLE IF NOT EXISTS tickets (owner TEXT NOT NULL, ticket_id INTEGER NOT N
 CREATE TABLE IF NOT EXISTS place (owner TEXT PRIMARY KEY, section TEXT NOT NULL, filter TEXT NOT NULL,
                                   ticket_id INTEGER);
 CREATE TABLE IF NOT EXISTS account (owner TEXT PRIMARY KEY, me TEXT, ticket_settings TEXT);
+CREATE TABLE IF NOT EXISTS inbox (owner TEXT NOT NULL, day TEXT NOT NULL, ticket_id INTEGER NOT NULL,
+                                  record TEXT NOT NULL, PRIMARY KEY (owner, day, ticket_id));
 CREATE TABLE IF NOT EXISTS canned (owner TEXT PRIMARY KEY, records TEXT NOT NULL, at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sorts (owner TEXT NOT NULL, section TEXT NOT NULL, sort_column TEXT NOT NULL,
                                   descending INTEGER NOT NULL, PRIMARY KEY (owner, section));
@@ -306,6 +308,25 @@ class Cache:
     def numbered(self, number: int) -> CachedTicket | None:
         """The ticket numbered ``number`` among those opened on this machine (a go-to while offline)."""
         return next((t for t in self.recent(RECENT_TICKETS) if t.ticket.number == number), None)
+
+    # ------------------------------------------------------------ the alerts inbox
+    def inbox(self, day: str) -> list[dict[str, Any]]:
+        """The inbox's entries of ``day`` (the account's date, ISO), as kept; older days' are let go."""
+        try:
+            self._db.execute("DELETE FROM inbox WHERE owner=? AND day<>?", (self.owner, day))
+            rows = self._db.execute("SELECT record FROM inbox WHERE owner=? AND day=?", (self.owner, day)).fetchall()
+            return [json.loads(row[0]) for row in rows]
+        except (sqlite3.DatabaseError, ValueError) as exc:
+            log.warning("the alerts inbox could not be read: %s", exc)
+            return []
+
+    def save_inbox_entry(self, day: str, ticket_id: int, record: dict[str, Any]) -> None:
+        try:
+            self._db.execute("INSERT OR REPLACE INTO inbox VALUES (?, ?, ?, ?)",
+                             (self.owner, day, ticket_id, json.dumps(record)))
+        except sqlite3.DatabaseError as exc:
+            log.warning("the alerts inbox could not be kept: %s", exc)
+            self._recover(exc)
 
     # ------------------------------------------------------------ canned responses
     def canned(self) -> tuple[list[CannedResponse], datetime] | None:

@@ -1,29 +1,29 @@
 """The queue as the tech works it, below the screens: no Textual here.
 
-``QueueModel`` owns the open tickets, the sections and where the tech is in
-them (section, filter, sort, the ticket to come back to), what changed and has
-not been looked at, the alerts, the loads and refreshes and the local cache.
-Each change it makes is returned as a ``domain.queue.Changes`` for the screen
-to draw; the screen (``ui/queue.py``) renders it and routes the keys.
-
-What leaves the queue leaves every table here too (``release``): a shop
-running all day sees thousands of tickets arrive and close.
+``QueueModel`` owns the open tickets, the sections and the tech's place in them
+(section, filter, sort, ticket), what changed unseen, the marks (``marks.py``),
+the alerts inbox (``inbox.py``), the loads, refreshes and the local cache. Each
+change is returned as a ``domain.queue.Changes`` for ``ui/queue.py`` to draw.
+What leaves the queue leaves every table here too (``release``).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Collection, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from ..api.pacing import background
 from ..cache import Place
 from ..domain.account import Account, resolve_zone
 from ..domain.alerts import Alert, alerts
+from ..domain.inbox import EntryState
 from ..domain.queue import Changes, Queue, QueueRow, change_mark, loading_progress, sort_rows
 from ..domain.sections import Haystacks, Needle, Section, Source, builtin_sections, saved_filter, saved_search
 from ..domain.text import unreadable
+from .inbox import Inbox
+from .marks import Marks
 
 if TYPE_CHECKING:
     from ..api.models import Appointment, TicketSettings
@@ -77,14 +77,10 @@ class QueueModel:
         #: mark (``domain.queue.change_mark``).
         self.unseen: set[int] = set()
         self.marks: dict[int, str] = {}
-        #: The tickets the tech marked (``space``, ``*``) to change all at once, and how many of them have left
-        #: the queue since the tech last marked or unmarked one (the status bar says so until then).
-        self.picked: set[int] = set()
-        self.unpicked = 0
-        #: Alerts found while they could not be shown (a dialog was up), and the tickets alerted that the tech
-        #: has not looked at yet.
-        self.held: list[Alert] = []
-        self.alerted: set[int] = set()
+        self.marked = Marks()  # the tickets marked (space, *) to change all at once
+        #: The day's alerts: held while they cannot be shown, then the tickets' entries, kept on this machine.
+        self.inbox = Inbox(session.cache if session else None, now=session.now if session else lambda: datetime.now(UTC),
+                           zone=lambda: self.account.time_zone)
         #: Each row's text the filter looks in.
         self.hay = Haystacks()
         #: Where the tech was when the app last closed, until it is restored (or the tech goes elsewhere first).
@@ -252,50 +248,19 @@ class QueueModel:
     def release(self, removed: Iterable[int]) -> None:
         """Tickets gone from the queue (closed, reassigned away): nothing of them is kept."""
         for ticket_id in removed:
-            if ticket_id in self.picked:
-                self.picked.discard(ticket_id)
-                self.unpicked += 1
+            self.marked.left(ticket_id)
             self.unseen.discard(ticket_id)
             self.marks.pop(ticket_id, None)
-            self.alerted.discard(ticket_id)
+            self.inbox.settle(ticket_id, EntryState.GONE)
             self.hay.forget(ticket_id)
 
-    # ------------------------------------------------------------ marked for a change on many
-    def pick(self, ticket_id: int) -> bool:
-        """``space``: the ticket marked, or unmarked when it was; True when it is marked now."""
-        self.unpicked = 0
-        if ticket_id in self.picked:
-            self.picked.discard(ticket_id)
-            return False
-        self.picked.add(ticket_id)
-        return True
-
-    def pick_shown(self) -> set[int]:
-        """``*``: every row of the section and filter shown marked; the tickets newly marked."""
-        self.unpicked = 0
-        new = {t.id for t in self.rows()} - self.picked
-        self.picked |= new
-        return new
-
-    def unpick_all(self) -> set[int]:
-        """``escape``: no ticket marked any more; the tickets that were."""
-        self.unpicked = 0
-        was, self.picked = self.picked, set()
-        return was
-
-    def picked_rows(self) -> list[QueueRow]:
-        """The marked tickets, in the order shown (those the section shown has; a ticket marked in another
-        section is in the queue's order after them)."""
-        shown = [t for t in self.rows() if t.id in self.picked]
-        seen = {t.id for t in shown}
-        rest = [t for t in self.queue.ordered() if t.id in self.picked and t.id not in seen]
-        return shown + rest + [t for t in self.remote if t.id in self.picked and t.id not in seen
-                               and t.id not in self.queue.tickets]
+    def marked_rows(self) -> list[QueueRow]:
+        """The marked tickets: in the order shown, then those marked in another section (the queue's order)."""
+        return self.marked.rows(self.rows(), self.queue.ordered(), self.remote)
 
     def looked_at(self, ticket_id: int) -> tuple[bool, bool]:
         """The cursor reached ``ticket_id``: (whether it was alerted, whether it was marked as changed)."""
-        alerted = ticket_id in self.alerted
-        self.alerted.discard(ticket_id)
+        alerted = self.inbox.settle(ticket_id, EntryState.SEEN)
         unseen = ticket_id in self.unseen
         if unseen:
             self.unseen.discard(ticket_id)
@@ -360,21 +325,19 @@ class QueueModel:
 
     # ------------------------------------------------------------ alerts
     def find_alerts(self, changes: Changes, before: dict[int, QueueRow], own: Collection[int] = ()) -> None:
-        """What a refresh brought that the tech must not miss: one alert per ticket, held until ``take_alerts``.
-        ``own``: tickets this window's writes changed, whose changes are the tech's own doing and never alerts."""
+        """What a refresh brought that the tech must not miss, one alert per ticket, held until ``take_alerts``;
+        none for ``own``, the tickets this window's writes changed (the tech's own doing)."""
         assert self.session is not None
         mine = [s for s in self.sections if s.id in WATCHED or s.id.startswith("filter:")]
         settings = self.session.config.alerts
         changed = [t for t in (*changes.added, *changes.updated) if t.id not in own]
-        self.held += alerts(changed, before, me=self.session.profile.user_id,
-                            mine=lambda t: any(s.match is not None and s.match(t) for s in mine),
-                            wanted=lambda kind: bool(settings.ways(kind.value)))
+        self.inbox.found(alerts(changed, before, me=self.session.profile.user_id,
+                                mine=lambda t: any(s.match is not None and s.match(t) for s in mine),
+                                wanted=lambda kind: bool(settings.ways(kind.value))))
 
     def take_alerts(self) -> list[Alert]:
-        """The alerts held, now shown: their tickets count as alerted until looked at."""
-        held, self.held = self.held, []
-        self.alerted.update(alert.ticket.id for alert in held if alert.ticket.id in self.queue.tickets)
-        return held
+        """The alerts held, now shown: their tickets are the inbox's, open until seen, done or snoozed."""
+        return self.inbox.take(self.queue.tickets.keys())
 
     # ------------------------------------------------------------ the cache on this machine
     def from_cache(self, *, screenful: int) -> bool:

@@ -70,6 +70,7 @@ class QueueScreen(QueueLoading, TicketActions):
         Binding("n", "new_ticket", "New ticket", id="queue.new_ticket"),
         Binding("t", "appointments", "Appointments", id="queue.appointments"),
         Binding("u", "unfinished", "Unfinished", id="queue.unfinished"),
+        Binding("i", "inbox", "Alerts", show=False, id="queue.inbox"),
         Binding("A", "activity", "Activity", key_display="A", id="queue.activity"),
         Binding("E", "sweep", "Sweep", key_display="E", id="queue.sweep"),
         Binding("o", "sort_next", "Sort", show=False, id="queue.sort"),
@@ -297,12 +298,12 @@ class QueueScreen(QueueLoading, TicketActions):
             connection=model.connection_note,
             ok=model.connected,
             model=app.model_label,
-            alerts=len(model.alerted),
+            alerts=len(model.inbox.open_ids()),
             clocks=app.clock_words(),
             alone=shared_pacer_problem() is not None,
             scope=budget.scope if budget else "",
-            marked=len(model.picked),
-            unmarked=model.unpicked,
+            marked=len(model.marked),
+            unmarked=model.marked.gone,
         )
         self.deliver_alerts()
 
@@ -345,8 +346,8 @@ class QueueScreen(QueueLoading, TicketActions):
         """Escape: the marks cleared first (on the table), then the filter."""
         box = self.query_one("#filter", Input)
         table = self.query_one("#queue-table")
-        if self.model.picked and not box.has_focus:
-            self.repaint(self.model.unpick_all())
+        if self.model.marked and not box.has_focus:
+            self.repaint(self.model.marked.clear())
             return
         if not self.model.needle and not box.has_focus:
             return
@@ -354,32 +355,6 @@ class QueueScreen(QueueLoading, TicketActions):
         self.model.needle = Needle()
         self.rebuild()
         self.set_focus(table)
-
-    # --------------------------------------------------------------- marks
-    def action_mark(self) -> None:
-        """space: the ticket under the cursor marked (or unmarked) for a change on every marked ticket."""
-        ticket = self.selected_ticket()
-        if ticket is None:
-            return
-        self.model.pick(ticket.id)
-        self.repaint({ticket.id})
-        self.query_one(TicketTable).action_cursor_down()  # on to the next, as a mark key does in a list
-
-    def action_mark_all(self) -> None:
-        """*: every ticket of the section and filter shown marked."""
-        if self.query_one(ContentSwitcher).current != "queue-table":
-            return
-        self.repaint(self.model.pick_shown())
-
-    def repaint(self, ticket_ids: set[int]) -> None:
-        """The rows of ``ticket_ids`` drawn again (their mark changed), and the status bar's count."""
-        table = self.query_one(TicketTable)
-        for ticket_id in ticket_ids:
-            table.cells.pop(str(ticket_id), None)
-            index = table.index_of(str(ticket_id))
-            if index is not None:
-                table.refresh_row(index)
-        self.update_status()
 
     # --------------------------------------------------------------- search
     @work(exclusive=True, group="queue-search", exit_on_error=False)

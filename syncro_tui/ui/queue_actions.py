@@ -31,7 +31,7 @@ class TicketActions(ReportsFailures, Screen[None]):
         def refresh_delta(self) -> object: ...
         def action_find(self) -> object: ...
         def action_customer(self) -> object: ...
-        def repaint(self, ticket_ids: set[int]) -> None: ...
+        def update_status(self) -> None: ...
 
     def selected_ticket(self) -> QueueRow | None:
         key = self.selected_key()
@@ -58,13 +58,13 @@ class TicketActions(ReportsFailures, Screen[None]):
     async def action_triage(self, action: str) -> None:
         from .triage import ACTIONS, triage
 
-        if self.model.picked:  # marked tickets: the change on all of them, one confirm
+        if self.model.marked:  # marked tickets: the change on all of them, one confirm
             from .bulk import bulk_triage
 
-            outcome = await bulk_triage(self.app, self.model.picked_rows(), action)
+            outcome = await bulk_triage(self.app, self.model.marked_rows(), action)
             if outcome is not None:
                 if outcome.done:
-                    self.repaint(self.model.unpick_all())
+                    self.repaint(self.model.marked.clear())
                 self.refresh_delta()
             return
         ticket = self.selected_ticket()
@@ -73,6 +73,32 @@ class TicketActions(ReportsFailures, Screen[None]):
             return
         if await triage(self.app, ticket, action) is not None:
             self.refresh_delta()  # the row updates in place
+
+    # --------------------------------------------------------------- marks
+    def action_mark(self) -> None:
+        """space: the ticket under the cursor marked (or unmarked) for a change on every marked ticket."""
+        ticket = self.selected_ticket()
+        if ticket is None:
+            return
+        self.model.marked.toggle(ticket.id)
+        self.repaint({ticket.id})
+        self.query_one(TicketTable).action_cursor_down()  # on to the next, as a mark key does in a list
+
+    def action_mark_all(self) -> None:
+        """*: every ticket of the section and filter shown marked."""
+        if self.query_one(ContentSwitcher).current != "queue-table":
+            return
+        self.repaint(self.model.marked.add(t.id for t in self.model.rows()))
+
+    def repaint(self, ticket_ids: set[int]) -> None:
+        """The rows of ``ticket_ids`` drawn again (their mark changed), and the status bar's count."""
+        table = self.query_one(TicketTable)
+        for ticket_id in ticket_ids:
+            table.cells.pop(str(ticket_id), None)
+            index = table.index_of(str(ticket_id))
+            if index is not None:
+                table.refresh_row(index)
+        self.update_status()
 
     @work(exclusive=True, group="go-to", exit_on_error=False)
     async def action_go_to(self) -> None:
@@ -177,6 +203,13 @@ class TicketActions(ReportsFailures, Screen[None]):
         yield SystemCommand("Open a customer's tickets", "Search customers by name", self.action_customer)
         yield SystemCommand("Activity", "What you wrote to Syncro, by day", self.action_activity)
         yield SystemCommand("Unfinished writes", "Resume or abandon writes cut short", self.action_unfinished)
+        yield SystemCommand("Alerts inbox", "Key i: today's alerts, to open, mark done or snooze", self.action_inbox)
+
+    def action_inbox(self) -> None:
+        """i: today's alerts, to open, mark done or snooze; the ⚑ count follows when it closes."""
+        from .inbox import InboxScreen
+
+        self.app.push_screen(InboxScreen(self.model.inbox), callback=lambda _: self.update_status())
 
     def action_unfinished(self) -> None:
         self.app.post_message(OpenUnfinished())

@@ -145,7 +145,7 @@ class QueueLoading(ReportsFailures, Screen[None]):
 
     def deliver_alerts(self) -> None:
         """Toast, bell, desktop notice, as the config says for each kind; never over a confirm or another dialog."""
-        if not self.model.held or isinstance(self.app.screen, ModalScreen):
+        if not self.model.inbox.held or isinstance(self.app.screen, ModalScreen):
             return
         settings = self.session.config.alerts
         ring = False

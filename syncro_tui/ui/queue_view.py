@@ -56,7 +56,7 @@ class RowPainter:
         updated = ticket.updated_at.astimezone(tz)
         updated_text = updated.strftime("%H:%M") if updated.date() == now.astimezone(tz).date() else updated.strftime("%b %d")
         tech = ticket.tech_name or ("—" if ticket.user_id is None else f"#{ticket.user_id}")
-        seen = (MARKED if ticket.id in self.model.picked
+        seen = (MARKED if ticket.id in self.model.marked
                 else Text(self.model.marks.get(ticket.id, "●"), style=CHANGED.style) if changed else NOT_CHANGED)
         return [
             seen,

@@ -30,7 +30,7 @@ async def test_twenty_marked_tickets_are_assigned_in_one_confirm_with_one_call_e
         await settle(pilot)
         first = shown_keys(app)[:20]
         await pilot.press(*["space"] * 20)  # each marks the row and moves on to the next
-        assert app.queue_model.picked == set(first)
+        assert app.queue_model.marked.ids == set(first)
         assert "✔ 20 marked" in status_text(app)
         table = app.screen.query_one("#queue-table")
         assert str(table.cell(str(first[0]), "seen")) == "✔"
@@ -54,10 +54,10 @@ async def test_twenty_marked_tickets_are_assigned_in_one_confirm_with_one_call_e
 
         assert all(server_ticket(sim, t)["user_id"] == MARCUS for t in first)
         assert len(puts(sim)) - before == len(need)  # one PUT per ticket that needed it, none twice
-        assert not app.queue_model.picked and "marked" not in status_text(app)
+        assert not app.queue_model.marked.ids and "marked" not in status_text(app)
         await pilot.press("r")
         await settle(pilot)
-        assert not app.queue_model.alerted & set(first) and not app.queue_model.held  # the tech's own doing
+        assert not app.queue_model.inbox.open_ids() & set(first) and not app.queue_model.inbox.held  # the tech's own doing
         group = app.writes.journal.groups_between(datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC))[-1]
         assert (group.kind, len(group.steps)) == ("bulk assign", len(need))
 
@@ -80,7 +80,7 @@ async def test_a_bulk_close_says_which_tickets_have_nothing_billed_and_leaves_th
         for key in chosen:
             table.cursor_row = table.index_of(str(key))
             await pilot.press("space")
-        assert app.queue_model.picked == set(chosen)
+        assert app.queue_model.marked.ids == set(chosen)
 
         await pilot.press("c")
         choice = await wait_for_screen(pilot, ChoiceScreen)
@@ -105,19 +105,19 @@ async def test_marks_survive_a_refresh_and_one_that_leaves_the_queue_is_unmarked
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("space", "space", "space")
-        marked = sorted(app.queue_model.picked)
+        marked = sorted(app.queue_model.marked.ids)
         assert len(marked) == 3
         sim.store.update_ticket(marked[0], {"status": "Resolved"})
         await pilot.press("r")
         await settle(pilot)
-        assert app.queue_model.picked == set(marked[1:])
+        assert app.queue_model.marked.ids == set(marked[1:])
         app.screen.update_status()
         await pilot.pause()
         assert "✔ 2 marked (1 left the queue)" in status_text(app)
         await pilot.press("escape")
-        assert not app.queue_model.picked and "marked" not in status_text(app)
+        assert not app.queue_model.marked.ids and "marked" not in status_text(app)
         await pilot.press("asterisk")  # every row shown
-        assert app.queue_model.picked == set(shown_keys(app))
+        assert app.queue_model.marked.ids == set(shown_keys(app))
         await pilot.press("escape")
         await pilot.press("s")  # nothing marked: the change is the cursor's ticket's, as before
         choice = await wait_for_screen(pilot, ChoiceScreen)

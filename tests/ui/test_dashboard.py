@@ -269,7 +269,7 @@ async def test_each_alert_by_keys_toast_count_and_seen(tmp_path) -> None:
         told = "\n".join(app.shown)
         number = {t.id: t.number for t in queue.model.queue.tickets.values()}
         assert f"Assigned to you: #{number[assigned]}" in told and f"Raised to urgent: #{number[urgent]}" in told
-        assert queue.model.alerted == {assigned, urgent} and "⚑ 2 alerts" in rendered(queue, "#status")
+        assert queue.model.inbox.open_ids() == {assigned, urgent} and "⚑ 2 alerts" in rendered(queue, "#status")
         await another_tech(sim, assigned, {"status": "Customer Reply"})  # the customer answered, on a ticket of mine
         await pilot.press("r")
         await settle(pilot)
@@ -277,7 +277,7 @@ async def test_each_alert_by_keys_toast_count_and_seen(tmp_path) -> None:
         table = queue.query_one(TicketTable)
         table.cursor_row = table.index_of(str(urgent))  # looked at: seen
         await settle(pilot)
-        assert queue.model.alerted == {assigned} and "⚑ 1 alert " in rendered(queue, "#status")
+        assert queue.model.inbox.open_ids() == {assigned} and "⚑ 1 alert " in rendered(queue, "#status")
         from syncro_tui.api import Pacer
         from syncro_tui.demo import in_process_client
 
@@ -315,7 +315,7 @@ async def test_an_sla_nearing_and_then_passing_its_due_time_alerts(tmp_path) -> 
         await settle(pilot)
         # Other SLA tickets near their time too, so the notice may be one for several: this ticket is among them.
         told = len(app.shown)
-        assert "SLA about to breach" in app.shown[-1] and ticket["id"] in queue.model.alerted
+        assert "SLA about to breach" in app.shown[-1] and ticket["id"] in queue.model.inbox.open_ids()
         assert "SLA due soon" in [c.plain for c in queue.query_one(TicketTable).cells_of(str(ticket["id"]))]
         now[0] = due + timedelta(minutes=1)
         await pilot.press("r")
@@ -340,7 +340,7 @@ async def test_a_burst_of_new_tickets_is_one_toast(tmp_path) -> None:
         await settle(pilot)
         new = [line for line in app.shown if "new ticket" in line.lower()]
         assert len(new) == 1 and new[0].startswith("6 new tickets: ") and new[0].endswith("and 3 more")
-        assert app.queue_model.alerted == {t.id for t in made}  # each still counted until seen
+        assert app.queue_model.inbox.open_ids() == {t.id for t in made}  # each still counted until seen
         assert "⚑ 6 alerts" in rendered(app.queue_screen, "#status")
 
 
@@ -370,7 +370,7 @@ async def test_an_alert_kind_the_config_turns_off_says_nothing(tmp_path) -> None
         await another_tech(sim, others_ticket(app), {"user_id": 1843})
         await pilot.press("r")
         await settle(pilot)
-        assert "Assigned to you" not in "\n".join(app.shown) and not app.queue_model.alerted
+        assert "Assigned to you" not in "\n".join(app.shown) and not app.queue_model.inbox.open_ids()
 
 
 # ------------------------------------------------------------------ sorting

@@ -280,5 +280,5 @@ async def test_a_create_is_one_notice_and_never_an_alert_while_another_techs_new
         about_mine = [n for n in app.shown if f"#{mine['number']}" in n]
         assert about_mine == [f"Saved: Ticket #{mine['number']} is in Syncro: All done: 2 calls saved in Syncro."]
         assert f"New ticket: #{theirs.number}" in notices(app)
-        assert queue.model.alerted == {theirs.id}
+        assert queue.model.inbox.open_ids() == {theirs.id}
         assert "⚑ 1 alert " in rendered(queue, "#status")
