@@ -85,6 +85,35 @@ async def type_text(pilot, text: str) -> None:
     await pilot.pause()
 
 
+async def burst(pilot, *keys: str) -> None:
+    """Keys pressed as a fast typist presses them: all sent before the app has handled the first, then one wait
+    (``pilot.press`` waits for the app to be idle after each)."""
+    from textual import events
+    from textual._wait import wait_for_idle
+
+    for key in keys:
+        event = events.Key(key, {"enter": "\r", "tab": "\t"}.get(key, key if len(key) == 1 else None))
+        event.set_sender(pilot.app)
+        pilot.app._driver.send_message(event)
+    await wait_for_idle(0)
+    await pilot.pause()
+
+
+async def tab_to(pilot, screen, selector: str) -> None:
+    """Tab until ``selector`` has the focus, as a tech would: the Tabs the focus chain says it takes, sent as one
+    burst (a held key), then one wait; one Tab at a time after, should the chain have changed on the way."""
+    target = screen.query_one(selector)
+    chain = screen.focus_chain
+    if screen.focused is not target and target in chain:
+        at = chain.index(screen.focused) if screen.focused in chain else -1
+        await burst(pilot, *["tab"] * ((chain.index(target) - at) % len(chain)))
+    for _ in range(30):
+        if screen.focused is target:
+            return
+        await pilot.press("tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
 def rendered(screen, selector: str) -> str:
     """What a Static shows, as plain text on one line (so wrapping does not split phrases)."""
     from rich.console import Console

@@ -9,7 +9,7 @@ from syncro_tui.ui.queue import QueueScreen
 from syncro_tui.api import requests as rq
 
 from ..conftest import make_simulator
-from .helpers import SIZE, make_app, notices, pick_customer, rendered, settle, steady, type_text, wait_for_screen
+from .helpers import tab_to, SIZE, make_app, notices, pick_customer, rendered, settle, steady, type_text, wait_for_screen
 
 SUBJECT = "Printer jams"
 
@@ -22,13 +22,7 @@ async def open_form(pilot) -> NewTicketScreen:
     return screen
 
 
-async def to_field(pilot, screen, selector: str) -> None:
-    """Tab until ``selector`` has the focus, as a tech would."""
-    for _ in range(30):
-        if screen.focused is not None and screen.focused.id == selector.lstrip("#"):
-            return
-        await pilot.press("tab")
-    raise AssertionError(f"Tab never reached {selector}")
+to_field = tab_to
 
 
 async def pick(pilot, screen, selector: str, value) -> None:
