@@ -192,6 +192,15 @@ def closed_ticket(sim: Simulator) -> dict:
                 if t["status"] in ("Resolved", "Closed", "Invoiced"))
 
 
+async def searched(keys: Keys, number: int) -> None:
+    """Today's way to a ticket by number: Syncro's search for it (``f``), then Enter on the one row it finds."""
+    await keys.press("f")
+    await keys.screen(NoteScreen)
+    await keys.type(f"{number}\n")
+    await settle(keys.pilot)
+    await keys.press("enter")
+
+
 async def open_by_number(sim: Simulator, tmp: Path, after: bool) -> int:
     closed = closed_ticket(sim)
     async with make_app(sim, journal_path=tmp / "j.sqlite").run_test(size=SIZE) as pilot:
@@ -201,12 +210,8 @@ async def open_by_number(sim: Simulator, tmp: Path, after: bool) -> int:
             await keys.press("g")
             await keys.screen(NoteScreen)
             await keys.type(f"{closed['number']}\n")
-        else:  # today: Syncro's search for the number, then the one row it finds
-            await keys.press("f")
-            await keys.screen(NoteScreen)
-            await keys.type(f"{closed['number']}\n")
-            await settle(pilot)
-            await keys.press("enter")
+        else:
+            await searched(keys, closed["number"])
         screen = await wait_for_screen(pilot, TicketScreen)
         assert screen.ticket_id == closed["id"]
     return keys.count
@@ -225,12 +230,8 @@ async def reopen_last(sim: Simulator, tmp: Path, after: bool) -> int:
         if after:
             await keys.press("ctrl+e")
             await keys.pick(str(closed["id"]))
-        else:  # today: its number, remembered, through Syncro's search
-            await keys.press("f")
-            await keys.screen(NoteScreen)
-            await keys.type(f"{closed['number']}\n")
-            await settle(pilot)
-            await keys.press("enter")
+        else:  # today: its number, remembered
+            await searched(keys, closed["number"])
         screen = await wait_for_screen(pilot, TicketScreen)
         assert screen.ticket_id == closed["id"]
     return keys.count
