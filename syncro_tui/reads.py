@@ -58,14 +58,6 @@ def rows_of(listed: Listing[TicketSummary]) -> Listing[QueueRow]:
     return rows
 
 
-@dataclass(frozen=True)
-class TicketView:
-    """A ticket as the ticket screen shows it: the ticket in full and the invoices its lines are on."""
-
-    ticket: Ticket
-    invoices: tuple[Invoice, ...]
-
-
 async def read_situation(client: SyncroClient, *, number: int | None = None, ticket_id: int | None = None) -> Situation:
     """What billing starts from: the ticket (by number or id) and its customer (prepay_hours): two reads.
 
@@ -293,13 +285,16 @@ class Reads:
     async def ticket(self, ticket_id: int) -> Ticket:
         return await self.client.execute(rq.get_ticket(ticket_id))
 
-    async def ticket_view(self, ticket_id: int) -> TicketView:
-        """The ticket and its invoices (kept in the cache, to show when Syncro cannot be reached)."""
+    async def opened(self, ticket_id: int) -> Ticket:
+        """The ticket the tech opens, in full (kept in the cache, to show when Syncro cannot be reached); its
+        invoices are read next (``invoices_of``), so the ticket is drawn without waiting for them."""
         ticket = await self.client.execute(rq.get_ticket(ticket_id))
-        view = TicketView(ticket, tuple(await self.client.invoices_for_ticket(ticket)))
         if self.cache is not None:
             self.cache.save_ticket(ticket, at=datetime.now(UTC))
-        return view
+        return ticket
+
+    async def invoices_of(self, ticket: Ticket) -> list[Invoice]:
+        return await self.client.invoices_for_ticket(ticket)
 
     async def ticket_numbered(self, number: int) -> int | None:
         """The id of the ticket numbered ``number`` (any status, anyone's): one ``GET /tickets?number=N``, never a

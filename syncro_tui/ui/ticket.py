@@ -56,7 +56,9 @@ class TicketScreen(ShowsTicket, ReportsFailures, Screen[None]):
         super().__init__()
         self.ticket_id = ticket_id
         self.ticket: Ticket | None = None
-        self.invoices: list[Invoice] = []
+        #: None while they are read (the ticket is drawn first), and why they could not be, when not.
+        self.invoices: list[Invoice] | None = []
+        self.invoices_problem: str | None = None
         self.all_comments = False
 
     def compose(self) -> ComposeResult:
@@ -79,7 +81,7 @@ class TicketScreen(ShowsTicket, ReportsFailures, Screen[None]):
     async def load(self) -> None:
         head = self.query_one("#ticket-head", Static)
         try:
-            view = await self.app.reads.ticket_view(self.ticket_id)
+            ticket = await self.app.reads.opened(self.ticket_id)
         except NotFound:
             head.update(Text(f"Ticket {self.ticket_id} is not in Syncro (deleted, or not visible to this key). "
                              "Escape goes back.", style="bold red"))
@@ -96,10 +98,17 @@ class TicketScreen(ShowsTicket, ReportsFailures, Screen[None]):
             head.update(RichGroup(Text(f"As last opened here, {at:%a %b %d %H:%M}: Syncro cannot be read now ({exc}). "
                                        "r tries again.", style="bold yellow"), self.head(cached.ticket)))
             return
-        self.ticket = view.ticket
-        self.invoices = list(view.invoices)
+        self.ticket, self.invoices = ticket, None
         self.show()
         coach_again(self)
+        try:
+            self.invoices = await self.app.reads.invoices_of(ticket)
+        except SyncroError as exc:
+            self.invoices_problem = str(exc)
+            self.invoices = []
+        else:
+            self.invoices_problem = None
+        self.show()
 
     def coaching(self, _widget: Widget | None) -> Coaching | None:
         """The ticket's status: what it means and what comes next."""
@@ -190,8 +199,11 @@ class TicketScreen(ShowsTicket, ReportsFailures, Screen[None]):
         return RichGroup(*parts)
 
     def billing(self, ticket: Ticket) -> RichGroup:
-        status = billing_status(ticket, self.invoices)
-        parts: list[object] = [Text("Billing", style="bold underline"), Text(status.words, style="bold")]
+        status = billing_status(ticket, self.invoices or [])
+        words = (Text("Reading its invoices…", style="italic") if self.invoices is None else
+                 Text(f"Its invoices could not be read ({self.invoices_problem}): r tries again.", style="bold yellow")
+                 if self.invoices_problem else Text(status.words, style="bold"))
+        parts: list[object] = [Text("Billing", style="bold underline"), words]
         if ticket.line_items:
             lines = Table(box=None, padding=(0, 1), show_edge=False, header_style="dim")
             lines.add_column("Line item")

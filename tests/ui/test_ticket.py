@@ -169,3 +169,20 @@ async def test_an_invoice_with_tax_adds_up_beside_the_lines_before_tax() -> None
         billing = text_of(screen, "billing")
         assert f"Invoiced: #{invoice['number']} ($129.00 + $10.64 tax = $139.64)" in billing
         assert "Total before tax" in billing
+
+
+async def test_the_ticket_is_drawn_with_its_comments_when_its_invoices_cannot_be_read() -> None:
+    """The ticket is drawn as soon as it is read; its invoices come after it. When Syncro refuses those, the ticket
+    and its comments stay, and the billing part says so (r reads again)."""
+    sim = make_simulator()
+    ticket = busiest(sim)
+    sim.add_fault(kind="500", route="list_invoices", times=0)
+    app = make_app(sim)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_ticket_screen(pilot, ticket["id"])
+        assert f"#{ticket['number']}" in text_of(screen, "head") and "Comments (" in text_of(screen, "comments")
+        assert "Its invoices could not be read" in text_of(screen, "billing")
+        sim.faults.clear()
+        await pilot.press("r")
+        await settle(pilot)
+        assert "could not be read" not in text_of(screen, "billing")
