@@ -19,6 +19,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
@@ -49,8 +50,24 @@ LABELS = {"customer": "Customer", "subject": "Subject", "problem_type": "Issue t
           "appointment_type": "Appointment type"}
 
 
+class ReviewPane(Static):
+    """A pane beside the form, bound to what the screen's review says for it: drawn again only when that text
+    changes (each update lays the whole form out again)."""
+
+    text: reactive[Text] = reactive(Text, init=False)
+
+    def watch_text(self, text: Text) -> None:
+        self.update(text)
+
+
 class NewTicketScreen(SyncroLists):
     """Dismisses with the new ticket's number once it is in Syncro."""
+
+    #: What the review says, pane by pane (bound to the panes in ``compose``).
+    urgent_text: reactive[Text] = reactive(Text, init=False)
+    when_text: reactive[Text] = reactive(Text, init=False)
+    problems_text: reactive[Text] = reactive(Text, init=False)
+    preview_text: reactive[Text] = reactive(Text, init=False)
 
     BINDINGS = [
         Binding("escape", "leave", "Back (form kept)", id="new_ticket.back"),
@@ -119,7 +136,7 @@ class NewTicketScreen(SyncroLists):
                 with Horizontal(classes="bill-row"):
                     yield self.field("Issue type", picks["problem_type"])
                     yield self.field("Priority", picks["priority"])
-                yield Static(id="urgent-hint", classes="bill-note")
+                yield ReviewPane(id="urgent-hint", classes="bill-note").data_bind(text=NewTicketScreen.urgent_text)
                 with Horizontal(classes="bill-row"):
                     yield self.field("Ticket type", picks["ticket_type_id"])
                     yield Vertical(Label(" "), Static(id="ticket-type-note", classes="bill-note"), classes="bill-field")
@@ -142,10 +159,10 @@ class NewTicketScreen(SyncroLists):
                 with Horizontal(classes="bill-row"):
                     yield self.field("Start", boxes["start"])
                     yield self.field("End", boxes["end"])
-                yield Static(id="when-note", classes="bill-note")
+                yield ReviewPane(id="when-note", classes="bill-note").data_bind(text=NewTicketScreen.when_text)
             with VerticalScroll(id="bill-preview"):
-                yield Static(id="nt-preview")
-                yield Static(id="nt-problems", classes="bill-problem")
+                yield ReviewPane(id="nt-preview").data_bind(text=NewTicketScreen.preview_text)
+                yield ReviewPane(id="nt-problems", classes="bill-problem").data_bind(text=NewTicketScreen.problems_text)
         yield CoachPanel()
         yield FittingFooter()
 
@@ -185,17 +202,11 @@ class NewTicketScreen(SyncroLists):
                       owner=self.owner(), hours=account.business_hours if account else (),
                       urgent=app.session.config.tickets.emergency_priority, rules=AccountRules.of(app.account.tickets))
 
-    def show(self, selector: str, content: Text) -> None:
-        """Update a Static only when its text changes: each update lays the whole form out again."""
-        static = self.query_one(selector, Static)
-        if static.content != content:
-            static.update(content)
-
     def update_view(self) -> None:
         self.checked = checked = self.check()
         app = self.app
-        self.show("#urgent-hint", Text("⚑ " + checked.urgent_hint, style="yellow") if checked.urgent_hint else Text())
-        self.show("#when-note", self.when_note(checked))
+        self.urgent_text = Text("⚑ " + checked.urgent_hint, style="yellow") if checked.urgent_hint else Text()
+        self.when_text = self.when_note(checked)
         if checked.slot is not None:
             self.load_day(checked.slot.start)
         problems = Text()
@@ -205,8 +216,8 @@ class NewTicketScreen(SyncroLists):
                 problems.append(problem + "\n", style="red")
         for key, field in self.problem_fields.items():
             field.set_class(self.attempted and key in checked.problems, "-problem")
-        self.show("#nt-problems", problems)
-        self.show("#nt-preview", preview(self.form, checked, app.account.time_zone, AccountRules.of(app.account.tickets)))
+        self.problems_text = problems
+        self.preview_text = preview(self.form, checked, app.account.time_zone, AccountRules.of(app.account.tickets))
         coach_again(self)
 
     def coaching(self, widget: Widget | None) -> Coaching | None:
@@ -254,7 +265,7 @@ class NewTicketScreen(SyncroLists):
         if day_appointments is None:
             return  # the clash warning is a help, not a gate: say nothing rather than guess
         self._day, self.day_appointments = day, day_appointments
-        self.show("#when-note", self.when_note(self.checked))
+        self.when_text = self.when_note(self.checked)
 
     def action_review(self) -> None:
         if self.sending:

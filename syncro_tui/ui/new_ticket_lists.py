@@ -29,7 +29,6 @@ class SyncroLists(ReportsFailures, Screen[int | None]):
     if TYPE_CHECKING:  # the form's
         @property
         def form(self) -> NewTicketForm: ...
-        def show(self, selector: str, content: Text) -> None: ...
         def update_view(self) -> None: ...
 
     @work(exclusive=True, group="new-ticket-lists", exit_on_error=False)
@@ -60,7 +59,7 @@ class SyncroLists(ReportsFailures, Screen[int | None]):
         self.fill("#ticket_type", [(literal(name), type_id) for type_id, name in rules.ticket_types.items()],
                   form.ticket_type_id)
         self.query_one("#ticket_type", Select).disabled = not rules.ticket_types
-        self.show("#ticket-type-note", Text(
+        self.query_one("#ticket-type-note", Static).update(Text(
             "Required by this account." if rules.require_ticket_type else
             ("Optional." if rules.ticket_types else "This account has no ticket types."), style="dim italic"))
         self.fill("#appointment_type", [(literal(name), type_id) for type_id, name in self.appointment_types().items()],
