@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 class Inbox:
     """Today's alerted tickets, by id, and the alerts found but not shown yet."""
 
-    def __init__(self, cache: Cache | None, now: Callable[[], datetime], zone: Callable[[], ZoneInfo]) -> None:
+    def __init__(self, cache: Callable[[], Cache | None], now: Callable[[], datetime],
+                 zone: Callable[[], ZoneInfo]) -> None:
+        """Each asked when needed: the app's session (and its cache) joins after the first frame."""
         self.cache = cache
         self.now = now
         self.zone = zone
@@ -31,13 +33,15 @@ class Inbox:
         self.held: list[Alert] = []
         self.entries: dict[int, InboxEntry] = {}
         self._day: date | None = None
+        self._kept: Cache | None = None
 
     def today(self) -> dict[int, InboxEntry]:
-        """The entries of the account's today (read from the cache at the first look, and again each new day)."""
-        day = self.now().astimezone(self.zone()).date()
-        if day != self._day:
-            self._day = day
-            kept = self.cache.inbox(day.isoformat()) if self.cache is not None else []
+        """The entries of the account's today (read from the cache at the first look once there is one, and again
+        each new day)."""
+        day, cache = self.now().astimezone(self.zone()).date(), self.cache()
+        if day != self._day or cache is not self._kept:
+            self._day, self._kept = day, cache
+            kept = cache.inbox(day.isoformat()) if cache is not None else []
             self.entries = {}
             for record in kept:
                 try:
@@ -79,5 +83,5 @@ class Inbox:
 
     def _put(self, entry: InboxEntry) -> None:
         self.entries[entry.ticket_id] = entry
-        if self.cache is not None and self._day is not None:
-            self.cache.save_inbox_entry(self._day.isoformat(), entry.ticket_id, entry.to_json())
+        if self._kept is not None and self._day is not None:
+            self._kept.save_inbox_entry(self._day.isoformat(), entry.ticket_id, entry.to_json())

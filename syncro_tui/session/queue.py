@@ -78,9 +78,9 @@ class QueueModel:
         self.unseen: set[int] = set()
         self.marks: dict[int, str] = {}
         self.marked = Marks()  # the tickets marked (space, *) to change all at once
-        #: The day's alerts: held while they cannot be shown, then the tickets' entries, kept on this machine.
-        self.inbox = Inbox(session.cache if session else None, now=session.now if session else lambda: datetime.now(UTC),
-                           zone=lambda: self.account.time_zone)
+        #: The day's alerts, kept on this machine (the session's cache, once it has joined).
+        self.inbox = Inbox(lambda: self.session.cache if self.session else None, zone=lambda: self.account.time_zone,
+                           now=lambda: self.session.now() if self.session else datetime.now(UTC))
         #: Each row's text the filter looks in.
         self.hay = Haystacks()
         #: Where the tech was when the app last closed, until it is restored (or the tech goes elsewhere first).

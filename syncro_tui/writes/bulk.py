@@ -1,4 +1,4 @@
-"""One triage change on many tickets at once (issue 36): a single journaled group, one call per ticket.
+"""One triage change on many tickets at once (issue 36, docs/rules.md §3.4): one journaled group, a call per ticket.
 
 The group is sent as the tech's own calls, one ticket after another; each call
 is journaled before it goes and read back on its own if its answer is lost, so

@@ -44,7 +44,8 @@ def test_the_inbox_survives_a_restart_a_snooze_wakes_at_its_time_and_a_new_day_s
     path = tmp_path / "cache.sqlite"
 
     def inbox() -> Inbox:
-        return Inbox(Cache(path, owner="p"), now=lambda: clock[0], zone=lambda: TZ)
+        cache = Cache(path, owner="p")
+        return Inbox(lambda: cache, now=lambda: clock[0], zone=lambda: TZ)
 
     first = inbox()
     first.found([Alert(AlertKind.ASSIGNED, ROW), Alert(AlertKind.URGENT, replace(ROW, id=2, number=31902))])
