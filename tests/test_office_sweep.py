@@ -136,3 +136,25 @@ async def test_without_the_office_the_tickets_of_the_techs_own_timers_are_read_f
     Day(sim.store, moment, MONDAY, TZ).at(16, 45)
     Day(sim.store, moment, MONDAY, TZ).timer(theirs, 20, REMOTE, charge=False)
     assert await foreground_reads() == before + 1
+
+
+async def test_a_ticket_changed_after_the_sweeps_listed_it_is_read_once_more_not_by_each(server) -> None:
+    """A ticket billed while the office sweeps: a sweep that listed it before reads its newer version from the
+    store, once another has read it (not again from Syncro); an older kept version never stands for a newer one."""
+    from datetime import timedelta
+
+    moment = Moment(FIXED_NOW)
+    sim = make_simulator(clock=moment)
+    ids = leaky_day(sim.store, moment, MONDAY, TZ)
+    pacer = office_pacer(server.url)
+    store = office_store(pacer)
+    async with make_client(sim, pacer=pacer) as client:
+        from syncro_tui.api import requests as rq
+
+        listed = await client.execute(rq.get_ticket(ids["comment only"]))  # the version the sweeps listed
+        ticket = sim.store.t("tickets")[ids["comment only"]]
+        ticket["subject"], ticket["updated_at"] = "Billed since", (listed.updated_at + timedelta(minutes=5)).isoformat()
+        newer = await client.execute(rq.get_ticket(ids["comment only"]))
+    store.put(newer)
+    assert store.get(newer.id, listed.updated_at).subject == "Billed since"  # newer than listed: it stands
+    assert store.get(newer.id, newer.updated_at + timedelta(seconds=1)) is None  # older than listed: read again

@@ -242,16 +242,27 @@ class TicketStore:
         return f"{self._prefix}{ticket_id}"
 
     def get(self, ticket_id: int, updated_at: datetime) -> Ticket | None:
-        """The ticket another sweep read, if it is the version Syncro lists now (on a thread: never the loop)."""
+        """The ticket another sweep read, if it is the version Syncro lists now or a newer one (a ticket billed
+        while the office sweeps: read once more by one sweep, not by each); on a thread, never the loop."""
         from .models import Ticket
 
         if not self.pacer._office():
             return None
         try:
-            kept = self.pacer._redis.hget(self._key(ticket_id), _stamp(updated_at))
+            versions = self.pacer._redis.hgetall(self._key(ticket_id))
         except self.pacer._errors as exc:
             self.pacer._went_away(exc)
             return None
+        kept = None
+        if isinstance(versions, dict):
+            stamps = {}
+            for stamp, record in versions.items():
+                try:
+                    stamps[datetime.fromisoformat(stamp.decode() if isinstance(stamp, bytes) else stamp)] = record
+                except ValueError:  # not one of ours: passed over
+                    continue
+            newest = max(stamps, default=None)
+            kept = stamps[newest] if newest is not None and newest >= updated_at else None
         if not isinstance(kept, bytes):
             return None
         try:
