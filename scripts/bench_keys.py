@@ -105,32 +105,30 @@ async def marked(keys: Keys, n: int, action: str, value: str) -> None:
 Task = Callable[[Simulator, Path, bool], Awaitable[int]]
 
 
-async def assign_twenty(sim: Simulator, tmp: Path, after: bool) -> int:
-    made = new_tickets(sim, "Batch-A laptop onboarding", 20)
+async def changed(sim: Simulator, tmp: Path, after: bool, *, subject: str, n: int, key: str, value: str,
+                  field: str, expect: object) -> int:
+    """One triage change on ``n`` new tickets: ``key`` and the picker's ``value``, checked as ``field`` in Syncro."""
+    made = new_tickets(sim, subject, n)
     async with make_app(sim, journal_path=tmp / "j.sqlite").run_test(size=SIZE) as pilot:
         keys = await on_queue(pilot)
-        await (marked if after else per_ticket)(keys, 20, "a", str(MARCUS))
-    assert all(sim.store.t("tickets")[t]["user_id"] == MARCUS for t in made)
+        await (marked if after else per_ticket)(keys, n, key, value)
+    assert all(sim.store.t("tickets")[t][field] == expect for t in made)
     return keys.count
+
+
+async def assign_twenty(sim: Simulator, tmp: Path, after: bool) -> int:
+    return await changed(sim, tmp, after, subject="Batch-A laptop onboarding", n=20, key="a", value=str(MARCUS),
+                         field="user_id", expect=MARCUS)
 
 
 async def five_waiting(sim: Simulator, tmp: Path, after: bool) -> int:
-    made = new_tickets(sim, "Osprey vpn drops", 5)
-    async with make_app(sim, journal_path=tmp / "j.sqlite").run_test(size=SIZE) as pilot:
-        keys = await on_queue(pilot)
-        status = "Waiting on Customer"
-        await (marked if after else per_ticket)(keys, 5, "s", status)
-    assert all(sim.store.t("tickets")[t]["status"] == "Waiting on Customer" for t in made)
-    return keys.count
+    return await changed(sim, tmp, after, subject="Osprey vpn drops", n=5, key="s", value="Waiting on Customer",
+                         field="status", expect="Waiting on Customer")
 
 
 async def five_priority(sim: Simulator, tmp: Path, after: bool) -> int:
-    made = new_tickets(sim, "Batch-C printer jams", 5)
-    async with make_app(sim, journal_path=tmp / "j.sqlite").run_test(size=SIZE) as pilot:
-        keys = await on_queue(pilot)
-        await (marked if after else per_ticket)(keys, 5, "p", "1 High")
-    assert all(sim.store.t("tickets")[t]["priority"] == "1 High" for t in made)
-    return keys.count
+    return await changed(sim, tmp, after, subject="Batch-C printer jams", n=5, key="p", value="1 High",
+                         field="priority", expect="1 High")
 
 
 async def close_three(sim: Simulator, tmp: Path, after: bool) -> int:
