@@ -104,12 +104,8 @@ async def read_products(client: SyncroClient, product_ids: Iterable[int]) -> dic
     return {i: found[i] for i in ids}
 
 
-#: How often, and how far apart, a sweep looks in the office's store for a ticket another sweep was reading (about
-#: the claim's 30 s), before it reads the ticket itself.
-STORE_LOOKS = 120
-STORE_LOOK_SECONDS = 0.25
-#: How many of its tickets one sweep of the office has claimed and not yet read: twenty sweeps at two each wait
-#: about 17 s for the office's budget (2.4 a second), well inside a claim's 30 s.
+#: How many of its tickets one sweep of the office has claimed and not yet read (its claims are kept alive while
+#: they wait in line, so this only keeps one sweep from claiming the day before the others start).
 STORE_CLAIMS_AT_ONCE = 2
 
 
@@ -167,48 +163,48 @@ async def read_sweep_day(client: SyncroClient, *, day: date, tz: ZoneInfo, user_
     if store is None and user_id is not None:
         also = {*also, *await timed_by(client, user_id, start, end)}
     done = 0
-    # A claim is taken only when its read is next in line: a sweep holds few at a time, so none expires while it
-    # waits on the office's budget behind the other sweeps (and is then read twice).
+    # A claim is taken only when its read is next in line: a sweep holds few at a time.
     in_line = asyncio.Semaphore(STORE_CLAIMS_AT_ONCE) if store is not None else contextlib.nullcontext()
 
-    async def ticket(ticket_id: int, *, claim: bool = True) -> Ticket | int | None:
+    async def ticket(ticket_id: int) -> Ticket | int | None:
         """The ticket (its id when Syncro has it no more); None when another sweep of the office reads it now."""
         nonlocal done
         at = listed_at.get(ticket_id)
+        found: Ticket | int | None = None
         try:
             if store is not None and at is not None:
-                kept = await asyncio.to_thread(store.get, ticket_id, at)
-                if kept is not None:
-                    return kept
+                found = await asyncio.to_thread(store.get, ticket_id, at)
+                if found is not None:
+                    return found
             async with in_line:
                 if store is not None and at is not None:
-                    kept = await asyncio.to_thread(store.get, ticket_id, at)  # read by another while in line
-                    if kept is not None:
-                        return kept
-                    if claim and not await asyncio.to_thread(store.claim, ticket_id, at):
-                        return None
-                read = await client.execute(rq.get_ticket(ticket_id))
+                    found = await asyncio.to_thread(store.get, ticket_id, at)  # read by another while in line
+                    if found is not None or not await asyncio.to_thread(store.claim, ticket_id, at):
+                        return found
+                    async with store.holding(ticket_id, at):
+                        found = await client.execute(rq.get_ticket(ticket_id))
+                else:
+                    found = await client.execute(rq.get_ticket(ticket_id))
             if store is not None:
-                await asyncio.to_thread(store.put, read)
-            return read
+                await asyncio.to_thread(store.put, found)
+            return found
         except NotFound:
-            return ticket_id
+            found = ticket_id
+            return found
         finally:
-            done += 1
-            if progress is not None:
-                progress(done, len(wanted))
+            if found is not None:
+                done += 1
+                if progress is not None:
+                    progress(done, len(wanted))
 
     async def claimed_elsewhere(ticket_id: int) -> Ticket | int:
-        """A ticket another sweep was reading: its copy once it is in the store, else read here after all."""
+        """A ticket another sweep was reading: its copy once that sweep has kept it; read here (claimed again, so
+        of several sweeps waiting one reads it) when that sweep's read failed or its process died."""
         assert store is not None
-        for _ in range(STORE_LOOKS):
-            kept = await asyncio.to_thread(store.get, ticket_id, listed_at[ticket_id])
-            if kept is not None:
-                break
-            await asyncio.sleep(STORE_LOOK_SECONDS)
-        found = await ticket(ticket_id, claim=False)
-        assert found is not None
-        return found
+        while True:
+            found = await store.read_by_another(ticket_id, listed_at[ticket_id]) or await ticket(ticket_id)
+            if found is not None:
+                return found
 
     async def invoice(invoice_id: int) -> Invoice | None:
         try:

@@ -158,3 +158,79 @@ async def test_a_ticket_changed_after_the_sweeps_listed_it_is_read_once_more_not
     store.put(newer)
     assert store.get(newer.id, listed.updated_at).subject == "Billed since"  # newer than listed: it stands
     assert store.get(newer.id, newer.updated_at + timedelta(seconds=1)) is None  # older than listed: read again
+
+
+async def _sweep_waiting_on_a_claim(server, then) -> tuple[int, int]:
+    """A sweep of the office while another machine's sweep holds the claim on one of the day's tickets: ``then``
+    is run (with that store, the ticket's id and listed version) once the sweep has read everything else and waits.
+    Returns the sweep's ticket reads and the tickets it found."""
+    moment = Moment(FIXED_NOW)
+    sim = make_simulator(clock=moment)
+    ids = leaky_day(sim.store, moment, MONDAY, TZ)
+    other = office_store(office_pacer(server.url))  # another machine's sweep
+    pacer = office_pacer(server.url)
+    async with make_client(sim, pacer=pacer) as client:
+        from syncro_tui.api import requests as rq
+
+        held = await client.execute(rq.get_ticket(ids["comment only"]))
+        sim.calls.clear()
+        assert other.claim(held.id, held.updated_at)
+        waiting = asyncio.Event()
+        sweeping = asyncio.create_task(read_sweep_day(
+            client, day=MONDAY, tz=TZ, user_id=DANA.user_id, store=office_store(pacer),
+            progress=lambda done, of: waiting.set() if done == of - 1 else None))
+        await waiting.wait()
+        for _ in range(5):  # the sweep looks, and reads nothing while the claim stands
+            await asyncio.sleep(0)
+        assert not sweeping.done()
+        await then(other, held)
+        day = await sweeping
+    return sum(1 for call in sim.calls if call == ("GET", "get_ticket")), len(day.tickets)
+
+
+async def test_a_sweep_waits_for_the_ticket_another_sweep_is_reading_and_reads_it_not(server) -> None:
+    async def kept(other, held) -> None:
+        async with other.holding(held.id, held.updated_at):
+            pass
+        other.put(held)
+
+    reads, found = await _sweep_waiting_on_a_claim(server, kept)
+    assert reads == found - 1  # every ticket but the one the other sweep read
+
+
+async def test_a_claim_whose_read_fails_is_let_go_and_the_waiting_sweep_reads_the_ticket(server) -> None:
+    from syncro_tui.api.errors import ServerError
+
+    async def failed(other, held) -> None:
+        with pytest.raises(ServerError):
+            async with other.holding(held.id, held.updated_at):
+                raise ServerError("Syncro answered 502")
+        assert not other._on_claim("claimed", held.id, held.updated_at)
+
+    reads, found = await _sweep_waiting_on_a_claim(server, failed)
+    assert reads == found  # the ticket the other sweep failed to read is read here
+
+
+async def test_a_claim_is_kept_alive_while_its_read_waits_in_line(server) -> None:
+    """Twenty sweeps and their techs' calls can keep a read in line longer than a claim lasts: the claim is renewed
+    while it waits (here the renewal's wait is let through at once, and the claim had nearly lapsed)."""
+    from datetime import datetime
+
+    ticks: asyncio.Queue[None] = asyncio.Queue()
+
+    async def at_once_then_never(seconds: float) -> None:
+        ticks.put_nowait(None)
+        if ticks.qsize() > 1:
+            await asyncio.Event().wait()
+
+    pacer = OfficePacer(server.url, "acct", Pacer(100_000), 100_000, sleep=at_once_then_never)
+    store = office_store(pacer)
+    at = datetime(2026, 11, 23, 16, 0, tzinfo=TZ)
+    assert store.claim(7, at)
+    key = store._claim_key(7, at)
+    pacer._redis.pexpire(key, 2_000)  # about to lapse
+    async with store.holding(7, at):
+        while pacer._redis.pttl(key) <= 2_000:
+            await asyncio.sleep(0)
+        assert pacer._redis.pttl(key) > 20_000  # renewed to a whole claim
+    assert store._on_claim("claimed", 7, at)  # a read that ends well keeps its claim until its ticket is kept

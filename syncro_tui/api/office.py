@@ -22,11 +22,12 @@ at most the socket timeout.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -46,8 +47,11 @@ SOCKET_TIMEOUT = 0.5
 RETRY_SECONDS = 5.0
 #: How old the office's figure in the status bar may get before it is read again (in the background).
 FIGURE_SECONDS = 2.0
-#: How long a sweep's claim on reading a ticket holds (the others read the rest, then look for it).
+#: How long a sweep's claim on reading a ticket holds unless renewed: the claiming sweep renews it every third of
+#: this while its read waits in line for the office's budget, so only a claim whose process died lapses.
 CLAIM_MS = 30_000
+#: How often a sweep waiting on another's read looks in the store (and at the claim) again.
+LOOK_SECONDS = 0.5
 #: How long the office keeps a ticket a sweep read: the day, and the evening's sweeps of it.
 KEEP_SECONDS = 36 * 3600
 
@@ -270,16 +274,59 @@ class TicketStore:
         except ValueError:  # garbage under our key: read from Syncro, and kept afresh
             return None
 
-    def claim(self, ticket_id: int, updated_at: datetime) -> bool:
-        """This sweep reads the ticket now (True), or another sweep of the office is reading it (False)."""
+    def _claim_key(self, ticket_id: int, updated_at: datetime) -> str:
+        return f"{self._key(ticket_id)}:reading:{_stamp(updated_at)}"
+
+    def _on_claim(self, call: str, ticket_id: int, updated_at: datetime) -> bool:
+        """One Redis call on the claim (``claim``, ``hold``, ``release``, ``claimed``); Redis away: as if alone."""
         if not self.pacer._office():
-            return True
+            return call == "claim"
+        key = self._claim_key(ticket_id, updated_at)
         try:
-            return bool(self.pacer._redis.set(self._key(ticket_id) + ":reading:" + _stamp(updated_at), "1",
-                                              nx=True, px=CLAIM_MS))
+            if call == "claim":
+                return bool(self.pacer._redis.set(key, "1", nx=True, px=CLAIM_MS))
+            if call == "hold":
+                return bool(self.pacer._redis.pexpire(key, CLAIM_MS))
+            if call == "release":
+                return bool(self.pacer._redis.delete(key))
+            return bool(self.pacer._redis.exists(key))
         except self.pacer._errors as exc:
             self.pacer._went_away(exc)
-            return True
+            return call == "claim"
+
+    def claim(self, ticket_id: int, updated_at: datetime) -> bool:
+        """This sweep reads the ticket now (True), or another sweep of the office is reading it (False)."""
+        return self._on_claim("claim", ticket_id, updated_at)
+
+    @contextlib.asynccontextmanager
+    async def holding(self, ticket_id: int, updated_at: datetime) -> AsyncIterator[None]:
+        """Keeps this sweep's claim alive while its read waits in line behind the office's other calls (twenty
+        sweeps and their techs' calls can make that longer than a claim lasts, and the ticket was then read twice);
+        a read that fails lets the claim go at once, so a sweep waiting for it reads it instead."""
+        async def renew() -> None:
+            while True:
+                await self.pacer._sleep(CLAIM_MS / 3000)
+                await asyncio.to_thread(self._on_claim, "hold", ticket_id, updated_at)
+
+        renewing = asyncio.create_task(renew())
+        try:
+            yield
+        except BaseException:
+            await asyncio.shield(asyncio.to_thread(self._on_claim, "release", ticket_id, updated_at))
+            raise
+        finally:
+            renewing.cancel()
+
+    async def read_by_another(self, ticket_id: int, updated_at: datetime) -> Ticket | None:
+        """The ticket another sweep of the office claimed, once that sweep has put it in the store; None when no
+        sweep claims it any more without having kept it (its read failed, or its process died): read it here."""
+        while True:
+            kept = await asyncio.to_thread(self.get, ticket_id, updated_at)
+            if kept is not None:
+                return kept
+            if not await asyncio.to_thread(self._on_claim, "claimed", ticket_id, updated_at):
+                return await asyncio.to_thread(self.get, ticket_id, updated_at)  # kept just as the claim went
+            await self.pacer._sleep(LOOK_SECONDS)
 
     def put(self, ticket: Ticket) -> None:
         if not self.pacer._office():
