@@ -53,6 +53,8 @@ LABOR_LABELS = {
 
 
 class BillingScreen(BillingActions):
+    #: Straight to the minutes: focus first on the form's scroll and then on the field restyled the whole form twice.
+    AUTO_FOCUS = "#minutes"
     BINDINGS = [
         Binding("escape", "leave", "Back (draft kept)", id="bill.back"),
         Binding("ctrl+s", "review", "Review and send", id="bill.review", priority=True),
@@ -172,7 +174,6 @@ class BillingScreen(BillingActions):
         self.query_one("#hints", SelectionList).display = self.query_one("#hints-label", Static).display = False
         self.query_one("#timers", SelectionList).display = self.query_one("#timers-label", Static).display = False
         self.query_one("#ended-label", Label).update(f"Work ended ({self.app.account.time_zone.key})")
-        self.query_one("#minutes", Input).focus()
         self.load()
 
     # ------------------------------------------------------------ reading
