@@ -101,6 +101,15 @@ async def marked(keys: Keys, n: int, action: str, value: str) -> None:
     await settle(keys.pilot)
 
 
+async def marked_all(keys: Keys, action: str, value: str) -> None:
+    """After: every ticket shown marked at once (``*``), then the key, the picker and the confirm once."""
+    await keys.press("asterisk", action)
+    await keys.pick(value)
+    await keys.screen(ConfirmScreen)
+    await keys.press("s")
+    await settle(keys.pilot)
+
+
 # ----------------------------------------------------------------- the tasks: (today, after), each a run
 Task = Callable[[Simulator, Path, bool], Awaitable[int]]
 
@@ -151,6 +160,49 @@ async def close_three(sim: Simulator, tmp: Path, after: bool) -> int:
                 await keys.press("s")
                 await settle(pilot)
     assert all(sim.store.t("tickets")[t]["status"] == "Resolved" for t in made)
+    return keys.count
+
+
+async def filtered_waiting(sim: Simulator, tmp: Path, after: bool) -> int:
+    """One customer's 6 tickets, found by the filter, set Waiting on Customer: today each in turn, after ``*``."""
+    made = new_tickets(sim, "Kestrel mailbox full", 6)
+    async with make_app(sim, journal_path=tmp / "j.sqlite").run_test(size=SIZE) as pilot:
+        keys = await on_queue(pilot)
+        await keys.press("slash")
+        await keys.type("kestrel")
+        await keys.press("enter")
+        await settle(pilot)
+        await (marked_all(keys, "s", "Waiting on Customer") if after
+               else per_ticket(keys, len(made), "s", "Waiting on Customer"))
+    assert all(sim.store.t("tickets")[t]["status"] == "Waiting on Customer" for t in made)
+    return keys.count
+
+
+async def hand_out_new(sim: Simulator, tmp: Path, after: bool) -> int:
+    """The New / unassigned section (its second key), every ticket in it assigned to one tech."""
+    async with make_app(sim, journal_path=tmp / "j.sqlite").run_test(size=SIZE) as pilot:
+        keys = await on_queue(pilot)
+        model = pilot.app.queue_model
+        await keys.press("2")
+        await settle(pilot)
+        assert model.section is not None and model.section.id == "new"
+        handed = [t.id for t in model.rows() if t.user_id != MARCUS]
+        assert len(handed) >= 5, handed
+        if after:
+            await marked_all(keys, "a", str(MARCUS))
+        else:  # each in turn; a ticket that is no longer New once assigned leaves, and the next comes up
+            for row in list(model.rows()):
+                if row.user_id == MARCUS:  # his already: passed over
+                    await keys.press("j")
+                    continue
+                await keys.press("a")
+                await keys.pick(str(MARCUS))
+                await keys.screen(ConfirmScreen)
+                await keys.press("s")
+                await settle(pilot)
+                if row.status == "New":
+                    await keys.press("j")
+    assert all(sim.store.t("tickets")[t]["user_id"] == MARCUS for t in handed)
     return keys.count
 
 
@@ -278,6 +330,10 @@ TASKS: list[tuple[Task, str, bool, str, str]] = [
      "the number in the global search, Enter, the result: ≈ 2 clicks and the digits", "one command"),
     (reopen_last, "Open again the ticket worked on last", False,
      "≈ 2 clicks (the recent list of the browser's history)", "one command"),
+    (filtered_waiting, "Set one customer's 6 tickets Waiting on Customer (found by the filter)", True,
+     "≈ 12 clicks: the search, 6 checkboxes (or select-all), Bulk Edit, Status, the value, Save", "6 commands"),
+    (hand_out_new, "Hand the New / unassigned section to one tech", True,
+     "≈ 5 clicks: the New view, select-all, Bulk Edit, the tech, Save", "one command per ticket"),
     (clear_alerts, "Clear the morning's 5 alerts", True,
      "≈ 10 clicks: each notification opened, or the bell's mark-all-read", "no alerts"),
 ]
@@ -320,7 +376,10 @@ def report(rows: list[tuple[str, bool, int, int, str, str]]) -> str:
               "before counting, the same both ways), so rows keep their places as they change: today the cursor "
               "moves down one row per ticket (`j`), after each is marked with `space`, which moves on. Closing one "
               "ticket today asks its billing concerns and a resolution comment (empty: Enter). The reply is typed "
-              "in full today, and comes from `ctrl+k` and a word of its title after."]
+              "in full today, and comes from `ctrl+k` and a word of its title after. The customer's tickets are "
+              "found by the filter (`/`, a word, Enter) both ways, then worked one by one today and marked with `*` "
+              "after; the New / unassigned section is its key (`2`) both ways, and today a ticket that stops being "
+              "New once assigned leaves it, so the next comes under the cursor without `j`."]
     return "\n".join(lines) + "\n"
 
 
