@@ -30,7 +30,9 @@ from ..api.models import Timer
 from ..api.ollama import BillingSuggestion
 from ..domain import billing_form, coach
 from ..domain.situation import Situation
+from ..domain.billing import ItemPlan
 from ..domain.billing_form import BillingForm, BillingReview
+from ..domain.checklist import Check
 from ..domain.coach import Coaching
 from ..domain.comment import Visibility, audience
 from ..domain.drafting import billing_prompt
@@ -41,7 +43,7 @@ from .coach import CoachPanel, coach_again, place
 from .drafting import HELP, ask, can_draft, footer_quiet, history, put
 from .text import clean, literal
 from .billing_actions import BillingActions
-from .billing_panes import ChecksPane, ItemsPane, PlanPane, ProgressPane
+from .billing_panes import ChecksPane, ItemsPane, Plan, PlanPane, ProgressPane
 from .widgets import AttributionBanner, FittingFooter
 
 LABOR_LABELS = {
@@ -67,6 +69,10 @@ class BillingScreen(BillingActions):
     #: The form worked out (``billing_form.review``), and what the panes beside it need besides: they are bound
     #: to these in ``compose`` and draw themselves when they change.
     review: reactive[BillingReview] = reactive(BillingReview)
+    #: The parts of the review each pane shows: a pane is drawn again only when its part changes.
+    plan: reactive[Plan] = reactive((None, (), ()))
+    checks: reactive[tuple[Check, ...]] = reactive(())
+    items: reactive[tuple[ItemPlan, ...]] = reactive(())
     read: reactive[bool] = reactive(False)
     differences: reactive[tuple[str, ...]] = reactive(())
 
@@ -142,7 +148,7 @@ class BillingScreen(BillingActions):
                 yield hints
                 yield Static(id="timers-label", classes="bill-note")
                 yield timers
-                yield ItemsPane(id="bill-items", classes="bill-note").data_bind(BillingScreen.review)
+                yield ItemsPane(id="bill-items", classes="bill-note").data_bind(BillingScreen.items)
                 yield Label("Billing description (the line on the invoice)")
                 yield description
                 yield Label("Resolution comment")
@@ -153,9 +159,9 @@ class BillingScreen(BillingActions):
                 yield comment
                 yield ack
             with VerticalScroll(id="bill-preview"):
-                yield PlanPane(id="bill-plan").data_bind(BillingScreen.review, BillingScreen.read,
+                yield PlanPane(id="bill-plan").data_bind(BillingScreen.plan, BillingScreen.read,
                                                          BillingScreen.differences)
-                yield ChecksPane(id="bill-checks").data_bind(BillingScreen.review)
+                yield ChecksPane(id="bill-checks").data_bind(BillingScreen.checks)
                 yield Static(id="bill-problems", classes="bill-problem")
                 yield ProgressPane(id="bill-progress")
         yield CoachPanel()
@@ -251,6 +257,8 @@ class BillingScreen(BillingActions):
         if self.sending or self.finished:
             return
         self.review = review = self.work_out()
+        self.plan = (review.time, tuple(review.timers), tuple(review.items))
+        self.checks, self.items = tuple(review.checks), tuple(review.items)
         draft = self.draft
         self.query_one("#long", Checkbox).display = review.long_work or draft.long_confirmed
         recipient = email_recipient(self.situation.ticket) if self.situation is not None else None

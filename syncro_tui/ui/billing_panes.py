@@ -1,5 +1,6 @@
 """The billing wizard's panes beside the form: the plan, the review checklist, the parts and fees, and the run's
-progress. Each is bound to the wizard's reactives (``data_bind``) and draws itself when what it shows changes."""
+progress. Each is bound (``data_bind``) to the part of the wizard's review it shows, and draws itself only when that
+part changes: a word typed in the comment redraws the checklist (which reads the comment), never the plan."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from ..domain.billing_form import BillingReview
+from ..domain.billing import ItemPlan, TimePlan, TimerCharge
+from ..domain.checklist import Check
 from ..domain.money import dollars
 from ..domain.rates import Unit
 from ..writes.groups import StepState
@@ -24,17 +26,22 @@ STATE_MARKS = {StepState.SENDING: ("…", "yellow"), StepState.DONE: ("✓", "gr
                StepState.UNKNOWN: ("?", "bold red"), StepState.ABSENT: ("✗", "bold red")}
 
 
+#: What the plan pane shows: the time plan (None until minutes, labor and end are in), the timers, the parts and fees.
+Plan = tuple[TimePlan | None, tuple[TimerCharge, ...], tuple[ItemPlan, ...]]
+
+
 class PlanPane(Static):
     """The time plan: product, quantity, rate and total, each with its reason, and what Syncro's product says
     that the rate table does not."""
 
-    review: reactive[BillingReview] = reactive(BillingReview)
+    #: The time plan, the timers charged and the parts and fees (``BillingScreen.plan``).
+    plan: reactive[Plan] = reactive((None, (), ()))
     #: The ticket and the customer are read.
     read: reactive[bool] = reactive(False)
     #: Where Syncro's product differs from the rate table's (``SyncroApp.check_products``).
     differences: reactive[tuple[str, ...]] = reactive(())
 
-    def watch_review(self) -> None:
+    def watch_plan(self) -> None:
         self.update(self.view())
 
     def watch_read(self) -> None:
@@ -44,7 +51,7 @@ class PlanPane(Static):
         self.update(self.view())
 
     def view(self) -> RichGroup | Text:
-        review, time = self.review, self.review.time
+        time, timers, items = self.plan
         if time is None:
             if not self.read:
                 return Text("Waiting for the ticket and the customer…", style="italic")
@@ -62,15 +69,14 @@ class PlanPane(Static):
             grid.add_row("Prepaid", f"{time.prepaid_before} h → {time.prepaid_after} h")
             grid.add_row("Invoice adds", f"{dollars(time.charged)}")
         grid.add_row("Billed", "yes, then invoiced" if time.invoice else "no: recorded only")
-        for charge in review.timers:
+        for charge in timers:
             grid.add_row("Timer", literal(f"{charge.quantity} × {charge.rate.name} = {dollars(charge.total)}"))
-        for item in review.items:
+        for item in items:
             grid.add_row("Part / fee", literal(f"{item.quantity} × {item.name} = {dollars(item.total)}"
                                                f"{' + tax' if item.taxable else ''}"))
-        if (review.items or review.timers) and time.prepaid_before is None:  # with a block, the invoice check says
-            run = time.charged + sum((i.total for i in review.items), Decimal(0)) \
-                + sum((t.total for t in review.timers), Decimal(0))
-            grid.add_row("Run adds", Text(f"{dollars(run)}" + (" before tax" if any(i.taxable for i in review.items)
+        if (items or timers) and time.prepaid_before is None:  # with a block, the invoice check says
+            run = time.charged + sum((i.total for i in items), Decimal(0)) + sum((t.total for t in timers), Decimal(0))
+            grid.add_row("Run adds", Text(f"{dollars(run)}" + (" before tax" if any(i.taxable for i in items)
                                                               else ""), style="bold"))
         reasons = Text("\n".join("• " + r for r in time.reasons))
         parts: list[RenderableType] = [Text("The plan", style="bold underline"), grid, Text(""), reasons]
@@ -82,13 +88,13 @@ class PlanPane(Static):
 class ChecksPane(Static):
     """The review checklist, each check with its reason."""
 
-    review: reactive[BillingReview] = reactive(BillingReview)
+    checks: reactive[tuple[Check, ...]] = reactive(())
 
-    def watch_review(self, review: BillingReview) -> None:
+    def watch_checks(self, checks: tuple[Check, ...]) -> None:
         out = Text()
-        if review.checks:
+        if checks:
             out.append("\nReview checklist\n", style="bold underline")
-        for check in review.checks:
+        for check in checks:
             out.append("✓ " if check.passed else "✗ ", style="green" if check.passed else "bold red")
             out.append(check.name, style="" if check.passed else "bold red")
             out.append(f": {clean(check.reason)}\n", style="dim")
@@ -98,13 +104,13 @@ class ChecksPane(Static):
 class ItemsPane(Static):
     """The parts and fees of the run, or how to add one."""
 
-    review: reactive[BillingReview] = reactive(BillingReview)
+    items: reactive[tuple[ItemPlan, ...]] = reactive(())
 
-    def watch_review(self, review: BillingReview) -> None:
+    def watch_items(self, items: tuple[ItemPlan, ...]) -> None:
         out = Text()
-        if review.items:
+        if items:
             out.append("Parts and fees (ctrl+o adds or removes)\n", style="bold")
-            for item in review.items:
+            for item in items:
                 out.append(f"• {item.quantity} × ")
                 out.append_text(literal(item.name))
                 out.append(f" at {dollars(item.price_retail)} = {dollars(item.total)}, "

@@ -678,3 +678,35 @@ async def test_words_typed_on_after_a_refusal_never_tick_the_box(tmp_path) -> No
         assert not ack.value
         await pilot.press("enter")  # deliberate
         assert ack.value
+
+
+async def test_a_word_typed_in_the_comment_redraws_the_checklist_and_never_the_plan(tmp_path) -> None:
+    """Each pane is bound to the part of the review it shows (issue 35): the plan reads the minutes and the labor
+    type, the checklist reads the comment too."""
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        _, screen = await wizard_on_selected(pilot, sim)
+        await fill(pilot, "45", 1, "Replaced the switch")
+        await settle(pilot)
+        drawn: dict[str, int] = {"#bill-plan": 0, "#bill-checks": 0}
+        for pane in drawn:
+            widget = screen.query_one(pane)
+            update = widget.update
+
+            def counted(content, *, pane=pane, update=update):
+                drawn[pane] += 1
+                update(content)
+
+            widget.update = counted
+        plan_before = text_of(screen, "#bill-plan")
+        await type_text(pilot, " password: hunter2")
+        await settle(pilot)
+        assert drawn["#bill-plan"] == 0 and text_of(screen, "#bill-plan") == plan_before
+        assert drawn["#bill-checks"] > 0
+        await pilot.press("shift+tab", "shift+tab", "shift+tab", "shift+tab", "shift+tab", "shift+tab")  # to the minutes
+        assert screen.focused is screen.query_one("#minutes")
+        await pilot.press("end")
+        await type_text(pilot, "0")  # 450 minutes: the plan changes
+        await settle(pilot)
+        assert drawn["#bill-plan"] > 0 and "7.5" in text_of(screen, "#bill-plan")
