@@ -379,8 +379,21 @@ def report(rows: list[tuple[str, bool, int, int, str, str]]) -> str:
               "in full today, and comes from `ctrl+k` and a word of its title after. The customer's tickets are "
               "found by the filter (`/`, a word, Enter) both ways, then worked one by one today and marked with `*` "
               "after; the New / unassigned section is its key (`2`) both ways, and today a ticket that stops being "
-              "New once assigned leaves it, so the next comes under the cursor without `j`."]
-    return "\n".join(lines) + "\n"
+              "New once assigned leaves it, so the next comes under the cursor without `j`. A close keeps two "
+              "deliberate keys however many tickets it closes (closing tickets with nothing billed anyway, then "
+              "sending), so three tickets come to 2.5× (five would count 25 against 8 the same way, 3.1×, not measured here): the money rule is kept "
+              "rather than the ratio."]
+    return "\n".join([*lines, *answers()]) + "\n"
+
+
+def answers() -> list[str]:
+    """How fast those keys answer, beside their counts: the table ``scripts/bench_triage.py`` last wrote."""
+    measured = (ROOT / "benchmarks" / "triage.md").read_text().splitlines()
+    table = [line for line in measured if line.startswith("|")]
+    said = next(line for line in measured if line.startswith("`scripts/bench_triage.py`"))
+    return ["", "## How fast the keys answer", "",
+            f"From [triage.md](triage.md) ({said.split(':')[0]}; what each figure includes is said there):", "",
+            *table]
 
 
 def main() -> None:
