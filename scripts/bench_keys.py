@@ -146,8 +146,7 @@ async def close_three(sim: Simulator, tmp: Path, after: bool) -> int:
         keys = await on_queue(pilot)
         if after:
             await keys.press(*["space"] * len(made), "c")
-            await keys.pick("all")  # nothing billed on any: closed anyway (a password reset is not billed)
-            await keys.screen(ConfirmScreen)
+            await keys.screen(ConfirmScreen)  # nothing billed on any, said on the confirm: s closes them anyway
             await keys.press("s")
             await settle(pilot)
         else:
@@ -379,10 +378,9 @@ def report(rows: list[tuple[str, bool, int, int, str, str]]) -> str:
               "in full today, and comes from `ctrl+k` and a word of its title after. The customer's tickets are "
               "found by the filter (`/`, a word, Enter) both ways, then worked one by one today and marked with `*` "
               "after; the New / unassigned section is its key (`2`) both ways, and today a ticket that stops being "
-              "New once assigned leaves it, so the next comes under the cursor without `j`. A close keeps two "
-              "deliberate keys however many tickets it closes (closing tickets with nothing billed anyway, then "
-              "sending), so three tickets come to 2.5× (five would count 25 against 8 the same way, 3.1×, not measured here): the money rule is kept "
-              "rather than the ratio."]
+              "New once assigned leaves it, so the next comes under the cursor without `j`. A close of tickets that all have "
+              "nothing billed says so ticket by ticket on its confirm, where `s` closes them anyway (a password "
+              "reset is not billed); when only some do, a picker first offers to leave those out."]
     return "\n".join([*lines, *answers()]) + "\n"
 
 

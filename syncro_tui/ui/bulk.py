@@ -49,7 +49,8 @@ async def bulk_triage(app: SyncroBase, tickets: Sequence[QueueRow], action: str)
 
 async def bulk_close(app: SyncroBase, tickets: Sequence[QueueRow]) -> GroupOutcome | None:
     """Close every marked ticket: each read first for what closing would leave behind (nothing billed, a timer not
-    charged, a visit ahead, a work clock), said ticket by ticket, with the offer to leave those out."""
+    charged, a visit ahead, a work clock), said ticket by ticket (docs/rules.md §5.3), with the offer to leave those
+    out; when every one has something to say, it is said on the confirm."""
     resolved = app.session.config.tickets.resolved_status
     problem = close_problem(resolved, app.account.statuses)
     if problem:
@@ -67,20 +68,23 @@ async def bulk_close(app: SyncroBase, tickets: Sequence[QueueRow]) -> GroupOutco
             raise full
         if found:
             concerns[ticket.id] = found
-    chosen = list(tickets)
-    if concerns:
-        flagged = [t for t in tickets if t.id in concerns]
-        nothing = sum(any(c.startswith("Nothing is billed") for c in concerns[t.id]) for t in flagged)
-        head = f"Close {counted(len(tickets), 'marked ticket')}\n⚠ {len(flagged)} of {len(tickets)} " + (
-            f"have something to look at first ({nothing} with nothing billed):" if nothing else
-            "have something to look at first:")
-        lines = [f"  {clean(ticket_words(t))}: {' '.join(concerns[t.id])}" for t in flagged]
-        choices = [("leave-out", f"Leave those {len(flagged)} out (close {len(tickets) - len(flagged)})")] \
-            if len(flagged) < len(tickets) else []
-        choices += [("all", f"Close all {len(tickets)} anyway"), ("cancel", "Cancel")]
-        answer = await app.push_screen_wait(ChoiceScreen("\n".join([head, *lines]), choices))
-        if answer not in ("leave-out", "all"):
-            return None
-        if answer == "leave-out":
-            chosen = [t for t in tickets if t.id not in concerns]
+    if not concerns:
+        return await confirm_and_send(app, close_tickets(tickets, status=resolved))
+    flagged = [t for t in tickets if t.id in concerns]
+    nothing = sum(any(c.startswith("Nothing is billed") for c in concerns[t.id]) for t in flagged)
+    said = f"⚠ {len(flagged)} of {len(tickets)} " + (
+        f"have something to look at first ({nothing} with nothing billed):" if nothing else
+        "have something to look at first:")
+    lines = [f"{clean(ticket_words(t))}: {' '.join(concerns[t.id])}" for t in flagged]
+    if len(flagged) == len(tickets):
+        # Every one has something to say: leaving them out would close none, so what is left to decide is the
+        # confirm's own (s closes them all anyway, Escape closes none), with each ticket's concern on it.
+        return await confirm_and_send(app, close_tickets(tickets, status=resolved), notes=[said, *lines])
+    choices = [("leave-out", f"Leave those {len(flagged)} out (close {len(tickets) - len(flagged)})"),
+               ("all", f"Close all {len(tickets)} anyway"), ("cancel", "Cancel")]
+    head = f"Close {counted(len(tickets), 'marked ticket')}\n{said}"
+    answer = await app.push_screen_wait(ChoiceScreen("\n".join([head, *("  " + line for line in lines)]), choices))
+    if answer not in ("leave-out", "all"):
+        return None
+    chosen = [t for t in tickets if t.id not in concerns] if answer == "leave-out" else list(tickets)
     return await confirm_and_send(app, close_tickets(chosen, status=resolved))

@@ -123,3 +123,33 @@ async def test_marks_survive_a_refresh_and_one_that_leaves_the_queue_is_unmarked
         choice = await wait_for_screen(pilot, ChoiceScreen)
         assert choice.prompt.startswith("Status of ticket #")
         assert "Write refused" not in notices(app)
+
+
+async def test_a_bulk_close_where_every_ticket_has_nothing_billed_says_each_on_the_confirm(tmp_path):
+    """Leaving them out would close none: the concerns are on the confirm itself, where s closes them all anyway
+    and Escape closes none."""
+    from syncro_tui.simulator.scenarios import clean_tickets
+
+    sim = make_simulator()
+    chosen = clean_tickets(sim.store)[:3]
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#queue-table")
+        for key in chosen:
+            table.cursor_row = table.index_of(str(key))
+            await pilot.press("space")
+        await pilot.press("c")
+        confirm = await wait_for_screen(pilot, ConfirmScreen)
+        assert "⚠ 3 of 3 have something to look at first (3 with nothing billed):" in confirm.notes, confirm.notes
+        for key in chosen:
+            number = app.queue_model.queue.tickets[key].number
+            assert any(line.startswith(f"#{number} ") and "Nothing is billed" in line for line in confirm.notes)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert all(server_ticket(sim, k)["status"] != "Resolved" for k in chosen)  # Escape: none closed
+        await pilot.press("c")
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("s")
+        await settle(pilot)
+        assert [server_ticket(sim, k)["status"] for k in chosen] == ["Resolved"] * 3
