@@ -10,7 +10,7 @@ by whom.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -81,15 +81,28 @@ def kinds(before: QueueRow | None, after: QueueRow, *, me: int | None, mine: Cal
     return out
 
 
+#: What a write of the tech's own can raise (a ticket they made, assigned or raised, a status they set): on a ticket
+#: this window wrote to, these are theirs. A customer's reply (the flag Syncro sets on the customer's comment) and an
+#: SLA's clock are never the tech's doing, so they are said even then: a reply that lands in the minute of a bulk
+#: assign is not lost in it.
+OWN_DOING = frozenset({AlertKind.ASSIGNED, AlertKind.URGENT, AlertKind.NEW_TICKET})
+
+
 def alerts(changed: Iterable[QueueRow], before: Mapping[int, QueueRow], *, me: int | None,
-           mine: Callable[[QueueRow], bool], wanted: Callable[[AlertKind], bool] = lambda kind: True) -> list[Alert]:
+           mine: Callable[[QueueRow], bool], wanted: Callable[[AlertKind], bool] = lambda kind: True,
+           own: Collection[int] = ()) -> list[Alert]:
     """One alert per ticket that raised any the tech wants: its most pressing kind.
 
-    ``mine``: the tech's own sections (theirs, or new and unassigned); ``wanted``: the kinds the config keeps.
+    ``mine``: the tech's own sections (theirs, or new and unassigned); ``wanted``: the kinds the config keeps;
+    ``own``: the tickets this window's writes changed, where what a write can do is the tech's own (``OWN_DOING``,
+    and a reply status with no customer's reply behind it).
     """
     out = []
     for ticket in changed:
         found = [k for k in kinds(before.get(ticket.id), ticket, me=me, mine=mine) if wanted(k)]
+        if ticket.id in own:
+            found = [k for k in found if k not in OWN_DOING
+                     and not (k is AlertKind.CUSTOMER_REPLY and not ticket.customer_reply)]
         if found:
             out.append(Alert(min(found, key=ORDER.index), ticket))
     return out

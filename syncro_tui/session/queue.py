@@ -326,14 +326,13 @@ class QueueModel:
     # ------------------------------------------------------------ alerts
     def find_alerts(self, changes: Changes, before: dict[int, QueueRow], own: Collection[int] = ()) -> None:
         """What a refresh brought that the tech must not miss, one alert per ticket, held until ``take_alerts``;
-        none for ``own``, the tickets this window's writes changed (the tech's own doing)."""
+        on ``own``, the tickets this window's writes changed, only what a write of theirs cannot have done."""
         assert self.session is not None
         mine = [s for s in self.sections if s.id in WATCHED or s.id.startswith("filter:")]
         settings = self.session.config.alerts
-        changed = [t for t in (*changes.added, *changes.updated) if t.id not in own]
-        self.inbox.found(alerts(changed, before, me=self.session.profile.user_id,
+        self.inbox.found(alerts((*changes.added, *changes.updated), before, me=self.session.profile.user_id,
                                 mine=lambda t: any(s.match is not None and s.match(t) for s in mine),
-                                wanted=lambda kind: bool(settings.ways(kind.value))))
+                                wanted=lambda kind: bool(settings.ways(kind.value)), own=own))
 
     def take_alerts(self) -> list[Alert]:
         """The alerts held, now shown: their tickets are the inbox's, open until seen, done or snoozed."""

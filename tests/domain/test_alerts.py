@@ -64,3 +64,19 @@ def test_a_burst_of_one_kind_is_one_notice_naming_the_first_few() -> None:
     assert notices(breached)[0].title == "5 tickets: SLA breached"
     replies = [Alert(AlertKind.CUSTOMER_REPLY, replace(ROW, id=n)) for n in range(4)]
     assert notices(replies)[0].title == "4 customer replies"
+
+
+def test_on_a_ticket_this_window_wrote_to_only_what_no_write_of_the_techs_can_do_is_said() -> None:
+    """A bulk assign's own tickets raise nothing of it, but a customer's reply or an SLA breach in the same refresh
+    is still said: it is not the tech's doing."""
+    before = {1: ROW}
+    assigned = replace(ROW, user_id=ME, priority="4 Urgent")
+    assert alerts([assigned], before, me=ME, mine=mine, own={1}) == []
+    assert alerts([replace(assigned, status="Customer Reply")], before, me=ME, mine=mine, own={1}) == []  # a status set
+    (reply,) = alerts([replace(assigned, customer_reply=True)], before, me=ME, mine=mine, own={1})
+    assert reply.kind is AlertKind.CUSTOMER_REPLY
+    (breached,) = alerts([replace(assigned, sla_breached=True)], before, me=ME, mine=mine, own={1})
+    assert breached.kind is AlertKind.SLA_BREACHED
+    assert alerts([replace(ROW, id=2, user_id=None)], {}, me=ME, mine=mine, own={2}) == []  # a ticket it made
+    (other,) = alerts([replace(ROW, id=3, user_id=ME)], {3: replace(ROW, id=3)}, me=ME, mine=mine, own={1})
+    assert other.kind is AlertKind.ASSIGNED  # another ticket: said as ever
