@@ -66,8 +66,9 @@ class ConfirmScreen(OnSyncro, ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="confirm-box"):
             yield Static(literal(self.summary, "bold", single_line=False), id="confirm-summary")
-            for note in self.notes:
-                yield Static(literal("• " + note, single_line=False), classes="confirm-note")
+            for note in self.notes:  # a warning (what a close leaves behind) stands out from the rest
+                yield Static(literal("• " + note, "bold yellow" if note.startswith("⚠") else "", single_line=False),
+                             classes="confirm-note")
             for number, req in enumerate(self.requests, start=self.first):
                 head = Text(f"{number}/{self.total}  ", style="dim")
                 if req.is_check:

@@ -145,6 +145,8 @@ async def test_a_bulk_close_where_every_ticket_has_nothing_billed_says_each_on_t
         for key in chosen:
             number = app.queue_model.queue.tickets[key].number
             assert any(line.startswith(f"#{number} ") and "Nothing is billed" in line for line in confirm.notes)
+        (warning,) = [n for n in confirm.query(".confirm-note") if "⚠" in n.content.plain]
+        assert "yellow" in str(warning.content.style)  # the warning stands out from the other notes
         await pilot.press("escape")
         await settle(pilot)
         assert all(server_ticket(sim, k)["status"] != "Resolved" for k in chosen)  # Escape: none closed
