@@ -238,11 +238,12 @@ class QueueModel:
         return True
 
     # ------------------------------------------------------------ what changed
-    def arrived(self, changes: Changes, *, selected: int | None, mark: bool = True) -> None:
-        """A merge's changes: changed rows carry the ● until looked at (``mark``; not the row under the cursor,
-        nor on a first load, when every row is new), and what left the queue is let go everywhere."""
+    def arrived(self, changes: Changes, *, selected: int | None, mark: bool = True, own: Collection[int] = ()) -> None:
+        """A merge's changes: changed rows carry the ● until looked at (``mark``; not the row under the cursor, nor
+        ``own``, the tickets this window wrote to, nor on a first load, when every row is new), and what left the
+        queue is let go everywhere."""
         if mark:
-            self.unseen.update(t.id for t in (*changes.updated, *changes.added) if t.id != selected)
+            self.unseen.update(t.id for t in (*changes.updated, *changes.added) if t.id != selected and t.id not in own)
         self.release(changes.removed)
 
     def release(self, removed: Iterable[int]) -> None:

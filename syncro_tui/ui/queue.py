@@ -6,6 +6,7 @@ opened, not with it (see ``ui/app.py``).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -215,15 +216,16 @@ class QueueScreen(QueueLoading, TicketActions):
         self.reselect()
         self.show_sections()
 
-    def apply(self, changes: Changes, *, mark: bool = True) -> None:
+    def apply(self, changes: Changes, *, mark: bool = True, own: Collection[int] = ()) -> None:
         """Apply a refresh in one go: the table is never cleared and the cursor stays on its ticket. Arrivals
         and changed rows take their places in the queue's order (a ticket raised to urgent goes up); the row under
         the cursor stays where it is while the tech is on it, and is placed with the next change.
 
-        ``mark``: changed rows carry the ● until looked at (not on the first load, when every row is new).
+        ``mark``: changed rows carry the ● until looked at (not on the first load, when every row is new, nor
+        ``own``, the tickets this window's writes changed: the tech knows what they did).
         """
         selected = self.selected_key()
-        self.model.arrived(changes, selected=int(selected) if selected else None, mark=mark)
+        self.model.arrived(changes, selected=int(selected) if selected else None, mark=mark, own=own)
         if not self.model.on_queue():
             self.show_sections()
             return

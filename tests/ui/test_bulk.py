@@ -58,6 +58,7 @@ async def test_twenty_marked_tickets_are_assigned_in_one_confirm_with_one_call_e
         await pilot.press("r")
         await settle(pilot)
         assert not app.queue_model.inbox.open_ids() & set(first) and not app.queue_model.inbox.held  # the tech's own doing
+        assert not app.queue_model.unseen & set(first)  # nor marked as changed: the tech knows what they did
         group = app.writes.journal.groups_between(datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC))[-1]
         assert (group.kind, len(group.steps)) == ("bulk assign", len(need))
 
