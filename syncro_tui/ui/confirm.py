@@ -102,10 +102,19 @@ class ConfirmScreen(OnSyncro, ModalScreen[bool]):
         if event.is_printable and event.key != "s" and not (self.lines and event.key == "v") and not self.typing:
             self.typing = True
             self.say(self.DISARMED, "bold yellow")
+            self.refresh_bindings()
         elif event.key == "enter" and self.typing:
             self.typing = False
             self.say(self.help, "italic")
+            self.refresh_bindings()
             event.stop()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While disarmed, the footer shows "s Send" greyed out (None), not as a key that would send; ``v`` only
+        where there are lines to open."""
+        if action == "send":
+            return None if self.typing else True
+        return bool(self.lines) if action == "payloads" else True
 
     def say(self, words: str, style: str) -> None:
         help_line = self.query_one("#confirm-help", Static)
@@ -113,14 +122,8 @@ class ConfirmScreen(OnSyncro, ModalScreen[bool]):
         help_line.scroll_visible(animate=False)
 
     def action_send(self) -> None:
-        if self.typing:  # an "s" in the middle of a word
-            self.app.bell()
-            return
         if self.is_active:  # a key typed twice before the dialog closed answers once
             self.dismiss(True)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return bool(self.lines) if action == "payloads" else True
 
     def action_payloads(self) -> None:
         """v: each call's payload under its line, or the lines alone again."""

@@ -39,7 +39,10 @@ async def test_enter_does_not_send_and_s_does() -> None:
         assert app.answers == [] and isinstance(app.screen, ConfirmScreen)
         await pilot.press("space", "y", "s")  # typing, not a decision: s is disarmed
         assert app.answers == [] and isinstance(app.screen, ConfirmScreen)
-        await pilot.press("enter", "s")
+        assert app.screen.check_action("send", ()) is None  # greyed out in the footer, not offered
+        await pilot.press("enter")
+        assert app.screen.check_action("send", ()) is True
+        await pilot.press("s")
         assert app.answers == [True]
 
 
