@@ -88,6 +88,8 @@ class BillingScreen(BillingActions):
         #: part of a sentence, and never ticks "right as planned" or "bill anyway".
         self.run_on = False
         self.run_on_said = False  # said once for a run of typing, not once a space
+        #: Reviews the form part by part: a field's change works out again only the parts that read it.
+        self.reviewer = billing_form.Reviewer()
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -250,7 +252,7 @@ class BillingScreen(BillingActions):
 
     def work_out(self) -> BillingReview:
         """Everything the tech entered, checked by the domain rules (no I/O)."""
-        return billing_form.review(self.draft, self.situation, rates=self.app.session.config.rate_table(),
+        return self.reviewer.review(self.draft, self.situation, rates=self.app.session.config.rate_table(),
                                    now=self.now(), tz=self.app.account.time_zone, hours=self.app.account.business_hours)
 
     def update_review(self) -> None:

@@ -681,8 +681,9 @@ async def test_words_typed_on_after_a_refusal_never_tick_the_box(tmp_path) -> No
 
 
 async def test_a_word_typed_in_the_comment_redraws_the_checklist_and_never_the_plan(tmp_path) -> None:
-    """Each pane is bound to the part of the review it shows (issue 35): the plan reads the minutes and the labor
-    type, the checklist reads the comment too."""
+    """Each pane is bound to the part of the review it shows, and the review works out again only the parts that
+    read the field that changed (issue 35): the plan reads the minutes and the labor type, the checklist reads the
+    comment too."""
     sim = make_simulator()
     app = make_app(sim, journal_path=tmp_path / "j.sqlite")
     async with app.run_test(size=SIZE) as pilot:
@@ -700,13 +701,19 @@ async def test_a_word_typed_in_the_comment_redraws_the_checklist_and_never_the_p
 
             widget.update = counted
         plan_before = text_of(screen, "#bill-plan")
+        counts = screen.reviewer.counts.copy()
         await type_text(pilot, " password: hunter2")
         await settle(pilot)
         assert drawn["#bill-plan"] == 0 and text_of(screen, "#bill-plan") == plan_before
         assert drawn["#bill-checks"] > 0
+        worked = screen.reviewer.counts - counts
+        assert worked["comment"] == worked["checks"] >= 1 and worked["time"] == worked["minutes"] == 0
+        counts = screen.reviewer.counts.copy()
         await pilot.press("shift+tab", "shift+tab", "shift+tab", "shift+tab", "shift+tab", "shift+tab")  # to the minutes
         assert screen.focused is screen.query_one("#minutes")
         await pilot.press("end")
         await type_text(pilot, "0")  # 450 minutes: the plan changes
         await settle(pilot)
         assert drawn["#bill-plan"] > 0 and "7.5" in text_of(screen, "#bill-plan")
+        worked = screen.reviewer.counts - counts
+        assert worked["minutes"] == worked["time"] == 1 and worked["comment"] == 0
