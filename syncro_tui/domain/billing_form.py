@@ -9,17 +9,17 @@ same ``ended`` text through the same parser.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from . import billing
 from .checklist import Check, checklist
 from .hints import Hint, hints
+from .parts import Parts
 from .billing import ItemPlan, LongWork, MinutesProblem, TimePlan, TimerCharge
 from .situation import Situation
 from .comment import CommentDraft, Visibility
@@ -28,8 +28,6 @@ from .when import WhenProblem, parse_when, typed
 
 if TYPE_CHECKING:
     from ..api.models import BusinessHours, Timer
-
-T = TypeVar("T")
 
 #: A work time this far past the clock is a typo, not a plan.
 FUTURE_SLACK = timedelta(minutes=5)
@@ -145,12 +143,6 @@ def as_billed(situation: Situation, form: BillingForm) -> tuple[Situation, Timer
     return (situation.without(live), live) if live is not None else (situation, None)
 
 
-def review(form: BillingForm, situation: Situation | None, *, rates: RateTable, now: datetime,
-           tz: ZoneInfo, hours: Sequence[BusinessHours] = ()) -> BillingReview:
-    """Everything the tech entered, checked by the shop's rules; the run only when nothing stops it."""
-    return Reviewer().review(form, situation, rates=rates, now=now, tz=tz, hours=hours)
-
-
 def _minutes(text: str, long_confirmed: bool) -> tuple[int | None, str | None, bool]:
     """The minutes typed, or what is wrong with them, and whether they are over a day and not yet confirmed."""
     try:
@@ -210,86 +202,70 @@ def _hints(time: TimePlan, hours: tuple[BusinessHours, ...], tz: ZoneInfo) -> li
     return hints(time, hours=hours, tz=tz)
 
 
-class Reviewer:
-    """Reviews one form again as the tech changes it, part by part: a part is worked out again only when what it
-    reads has changed. A word typed in the comment re-checks the comment and the checklist (which reads it), never
-    the minutes, the time plan, the timers, the parts or the hints. What a part reads is passed to it whole, so a
-    part cannot depend on something its inputs do not show. "ended" reads the clock, so the screen's reviews work it
-    out each time; when the time it gives is the same, the plan after it is kept as it was."""
+def review(form: BillingForm, situation: Situation | None, *, rates: RateTable, now: datetime,
+           tz: ZoneInfo, hours: Sequence[BusinessHours] = (), parts: Parts | None = None) -> BillingReview:
+    """Everything the tech entered, checked by the shop's rules; the run only when nothing stops it.
 
-    def __init__(self) -> None:
-        self._last: dict[str, tuple[tuple[object, ...], object]] = {}
-        #: The parts the last review worked out again (the others were as before), and how often each part has been
-        #: worked out by this reviewer.
-        self.worked: set[str] = set()
-        self.counts: Counter[str] = Counter()
-
-    def _part(self, name: str, work: Callable[..., T], *inputs: object) -> T:
-        last = self._last.get(name)
-        if last is not None and last[0] == inputs:
-            return cast(T, last[1])
-        self.worked.add(name)
-        self.counts[name] += 1
-        value = work(*inputs)
-        self._last[name] = (inputs, value)
-        return value
-
-    def review(self, form: BillingForm, situation: Situation | None, *, rates: RateTable, now: datetime,
-               tz: ZoneInfo, hours: Sequence[BusinessHours] = ()) -> BillingReview:
-        """Everything the tech entered, checked by the shop's rules; the run only when nothing stops it."""
-        self.worked = set()
-        out = BillingReview()
-        live = None
-        if situation is not None:
-            situation, live = as_billed(situation, form)
-        if live is not None:
-            if live.live:
-                out.problems["timers"] = f"Syncro timer {live.id} is still {live.status}: W stops it first."
-            # The tech asked for a timer: it is the time, on either billing path (docs/rules.md §13).
-            rates = replace(rates, path=BillingPath.TIMER)
-        minutes, problem, out.long_work = self._part("minutes", _minutes, form.minutes, form.long_confirmed)
+    With the screen's ``parts``, a part is worked out again only when what it reads has changed: a word typed in
+    the comment re-checks the comment and the checklist, never the minutes, the time plan, the timers, the parts
+    and fees or the hints. "ended" reads the clock, so the screen's reviews work it out each time; when the time
+    it gives is the same, the plan after it is kept as it was.
+    """
+    part = (parts or Parts()).begin().part
+    out = BillingReview()
+    live = None
+    if situation is not None:
+        situation, live = as_billed(situation, form)
+    if live is not None:
+        if live.live:
+            out.problems["timers"] = f"Syncro timer {live.id} is still {live.status}: W stops it first."
+        # The tech asked for a timer: it is the time, on either billing path (docs/rules.md §13).
+        rates = replace(rates, path=BillingPath.TIMER)
+    minutes, problem, out.long_work = part("minutes", _minutes, form.minutes, form.long_confirmed)
+    if problem:
+        out.problems["minutes"] = problem
+    if form.labor is None:
+        out.problems["labor"] = "Choose the labor type: it is never assumed."
+    ended, problem = part("ended", _ended, form.ended, now, tz)
+    if problem:
+        out.problems["ended"] = problem
+    if not form.description.strip():
+        out.problems["description"] = "The billing description is required: the customer reads it on the invoice."
+    comment = form.comment_draft
+    if form.labor != LaborType.INTERNAL.value:
+        problem = part("comment", _comment, comment)
         if problem:
-            out.problems["minutes"] = problem
-        if form.labor is None:
-            out.problems["labor"] = "Choose the labor type: it is never assumed."
-        ended, problem = self._part("ended", _ended, form.ended, now, tz)
+            out.problems["comment"] = problem
+    if situation is not None:
+        timers, problem = part("timers", _timers, tuple(situation.uncharged), frozenset(form.charge_timers), rates,
+                               situation.prepaid)
+        out.timers = list(timers)  # the review's own list: the part's answer is kept for the next review
         if problem:
-            out.problems["ended"] = problem
-        if not form.description.strip():
-            out.problems["description"] = "The billing description is required: the customer reads it on the invoice."
-        comment = form.comment_draft
-        if form.labor != LaborType.INTERNAL.value:
-            problem = self._part("comment", _comment, comment)
-            if problem:
-                out.problems["comment"] = problem
-        if situation is not None:
-            out.timers, problem = self._part("timers", _timers, tuple(situation.uncharged),
-                                             frozenset(form.charge_timers), rates, situation.prepaid)
-            if problem:
-                out.problems.setdefault("timers", problem)
-        if out.timers and form.labor == LaborType.INTERNAL.value:
-            out.problems["timers"] = "Internal time is not invoiced, so the ticket's timers cannot be charged with it."
-        if form.items and form.labor == LaborType.INTERNAL.value:
-            out.problems["items"] = ("Internal time is not invoiced, so parts and fees cannot go with it: bill them "
-                                     "with billed time.")
-        out.items, problem = self._part("items", _items, tuple(form.items), rates)
-        if problem:
-            out.problems.setdefault("items", problem)
-        if situation is not None and situation.warnings and not form.acknowledged:
-            out.problems["ack"] = "Read the warnings at the top, then tick the box to bill anyway."
-        if minutes is None or form.labor is None or ended is None or situation is None:
-            return out
-        out.time = time = self._part("time", _time, minutes, form.labor, ended, situation.prepaid, rates)
-        out.checks = self._part("checks", _checks, time, rates, comment.body, comment.visibility)
-        out.hints = self._part("hints", _hints, time, tuple(hours), tz)
-        unticked = [h for h in out.hints if h.text not in form.ticked]
-        if unticked:
-            out.problems["hints"] = f"{unticked[0].title}: tick the hint, or change the plan."
-        if out.problems or out.failing:
-            return out
-        out.run = BillingRun(situation, time, comment, form.description, rates, tuple(out.items),
-                             tuple(out.timers), live)
+            out.problems.setdefault("timers", problem)
+    if out.timers and form.labor == LaborType.INTERNAL.value:
+        out.problems["timers"] = "Internal time is not invoiced, so the ticket's timers cannot be charged with it."
+    if form.items and form.labor == LaborType.INTERNAL.value:
+        out.problems["items"] = ("Internal time is not invoiced, so parts and fees cannot go with it: bill them "
+                                 "with billed time.")
+    items, problem = part("items", _items, tuple(form.items), rates)
+    out.items = list(items)
+    if problem:
+        out.problems.setdefault("items", problem)
+    if situation is not None and situation.warnings and not form.acknowledged:
+        out.problems["ack"] = "Read the warnings at the top, then tick the box to bill anyway."
+    if minutes is None or form.labor is None or ended is None or situation is None:
         return out
+    out.time = time = part("time", _time, minutes, form.labor, ended, situation.prepaid, rates)
+    out.checks = list(part("checks", _checks, time, rates, comment.body, comment.visibility))
+    out.hints = list(part("hints", _hints, time, tuple(hours), tz))
+    unticked = [h for h in out.hints if h.text not in form.ticked]
+    if unticked:
+        out.problems["hints"] = f"{unticked[0].title}: tick the hint, or change the plan."
+    if out.problems or out.failing:
+        return out
+    out.run = BillingRun(situation, time, comment, form.description, rates, tuple(out.items),
+                         tuple(out.timers), live)
+    return out
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from .comment import CommentDraft, Visibility
+from .parts import Parts
 from ..api.models import BusinessHours, TicketSettings
 from .when import DATE_HELP, Booking, WhenProblem, booking, describe_span, due_at, outside_hours, parse_day, parse_when
 
@@ -113,10 +114,39 @@ INTAKE_NOTE = ("This account requires an intake form with each ticket, which can
                "Syncro may refuse the ticket; if it does, create it in Syncro.")
 
 
+def _hazards(description: str, visibility: Visibility) -> bool:
+    return bool(CommentDraft(INITIAL_ISSUE, description, visibility).hazards())
+
+
+def _due(text: str, today: date) -> tuple[date | None, str | None]:
+    if not text.strip():
+        return None, None
+    try:
+        return parse_day(text, today=today), None
+    except WhenProblem as exc:
+        return None, f"{exc} (due date: {DATE_HELP})"
+
+
+def _slot(start: str, end: str, now: datetime, tz: ZoneInfo) -> tuple[Booking | None, dict[str, str]]:
+    """The appointment's time, or what is wrong with its start or its end."""
+    try:
+        parse_when(start, now=now, tz=tz)
+    except WhenProblem as exc:
+        return None, {"start": str(exc) if start.strip() else
+                      "The appointment needs a start (or clear its other fields for no appointment)."}
+    try:
+        return booking(start, end, now=now, tz=tz), {}
+    except WhenProblem as exc:
+        return None, {"end": str(exc)}
+
+
 def review(form: NewTicketForm, *, now: datetime, tz: ZoneInfo, appointment_types: dict[int, str],
            owner: str, hours: Sequence[BusinessHours] = (), urgent: str = "4 Urgent",
-           rules: AccountRules | None = None) -> Review:
-    """Check every field; build the plan of docs/rules.md §5 when all is well."""
+           rules: AccountRules | None = None, parts: Parts | None = None) -> Review:
+    """Check every field; build the plan of docs/rules.md §5 when all is well. With the screen's ``parts``, the
+    description's scan, the due date, the appointment's time and its hours are worked out again only when what
+    each reads has changed (``domain.parts``)."""
+    part = (parts or Parts()).begin().part
     out = Review()
     rules = rules or AccountRules()
     if form.customer_id is None:
@@ -136,31 +166,19 @@ def review(form: NewTicketForm, *, now: datetime, tz: ZoneInfo, appointment_type
     if not form.description.strip():
         out.problems["description"] = "Describe the issue: it becomes the ticket's first comment, “Initial Issue”."
     visibility = Visibility.PUBLIC if form.do_not_email else Visibility.EMAIL
-    draft = CommentDraft(INITIAL_ISSUE, form.description, visibility)
-    if form.description.strip() and draft.hazards():
+    if form.description.strip() and part("description", _hazards, form.description, visibility):
         out.problems["description"] = ("The description is on the ticket for the customer to see, and it looks like "
                                        "it carries a password, key, token or internal note: take it out.")
-    due = None
-    if form.due.strip():
-        try:
-            due = parse_day(form.due, today=now.astimezone(tz).date())
-        except WhenProblem as exc:
-            out.problems["due"] = f"{exc} (due date: {DATE_HELP})"
+    due, problem = part("due", _due, form.due, now.astimezone(tz).date())
+    if problem:
+        out.problems["due"] = problem
     wants_appointment = bool(form.start.strip() or form.end.strip() or form.appointment_type_id or form.location.strip())
     if wants_appointment:
-        try:
-            parse_when(form.start, now=now, tz=tz)
-        except WhenProblem as exc:
-            out.problems["start"] = (str(exc) if form.start.strip() else
-                                     "The appointment needs a start (or clear its other fields for no appointment).")
-        else:
-            try:
-                out.slot = booking(form.start, form.end, now=now, tz=tz)
-            except WhenProblem as exc:
-                out.problems["end"] = str(exc)
+        out.slot, problems = part("slot", _slot, form.start, form.end, now, tz)
+        out.problems.update(problems)
         if form.appointment_type_id is None:
             out.problems.setdefault("appointment_type", "Choose the appointment type.")
-    after_hours = outside_hours(out.slot, hours, tz) if out.slot is not None else None
+    after_hours = part("hours", outside_hours, out.slot, tuple(hours), tz) if out.slot is not None else None
     if form.priority != urgent:
         if form.problem_type == EMERGENCY:
             out.urgent_hint = f"Emergency work: the priority is usually {urgent}."
@@ -201,7 +219,8 @@ def review(form: NewTicketForm, *, now: datetime, tz: ZoneInfo, appointment_type
     if due is not None:
         notes.append(f"Due {due:%a %Y-%m-%d}.")
     out.order = NewTicketOrder(ticket, form.customer_name,
-                               comment={"subject": INITIAL_ISSUE, "body": draft.body, "hidden": False,
+                               comment={"subject": INITIAL_ISSUE, "body": CommentDraft(INITIAL_ISSUE, form.description,
+                                                                                  visibility).body, "hidden": False,
                                         "do_not_email": form.do_not_email},
                                appointment=appointment, notes=tuple(notes))
     return out

@@ -36,6 +36,7 @@ from ..domain.checklist import Check
 from ..domain.coach import Coaching
 from ..domain.comment import Visibility, audience
 from ..domain.drafting import billing_prompt
+from ..domain.parts import Parts
 from ..domain.rates import LaborType
 from ..domain.ticket import email_recipient, timer_minutes
 from ..reads import UnknownTicket
@@ -88,8 +89,8 @@ class BillingScreen(BillingActions):
         #: part of a sentence, and never ticks "right as planned" or "bill anyway".
         self.run_on = False
         self.run_on_said = False  # said once for a run of typing, not once a space
-        #: Reviews the form part by part: a field's change works out again only the parts that read it.
-        self.reviewer = billing_form.Reviewer()
+        #: The review's parts as last worked out: a field's change works out again only the parts that read it.
+        self.parts = Parts()
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -252,8 +253,9 @@ class BillingScreen(BillingActions):
 
     def work_out(self) -> BillingReview:
         """Everything the tech entered, checked by the domain rules (no I/O)."""
-        return self.reviewer.review(self.draft, self.situation, rates=self.app.session.config.rate_table(),
-                                   now=self.now(), tz=self.app.account.time_zone, hours=self.app.account.business_hours)
+        return billing_form.review(self.draft, self.situation, rates=self.app.session.config.rate_table(),
+                                   now=self.now(), tz=self.app.account.time_zone, hours=self.app.account.business_hours,
+                                   parts=self.parts)
 
     def update_review(self) -> None:
         if self.sending or self.finished:

@@ -33,6 +33,7 @@ from ..domain.new_ticket import (
     Review,
     review,
 )
+from ..domain.parts import Parts
 from ..domain.when import TIME_HELP, clashes, describe_span, outside_hours
 from .coach import CoachPanel, coach_again, place
 from .dialogs import CustomerPicker
@@ -83,6 +84,8 @@ class NewTicketScreen(SyncroLists):
         self.day_appointments: list[Appointment] = []
         self._day: date | None = None
         self.checked = Review()
+        #: The review's parts as last worked out: a field's change works out again only the parts that read it.
+        self.parts = Parts()
         self.attempted = False
         self.sending = False
 
@@ -200,7 +203,8 @@ class NewTicketScreen(SyncroLists):
         account = app.account.settings
         return review(self.form, now=app.session.now(), tz=app.account.time_zone, appointment_types=self.appointment_types(),
                       owner=self.owner(), hours=account.business_hours if account else (),
-                      urgent=app.session.config.tickets.emergency_priority, rules=AccountRules.of(app.account.tickets))
+                      urgent=app.session.config.tickets.emergency_priority, rules=AccountRules.of(app.account.tickets),
+                      parts=self.parts)
 
     def update_view(self) -> None:
         self.checked = checked = self.check()

@@ -10,7 +10,8 @@ import pytest
 
 from syncro_tui.api.models import Customer, Ticket
 from syncro_tui.domain.situation import Situation
-from syncro_tui.domain.billing_form import BillingForm, Reviewer, default_end, parse_ended, review
+from syncro_tui.domain.billing_form import BillingForm, default_end, parse_ended, review
+from syncro_tui.domain.parts import Parts
 from syncro_tui.domain.rates import DEFAULT_RATES, RateTable
 from syncro_tui.domain.when import WhenProblem
 from syncro_tui.writes.plans import billing_run
@@ -97,24 +98,24 @@ def test_a_refusal_names_every_problem_in_the_forms_order() -> None:
     assert "customer reads it on the invoice" in said[1] and "needs a body" in said[2]
 
 
-def test_a_reviewer_works_out_again_only_the_parts_that_read_what_changed() -> None:
+def test_a_review_with_its_parts_works_out_again_only_the_parts_that_read_what_changed() -> None:
     """Issue 35: a word in the comment re-checks the comment and the checklist, never the time plan; a change of
     minutes plans the time again, and the result is the same as a fresh review's."""
-    reviewer, form, read = Reviewer(), filled(), situation()
-    first = reviewer.review(form, read, rates=RATES, now=NOW, tz=TZ)
-    assert {"minutes", "ended", "comment", "timers", "items", "time", "checks", "hints"} <= reviewer.worked
+    parts, form, read = Parts(), filled(), situation()
+    first = review(form, read, rates=RATES, now=NOW, tz=TZ, parts=parts)
+    assert {"minutes", "ended", "comment", "timers", "items", "time", "checks", "hints"} <= parts.worked
     form.comment = "Replaced the fuser. password: hunter2"
-    again = reviewer.review(form, read, rates=RATES, now=NOW, tz=TZ)
-    assert reviewer.worked == {"comment", "checks"}
+    again = review(form, read, rates=RATES, now=NOW, tz=TZ, parts=parts)
+    assert parts.worked == {"comment", "checks"}
     assert again.time is first.time and again.failing == ["Nothing internal or secret in a customer-visible comment"] != first.failing
     form.description = "Printer fixed, fuser replaced"
-    reviewer.review(form, read, rates=RATES, now=NOW, tz=TZ)
-    assert reviewer.worked == set()
+    review(form, read, rates=RATES, now=NOW, tz=TZ, parts=parts)
+    assert parts.worked == set()
     form.minutes = "90"
-    changed = reviewer.review(form, read, rates=RATES, now=NOW, tz=TZ)
-    assert reviewer.worked == {"minutes", "time", "checks", "hints"}
+    changed = review(form, read, rates=RATES, now=NOW, tz=TZ, parts=parts)
+    assert parts.worked == {"minutes", "time", "checks", "hints"}
     fresh = review(form, read, rates=RATES, now=NOW, tz=TZ)
     assert (changed.time, changed.checks, changed.problems) == (fresh.time, fresh.checks, fresh.problems)
     assert changed.time is not None and changed.time.quantity == Decimal("1.5")
-    later = reviewer.review(form, read, rates=RATES, now=NOW.replace(minute=1), tz=TZ)  # the clock moved on
-    assert reviewer.worked == {"ended"} and later.time is changed.time  # "today 14:30" is the same time
+    later = review(form, read, rates=RATES, now=NOW.replace(minute=1), tz=TZ, parts=parts)  # the clock moved on
+    assert parts.worked == {"ended"} and later.time is changed.time  # "today 14:30" is the same time

@@ -4,6 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from syncro_tui.domain.new_ticket import NO_INVITE_NOTE, NewTicketForm, review
+from syncro_tui.domain.parts import Parts
 from syncro_tui.domain.when import describe
 from syncro_tui.writes.plans import new_ticket
 from tests.domain.test_when import HOURS
@@ -107,3 +108,21 @@ def test_a_required_ticket_type_is_asked_for_and_sent():
     ready = review(filled(ticket_type_id=9101), now=NOW, tz=TZ, appointment_types=TYPES, owner="x", rules=rules)
     assert new_ticket(ready.order).steps[0].body["ticket_type_id"] == 9101
     assert "Ticket type: Break/Fix." in ready.order.notes and INTAKE_NOTE in ready.order.notes
+
+
+def test_with_its_parts_a_change_works_out_again_only_what_reads_it():
+    """Issue 35: the subject does not scan the description again nor read the appointment's time; a new start does,
+    and the answer is the same as a fresh review's."""
+    parts = Parts()
+    form = filled(appointment_type_id=4322, start="mon 10:00", due="tomorrow")
+    first = review(form, now=NOW, tz=TZ, appointment_types=TYPES, owner="Dana Tech (#7)", hours=HOURS, parts=parts)
+    assert parts.worked == {"description", "due", "slot", "hours"} and first.ready
+    form.subject = "Printer jams on tray 2"
+    review(form, now=NOW, tz=TZ, appointment_types=TYPES, owner="Dana Tech (#7)", hours=HOURS, parts=parts)
+    assert parts.worked == set()
+    form.start = "sat 10:00"
+    again = review(form, now=NOW, tz=TZ, appointment_types=TYPES, owner="Dana Tech (#7)", hours=HOURS, parts=parts)
+    assert parts.worked == {"slot", "hours"}
+    fresh = check(form)
+    assert (again.slot, again.urgent_hint, again.order) == (fresh.slot, fresh.urgent_hint, fresh.order)
+    assert again.urgent_hint and "After-hours" in again.urgent_hint

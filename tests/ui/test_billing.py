@@ -701,19 +701,19 @@ async def test_a_word_typed_in_the_comment_redraws_the_checklist_and_never_the_p
 
             widget.update = counted
         plan_before = text_of(screen, "#bill-plan")
-        counts = screen.reviewer.counts.copy()
+        counts = screen.parts.counts.copy()
         await type_text(pilot, " password: hunter2")
         await settle(pilot)
         assert drawn["#bill-plan"] == 0 and text_of(screen, "#bill-plan") == plan_before
         assert drawn["#bill-checks"] > 0
-        worked = screen.reviewer.counts - counts
+        worked = screen.parts.counts - counts
         assert worked["comment"] == worked["checks"] >= 1 and worked["time"] == worked["minutes"] == 0
-        counts = screen.reviewer.counts.copy()
+        counts = screen.parts.counts.copy()
         await pilot.press("shift+tab", "shift+tab", "shift+tab", "shift+tab", "shift+tab", "shift+tab")  # to the minutes
         assert screen.focused is screen.query_one("#minutes")
         await pilot.press("end")
         await type_text(pilot, "0")  # 450 minutes: the plan changes
         await settle(pilot)
         assert drawn["#bill-plan"] > 0 and "7.5" in text_of(screen, "#bill-plan")
-        worked = screen.reviewer.counts - counts
+        worked = screen.parts.counts - counts
         assert worked["minutes"] == worked["time"] == 1 and worked["comment"] == 0

@@ -67,10 +67,13 @@ async def test_a_ticket_with_its_appointment_lands_as_three_linked_records(tmp_p
         await to_field(pilot, screen, "#issue")
         await type_text(pilot, "Tray 2\n- every page")
         await pick(pilot, screen, "#appointment_type", 4322)
+        scanned = screen.parts.counts["description"]
         await to_field(pilot, screen, "#start")
         await type_text(pilot, "mon 10:00")
         await settle(pilot)
         assert "Mon 2026-11-23 10:00 CST to 11:30 (1 h 30 min)" in rendered(screen, "#when-note")
+        # the start's keys read the appointment's time again, never the description (issue 35)
+        assert screen.parts.counts["slot"] > 0 and screen.parts.counts["description"] == scanned
         assert "cannot be set through the API" in rendered(screen, "#when-note")
         await pilot.press("ctrl+s")
         confirm = await wait_for_screen(pilot, ConfirmScreen)
