@@ -18,7 +18,7 @@ import httpx
 
 from .api import Pacer, SyncroClient
 from .config import Config, Profile
-from .session import Session
+from .session import DEMO_DIR_PREFIX, Session, Settings
 from .simulator import API_PREFIX, DEMO_KEY, Simulator
 
 BASE_URL = "http://simulator" + API_PREFIX
@@ -36,8 +36,6 @@ def in_process_client(sim: Simulator, key: str = DEMO_KEY, **kwargs) -> SyncroCl
     return SyncroClient(BASE_URL, key, transport=httpx.ASGITransport(asgi(sim)), **kwargs)
 
 
-#: The demo's throwaway data directory (in the temp dir), removed when the app ends.
-DEMO_DIR_PREFIX = "syncro-tui-demo-"
 
 
 def demo_session(connect: Callable[[], SyncroClient], *, model_hosts: list[str], config: Config | None = None,
@@ -45,17 +43,23 @@ def demo_session(connect: Callable[[], SyncroClient], *, model_hosts: list[str],
                  clock: Callable[[], datetime] | None = None,
                  model_transport: httpx.AsyncBaseTransport | None = None, lesson: str | None = None,
                  lesson_ticket: int | None = None) -> Session:
-    """The one way a session on the simulator is made (``--demo``, tests, screenshots, benchmarks).
+    """The one way a session on the simulator is made in process (tests, screenshots, benchmarks, training).
 
     The demo's Syncro starts fresh each run, so its journal does too (a new temporary directory unless
     ``journal_path``); the simulator also answers as the local model (Ollama's API), so drafting works.
     """
-    profile = Profile(tech_name="Dana Whitfield", user_id=user_id, base_url=BASE_URL)
+    settings = demo_settings(config or Config(), user_id=user_id, lesson=lesson)
     journal = journal_path or Path(tempfile.mkdtemp(prefix=DEMO_DIR_PREFIX)) / "journal.sqlite"
-    return Session(connect=connect, profile_name="dana", profile=profile, config=config or Config(),
-                   account_label="TRAINING" if lesson else "DEMO", demo=True, clock=clock, journal_path=journal,
-                   model_hosts=model_hosts, model_transport=model_transport, lesson=lesson,
+    return Session(read_settings=lambda: settings, connect=lambda _: connect(), demo=True, clock=clock,
+                   journal_path=journal, model_hosts=model_hosts, model_transport=model_transport, lesson=lesson,
                    lesson_ticket=lesson_ticket)
+
+
+def demo_settings(config: Config, *, user_id: int | None = DEMO_USER, lesson: str | None = None,
+                  lessons: tuple[tuple[str, str], ...] = ()) -> Settings:
+    """The demo's profile (Dana Whitfield, on the simulator) with the shop's config."""
+    return Settings(profile_name="dana", profile=Profile(tech_name="Dana Whitfield", user_id=user_id, base_url=BASE_URL),
+                    config=config, account_label="TRAINING" if lesson else "DEMO", lessons=lessons)
 
 
 def in_process_session(sim: Simulator, *, key: str = DEMO_KEY, user_id: int | None = DEMO_USER,

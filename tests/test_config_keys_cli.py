@@ -389,7 +389,7 @@ def test_rates_check_shows_where_syncro_differs(config_file, capsys, monkeypatch
 
 
 def test_demo_runs_on_the_shops_own_config_so_a_shop_can_train_on_its_setup(config_file) -> None:
-    from syncro_tui.cli.app import LoopbackDemo, open_session
+    from syncro_tui.cli.app import LoopbackDemo, session_for
     from syncro_tui.session import CannotConnect
 
     config_file.write_text('[keymap]\n"queue.refresh" = "f5"\n\n[[queue.filters]]\nname = "Printers"\ntext = "printer"\n\n'
@@ -397,14 +397,16 @@ def test_demo_runs_on_the_shops_own_config_so_a_shop_can_train_on_its_setup(conf
     args = cli.build_parser().parse_args(["--demo"])
     demo = LoopbackDemo(args.seed)
     try:
-        session = open_session(args, demo)
+        session = session_for(args, demo)
+        assert not session.opened  # built before the app runs; the config is read when it opens
+        session.open()
         assert session.config.keymap == {"queue.refresh": "f5"}
         assert [f.name for f in session.config.queue.filters] == ["Printers"]
         assert session.config.rate_table().for_product(555) is not None and session.config.alerts.new_ticket == []
         assert session.account_label == "DEMO"
         config_file.write_text("[queue\n")
         with pytest.raises(CannotConnect, match="not valid TOML"):
-            open_session(args, demo)
+            session_for(args, demo).open()
     finally:
         demo.stop()
 

@@ -53,17 +53,18 @@ async def test_tickets_that_arrive_and_close_all_day_leave_nothing_behind(tmp_pa
     await session.aclose()
 
 
-def test_the_inbox_is_kept_when_the_session_joins_after_the_first_frame(tmp_path) -> None:
-    """The app opens its session once its first frame is painted, after the queue model is made (and after the
-    status bar has asked the inbox for its count): the inbox still keeps its entries in the session's cache."""
+def test_the_inbox_is_kept_when_the_session_opens_after_the_first_frame(tmp_path) -> None:
+    """The app opens its session (reads the config) once its first frame is painted, after the queue model is made
+    (and after the status bar has asked the inbox for its count): the inbox still keeps its entries in the
+    session's cache."""
     from syncro_tui.domain.alerts import Alert, AlertKind
 
     from .domain.test_alerts import ROW
 
     session = in_process_session(make_simulator(), clock=lambda: FIXED_NOW, journal_path=tmp_path / "j.sqlite")
-    model = QueueModel(Account(), None)
-    assert model.inbox.open_ids() == set()  # the first frame's status bar, before the session is open
-    model.session = session  # SyncroBase.open_session
+    model = QueueModel(Account(), session)
+    assert model.inbox.open_ids() == set() and not session.opened  # the first frame's status bar, before the config
+    session.open()  # SyncroApp.on_ready
     model.inbox.found([Alert(AlertKind.ASSIGNED, ROW)])
     model.inbox.take({ROW.id})
     assert QueueModel(Account(), session).inbox.open_ids() == {ROW.id}  # as a restart reads it

@@ -11,7 +11,7 @@ from .connect import account, client_for, pace
 
 if TYPE_CHECKING:
     from ..api.client import SyncroClient
-    from ..session import Session
+    from ..session import Session, Settings
     from ..simulator.server import BackgroundSimulator
     from ..ui.app import SyncroApp
 
@@ -28,8 +28,7 @@ def run_app(args: argparse.Namespace) -> int:
     finally:
         if demo is not None:
             demo.stop()
-            if app.session is not None:
-                remove_demo_files(app.session.data_dir())
+            remove_demo_files(app.session.data_dir())
     if app.chosen_lesson is not None:  # the demo's palette: a training lesson, on its own fresh simulator
         from .train import run_train
 
@@ -39,43 +38,56 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def make_app(args: argparse.Namespace) -> tuple[SyncroApp, LoopbackDemo | None]:
-    """The app, and with --demo the simulator it runs on (to stop when the app ends).
+    """The app on its session, and with --demo the simulator it runs on (to stop when the app ends).
 
-    Imports only what the first frame needs. The app opens the session (``open_session``)
-    once that frame is on screen, then builds the client.
+    Imports only what the first frame needs: the session is built from the arguments alone, and reads the config
+    (``settings``) when the app opens it, once that frame is on screen; the client (httpx, the key) after that.
     """
     from ..ui.app import SyncroApp
 
     demo = LoopbackDemo(args.seed) if args.demo else None
-    return SyncroApp(lambda: open_session(args, demo)), demo
+    return SyncroApp(session_for(args, demo)), demo
 
 
-def open_session(args: argparse.Namespace, demo: LoopbackDemo | None) -> Session:
-    """The config, the profile and the pacer, or CannotConnect saying what is wrong (the key is read on connect)."""
-    from ..session import Session
+def session_for(args: argparse.Namespace, demo: LoopbackDemo | None) -> Session:
+    import tempfile
+    from pathlib import Path
+
+    from ..session import DEMO_DIR_PREFIX, Session
 
     if demo is not None:
-        from ..config import ConfigError, load_config
-        from ..demo import demo_session
-        from ..session import CannotConnect
+        return Session(read_settings=demo_shop_settings, connect=lambda _: demo.connect(), demo=True,
+                       journal_path=Path(tempfile.mkdtemp(prefix=DEMO_DIR_PREFIX)) / "journal.sqlite",
+                       model_hosts=[demo.origin])
+    return Session(read_settings=lambda: account_settings(args), connect=lambda s: client_for(s.profile_name, s.profile))
 
-        try:  # the shop's own setup (keys, sections, rates, alerts, session logs) on the demo's data
-            config = load_config()
-        except ConfigError as exc:
-            raise CannotConnect(str(exc), EXIT_USAGE) from None
-        session = demo_session(demo.connect, model_hosts=[demo.origin], config=config)
-        from ..config import data_dir
-        from ..training import lessons
 
-        session.lessons = tuple((lesson.id, lesson.title) for lesson in
-                                lessons(data_dir() / "lessons", path=config.billing.path)[0].values())
-        pace(session.config, None)
-        return session
+def demo_shop_settings() -> Settings:
+    """The shop's own setup (keys, sections, rates, alerts, session logs) on the demo's data, and the lessons its
+    palette offers; CannotConnect says what is wrong with the config."""
+    from ..config import ConfigError, data_dir, load_config
+    from ..demo import demo_settings
+    from ..session import CannotConnect
+    from ..training import lessons
+
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        raise CannotConnect(str(exc), EXIT_USAGE) from None
+    offered = tuple((lesson.id, lesson.title) for lesson in
+                    lessons(data_dir() / "lessons", path=config.billing.path)[0].values())
+    pace(config, None)
+    return demo_settings(config, lessons=offered)
+
+
+def account_settings(args: argparse.Namespace) -> Settings:
+    """The config, the profile and the pacer, or CannotConnect saying what is wrong (the key is read on connect)."""
+    from ..session import Settings
+
     config, profile_name, profile = account(args)
     pace(config, profile)
-    return Session(connect=lambda: client_for(profile_name, profile), profile_name=profile_name, profile=profile,
-                   config=config,
-                   account_label=profile.subdomain or (profile.api_base_url() or "").split("//")[-1].split("/")[0])
+    return Settings(profile_name, profile, config,
+                    account_label=profile.subdomain or (profile.api_base_url() or "").split("//")[-1].split("/")[0])
 
 
 def run_simulator(args: argparse.Namespace) -> int:

@@ -90,7 +90,7 @@ def text_or_none(value: Any) -> str | None:
 
 def remove_demo_files(directory: Path) -> None:
     """The demo's journal, cache and log go with it: only its own throwaway directory, never a tech's."""
-    from ..demo import DEMO_DIR_PREFIX
+    from ..session import DEMO_DIR_PREFIX
 
     if directory.name.startswith(DEMO_DIR_PREFIX) and directory.parent == Path(tempfile.gettempdir()):
         shutil.rmtree(directory, ignore_errors=True)

@@ -50,13 +50,12 @@ def run_train(args: argparse.Namespace) -> int:
     from .common import remove_demo_files
 
     config = Config()  # the shipped rate table: the built-in lessons' prices are its own (their path, the lesson's)
-    app = SyncroApp(lambda: classroom.session(config=config))
+    app = SyncroApp(classroom.session(config=config))
     print(f"Lesson: {lesson.title}\n{classroom.goal}")
     try:
         app.run()
     finally:
-        if app.session is not None:
-            remove_demo_files(app.session.data_dir())
+        remove_demo_files(app.session.data_dir())
     verdict = judge(lesson, asyncio.run(classroom.afterwards()), config.rate_table())
     print("\n".join(verdict.report()))
     kept = progress.record(trainee, lesson.id, passed=verdict.passed, mistakes=verdict.mistakes)

@@ -1,9 +1,9 @@
-"""What one run of the app works with: the client, whose key it is, the config.
+"""What one run of the app works with: whose key it is, the config, the client.
 
-The Syncro client and the drafting client are built on first use, not with the
-session: they import httpx, and the app paints its first frame before that. This
-module imports neither them nor the config (pydantic), so the app can import it
-before its first frame too.
+The command line builds the session before the app runs, from its arguments alone. What the config says (the
+profile, the rates, the keys; pydantic) is read when the app opens the session, once its first frame is on
+screen (``Session.open``); the Syncro client and the drafting client are built on first use after that (httpx).
+This module imports none of them, so the app can import it before its first frame.
 """
 
 from __future__ import annotations
@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from ..reads import Reads
 
 
+#: The demo's throwaway data directory (in the temp dir), removed when the app ends.
+DEMO_DIR_PREFIX = "syncro-tui-demo-"
+
+
 class CannotConnect(Exception):
     """The session cannot be opened (a config problem, no key, the keyring refused): the message is for the tech."""
 
@@ -34,14 +38,24 @@ class CannotConnect(Exception):
 
 
 @dataclass
-class Session:
-    #: Builds the Syncro client (called once, on first use of ``client``); may raise CannotConnect.
-    connect: Callable[[], SyncroClient]
+class Settings:
+    """What the config says this run is: read when the session opens, after the app's first frame."""
+
     profile_name: str
     profile: Profile
     config: Config
     #: Shown in the status bar: "DEMO" on the simulator, else the shop's host.
     account_label: str = ""
+    #: The training lessons (id, title) the demo offers in its command palette.
+    lessons: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class Session:
+    #: Reads the config and the profile (``open``, once); may raise CannotConnect.
+    read_settings: Callable[[], Settings]
+    #: Builds the Syncro client for the settings (called once, on first use of ``client``); may raise CannotConnect.
+    connect: Callable[[Settings], SyncroClient]
     demo: bool = False
     #: The clock the UI uses for ages and times (fixed in tests and snapshots).
     clock: Callable[[], datetime] | None = None
@@ -55,12 +69,43 @@ class Session:
     #: (selected in the queue at start).
     lesson: str | None = None
     lesson_ticket: int | None = None
-    #: The training lessons (id, title) the demo offers in its command palette.
-    lessons: tuple[tuple[str, str], ...] = ()
+
+    def open(self) -> Settings:
+        """Read what the config says (once; the app does it once its first frame is painted)."""
+        return self.settings
+
+    @cached_property
+    def settings(self) -> Settings:
+        return self.read_settings()
+
+    @property
+    def opened(self) -> bool:
+        """Whether the settings have been read: what runs before (the first frame) shows without them."""
+        return "settings" in self.__dict__
+
+    @property
+    def profile_name(self) -> str:
+        return self.settings.profile_name
+
+    @property
+    def profile(self) -> Profile:
+        return self.settings.profile
+
+    @property
+    def config(self) -> Config:
+        return self.settings.config
+
+    @property
+    def account_label(self) -> str:
+        return self.settings.account_label
+
+    @property
+    def lessons(self) -> tuple[tuple[str, str], ...]:
+        return self.settings.lessons
 
     @cached_property
     def client(self) -> SyncroClient:
-        return self.connect()
+        return self.connect(self.settings)
 
     @cached_property
     def reads(self) -> Reads:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Collection, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from ..api.pacing import background
@@ -50,10 +50,10 @@ class Loaded:
 class QueueModel:
     """The open-ticket queue of one session, its sections and the tech's place in them."""
 
-    def __init__(self, account: Account, session: Session | None = None) -> None:
+    def __init__(self, account: Account, session: Session) -> None:
         #: The account behind the key: its zone for times, its saved searches for sections.
         self.account = account
-        #: None only in the app's first frame, before the command line's session is opened.
+        #: Opened (its config read) once the app's first frame is painted: that frame draws without it.
         self.session = session
         self.queue = Queue()
         self.refreshed_at: datetime | None = None
@@ -79,8 +79,8 @@ class QueueModel:
         self.marks: dict[int, str] = {}
         self.marked = Marks()  # the tickets marked (space, *) to change all at once
         #: The day's alerts, kept on this machine (the session's cache, once it has joined).
-        self.inbox = Inbox(lambda: self.session.cache if self.session else None, zone=lambda: self.account.time_zone,
-                           now=lambda: self.session.now() if self.session else datetime.now(UTC))
+        self.inbox = Inbox(lambda: self.session.cache if self.session.opened else None, zone=lambda: self.account.time_zone,
+                           now=lambda: self.session.now())
         #: Each row's text the filter looks in.
         self.hay = Haystacks()
         #: Where the tech was when the app last closed, until it is restored (or the tech goes elsewhere first).
@@ -99,8 +99,8 @@ class QueueModel:
         """The built-in sections, then the config's filters, then the account's saved searches (``tickets``).
         Returns the last run's section when it is one Syncro lists (to be read as when the tech picks it)."""
         session = self.session
-        sections = builtin_sections(session.profile.user_id if session else None)
-        if session:
+        sections = builtin_sections(session.profile.user_id if session.opened else None)
+        if session.opened:
             sections += [saved_filter(f.name, statuses=f.statuses, priorities=f.priorities, user_ids=f.user_ids,
                                       customer_ids=f.customer_ids, unassigned=f.unassigned, text=f.text)
                          for f in session.config.queue.filters]
@@ -109,12 +109,12 @@ class QueueModel:
         if self.section is not None and self.section.source in (Source.QUERY, Source.CUSTOMER):
             sections.append(self.section)  # a search stays reachable until another replaces it
         self.sections = sections
-        if session is not None and not self._place_read:
+        if session.opened and not self._place_read:
             self.read_place()
         wanted = next((s for s in sections if self.place is not None and s.id == self.place.section), None)
         if wanted is not None:
             self.place = None
-            if wanted.source is Source.QUEUE or session is None:
+            if wanted.source is Source.QUEUE or not session.opened:
                 self.section = wanted
             else:  # a Syncro saved search, or today's appointments
                 return wanted
@@ -124,7 +124,6 @@ class QueueModel:
 
     def read_place(self) -> None:
         """The section, filter and ticket of the last run (or the config's first section on a first start)."""
-        assert self.session is not None
         self._place_read = True
         cache = self.session.cache
         place = cache.place() if cache is not None else None
@@ -140,7 +139,7 @@ class QueueModel:
 
     def remember_place(self, selected: int | None) -> None:
         """Kept for the next start: where the tech is now (a search of the moment is not a place to come back to)."""
-        cache = self.session.cache if self.session is not None else None
+        cache = self.session.cache if self.session.opened else None
         if cache is None or self.section is None or self.section.source in (Source.QUERY, Source.CUSTOMER):
             return
         cache.save_place(Place(self.section.id, self.needle.text, selected if self.on_queue() else None))
@@ -232,7 +231,7 @@ class QueueModel:
             self.sorts.pop(self.section.id, None)
         else:
             self.sorts[self.section.id] = sort
-        cache = self.session.cache if self.session is not None else None
+        cache = self.session.cache if self.session.opened else None
         if cache is not None:
             cache.save_sort(self.section.id, sort)
         return True
@@ -278,7 +277,7 @@ class QueueModel:
 
     # ------------------------------------------------------------ loading
     def closed_statuses(self) -> frozenset[str]:
-        return frozenset(self.session.config.tickets.closed_statuses) if self.session else frozenset()
+        return frozenset(self.session.config.tickets.closed_statuses) if self.session.opened else frozenset()
 
     async def load(self, reads: Reads, *, page_size: int) -> AsyncIterator[Loaded]:
         """A full load of the open tickets, merged page by page as they arrive (in the queue's order), the
@@ -328,7 +327,6 @@ class QueueModel:
     def find_alerts(self, changes: Changes, before: dict[int, QueueRow], own: Collection[int] = ()) -> None:
         """What a refresh brought that the tech must not miss, one alert per ticket, held until ``take_alerts``;
         on ``own``, the tickets this window's writes changed, only what a write of theirs cannot have done."""
-        assert self.session is not None
         mine = [s for s in self.sections if s.id in WATCHED or s.id.startswith("filter:")]
         settings = self.session.config.alerts
         self.inbox.found(alerts((*changes.added, *changes.updated), before, me=self.session.profile.user_id,
@@ -348,7 +346,7 @@ class QueueModel:
         screenfuls: 20,000 rows take half a second to read), then the rest (``rest_of_cache``), once those are
         on screen. When the section or filter shown leaves less than a ``screenful`` of the first rows, all
         are read at once, so the tech never sees a section look emptier than it is."""
-        cache = self.session.cache if self.session is not None else None
+        cache = self.session.cache if self.session.opened else None
         if cache is None:
             return False
         cached = cache.queue(first=CACHE_FIRST)
@@ -369,7 +367,7 @@ class QueueModel:
 
     def rest_of_cache(self) -> bool:
         """The rows of the cached queue after its first (``from_cache``); False when there were none."""
-        if not self.cache_rest or self.session is None or self.session.cache is None:
+        if not self.cache_rest or not self.session.opened or self.session.cache is None:
             return False
         self._read_rest(self.session.cache)
         self.progress = ""
@@ -384,7 +382,7 @@ class QueueModel:
     # ------------------------------------------------------------ connection
     def as_of(self) -> str:
         """When the cached queue shown was last refreshed, in the account's zone ("14:02", or "Nov 28 14:02")."""
-        if self.cached_at is None or self.session is None:
+        if self.cached_at is None:
             return ""
         tz = self.account.time_zone
         at, now = self.cached_at.astimezone(tz), self.session.now().astimezone(tz)
@@ -392,7 +390,6 @@ class QueueModel:
 
     def refreshed(self) -> str:
         """Syncro answered: the connection note for the status bar."""
-        assert self.session is not None
         self.cached_at = None
         self.refreshed_at = self.session.now()
         self.connected = True

@@ -1,9 +1,9 @@
 """The Textual application: paints at once, then checks whose key it is and loads the queue.
 
 Nothing the first frame does not need is imported before it. The command line
-hands the app what opens the session (reading the config needs pydantic, the key
-the keyring), and the app calls it once the first frame is on screen, then
-builds the client (httpx). Every screen but the queue is imported when first opened.
+builds the session from its arguments; the app opens it (reads the config:
+pydantic) once the first frame is on screen, then builds the client (httpx, the
+key from the keyring), and Syncro's answer arrives as ``Connected``. Every screen but the queue is imported when first opened.
 """
 
 from __future__ import annotations
@@ -65,10 +65,10 @@ class SyncroApp(Quitting, Navigation, ClockKeys):
     #: Below 120 columns the coach sits under the screen, not beside it.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
-    def __init__(self, session: Session | Callable[[], Session]) -> None:
-        """``session``, or what opens it (may raise CannotConnect), called once the first frame is painted."""
-        super().__init__(session if isinstance(session, Session) else None)
-        self._open = None if isinstance(session, Session) else session
+    def __init__(self, session: Session) -> None:
+        """``session``, built before the app runs: it is opened (may raise CannotConnect) once the first frame is
+        painted."""
+        super().__init__(session)
         #: Keys typed before the session was open, replayed once it is.
         self._early_keys: list[events.Key] = []
         #: The training lesson chosen from the demo's palette: the command line starts it once the demo ends.
@@ -80,7 +80,7 @@ class SyncroApp(Quitting, Navigation, ClockKeys):
 
     async def on_event(self, event: events.Event) -> None:
         """Before the session is open, keys wait for it and the mouse is ignored (nothing could act on them)."""
-        if not self.session_open and isinstance(event, events.InputEvent) and not event.is_forwarded:
+        if not self.session.opened and isinstance(event, events.InputEvent) and not event.is_forwarded:
             if isinstance(event, events.Key):
                 self._early_keys.append(event)
             return
@@ -93,7 +93,7 @@ class SyncroApp(Quitting, Navigation, ClockKeys):
         before the key is read and the client built (httpx; with --demo, seeding and starting the simulator),
         which ``connect`` does once that frame is out. Keys typed meanwhile wait.
         """
-        if not self.session_open and not self._or_end(self._open_session, "open the session"):
+        if not self._or_end(self.session.open, "open the session"):
             return
         if self.session.config.keymap:
             self.set_keymap(self.session.config.keymap)
@@ -121,10 +121,6 @@ class SyncroApp(Quitting, Navigation, ClockKeys):
         """
         await until_idle(limit=0.5)
         self.connect()
-
-    def _open_session(self) -> None:
-        assert self._open is not None
-        self.open_session(self._open())
 
     def _or_end(self, step: Callable[[], object], what: str) -> bool:
         """One step of opening; when it fails the tech is told why and the app ends (False)."""
@@ -339,7 +335,7 @@ class SyncroApp(Quitting, Navigation, ClockKeys):
             yield from commands()
         yield SystemCommand("Coach: show or hide (F1)", "What the field under the cursor is for, and the rule that applies",
                             self.action_toggle_coach)
-        if self.session_open and self.session.lessons:
+        if self.session.opened and self.session.lessons:
             yield SystemCommand("Training: billing lessons", "Leave the demo for a lesson on a fresh simulator, "
                                 "judged when you quit", self.pick_lesson)
 
@@ -362,7 +358,7 @@ class SyncroApp(Quitting, Navigation, ClockKeys):
         return done
 
     def _after_dialog(self) -> None:
-        if self.screen_stack and self.session_open:
+        if self.screen_stack and self.session.opened:
             self.queue_screen.deliver_alerts()
 
     def action_toggle_coach(self) -> None:
@@ -392,5 +388,5 @@ class SyncroApp(Quitting, Navigation, ClockKeys):
             self._log_handler.close()
         if self.writes is not None:
             self.writes.journal.close()
-        if self.session_open:
+        if self.session.opened:
             await self.session.aclose()

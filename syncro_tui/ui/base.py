@@ -46,10 +46,11 @@ log = logging.getLogger("syncro_tui.ui")
 
 
 class SyncroBase(App[None]):
-    def __init__(self, session: Session | None = None) -> None:
-        """``session``: None when the app opens it itself, once its first frame is painted (``open_session``)."""
+    def __init__(self, session: Session) -> None:
+        """``session``: built before the app runs; the app opens it (reads the config) once its first frame is
+        painted, and connects after that."""
         super().__init__()
-        self._session = session
+        self.session = session
         self.account = Account()
         self.drafts = Drafts()
         #: The queue the first screen shows, and the tech's place in it (the session joins it once open).
@@ -81,21 +82,6 @@ class SyncroBase(App[None]):
             screen.add_class(*screen._get_breakpoint_classes(self.size.width, self.HORIZONTAL_BREAKPOINTS),
                              update=False)
         return super().push_screen(screen, *args, **kwargs)
-
-    @property
-    def session(self) -> Session:
-        """The config, the profile and the client of this run. Opening it reads the config, which the app does
-        once its first frame is painted: what runs in that frame asks ``session_open`` first."""
-        if self._session is None:
-            raise RuntimeError("the session is not open yet (it opens once the first frame is painted)")
-        return self._session
-
-    @property
-    def session_open(self) -> bool:
-        return self._session is not None
-
-    def open_session(self, session: Session) -> None:
-        self._session = self.queue_model.session = session
 
     @property
     def reads(self) -> Reads:
@@ -164,7 +150,7 @@ class SyncroBase(App[None]):
         from .error_dialog import ErrorDialog
 
         log.error("%s failed: %s", where, summary(error))
-        directory = self.session.data_dir() / "crash-reports" if self.session_open else None
+        directory = self.session.data_dir() / "crash-reports" if self.session.opened else None
         report = write_report(error, directory, where=where) if directory is not None else None
         self.push_screen(ErrorDialog("Something went wrong", (
             f"{where} stopped on an unexpected error: {summary(error)}. Nothing typed is lost; what was being sent "
@@ -178,7 +164,7 @@ class SyncroBase(App[None]):
 
         error = sys.exc_info()[1] or self._exception
         report = None
-        if error is not None and self.session_open:
+        if error is not None and self.session.opened:
             report = write_report(error, self.session.data_dir() / "crash-reports", where="the app")
         self.exit_message = ("syncro-tui: stopped on an unexpected error"
                              + (f" ({summary(error)})" if error is not None else "")
@@ -202,7 +188,7 @@ class SyncroBase(App[None]):
     @property
     def model_label(self) -> str:
         """The drafting model as the status bar says it: off, being checked, ready, or not reachable."""
-        if not self.session_open:
+        if not self.session.opened:
             return ""
         if not self.session.config.drafting.enabled:
             return "off"
@@ -223,7 +209,7 @@ class SyncroBase(App[None]):
 
     def keep_drafts(self) -> None:
         """Write what the tech has typed and not sent, at each change: a crash or a kill loses none of it."""
-        if not self.session_open:
+        if not self.session.opened:
             return
         from filelock import Timeout
 
@@ -288,7 +274,7 @@ class SyncroBase(App[None]):
 
     def clock_words(self) -> str:
         """ "⏱ #31996 ▶ 0:25  #31990 ‖ 1:10 in Syncro" for the status bar ('' with no clock)."""
-        return self.work_clocks.words() if self.session_open else ""
+        return self.work_clocks.words() if self.session.opened else ""
 
     def billed(self, ticket_id: int) -> None:
         """A billing run of the ticket is in Syncro: its stopped clock has been billed and goes."""

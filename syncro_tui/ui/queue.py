@@ -94,7 +94,7 @@ class QueueScreen(QueueLoading, TicketActions):
     @property
     def session(self) -> Session:
         """The app's session (opened once the first frame is painted: what that frame runs asks
-        ``app.session_open`` first)."""
+        ``session.opened`` first)."""
         return self.app.session
 
     def compose(self) -> ComposeResult:
@@ -284,7 +284,7 @@ class QueueScreen(QueueLoading, TicketActions):
     def update_status(self) -> None:
         """What the status bar says now (it draws again only when that changed)."""
         app = self.app
-        session = app.session if app.session_open else None  # the first frame comes before the session
+        session = app.session if app.session.opened else None  # the first frame comes before the config
         budget = session.reads.budget() if session and session.connected else None
         model = self.model
         tz = app.account.time_zone

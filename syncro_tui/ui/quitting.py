@@ -54,6 +54,6 @@ class Quitting(SyncroBase):
 
     def leave(self) -> None:
         """Quit, keeping where the tech is in the queue for the next start."""
-        if self.session_open:
+        if self.session.opened:
             self.queue_screen.remember_place()
         self.exit()

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from syncro_tui.ui.base import SyncroBase
 
+from syncro_tui.api import SyncroClient
 from syncro_tui.api import requests as rq
+from syncro_tui.config import Config
+from syncro_tui.demo import demo_settings
+from syncro_tui.session import Session, Settings
 from syncro_tui.ui.app import styles_dir
 from syncro_tui.ui.confirm import ConfirmScreen
 from syncro_tui.writes.recovery import Confirmation
@@ -18,11 +22,17 @@ REQUESTS = [
 ]
 
 
+def no_syncro(settings: Settings) -> SyncroClient:
+    raise AssertionError("the confirm alone never reaches Syncro")
+
+
 class Host(SyncroBase):
+    """The confirm on an app of its own, whose session is never opened."""
+
     CSS_PATH = str(styles_dir() / "app.tcss")
 
     def __init__(self, screen: ConfirmScreen | None = None) -> None:
-        super().__init__()
+        super().__init__(Session(read_settings=lambda: demo_settings(Config()), connect=no_syncro))
         self.answers: list[bool | None] = []
         self.confirm = screen or ConfirmScreen(Confirmation(
             "Ticket #31990 for Brightline Dental: post the resolution (emailed to the contact), then resolve.",

@@ -474,9 +474,9 @@ async def test_the_cached_queue_is_drawn_before_the_key_is_read_or_the_client_bu
     build = session.connect
     drawn_then: list[list[int]] = []
 
-    def connect():
+    def connect(settings):
         drawn_then.append(shown_ids(app))  # what the table held when the client was asked for
-        return build()
+        return build(settings)
 
     session.connect = connect
     async with app.run_test(size=SIZE) as pilot:
@@ -565,7 +565,7 @@ async def test_a_big_cached_queue_draws_its_first_rows_then_the_rest_before_the_
     monkeypatch.setattr(queue_module.QueueScreen, "show_rest_of_cache", drawn_first)
     build = app.session.connect
     at_connect: list[list[int]] = []
-    app.session.connect = lambda: (at_connect.append(shown_ids(app)), build())[1]
+    app.session.connect = lambda settings: (at_connect.append(shown_ids(app)), build(settings))[1]
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         sections = rendered(app.screen, "#sections")

@@ -56,7 +56,7 @@ async def test_refresh_costs_one_request_when_nothing_changed_and_updates_in_pla
         await pilot.press("r")
         await settle(pilot)
         assert list(sim.calls) == [("GET", "list_tickets"), ("GET", "list_ticket_timers")]
-        app.session.config = app.session.config.model_copy(update={"clock": ClockSettings(where="local")})
+        app.session.settings.config = app.session.config.model_copy(update={"clock": ClockSettings(where="local")})
         sim.calls.clear()
         await pilot.press("r")
         await settle(pilot)

@@ -116,15 +116,15 @@ class HeldApp(SyncroApp):
 
 async def test_keys_typed_before_the_session_opens_wait_for_it_and_then_land() -> None:
     session = in_process_session(make_simulator(), clock=lambda: FIXED_NOW)
-    app = HeldApp(lambda: session)
+    app = HeldApp(session)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", "o", "t", "i", "s")
         await pilot.pause()
-        assert not app.session_open and app.screen.query_one("#filter").value == ""
+        assert not session.opened and app.screen.query_one("#filter").value == ""
         assert "Key: checking key…" in app.screen.query_one("#status").content.plain
         app.call_later(SyncroApp.on_ready, app)  # what Ready does in the real app
         await settle(pilot)
-        assert app.session is session and app.screen.query_one("#filter").value == "otis"
+        assert session.opened and app.screen.query_one("#filter").value == "otis"
         table = app.screen.query_one("#queue-table")
         assert table.row_count > 0 and all("Otis" in table.cell(key, "customer").plain for key in table.keys)
 

@@ -230,7 +230,7 @@ async def test_the_demo_palette_leads_into_a_lesson() -> None:
     from .test_writes_ui import pick
 
     app = make_app(make_simulator())
-    app.session.lessons = tuple((lesson.id, lesson.title) for lesson in LESSONS.values())
+    app.session.settings.lessons = tuple((lesson.id, lesson.title) for lesson in LESSONS.values())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
