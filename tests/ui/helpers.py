@@ -7,9 +7,11 @@ import shutil
 import tempfile
 from pathlib import Path
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from syncro_tui.api import Pacer
 from syncro_tui.config import Config
+from syncro_tui.session import Session
 from syncro_tui.demo import in_process_session
 from syncro_tui.simulator import DEMO_KEY, Simulator
 from syncro_tui.ui.app import SyncroApp
@@ -163,3 +165,32 @@ class HeldAnswer:
             await self.release.wait()
             return
         await self._asyncio.sleep(delay, *args)
+
+
+async def bill_as_the_wizard_would(session: Session, ticket_id: int, *, tz: ZoneInfo, **typed: object):
+    """The billing run the wizard would send for a form typed as ``typed`` (its review, its plan, the write path
+    with its journal and owner check, as ``SyncroApp.open_journal`` makes it), without drawing the screen. For
+    the cases whose keys are the same as a case that is typed by keys, and whose point is what lands in Syncro.
+    Returns the review and what the write path did."""
+    from syncro_tui.domain.billing_form import BillingForm, default_end, review
+    from syncro_tui.reads import Reads
+    from syncro_tui.writes.journal import Journal
+    from syncro_tui.writes.path import WritePath
+    from syncro_tui.writes.plans import billing_run
+
+    reads = Reads(session.client)
+    situation = await reads.situation(ticket_id)
+    form = BillingForm(description=situation.ticket.subject, ended=default_end(session.now(), tz))
+    for name, value in typed.items():
+        setattr(form, name, value)
+    checked = review(form, situation, rates=session.config.rate_table(), now=session.now(), tz=tz)
+    assert checked.run is not None, checked.all_problems
+    journal = Journal(session.journal_file(), clock=session.now)
+    try:
+        path = WritePath(session.client, journal, profile_name=session.profile_name,
+                         user_id=session.profile.user_id, clock=session.now)
+        path.remember_owner(await reads.me())
+        return checked, await path.execute(billing_run(checked.run))
+    finally:
+        journal.close()
+        await session.aclose()

@@ -11,14 +11,16 @@ from syncro_tui.config import Config
 from syncro_tui.domain.rates import LaborType
 
 from syncro_tui.simulator import Simulator
+from syncro_tui.demo import in_process_session
 from syncro_tui.domain import billing_form
+from syncro_tui.training import lesson_zone
 from syncro_tui.ui.billing import LABOR_LABELS, BillingScreen
 from syncro_tui.ui.confirm import ConfirmScreen
 from syncro_tui.ui.error_dialog import ErrorDialog
 from syncro_tui.ui.ticket import TicketScreen
 
-from ..conftest import make_simulator, span_seconds
-from .helpers import SIZE, make_app, notices, rendered, settle, steady, type_text, wait_for_screen
+from ..conftest import FIXED_NOW, make_simulator, span_seconds
+from .helpers import SIZE, bill_as_the_wizard_would, make_app, notices, rendered, settle, steady, type_text, wait_for_screen
 from .test_writes_ui import puts, selected_ticket
 
 def clear_billing(sim: Simulator, ticket_id: int) -> None:
@@ -104,33 +106,29 @@ async def test_the_wizard_bills_a_ticket_to_invoiced_by_keys(tmp_path) -> None:
 LINE_ITEM_SHOP = Config.model_validate({"billing": {"path": "line_item"}})
 
 
-@pytest.mark.parametrize(("labor", "minutes", "ended", "prepay", "line", "invoice_total"), [
-    ("remote", "45", None, None, (1190473, "0.75", "150"), "112.50"),
-    # emergency for a prepaid customer: onsite at 1.5 × the hours, which the block pays
-    ("emergency", "60", "yesterday 10pm", "10.0", (26118, "1.5", "175"), "0.00"),
-    ("warranty", "30", None, None, (1049360, "0.5", "0"), "0.00"),
-    ("travel", "30", None, None, (26117, "1", "40"), "40.00"),
-])
-async def test_a_line_item_shop_bills_to_invoiced_by_keys_with_one_line_and_no_timer(
-        tmp_path, labor, minutes, ended, prepay, line, invoice_total) -> None:
+def landed_as_one_line(sim: Simulator, ticket_id: int, line: tuple[int, str, str], invoice_total: str) -> None:
+    """The labor is one line on the ticket, no timer, invoiced for ``invoice_total``; the ticket Invoiced."""
+    assert on_ticket(sim, "timers", ticket_id) == []
+    (made,) = on_ticket(sim, "line_items", ticket_id)
+    product, quantity, price = line
+    assert (made["product_id"], Decimal(made["quantity"]), Decimal(str(made["price_retail"])), made["taxable"]) == (
+        product, Decimal(quantity), Decimal(price), False)
+    (invoice,) = [i for i in on_ticket(sim, "invoices", ticket_id) if i["id"] == made["invoice_id"]]
+    assert Decimal(invoice["total"]) == Decimal(invoice_total)
+    assert sim.store.t("tickets")[ticket_id]["status"] == "Invoiced"
+
+
+async def test_a_line_item_shop_bills_to_invoiced_by_keys_with_one_line_and_no_timer(tmp_path) -> None:
     """[billing] path = "line_item": the labor is one add_line_item with every field explicit, read back by
-    difference, invoiced and checked; the rules (emergency × prepaid, warranty at $0.00, a trip) are the same."""
+    difference, invoiced and checked."""
     sim = make_simulator()
     app = make_app(sim, journal_path=tmp_path / "j.sqlite", config=LINE_ITEM_SHOP)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        ticket = selected_ticket(app)
-        sim.store.t("customers")[ticket.customer_id]["prepay_hours"] = prepay
         ticket, screen = await wizard_on_selected(pilot, sim)
-        await type_text(pilot, minutes)
+        await type_text(pilot, "45")
         await pilot.press("tab")
-        await choose_labor(pilot, list(LABOR_LABELS).index(LaborType(labor)) + 1)
-        if ended:
-            await pilot.press("tab", "ctrl+a", "ctrl+k")
-            await type_text(pilot, ended)
-            await pilot.press("tab", "tab", "tab", "tab")
-        else:
-            await pilot.press("tab", "tab", "tab", "tab", "tab")
+        await choose_labor(pilot, list(LABOR_LABELS).index(LaborType.REMOTE) + 1)
+        await pilot.press("tab", "tab", "tab", "tab", "tab")
         await type_text(pilot, "Done as asked.")
         plan = text_of(screen, "#bill-plan")
         assert "timer" not in plan.lower(), plan
@@ -149,16 +147,32 @@ async def test_a_line_item_shop_bills_to_invoiced_by_keys_with_one_line_and_no_t
         await wait_for_screen(pilot, BillingScreen)
         await settle(pilot)
         assert "Billed. Invoice #" in text_of(screen, "#bill-progress")
-    assert on_ticket(sim, "timers", ticket.id) == []
-    (made,) = on_ticket(sim, "line_items", ticket.id)
-    product, quantity, price = line
-    assert (made["product_id"], Decimal(made["quantity"]), Decimal(str(made["price_retail"])), made["taxable"]) == (
-        product, Decimal(quantity), Decimal(price), False)
-    (invoice,) = [i for i in on_ticket(sim, "invoices", ticket.id) if i["id"] == made["invoice_id"]]
-    assert Decimal(invoice["total"]) == Decimal(invoice_total)
-    assert sim.store.t("tickets")[ticket.id]["status"] == "Invoiced"
+    landed_as_one_line(sim, ticket.id, (1190473, "0.75", "150"), "112.50")
+
+
+@pytest.mark.parametrize(("labor", "minutes", "ended", "prepay", "line", "invoice_total"), [
+    # emergency for a prepaid customer: onsite at 1.5 × the hours, which the block pays
+    ("emergency", "60", "yesterday 10pm", "10.0", (26118, "1.5", "175"), "0.00"),
+    ("warranty", "30", None, None, (1049360, "0.5", "0"), "0.00"),
+    ("travel", "30", None, None, (26117, "1", "40"), "40.00"),
+])
+async def test_a_line_item_shop_keeps_the_rules_of_each_labor_type(tmp_path, labor, minutes, ended, prepay, line,
+                                                                   invoice_total) -> None:
+    """On the line-item path the rules are the same (emergency × prepaid, warranty at $0.00, a trip): the run the
+    wizard sends for each (its keys are the remote case's above) lands as one line, invoiced."""
+    sim = make_simulator()
+    ticket = next(t for t in sim.store.t("tickets").values() if t["status"] == "In Progress")
+    clear_billing(sim, ticket["id"])
+    sim.store.t("customers")[ticket["customer_id"]]["prepay_hours"] = prepay
+    session = in_process_session(sim, config=LINE_ITEM_SHOP, clock=lambda: FIXED_NOW,
+                                 journal_path=tmp_path / "j.sqlite")
+    checked, outcome = await bill_as_the_wizard_would(session, ticket["id"], tz=lesson_zone(), minutes=minutes,
+                                                      labor=labor, comment="Done as asked.", acknowledged=True,
+                                                      **({"ended": ended} if ended else {}))
+    assert outcome.done and "One line item, no timer" in [c.name for c in checked.checks] and not checked.failing
+    landed_as_one_line(sim, ticket["id"], line, invoice_total)
     if prepay:
-        assert Decimal(sim.store.t("customers")[ticket.customer_id]["prepay_hours"]) == Decimal("8.5")
+        assert Decimal(sim.store.t("customers")[ticket["customer_id"]]["prepay_hours"]) == Decimal("8.5")
 
 
 async def test_travel_is_one_trip_with_the_real_travel_time_on_the_timer(tmp_path) -> None:

@@ -11,20 +11,16 @@ from pathlib import Path
 import pytest
 
 from syncro_tui.api import Pacer
-from syncro_tui.domain.billing_form import BillingForm, ItemForm, default_end, review
+from syncro_tui.domain.billing_form import ItemForm
 from syncro_tui.domain.lesson import Verdict, judge
 from syncro_tui.domain.rates import RateTable
-from syncro_tui.reads import Reads
 from syncro_tui.training import Classroom, lesson_zone, lessons
 from syncro_tui.ui.app import SyncroApp
 from syncro_tui.ui.billing import BillingScreen
 from syncro_tui.ui.confirm import ConfirmScreen
-from syncro_tui.writes.journal import Journal
-from syncro_tui.writes.path import WritePath
-from syncro_tui.writes.plans import billing_run
 
 from ..conftest import FIXED_NOW
-from .helpers import SIZE, rendered, settle, type_text, wait_for_screen
+from .helpers import SIZE, bill_as_the_wizard_would, rendered, settle, type_text, wait_for_screen
 from .test_billing import add_part, choose_labor
 
 LESSONS, PROBLEMS = lessons()
@@ -92,28 +88,15 @@ async def take(lesson_id: str, work) -> tuple[Verdict, SyncroApp]:
 
 
 async def sent_as_the_wizard_would(lesson_id: str, **form: object) -> Verdict:
-    """A wrong answer to the lesson, judged from Syncro's side: the run the wizard would send for the form as typed
-    (the same review, plan and write path, without drawing the screen). The keys that type a form are tested by
-    each lesson's right answer; what a wrong answer tests is the judging, so it needs no screen."""
+    """A wrong answer to the lesson, judged from Syncro's side: the run the wizard would send for the form as typed,
+    without drawing the screen. The keys that type a form are tested by each lesson's right answer; what a wrong
+    answer tests is the judging, so it needs no screen."""
     classroom = Classroom.open(LESSONS[lesson_id], clock=lambda: FIXED_NOW)
     directory = Path(tempfile.mkdtemp(prefix="syncro-tui-test-"))
     try:
         session = classroom.session(journal_path=directory / "journal.sqlite",
                                     pacer=Pacer(180, headroom=0, burst=179, clock=lambda: 0.0))
-        reads = Reads(session.client)
-        situation = await reads.situation(classroom.ticket_id)
-        typed = BillingForm(description=situation.ticket.subject, ended=default_end(FIXED_NOW, lesson_zone()))
-        for name, value in form.items():
-            setattr(typed, name, value)
-        checked = review(typed, situation, rates=session.config.rate_table(), now=FIXED_NOW, tz=lesson_zone())
-        assert checked.run is not None, checked.all_problems
-        journal = Journal(session.journal_file(), clock=session.now)  # as the app opens it (SyncroApp.open_journal)
-        path = WritePath(session.client, journal, profile_name=session.profile_name,
-                         user_id=session.profile.user_id, clock=session.now)
-        path.remember_owner(await reads.me())
-        outcome = await path.execute(billing_run(checked.run))
-        journal.close()
-        await session.aclose()
+        _, outcome = await bill_as_the_wizard_would(session, classroom.ticket_id, tz=lesson_zone(), **form)
         assert outcome.done, outcome
         return judge(classroom.lesson, await classroom.afterwards(), RateTable())
     finally:
