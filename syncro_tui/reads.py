@@ -242,6 +242,7 @@ class Reads:
         self.client = client
         self.cache = cache
         self._canned: list[CannedResponse] | None = None  # read once a session (``canned``)
+        self._canned_refused: str | None = None  # the key may not read them (asked once a session)
 
     def budget(self) -> Budget:
         """The API budget as the status bar shows it."""
@@ -303,13 +304,15 @@ class Reads:
         ``snippets``. A refused permission or a Syncro not reached is said in the note; the snippets stay."""
         from .api.errors import PermissionDenied
 
-        note = None
-        if self._canned is None:
+        note = self._canned_refused
+        if self._canned is None and note is None:
             try:
                 self._canned = (await self.client.execute(rq.canned_responses())).items
-            except PermissionDenied as exc:
-                note = (f"The account's canned responses are not listed: this key's group lacks Syncro's "
-                        f"“{exc.permission or rq.CANNED}” permission, which Syncro asks even to read them.")
+            except PermissionDenied as exc:  # asked once a session: the key's group does not change by asking again
+                note = self._canned_refused = (
+                    f"The account's canned responses are not listed: this key's group lacks Syncro's "
+                    f"“{exc.permission or rq.CANNED}” permission, which Syncro asks even to read them (restart the "
+                    f"app once it is granted).")
             except SyncroError as exc:
                 kept = self.cache.canned() if self.cache is not None else None
                 note = f"Syncro's canned responses could not be read ({exc})" + (
