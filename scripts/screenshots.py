@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout:
 
 from rich.console import Console  # noqa: E402
 
+from syncro_tui.cli.common import remove_demo_files  # noqa: E402
 from syncro_tui.demo import in_process_session  # noqa: E402
 from tests.ui.pilot import settle  # noqa: E402
 from syncro_tui.simulator import Simulator
@@ -75,6 +76,7 @@ async def shoot(name: str, keys: list[str | type | None], *, until: type | None 
         path = OUT / f"{name}.svg"
         app.save_screenshot(filename=path.name, path=str(path.parent))
         print(f"wrote {path}")
+    remove_demo_files(app.session.data_dir())  # the demo's throwaway journal, as run_app removes it
 
 
 def typed(text: str) -> list[str]:

@@ -390,14 +390,16 @@ def test_rates_check_shows_where_syncro_differs(config_file, capsys, monkeypatch
 
 def test_demo_runs_on_the_shops_own_config_so_a_shop_can_train_on_its_setup(config_file) -> None:
     from syncro_tui.cli.app import LoopbackDemo, session_for
+    from syncro_tui.cli.common import remove_demo_files
     from syncro_tui.session import CannotConnect
 
     config_file.write_text('[keymap]\n"queue.refresh" = "f5"\n\n[[queue.filters]]\nname = "Printers"\ntext = "printer"\n\n'
                            '[rates.remote]\nproduct_id = 555\nprice_retail = "165.00"\n\n[alerts]\nnew_ticket = []\n')
     args = cli.build_parser().parse_args(["--demo"])
     demo = LoopbackDemo(args.seed)
+    sessions = [session_for(args, demo), session_for(args, demo)]
     try:
-        session = session_for(args, demo)
+        session = sessions[0]
         assert not session.opened  # built before the app runs; the config is read when it opens
         session.open()
         assert session.config.keymap == {"queue.refresh": "f5"}
@@ -406,9 +408,11 @@ def test_demo_runs_on_the_shops_own_config_so_a_shop_can_train_on_its_setup(conf
         assert session.account_label == "DEMO"
         config_file.write_text("[queue\n")
         with pytest.raises(CannotConnect, match="not valid TOML"):
-            session_for(args, demo).open()
+            sessions[1].open()
     finally:
         demo.stop()
+        for made in sessions:  # as run_app does when the demo ends
+            remove_demo_files(made.data_dir())
 
 
 def test_the_demos_own_files_go_with_it_and_nothing_else_does(tmp_path) -> None:

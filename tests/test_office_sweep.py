@@ -205,10 +205,23 @@ async def test_a_claim_whose_read_fails_is_let_go_and_the_waiting_sweep_reads_th
         with pytest.raises(ServerError):
             async with other.holding(held.id, held.updated_at):
                 raise ServerError("Syncro answered 502")
-        assert not other._on_claim("claimed", held.id, held.updated_at)
+        # Not asserted here that the claim is gone: the waiting sweep may already have claimed it for its own read.
 
     reads, found = await _sweep_waiting_on_a_claim(server, failed)
     assert reads == found  # the ticket the other sweep failed to read is read here
+
+
+async def test_a_failed_read_lets_its_claim_go_at_once(server) -> None:
+    from syncro_tui.api.errors import ServerError
+
+    store = office_store(office_pacer(server.url))
+    at = FIXED_NOW
+    assert store.claim(108, at)
+    with pytest.raises(ServerError):
+        async with store.holding(108, at):
+            raise ServerError("Syncro answered 502")
+    assert not store._on_claim("claimed", 108, at)  # no other sweep here: nothing claims it again
+    assert store.claim(108, at)  # the next sweep to come claims it without waiting the claim out
 
 
 async def test_a_claim_is_kept_alive_while_its_read_waits_in_line(server) -> None:

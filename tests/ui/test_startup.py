@@ -26,6 +26,7 @@ from .pilot import settle
 START = """
 import asyncio, json, sys
 from syncro_tui.cli import build_parser, make_app
+from syncro_tui.cli.common import remove_demo_files
 
 SLOW = ("httpx", "keyring", "pydantic", "uvicorn", "syncro_tui.config", "syncro_tui.api.models", "syncro_tui.api.client",
         "syncro_tui.simulator")
@@ -51,8 +52,9 @@ async def main():
         report["sections_after"] = [section.label for section in app.screen.model.sections]
     report["code"] = app.return_code
     report["message"] = app.exit_message
-    if demo is not None:
+    if demo is not None:  # as run_app does when the app ends
         demo.stop()
+        remove_demo_files(app.session.data_dir())
     print(json.dumps(report))
 
 asyncio.run(main())
@@ -114,8 +116,8 @@ class HeldApp(SyncroApp):
         event.prevent_default()
 
 
-async def test_keys_typed_before_the_session_opens_wait_for_it_and_then_land() -> None:
-    session = in_process_session(make_simulator(), clock=lambda: FIXED_NOW)
+async def test_keys_typed_before_the_session_opens_wait_for_it_and_then_land(tmp_path) -> None:
+    session = in_process_session(make_simulator(), clock=lambda: FIXED_NOW, journal_path=tmp_path / "j.sqlite")
     app = HeldApp(session)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", "o", "t", "i", "s")
