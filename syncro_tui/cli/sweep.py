@@ -96,15 +96,11 @@ def run_sweep(args: argparse.Namespace) -> int:
 
 def print_shop(day: SweepDay, techs: list[Tech], *, tz: ZoneInfo, rates: RateTable, now: datetime, json: bool,
                notes: list[str]) -> int:
-    """Every tech's leaks from the one read of the day; a $0.00 invoice is the shop's, said once."""
-    from ..domain.sweep import LeakKind, summary, sweep
+    """Every tech's leaks from the one read of the day, each said once (``domain.shop_sweep``)."""
+    from ..domain.shop_sweep import shop_sweep
+    from ..domain.sweep import summary
 
-    shop: list[Leak] = []
-    by_tech: list[tuple[Tech, list[Leak]]] = []
-    for tech in techs:
-        found = sweep(day, tech=tech, tz=tz, rates=rates, clocks={}, now=now)
-        shop = shop or [leak for leak in found if leak.kind is LeakKind.ZERO_INVOICE]
-        by_tech.append((tech, [leak for leak in found if leak.kind is not LeakKind.ZERO_INVOICE]))
+    by_tech, shop = shop_sweep(day, techs, tz=tz, rates=rates, now=now)
     if json:
         print(json_text({"day": day.day.isoformat(), "tickets_read": len(day.tickets), "unread_tickets": list(day.unread),
                          "techs": [{"user_id": tech.user_id, "tech": tech.name, "leaks": [record(leak) for leak in leaks]}

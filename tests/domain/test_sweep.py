@@ -347,3 +347,21 @@ def test_a_fix_that_leaves_another_leak_does_not_set_the_ticket_invoiced() -> No
                            still_leaking="“no time” (today's visit)")
     assert all(step.call != "update_ticket" for step in held.steps)
     assert any("stays In Progress, not Invoiced" in note for note in held.notes)
+
+
+def test_the_shops_sweep_says_a_shared_tickets_timer_once_under_its_tech() -> None:
+    """Two techs commented on Tom's ticket that day and Dana's timer on it was never charged: the timer is said
+    once, under Dana who timed the work, not under each; Tom's own day (his comment, no time of his) stays his."""
+    from syncro_tui.domain.shop_sweep import shop_sweep
+
+    tom = Tech(2231, "Tom Okafor")
+    shared = ticket(1, user_id=tom.user_id, comments=[(at(10), DANA.user_id, "Dana Whitfield"),
+                                                      (at(11), tom.user_id, "Tom Okafor")],
+                    timers=[(at(9), at(9, 45), REMOTE, False)])
+    day = SweepDay(DAY, (shared,))
+    by_tech, shop = shop_sweep(day, [DANA, tom], tz=TZ, rates=RATES, now=NOW)
+    listed = {tech.name: kinds(leaks) for tech, leaks in by_tech}
+    assert listed == {"Dana Whitfield": [(LeakKind.UNCHARGED_TIMER, 1)], "Tom Okafor": [(LeakKind.UNBILLED, 1)]}
+    assert shop == []
+    tom_alone = sweep(day, tech=tom, tz=TZ, rates=RATES, clocks={}, now=NOW)  # his own sweep still lists it
+    assert kinds(tom_alone) == [(LeakKind.UNCHARGED_TIMER, 1), (LeakKind.UNBILLED, 1)]
