@@ -50,6 +50,8 @@ def make_app(args: argparse.Namespace) -> tuple[SyncroApp, LoopbackDemo | None]:
 
 
 def session_for(args: argparse.Namespace, demo: LoopbackDemo | None) -> Session:
+    """The session of this run, from the arguments alone (nothing is read yet): on the account the arguments name,
+    or with --demo on the demo's simulator, with a throwaway journal."""
     import tempfile
     from pathlib import Path
 
