@@ -132,8 +132,11 @@ class ProgressPane(Static):
     def start(self, steps: list[dict[str, Any]]) -> None:
         self.steps, self.states = steps, {}
 
-    def progress(self, seq: int, state: StepState, message: str) -> None:
+    def progress(self, seq: int, state: StepState, message: str, path: str | None = None, /) -> None:
+        """A step's state (``writes.path.Progress``); its path as sent, once the ids it needed are known."""
         self.states[seq] = (state, message)
+        if path is not None:
+            self.steps[seq] = {**self.steps[seq], "path": path}
         self.show()
 
     def show(self, tail: Text | None = None) -> None:

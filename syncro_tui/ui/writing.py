@@ -98,9 +98,9 @@ def shown_while_there(progress: Progress | None) -> Progress | None:
     if progress is None:
         return None
 
-    def show(seq: int, state: StepState, message: str) -> None:
+    def show(seq: int, state: StepState, message: str, path: str | None = None, /) -> None:
         try:
-            progress(seq, state, message)
+            progress(seq, state, message, path)
         except NoMatches:
             pass
 

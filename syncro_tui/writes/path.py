@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..api.errors import SyncroError, WriteOutcomeUnknown
 from ..api import requests as rq
@@ -50,7 +50,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("syncro_tui.writes")
 
 
-Progress = Callable[[int, StepState, str], None]
+class Progress(Protocol):
+    """Told each step's state as the run goes, with a word for the tech; ``path``: the call's path once the ids
+    earlier calls returned are in it (the confirm showed ``<id from call N>`` there)."""
+
+    def __call__(self, seq: int, state: StepState, message: str, path: str | None = None, /) -> None: ...
 
 _IN_DOUBT = (StepState.SENDING, StepState.UNKNOWN)
 
@@ -197,7 +201,7 @@ class WritePath:
             req = replace(template, only_if=None).resolve(results)
             if req.is_check:  # reading back is safe to repeat, in doubt or not
                 if progress:
-                    progress(step.seq, StepState.SENDING, f"Reading back {req.display_path}")
+                    progress(step.seq, StepState.SENDING, f"Reading back {req.display_path}", req.display_path)
                 outcome = await self.run_check(group_id, step.seq, req)
             elif step.state in _IN_DOUBT:  # a crash left it in flight: read back, never resend here
                 outcome = await self.settle(group_id, step.seq, req, step.sent_at or self.clock(), "It was in flight when the app stopped.")
@@ -208,7 +212,7 @@ class WritePath:
                 if req is not template:
                     self.journal.replace_step(group_id, step.seq, req)
                 if progress:
-                    progress(step.seq, StepState.SENDING, f"Sending {req.method} {req.path}")
+                    progress(step.seq, StepState.SENDING, f"Sending {req.method} {req.path}", req.display_path)
                 outcome = await self.run_step(group_id, step.seq, req)
             done.append(outcome)
             if outcome.landed and not req.is_check:

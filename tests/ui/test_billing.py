@@ -92,6 +92,7 @@ async def test_the_wizard_bills_a_ticket_to_invoiced_by_keys(tmp_path) -> None:
         await wait_for_screen(pilot, BillingScreen)
         await settle(pilot)
         assert "Billed. Invoice #" in text_of(screen, "#bill-progress")
+        progress = text_of(screen, "#bill-progress")  # each call as sent: the ids earlier calls returned, in place
     comments = [c for c in on_ticket(sim, "comments", ticket.id) if "Replaced the switch." in c["body"]]
     assert [c["body"] for c in comments] == ["Replaced the switch.<br>• tested every port"]
     (timer,) = on_ticket(sim, "timers", ticket.id)
@@ -101,6 +102,8 @@ async def test_the_wizard_bills_a_ticket_to_invoiced_by_keys(tmp_path) -> None:
     invoices = on_ticket(sim, "invoices", ticket.id)
     assert [Decimal(i["total"]) for i in invoices if i["line_items"][-1]["quantity"] == "0.75"] == [Decimal("112.50")]
     assert sim.store.t("tickets")[ticket.id]["status"] == "Invoiced"
+    (made,) = [i for i in invoices if i["line_items"][-1]["quantity"] == "0.75"]
+    assert "<id from call" not in progress and f"GET /invoices/{made['id']} " in progress, progress
 
 
 LINE_ITEM_SHOP = Config.model_validate({"billing": {"path": "line_item"}})

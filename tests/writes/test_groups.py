@@ -50,13 +50,21 @@ async def test_a_group_fills_later_calls_from_earlier_answers(tmp_path) -> None:
     sim = make_simulator()
     wp = write_path(sim, tmp_path)
     seen: list[tuple[int, StepState]] = []
-    outcome = await wp.execute(new_ticket_plan(sim), progress=lambda seq, state, _msg: seen.append((seq, state)))
+    paths: dict[int, str] = {}
+
+    def progress(seq: int, state: StepState, _message: str, path: str | None = None, /) -> None:
+        seen.append((seq, state))
+        if path is not None:
+            paths[seq] = path
+
+    outcome = await wp.execute(new_ticket_plan(sim), progress=progress)
     assert outcome.done, outcome.message
     assert server_state(sim) == (1, 1, 1)
     ticket_id = outcome.steps[0].result.id
     group = wp.journal.group(outcome.group_id)
     assert group.state is GroupState.DONE
     assert group.steps[1].path == f"/tickets/{ticket_id}/comment"  # the journal keeps what was really sent
+    assert paths[1] == f"/tickets/{ticket_id}/comment"  # and the screen is told it as the call goes
     assert group.steps[2].body["ticket_id"] == ticket_id
     assert seen == [(0, StepState.SENDING), (0, StepState.DONE), (1, StepState.SENDING), (1, StepState.DONE),
                     (2, StepState.SENDING), (2, StepState.DONE)]
