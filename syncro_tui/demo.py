@@ -36,8 +36,6 @@ def in_process_client(sim: Simulator, key: str = DEMO_KEY, **kwargs) -> SyncroCl
     return SyncroClient(BASE_URL, key, transport=httpx.ASGITransport(asgi(sim)), **kwargs)
 
 
-
-
 def demo_session(connect: Callable[[], SyncroClient], *, model_hosts: list[str], config: Config | None = None,
                  user_id: int | None = DEMO_USER, journal_path: Path | None = None,
                  clock: Callable[[], datetime] | None = None,
