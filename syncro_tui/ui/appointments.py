@@ -25,7 +25,7 @@ from ..api.models import Appointment
 from ..domain.appointments import MoveReview, Scope, Span, days, in_scope, landed_wrong, length_of, review_move
 from ..writes.plans import move_appointment
 from ..domain.when import TIME_HELP, Booking, describe_span, length_text, typed
-from .base import SyncroBase
+from .base import HoldsRefresh, SyncroBase
 from .dialogs import CustomerSearchScreen
 from .error_dialog import ErrorDialog
 from .text import literal
@@ -195,7 +195,7 @@ class AppointmentsScreen(ReportsFailures, Screen[None]):
         self.dismiss(None)
 
 
-class MoveScreen(ReportsFailures, ModalScreen[tuple[Booking, list[str]] | None]):
+class MoveScreen(HoldsRefresh, ReportsFailures, ModalScreen[tuple[Booking, list[str]] | None]):
     """The new start and end, with weekday, zone, owner, business hours and clashes in view.
 
     Dismisses with the slot and its warnings (for the confirm), or None.

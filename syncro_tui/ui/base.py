@@ -294,6 +294,12 @@ class SyncroBase(App[None]):
         self.post_message(ClocksChanged())
 
 
+class HoldsRefresh:
+    """Mixed in by a screen the tech types or decides in (a form, a wizard, a confirm, a dialog that asks): while
+    one is open the queue's automatic refresh waits, so nothing rings or redraws under a decision. A screen that only
+    shows (a ticket, the inbox, the activity) lets it run: a new urgent ticket is told while the tech reads."""
+
+
 class OnSyncro(MessagePump):
     """Mixed in first by a screen or widget: ``self.app`` is the typed ``SyncroBase`` (Textual's own typed getter)."""
 

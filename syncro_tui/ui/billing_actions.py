@@ -20,13 +20,14 @@ from ..domain.money import dollars
 from ..writes.plans import Plan, billing_run, time_recorded
 from ..domain.situation import Situation
 from .billing_panes import ProgressPane
+from .base import HoldsRefresh
 from .messages import TicketChanged
 from .text import clean
 from .widgets import ReportsFailures
 from .writing import confirm_and_send
 
 
-class BillingActions(ReportsFailures, Screen[None]):
+class BillingActions(HoldsRefresh, ReportsFailures, Screen[None]):
     """The part of ``BillingScreen`` that acts: each write through the confirm, and what the form keeps after."""
 
     ticket_id: int

@@ -18,9 +18,10 @@ from textual.widgets.option_list import Option
 
 from ..domain.canned import Canned, CannedList, matching
 from .text import literal
+from .base import HoldsRefresh
 
 
-class CannedScreen(ModalScreen[Canned | None]):
+class CannedScreen(HoldsRefresh, ModalScreen[Canned | None]):
     """Pick one response; Escape picks none. The highlighted one's text shows below the list, as it will be."""
 
     BINDINGS = [

@@ -29,6 +29,7 @@ from ..domain.drafting import comment_prompt
 from ..writes.plans import Plan, comment_on
 from ..domain.ticket import email_recipient
 from .coach import CoachPanel, coach_again, place
+from .base import HoldsRefresh
 from .drafting import HELP, ask, can_draft, footer_quiet, history, put
 from .messages import TicketChanged
 from .text import clean, literal
@@ -76,7 +77,7 @@ class CommentProblems(Static):
         return out
 
 
-class CommentScreen(ReportsFailures, Screen[bool]):
+class CommentScreen(HoldsRefresh, ReportsFailures, Screen[bool]):
     """Dismisses with True when the comment is in Syncro."""
 
     #: The draft as the fields hold it: the panes below draw from it, and only when it changes.

@@ -24,12 +24,12 @@ from textual.widgets import Static
 
 from ..writes.plans import Plan
 from ..writes.recovery import Confirmation
-from .base import OnSyncro
+from .base import HoldsRefresh, OnSyncro
 from .widgets import FittingFooter
 from .text import literal
 
 
-class ConfirmScreen(OnSyncro, ModalScreen[bool]):
+class ConfirmScreen(HoldsRefresh, OnSyncro, ModalScreen[bool]):
     """Dismisses with True only when the tech presses ``s``."""
 
     BINDINGS = [

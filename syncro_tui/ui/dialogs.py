@@ -19,10 +19,11 @@ from textual.widgets.option_list import Option
 
 from ..api import SyncroError
 from .text import clean, literal
+from .base import HoldsRefresh
 from .widgets import Choices, ReportsFailures
 
 
-class ChoiceScreen(ModalScreen[str | None]):
+class ChoiceScreen(HoldsRefresh, ModalScreen[str | None]):
     """Pick one value (a status, a tech, a priority); Escape picks nothing. The current value is marked."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice.cancel")]
@@ -61,7 +62,7 @@ class ChoiceScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class NoteScreen(ModalScreen[str | None]):
+class NoteScreen(HoldsRefresh, ModalScreen[str | None]):
     """A one-line note (why a write is abandoned). Enter keeps it, Escape cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="note.cancel")]
@@ -200,7 +201,7 @@ class CustomerPicker(ReportsFailures, Vertical):
         self.post_message(self.Picked(int(customer_id), name))
 
 
-class CustomerSearchScreen(ModalScreen[tuple[int, str] | None]):
+class CustomerSearchScreen(HoldsRefresh, ModalScreen[tuple[int, str] | None]):
     """Find a customer by name (to open their tickets, or their appointments)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="customer_search.cancel")]

@@ -16,11 +16,12 @@ from ..api import SyncroError
 from ..api.models import Asset, Customer
 from ..domain.new_ticket import AccountRules, NewTicketForm
 from .dialogs import CustomerPicker
+from .base import HoldsRefresh
 from .text import literal
 from .widgets import ReportsFailures
 
 
-class SyncroLists(ReportsFailures, Screen[int | None]):
+class SyncroLists(HoldsRefresh, ReportsFailures, Screen[int | None]):
     """The part of ``NewTicketScreen`` that fills its pickers from what Syncro lists."""
 
     customer: Customer | None

@@ -16,6 +16,7 @@ from ..domain.queue import Changes, QueueRow
 from ..domain.sections import Section, Source
 from ..domain.text import unreadable
 from ..session.queue import QueueModel
+from .base import HoldsRefresh
 from .notice import desktop_notice
 from .queue_view import appointment_rows
 from .ticket_table import TicketTable
@@ -172,8 +173,9 @@ class QueueLoading(ReportsFailures, Screen[None]):
                                              name="queue-auto-refresh")
 
     def refresh_due(self) -> None:
-        """The refresh timer fired: a refresh, unless the tech is in a form, wizard or confirm (then it waits)."""
-        if self.app.screen is not self:
+        """The refresh timer fired: a refresh, unless the tech is in a form, wizard, confirm or asking dialog (then it
+        waits, ``HoldsRefresh``). Reading a ticket, the inbox or the activity does not hold it."""
+        if any(isinstance(screen, HoldsRefresh) for screen in self.app.screen_stack):
             self.schedule_refresh()
             return
         self.refresh_delta()

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 
 from ..writes.activity import outcome_text
 from .dialogs import NoteScreen
+from .base import HoldsRefresh
 from .text import literal
 from .writing import resume
 from .ticket_table import Column
@@ -21,7 +22,7 @@ COLUMNS = (Column("at", "Started", 12), Column("title", "What", 52, least=20),
            Column("where", "Where it stopped", 58, least=24, rank=1, grow=True))
 
 
-class UnfinishedScreen(ReportsFailures, ModalScreen[None]):
+class UnfinishedScreen(HoldsRefresh, ReportsFailures, ModalScreen[None]):
     """Listed at start when the journal holds open groups; also on ``u`` from the queue."""
 
     BINDINGS = [

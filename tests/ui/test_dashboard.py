@@ -344,6 +344,30 @@ async def test_a_burst_of_new_tickets_is_one_toast(tmp_path) -> None:
         assert "⚑ 6 alerts" in rendered(app.queue_screen, "#status")
 
 
+async def test_the_refresh_runs_while_the_tech_reads_a_ticket_and_waits_in_a_form(tmp_path) -> None:
+    """A ticket being read does not hold the queue's refresh: a ticket assigned meanwhile is told there. A form the
+    tech types in (the billing wizard) does hold it: the timer only re-arms."""
+    sim = make_simulator()
+    app = make_app(sim, journal_path=tmp_path / "j.sqlite")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        changed = others_ticket(app)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, TicketScreen)
+        await settle(pilot)
+        await another_tech(sim, changed, {"user_id": 1843})
+        app.queue_screen.refresh_due()  # the timer fires while the ticket is read
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen) and "Assigned to you" in "\n".join(app.shown)
+        await pilot.press("b")
+        await wait_for_screen(pilot, BillingScreen)
+        await settle(pilot)
+        sim.calls.clear()
+        app.queue_screen.refresh_due()
+        await settle(pilot)
+        assert ("GET", "list_tickets") not in sim.calls
+
+
 async def test_alerts_wait_while_a_confirm_is_open(tmp_path) -> None:
     sim = make_simulator()
     app = make_app(sim, journal_path=tmp_path / "j.sqlite")
