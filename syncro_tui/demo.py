@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +17,7 @@ import httpx
 
 from .api import Pacer, SyncroClient
 from .config import Config, Profile
-from .session import DEMO_DIR_PREFIX, Session, Settings
+from .session import Session, Settings, demo_journal
 from .simulator import API_PREFIX, DEMO_KEY, Simulator
 
 BASE_URL = "http://simulator" + API_PREFIX
@@ -47,7 +46,7 @@ def demo_session(connect: Callable[[], SyncroClient], *, model_hosts: list[str],
     ``journal_path``); the simulator also answers as the local model (Ollama's API), so drafting works.
     """
     settings = demo_settings(config or Config(), user_id=user_id, lesson=lesson)
-    journal = journal_path or Path(tempfile.mkdtemp(prefix=DEMO_DIR_PREFIX)) / "journal.sqlite"
+    journal = journal_path or demo_journal()
     return Session(read_settings=lambda: settings, connect=lambda _: connect(), demo=True, clock=clock,
                    journal_path=journal, model_hosts=model_hosts, model_transport=model_transport, lesson=lesson,
                    lesson_ticket=lesson_ticket)

@@ -420,7 +420,7 @@ def test_the_demos_own_files_go_with_it_and_nothing_else_does(tmp_path) -> None:
     from pathlib import Path
 
     from syncro_tui.cli.common import remove_demo_files
-    from syncro_tui.demo import DEMO_DIR_PREFIX
+    from syncro_tui.session import DEMO_DIR_PREFIX
 
     own = Path(tempfile.mkdtemp(prefix=DEMO_DIR_PREFIX))
     (own / "journal.sqlite").write_text("x")

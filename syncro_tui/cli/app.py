@@ -52,15 +52,11 @@ def make_app(args: argparse.Namespace) -> tuple[SyncroApp, LoopbackDemo | None]:
 def session_for(args: argparse.Namespace, demo: LoopbackDemo | None) -> Session:
     """The session of this run, from the arguments alone (nothing is read yet): on the account the arguments name,
     or with --demo on the demo's simulator, with a throwaway journal."""
-    import tempfile
-    from pathlib import Path
-
-    from ..session import DEMO_DIR_PREFIX, Session
+    from ..session import Session, demo_journal
 
     if demo is not None:
         return Session(read_settings=demo_shop_settings, connect=lambda _: demo.connect(), demo=True,
-                       journal_path=Path(tempfile.mkdtemp(prefix=DEMO_DIR_PREFIX)) / "journal.sqlite",
-                       model_hosts=[demo.origin])
+                       journal_path=demo_journal(), model_hosts=[demo.origin])
     return Session(read_settings=lambda: account_settings(args), connect=lambda s: client_for(s.profile_name, s.profile))
 
 

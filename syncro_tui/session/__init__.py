@@ -29,6 +29,13 @@ if TYPE_CHECKING:
 DEMO_DIR_PREFIX = "syncro-tui-demo-"
 
 
+def demo_journal() -> Path:
+    """A journal in a new throwaway directory: the demo's Syncro starts fresh each run, so its journal does too."""
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix=DEMO_DIR_PREFIX)) / "journal.sqlite"
+
+
 class CannotConnect(Exception):
     """The session cannot be opened (a config problem, no key, the keyring refused): the message is for the tech."""
 
