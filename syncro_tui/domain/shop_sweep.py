@@ -23,8 +23,9 @@ def shop_sweep(day: SweepDay, techs: list[Tech], *, tz: ZoneInfo, rates: RateTab
                now: datetime) -> tuple[list[tuple[Tech, list[Leak]]], list[Leak]]:
     """Each tech with their leaks (in ``techs``' order), and the shop's own ($0.00 invoices)."""
     found = [(tech, sweep(day, tech=tech, tz=tz, rates=rates, clocks={}, now=now)) for tech in techs]
-    shop = next(([leak for leak in leaks if leak.kind is LeakKind.ZERO_INVOICE] for _, leaks in found
-                 if any(leak.kind is LeakKind.ZERO_INVOICE for leak in leaks)), [])
+    shop: list[Leak] = []
+    for _, leaks in found:
+        shop = shop or [leak for leak in leaks if leak.kind is LeakKind.ZERO_INVOICE]
     tickets = {ticket.id: ticket for ticket in day.tickets}
 
     def rank(tech: Tech, leak: Leak) -> int:
@@ -34,11 +35,11 @@ def shop_sweep(day: SweepDay, techs: list[Tech], *, tz: ZoneInfo, rates: RateTab
             return 2
         return 0 if timed(ticket, day, tech, tz) else 1 if ticket.user_id == tech.user_id else 2
 
-    owner: dict[Leak, tuple[int, int]] = {}  # the leak: its rank and tech
-    for tech, leaks in found:
+    owner: dict[Leak, tuple[int, int]] = {}  # each ticket's leak: (rank, the tech's place in techs), the least wins
+    for n, (tech, leaks) in enumerate(found):
         for leak in leaks:
-            if leak.kind in TICKET_KINDS and (leak not in owner or rank(tech, leak) < owner[leak][0]):
-                owner[leak] = (rank(tech, leak), tech.user_id)
+            if leak.kind in TICKET_KINDS:
+                owner[leak] = min(owner.get(leak, (3, n)), (rank(tech, leak), n))
     by_tech = [(tech, [leak for leak in leaks if leak.kind is not LeakKind.ZERO_INVOICE
-                       and owner.get(leak, (0, tech.user_id))[1] == tech.user_id]) for tech, leaks in found]
+                       and owner.get(leak, (0, n))[1] == n]) for n, (tech, leaks) in enumerate(found)]
     return by_tech, shop
